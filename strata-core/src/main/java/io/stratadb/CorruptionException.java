@@ -1,0 +1,34 @@
+package io.stratadb;
+
+/**
+ * Stored data failed a checksum or a format check. The message names the file and the byte offset
+ * of the damaged record or block, so an operator can find it. StrataDB never returns data that
+ * failed its checksum.
+ */
+public class CorruptionException extends StrataException {
+  private static final long serialVersionUID = 1L;
+
+  private final String file;
+  private final long offset;
+
+  /**
+   * @param file the damaged file's name (or path)
+   * @param offset byte offset of the damaged record or block in that file, or -1 if unknown
+   * @param what what is wrong, e.g. "block checksum mismatch"
+   */
+  public CorruptionException(String file, long offset, String what) {
+    super(what + " in " + file + " at offset " + offset);
+    this.file = file;
+    this.offset = offset;
+  }
+
+  /** The damaged file. */
+  public String file() {
+    return file;
+  }
+
+  /** The byte offset of the damage in {@link #file()}, or -1 if unknown. */
+  public long offset() {
+    return offset;
+  }
+}

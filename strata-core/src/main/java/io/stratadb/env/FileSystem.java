@@ -1,0 +1,46 @@
+package io.stratadb.env;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Every file operation the engine performs, behind one small interface so that tests can inject
+ * faults or simulate power loss (LevelDB's {@code Env}, Pebble's {@code vfs.FS}).
+ *
+ * <p>Implementations must be thread-safe. Every method throws {@link IOException} on failure.
+ */
+public interface FileSystem {
+
+  /** Creates (or truncates) {@code path} for appending. */
+  WritableFile newWritableFile(Path path) throws IOException;
+
+  /** Opens {@code path} for positional reads. */
+  ReadableFile openReadable(Path path) throws IOException;
+
+  /** Atomically replaces {@code target} with {@code source} (POSIX rename). */
+  void rename(Path source, Path target) throws IOException;
+
+  /** Deletes {@code path} if it exists. */
+  void deleteIfExists(Path path) throws IOException;
+
+  /** Whether {@code path} exists. */
+  boolean exists(Path path);
+
+  /** The names of the regular files directly in {@code dir}. */
+  List<String> listFileNames(Path dir) throws IOException;
+
+  /** Creates {@code dir} and any missing parents. */
+  void createDirectories(Path dir) throws IOException;
+
+  /** Fsyncs the directory so that renames, creations and deletions in it are durable. */
+  void syncDirectory(Path dir) throws IOException;
+
+  /**
+   * Takes an exclusive lock on {@code path} (created if absent), held until the returned handle is
+   * closed.
+   *
+   * @throws IOException if another process or handle holds the lock
+   */
+  AutoCloseable lock(Path path) throws IOException;
+}

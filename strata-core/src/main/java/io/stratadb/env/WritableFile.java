@@ -1,0 +1,28 @@
+package io.stratadb.env;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * An append-only file. {@link #append} may buffer in user space; {@link #flush()} hands buffered
+ * bytes to the operating system (they then survive a process crash); {@link #sync()} also forces
+ * them to stable storage (they then survive power loss). Not thread-safe.
+ */
+public interface WritableFile extends Closeable {
+
+  /** Appends {@code len} bytes of {@code data} starting at {@code off}. */
+  void append(byte[] data, int off, int len) throws IOException;
+
+  /** Writes buffered bytes to the operating system. */
+  void flush() throws IOException;
+
+  /** Flushes, then fsyncs the file's data. */
+  void sync() throws IOException;
+
+  /** Bytes appended so far, including buffered ones. */
+  long size();
+
+  /** Flushes and closes; does not sync. */
+  @Override
+  void close() throws IOException;
+}

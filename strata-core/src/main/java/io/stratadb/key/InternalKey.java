@@ -1,0 +1,118 @@
+package io.stratadb.key;
+
+import io.stratadb.util.Coding;
+import java.util.Arrays;
+
+/**
+ * The encoded internal key: the user key followed by an 8-byte little-endian trailer holding
+ * {@code (sequence << 8) | valueType}, exactly as LevelDB's {@code db/dbformat.h}:
+ *
+ * <pre>
+ *   +---------------------+----------------------------------------+
+ *   | user key (n bytes)  | trailer: seq (56 bits) | type (8 bits) |  fixed64, little-endian
+ *   +---------------------+----------------------------------------+
+ * </pre>
+ *
+ * Internal keys sort by user key ascending (unsigned bytes), then by sequence number descending,
+ * so the newest version of a user key comes first. Static helpers only; thread-safe.
+ */
+public final class InternalKey {
+
+  /** Bytes of the trailer. */
+  public static final int TRAILER_BYTES = 8;
+
+  /** The largest sequence number (56 bits). */
+  public static final long MAX_SEQUENCE = (1L << 56) - 1;
+
+  private InternalKey() {}
+
+  /** Encodes {@code userKey} with a sequence number and type. */
+  public static byte[] encode(byte[] userKey, long sequence, ValueType type) {
+    if (sequence < 0 || sequence > MAX_SEQUENCE) {
+      throw new IllegalArgumentException("sequence number out of range: " + sequence);
+    }
+    byte[] out = new byte[userKey.length + TRAILER_BYTES];
+    System.arraycopy(userKey, 0, out, 0, userKey.length);
+    Coding.putFixed64(out, userKey.length, (sequence << 8) | type.code());
+    return out;
+  }
+
+  /**
+   * The key to seek for the newest version of {@code userKey} visible at {@code sequence}: it sorts
+   * before every entry of that user key with a sequence number at or below {@code sequence}.
+   */
+  public static byte[] forSeek(byte[] userKey, long sequence) {
+    return encode(userKey, sequence, ValueType.PUT);
+  }
+
+  /** Length of the user-key part of {@code ikey}. */
+  public static int userKeyLength(byte[] ikey) {
+    return ikey.length - TRAILER_BYTES;
+  }
+
+  /** A copy of the user-key part. */
+  public static byte[] userKey(byte[] ikey) {
+    return Arrays.copyOf(ikey, ikey.length - TRAILER_BYTES);
+  }
+
+  /** The packed trailer. */
+  public static long trailer(byte[] ikey) {
+    return Coding.getFixed64(ikey, ikey.length - TRAILER_BYTES);
+  }
+
+  /** The sequence number. */
+  public static long sequence(byte[] ikey) {
+    return trailer(ikey) >>> 8;
+  }
+
+  /**
+   * The value type.
+   *
+   * @throws IllegalArgumentException for an unknown type code
+   */
+  public static ValueType type(byte[] ikey) {
+    return ValueType.fromCode((int) (trailer(ikey) & 0xff));
+  }
+
+  /** Whether {@code ikey} is long enough to hold a trailer and has a known type. */
+  public static boolean isWellFormed(byte[] ikey) {
+    if (ikey.length < TRAILER_BYTES) {
+      return false;
+    }
+    int code = (int) (trailer(ikey) & 0xff);
+    return code == ValueType.DELETE.code() || code == ValueType.PUT.code();
+  }
+
+  /** Compares the user-key parts of two internal keys, unsigned lexicographically. */
+  public static int compareUserKeys(byte[] a, byte[] b) {
+    return Arrays.compareUnsigned(a, 0, a.length - TRAILER_BYTES, b, 0, b.length - TRAILER_BYTES);
+  }
+
+  /** Compares the user-key part of {@code ikey} with a plain user key. */
+  public static int compareUserKey(byte[] ikey, byte[] userKey) {
+    return Arrays.compareUnsigned(ikey, 0, ikey.length - TRAILER_BYTES, userKey, 0, userKey.length);
+  }
+
+  /** Whether two internal keys have the same user key. */
+  public static boolean sameUserKey(byte[] a, byte[] b) {
+    return Arrays.equals(a, 0, a.length - TRAILER_BYTES, b, 0, b.length - TRAILER_BYTES);
+  }
+
+  /** Internal-key order: user key ascending, then trailer (sequence, type) descending. */
+  public static int compare(byte[] a, byte[] b) {
+    int c = compareUserKeys(a, b);
+    if (c != 0) {
+      return c;
+    }
+    return Long.compareUnsigned(trailer(b), trailer(a));
+  }
+
+  /** Human-readable form for error messages and tools. */
+  public static String toString(byte[] ikey) {
+    if (!isWellFormed(ikey)) {
+      return "<malformed " + Arrays.toString(ikey) + ">";
+    }
+    return new String(ikey, 0, ikey.length - TRAILER_BYTES, java.nio.charset.StandardCharsets.UTF_8)
+        + "@" + sequence(ikey) + ":" + type(ikey);
+  }
+}

@@ -1,0 +1,89 @@
+package io.stratadb.util;
+
+import java.util.Arrays;
+
+/** A growable byte array with little-endian and varint appends. Not thread-safe. */
+public final class ByteSink {
+  private byte[] buf;
+  private int size;
+
+  /** Creates a sink with the given initial capacity in bytes. */
+  public ByteSink(int capacity) {
+    buf = new byte[Math.max(16, capacity)];
+  }
+
+  private void ensure(int extra) {
+    if (size + extra > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+    }
+  }
+
+  /** Appends one byte. */
+  public ByteSink put(int b) {
+    ensure(1);
+    buf[size++] = (byte) b;
+    return this;
+  }
+
+  /** Appends {@code len} bytes of {@code src} from {@code off}. */
+  public ByteSink put(byte[] src, int off, int len) {
+    ensure(len);
+    System.arraycopy(src, off, buf, size, len);
+    size += len;
+    return this;
+  }
+
+  /** Appends all of {@code src}. */
+  public ByteSink put(byte[] src) {
+    return put(src, 0, src.length);
+  }
+
+  /** Appends 4 little-endian bytes. */
+  public ByteSink putFixed32(int v) {
+    ensure(4);
+    Coding.putFixed32(buf, size, v);
+    size += 4;
+    return this;
+  }
+
+  /** Appends 8 little-endian bytes. */
+  public ByteSink putFixed64(long v) {
+    ensure(8);
+    Coding.putFixed64(buf, size, v);
+    size += 8;
+    return this;
+  }
+
+  /** Appends a varint (1 to 10 bytes). */
+  public ByteSink putVarint64(long v) {
+    ensure(10);
+    size = Coding.putVarint(buf, size, v);
+    return this;
+  }
+
+  /** Appends a varint length followed by the bytes. */
+  public ByteSink putLengthPrefixed(byte[] src) {
+    putVarint64(src.length);
+    return put(src);
+  }
+
+  /** Bytes written so far. */
+  public int size() {
+    return size;
+  }
+
+  /** Forgets the contents, keeping the capacity. */
+  public void reset() {
+    size = 0;
+  }
+
+  /** The backing array; valid up to {@link #size()}. */
+  public byte[] array() {
+    return buf;
+  }
+
+  /** A copy of the contents. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, size);
+  }
+}
