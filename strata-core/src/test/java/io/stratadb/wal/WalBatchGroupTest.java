@@ -1,0 +1,29 @@
+package io.stratadb.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.stratadb.WriteBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WalBatchGroupTest {
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aCommitGroupIsOneRecordWithConsecutiveSequencesInBatchOrder() {
+    WriteBatch first = new WriteBatch().put(b("a"), b("1")).delete(b("b"));
+    WriteBatch second = new WriteBatch().put(b("c"), b(""));
+    WriteBatch third = new WriteBatch().put(b("a"), b("2"));
+    byte[] record = WalBatch.encode(100, List.of(first, second, third));
+    List<String> decoded = new ArrayList<>();
+    long last = WalBatch.decode(record, "test.log", 0, (seq, type, key, value) ->
+        decoded.add(seq + ":" + type + ":" + new String(key, StandardCharsets.UTF_8) + "="
+            + new String(value, StandardCharsets.UTF_8)));
+    assertEquals(List.of("100:PUT:a=1", "101:DELETE:b=", "102:PUT:c=", "103:PUT:a=2"), decoded);
+    assertEquals(103, last);
+  }
+}
