@@ -1,0 +1,100 @@
+package io.stratadb.sstable;
+
+import com.github.luben.zstd.Zstd;
+import io.stratadb.Compression;
+import io.stratadb.CorruptionException;
+import io.stratadb.util.ByteSink;
+import io.stratadb.util.ByteSource;
+import java.io.IOException;
+import net.jpountz.lz4.LZ4Factory;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Compresses and decompresses SSTable blocks with the well-kept codec libraries (lz4-java,
+ * zstd-jni, snappy-java). LZ4 and Zstd payloads start with the raw length as a varint (as RocksDB's
+ * format version 2); Snappy carries its own. Stateless and thread-safe.
+ */
+final class BlockCompressor {
+  private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
+  private static final int ZSTD_LEVEL = 3;
+  /** No block may claim to inflate beyond this: the largest entry (16 MiB key, 256 MiB value) plus slack. */
+  private static final long MAX_RAW_BYTES = 320L << 20;
+
+  private BlockCompressor() {}
+
+  /** The compressed form of {@code raw}, or null when it would not save at least 1/8. */
+  static byte[] compress(Compression type, byte[] raw) {
+    byte[] out;
+    switch (type) {
+      case NONE:
+        return null;
+      case LZ4: {
+        byte[] body = LZ4.fastCompressor().compress(raw);
+        out = new ByteSink(body.length + 5).putVarint64(raw.length).put(body).toByteArray();
+        break;
+      }
+      case ZSTD: {
+        byte[] body = Zstd.compress(raw, ZSTD_LEVEL);
+        out = new ByteSink(body.length + 5).putVarint64(raw.length).put(body).toByteArray();
+        break;
+      }
+      case SNAPPY:
+        try {
+          out = Snappy.compress(raw);
+        } catch (IOException e) {
+          throw new IllegalStateException("snappy compression failed", e);
+        }
+        break;
+      default:
+        throw new IllegalArgumentException("unknown compression " + type);
+    }
+    return out.length < raw.length - raw.length / 8 ? out : null;
+  }
+
+  /** Rejects a stated raw length the codec could not produce from the stored bytes. */
+  private static int checkRawLength(long rawLength, long codecBound, String fileName, long offset) {
+    if (rawLength < 0 || rawLength > Math.min(codecBound, MAX_RAW_BYTES)) {
+      throw new CorruptionException(fileName, offset, "compressed block claims " + rawLength + " raw bytes");
+    }
+    return (int) rawLength;
+  }
+
+  /**
+   * Decompresses a block stored with {@code type}.
+   *
+   * @throws CorruptionException if the payload does not decompress (names the file and offset)
+   */
+  static byte[] decompress(Compression type, byte[] stored, int length, String fileName, long offset) {
+    try {
+      switch (type) {
+        case LZ4: {
+          ByteSource src = new ByteSource(stored, 0, length);
+          int rawLength = checkRawLength(src.getVarint32(), 255L * length + 64, fileName, offset);
+          return LZ4.safeDecompressor().decompress(stored, src.position(), length - src.position(), rawLength);
+        }
+        case ZSTD: {
+          ByteSource src = new ByteSource(stored, 0, length);
+          int rawLength = checkRawLength(src.getVarint32(), MAX_RAW_BYTES, fileName, offset);
+          byte[] raw = new byte[rawLength];
+          long n = Zstd.decompressByteArray(raw, 0, rawLength, stored, src.position(), length - src.position());
+          if (Zstd.isError(n) || n != rawLength) {
+            throw new CorruptionException(fileName, offset, "zstd block does not decompress");
+          }
+          return raw;
+        }
+        case SNAPPY:
+          int rawLength = checkRawLength(Snappy.uncompressedLength(stored, 0, length), 32L * length + 64,
+              fileName, offset);
+          byte[] raw = new byte[rawLength];
+          Snappy.uncompress(stored, 0, length, raw, 0);
+          return raw;
+        default:
+          throw new CorruptionException(fileName, offset, "cannot decompress block of type " + type);
+      }
+    } catch (CorruptionException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptionException(fileName, offset, type + " block does not decompress: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.stratadb.sstable;
+
+/**
+ * MurmurHash64A (Austin Appleby, public domain, {@code MurmurHash2_64.cpp}) over a byte range, with
+ * a fixed seed. Used for bloom filter probes; its output is part of the SSTable format, so it must
+ * never change. Stateless and thread-safe.
+ */
+public final class Hash64 {
+  private static final long M = 0xc6a4a7935bd1e995L;
+  private static final int R = 47;
+  private static final long SEED = 0x5354524154414442L;
+
+  private Hash64() {}
+
+  /** Hashes {@code data[off..off+len)}. */
+  public static long hash(byte[] data, int off, int len) {
+    long h = SEED ^ (len * M);
+    int end = off + (len & ~7);
+    for (int i = off; i < end; i += 8) {
+      long k =
+          (data[i] & 0xffL)
+              | (data[i + 1] & 0xffL) << 8
+              | (data[i + 2] & 0xffL) << 16
+              | (data[i + 3] & 0xffL) << 24
+              | (data[i + 4] & 0xffL) << 32
+              | (data[i + 5] & 0xffL) << 40
+              | (data[i + 6] & 0xffL) << 48
+              | (data[i + 7] & 0xffL) << 56;
+      k *= M;
+      k ^= k >>> R;
+      k *= M;
+      h ^= k;
+      h *= M;
+    }
+    int rest = len & 7;
+    if (rest > 0) {
+      for (int i = rest - 1; i >= 0; i--) {
+        h ^= (data[end + i] & 0xffL) << (8 * i);
+      }
+      h *= M;
+    }
+    h ^= h >>> R;
+    h *= M;
+    h ^= h >>> R;
+    return h;
+  }
+}

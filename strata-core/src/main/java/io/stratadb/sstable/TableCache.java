@@ -1,0 +1,161 @@
+package io.stratadb.sstable;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.stratadb.env.FileSystem;
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.LookupResult;
+import java.nio.file.Path;
+import java.util.function.LongFunction;
+
+/**
+ * Keeps at most {@code capacity} SSTables open (file handle, index block, bloom filter), evicting
+ * the least valuable by Caffeine's W-TinyLFU policy (LevelDB's {@code db/table_cache.cc}). An
+ * evicted reader closes once the last user releases it.
+ *
+ * <p>Thread-safe. Errors opening a table propagate from {@link #acquire(long)} as {@link
+ * io.stratadb.CorruptionException} or {@link io.stratadb.StrataIOException}.
+ */
+public final class TableCache implements AutoCloseable {
+  private final FileSystem fs;
+  private final LongFunction<Path> pathOf;
+  private final Cache<Long, TableReader> cache;
+  private final BlockCache blockCache;
+
+  /**
+   * @param fs file system to open tables through
+   * @param pathOf maps a file number to the table's path
+   * @param capacity maximum number of open tables
+   */
+  public TableCache(FileSystem fs, LongFunction<Path> pathOf, int capacity) {
+    this(fs, pathOf, capacity, null);
+  }
+
+  /**
+   * @param fs file system to open tables through
+   * @param pathOf maps a file number to the table's path
+   * @param capacity maximum number of open tables
+   * @param blockCache cache for the tables' data blocks, or null
+   */
+  public TableCache(FileSystem fs, LongFunction<Path> pathOf, int capacity, BlockCache blockCache) {
+    this.blockCache = blockCache;
+    this.fs = fs;
+    this.pathOf = pathOf;
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(capacity)
+            .executor(Runnable::run)
+            .removalListener((Long number, TableReader reader, RemovalCause cause) -> {
+              if (reader != null) {
+                reader.release();
+              }
+            })
+            .build();
+  }
+
+  /**
+   * Returns the open table {@code fileNumber} with a reference taken; the caller must {@link
+   * TableReader#release()} it.
+   */
+  public TableReader acquire(long fileNumber) {
+    while (true) {
+      TableReader reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache));
+      if (reader.retain()) {
+        return reader;
+      }
+      // Evicted and closed between the lookup and retain: drop the stale entry and retry.
+      cache.asMap().remove(fileNumber, reader);
+    }
+  }
+
+  /** Looks {@code userKey} up in table {@code fileNumber} at {@code sequence}. */
+  public LookupResult get(long fileNumber, byte[] userKey, long sequence) {
+    TableReader reader = acquire(fileNumber);
+    try {
+      return reader.get(userKey, sequence);
+    } finally {
+      reader.release();
+    }
+  }
+
+  /** An unpositioned iterator over table {@code fileNumber}; it holds a reference until closed. */
+  public InternalIterator newIterator(long fileNumber) {
+    TableReader reader = acquire(fileNumber);
+    InternalIterator inner;
+    try {
+      inner = reader.iterator();
+    } catch (RuntimeException e) {
+      reader.release();
+      throw e;
+    }
+    return new ReleasingIterator(inner, reader);
+  }
+
+  /** Delegates to a table iterator and releases the table's reference on close. */
+  private static final class ReleasingIterator implements InternalIterator {
+    private final InternalIterator inner;
+    private TableReader reader;
+
+    ReleasingIterator(InternalIterator inner, TableReader reader) {
+      this.inner = inner;
+      this.reader = reader;
+    }
+
+    @Override
+    public boolean isValid() {
+      return inner.isValid();
+    }
+
+    @Override
+    public void seekToFirst() {
+      inner.seekToFirst();
+    }
+
+    @Override
+    public void seek(byte[] target) {
+      inner.seek(target);
+    }
+
+    @Override
+    public void next() {
+      inner.next();
+    }
+
+    @Override
+    public byte[] key() {
+      return inner.key();
+    }
+
+    @Override
+    public byte[] value() {
+      return inner.value();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+      if (reader != null) {
+        reader.release();
+        reader = null;
+      }
+    }
+  }
+
+  /** Drops {@code fileNumber} from the cache (its file is being deleted). */
+  public void evict(long fileNumber) {
+    cache.invalidate(fileNumber);
+  }
+
+  /** Number of tables currently open in the cache. */
+  public long size() {
+    return cache.estimatedSize();
+  }
+
+  /** Evicts every table; readers in use close when released. */
+  @Override
+  public void close() {
+    cache.invalidateAll();
+    cache.cleanUp();
+  }
+}

@@ -1,0 +1,218 @@
+package io.stratadb.sstable;
+
+import io.stratadb.Compression;
+import io.stratadb.CorruptionException;
+import io.stratadb.StrataIOException;
+import io.stratadb.env.FileSystem;
+import io.stratadb.env.ReadableFile;
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.LookupResult;
+import io.stratadb.util.Coding;
+import io.stratadb.util.Crc32c;
+import java.io.IOException;
+import java.nio.file.Path;
+import io.stratadb.util.RefCount;
+
+/**
+ * An open SSTable: its footer, index block and bloom filter in memory, data blocks read on demand
+ * with their checksums verified (LevelDB's {@code table/table.cc}).
+ *
+ * <p>Thread-safe: reads are positional and the parsed state is immutable. Reference-counted so the
+ * {@link TableCache} can evict it while readers still use it: the file closes when the last
+ * reference is released. Errors: {@link CorruptionException} (names the file and offset) for a
+ * failed checksum or format check, {@link StrataIOException} for a failed read.
+ */
+public final class TableReader {
+  private final ReadableFile file;
+  private final String fileName;
+  private final long fileNumber;
+  private final Block index;
+  private final byte[] filter;
+  private final long footerOffset;
+  private final BlockCache blockCache;
+  private final RefCount references = new RefCount();
+
+  private TableReader(
+      ReadableFile file, String fileName, long fileNumber, Block index, byte[] filter, long footerOffset,
+      BlockCache blockCache) {
+    this.file = file;
+    this.blockCache = blockCache;
+    this.footerOffset = footerOffset;
+    this.fileName = fileName;
+    this.fileNumber = fileNumber;
+    this.index = index;
+    this.filter = filter;
+  }
+
+  /**
+   * Opens and validates the table at {@code path}. The returned reader holds one reference.
+   *
+   * @throws CorruptionException if the footer, index or filter is damaged
+   * @throws StrataIOException if the file cannot be opened or read
+   */
+  public static TableReader open(FileSystem fs, Path path, long fileNumber) {
+    return open(fs, path, fileNumber, null);
+  }
+
+  /**
+   * Opens and validates the table at {@code path}, caching its data blocks in {@code blockCache}
+   * (null for none). The returned reader holds one reference.
+   *
+   * @throws CorruptionException if the footer, index or filter is damaged
+   * @throws StrataIOException if the file cannot be opened or read
+   */
+  public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache) {
+    String name = path.toString();
+    ReadableFile file;
+    try {
+      file = fs.openReadable(path);
+    } catch (IOException e) {
+      throw new StrataIOException("cannot open SSTable " + name, e);
+    }
+    try {
+      long size = file.size();
+      if (size < TableFormat.FOOTER_SIZE) {
+        throw new CorruptionException(name, 0, "file too short for an SSTable footer (" + size + " bytes)");
+      }
+      long footerOffset = size - TableFormat.FOOTER_SIZE;
+      byte[] footer = new byte[TableFormat.FOOTER_SIZE];
+      readFully(file, name, footerOffset, footer);
+      if (Coding.getFixed64(footer, 40) != TableFormat.MAGIC) {
+        throw new CorruptionException(name, footerOffset + 40, "bad SSTable magic number");
+      }
+      if (Crc32c.unmask(Coding.getFixed32(footer, 36)) != Crc32c.value(footer, 0, 36)) {
+        throw new CorruptionException(name, footerOffset, "footer checksum mismatch");
+      }
+      int version = Coding.getFixed32(footer, 32);
+      if (version != TableFormat.FORMAT_VERSION) {
+        throw new CorruptionException(name, footerOffset + 32, "unsupported SSTable format version " + version);
+      }
+      BlockHandle indexHandle = new BlockHandle(Coding.getFixed64(footer, 0), Coding.getFixed64(footer, 8));
+      BlockHandle filterHandle = new BlockHandle(Coding.getFixed64(footer, 16), Coding.getFixed64(footer, 24));
+      Block index = new Block(readBlockContents(file, name, indexHandle, footerOffset), name, indexHandle.offset());
+      byte[] filter = filterHandle.size() == 0 ? null : readBlockContents(file, name, filterHandle, footerOffset);
+      return new TableReader(file, name, fileNumber, index, filter, footerOffset, blockCache);
+    } catch (IOException e) {
+      closeQuietly(file, e);
+      throw new StrataIOException("cannot read SSTable " + name, e);
+    } catch (RuntimeException e) {
+      closeQuietly(file, e);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(ReadableFile file, Throwable primary) {
+    try {
+      file.close();
+    } catch (IOException e) {
+      primary.addSuppressed(e);
+    }
+  }
+
+  private static void readFully(ReadableFile file, String name, long offset, byte[] dst) throws IOException {
+    int n = file.read(offset, dst, 0, dst.length);
+    if (n != dst.length) {
+      throw new CorruptionException(name, offset, "truncated read (" + n + " of " + dst.length + " bytes)");
+    }
+  }
+
+  private static byte[] readBlockContents(ReadableFile file, String name, BlockHandle handle, long limit)
+      throws IOException {
+    if (handle.offset() < 0 || handle.size() < 0 || handle.size() > limit
+        || handle.offset() > limit - handle.size() - TableFormat.BLOCK_TRAILER_SIZE) {
+      throw new CorruptionException(name, handle.offset(), "block handle out of range (size " + handle.size() + ")");
+    }
+    int size = (int) handle.size();
+    byte[] buf = new byte[size + TableFormat.BLOCK_TRAILER_SIZE];
+    readFully(file, name, handle.offset(), buf);
+    byte type = buf[size];
+    int expected = Crc32c.unmask(Coding.getFixed32(buf, size + 1));
+    if (expected != TableBuilder.blockChecksum(buf, 0, size, type)) {
+      throw new CorruptionException(name, handle.offset(), "block checksum mismatch");
+    }
+    if (type == TableFormat.NO_COMPRESSION) {
+      return java.util.Arrays.copyOf(buf, size);
+    }
+    Compression compression;
+    try {
+      compression = Compression.fromCode(type);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptionException(name, handle.offset(), "unknown block compression type " + type);
+    }
+    return BlockCompressor.decompress(compression, buf, size, name, handle.offset());
+  }
+
+  /** Reads and verifies the data block at {@code handle}. */
+  Block readDataBlock(BlockHandle handle) {
+    if (blockCache != null) {
+      Block cached = blockCache.get(fileNumber, handle.offset());
+      if (cached != null) {
+        return cached;
+      }
+    }
+    try {
+      Block block = new Block(readBlockContents(file, fileName, handle, footerOffset), fileName, handle.offset());
+      if (blockCache != null) {
+        blockCache.put(fileNumber, handle.offset(), block);
+      }
+      return block;
+    } catch (IOException e) {
+      throw new StrataIOException("cannot read block at " + handle.offset() + " of " + fileName, e);
+    }
+  }
+
+  /** Decodes an index entry's value. */
+  BlockHandle decodeHandle(byte[] encoded) {
+    try {
+      return BlockHandle.decode(encoded);
+    } catch (IndexOutOfBoundsException e) {
+      throw new CorruptionException(fileName, -1, "malformed block handle in index block");
+    }
+  }
+
+  /** The table's file number. */
+  public long fileNumber() {
+    return fileNumber;
+  }
+
+  /** Whether the bloom filter admits {@code userKey} (true when the table has no filter). */
+  public boolean mayContain(byte[] userKey) {
+    return filter == null || BloomFilter.mayContain(filter, Hash64.hash(userKey, 0, userKey.length));
+  }
+
+  /**
+   * Looks up the newest version of {@code userKey} at or below {@code sequence}, consulting the
+   * bloom filter first.
+   */
+  public LookupResult get(byte[] userKey, long sequence) {
+    if (!mayContain(userKey)) {
+      return LookupResult.ABSENT;
+    }
+    try (InternalIterator it = iterator()) {
+      it.seek(InternalKey.forSeek(userKey, sequence));
+      return it.isValid() ? LookupResult.fromEntry(userKey, it.key(), it.value()) : LookupResult.ABSENT;
+    }
+  }
+
+  /** An unpositioned iterator over every entry. The caller must hold a reference while using it. */
+  public InternalIterator iterator() {
+    return new TableIterator(this, index.iterator(InternalKey::compare));
+  }
+
+  /** Takes a reference; false if the reader is already closed (open it again). */
+  public boolean retain() {
+    return references.tryRetain();
+  }
+
+  /** Drops a reference, closing the file when none remain. */
+  public void release() {
+    if (references.release()) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        org.slf4j.LoggerFactory.getLogger(TableReader.class).warn("closing {} failed", fileName, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.stratadb.memtable;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.LookupResult;
+import io.stratadb.key.ValueType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MemtableTest {
+
+  private static byte[] b(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  @Test
+  void getSeesTheNewestVersionAtOrBelowTheReadSequence() {
+    Memtable m = new Memtable(7);
+    m.add(1, ValueType.PUT, b("k"), b("v1"));
+    m.add(5, ValueType.PUT, b("k"), b("v5"));
+    assertArrayEquals(b("v5"), m.get(b("k"), 5).value());
+    assertArrayEquals(b("v5"), m.get(b("k"), 100).value());
+    assertArrayEquals(b("v1"), m.get(b("k"), 4).value(), "older read must not see the newer write");
+    assertArrayEquals(b("v1"), m.get(b("k"), 1).value());
+    assertSame(LookupResult.ABSENT, m.get(b("k"), 0));
+    assertEquals(7, m.logNumber());
+  }
+
+  @Test
+  void tombstoneHidesOlderValueOnlyFromItsSequenceOn() {
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, b("k"), b("v"));
+    m.add(2, ValueType.DELETE, b("k"), b("ignored"));
+    assertSame(LookupResult.DELETED, m.get(b("k"), 2));
+    assertTrue(m.get(b("k"), 2).isDecided());
+    assertArrayEquals(b("v"), m.get(b("k"), 1).value());
+  }
+
+  @Test
+  void deleteValueIsStoredEmpty() {
+    Memtable m = new Memtable(1);
+    m.add(2, ValueType.DELETE, b("k"), b("ignored"));
+    try (InternalIterator it = m.iterator()) {
+      it.seekToFirst();
+      assertTrue(it.isValid());
+      assertEquals(0, it.value().length);
+    }
+  }
+
+  @Test
+  void emptyValueIsAValue() {
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, b("k"), new byte[0]);
+    LookupResult r = m.get(b("k"), 1);
+    assertTrue(r.isDecided());
+    assertArrayEquals(new byte[0], r.value());
+  }
+
+  @Test
+  void otherKeysAreAbsent() {
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, b("b"), b("v"));
+    assertSame(LookupResult.ABSENT, m.get(b("a"), 10));
+    assertSame(LookupResult.ABSENT, m.get(b("bb"), 10));
+    assertSame(LookupResult.ABSENT, m.get(b("c"), 10));
+    assertSame(LookupResult.ABSENT, m.get(new byte[0], 10));
+  }
+
+  @Test
+  void emptyMemtable() {
+    Memtable m = new Memtable(1);
+    assertTrue(m.isEmpty());
+    assertEquals(0, m.entryCount());
+    assertEquals(0, m.approximateBytes());
+    assertSame(LookupResult.ABSENT, m.get(b("k"), InternalKey.MAX_SEQUENCE));
+    try (InternalIterator it = m.iterator()) {
+      assertFalse(it.isValid(), "unpositioned");
+      it.seekToFirst();
+      assertFalse(it.isValid());
+      it.seek(InternalKey.forSeek(b("k"), 1));
+      assertFalse(it.isValid());
+      assertThrows(IllegalStateException.class, it::next);
+    }
+  }
+
+  @Test
+  void sizeAndCountGrowWithEntries() {
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, b("k"), new byte[100]);
+    long after1 = m.approximateBytes();
+    assertTrue(after1 >= 100 + 1 + InternalKey.TRAILER_BYTES);
+    m.add(2, ValueType.PUT, b("k"), new byte[100]);
+    assertTrue(m.approximateBytes() > after1);
+    assertEquals(2, m.entryCount());
+    assertFalse(m.isEmpty());
+  }
+
+  @Test
+  void iteratorYieldsAllVersionsInInternalKeyOrder() {
+    Memtable m = new Memtable(1);
+    Random random = new Random(7);
+    List<byte[]> added = new ArrayList<>();
+    long seq = 1;
+    for (int i = 0; i < 2000; i++) {
+      byte[] user = b("key" + random.nextInt(100));
+      ValueType type = random.nextInt(4) == 0 ? ValueType.DELETE : ValueType.PUT;
+      m.add(seq, type, user, b("v" + seq));
+      added.add(InternalKey.encode(user, seq, type));
+      seq++;
+    }
+    added.sort(InternalKey::compare);
+    List<byte[]> seen = new ArrayList<>();
+    try (InternalIterator it = m.iterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        seen.add(it.key());
+        if (InternalKey.type(it.key()) == ValueType.PUT) {
+          assertArrayEquals(b("v" + InternalKey.sequence(it.key())), it.value());
+        }
+      }
+    }
+    assertEquals(added.size(), seen.size());
+    for (int i = 0; i < added.size(); i++) {
+      assertArrayEquals(added.get(i), seen.get(i));
+    }
+  }
+
+  @Test
+  void seekPositionsAtFirstKeyAtOrAfterTarget() {
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, b("a"), b("a1"));
+    m.add(2, ValueType.PUT, b("c"), b("c2"));
+    m.add(3, ValueType.PUT, b("c"), b("c3"));
+    m.add(4, ValueType.PUT, b("e"), b("e4"));
+    try (InternalIterator it = m.iterator()) {
+      it.seek(InternalKey.forSeek(b("b"), 10));
+      assertTrue(it.isValid());
+      assertArrayEquals(InternalKey.encode(b("c"), 3, ValueType.PUT), it.key());
+      it.seek(InternalKey.forSeek(b("c"), 2));
+      assertArrayEquals(b("c2"), it.value());
+      it.next();
+      assertArrayEquals(b("e4"), it.value());
+      it.next();
+      assertFalse(it.isValid());
+      it.seek(InternalKey.forSeek(b("f"), 10));
+      assertFalse(it.isValid(), "seek past the end");
+      it.seek(InternalKey.forSeek(b("e"), 3));
+      assertFalse(it.isValid(), "only version of e is newer than 3 and nothing follows");
+    }
+  }
+}

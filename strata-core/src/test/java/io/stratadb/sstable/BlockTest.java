@@ -1,0 +1,239 @@
+package io.stratadb.sstable;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.CorruptionException;
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.util.Coding;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BlockTest {
+  private static final Comparator<byte[]> BYTEWISE = Arrays::compareUnsigned;
+
+  private static byte[] b(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  /** Even-numbered keys with shared prefixes, so prefix compression matters. */
+  private static List<byte[]> keys(int n) {
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      keys.add(b(String.format("prefix/%06d", 2 * i)));
+    }
+    return keys;
+  }
+
+  private static byte[] value(int i) {
+    return b("value-" + i + "-".repeat(i % 5));
+  }
+
+  private static Block build(List<byte[]> keys, int restartInterval) {
+    BlockBuilder builder = new BlockBuilder(restartInterval, 64);
+    for (int i = 0; i < keys.size(); i++) {
+      builder.add(keys.get(i), value(i));
+    }
+    int estimate = builder.currentSizeEstimate();
+    byte[] data = builder.finish();
+    assertEquals(estimate, data.length, "size estimate of a finished block is exact");
+    return new Block(data, "test.sst", 100);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 16, 1000})
+  void entriesRoundTrip(int restartInterval) {
+    List<byte[]> keys = keys(500);
+    Block block = build(keys, restartInterval);
+    try (InternalIterator it = block.iterator(BYTEWISE)) {
+      assertFalse(it.isValid(), "unpositioned");
+      int i = 0;
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        assertArrayEquals(keys.get(i), it.key());
+        assertArrayEquals(value(i), it.value());
+        i++;
+      }
+      assertEquals(keys.size(), i);
+      assertThrows(IllegalStateException.class, it::next);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 16})
+  void seekToExactBetweenAndPastEnd(int restartInterval) {
+    List<byte[]> keys = keys(200);
+    Block block = build(keys, restartInterval);
+    InternalIterator it = block.iterator(BYTEWISE);
+    for (int i = 0; i < keys.size(); i++) {
+      it.seek(keys.get(i));
+      assertTrue(it.isValid());
+      assertArrayEquals(keys.get(i), it.key(), "exact " + i);
+      assertArrayEquals(value(i), it.value());
+      it.seek(b(String.format("prefix/%06d", 2 * i + 1)));
+      if (i + 1 < keys.size()) {
+        assertArrayEquals(keys.get(i + 1), it.key(), "between " + i + " and " + (i + 1));
+      } else {
+        assertFalse(it.isValid(), "between last key and end");
+      }
+    }
+    it.seek(b("a"));
+    assertArrayEquals(keys.get(0), it.key(), "before the first key");
+    it.seek(new byte[0]);
+    assertArrayEquals(keys.get(0), it.key());
+    it.seek(b("prefix/999999"));
+    assertFalse(it.isValid(), "past the end");
+    it.seek(b("q"));
+    assertFalse(it.isValid());
+  }
+
+  @Test
+  void seekThenNextWalksOnAcrossRestartPoints() {
+    List<byte[]> keys = keys(100);
+    Block block = build(keys, 16);
+    InternalIterator it = block.iterator(BYTEWISE);
+    it.seek(keys.get(14));
+    for (int i = 14; i < 40; i++) {
+      assertArrayEquals(keys.get(i), it.key());
+      it.next();
+    }
+  }
+
+  @Test
+  void singleEntryBlock() {
+    Block block = build(List.of(b("only")), 16);
+    InternalIterator it = block.iterator(BYTEWISE);
+    it.seekToFirst();
+    assertArrayEquals(b("only"), it.key());
+    it.next();
+    assertFalse(it.isValid());
+    it.seek(b("only"));
+    assertArrayEquals(b("only"), it.key());
+    it.seek(b("a"));
+    assertArrayEquals(b("only"), it.key());
+    it.seek(b("onlz"));
+    assertFalse(it.isValid());
+  }
+
+  @Test
+  void emptyKeysAndValues() {
+    BlockBuilder builder = new BlockBuilder(16, 16);
+    builder.add(new byte[0], new byte[0]);
+    builder.add(b("a"), new byte[0]);
+    Block block = new Block(builder.finish(), "t", 0);
+    InternalIterator it = block.iterator(BYTEWISE);
+    it.seekToFirst();
+    assertEquals(0, it.key().length);
+    assertEquals(0, it.value().length);
+    it.next();
+    assertArrayEquals(b("a"), it.key());
+  }
+
+  @Test
+  void restartPointsAreEveryIntervalKeys() {
+    BlockBuilder builder = new BlockBuilder(16, 64);
+    List<byte[]> keys = keys(100);
+    for (byte[] k : keys) {
+      builder.add(k, new byte[0]);
+    }
+    byte[] data = builder.finish();
+    assertEquals(7, Coding.getFixed32(data, data.length - 4), "ceil(100 / 16) restart points");
+    assertEquals(0, Coding.getFixed32(data, data.length - 4 - 7 * 4), "first restart at offset 0");
+  }
+
+  @Test
+  void builderResetsAndRejectsAddAfterFinish() {
+    BlockBuilder builder = new BlockBuilder(4, 16);
+    assertTrue(builder.isEmpty());
+    builder.add(b("x"), b("1"));
+    assertFalse(builder.isEmpty());
+    assertArrayEquals(b("x"), builder.lastKey());
+    builder.finish();
+    assertThrows(IllegalStateException.class, () -> builder.add(b("y"), b("2")));
+    builder.reset();
+    assertTrue(builder.isEmpty());
+    builder.add(b("a"), b("3"));
+    Block block = new Block(builder.finish(), "t", 0);
+    InternalIterator it = block.iterator(BYTEWISE);
+    it.seekToFirst();
+    assertArrayEquals(b("a"), it.key());
+    it.next();
+    assertFalse(it.isValid(), "reset dropped the earlier entry");
+  }
+
+  @Test
+  void corruptRestartCountIsCorruption() {
+    byte[] data = finished(keys(50), 16);
+    for (int bad : new int[] {0, -1, Integer.MAX_VALUE, data.length / 4}) {
+      byte[] damaged = data.clone();
+      Coding.putFixed32(damaged, damaged.length - 4, bad);
+      CorruptionException e = assertThrows(CorruptionException.class, () -> new Block(damaged, "f.sst", 4096),
+          "restart count " + bad);
+      assertEquals("f.sst", e.file());
+      assertEquals(4096, e.offset());
+    }
+    assertThrows(CorruptionException.class, () -> new Block(new byte[3], "f.sst", 0));
+  }
+
+  @Test
+  void restartOffsetOutOfRangeIsCorruptionOnSeek() {
+    byte[] data = finished(keys(50), 16);
+    int restarts = Coding.getFixed32(data, data.length - 4);
+    Coding.putFixed32(data, data.length - 4 - 4 * restarts + 4, data.length); // second restart point
+    Block block = new Block(data, "f.sst", 8);
+    CorruptionException e = assertThrows(CorruptionException.class,
+        () -> block.iterator(BYTEWISE).seek(b("prefix/000040")));
+    assertEquals(8, e.offset());
+  }
+
+  @Test
+  void entryLengthsPastTheEntriesAreCorruption() {
+    BlockBuilder builder = new BlockBuilder(16, 16);
+    builder.add(b("key"), b("value"));
+    byte[] data = builder.finish();
+    data[2] = 100; // value length 100 > bytes available
+    Block block = new Block(data, "f.sst", 0);
+    assertThrows(CorruptionException.class, () -> block.iterator(BYTEWISE).seekToFirst());
+  }
+
+  @Test
+  void sharedPrefixLongerThanThePreviousKeyIsCorruption() {
+    BlockBuilder builder = new BlockBuilder(16, 16);
+    builder.add(b("abc"), b("1"));
+    builder.add(b("abd"), b("2"));
+    byte[] data = builder.finish();
+    int second = 3 + 3 + 1; // header of 3 one-byte varints, key, value
+    assertEquals(2, data[second], "shared bytes of the second entry");
+    data[second] = 9;
+    InternalIterator it = new Block(data, "f.sst", 0).iterator(BYTEWISE);
+    it.seekToFirst();
+    assertThrows(CorruptionException.class, it::next);
+  }
+
+  /** Regression: seek in a zero-entry block threw CorruptionException (restart point out of range). */
+  @Test
+  void seekInAnEmptyBlockIsInvalidNotCorrupt() {
+    Block block = new Block(new BlockBuilder(16, 16).finish(), "f.sst", 0);
+    InternalIterator it = block.iterator(BYTEWISE);
+    it.seekToFirst();
+    assertFalse(it.isValid());
+    it.seek(b("k"));
+    assertFalse(it.isValid());
+  }
+
+  private static byte[] finished(List<byte[]> keys, int restartInterval) {
+    BlockBuilder builder = new BlockBuilder(restartInterval, 64);
+    for (int i = 0; i < keys.size(); i++) {
+      builder.add(keys.get(i), value(i));
+    }
+    return builder.finish();
+  }
+}

@@ -1,0 +1,87 @@
+package io.stratadb.sstable;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class BloomFilterTest {
+
+  private static long hash(String key) {
+    byte[] k = key.getBytes(UTF_8);
+    return Hash64.hash(k, 0, k.length);
+  }
+
+  private static byte[] filterFor(int n, int bitsPerKey) {
+    long[] hashes = new long[n];
+    for (int i = 0; i < n; i++) {
+      hashes[i] = hash("key" + i);
+    }
+    return BloomFilter.build(hashes, n, bitsPerKey);
+  }
+
+  @Test
+  void noFalseNegatives() {
+    byte[] filter = filterFor(10_000, 10);
+    for (int i = 0; i < 10_000; i++) {
+      assertTrue(BloomFilter.mayContain(filter, hash("key" + i)), "key" + i);
+    }
+  }
+
+  @Test
+  void falsePositiveRateIsUnderTwoPercentAtTenBitsPerKey() {
+    byte[] filter = filterFor(10_000, 10);
+    int falsePositives = 0;
+    int probes = 100_000;
+    for (int i = 0; i < probes; i++) {
+      if (BloomFilter.mayContain(filter, hash("absent" + i))) {
+        falsePositives++;
+      }
+    }
+    double rate = (double) falsePositives / probes;
+    assertTrue(rate < 0.02, "false-positive rate " + rate);
+    assertTrue(rate > 0.0, "a bloom filter with 10 bits/key is not perfect: suspicious " + rate);
+  }
+
+  @Test
+  void layoutIsBitsThenProbeCount() {
+    byte[] filter = filterFor(1000, 10);
+    assertEquals(1000 * 10 / 8 + 1, filter.length);
+    assertEquals(BloomFilter.probes(10), filter[filter.length - 1]);
+    assertEquals(7, BloomFilter.probes(10));
+    assertEquals(1, BloomFilter.probes(1));
+    assertEquals(30, BloomFilter.probes(100));
+  }
+
+  @Test
+  void tinyFiltersHaveAtLeast64Bits() {
+    byte[] filter = filterFor(1, 10);
+    assertEquals(8 + 1, filter.length);
+    assertTrue(BloomFilter.mayContain(filter, hash("key0")));
+    byte[] empty = BloomFilter.build(new long[0], 0, 10);
+    assertFalse(BloomFilter.mayContain(empty, hash("anything")), "an empty set contains nothing");
+  }
+
+  @Test
+  void unknownEncodingsNeverClaimAbsence() {
+    assertTrue(BloomFilter.mayContain(new byte[0], 1));
+    assertTrue(BloomFilter.mayContain(new byte[1], 1));
+    byte[] filter = filterFor(100, 10);
+    filter[filter.length - 1] = 31; // reserved probe count
+    assertTrue(BloomFilter.mayContain(filter, hash("absent")));
+    filter[filter.length - 1] = 0;
+    assertTrue(BloomFilter.mayContain(filter, hash("absent")));
+  }
+
+  @Test
+  void hashIsDeterministicAndRangeSensitive() {
+    byte[] data = "xxhello worldyy".getBytes(UTF_8);
+    byte[] exact = "hello world".getBytes(UTF_8);
+    assertEquals(Hash64.hash(exact, 0, exact.length), Hash64.hash(data, 2, exact.length));
+    assertNotEquals(Hash64.hash(exact, 0, exact.length), Hash64.hash(exact, 0, exact.length - 1));
+    assertNotEquals(Hash64.hash(new byte[0], 0, 0), Hash64.hash(new byte[1], 0, 1));
+  }
+}

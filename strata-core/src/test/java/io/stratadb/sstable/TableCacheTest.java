@@ -1,0 +1,255 @@
+package io.stratadb.sstable;
+
+import static io.stratadb.sstable.TableTestSupport.b;
+import static io.stratadb.sstable.TableTestSupport.put;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.CorruptionException;
+import io.stratadb.StrataIOException;
+import io.stratadb.env.FileSystem;
+import io.stratadb.env.LocalFileSystem;
+import io.stratadb.env.ReadableFile;
+import io.stratadb.env.WritableFile;
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.LookupResult;
+import io.stratadb.sstable.TableTestSupport.Entry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableCacheTest {
+  private static final int TABLES = 6;
+  private static final int ENTRIES = 500;
+
+  @TempDir Path dir;
+  private final CountingFileSystem fs = new CountingFileSystem();
+
+  private Path pathOf(long number) {
+    return dir.resolve(String.format("%06d.sst", number));
+  }
+
+  /** Table n holds keys "t{n}-{i}" with value "v{n}-{i}". */
+  private static byte[] key(long table, int i) {
+    return b(String.format("t%d-%05d", table, i));
+  }
+
+  private static byte[] value(long table, int i) {
+    return b("v" + table + "-" + i);
+  }
+
+  @BeforeEach
+  void writeTables() throws IOException {
+    for (long n = 1; n <= TABLES; n++) {
+      List<Entry> entries = new ArrayList<>();
+      for (int i = 0; i < ENTRIES; i++) {
+        entries.add(put(key(n, i), 1, value(n, i)));
+      }
+      TableTestSupport.write(pathOf(n), entries, 1024, 16, 10);
+    }
+  }
+
+  @Test
+  void capacitySmallerThanTheTablesStillServesEveryTable() {
+    try (TableCache cache = new TableCache(fs, this::pathOf, 2)) {
+      for (int round = 0; round < 5; round++) {
+        for (long n = 1; n <= TABLES; n++) {
+          for (int i = 0; i < ENTRIES; i += 50) {
+            assertArrayEquals(value(n, i), cache.get(n, key(n, i), 10).value(), "table " + n + " key " + i);
+          }
+          assertSame(LookupResult.ABSENT, cache.get(n, key(n + 1, 0), 10));
+          assertTrue(fs.open.get() <= 3, "open files bounded by the capacity, got " + fs.open.get());
+        }
+      }
+      assertTrue(cache.size() <= 2, "cache size " + cache.size());
+      assertTrue(fs.opened.get() > TABLES, "evicted tables were reopened: " + fs.opened.get());
+    }
+    assertEquals(0, fs.open.get(), "closing the cache closes every table");
+  }
+
+  @Test
+  void largeCapacityOpensEachTableOnce() {
+    try (TableCache cache = new TableCache(fs, this::pathOf, 100)) {
+      for (int round = 0; round < 3; round++) {
+        for (long n = 1; n <= TABLES; n++) {
+          assertArrayEquals(value(n, 7), cache.get(n, key(n, 7), 10).value());
+        }
+      }
+      assertEquals(TABLES, fs.opened.get());
+      assertEquals(TABLES, fs.open.get());
+    }
+    assertEquals(0, fs.open.get());
+  }
+
+  @Test
+  void iteratorStaysUsableAfterItsTableIsEvicted() {
+    try (TableCache cache = new TableCache(fs, this::pathOf, 2)) {
+      InternalIterator it = cache.newIterator(1);
+      it.seekToFirst();
+      assertArrayEquals(value(1, 0), it.value());
+      cache.evict(1);
+      for (int round = 0; round < 3; round++) {
+        for (long n = 2; n <= TABLES; n++) {
+          assertArrayEquals(value(n, 3), cache.get(n, key(n, 3), 10).value());
+        }
+      }
+      int i = 0;
+      for (; it.isValid(); it.next()) {
+        assertArrayEquals(key(1, i), InternalKey.userKey(it.key()));
+        assertArrayEquals(value(1, i), it.value());
+        i++;
+      }
+      assertEquals(ENTRIES, i, "the evicted table was read to the end");
+      it.seek(InternalKey.forSeek(key(1, 250), 10));
+      assertArrayEquals(value(1, 250), it.value(), "and can still seek");
+      int openBefore = fs.open.get();
+      it.close();
+      assertEquals(openBefore - 1, fs.open.get(), "closing the last user closes the evicted table");
+      it.close(); // idempotent: must not release twice
+      assertEquals(openBefore - 1, fs.open.get());
+    }
+  }
+
+  @Test
+  void acquireTakesAReferenceTheCallerReleases() {
+    try (TableCache cache = new TableCache(fs, this::pathOf, 2)) {
+      TableReader reader = cache.acquire(3);
+      cache.evict(3);
+      assertEquals(1, fs.open.get(), "held by the caller");
+      assertArrayEquals(value(3, 1), reader.get(key(3, 1), 10).value());
+      reader.release();
+      assertEquals(0, fs.open.get());
+      assertArrayEquals(value(3, 1), cache.get(3, key(3, 1), 10).value(), "reopened on demand");
+    }
+  }
+
+  @Test
+  void openErrorsPropagateAndAreNotCached() throws IOException {
+    try (TableCache cache = new TableCache(fs, this::pathOf, 4)) {
+      assertThrows(StrataIOException.class, () -> cache.acquire(99));
+      byte[] pristine = Files.readAllBytes(pathOf(2));
+      Files.write(pathOf(2), new byte[100]);
+      assertThrows(CorruptionException.class, () -> cache.get(2, key(2, 0), 10));
+      Files.write(pathOf(2), pristine);
+      assertArrayEquals(value(2, 0), cache.get(2, key(2, 0), 10).value(), "a repaired table opens");
+      assertEquals(1, fs.open.get(), "the failed opens left no file open");
+    }
+  }
+
+  @Test
+  void closingTheCacheLeavesIteratorsInUseWorking() {
+    TableCache cache = new TableCache(fs, this::pathOf, 4);
+    InternalIterator it = cache.newIterator(5);
+    cache.close();
+    it.seekToFirst();
+    assertArrayEquals(value(5, 0), it.value());
+    it.close();
+    assertEquals(0, fs.open.get());
+    assertFalse(it.isValid());
+  }
+
+  @Test
+  void blockCacheServesRepeatedReadsWithinItsCapacity() {
+    BlockCache blocks = new BlockCache(64 << 10);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 100, blocks)) {
+      for (int round = 0; round < 3; round++) {
+        for (long n = 1; n <= TABLES; n++) {
+          for (int i = 0; i < ENTRIES; i += 25) {
+            assertArrayEquals(value(n, i), cache.get(n, key(n, i), 10).value());
+          }
+        }
+      }
+      assertTrue(blocks.stats().hitCount() > 0, "repeated reads hit: " + blocks.stats());
+      assertTrue(blocks.stats().missCount() > 0);
+      assertTrue(blocks.weightedSize() <= 64 << 10, "weighted size " + blocks.weightedSize());
+    }
+  }
+
+  /** Counts open readable files. */
+  private static final class CountingFileSystem implements FileSystem {
+    private final FileSystem delegate = LocalFileSystem.INSTANCE;
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger opened = new AtomicInteger();
+
+    @Override
+    public ReadableFile openReadable(Path path) throws IOException {
+      ReadableFile file = delegate.openReadable(path);
+      open.incrementAndGet();
+      opened.incrementAndGet();
+      return new ReadableFile() {
+        private boolean closed;
+
+        @Override
+        public int read(long position, byte[] dst, int off, int len) throws IOException {
+          return file.read(position, dst, off, len);
+        }
+
+        @Override
+        public long size() throws IOException {
+          return file.size();
+        }
+
+        @Override
+        public void close() throws IOException {
+          if (closed) {
+            throw new IllegalStateException("closed twice");
+          }
+          closed = true;
+          open.decrementAndGet();
+          file.close();
+        }
+      };
+    }
+
+    @Override
+    public WritableFile newWritableFile(Path path) throws IOException {
+      return delegate.newWritableFile(path);
+    }
+
+    @Override
+    public void rename(Path source, Path target) throws IOException {
+      delegate.rename(source, target);
+    }
+
+    @Override
+    public void deleteIfExists(Path path) throws IOException {
+      delegate.deleteIfExists(path);
+    }
+
+    @Override
+    public boolean exists(Path path) {
+      return delegate.exists(path);
+    }
+
+    @Override
+    public List<String> listFileNames(Path dir) throws IOException {
+      return delegate.listFileNames(dir);
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+      delegate.createDirectories(dir);
+    }
+
+    @Override
+    public void syncDirectory(Path dir) throws IOException {
+      delegate.syncDirectory(dir);
+    }
+
+    @Override
+    public AutoCloseable lock(Path path) throws IOException {
+      return delegate.lock(path);
+    }
+  }
+}

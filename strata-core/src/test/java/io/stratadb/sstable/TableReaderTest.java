@@ -1,0 +1,245 @@
+package io.stratadb.sstable;
+
+import static io.stratadb.sstable.TableTestSupport.b;
+import static io.stratadb.sstable.TableTestSupport.delete;
+import static io.stratadb.sstable.TableTestSupport.put;
+import static io.stratadb.sstable.TableTestSupport.userKey;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.env.LocalFileSystem;
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.LookupResult;
+import io.stratadb.key.ValueType;
+import io.stratadb.sstable.TableTestSupport.Entry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableReaderTest {
+  @TempDir Path dir;
+
+  /** 10,000 user keys (even numbers), one version each at sequence i + 1. */
+  private static List<Entry> tenThousand() {
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      entries.add(put(userKey(2 * i), i + 1, b("value" + i)));
+    }
+    return entries;
+  }
+
+  private TableReader open(Path path) {
+    return TableReader.open(LocalFileSystem.INSTANCE, path, 1);
+  }
+
+  @Test
+  void tenThousandEntriesRoundTripAcrossManyBlocks() throws IOException {
+    Path path = dir.resolve("000001.sst");
+    List<Entry> entries = tenThousand();
+    TableBuilder.TableInfo info = TableTestSupport.write(path, entries, 1024, 16, 10);
+    assertEquals(Files.size(path), info.fileSize());
+    assertEquals(10_000, info.entries());
+    assertArrayEquals(entries.get(0).key(), info.smallest());
+    assertArrayEquals(entries.get(9_999).key(), info.largest());
+    assertTrue(TableTestSupport.layout(path).dataBlocks().size() > 100, "many blocks");
+    TableReader reader = open(path);
+    try (InternalIterator it = reader.iterator()) {
+      assertFalse(it.isValid());
+      int i = 0;
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        assertArrayEquals(entries.get(i).key(), it.key());
+        assertArrayEquals(entries.get(i).value(), it.value());
+        i++;
+      }
+      assertEquals(10_000, i);
+    } finally {
+      reader.release();
+    }
+  }
+
+  @Test
+  void seekToEveryKeyBetweenKeysAndPastTheEnd() throws IOException {
+    Path path = dir.resolve("000001.sst");
+    List<Entry> entries = tenThousand();
+    TableTestSupport.write(path, entries, 1024, 16, 10);
+    TableReader reader = open(path);
+    try (InternalIterator it = reader.iterator()) {
+      for (int i = 0; i < entries.size(); i++) {
+        it.seek(entries.get(i).key());
+        assertTrue(it.isValid());
+        assertArrayEquals(entries.get(i).key(), it.key(), "exact " + i);
+        it.seek(InternalKey.forSeek(userKey(2 * i + 1), InternalKey.MAX_SEQUENCE));
+        if (i + 1 < entries.size()) {
+          assertArrayEquals(entries.get(i + 1).key(), it.key(), "between " + i + " and next");
+          assertArrayEquals(entries.get(i + 1).value(), it.value());
+        } else {
+          assertFalse(it.isValid());
+        }
+      }
+      it.seek(InternalKey.forSeek(b("a"), 1));
+      assertArrayEquals(entries.get(0).key(), it.key(), "before the first");
+      it.seek(InternalKey.forSeek(b("zzz"), 1));
+      assertFalse(it.isValid(), "past the end");
+      // a version of the last key older than the one stored: past the end too
+      it.seek(InternalKey.forSeek(userKey(2 * 9_999), 1));
+      assertFalse(it.isValid());
+    } finally {
+      reader.release();
+    }
+  }
+
+  @Test
+  void getFindsPresentAbsentAndDeletedKeysAtEachSequence() throws IOException {
+    Path path = dir.resolve("000002.sst");
+    byte[] k = b("k");
+    List<Entry> entries = List.of(
+        put(b("a"), 5, b("a5")),
+        put(k, 30, b("k30")),
+        delete(k, 20),
+        put(k, 10, b("k10")),
+        put(b("m"), 7, new byte[0]),
+        delete(b("z"), 3));
+    TableTestSupport.write(path, entries, 4096, 16, 10);
+    TableReader reader = open(path);
+    try {
+      assertArrayEquals(b("k30"), reader.get(k, 100).value());
+      assertArrayEquals(b("k30"), reader.get(k, 30).value());
+      assertSame(LookupResult.DELETED, reader.get(k, 29));
+      assertSame(LookupResult.DELETED, reader.get(k, 20));
+      assertArrayEquals(b("k10"), reader.get(k, 19).value());
+      assertArrayEquals(b("k10"), reader.get(k, 10).value());
+      assertSame(LookupResult.ABSENT, reader.get(k, 9), "no version of k at or below 9");
+      assertArrayEquals(b("a5"), reader.get(b("a"), 5).value());
+      assertSame(LookupResult.ABSENT, reader.get(b("a"), 4));
+      LookupResult empty = reader.get(b("m"), 7);
+      assertTrue(empty.isDecided());
+      assertArrayEquals(new byte[0], empty.value(), "empty value is a value");
+      assertSame(LookupResult.DELETED, reader.get(b("z"), 3));
+      assertSame(LookupResult.ABSENT, reader.get(b("b"), 100));
+      assertSame(LookupResult.ABSENT, reader.get(b("zz"), 100));
+      assertSame(LookupResult.ABSENT, reader.get(new byte[0], 100));
+      assertNull(reader.get(b("b"), 100).value());
+    } finally {
+      reader.release();
+    }
+  }
+
+  @Test
+  void getWorksWithAndWithoutABloomFilter() throws IOException {
+    for (int bits : new int[] {0, 10}) {
+      Path path = dir.resolve("bloom" + bits + ".sst");
+      List<Entry> entries = tenThousand();
+      TableTestSupport.write(path, entries, 4096, 16, bits);
+      assertEquals(bits == 0 ? 0 : 1, TableTestSupport.layout(path).filter().size() == 0 ? 0 : 1);
+      TableReader reader = open(path);
+      try {
+        int rejected = 0;
+        for (int i = 0; i < 10_000; i += 7) {
+          assertArrayEquals(b("value" + i), reader.get(userKey(2 * i), InternalKey.MAX_SEQUENCE).value());
+          assertTrue(reader.mayContain(userKey(2 * i)));
+          assertSame(LookupResult.ABSENT, reader.get(userKey(2 * i + 1), InternalKey.MAX_SEQUENCE));
+          if (!reader.mayContain(userKey(2 * i + 1))) {
+            rejected++;
+          }
+        }
+        if (bits == 0) {
+          assertEquals(0, rejected, "no filter admits everything");
+        } else {
+          assertTrue(rejected > 1_300, "the filter rejects most absent keys: " + rejected);
+        }
+      } finally {
+        reader.release();
+      }
+    }
+  }
+
+  @Test
+  void versionsOfOneUserKeySpanningBlocks() throws IOException {
+    Path path = dir.resolve("000003.sst");
+    List<Entry> entries = new ArrayList<>();
+    entries.add(put(b("a"), 1, b("a")));
+    for (long seq = 200; seq >= 1; seq--) {
+      entries.add(put(b("hot"), seq, b("hot" + seq + "-padding-padding")));
+    }
+    entries.add(put(b("z"), 1, b("z")));
+    TableTestSupport.write(path, entries, 256, 4, 10);
+    assertTrue(TableTestSupport.layout(path).dataBlocks().size() > 10, "versions spread over blocks");
+    TableReader reader = open(path);
+    try {
+      for (long seq = 1; seq <= 200; seq++) {
+        assertArrayEquals(b("hot" + seq + "-padding-padding"), reader.get(b("hot"), seq).value(), "seq " + seq);
+      }
+      assertArrayEquals(b("hot200-padding-padding"), reader.get(b("hot"), 1000).value());
+      assertSame(LookupResult.ABSENT, reader.get(b("hot"), 0));
+      try (InternalIterator it = reader.iterator()) {
+        it.seek(InternalKey.forSeek(b("hot"), 57));
+        for (long seq = 57; seq >= 1; seq--) {
+          assertEquals(seq, InternalKey.sequence(it.key()));
+          it.next();
+        }
+        assertArrayEquals(b("z"), InternalKey.userKey(it.key()));
+      }
+    } finally {
+      reader.release();
+    }
+  }
+
+  @Test
+  void singleEntryTableAndEmptyValue() throws IOException {
+    Path path = dir.resolve("000004.sst");
+    TableBuilder.TableInfo info = TableTestSupport.write(path, List.of(put(b("k"), 1, new byte[0])), 4096, 16, 10);
+    assertArrayEquals(info.smallest(), info.largest());
+    TableReader reader = open(path);
+    try (InternalIterator it = reader.iterator()) {
+      it.seekToFirst();
+      assertArrayEquals(new byte[0], it.value());
+      assertEquals(ValueType.PUT, InternalKey.type(it.key()));
+      it.next();
+      assertFalse(it.isValid());
+      assertArrayEquals(new byte[0], reader.get(b("k"), 1).value());
+    } finally {
+      reader.release();
+    }
+  }
+
+  @Test
+  void builderRejectsOutOfOrderKeysAndEmptyTables() throws IOException {
+    TableBuilder builder = new TableBuilder(LocalFileSystem.INSTANCE.newWritableFile(dir.resolve("x.sst")),
+        4096, 16, 10);
+    builder.add(InternalKey.encode(b("b"), 5, ValueType.PUT), b("1"));
+    assertThrows(IllegalArgumentException.class,
+        () -> builder.add(InternalKey.encode(b("a"), 5, ValueType.PUT), b("1")));
+    assertThrows(IllegalArgumentException.class,
+        () -> builder.add(InternalKey.encode(b("b"), 5, ValueType.PUT), b("1")), "duplicate key");
+    assertThrows(IllegalArgumentException.class,
+        () -> builder.add(InternalKey.encode(b("b"), 6, ValueType.PUT), b("1")), "newer version after older");
+    builder.abandon();
+    TableBuilder empty = new TableBuilder(LocalFileSystem.INSTANCE.newWritableFile(dir.resolve("y.sst")),
+        4096, 16, 10);
+    assertThrows(IllegalStateException.class, empty::finish);
+    empty.abandon();
+  }
+
+  @Test
+  void referenceCountingClosesOnLastRelease() throws IOException {
+    Path path = dir.resolve("000005.sst");
+    TableTestSupport.write(path, tenThousand(), 4096, 16, 10);
+    TableReader reader = open(path);
+    assertEquals(1, reader.fileNumber());
+    assertTrue(reader.retain());
+    reader.release();
+    assertArrayEquals(b("value0"), reader.get(userKey(0), 10).value(), "still open with one reference");
+    reader.release();
+    assertFalse(reader.retain(), "closed after the last release");
+  }
+}
