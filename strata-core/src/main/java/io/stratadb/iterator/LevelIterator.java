@@ -1,0 +1,108 @@
+package io.stratadb.iterator;
+
+import io.stratadb.key.InternalKey;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Iterates a sorted run: several SSTables whose key ranges do not overlap, in key order (LevelDB's
+ * {@code LevelFileNumIterator} under a two-level iterator, RocksDB's {@code LevelIterator}). Tables
+ * are opened lazily, one at a time, and a seek binary-searches the tables' largest keys.
+ *
+ * <p>Not thread-safe. Closing it closes the open table iterator.
+ */
+public final class LevelIterator implements InternalIterator {
+  private final List<byte[]> largestKeys;
+  private final IntFunction<InternalIterator> openTable;
+  private int tableIndex = -1;
+  private InternalIterator table;
+
+  /**
+   * @param largestKeys the largest internal key of each table, ascending
+   * @param openTable opens the iterator of the i-th table; the returned iterator is closed here
+   */
+  public LevelIterator(List<byte[]> largestKeys, IntFunction<InternalIterator> openTable) {
+    this.largestKeys = largestKeys;
+    this.openTable = openTable;
+  }
+
+  @Override
+  public boolean isValid() {
+    return table != null && table.isValid();
+  }
+
+  @Override
+  public void seekToFirst() {
+    open(0);
+    if (table != null) {
+      table.seekToFirst();
+    }
+    skipExhaustedTables();
+  }
+
+  @Override
+  public void seek(byte[] target) {
+    int lo = 0;
+    int hi = largestKeys.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (InternalKey.compare(largestKeys.get(mid), target) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    open(lo);
+    if (table != null) {
+      table.seek(target);
+    }
+    skipExhaustedTables();
+  }
+
+  @Override
+  public void next() {
+    if (!isValid()) {
+      throw new IllegalStateException("iterator is not valid");
+    }
+    table.next();
+    skipExhaustedTables();
+  }
+
+  @Override
+  public byte[] key() {
+    return table.key();
+  }
+
+  @Override
+  public byte[] value() {
+    return table.value();
+  }
+
+  @Override
+  public void close() {
+    if (table != null) {
+      table.close();
+      table = null;
+    }
+  }
+
+  private void open(int index) {
+    if (index == tableIndex && table != null) {
+      return;
+    }
+    close();
+    tableIndex = index;
+    if (index < largestKeys.size()) {
+      table = openTable.apply(index);
+    }
+  }
+
+  private void skipExhaustedTables() {
+    while (table != null && !table.isValid()) {
+      open(tableIndex + 1);
+      if (table != null) {
+        table.seekToFirst();
+      }
+    }
+  }
+}

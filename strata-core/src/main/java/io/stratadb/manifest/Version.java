@@ -1,0 +1,219 @@
+package io.stratadb.manifest;
+
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.iterator.LevelIterator;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.LookupResult;
+import io.stratadb.sstable.TableCache;
+import io.stratadb.util.RefCount;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
+import java.util.function.Consumer;
+
+/**
+ * The set of SSTables that make up the database at one point, per level (LevelDB's {@code
+ * db/version_set.h} {@code Version}). L0 tables may overlap and are kept newest first; the tables
+ * of every deeper level form one sorted run, ordered by smallest key.
+ *
+ * <p>Immutable, so readers use it without locks. Reference-counted: readers {@link #tryRetain()}
+ * it for the duration of a lookup or iterator, and a file is deleted only when no live version
+ * lists it.
+ */
+public final class Version {
+
+  /** Number of levels, L0 to L6, as in LevelDB. */
+  public static final int NUM_LEVELS = 7;
+
+  private static final Comparator<FileMetadata> BY_SMALLEST =
+      (a, b) -> InternalKey.compare(a.smallest(), b.smallest());
+  private static final Comparator<FileMetadata> NEWEST_FIRST =
+      (a, b) -> Long.compare(b.number(), a.number());
+
+  private final List<List<FileMetadata>> levels;
+  private final RefCount references = new RefCount();
+  private final Consumer<Version> onUnreferenced;
+
+  private Version(List<List<FileMetadata>> levels, Consumer<Version> onUnreferenced) {
+    this.levels = levels;
+    this.onUnreferenced = onUnreferenced;
+  }
+
+  /** An empty version holding one reference (the creator's). */
+  static Version empty(Consumer<Version> onUnreferenced) {
+    List<List<FileMetadata>> levels = new ArrayList<>();
+    for (int i = 0; i < NUM_LEVELS; i++) {
+      levels.add(List.of());
+    }
+    return new Version(levels, onUnreferenced);
+  }
+
+  /**
+   * A version owned by no {@link VersionSet}, for simulations and tests: {@code levels} lists the
+   * tables of each level (L0 first, at most {@link #NUM_LEVELS} levels); they are sorted here.
+   */
+  public static Version detached(List<List<FileMetadata>> levels) {
+    VersionEdit edit = new VersionEdit();
+    for (int level = 0; level < levels.size(); level++) {
+      for (FileMetadata f : levels.get(level)) {
+        edit.addFile(level, f);
+      }
+    }
+    return empty(v -> { }).apply(edit);
+  }
+
+  /** A detached version after {@code edit}, for simulations and tests. */
+  public Version detachedApply(VersionEdit edit) {
+    return apply(edit);
+  }
+
+  /** The version this one becomes after {@code edit}; it holds one reference (the creator's). */
+  Version apply(VersionEdit edit) {
+    List<List<FileMetadata>> next = new ArrayList<>();
+    for (int level = 0; level < NUM_LEVELS; level++) {
+      List<FileMetadata> files = new ArrayList<>(levels.get(level));
+      for (VersionEdit.DeletedFile d : edit.deletedFiles()) {
+        if (d.level() == level) {
+          files.removeIf(f -> f.number() == d.number());
+        }
+      }
+      for (VersionEdit.NewFile n : edit.newFiles()) {
+        if (n.level() == level) {
+          files.add(n.file());
+        }
+      }
+      files.sort(level == 0 ? NEWEST_FIRST : BY_SMALLEST);
+      next.add(Collections.unmodifiableList(files));
+    }
+    return new Version(next, onUnreferenced);
+  }
+
+  /** Takes a reference; false if the version is already dead (read the current one again). */
+  public boolean tryRetain() {
+    return references.tryRetain();
+  }
+
+  /** Drops a reference; the last one lets its obsolete files be deleted. */
+  public void release() {
+    if (references.release()) {
+      onUnreferenced.accept(this);
+    }
+  }
+
+  /** The tables of {@code level}: newest first for L0, by smallest key otherwise. */
+  public List<FileMetadata> files(int level) {
+    return levels.get(level);
+  }
+
+  /** Total bytes of the tables of {@code level}. */
+  public long levelBytes(int level) {
+    long total = 0;
+    for (FileMetadata f : levels.get(level)) {
+      total += f.size();
+    }
+    return total;
+  }
+
+  /** Tables of {@code level} whose user-key range overlaps {@code [smallest, largest]}. */
+  public List<FileMetadata> overlapping(int level, byte[] smallestUserKey, byte[] largestUserKey) {
+    List<FileMetadata> out = new ArrayList<>();
+    for (FileMetadata f : levels.get(level)) {
+      if (f.overlaps(smallestUserKey, largestUserKey)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Looks {@code userKey} up at {@code sequence}: L0 tables newest first, then one table per
+   * deeper level, skipping tables whose key range or bloom filter excludes the key.
+   */
+  public LookupResult get(byte[] userKey, long sequence, TableCache tables) {
+    for (FileMetadata f : levels.get(0)) {
+      if (f.mayHold(userKey)) {
+        LookupResult r = tables.get(f.number(), userKey, sequence);
+        if (r.isDecided()) {
+          return r;
+        }
+      }
+    }
+    for (int level = 1; level < NUM_LEVELS; level++) {
+      List<FileMetadata> files = levels.get(level);
+      int i = findFile(files, userKey);
+      if (i < files.size() && files.get(i).mayHold(userKey)) {
+        LookupResult r = tables.get(files.get(i).number(), userKey, sequence);
+        if (r.isDecided()) {
+          return r;
+        }
+      }
+    }
+    return LookupResult.ABSENT;
+  }
+
+  /** Whether a table of sorted-run {@code level} (L1 or deeper) has {@code userKey} in its range. */
+  public boolean levelMayHold(int level, byte[] userKey) {
+    List<FileMetadata> files = levels.get(level);
+    int i = findFile(files, userKey);
+    return i < files.size() && files.get(i).mayHold(userKey);
+  }
+
+  /** Index of the first table in a sorted run whose largest user key is {@code >= userKey}. */
+  private static int findFile(List<FileMetadata> files, byte[] userKey) {
+    int lo = 0;
+    int hi = files.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (InternalKey.compareUserKey(files.get(mid).largest(), userKey) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * Unpositioned iterators over every table, newest data first: one per L0 table, then one {@link
+   * LevelIterator} per non-empty deeper level. The caller closes them.
+   */
+  public List<InternalIterator> iterators(TableCache tables) {
+    List<InternalIterator> out = new ArrayList<>();
+    try {
+      for (FileMetadata f : levels.get(0)) {
+        out.add(tables.newIterator(f.number()));
+      }
+    } catch (RuntimeException e) {
+      out.forEach(InternalIterator::close);
+      throw e;
+    }
+    for (int level = 1; level < NUM_LEVELS; level++) {
+      out.addAll(levelIterator(level, tables));
+    }
+    return out;
+  }
+
+  /** A {@link LevelIterator} over the sorted run of {@code level} (deeper than L0), or none if empty. */
+  public List<InternalIterator> levelIterator(int level, TableCache tables) {
+    List<FileMetadata> files = levels.get(level);
+    if (files.isEmpty()) {
+      return List.of();
+    }
+    List<byte[]> largest = new ArrayList<>(files.size());
+    for (FileMetadata f : files) {
+      largest.add(f.largest());
+    }
+    return List.of(new LevelIterator(largest, i -> tables.newIterator(files.get(i).number())));
+  }
+
+  /** Adds every table of this version to {@code edit} (for a manifest snapshot). */
+  void addAllFiles(VersionEdit edit) {
+    for (int level = 0; level < NUM_LEVELS; level++) {
+      for (FileMetadata f : levels.get(level)) {
+        edit.addFile(level, f);
+      }
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package io.stratadb.manifest;
+
+import io.stratadb.CorruptionException;
+import io.stratadb.StrataIOException;
+import io.stratadb.env.FileSystem;
+import io.stratadb.env.ReadableFile;
+import io.stratadb.env.WritableFile;
+import io.stratadb.wal.LogReader;
+import io.stratadb.wal.LogWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The manifest and the current {@link Version} (LevelDB's {@code db/version_set.cc}). Every change
+ * to the set of SSTables is a {@link VersionEdit} appended to the manifest and fsynced before the
+ * new version is installed, so a crash at any point leaves the manifest describing either the old
+ * or the new version. On open the manifest is replayed, then rewritten as a one-record snapshot in
+ * a new manifest file, and {@code CURRENT} is switched to it by atomic rename; the same rewrite
+ * happens when the manifest grows past {@code maxManifestFileSize} bytes.
+ *
+ * <p>Thread safety: {@link #logAndApply} must be serialised by the caller (the DB holds its mutex);
+ * {@link #current()}, {@link #newFileNumber()} and {@link #liveFiles()} may be called from any
+ * thread.
+ */
+public final class VersionSet implements Closeable {
+  private final FileSystem fs;
+  private final Path dir;
+  private final long maxManifestFileSize;
+  private final AtomicLong nextFileNumber = new AtomicLong(2);
+  /** Versions with references: the current one and those pinned by readers. Guarded by itself. */
+  private final Set<Version> liveVersions = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Runnable onVersionDropped;
+  private volatile Version current;
+  private long logNumber;
+  private long lastSequence;
+  private long manifestNumber;
+  private LogWriter manifest;
+
+  private VersionSet(FileSystem fs, Path dir, long maxManifestFileSize, Runnable onVersionDropped) {
+    this.fs = fs;
+    this.dir = dir;
+    this.maxManifestFileSize = maxManifestFileSize;
+    this.onVersionDropped = onVersionDropped;
+    this.current = Version.empty(this::unreferenced);
+    synchronized (liveVersions) {
+      liveVersions.add(current);
+    }
+  }
+
+  /**
+   * Creates the manifest of a new, empty database and points {@code CURRENT} at it.
+   *
+   * @param onVersionDropped called (on any thread) when a version loses its last reference, so the
+   *     caller can delete files no version lists any more
+   * @throws StrataIOException if the files cannot be written
+   */
+  public static VersionSet create(FileSystem fs, Path dir, long maxManifestFileSize, Runnable onVersionDropped) {
+    VersionSet set = new VersionSet(fs, dir, maxManifestFileSize, onVersionDropped);
+    set.writeSnapshotManifest();
+    return set;
+  }
+
+  /**
+   * Replays the manifest named by {@code CURRENT}, then starts a fresh manifest holding a snapshot.
+   *
+   * @throws CorruptionException if CURRENT or the manifest is damaged
+   * @throws StrataIOException if the files cannot be read or written
+   */
+  public static VersionSet recover(FileSystem fs, Path dir, long maxManifestFileSize, Runnable onVersionDropped) {
+    VersionSet set = new VersionSet(fs, dir, maxManifestFileSize, onVersionDropped);
+    set.replay();
+    set.writeSnapshotManifest();
+    return set;
+  }
+
+  private void replay() {
+    String manifestName = readCurrent();
+    Path path = dir.resolve(manifestName);
+    String name = path.toString();
+    boolean sawLogNumber = false;
+    boolean sawNextFile = false;
+    boolean sawLastSequence = false;
+    Version version = current;
+    if (!fs.exists(path)) {
+      throw new CorruptionException(FileNames.current(dir).toString(), 0,
+          "CURRENT names " + manifestName + ", which does not exist");
+    }
+    try (ReadableFile file = fs.openReadable(path);
+        LogReader reader = new LogReader(file, name)) {
+      byte[] record;
+      while ((record = reader.readRecord()) != null) {
+        VersionEdit edit = VersionEdit.decode(record, name, reader.lastRecordOffset());
+        if (edit.comparatorName() != null && !edit.comparatorName().equals(VersionEdit.COMPARATOR_NAME)) {
+          throw new CorruptionException(name, reader.lastRecordOffset(),
+              "comparator " + edit.comparatorName() + " does not match " + VersionEdit.COMPARATOR_NAME);
+        }
+        if (edit.logNumber() != null) {
+          logNumber = edit.logNumber();
+          sawLogNumber = true;
+        }
+        if (edit.nextFileNumber() != null) {
+          nextFileNumber.set(edit.nextFileNumber());
+          sawNextFile = true;
+        }
+        if (edit.lastSequence() != null) {
+          lastSequence = edit.lastSequence();
+          sawLastSequence = true;
+        }
+        version = version.apply(edit);
+      }
+    } catch (IOException e) {
+      throw new StrataIOException("cannot read manifest " + name, e);
+    }
+    if (!sawLogNumber || !sawNextFile || !sawLastSequence) {
+      throw new CorruptionException(name, -1, "manifest lacks log number, next file number or last sequence");
+    }
+    markFileNumberUsed(logNumber);
+    install(version);
+  }
+
+  private String readCurrent() {
+    Path path = FileNames.current(dir);
+    byte[] content;
+    try (ReadableFile file = fs.openReadable(path)) {
+      long size = file.size();
+      if (size > 256) {
+        throw new CorruptionException(path.toString(), 0, "CURRENT file too large (" + size + " bytes)");
+      }
+      content = new byte[(int) size];
+      file.read(0, content, 0, content.length);
+    } catch (IOException e) {
+      throw new StrataIOException("cannot read " + path, e);
+    }
+    String text = new String(content, StandardCharsets.UTF_8);
+    if (!text.endsWith("\n")) {
+      throw new CorruptionException(path.toString(), 0, "CURRENT file does not end with a newline");
+    }
+    String name = text.substring(0, text.length() - 1);
+    FileNames.Parsed parsed = FileNames.parse(name);
+    if (parsed == null || parsed.kind() != FileNames.Kind.MANIFEST) {
+      throw new CorruptionException(path.toString(), 0, "CURRENT does not name a manifest: " + name);
+    }
+    return name;
+  }
+
+  /** Writes the current state as one record into a new manifest and switches CURRENT to it. */
+  private void writeSnapshotManifest() {
+    long number = newFileNumber();
+    Path path = FileNames.manifest(dir, number);
+    VersionEdit snapshot = new VersionEdit().comparatorName(VersionEdit.COMPARATOR_NAME)
+        .logNumber(logNumber).lastSequence(lastSequence);
+    current.addAllFiles(snapshot);
+    snapshot.nextFileNumber(nextFileNumber.get());
+    LogWriter writer = null;
+    try {
+      writer = new LogWriter(fs.newWritableFile(path));
+      writer.addRecord(snapshot.encode());
+      writer.sync();
+      setCurrent(number);
+    } catch (IOException e) {
+      closeAfterFailure(writer, e);
+      throw new StrataIOException("cannot write manifest " + path, e);
+    }
+    LogWriter old = manifest;
+    manifest = writer;
+    manifestNumber = number;
+    if (old != null) {
+      try {
+        old.close();
+      } catch (IOException e) {
+        throw new StrataIOException("cannot close old manifest", e);
+      }
+    }
+  }
+
+  private static void closeAfterFailure(LogWriter writer, IOException primary) {
+    if (writer != null) {
+      try {
+        writer.close();
+      } catch (IOException e) {
+        primary.addSuppressed(e);
+      }
+    }
+  }
+
+  private void setCurrent(long manifestNumber) throws IOException {
+    Path temp = FileNames.temp(dir, manifestNumber);
+    byte[] content = (FileNames.manifestName(manifestNumber) + "\n").getBytes(StandardCharsets.UTF_8);
+    try (WritableFile file = fs.newWritableFile(temp)) {
+      file.append(content, 0, content.length);
+      file.sync();
+    }
+    fs.rename(temp, FileNames.current(dir));
+    fs.syncDirectory(dir);
+  }
+
+  /**
+   * Appends {@code edit} to the manifest, fsyncs it, and installs the resulting version. The
+   * edit's next file number is filled in here. Callers serialise calls.
+   *
+   * @throws StrataIOException if the manifest write or sync fails; the old version stays current
+   */
+  public void logAndApply(VersionEdit edit) {
+    if (manifest.size() > maxManifestFileSize) {
+      // Rewrite before applying, so a failed rewrite leaves the old version current.
+      writeSnapshotManifest();
+    }
+    if (edit.logNumber() == null) {
+      edit.logNumber(logNumber);
+    }
+    if (edit.lastSequence() == null) {
+      edit.lastSequence(lastSequence);
+    }
+    edit.nextFileNumber(nextFileNumber.get());
+    Version next = current.apply(edit);
+    try {
+      manifest.addRecord(edit.encode());
+      manifest.sync();
+    } catch (IOException e) {
+      next.release();
+      throw new StrataIOException("cannot write manifest " + FileNames.manifestName(manifestNumber), e);
+    }
+    logNumber = edit.logNumber();
+    lastSequence = edit.lastSequence();
+    install(next);
+  }
+
+  private void install(Version next) {
+    synchronized (liveVersions) {
+      liveVersions.add(next);
+    }
+    Version old = current;
+    current = next;
+    old.release();
+  }
+
+  private void unreferenced(Version version) {
+    synchronized (liveVersions) {
+      liveVersions.remove(version);
+    }
+    onVersionDropped.run();
+  }
+
+  /** The current version. Take a reference with {@link Version#tryRetain()} before reading it. */
+  public Version current() {
+    return current;
+  }
+
+  /** Allocates a file number. */
+  public long newFileNumber() {
+    return nextFileNumber.getAndIncrement();
+  }
+
+  /** Ensures future file numbers are above {@code number}. */
+  public void markFileNumberUsed(long number) {
+    nextFileNumber.accumulateAndGet(number + 1, Math::max);
+  }
+
+  /** WALs below this number are obsolete. */
+  public long logNumber() {
+    return logNumber;
+  }
+
+  /** The last sequence number recorded in the manifest. */
+  public long lastSequence() {
+    return lastSequence;
+  }
+
+  /** The live manifest's file number. */
+  public long manifestNumber() {
+    return manifestNumber;
+  }
+
+  /** Numbers of the SSTables listed by any live version. */
+  public Set<Long> liveFiles() {
+    Set<Long> live = new HashSet<>();
+    synchronized (liveVersions) {
+      for (Version v : liveVersions) {
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+          for (FileMetadata f : v.files(level)) {
+            live.add(f.number());
+          }
+        }
+      }
+    }
+    return live;
+  }
+
+  /** Closes the manifest file. */
+  @Override
+  public void close() throws IOException {
+    if (manifest != null) {
+      manifest.close();
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package io.stratadb.iterator;
+
+import static io.stratadb.iterator.ListIterator.delete;
+import static io.stratadb.iterator.ListIterator.put;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.Bound;
+import io.stratadb.DbClosedException;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.ValueType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LsmIteratorTest {
+
+  /** a: two versions; b: deleted at 5 over a put at 4; c: one put; d: only a tombstone; e: only newer than 6. */
+  private static ListIterator entries() {
+    return ListIterator.of(
+        put("a", 3, "a3"), put("a", 2, "a2"),
+        delete("b", 5), put("b", 4, "b4"),
+        put("c", 1, "c1"),
+        delete("d", 6),
+        put("e", 9, "e9"));
+  }
+
+  private final AtomicInteger closes = new AtomicInteger();
+
+  private LsmIterator lsm(ListIterator inner, long sequence, Bound lower, Bound upper) {
+    return new LsmIterator(inner, sequence, lower, upper, closes::incrementAndGet, () -> { });
+  }
+
+  private LsmIterator lsm(long sequence) {
+    return lsm(entries(), sequence, Bound.unbounded(), Bound.unbounded());
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  /** "key=value" for each entry from the current position on. */
+  private static List<String> rest(LsmIterator it) {
+    List<String> out = new ArrayList<>();
+    for (; it.isValid(); it.next()) {
+      out.add(new String(it.key(), UTF_8) + "=" + new String(it.value(), UTF_8));
+    }
+    return out;
+  }
+
+  private static List<String> all(LsmIterator it) {
+    it.seekToFirst();
+    return rest(it);
+  }
+
+  @Test
+  void showsOnlyTheNewestLiveVersionOfEachKey() {
+    assertEquals(List.of("a=a3", "c=c1", "e=e9"), all(lsm(100)));
+  }
+
+  @Test
+  void respectsTheSnapshotSequence() {
+    assertEquals(List.of("a=a3", "c=c1"), all(lsm(8)), "e@9 is newer than the snapshot");
+    assertEquals(List.of("a=a3", "b=b4", "c=c1"), all(lsm(4)),
+        "the tombstone of b at 5 is newer than the snapshot");
+    assertEquals(List.of("a=a2", "c=c1"), all(lsm(2)));
+    assertEquals(List.of("c=c1"), all(lsm(1)));
+    assertEquals(List.of(), all(lsm(0)));
+  }
+
+  @Test
+  void inclusiveAndExclusiveBounds() {
+    ListIterator many = ListIterator.of(put("a", 1, "a"), put("b", 1, "b"), put("c", 1, "c"), put("d", 1, "d"),
+        put("e", 1, "e"));
+    assertEquals(List.of("b=b", "c=c", "d=d"),
+        all(lsm(many, 10, Bound.inclusive(b("b")), Bound.inclusive(b("d")))));
+    many = ListIterator.of(put("a", 1, "a"), put("b", 1, "b"), put("c", 1, "c"), put("d", 1, "d"), put("e", 1, "e"));
+    assertEquals(List.of("c=c"), all(lsm(many, 10, Bound.exclusive(b("b")), Bound.exclusive(b("d")))));
+    many = ListIterator.of(put("a", 1, "a"), put("b", 1, "b"), put("c", 1, "c"));
+    assertEquals(List.of("a=a", "b=b"), all(lsm(many, 10, Bound.unbounded(), Bound.exclusive(b("c")))));
+    many = ListIterator.of(put("a", 1, "a"), put("b", 1, "b"), put("c", 1, "c"));
+    assertEquals(List.of("b=b", "c=c"), all(lsm(many, 10, Bound.exclusive(b("a")), Bound.unbounded())));
+    many = ListIterator.of(put("a", 1, "a"), put("b", 1, "b"));
+    assertEquals(List.of("a=a", "b=b"),
+        all(lsm(many, 10, Bound.inclusive(b("0")), Bound.inclusive(b("z")))), "bounds between keys");
+    many = ListIterator.of(put("a", 1, "a"), put("b", 1, "b"));
+    assertEquals(List.of(), all(lsm(many, 10, Bound.exclusive(b("a")), Bound.exclusive(b("b")))), "empty range");
+  }
+
+  @Test
+  void boundsOnKeysWithOlderVersions() {
+    // the lower bound's key has several versions: none may leak through an exclusive bound
+    ListIterator inner = ListIterator.of(put("b", 3, "b3"), put("b", 2, "b2"), put("b", 1, "b1"), put("c", 1, "c"));
+    assertEquals(List.of("c=c"), all(lsm(inner, 10, Bound.exclusive(b("b")), Bound.unbounded())));
+    inner = ListIterator.of(put("b", 3, "b3"), put("b", 2, "b2"), put("c", 1, "c"));
+    assertEquals(List.of("b=b2", "c=c"), all(lsm(inner, 2, Bound.inclusive(b("b")), Bound.unbounded())));
+  }
+
+  @Test
+  void seekIsClampedToTheLowerBound() {
+    ListIterator inner = ListIterator.of(put("a", 1, "a"), put("c", 1, "c"), put("e", 1, "e"));
+    LsmIterator it = lsm(inner, 10, Bound.inclusive(b("b")), Bound.inclusive(b("d")));
+    it.seek(b("a"));
+    assertArrayEquals(InternalKey.forSeek(b("b"), 10), inner.lastSeekTarget, "the inner seek starts at the bound");
+    assertEquals(List.of("c=c"), rest(it));
+    it.seek(b("bb"));
+    assertArrayEquals(InternalKey.forSeek(b("bb"), 10), inner.lastSeekTarget, "a target inside the range is kept");
+    it.seek(new byte[0]);
+    assertArrayEquals(b("c"), it.key());
+    it.seek(b("c"));
+    assertArrayEquals(b("c"), it.key());
+    it.seek(b("cc"));
+    assertFalse(it.isValid(), "e is beyond the upper bound");
+    it.seek(b("z"));
+    assertFalse(it.isValid());
+  }
+
+  @Test
+  void seekFindsTheFirstLiveKeyAtOrAfterTheTarget() {
+    LsmIterator it = lsm(100);
+    it.seek(b("b"));
+    assertEquals(List.of("c=c1", "e=e9"), rest(it), "b is deleted");
+    it.seek(b("a"));
+    assertArrayEquals(b("a3"), it.value());
+    it.seek(b("d"));
+    assertArrayEquals(b("e"), it.key());
+    assertThrows(IllegalArgumentException.class, () -> it.seek(null));
+  }
+
+  @Test
+  void emptyValueIsReturned() {
+    LsmIterator it = lsm(ListIterator.of(put("k", 1, "")), 1, Bound.unbounded(), Bound.unbounded());
+    it.seekToFirst();
+    assertTrue(it.isValid());
+    assertArrayEquals(new byte[0], it.value());
+  }
+
+  @Test
+  void returnedArraysAreCopies() {
+    LsmIterator it = lsm(100);
+    it.seekToFirst();
+    it.key()[0] = 'z';
+    it.value()[0] = 'z';
+    assertArrayEquals(b("a"), it.key());
+    assertArrayEquals(b("a3"), it.value());
+  }
+
+  @Test
+  void accessorsOnAnInvalidIteratorThrow() {
+    LsmIterator it = lsm(100);
+    assertFalse(it.isValid(), "unpositioned");
+    assertThrows(IllegalStateException.class, it::key);
+    assertThrows(IllegalStateException.class, it::value);
+    assertThrows(IllegalStateException.class, it::next);
+    it.seek(b("z"));
+    assertFalse(it.isValid());
+    assertThrows(IllegalStateException.class, it::key);
+    assertThrows(IllegalStateException.class, it::value);
+    assertThrows(IllegalStateException.class, it::next);
+  }
+
+  @Test
+  void everyUseAfterCloseThrowsAndCloseIsIdempotent() {
+    ListIterator inner = entries();
+    LsmIterator it = lsm(inner, 100, Bound.unbounded(), Bound.unbounded());
+    it.seekToFirst();
+    it.close();
+    assertTrue(inner.isClosed());
+    assertEquals(1, closes.get());
+    assertThrows(IllegalStateException.class, it::isValid);
+    assertThrows(IllegalStateException.class, it::seekToFirst);
+    assertThrows(IllegalStateException.class, () -> it.seek(b("a")));
+    assertThrows(IllegalStateException.class, it::key);
+    assertThrows(IllegalStateException.class, it::value);
+    assertThrows(IllegalStateException.class, it::next);
+    it.close();
+    assertEquals(1, closes.get(), "onClose runs once");
+  }
+
+  @Test
+  void closedDatabaseIsReportedByEveryCall() {
+    AtomicBoolean dbOpen = new AtomicBoolean(true);
+    LsmIterator it = new LsmIterator(entries(), 100, Bound.unbounded(), Bound.unbounded(), () -> { }, () -> {
+      if (!dbOpen.get()) {
+        throw new DbClosedException("/db");
+      }
+    });
+    it.seekToFirst();
+    dbOpen.set(false);
+    assertThrows(DbClosedException.class, it::isValid);
+    assertThrows(DbClosedException.class, it::key);
+    assertThrows(DbClosedException.class, it::next);
+    assertThrows(DbClosedException.class, it::seekToFirst);
+    it.close();
+  }
+
+  @Test
+  void randomEntriesBoundsAndSnapshotsMatchAModel() {
+    Random random = new Random(5);
+    for (int round = 0; round < 300; round++) {
+      List<ListIterator.Entry> entries = new ArrayList<>();
+      java.util.Set<String> used = new java.util.HashSet<>(); // one entry per (key, sequence), as in a DB
+      for (int i = random.nextInt(40); i > 0; i--) {
+        String k = String.valueOf((char) ('a' + random.nextInt(8)));
+        long seq = 1 + random.nextInt(20);
+        if (used.add(k + "@" + seq)) {
+          entries.add(random.nextInt(3) == 0 ? delete(k, seq) : put(k, seq, k + seq));
+        }
+      }
+      long snapshot = random.nextInt(22);
+      Bound lower = randomBound(random);
+      Bound upper = randomBound(random);
+      // model: the newest version at or below the snapshot of each user key, if live and in range
+      TreeMap<String, String> newest = new TreeMap<>();
+      TreeMap<String, Long> newestSeq = new TreeMap<>();
+      for (ListIterator.Entry e : entries) {
+        String user = new String(InternalKey.userKey(e.key()), UTF_8);
+        long seq = InternalKey.sequence(e.key());
+        if (seq <= snapshot && seq > newestSeq.getOrDefault(user, -1L)) {
+          newestSeq.put(user, seq);
+          newest.put(user, InternalKey.type(e.key()) == ValueType.PUT ? new String(e.value(), UTF_8) : null);
+        }
+      }
+      List<String> expected = new ArrayList<>();
+      newest.forEach((k, v) -> {
+        if (v != null && lower.admitsAsLower(b(k)) && upper.admitsAsUpper(b(k))) {
+          expected.add(k + "=" + v);
+        }
+      });
+      LsmIterator it = lsm(new ListIterator(entries), snapshot, lower, upper);
+      assertEquals(expected, all(it), "round " + round + " snapshot " + snapshot + " " + lower + " " + upper);
+      String target = String.valueOf((char) ('a' + random.nextInt(9)));
+      it.seek(b(target));
+      List<String> fromTarget = new ArrayList<>();
+      for (String s : expected) {
+        if (s.substring(0, 1).compareTo(target) >= 0) {
+          fromTarget.add(s);
+        }
+      }
+      assertEquals(fromTarget, rest(it), "seek " + target + " round " + round);
+      it.close();
+    }
+  }
+
+  private static Bound randomBound(Random random) {
+    byte[] key = {(byte) ('a' + random.nextInt(8))};
+    switch (random.nextInt(3)) {
+      case 0:
+        return Bound.unbounded();
+      case 1:
+        return Bound.inclusive(key);
+      default:
+        return Bound.exclusive(key);
+    }
+  }
+
+  @Test
+  void seekToFirstWithALowerBoundSeeksInsteadOfScanningFromTheStart() {
+    ListIterator inner = ListIterator.of(put("a", 1, "a"), put("m", 1, "m"));
+    LsmIterator it = lsm(inner, 10, Bound.inclusive(b("k")), Bound.unbounded());
+    it.seekToFirst();
+    assertEquals(1, inner.seeks);
+    assertArrayEquals(b("m"), it.key());
+  }
+}
