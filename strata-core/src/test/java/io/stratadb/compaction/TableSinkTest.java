@@ -1,0 +1,139 @@
+package io.stratadb.compaction;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.env.LocalFileSystem;
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.ValueType;
+import io.stratadb.manifest.FileMetadata;
+import io.stratadb.manifest.FileNames;
+import io.stratadb.sstable.TableReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableSinkTest {
+  private static final TableSink.TableSettings SETTINGS = new TableSink.TableSettings(1024, 16, 10);
+
+  @TempDir Path dir;
+  private final AtomicLong numbers = new AtomicLong(100);
+
+  private TableSink sink(long targetFileSize) {
+    return new TableSink(LocalFileSystem.INSTANCE, dir, SETTINGS, numbers::getAndIncrement, targetFileSize);
+  }
+
+  private static byte[] ikey(String user, long seq) {
+    return InternalKey.encode(user.getBytes(UTF_8), seq, ValueType.PUT);
+  }
+
+  /** Every entry of the given tables, in order, as "user@seq:TYPE". */
+  private List<String> read(List<FileMetadata> tables) {
+    List<String> out = new ArrayList<>();
+    for (FileMetadata f : tables) {
+      TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, FileNames.table(dir, f.number()), f.number());
+      try (InternalIterator it = reader.iterator()) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          out.add(InternalKey.toString(it.key()));
+        }
+      } finally {
+        reader.release();
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void splitsOutputsAtTheTargetSize() throws IOException {
+    TableSink sink = sink(8 << 10);
+    List<String> written = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      byte[] k = ikey(String.format("key%05d", i), 1);
+      sink.add(k, new byte[40]);
+      written.add(InternalKey.toString(k));
+    }
+    List<FileMetadata> outputs = sink.finish();
+    assertTrue(outputs.size() > 5, "outputs: " + outputs.size());
+    assertEquals(written, read(outputs), "every entry once, in order");
+    for (int i = 0; i < outputs.size(); i++) {
+      FileMetadata f = outputs.get(i);
+      assertEquals(100 + i, f.number(), "numbers come from the supplier, in order");
+      assertEquals(Files.size(FileNames.table(dir, f.number())), f.size());
+      if (i < outputs.size() - 1) {
+        assertTrue(f.size() >= 8 << 10, "a table is cut only once it reaches the target: " + f.size());
+        assertTrue(f.size() < 12 << 10, "and soon after: " + f.size());
+        assertTrue(InternalKey.compareUserKeys(f.largest(), outputs.get(i + 1).smallest()) < 0,
+            "outputs form a sorted run");
+      }
+    }
+    assertEquals(outputs.size(), sink.allocatedNumbers().size());
+  }
+
+  @Test
+  void neverSplitsBetweenVersionsOfOneUserKey() throws IOException {
+    TableSink sink = sink(4 << 10);
+    List<String> written = new ArrayList<>();
+    for (String user : new String[] {"a", "hot", "z"}) {
+      int versions = user.equals("hot") ? 500 : 50;
+      for (int seq = versions; seq >= 1; seq--) {
+        byte[] k = ikey(user, seq);
+        sink.add(k, new byte[100]);
+        written.add(InternalKey.toString(k));
+      }
+    }
+    List<FileMetadata> outputs = sink.finish();
+    assertEquals(written, read(outputs));
+    assertEquals(3, outputs.size(), "one table per user key: each key alone passes the target");
+    for (int i = 0; i + 1 < outputs.size(); i++) {
+      assertFalse(InternalKey.sameUserKey(outputs.get(i).largest(), outputs.get(i + 1).smallest()),
+          "tables " + i + " and " + (i + 1) + " share a user key");
+    }
+    FileMetadata hot = outputs.get(1);
+    assertEquals("hot@500:PUT", InternalKey.toString(hot.smallest()));
+    assertEquals("hot@1:PUT", InternalKey.toString(hot.largest()));
+  }
+
+  @Test
+  void unlimitedTargetWritesOneTable() throws IOException {
+    TableSink sink = sink(Long.MAX_VALUE);
+    for (int i = 0; i < 3_000; i++) {
+      sink.add(ikey(String.format("k%05d", i), 1), new byte[50]);
+    }
+    List<FileMetadata> outputs = sink.finish();
+    assertEquals(1, outputs.size());
+    assertArrayEquals(ikey("k00000", 1), outputs.get(0).smallest());
+    assertArrayEquals(ikey("k02999", 1), outputs.get(0).largest());
+  }
+
+  @Test
+  void nothingAddedWritesNothing() throws IOException {
+    TableSink sink = sink(1 << 10);
+    assertTrue(sink.finish().isEmpty());
+    assertTrue(sink.allocatedNumbers().isEmpty());
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count());
+    }
+  }
+
+  @Test
+  void abandonDeletesFinishedAndUnfinishedTables() throws IOException {
+    TableSink sink = sink(2 << 10);
+    for (int i = 0; i < 500; i++) {
+      sink.add(ikey(String.format("key%05d", i), 1), new byte[40]);
+    }
+    assertTrue(sink.allocatedNumbers().size() > 2, "some tables finished, one in progress");
+    sink.abandon(new IOException("test"));
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count());
+    }
+  }
+}
