@@ -1,0 +1,90 @@
+package io.stratadb;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One end of a key range for {@link Db#scan(Bound, Bound)}: inclusive, exclusive or unbounded.
+ *
+ * <p>Immutable and thread-safe. The key array is copied on construction.
+ */
+public final class Bound {
+
+  private static final Bound UNBOUNDED = new Bound(null, false);
+
+  private final byte[] key;
+  private final boolean inclusive;
+
+  private Bound(byte[] key, boolean inclusive) {
+    this.key = key;
+    this.inclusive = inclusive;
+  }
+
+  /**
+   * A bound that includes {@code key}.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  public static Bound inclusive(byte[] key) {
+    return new Bound(Objects.requireNonNull(key, "key").clone(), true);
+  }
+
+  /**
+   * A bound that excludes {@code key}.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  public static Bound exclusive(byte[] key) {
+    return new Bound(Objects.requireNonNull(key, "key").clone(), false);
+  }
+
+  /** No bound: the range extends to the first (or last) key. */
+  public static Bound unbounded() {
+    return UNBOUNDED;
+  }
+
+  /** Whether this bound is {@link #unbounded()}. */
+  public boolean isUnbounded() {
+    return key == null;
+  }
+
+  /** Whether the bound key itself is in range; false for unbounded. */
+  public boolean isInclusive() {
+    return inclusive;
+  }
+
+  /**
+   * The bound key (a copy).
+   *
+   * @throws IllegalStateException if the bound is unbounded
+   */
+  public byte[] key() {
+    if (key == null) {
+      throw new IllegalStateException("unbounded bound has no key");
+    }
+    return key.clone();
+  }
+
+  /** Whether {@code k} is at or above this bound read as a lower bound. */
+  public boolean admitsAsLower(byte[] k) {
+    if (key == null) {
+      return true;
+    }
+    int c = Arrays.compareUnsigned(k, key);
+    return inclusive ? c >= 0 : c > 0;
+  }
+
+  /** Whether {@code k} is at or below this bound read as an upper bound. */
+  public boolean admitsAsUpper(byte[] k) {
+    if (key == null) {
+      return true;
+    }
+    int c = Arrays.compareUnsigned(k, key);
+    return inclusive ? c <= 0 : c < 0;
+  }
+
+  @Override
+  public String toString() {
+    return key == null ? "unbounded" : (inclusive ? "inclusive(" : "exclusive(") + Arrays.toString(key) + ")";
+  }
+}

@@ -1,0 +1,219 @@
+package io.stratadb;
+
+import io.stratadb.db.DbImpl;
+import java.nio.file.Path;
+
+/**
+ * An embedded, ordered, durable key-value store built as a log-structured merge tree (LSM tree).
+ *
+ * <p>Keys and values are arbitrary byte arrays. Keys are ordered by unsigned lexicographic byte
+ * order (as {@link java.util.Arrays#compareUnsigned(byte[], byte[])}). Empty values are legal and
+ * distinct from a missing key; a deletion is recorded as a tombstone, never as an empty value.
+ *
+ * <p>Writes go to a write-ahead log (WAL) and an in-memory memtable; a full memtable becomes an
+ * immutable memtable that a background thread flushes to an L0 SSTable. Reads consult the
+ * memtables newest first, then the SSTables. The design follows LevelDB ({@code db/db_impl.cc}).
+ *
+ * <p>Thread safety: every method may be called from any number of threads concurrently. Writes are
+ * applied in one total order (by sequence number). A reader never observes part of a {@link
+ * WriteBatch}.
+ *
+ * <p>Errors: arguments that are {@code null} or exceed {@link Options#maxKeySize()} / {@link
+ * Options#maxValueSize()} raise {@link IllegalArgumentException}; any call after {@link #close()}
+ * raises {@link DbClosedException}; I/O failures raise {@link StrataIOException} and put the
+ * database into a failed state in which every later write fails until it is reopened (errors are
+ * sticky, as in LevelDB); checksum mismatches raise {@link CorruptionException} naming the file and
+ * offset. A missing key is not an error: {@link #get(byte[])} returns {@code null}.
+ */
+public interface Db extends AutoCloseable {
+
+  /**
+   * Opens the database in {@code dir}, creating it if {@link Options#createIfMissing()} allows, or
+   * recovering it from its manifest and write-ahead logs. Recovery replays every WAL record that
+   * reached the disk; a torn record at the tail of the newest log (a crash during a write) is
+   * dropped, while corruption followed by valid records raises {@link CorruptionException}.
+   *
+   * @param dir directory holding the database files; created if absent and allowed
+   * @param options tuning options, see {@link Options#defaults()}
+   * @return an open database; close it with {@link #close()}
+   * @throws IllegalArgumentException if {@code dir} or {@code options} is null, or the directory
+   *     does not hold a database and {@code createIfMissing} is false, or holds one and {@code
+   *     errorIfExists} is true
+   * @throws CorruptionException if the manifest or a WAL is corrupt in a way recovery cannot
+   *     safely skip
+   * @throws StrataIOException if the files cannot be read or written, or another process or
+   *     {@code Db} instance holds the directory's lock
+   */
+  static Db open(Path dir, Options options) {
+    return DbImpl.open(dir, options);
+  }
+
+  /**
+   * Stores {@code value} under {@code key} with default {@link WriteOptions} (no fsync).
+   *
+   * @throws IllegalArgumentException if either is null or too large
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the WAL write fails, or an earlier background error is sticky
+   */
+  void put(byte[] key, byte[] value);
+
+  /**
+   * Stores {@code value} under {@code key}.
+   *
+   * @param options {@link WriteOptions#sync()} makes the call return only after the WAL is fsynced
+   * @throws IllegalArgumentException if an argument is null or too large
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the WAL write or sync fails, or an earlier error is sticky
+   */
+  void put(byte[] key, byte[] value, WriteOptions options);
+
+  /**
+   * Returns the newest value stored under {@code key}, or {@code null} if the key is absent or
+   * deleted. An empty array is a present, empty value.
+   *
+   * @throws IllegalArgumentException if {@code key} is null
+   * @throws DbClosedException if the database is closed
+   * @throws CorruptionException if an SSTable block read for the lookup fails its checksum
+   * @throws StrataIOException if an SSTable cannot be read
+   */
+  byte[] get(byte[] key);
+
+  /**
+   * Returns the value of {@code key} as seen by {@code options} (e.g. at a snapshot), or {@code
+   * null} if absent or deleted there.
+   *
+   * @throws IllegalArgumentException if an argument is null, or the snapshot belongs to another
+   *     database
+   * @throws IllegalStateException if the snapshot was closed
+   * @throws DbClosedException if the database is closed
+   * @throws CorruptionException if an SSTable block read for the lookup fails its checksum
+   */
+  byte[] get(byte[] key, ReadOptions options);
+
+  /**
+   * Takes a snapshot at the newest acknowledged write. Close it when done.
+   *
+   * @throws DbClosedException if the database is closed
+   */
+  Snapshot getSnapshot();
+
+  /**
+   * Deletes {@code key} by writing a tombstone; deleting an absent key is not an error.
+   *
+   * @throws IllegalArgumentException if {@code key} is null or too large
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the WAL write fails, or an earlier error is sticky
+   */
+  void delete(byte[] key);
+
+  /**
+   * Deletes {@code key}, honouring {@code options}.
+   *
+   * @throws IllegalArgumentException if an argument is null or the key too large
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the WAL write or sync fails, or an earlier error is sticky
+   */
+  void delete(byte[] key, WriteOptions options);
+
+  /**
+   * Applies every operation of {@code batch} atomically with default {@link WriteOptions}: readers
+   * and recovery after a crash see all of the batch or none of it.
+   *
+   * @throws IllegalArgumentException if {@code batch} is null or holds a key or value that is too
+   *     large (then nothing of it is applied)
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the WAL write fails, or an earlier error is sticky
+   */
+  void write(WriteBatch batch);
+
+  /**
+   * Applies {@code batch} atomically, honouring {@code options}.
+   *
+   * @throws IllegalArgumentException if an argument is null or the batch holds an oversized entry
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the WAL write or sync fails, or an earlier error is sticky
+   */
+  void write(WriteBatch batch, WriteOptions options);
+
+  /**
+   * Returns an iterator over the whole key space, positioned nowhere (call {@link
+   * DbIterator#seekToFirst()} or {@link DbIterator#seek(byte[])}). The iterator reads the state of
+   * the database at the moment of this call; later writes are invisible to it. Close it: an open
+   * iterator pins the memtables and SSTables it reads.
+   *
+   * @throws DbClosedException if the database is closed
+   */
+  DbIterator newIterator();
+
+  /**
+   * Like {@link #newIterator()}, reading as {@code options} say (e.g. at a snapshot).
+   *
+   * @throws IllegalArgumentException if {@code options} is null or its snapshot is foreign
+   * @throws IllegalStateException if the snapshot was closed
+   * @throws DbClosedException if the database is closed
+   */
+  DbIterator newIterator(ReadOptions options);
+
+  /**
+   * Like {@link #scan(Bound, Bound)}, reading as {@code options} say (e.g. at a snapshot).
+   *
+   * @throws IllegalArgumentException if an argument is null or the snapshot is foreign
+   * @throws IllegalStateException if the snapshot was closed
+   * @throws DbClosedException if the database is closed
+   */
+  DbIterator scan(Bound lower, Bound upper, ReadOptions options);
+
+  /**
+   * Returns an iterator over the keys between {@code lower} and {@code upper}, already positioned
+   * on the first key in range (or invalid if the range is empty). It has the same point-in-time
+   * view as {@link #newIterator()}; {@link DbIterator#seek(byte[])} targets below {@code lower} are
+   * clamped to it.
+   *
+   * @param lower lower bound, e.g. {@link Bound#inclusive(byte[])} or {@link Bound#unbounded()}
+   * @param upper upper bound, e.g. {@link Bound#exclusive(byte[])} or {@link Bound#unbounded()}
+   * @throws IllegalArgumentException if a bound is null
+   * @throws DbClosedException if the database is closed
+   */
+  DbIterator scan(Bound lower, Bound upper);
+
+  /**
+   * Flushes the current memtable to an L0 SSTable and waits until it, and every immutable memtable
+   * before it, is on disk and recorded in the manifest. Does nothing when the memtable is empty.
+   *
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the flush fails (the error is then sticky)
+   */
+  void flush();
+
+  /**
+   * Compacts every table overlapping the user-key range {@code [lower, upper]} down through the
+   * levels (after flushing the memtable), so that overwritten versions and tombstones in the range
+   * are dropped and the range is read from as few tables as possible (LevelDB's {@code
+   * CompactRange}). Background compactions pause meanwhile. A tiered database merges all of its
+   * sorted runs. Blocks until done.
+   *
+   * @param lower smallest user key to compact, or null for the first key
+   * @param upper largest user key to compact, or null for the last key
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the compaction fails (the error is then sticky)
+   */
+  void compactRange(byte[] lower, byte[] upper);
+
+  /**
+   * Returns a snapshot of the database's shape: files and bytes per level, memtable sizes and the
+   * last sequence number.
+   *
+   * @throws DbClosedException if the database is closed
+   */
+  DbStats stats();
+
+  /**
+   * Closes the database: stops background work after the running job, closes the WAL (without
+   * flushing the memtable: the WAL makes it durable) and releases the directory lock. Idempotent.
+   * Iterators still open become unusable.
+   *
+   * @throws StrataIOException if closing a file fails; the database is closed regardless
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,423 @@
+package io.stratadb;
+
+import io.stratadb.env.FileSystem;
+import io.stratadb.env.LocalFileSystem;
+
+/**
+ * Tuning options for {@link Db#open}. Immutable and thread-safe; build with {@link #builder()}.
+ *
+ * <p>Defaults follow LevelDB's ({@code include/leveldb/options.h}) where it has one: 4 MiB write
+ * buffer, 4 KiB blocks, a restart point every 16 keys, 10 bloom bits per key (about 1% false
+ * positives), 1000 open files. Every setter validates its argument and throws {@link
+ * IllegalArgumentException} for a value out of range, so a bad option never reaches the engine.
+ */
+public final class Options {
+
+  private final long writeBufferSize;
+  private final int blockSize;
+  private final int blockRestartInterval;
+  private final int bloomBitsPerKey;
+  private final int maxOpenFiles;
+  private final long blockCacheSize;
+  private final Compression compression;
+  private final java.util.List<Compression> compressionPerLevel;
+  private final int maxKeySize;
+  private final int maxValueSize;
+  private final int maxImmutableMemtables;
+  private final CompactionStrategy compactionStrategy;
+  private final int maxBackgroundJobs;
+  private final int l0SlowdownWritesTrigger;
+  private final int l0StopWritesTrigger;
+  private final long softPendingCompactionBytesLimit;
+  private final long hardPendingCompactionBytesLimit;
+  private final long targetFileSize;
+  private final long maxManifestFileSize;
+  private final boolean createIfMissing;
+  private final boolean errorIfExists;
+  private final FileSystem fileSystem;
+
+  private Options(Builder b) {
+    this.writeBufferSize = b.writeBufferSize;
+    this.blockSize = b.blockSize;
+    this.blockRestartInterval = b.blockRestartInterval;
+    this.bloomBitsPerKey = b.bloomBitsPerKey;
+    this.maxOpenFiles = b.maxOpenFiles;
+    this.blockCacheSize = b.blockCacheSize;
+    this.compression = b.compression;
+    this.compressionPerLevel = b.compressionPerLevel;
+    this.maxKeySize = b.maxKeySize;
+    this.maxValueSize = b.maxValueSize;
+    this.maxImmutableMemtables = b.maxImmutableMemtables;
+    this.compactionStrategy = b.compactionStrategy;
+    this.maxBackgroundJobs = b.maxBackgroundJobs;
+    this.l0SlowdownWritesTrigger = b.l0SlowdownWritesTrigger;
+    this.l0StopWritesTrigger = b.l0StopWritesTrigger;
+    this.softPendingCompactionBytesLimit = b.softPendingCompactionBytesLimit;
+    this.hardPendingCompactionBytesLimit = b.hardPendingCompactionBytesLimit;
+    this.targetFileSize = b.targetFileSize;
+    this.maxManifestFileSize = b.maxManifestFileSize;
+    this.createIfMissing = b.createIfMissing;
+    this.errorIfExists = b.errorIfExists;
+    this.fileSystem = b.fileSystem;
+  }
+
+  /** The default options. */
+  public static Options defaults() {
+    return builder().build();
+  }
+
+  /** A builder initialised with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder initialised with these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.writeBufferSize = writeBufferSize;
+    b.blockSize = blockSize;
+    b.blockRestartInterval = blockRestartInterval;
+    b.bloomBitsPerKey = bloomBitsPerKey;
+    b.maxOpenFiles = maxOpenFiles;
+    b.blockCacheSize = blockCacheSize;
+    b.compression = compression;
+    b.compressionPerLevel = compressionPerLevel;
+    b.maxKeySize = maxKeySize;
+    b.maxValueSize = maxValueSize;
+    b.maxImmutableMemtables = maxImmutableMemtables;
+    b.compactionStrategy = compactionStrategy;
+    b.maxBackgroundJobs = maxBackgroundJobs;
+    b.l0SlowdownWritesTrigger = l0SlowdownWritesTrigger;
+    b.l0StopWritesTrigger = l0StopWritesTrigger;
+    b.softPendingCompactionBytesLimit = softPendingCompactionBytesLimit;
+    b.hardPendingCompactionBytesLimit = hardPendingCompactionBytesLimit;
+    b.targetFileSize = targetFileSize;
+    b.maxManifestFileSize = maxManifestFileSize;
+    b.createIfMissing = createIfMissing;
+    b.errorIfExists = errorIfExists;
+    b.fileSystem = fileSystem;
+    return b;
+  }
+
+  /** Memtable size in bytes at which it is frozen and flushed. Default 4 MiB. */
+  public long writeBufferSize() {
+    return writeBufferSize;
+  }
+
+  /** Target uncompressed size of an SSTable data block, in bytes. Default 4096. */
+  public int blockSize() {
+    return blockSize;
+  }
+
+  /** Keys between restart points in a block (prefix compression resets there). Default 16. */
+  public int blockRestartInterval() {
+    return blockRestartInterval;
+  }
+
+  /** Bloom filter bits per key; 0 disables the filter. Default 10 (about 1% false positives). */
+  public int bloomBitsPerKey() {
+    return bloomBitsPerKey;
+  }
+
+  /** Maximum SSTables held open in the table cache. Default 1000. */
+  public int maxOpenFiles() {
+    return maxOpenFiles;
+  }
+
+  /** Bytes of data blocks kept in the block cache; 0 disables it. Default 8 MiB (LevelDB). */
+  public long blockCacheSize() {
+    return blockCacheSize;
+  }
+
+  /** Data block compression of every level without a per-level choice. Default LZ4 (as RocksDB). */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** Per-level compression, L0 first; empty when {@link #compression()} applies everywhere. */
+  public java.util.List<Compression> compressionPerLevel() {
+    return compressionPerLevel;
+  }
+
+  /** The compression of tables written to {@code level}. */
+  public Compression compressionForLevel(int level) {
+    if (compressionPerLevel.isEmpty()) {
+      return compression;
+    }
+    return compressionPerLevel.get(Math.min(level, compressionPerLevel.size() - 1));
+  }
+
+  /** Largest accepted key, in bytes. Default 65536. */
+  public int maxKeySize() {
+    return maxKeySize;
+  }
+
+  /** Largest accepted value, in bytes. Default 16 MiB. */
+  public int maxValueSize() {
+    return maxValueSize;
+  }
+
+  /** Immutable memtables that may wait for flush before writers stall. Default 2. */
+  public int maxImmutableMemtables() {
+    return maxImmutableMemtables;
+  }
+
+  /** The compaction strategy. Default {@link CompactionStrategy#leveled()}. */
+  public CompactionStrategy compactionStrategy() {
+    return compactionStrategy;
+  }
+
+  /**
+   * Background threads: one flushes memtables, the others ({@code maxBackgroundJobs - 1}, at least
+   * one) run compactions concurrently. Default 2 (RocksDB's default).
+   */
+  public int maxBackgroundJobs() {
+    return maxBackgroundJobs;
+  }
+
+  /** L0 file count at which each write is delayed by 1 ms (LevelDB's slowdown). Default 8. */
+  public int l0SlowdownWritesTrigger() {
+    return l0SlowdownWritesTrigger;
+  }
+
+  /** L0 file count at which writers stall until compaction catches up. Default 12. */
+  public int l0StopWritesTrigger() {
+    return l0StopWritesTrigger;
+  }
+
+  /** Estimated bytes awaiting compaction at which writes are delayed. Default 64 GiB (RocksDB). */
+  public long softPendingCompactionBytesLimit() {
+    return softPendingCompactionBytesLimit;
+  }
+
+  /** Estimated bytes awaiting compaction at which writes stop. Default 256 GiB (RocksDB). */
+  public long hardPendingCompactionBytesLimit() {
+    return hardPendingCompactionBytesLimit;
+  }
+
+  /** Size in bytes at which compaction starts a new output SSTable. Default 2 MiB. */
+  public long targetFileSize() {
+    return targetFileSize;
+  }
+
+  /** Manifest size in bytes past which it is rewritten as a snapshot on open. Default 4 MiB. */
+  public long maxManifestFileSize() {
+    return maxManifestFileSize;
+  }
+
+  /** Whether {@link Db#open} creates a missing database. Default true. */
+  public boolean createIfMissing() {
+    return createIfMissing;
+  }
+
+  /** Whether {@link Db#open} fails when the database exists. Default false. */
+  public boolean errorIfExists() {
+    return errorIfExists;
+  }
+
+  /** The file system all files go through; tests inject faults here (LevelDB's {@code Env}). */
+  public FileSystem fileSystem() {
+    return fileSystem;
+  }
+
+  /** Builds {@link Options}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
+  public static final class Builder {
+    private long writeBufferSize = 4L << 20;
+    private int blockSize = 4096;
+    private int blockRestartInterval = 16;
+    private int bloomBitsPerKey = 10;
+    private int maxOpenFiles = 1000;
+    private long blockCacheSize = 8L << 20;
+    private Compression compression = Compression.LZ4;
+    private java.util.List<Compression> compressionPerLevel = java.util.List.of();
+    private int maxKeySize = 64 << 10;
+    private int maxValueSize = 16 << 20;
+    private int maxImmutableMemtables = 2;
+    private CompactionStrategy compactionStrategy = CompactionStrategy.leveled();
+    private int maxBackgroundJobs = 2;
+    private int l0SlowdownWritesTrigger = 8;
+    private int l0StopWritesTrigger = 12;
+    private long softPendingCompactionBytesLimit = 64L << 30;
+    private long hardPendingCompactionBytesLimit = 256L << 30;
+    private long targetFileSize = 2L << 20;
+    private long maxManifestFileSize = 4L << 20;
+    private boolean createIfMissing = true;
+    private boolean errorIfExists = false;
+    private FileSystem fileSystem = LocalFileSystem.INSTANCE;
+
+    private Builder() {}
+
+    /** Memtable size in bytes, 64 KiB to 1 GiB. */
+    public Builder writeBufferSize(long bytes) {
+      this.writeBufferSize = check("writeBufferSize", bytes, 64 << 10, 1L << 30);
+      return this;
+    }
+
+    /** Data block size in bytes, 256 B to 4 MiB. */
+    public Builder blockSize(int bytes) {
+      this.blockSize = (int) check("blockSize", bytes, 256, 4 << 20);
+      return this;
+    }
+
+    /** Keys per restart point, 1 to 1024. */
+    public Builder blockRestartInterval(int keys) {
+      this.blockRestartInterval = (int) check("blockRestartInterval", keys, 1, 1024);
+      return this;
+    }
+
+    /** Bloom bits per key, 0 (no filter) to 64. */
+    public Builder bloomBitsPerKey(int bits) {
+      this.bloomBitsPerKey = (int) check("bloomBitsPerKey", bits, 0, 64);
+      return this;
+    }
+
+    /** Open SSTables kept in the table cache, 16 to 1,000,000. */
+    public Builder maxOpenFiles(int files) {
+      this.maxOpenFiles = (int) check("maxOpenFiles", files, 16, 1_000_000);
+      return this;
+    }
+
+    /** Block cache size in bytes, 0 (none) to 1 TiB. */
+    public Builder blockCacheSize(long bytes) {
+      this.blockCacheSize = check("blockCacheSize", bytes, 0, 1L << 40);
+      return this;
+    }
+
+    /** Compression of data blocks at every level. */
+    public Builder compression(Compression value) {
+      if (value == null) {
+        throw new IllegalArgumentException("compression must not be null");
+      }
+      this.compression = value;
+      return this;
+    }
+
+    /**
+     * Compression per level, L0 first; deeper levels than listed use the last entry (RocksDB's
+     * {@code compression_per_level}). An empty list means {@link #compression(Compression)}.
+     */
+    public Builder compressionPerLevel(java.util.List<Compression> perLevel) {
+      if (perLevel == null || perLevel.stream().anyMatch(java.util.Objects::isNull)) {
+        throw new IllegalArgumentException("compressionPerLevel must not be or contain null");
+      }
+      this.compressionPerLevel = java.util.List.copyOf(perLevel);
+      return this;
+    }
+
+    /** Largest key in bytes, 1 to 16 MiB. */
+    public Builder maxKeySize(int bytes) {
+      this.maxKeySize = (int) check("maxKeySize", bytes, 1, 16 << 20);
+      return this;
+    }
+
+    /** Largest value in bytes, 0 to 256 MiB. */
+    public Builder maxValueSize(int bytes) {
+      this.maxValueSize = (int) check("maxValueSize", bytes, 0, 256 << 20);
+      return this;
+    }
+
+    /** Immutable memtables waiting for flush before writers stall, 1 to 64. */
+    public Builder maxImmutableMemtables(int count) {
+      this.maxImmutableMemtables = (int) check("maxImmutableMemtables", count, 1, 64);
+      return this;
+    }
+
+    /** The compaction strategy, e.g. {@link CompactionStrategy#tiered()}. */
+    public Builder compactionStrategy(CompactionStrategy strategy) {
+      if (strategy == null) {
+        throw new IllegalArgumentException("compactionStrategy must not be null");
+      }
+      this.compactionStrategy = strategy;
+      return this;
+    }
+
+    /** Background threads (flush plus compactions), 2 to 64. */
+    public Builder maxBackgroundJobs(int jobs) {
+      this.maxBackgroundJobs = (int) check("maxBackgroundJobs", jobs, 2, 64);
+      return this;
+    }
+
+    /** L0 files at which each write is delayed, 1 to 10000. */
+    public Builder l0SlowdownWritesTrigger(int files) {
+      this.l0SlowdownWritesTrigger = (int) check("l0SlowdownWritesTrigger", files, 1, 10_000);
+      return this;
+    }
+
+    /** L0 files at which writes stall, 1 to 10000; at least the slowdown trigger. */
+    public Builder l0StopWritesTrigger(int files) {
+      this.l0StopWritesTrigger = (int) check("l0StopWritesTrigger", files, 1, 10_000);
+      return this;
+    }
+
+    /** Pending compaction bytes that delay writes, 1 MiB to 1 PiB. */
+    public Builder softPendingCompactionBytesLimit(long bytes) {
+      this.softPendingCompactionBytesLimit = check("softPendingCompactionBytesLimit", bytes, 1L << 20, 1L << 50);
+      return this;
+    }
+
+    /** Pending compaction bytes that stop writes, 1 MiB to 1 PiB; at least the soft limit. */
+    public Builder hardPendingCompactionBytesLimit(long bytes) {
+      this.hardPendingCompactionBytesLimit = check("hardPendingCompactionBytesLimit", bytes, 1L << 20, 1L << 50);
+      return this;
+    }
+
+    /** Compaction output file size in bytes, 64 KiB to 4 GiB. */
+    public Builder targetFileSize(long bytes) {
+      this.targetFileSize = check("targetFileSize", bytes, 64 << 10, 4L << 30);
+      return this;
+    }
+
+    /** Manifest size in bytes before a rewrite, 4 KiB to 1 GiB. */
+    public Builder maxManifestFileSize(long bytes) {
+      this.maxManifestFileSize = check("maxManifestFileSize", bytes, 4 << 10, 1L << 30);
+      return this;
+    }
+
+    /** Whether open creates a missing database. */
+    public Builder createIfMissing(boolean value) {
+      this.createIfMissing = value;
+      return this;
+    }
+
+    /** Whether open fails on an existing database. */
+    public Builder errorIfExists(boolean value) {
+      this.errorIfExists = value;
+      return this;
+    }
+
+    /** The file system to use; tests pass a fault-injecting one. */
+    public Builder fileSystem(FileSystem fs) {
+      if (fs == null) {
+        throw new IllegalArgumentException("fileSystem must not be null");
+      }
+      this.fileSystem = fs;
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @throws IllegalArgumentException if {@code l0StopWritesTrigger < l0SlowdownWritesTrigger} or
+     *     the hard pending-compaction limit is below the soft one
+     */
+    public Options build() {
+      if (l0StopWritesTrigger < l0SlowdownWritesTrigger) {
+        throw new IllegalArgumentException(
+            "l0StopWritesTrigger (" + l0StopWritesTrigger + ") must be >= l0SlowdownWritesTrigger ("
+                + l0SlowdownWritesTrigger + ")");
+      }
+      if (hardPendingCompactionBytesLimit < softPendingCompactionBytesLimit) {
+        throw new IllegalArgumentException("hardPendingCompactionBytesLimit must be >= softPendingCompactionBytesLimit");
+      }
+      return new Options(this);
+    }
+
+    private static long check(String name, long value, long min, long max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(
+            name + " must be between " + min + " and " + max + ", got " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.stratadb.db;
+
+import io.stratadb.DbStats;
+import io.stratadb.compaction.CompactionTask;
+import io.stratadb.manifest.Version;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Work counters behind {@link DbStats}: flushes, compactions per output level, ingest and write
+ * stalls. Thread-safe: per-level counters are guarded by this object's monitor, totals are atomic.
+ */
+final class DbCounters {
+  private final long[] readUpper = new long[Version.NUM_LEVELS];
+  private final long[] readLevel = new long[Version.NUM_LEVELS];
+  private final long[] written = new long[Version.NUM_LEVELS];
+  private final long[] moved = new long[Version.NUM_LEVELS];
+  private final long[] runs = new long[Version.NUM_LEVELS];
+  private final long[] millis = new long[Version.NUM_LEVELS];
+
+  final AtomicLong flushes = new AtomicLong();
+  final AtomicLong compactions = new AtomicLong();
+  final AtomicLong trivialMoves = new AtomicLong();
+  final AtomicLong bytesIngested = new AtomicLong();
+  final AtomicLong slowdowns = new AtomicLong();
+  final AtomicLong stops = new AtomicLong();
+  final AtomicLong stallNanos = new AtomicLong();
+
+  synchronized void flushed(long bytes, long nanos) {
+    flushes.incrementAndGet();
+    written[0] += bytes;
+    runs[0]++;
+    millis[0] += nanos / 1_000_000;
+  }
+
+  synchronized void compacted(CompactionTask task, long bytesWritten, long nanos) {
+    compactions.incrementAndGet();
+    int out = task.outputLevel();
+    runs[out]++;
+    millis[out] += nanos / 1_000_000;
+    if (task.trivialMove()) {
+      trivialMoves.incrementAndGet();
+      moved[out] += task.inputBytes();
+      return;
+    }
+    readLevel[out] += task.inputBytes(out);
+    readUpper[out] += task.inputBytes() - task.inputBytes(out);
+    written[out] += bytesWritten;
+  }
+
+  synchronized long flushBytes() {
+    return written[0];
+  }
+
+  synchronized long compactionBytesRead() {
+    long total = 0;
+    for (int l = 1; l < Version.NUM_LEVELS; l++) {
+      total += readUpper[l] + readLevel[l];
+    }
+    return total;
+  }
+
+  synchronized long compactionBytesWritten() {
+    long total = 0;
+    for (int l = 1; l < Version.NUM_LEVELS; l++) {
+      total += written[l];
+    }
+    return total;
+  }
+
+  /** Per-level stats for {@code version} with the picker's {@code scores}. */
+  synchronized List<DbStats.LevelStats> levels(Version version, double[] scores) {
+    List<DbStats.LevelStats> levels = new ArrayList<>();
+    for (int l = 0; l < Version.NUM_LEVELS; l++) {
+      levels.add(new DbStats.LevelStats(l, version.files(l).size(), version.levelBytes(l),
+          l < scores.length ? scores[l] : 0, readUpper[l], readLevel[l], written[l], moved[l], runs[l], millis[l]));
+    }
+    return List.copyOf(levels);
+  }
+}

@@ -1,0 +1,958 @@
+package io.stratadb.db;
+
+import io.stratadb.Bound;
+import io.stratadb.Db;
+import io.stratadb.DbClosedException;
+import io.stratadb.DbIterator;
+import io.stratadb.DbStats;
+import io.stratadb.ReadOptions;
+import io.stratadb.Snapshot;
+import io.stratadb.Options;
+import io.stratadb.StrataException;
+import io.stratadb.StrataIOException;
+import io.stratadb.WriteBatch;
+import io.stratadb.WriteOptions;
+import io.stratadb.compaction.CompactionJob;
+import io.stratadb.compaction.CompactionPicker;
+import io.stratadb.compaction.CompactionTask;
+import io.stratadb.compaction.TableSink;
+import io.stratadb.env.FileSystem;
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.iterator.LsmIterator;
+import io.stratadb.iterator.MergingIterator;
+import io.stratadb.iterator.TwoMergingIterator;
+import io.stratadb.key.LookupResult;
+import io.stratadb.manifest.FileMetadata;
+import io.stratadb.manifest.FileNames;
+import io.stratadb.manifest.Version;
+import io.stratadb.manifest.VersionEdit;
+import io.stratadb.manifest.VersionSet;
+import io.stratadb.memtable.Memtable;
+import io.stratadb.sstable.BlockCache;
+import io.stratadb.sstable.TableCache;
+import io.stratadb.wal.LogWriter;
+import io.stratadb.wal.WalBatch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@link Db} (LevelDB's {@code db/db_impl.cc}): the write path (WAL, memtable,
+ * rotation, stalls), the read path (memtables newest first, then SSTables), the flush thread and
+ * the compaction threads ({@code maxBackgroundJobs - 1}) driven by a {@link CompactionPicker}.
+ *
+ * <p>Locking: the {@link WriteQueue} serialises writers: its leader alone assigns sequence
+ * numbers, appends to the WAL and inserts into the memtable, for a whole group of writers. {@code mutex} guards state transitions (rotation, flush and compaction installs, the
+ * background error, pending outputs) and its condition {@code stateChanged} wakes stalled writers,
+ * {@link #flush()} callers and the background thread. Readers take no lock: they read the
+ * published {@link DbState} and pin its version. Lock order: write leadership before mutex.
+ */
+public final class DbImpl implements Db {
+  private static final Logger LOG = LoggerFactory.getLogger(DbImpl.class);
+
+  private final Path dir;
+  private final Options options;
+  private final FileSystem fs;
+  private final AutoCloseable dirLock;
+  private final VersionSet versions;
+  private final TableCache tableCache;
+  /** Null when disabled. */
+  private final BlockCache blockCache;
+
+  private final WriteQueue writeQueue = new WriteQueue();
+  private final ReentrantLock mutex = new ReentrantLock();
+  private final Condition stateChanged = mutex.newCondition();
+
+  /** Used only by the write queue's leader. */
+  private LogWriter wal;
+  /** Written under mutex; read freely. */
+  private volatile DbState state;
+  /** Sequence number of the newest write visible to readers. Written by the write leader. */
+  private volatile long lastSequence;
+  /** The first background or WAL failure; sticky. Written under mutex. */
+  private volatile StrataException backgroundError;
+  private volatile boolean closed;
+  /** Guarded by mutex. */
+  private boolean obsoleteFilesPending;
+  /** Tables being written and not yet installed: protected from obsolete-file deletion. */
+  private final Set<Long> pendingOutputs = ConcurrentHashMap.newKeySet();
+  private final CompactionPicker picker;
+  /** Tables read and levels written by running compactions. Guarded by mutex. */
+  private final Set<Long> busyFiles = new HashSet<>();
+  private final Set<Integer> busyOutputLevels = new HashSet<>();
+  /** Guarded by mutex. */
+  private int runningCompactions;
+  /** A compactRange is running: background compactions wait. Guarded by mutex. */
+  private boolean manualCompaction;
+  /** The picker's pending-bytes estimate for the current version; drives write stalls. */
+  private volatile long pendingCompactionBytes;
+  private final List<Thread> backgroundThreads = new ArrayList<>();
+  private final DbCounters counters = new DbCounters();
+  private final SnapshotList snapshots = new SnapshotList();
+  /** TEST ONLY: runs after a compaction wrote its outputs, before it installs them. */
+  private volatile Runnable beforeCompactionInstall = () -> { };
+
+  private DbImpl(Path dir, Options options, AutoCloseable dirLock, VersionSet[] versionsHolder) {
+    this.dir = dir;
+    this.options = options;
+    this.fs = options.fileSystem();
+    this.dirLock = dirLock;
+    this.blockCache = options.blockCacheSize() > 0 ? new BlockCache(options.blockCacheSize()) : null;
+    this.tableCache = new TableCache(fs, n -> FileNames.table(dir, n), options.maxOpenFiles(), blockCache);
+    this.versions = openVersions(versionsHolder);
+    this.picker = CompactionPicker.of(options.compactionStrategy());
+    backgroundThreads.add(new Thread(this::flushLoop, "strata-flush-" + dir.getFileName()));
+    for (int i = 1; i < options.maxBackgroundJobs(); i++) {
+      backgroundThreads.add(new Thread(this::compactionLoop, "strata-compact-" + i + "-" + dir.getFileName()));
+    }
+    backgroundThreads.forEach(t -> t.setDaemon(true));
+  }
+
+  private VersionSet openVersions(VersionSet[] holder) {
+    boolean exists = fs.exists(FileNames.current(dir));
+    if (exists && options.errorIfExists()) {
+      throw new IllegalArgumentException("database already exists: " + dir);
+    }
+    if (!exists && !options.createIfMissing()) {
+      throw new IllegalArgumentException("no database in " + dir + " and createIfMissing is false");
+    }
+    Runnable dropped = this::onVersionDropped;
+    holder[0] = exists
+        ? VersionSet.recover(fs, dir, options.maxManifestFileSize(), dropped)
+        : VersionSet.create(fs, dir, options.maxManifestFileSize(), dropped);
+    return holder[0];
+  }
+
+  /**
+   * Opens or creates the database in {@code dir}; see {@link Db#open(Path, Options)}.
+   *
+   * @throws IllegalArgumentException for a null argument or an existence check that fails
+   * @throws io.stratadb.CorruptionException if recovery finds corruption
+   * @throws StrataIOException if files cannot be read or written or the directory is locked
+   */
+  public static Db open(Path dir, Options options) {
+    if (dir == null || options == null) {
+      throw new IllegalArgumentException("dir and options must not be null");
+    }
+    FileSystem fs = options.fileSystem();
+    if (!fs.exists(dir) && !options.createIfMissing()) {
+      throw new IllegalArgumentException("no database in " + dir + " and createIfMissing is false");
+    }
+    AutoCloseable lock;
+    try {
+      fs.createDirectories(dir);
+      lock = fs.lock(FileNames.lock(dir));
+    } catch (IOException e) {
+      throw new StrataIOException("cannot lock database directory " + dir, e);
+    }
+    VersionSet[] versions = new VersionSet[1];
+    DbImpl db = null;
+    try {
+      db = new DbImpl(dir, options, lock, versions);
+      db.recover();
+      db.backgroundThreads.forEach(Thread::start);
+      return db;
+    } catch (RuntimeException | Error e) {
+      if (versions[0] != null) {
+        try {
+          versions[0].close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (db != null) {
+        db.tableCache.close();
+        db.closeWal(e);
+      }
+      try {
+        lock.close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private void recover() {
+    WalRecovery recovery = new WalRecovery(fs, dir, versions.lastSequence());
+    VersionEdit edit = new VersionEdit();
+    try {
+      Memtable memtable = new Memtable(0);
+      for (long log : recovery.logsToReplay(versions.logNumber())) {
+        versions.markFileNumberUsed(log);
+        memtable = recovery.replay(log, memtable, options.writeBufferSize(),
+            full -> writeLevel0Table(full, edit));
+      }
+      if (!memtable.isEmpty()) {
+        writeLevel0Table(memtable, edit);
+      }
+      long logNumber = versions.newFileNumber();
+      wal = new LogWriter(fs.newWritableFile(FileNames.log(dir, logNumber)));
+      lastSequence = recovery.lastSequence();
+      edit.logNumber(logNumber).lastSequence(lastSequence);
+      mutex.lock();
+      try {
+        versions.logAndApply(edit);
+        pendingOutputs.clear();
+        Version current = versions.current();
+        current.tryRetain();
+        state = new DbState(new Memtable(logNumber), List.of(), current);
+        pendingCompactionBytes = picker.pendingCompactionBytes(current);
+        deleteObsoleteFiles();
+      } finally {
+        mutex.unlock();
+      }
+    } catch (IOException e) {
+      throw new StrataIOException("recovery of " + dir + " failed", e);
+    }
+  }
+
+  private void writeLevel0Table(Memtable memtable, VersionEdit edit) throws IOException {
+    TableSink sink = new TableSink(fs, dir, tableSettings(0), this::newOutputNumber, Long.MAX_VALUE);
+    try (InternalIterator it = memtable.iterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        sink.add(it.key(), it.value());
+      }
+      for (FileMetadata f : sink.finish()) {
+        edit.addFile(0, f);
+      }
+    } catch (IOException | RuntimeException e) {
+      sink.abandon(e);
+      throw e;
+    }
+  }
+
+  private TableSink.TableSettings tableSettings(int level) {
+    return new TableSink.TableSettings(options.blockSize(), options.blockRestartInterval(),
+        options.bloomBitsPerKey(), options.compressionForLevel(level));
+  }
+
+  private long newOutputNumber() {
+    long number = versions.newFileNumber();
+    pendingOutputs.add(number);
+    return number;
+  }
+
+  // ---------------------------------------------------------------- write path
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    put(key, value, WriteOptions.defaults());
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value, WriteOptions writeOptions) {
+    checkKey(key);
+    checkValue(value);
+    write(new WriteBatch().put(key, value), writeOptions);
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    delete(key, WriteOptions.defaults());
+  }
+
+  @Override
+  public void delete(byte[] key, WriteOptions writeOptions) {
+    checkKey(key);
+    write(new WriteBatch().delete(key), writeOptions);
+  }
+
+  @Override
+  public void write(WriteBatch batch) {
+    write(batch, WriteOptions.defaults());
+  }
+
+  @Override
+  public void write(WriteBatch batch, WriteOptions writeOptions) {
+    if (batch == null || writeOptions == null) {
+      throw new IllegalArgumentException("batch and write options must not be null");
+    }
+    ensureOpen();
+    batch.forEach(new WriteBatch.Handler() {
+      @Override
+      public void put(byte[] key, byte[] value) {
+        checkKey(key);
+        checkValue(value);
+      }
+
+      @Override
+      public void delete(byte[] key) {
+        checkKey(key);
+      }
+    });
+    if (batch.count() == 0) {
+      return;
+    }
+    writeQueue.write(batch, writeOptions.sync(), this::commitGroup);
+  }
+
+  /** Commits a write group: one WAL record, then the memtable. Runs on the group's leader. */
+  private void commitGroup(List<WriteQueue.Writer> group) {
+    ensureWritable();
+    makeRoomForWrite(false);
+    long first = lastSequence + 1;
+    List<WriteBatch> batches = new ArrayList<>(group.size());
+    long bytes = 0;
+    for (WriteQueue.Writer w : group) {
+      batches.add(w.batch);
+      bytes += w.batch.approximateSizeInBytes();
+    }
+    byte[] record = WalBatch.encode(first, batches);
+    try {
+      wal.addRecord(record);
+      if (group.get(0).sync) {
+        wal.sync();
+      } else {
+        wal.flush();
+      }
+    } catch (IOException e) {
+      throw setBackgroundError(new StrataIOException("WAL write failed in " + dir, e));
+    }
+    Memtable memtable = state.memtable();
+    long[] sequence = {first};
+    WriteBatch.Handler insert = new WriteBatch.Handler() {
+      @Override
+      public void put(byte[] key, byte[] value) {
+        memtable.add(sequence[0]++, io.stratadb.key.ValueType.PUT, key, value);
+      }
+
+      @Override
+      public void delete(byte[] key) {
+        memtable.add(sequence[0]++, io.stratadb.key.ValueType.DELETE, key, null);
+      }
+    };
+    for (WriteBatch batch : batches) {
+      batch.forEach(insert);
+    }
+    lastSequence = sequence[0] - 1;
+    counters.bytesIngested.addAndGet(bytes);
+  }
+
+  private void checkKey(byte[] key) {
+    if (key == null) {
+      throw new IllegalArgumentException("key must not be null");
+    }
+    if (key.length > options.maxKeySize()) {
+      throw new IllegalArgumentException(
+          "key of " + key.length + " bytes exceeds maxKeySize " + options.maxKeySize());
+    }
+  }
+
+  private void checkValue(byte[] value) {
+    if (value == null) {
+      throw new IllegalArgumentException("value must not be null");
+    }
+    if (value.length > options.maxValueSize()) {
+      throw new IllegalArgumentException(
+          "value of " + value.length + " bytes exceeds maxValueSize " + options.maxValueSize());
+    }
+  }
+
+  /**
+   * Delays the write by 1 ms when L0 or pending compaction passes its slowdown limit, and freezes
+   * the memtable when it is full (or when {@code force} and it is not empty), blocking while too
+   * many immutable memtables or L0 tables wait or pending compaction passes its hard limit
+   * (LevelDB's {@code MakeRoomForWrite}, RocksDB's write stall triggers). REQUIRES: write leader.
+   */
+  private void makeRoomForWrite(boolean force) {
+    DbState current = state;
+    if (current.version().files(0).size() >= options.l0SlowdownWritesTrigger()
+        || pendingCompactionBytes >= options.softPendingCompactionBytesLimit()) {
+      long start = System.nanoTime();
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      counters.slowdowns.incrementAndGet();
+      counters.stallNanos.addAndGet(System.nanoTime() - start);
+    }
+    if (force ? current.memtable().isEmpty() : current.memtable().approximateBytes() < options.writeBufferSize()) {
+      return;
+    }
+    long stallStart = 0;
+    mutex.lock();
+    try {
+      while (true) {
+        ensureWritable();
+        DbState s = state;
+        if (force ? s.memtable().isEmpty() : s.memtable().approximateBytes() < options.writeBufferSize()) {
+          return;
+        }
+        if (s.immutables().size() >= options.maxImmutableMemtables()
+            || s.version().files(0).size() >= options.l0StopWritesTrigger()
+            || pendingCompactionBytes >= options.hardPendingCompactionBytesLimit()) {
+          if (stallStart == 0) {
+            stallStart = System.nanoTime();
+            counters.stops.incrementAndGet();
+          }
+          stateChanged.awaitUninterruptibly();
+          continue;
+        }
+        long logNumber = versions.newFileNumber();
+        LogWriter fresh;
+        try {
+          // Sync the old WAL before writes go to the new one: otherwise a later synced write
+          // could survive a power loss while earlier unsynced ones in the old WAL are lost,
+          // leaving a hole in the history instead of a lost suffix.
+          wal.sync();
+          fresh = new LogWriter(fs.newWritableFile(FileNames.log(dir, logNumber)));
+          wal.close();
+        } catch (IOException e) {
+          throw setBackgroundError(new StrataIOException("cannot switch to WAL " + logNumber, e));
+        }
+        wal = fresh;
+        state = s.rotate(new Memtable(logNumber));
+        stateChanged.signalAll();
+        return;
+      }
+    } finally {
+      if (stallStart != 0) {
+        counters.stallNanos.addAndGet(System.nanoTime() - stallStart);
+      }
+      mutex.unlock();
+    }
+  }
+
+  @Override
+  public void flush() {
+    ensureOpen();
+    Memtable[] target = new Memtable[1];
+    writeQueue.exclusive(() -> {
+      ensureWritable();
+      makeRoomForWrite(true);
+      List<Memtable> imms = state.immutables();
+      target[0] = imms.isEmpty() ? null : imms.get(0);
+    });
+    if (target[0] == null) {
+      return;
+    }
+    mutex.lock();
+    try {
+      while (state.immutables().contains(target[0])) {
+        ensureWritable();
+        stateChanged.awaitUninterruptibly();
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- read path
+
+  /** Pins the current state's version; the caller releases it. */
+  private DbState acquireState() {
+    while (true) {
+      DbState s = state;
+      if (s.version().tryRetain()) {
+        return s;
+      }
+    }
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    return get(key, ReadOptions.defaults());
+  }
+
+  @Override
+  public byte[] get(byte[] key, ReadOptions readOptions) {
+    if (key == null || readOptions == null) {
+      throw new IllegalArgumentException("key and read options must not be null");
+    }
+    ensureOpen();
+    // State before sequence: every write at or below the sequence is then either in these
+    // memtables or newer than all of them (docs/architecture.md, "Read path").
+    DbState s = acquireState();
+    try {
+      long sequence = readSequence(readOptions);
+      for (Memtable m : s.memtablesNewestFirst()) {
+        LookupResult r = m.get(key, sequence);
+        if (r.isDecided()) {
+          return copy(r.value());
+        }
+      }
+      return copy(s.version().get(key, sequence, tableCache).value());
+    } finally {
+      s.version().release();
+    }
+  }
+
+  /** The sequence a read with {@code readOptions} uses. Call after {@link #acquireState()}. */
+  private long readSequence(ReadOptions readOptions) {
+    if (readOptions.snapshot() == null) {
+      return lastSequence;
+    }
+    if (!(readOptions.snapshot() instanceof SnapshotList.DbSnapshot snapshot) || !snapshot.belongsTo(snapshots)) {
+      throw new IllegalArgumentException("snapshot " + readOptions.snapshot() + " belongs to another database");
+    }
+    if (snapshot.isClosed()) {
+      throw new IllegalStateException("snapshot " + snapshot + " is closed");
+    }
+    return snapshot.sequence();
+  }
+
+  @Override
+  public Snapshot getSnapshot() {
+    ensureOpen();
+    return snapshots.take(() -> lastSequence);
+  }
+
+  private static byte[] copy(byte[] value) {
+    return value == null ? null : value.clone();
+  }
+
+  @Override
+  public DbIterator newIterator() {
+    return newIterator(ReadOptions.defaults());
+  }
+
+  @Override
+  public DbIterator newIterator(ReadOptions readOptions) {
+    if (readOptions == null) {
+      throw new IllegalArgumentException("read options must not be null");
+    }
+    return iterator(Bound.unbounded(), Bound.unbounded(), readOptions, false);
+  }
+
+  @Override
+  public DbIterator scan(Bound lower, Bound upper) {
+    return scan(lower, upper, ReadOptions.defaults());
+  }
+
+  @Override
+  public DbIterator scan(Bound lower, Bound upper, ReadOptions readOptions) {
+    if (lower == null || upper == null || readOptions == null) {
+      throw new IllegalArgumentException("bounds and read options must not be null; use Bound.unbounded()");
+    }
+    return iterator(lower, upper, readOptions, true);
+  }
+
+  private DbIterator iterator(Bound lower, Bound upper, ReadOptions readOptions, boolean position) {
+    ensureOpen();
+    DbState s = acquireState();
+    try {
+      long sequence = readSequence(readOptions);
+      List<InternalIterator> memtables = new ArrayList<>();
+      for (Memtable m : s.memtablesNewestFirst()) {
+        memtables.add(m.iterator());
+      }
+      InternalIterator merged = new TwoMergingIterator(
+          new MergingIterator(memtables), new MergingIterator(s.version().iterators(tableCache)));
+      Version pinned = s.version();
+      LsmIterator it = new LsmIterator(merged, sequence, lower, upper, pinned::release, this::ensureOpen);
+      if (position) {
+        try {
+          it.seekToFirst();
+        } catch (RuntimeException e) {
+          it.close();
+          throw e;
+        }
+      }
+      return it;
+    } catch (RuntimeException e) {
+      s.version().release();
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- background work
+
+  /** The flush thread: flushes immutable memtables oldest first and deletes obsolete files. */
+  private void flushLoop() {
+    mutex.lock();
+    try {
+      while (!closed) {
+        if (backgroundError == null) {
+          try {
+            if (!state.immutables().isEmpty()) {
+              flushOldestImmutable();
+              continue;
+            }
+            if (obsoleteFilesPending) {
+              deleteObsoleteFiles();
+              continue;
+            }
+          } catch (RuntimeException | IOException e) {
+            setBackgroundError(asStrataException("flush", e));
+          }
+        }
+        stateChanged.awaitUninterruptibly();
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** A compaction thread: runs whatever the picker chooses, concurrently with the others. */
+  private void compactionLoop() {
+    mutex.lock();
+    try {
+      while (!closed) {
+        if (backgroundError == null && !manualCompaction) {
+          CompactionTask task = picker.pick(versions.current(), busyFiles, busyOutputLevels);
+          if (task != null) {
+            try {
+              runCompaction(task);
+            } catch (RuntimeException | IOException e) {
+              setBackgroundError(asStrataException("compaction", e));
+            }
+            continue;
+          }
+        }
+        stateChanged.awaitUninterruptibly();
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  private StrataException asStrataException(String job, Exception e) {
+    if (e instanceof StrataException se) {
+      return se;
+    }
+    if (e instanceof IOException io) {
+      return new StrataIOException(job + " failed in " + dir, io);
+    }
+    return new StrataException(job + " failed in " + dir, e);
+  }
+
+  /** REQUIRES: mutex held; releases it while writing the table. */
+  private void flushOldestImmutable() throws IOException {
+    List<Memtable> imms = state.immutables();
+    Memtable oldest = imms.get(imms.size() - 1);
+    VersionEdit edit = new VersionEdit();
+    long start = System.nanoTime();
+    mutex.unlock();
+    try {
+      writeLevel0Table(oldest, edit);
+    } finally {
+      mutex.lock();
+    }
+    imms = state.immutables();
+    Memtable next = imms.size() >= 2 ? imms.get(imms.size() - 2) : state.memtable();
+    edit.logNumber(next.logNumber()).lastSequence(lastSequence);
+    versions.logAndApply(edit);
+    edit.newFiles().forEach(f -> pendingOutputs.remove(f.file().number()));
+    install(state.afterFlush(oldest, versions.current()));
+    long bytes = edit.newFiles().stream().mapToLong(f -> f.file().size()).sum();
+    counters.flushed(bytes, System.nanoTime() - start);
+    deleteObsoleteFiles();
+  }
+
+  /**
+   * Runs {@code task} and installs its result. REQUIRES: mutex held; releases it while merging.
+   * The task's tables and output level are marked busy meanwhile.
+   */
+  private void runCompaction(CompactionTask task) throws IOException {
+    Version base = versions.current();
+    base.tryRetain();
+    Set<Long> inputs = task.fileNumbers();
+    busyFiles.addAll(inputs);
+    busyOutputLevels.add(task.outputLevel());
+    runningCompactions++;
+    long start = System.nanoTime();
+    // Iterators pin the versions they read; snapshots read on through new versions, so
+    // compaction keeps what the oldest of them sees.
+    CompactionJob job = new CompactionJob(task, base, snapshots.smallestVisible(() -> lastSequence));
+    TableSink sink = null;
+    try {
+      VersionEdit edit;
+      if (task.trivialMove()) {
+        edit = job.moveEdit();
+      } else {
+        sink = new TableSink(fs, dir, tableSettings(task.outputLevel()), this::newOutputNumber,
+            options.targetFileSize());
+        mutex.unlock();
+        try {
+          edit = job.run(tableCache, sink);
+          beforeCompactionInstall.run();
+        } catch (IOException | RuntimeException e) {
+          sink.abandon(e);
+          throw e;
+        } finally {
+          mutex.lock();
+        }
+      }
+      edit.lastSequence(lastSequence);
+      versions.logAndApply(edit);
+      install(state.withVersion(versions.current()));
+      long written = edit.newFiles().stream().mapToLong(f -> f.file().size()).sum();
+      counters.compacted(task, written, System.nanoTime() - start);
+      LOG.debug("compaction {}: {} entries in, {} dropped, {} bytes written", task, job.entriesIn(),
+          job.entriesDropped(), written);
+    } finally {
+      if (sink != null) {
+        sink.allocatedNumbers().forEach(pendingOutputs::remove);
+      }
+      base.release();
+      busyFiles.removeAll(inputs);
+      busyOutputLevels.remove(task.outputLevel());
+      runningCompactions--;
+      stateChanged.signalAll();
+    }
+    deleteObsoleteFiles();
+  }
+
+  @Override
+  public void compactRange(byte[] lower, byte[] upper) {
+    ensureWritable();
+    flush();
+    mutex.lock();
+    try {
+      while (manualCompaction) {
+        ensureWritable();
+        stateChanged.awaitUninterruptibly();
+      }
+      manualCompaction = true;
+      try {
+        while (runningCompactions > 0) {
+          ensureWritable();
+          stateChanged.awaitUninterruptibly();
+        }
+        int lastOutputLevel = -1;
+        for (int level = 0; level < picker.maxLevel(); level++) {
+          ensureWritable();
+          Version current = versions.current();
+          if (level > 0 && !hasOverlapBelow(current, level, lower, upper)) {
+            break;
+          }
+          CompactionTask task = picker.pickManual(current, level, lower, upper);
+          if (task != null) {
+            runCompaction(task);
+            lastOutputLevel = task.outputLevel();
+          }
+        }
+        CompactionTask bottommost = picker.pickBottommost(versions.current(), lower, upper);
+        if (bottommost != null && bottommost.outputLevel() != lastOutputLevel) {
+          runCompaction(bottommost);
+        }
+      } catch (IOException e) {
+        throw setBackgroundError(new StrataIOException("manual compaction failed in " + dir, e));
+      } finally {
+        manualCompaction = false;
+        stateChanged.signalAll();
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** Whether a level deeper than {@code level} holds tables overlapping the range. */
+  private static boolean hasOverlapBelow(Version version, int level, byte[] lower, byte[] upper) {
+    for (int l = level + 1; l < Version.NUM_LEVELS; l++) {
+      for (FileMetadata f : version.files(l)) {
+        boolean afterLower = lower == null || io.stratadb.key.InternalKey.compareUserKey(f.largest(), lower) >= 0;
+        boolean beforeUpper = upper == null || io.stratadb.key.InternalKey.compareUserKey(f.smallest(), upper) <= 0;
+        if (afterLower && beforeUpper) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** TEST ONLY: runs {@code hook} after a compaction wrote its outputs and before it installs them. */
+  public void TEST_setBeforeCompactionInstall(Runnable hook) {
+    this.beforeCompactionInstall = hook == null ? () -> { } : hook;
+  }
+
+  /** Publishes {@code next}, moving the state's version reference. REQUIRES: mutex held. */
+  private void install(DbState next) {
+    next.version().tryRetain();
+    DbState old = state;
+    state = next;
+    old.version().release();
+    pendingCompactionBytes = picker.pendingCompactionBytes(next.version());
+    stateChanged.signalAll();
+  }
+
+  private void onVersionDropped() {
+    mutex.lock();
+    try {
+      obsoleteFilesPending = true;
+      stateChanged.signalAll();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /**
+   * Deletes WALs below the manifest's log number, SSTables no live version lists, old manifests
+   * and temporary files. REQUIRES: mutex held.
+   */
+  private void deleteObsoleteFiles() {
+    obsoleteFilesPending = false;
+    List<String> names;
+    try {
+      names = fs.listFileNames(dir);
+    } catch (IOException e) {
+      LOG.warn("cannot list {} to delete obsolete files", dir, e);
+      return;
+    }
+    // Order matters: compactions allocate output numbers without the mutex, so the live set is
+    // read after the listing (a file listed was registered before it was created), and pending
+    // outputs before live versions (an output leaves pendingOutputs only after it is installed).
+    Set<Long> live = new HashSet<>(pendingOutputs);
+    live.addAll(versions.liveFiles());
+    for (String name : names) {
+      FileNames.Parsed parsed = FileNames.parse(name);
+      if (parsed == null) {
+        continue;
+      }
+      boolean keep;
+      switch (parsed.kind()) {
+        case LOG:
+          keep = parsed.number() >= versions.logNumber();
+          break;
+        case TABLE:
+          keep = live.contains(parsed.number());
+          break;
+        case MANIFEST:
+          keep = parsed.number() >= versions.manifestNumber();
+          break;
+        case TEMP:
+          keep = false;
+          break;
+        default:
+          keep = true;
+      }
+      if (!keep) {
+        if (parsed.kind() == FileNames.Kind.TABLE) {
+          tableCache.evict(parsed.number());
+        }
+        try {
+          fs.deleteIfExists(dir.resolve(name));
+        } catch (IOException e) {
+          LOG.warn("cannot delete obsolete file {}", name, e);
+        }
+      }
+    }
+  }
+
+  /** Records the first failure; later writes fail with it. Returns it for throwing. */
+  private StrataException setBackgroundError(StrataException e) {
+    mutex.lock();
+    try {
+      if (backgroundError == null) {
+        backgroundError = e;
+        LOG.error("database {} is now read-only until reopened", dir, e);
+      }
+      stateChanged.signalAll();
+    } finally {
+      mutex.unlock();
+    }
+    return e;
+  }
+
+  // ---------------------------------------------------------------- lifecycle and stats
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new DbClosedException(dir.toString());
+    }
+  }
+
+  private void ensureWritable() {
+    ensureOpen();
+    StrataException error = backgroundError;
+    if (error != null) {
+      throw new StrataIOException("database " + dir + " failed earlier and is read-only until reopened: "
+          + error.getMessage(), error);
+    }
+  }
+
+  @Override
+  public DbStats stats() {
+    ensureOpen();
+    mutex.lock();
+    try {
+      DbState s = state;
+      long immutableBytes = 0;
+      for (Memtable m : s.immutables()) {
+        immutableBytes += m.approximateBytes();
+      }
+      long slowdowns = counters.slowdowns.get();
+      long stops = counters.stops.get();
+      return new DbStats(options.compactionStrategy().name(),
+          counters.levels(s.version(), picker.scores(s.version())), s.memtable().approximateBytes(),
+          s.immutables().size(), immutableBytes, lastSequence, counters.flushes.get(),
+          counters.compactions.get(), counters.trivialMoves.get(), counters.bytesIngested.get(),
+          counters.flushBytes(), counters.compactionBytesRead(), counters.compactionBytesWritten(),
+          slowdowns + stops, slowdowns, stops, counters.stallNanos.get() / 1_000_000, pendingCompactionBytes,
+          blockCache == null ? 0 : blockCache.stats().hitCount(),
+          blockCache == null ? 0 : blockCache.stats().missCount());
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    mutex.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stateChanged.signalAll();
+    } finally {
+      mutex.unlock();
+    }
+    boolean interrupted = false;
+    for (Thread t : backgroundThreads) {
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    StrataIOException[] failure = new StrataIOException[1];
+    writeQueue.exclusive(() -> {
+      try {
+        wal.close();
+      } catch (IOException e) {
+        failure[0] = new StrataIOException("closing WAL of " + dir + " failed", e);
+      }
+    });
+    tableCache.close();
+    try {
+      versions.close();
+    } catch (IOException e) {
+      failure[0] = failure[0] != null ? failure[0] : new StrataIOException("closing manifest of " + dir + " failed", e);
+    }
+    try {
+      dirLock.close();
+    } catch (Exception e) {
+      failure[0] = failure[0] != null ? failure[0] : new StrataIOException("releasing lock of " + dir + " failed", e);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+  }
+
+  private void closeWal(Throwable primary) {
+    if (wal != null) {
+      try {
+        wal.close();
+      } catch (IOException e) {
+        primary.addSuppressed(e);
+      }
+    }
+  }
+
+  /** TEST ONLY: the directory this database lives in. */
+  Path directory() {
+    return dir;
+  }
+}

@@ -1,0 +1,91 @@
+package io.stratadb.db;
+
+import io.stratadb.StrataIOException;
+import io.stratadb.env.FileSystem;
+import io.stratadb.env.ReadableFile;
+import io.stratadb.manifest.FileNames;
+import io.stratadb.memtable.Memtable;
+import io.stratadb.wal.LogReader;
+import io.stratadb.wal.WalBatch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays the WALs left by the previous run into memtables (LevelDB's {@code
+ * DBImpl::RecoverLogFile}). Logs are replayed in file-number order; a torn tail (the last record
+ * cut short by a crash) is dropped with a warning, corruption in the middle of a log is thrown.
+ * Not thread-safe; used once during open.
+ */
+final class WalRecovery {
+  private static final Logger LOG = LoggerFactory.getLogger(WalRecovery.class);
+
+  /** Receives a memtable that reached the write-buffer size during replay, to write it as a table. */
+  interface FullMemtableSink {
+    void accept(Memtable memtable) throws IOException;
+  }
+
+  private final FileSystem fs;
+  private final Path dir;
+  private long lastSequence;
+
+  WalRecovery(FileSystem fs, Path dir, long lastSequence) {
+    this.fs = fs;
+    this.dir = dir;
+    this.lastSequence = lastSequence;
+  }
+
+  /** Numbers of the WALs at or above {@code minLogNumber}, ascending. */
+  List<Long> logsToReplay(long minLogNumber) throws IOException {
+    List<Long> logs = new ArrayList<>();
+    for (String name : fs.listFileNames(dir)) {
+      FileNames.Parsed parsed = FileNames.parse(name);
+      if (parsed != null && parsed.kind() == FileNames.Kind.LOG && parsed.number() >= minLogNumber) {
+        logs.add(parsed.number());
+      }
+    }
+    Collections.sort(logs);
+    return logs;
+  }
+
+  /**
+   * Replays log {@code number}, adding its entries to memtables; each memtable that reaches
+   * {@code writeBufferSize} bytes goes to {@code sink}. Returns the memtable still being filled.
+   *
+   * @throws io.stratadb.CorruptionException for corruption before the tail
+   */
+  Memtable replay(long number, Memtable memtable, long writeBufferSize, FullMemtableSink sink) throws IOException {
+    Path path = FileNames.log(dir, number);
+    String name = path.toString();
+    Memtable[] current = {memtable};
+    try (ReadableFile file = fs.openReadable(path);
+        LogReader reader = new LogReader(file, name)) {
+      byte[] record;
+      while ((record = reader.readRecord()) != null) {
+        long last = WalBatch.decode(record, name, reader.lastRecordOffset(),
+            (seq, type, key, value) -> current[0].add(seq, type, key, value));
+        lastSequence = Math.max(lastSequence, last);
+        if (current[0].approximateBytes() >= writeBufferSize) {
+          sink.accept(current[0]);
+          current[0] = new Memtable(0);
+        }
+      }
+      if (reader.droppedTailOffset() >= 0) {
+        LOG.warn("dropped torn tail of {} at offset {} ({} bytes)", name, reader.droppedTailOffset(),
+            file.size() - reader.droppedTailOffset());
+      }
+    } catch (IOException e) {
+      throw new StrataIOException("cannot replay WAL " + name, e);
+    }
+    return current[0];
+  }
+
+  /** The highest sequence number seen in the manifest or any replayed record. */
+  long lastSequence() {
+    return lastSequence;
+  }
+}

@@ -1,0 +1,160 @@
+package io.stratadb;
+
+import static io.stratadb.TestKeys.b;
+import static io.stratadb.TestKeys.key;
+import static io.stratadb.TestKeys.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.db.DbImpl;
+import io.stratadb.env.FaultInjectionFileSystem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Compaction through the DB, for every strategy. */
+class DbCompactionTest {
+  @TempDir Path tmp;
+
+  static Stream<CompactionStrategy> strategies() {
+    return Stream.of(TestKeys.leveled(2), new CompactionStrategy.Leveled(2, 1L << 20, 4, false),
+        new CompactionStrategy.Tiered(3, 200, 1, 2), new CompactionStrategy.SimpleLeveled(200, 2, 4));
+  }
+
+  private static Options options(CompactionStrategy strategy) {
+    return TestKeys.smallOptions().toBuilder().compactionStrategy(strategy).build();
+  }
+
+  @ParameterizedTest
+  @MethodSource("strategies")
+  void deletedKeysStayDeletedAndOverwrittenKeysReadTheirLastValue(CompactionStrategy strategy) {
+    try (Db db = Db.open(tmp, options(strategy))) {
+      for (int i = 0; i < 3000; i++) {
+        db.put(key(i), b("old" + i));
+      }
+      db.flush();
+      for (int i = 0; i < 3000; i += 2) {
+        db.delete(key(i));
+      }
+      for (int round = 0; round < 1000; round++) {
+        db.put(b("hot"), b("v" + round));
+        if (round % 100 == 0) {
+          db.flush();
+        }
+      }
+      for (int i = 3000; i < 6000; i++) {
+        db.put(key(i), b("filler" + i)); // more flushes and compactions on top of the tombstones
+      }
+      db.flush();
+      DbApiTest.waitFor(() -> db.stats().compactionCount() > 0);
+      check(db);
+      db.compactRange(null, null);
+      check(db);
+      assertEquals(0, db.stats().levels().get(0).files(), "compactRange empties L0");
+    }
+    try (Db db = Db.open(tmp, options(strategy))) {
+      check(db);
+    }
+  }
+
+  private static void check(Db db) {
+    assertEquals("v999", s(db.get(b("hot"))));
+    for (int i = 0; i < 3000; i++) {
+      if (i % 2 == 0) {
+        assertNull(db.get(key(i)), "deleted key " + i);
+      } else {
+        assertEquals("old" + i, s(db.get(key(i))));
+      }
+    }
+    int count = 0;
+    try (DbIterator it = db.scan(Bound.inclusive(key(0)), Bound.exclusive(key(3000)))) {
+      for (; it.isValid(); it.next()) {
+        count++;
+      }
+    }
+    assertEquals(1500, count);
+  }
+
+  @ParameterizedTest
+  @MethodSource("strategies")
+  void compactRangeDropsTombstonesAndOldVersions(CompactionStrategy strategy) {
+    try (Db db = Db.open(tmp, options(strategy))) {
+      byte[] value = new byte[100];
+      for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 2000; i++) {
+          db.put(key(i), value);
+        }
+        db.flush();
+      }
+      for (int i = 0; i < 2000; i++) {
+        db.delete(key(i));
+      }
+      db.put(key(5000), b("survivor"));
+      db.compactRange(null, null);
+      DbStats stats = db.stats();
+      assertTrue(stats.totalTableBytes() < 10_000, "everything but one key is gone: " + stats.totalTableBytes());
+      assertEquals("survivor", s(db.get(key(5000))));
+      assertTrue(stats.compactionBytesWritten() > 0);
+      assertTrue(stats.report().contains("Compaction Stats [" + strategy.name() + "]"), stats.report());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("strategies")
+  void crashBetweenWritingOutputsAndInstallingThemLeavesAConsistentDb(CompactionStrategy strategy)
+      throws IOException {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Path dir = tmp.resolve("db");
+    Path crashed = tmp.resolve("crashed");
+    AtomicBoolean copied = new AtomicBoolean();
+    Options options = options(strategy).toBuilder().fileSystem(fs).build();
+    try (Db db = Db.open(dir, options)) {
+      ((DbImpl) db).TEST_setBeforeCompactionInstall(() -> {
+        if (copied.compareAndSet(false, true)) {
+          try {
+            fs.copyAsAfterPowerLoss(dir, crashed);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      });
+      for (int round = 0; round < 6; round++) {
+        for (int i = 0; i < 500; i++) {
+          db.put(key(i), b("r" + round), WriteOptions.syncWrites());
+        }
+        db.flush();
+      }
+      db.compactRange(null, null);
+    }
+    assertTrue(copied.get(), "a compaction ran");
+    Set<String> before = names(crashed);
+    Options quiet = TestKeys.smallOptions().toBuilder().compactionStrategy(TestKeys.leveled(1000))
+        .l0SlowdownWritesTrigger(1000).l0StopWritesTrigger(1000).build();
+    try (Db db = Db.open(crashed, quiet)) {
+      for (int i = 0; i < 500; i++) {
+        String value = s(db.get(key(i)));
+        assertTrue(value != null && value.startsWith("r"), "key " + i + " = " + value);
+      }
+      long listed = db.stats().levels().stream().mapToLong(DbStats.LevelStats::files).sum();
+      long onDisk = names(crashed).stream().filter(n -> n.endsWith(".sst")).count();
+      assertEquals(listed, onDisk, "orphan compaction outputs are deleted on open");
+    }
+    assertFalse(before.isEmpty());
+  }
+
+  private static Set<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package io.stratadb;
+
+import static io.stratadb.TestKeys.b;
+import static io.stratadb.TestKeys.key;
+import static io.stratadb.TestKeys.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.env.FaultInjectionFileSystem;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DbRecoveryTest {
+  @TempDir Path tmp;
+
+  private Path dir() {
+    return tmp.resolve("db");
+  }
+
+  private static List<Path> files(Path dir, String suffix) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().collect(Collectors.toList());
+    }
+  }
+
+  /** Number of keys 0..n-1 readable with value "v{i}", checking they form a prefix. */
+  private static int readablePrefix(Db db, int n) {
+    int present = 0;
+    boolean gap = false;
+    for (int i = 0; i < n; i++) {
+      byte[] v = db.get(key(i));
+      if (v == null) {
+        gap = true;
+      } else {
+        assertFalse(gap, "key " + i + " survived although an earlier write was lost");
+        assertEquals("v" + i, s(v));
+        present++;
+      }
+    }
+    return present;
+  }
+
+  @Test
+  void reopenAfterCloseKeepsEverythingAndSequenceContinues() {
+    try (Db db = Db.open(dir(), TestKeys.smallOptions())) {
+      for (int i = 0; i < 3000; i++) {
+        db.put(key(i), b("v" + i));
+      }
+      db.delete(key(7));
+      db.write(new WriteBatch().put(b("batch-a"), b("1")).put(b("batch-b"), b("2")));
+    }
+    long sequence;
+    try (Db db = Db.open(dir(), TestKeys.smallOptions())) {
+      assertNull(db.get(key(7)));
+      assertEquals("v2999", s(db.get(key(2999))));
+      assertEquals("2", s(db.get(b("batch-b"))));
+      sequence = db.stats().lastSequence();
+      assertEquals(3003, sequence);
+      db.put(key(8), b("after reopen"));
+    }
+    try (Db db = Db.open(dir(), TestKeys.smallOptions())) {
+      assertEquals("after reopen", s(db.get(key(8))), "a write after reopen wins over older ones");
+      assertEquals(sequence + 1, db.stats().lastSequence());
+    }
+  }
+
+  @Test
+  void processCrashLosesNoAcknowledgedWrite() throws IOException {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Options options = TestKeys.smallOptions().toBuilder().fileSystem(fs).build();
+    Db db = Db.open(dir(), options);
+    for (int i = 0; i < 5000; i++) {
+      db.put(key(i), b("v" + i));
+    }
+    fs.copyAsAfterProcessCrash(dir(), tmp.resolve("crashed"));
+    db.close();
+    try (Db recovered = Db.open(tmp.resolve("crashed"), TestKeys.smallOptions())) {
+      assertEquals(5000, readablePrefix(recovered, 5000));
+    }
+  }
+
+  @Test
+  void powerLossLosesNoSyncedWrite() throws IOException {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Options options = TestKeys.smallOptions().toBuilder().fileSystem(fs).build();
+    Db db = Db.open(dir(), options);
+    for (int i = 0; i < 2000; i++) {
+      db.put(key(i), b("v" + i), WriteOptions.syncWrites());
+    }
+    for (int i = 2000; i < 2500; i++) {
+      db.put(key(i), b("v" + i)); // not synced: may be lost, but only as a suffix
+    }
+    fs.copyAsAfterPowerLoss(dir(), tmp.resolve("powerloss"));
+    db.close();
+    try (Db recovered = Db.open(tmp.resolve("powerloss"), TestKeys.smallOptions())) {
+      int present = readablePrefix(recovered, 2500);
+      assertTrue(present >= 2000, "synced writes lost: only " + present + " present");
+    }
+  }
+
+  @Test
+  void tornWalTailIsDroppedAndEarlierRecordsSurvive() throws IOException {
+    try (Db db = Db.open(dir(), Options.defaults())) {
+      for (int i = 0; i < 100; i++) {
+        db.put(key(i), b("v" + i));
+      }
+    }
+    Path wal = files(dir(), ".log").get(0);
+    long size = Files.size(wal);
+    for (int cut = 1; cut <= 30; cut++) {
+      Path copy = tmp.resolve("torn" + cut);
+      Files.createDirectories(copy);
+      for (Path p : Files.list(dir()).collect(Collectors.toList())) {
+        Files.copy(p, copy.resolve(p.getFileName()));
+      }
+      try (FileChannel ch = FileChannel.open(copy.resolve(wal.getFileName()), StandardOpenOption.WRITE)) {
+        ch.truncate(size - cut);
+      }
+      try (Db db = Db.open(copy, Options.defaults())) {
+        assertEquals(99, readablePrefix(db, 100), "cut " + cut + " bytes: only the last record is lost");
+      }
+    }
+  }
+
+  @Test
+  void corruptionInTheMiddleOfTheWalIsReportedNotSkipped() throws IOException {
+    try (Db db = Db.open(dir(), Options.defaults())) {
+      for (int i = 0; i < 100; i++) {
+        db.put(key(i), b("v" + i));
+      }
+    }
+    Path wal = files(dir(), ".log").get(0);
+    flipByte(wal, Files.size(wal) / 2);
+    CorruptionException e = assertThrows(CorruptionException.class, () -> Db.open(dir(), Options.defaults()));
+    assertTrue(e.file().endsWith(wal.getFileName().toString()), e.getMessage());
+    assertTrue(e.offset() >= 0 && e.offset() <= Files.size(wal) / 2, e.getMessage());
+  }
+
+  @Test
+  void flippedByteInAnSstableGivesAChecksumErrorNeverWrongData() throws IOException {
+    Options options = Options.builder().blockSize(1024).build();
+    try (Db db = Db.open(dir(), options)) {
+      for (int i = 0; i < 2000; i++) {
+        db.put(key(i), b("value-" + i));
+      }
+      db.flush();
+    }
+    Path table = files(dir(), ".sst").get(0);
+    flipByte(table, 100); // inside the first data block
+    try (Db db = Db.open(dir(), options)) {
+      CorruptionException e = assertThrows(CorruptionException.class, () -> db.get(key(0)));
+      assertTrue(e.file().endsWith(table.getFileName().toString()), e.getMessage());
+      assertEquals(0, e.offset());
+      assertThrows(CorruptionException.class, () -> {
+        try (DbIterator it = db.scan(Bound.unbounded(), Bound.unbounded())) {
+          for (; it.isValid(); it.next()) {
+            it.key();
+          }
+        }
+      });
+      assertEquals("value-1999", s(db.get(key(1999))), "undamaged blocks stay readable");
+    }
+  }
+
+  @Test
+  void orphanTablesFromAnUnfinishedFlushAreDeletedOnOpen() throws IOException {
+    try (Db db = Db.open(dir(), Options.defaults())) {
+      db.put(b("k"), b("v"));
+      db.flush();
+    }
+    Path orphan = dir().resolve("999999.sst");
+    Files.write(orphan, new byte[] {1, 2, 3});
+    try (Db db = Db.open(dir(), Options.defaults())) {
+      assertFalse(Files.exists(orphan));
+      assertEquals("v", s(db.get(b("k"))));
+    }
+  }
+
+  @Test
+  void oldWalsAndManifestsAreDeletedOnceObsolete() throws IOException {
+    for (int round = 0; round < 3; round++) {
+      try (Db db = Db.open(dir(), TestKeys.smallOptions())) {
+        for (int i = 0; i < 2000; i++) {
+          db.put(key(i), b("v" + i));
+        }
+      }
+    }
+    try (Db db = Db.open(dir(), TestKeys.smallOptions())) {
+      assertEquals(1, files(dir(), ".log").size(), "recovery flushed the old WALs and deleted them");
+      try (Stream<Path> s = Files.list(dir())) {
+        assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("MANIFEST-")).count());
+      }
+      assertEquals("v1999", s(db.get(key(1999))));
+    }
+  }
+
+  @Test
+  void fullDiskMakesTheDbFailWritesUntilReopenedAndLosesNothingAcknowledged() {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Options options = TestKeys.smallOptions().toBuilder().fileSystem(fs).build();
+    Db db = Db.open(dir(), options);
+    for (int i = 0; i < 100; i++) {
+      db.put(key(i), b("v" + i));
+    }
+    fs.failWrites(true);
+    StrataIOException first = assertThrows(StrataIOException.class, () -> db.put(key(100), b("v100")));
+    assertTrue(first.getMessage().contains("No space left"), first.getMessage());
+    fs.failWrites(false);
+    assertThrows(StrataIOException.class, () -> db.put(key(101), b("v101")), "errors are sticky");
+    assertEquals("v99", s(db.get(key(99))), "reads still work");
+    db.close();
+    try (Db reopened = Db.open(dir(), options)) {
+      assertTrue(readablePrefix(reopened, 100) >= 100);
+      reopened.put(key(200), b("ok"));
+      assertNotNull(reopened.get(key(200)));
+    }
+  }
+
+  @Test
+  void failedBackgroundFlushIsStickyAndReopenRecoversFromTheWal() throws IOException {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Options options = TestKeys.smallOptions().toBuilder().fileSystem(fs).build();
+    Db db = Db.open(dir(), options);
+    for (int i = 0; i < 300; i++) {
+      db.put(key(i), b("v" + i));
+    }
+    fs.failWrites(true);
+    assertThrows(StrataIOException.class, db::flush);
+    fs.failWrites(false);
+    assertThrows(StrataIOException.class, () -> db.put(key(999), b("x")), "errors are sticky");
+    db.close();
+    try (Db reopened = Db.open(dir(), options)) {
+      assertEquals(300, readablePrefix(reopened, 300));
+      assertTrue(files(dir(), ".sst").size() <= reopened.stats().levels().get(0).files()
+          + reopened.stats().levels().get(1).files(), "no orphan tables are left");
+    }
+  }
+
+  static void flipByte(Path file, long offset) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      ch.read(one, offset);
+      one.flip();
+      byte b = one.get(0);
+      one.put(0, (byte) (b ^ 0x5a));
+      ch.write(one, offset);
+    }
+  }
+}
