@@ -1,0 +1,240 @@
+package io.stratadb.cli;
+
+import io.stratadb.Compression;
+import io.stratadb.Db;
+import io.stratadb.Bound;
+import io.stratadb.CompactionStrategy;
+import io.stratadb.DbIterator;
+import io.stratadb.DbStats;
+import io.stratadb.Options;
+import io.stratadb.WriteOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code strata bench}: LevelDB db_bench-style workloads with db_bench's report format. Fill
+ * benchmarks start from an empty database (db_bench's {@code fresh_db}); the others use what the
+ * previous ones left. Only the workload's own operations are timed. Without {@code --db} the
+ * database lives in a new directory under {@code ./strata-data-bench}, removed at the end.
+ */
+@Command(name = "bench", description = "Run db_bench-style benchmarks and print micros/op, ops/sec and MB/s.")
+final class BenchCommand extends CliCommand {
+
+  static final String DEFAULT_BENCHMARKS = "fillseq,fillrandom,overwrite,readrandom,readseq,seekrandom,deleterandom";
+
+  /** Key seed of the first thread of the first benchmark, as db_bench's 1000 + thread count. */
+  private static final long FIRST_SEED = 1001;
+
+  @Option(names = "--benchmarks", paramLabel = "LIST", split = ",", defaultValue = DEFAULT_BENCHMARKS,
+      description = "Comma-separated workloads, run in order (default: ${DEFAULT-VALUE}).")
+  List<String> benchmarks;
+
+  @Option(names = "--num", defaultValue = "1000000", description = "Number of keys (default: ${DEFAULT-VALUE}).")
+  long num;
+
+  @Option(names = "--value-size", paramLabel = "BYTES", defaultValue = "100",
+      description = "Value size (default: ${DEFAULT-VALUE}).")
+  int valueSize;
+
+  @Option(names = "--key-size", paramLabel = "BYTES", defaultValue = "16",
+      description = "Key size: zero-padded decimal (default: ${DEFAULT-VALUE}).")
+  int keySize;
+
+  @Option(names = "--threads", defaultValue = "1", description = "Threads; each does num/threads operations "
+      + "(default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--db", paramLabel = "DIR", description = "Database directory; emptied by fill benchmarks "
+      + "(default: a new directory under ./strata-data-bench, removed afterwards).")
+  Path dir;
+
+  @Option(names = "--sync", description = "Fsync the write-ahead log on every write.")
+  boolean sync;
+
+  @Option(names = "--write-buffer-size", paramLabel = "BYTES", description = "Memtable size (default: 4 MiB).")
+  Long writeBufferSize;
+
+  @Option(names = "--block-size", paramLabel = "BYTES", description = "SSTable block size (default: 4096).")
+  Integer blockSize;
+
+  @Option(names = "--bloom-bits", paramLabel = "BITS", description = "Bloom filter bits per key, 0 for none "
+      + "(default: 10).")
+  Integer bloomBits;
+
+  @Option(names = "--compression", paramLabel = "none|snappy|lz4|zstd", converter = CompressionConverter.class,
+      description = "Data block compression at every level (default: the engine's, lz4).")
+  Compression compression;
+
+  @Option(names = "--compaction", paramLabel = "leveled|tiered|simple-leveled",
+      description = "Compaction strategy with its defaults (default: leveled).")
+  String compaction;
+
+  @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "At the end, print the compaction stats, level shape and space amplification (default: on).")
+  boolean report;
+
+  @Override
+  protected int run() throws IOException, InterruptedException {
+    List<BenchWorkload> workloads = parseWorkloads();
+    validate();
+    Options options = options();
+    BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync));
+    boolean temporary = dir == null;
+    Path path = temporary ? BenchDirectory.createTemp(BenchDirectory.DEFAULT_BASE) : dir;
+    PrintWriter out = out();
+    printHeader(out, options, path, temporary);
+    Db db = null;
+    long seed = FIRST_SEED;
+    try {
+      for (BenchWorkload w : workloads) {
+        if (w.freshDb() || db == null) {
+          if (db != null) {
+            db.close();
+            db = null;
+          }
+          if (w.freshDb()) {
+            BenchDirectory.destroy(path);
+          }
+          db = Db.open(path, options);
+        }
+        BenchResult result = BenchRunner.run(w, db, config, seed);
+        seed += threads;
+        out.println(result.line());
+        if (w.writes()) {
+          out.println(String.format("%-12s : %s", "", LevelTable.summary(db.stats())));
+        }
+        out.flush();
+      }
+      if (report && db != null) {
+        printReport(out, db);
+      }
+    } finally {
+      if (db != null) {
+        db.close();
+      }
+    }
+    if (temporary) {
+      BenchDirectory.remove(path);
+    }
+    return 0;
+  }
+
+  private List<BenchWorkload> parseWorkloads() {
+    List<BenchWorkload> list = new ArrayList<>();
+    for (String name : benchmarks) {
+      if (name.isBlank()) {
+        continue;
+      }
+      try {
+        list.add(BenchWorkload.named(name));
+      } catch (IllegalArgumentException e) {
+        throw usageError(e.getMessage() + "; known: " + DEFAULT_BENCHMARKS);
+      }
+    }
+    if (list.isEmpty()) {
+      throw usageError("--benchmarks names no benchmark");
+    }
+    return list;
+  }
+
+  private void validate() {
+    if (num < 1) {
+      throw usageError("--num must be at least 1, got " + num);
+    }
+    if (threads < 1 || threads > num) {
+      throw usageError("--threads must be between 1 and --num, got " + threads);
+    }
+    if (valueSize < 0) {
+      throw usageError("--value-size must be >= 0, got " + valueSize);
+    }
+    int needed = BenchKeys.digits(num - 1);
+    if (keySize < needed) {
+      throw usageError("--key-size must be at least " + needed + " to hold key " + (num - 1) + ", got " + keySize);
+    }
+  }
+
+  /** The engine options; an out-of-range value is reported by the builder (exit code 1). */
+  private Options options() {
+    Options.Builder b = Options.builder();
+    if (writeBufferSize != null) {
+      b.writeBufferSize(writeBufferSize);
+    }
+    if (blockSize != null) {
+      b.blockSize(blockSize);
+    }
+    if (bloomBits != null) {
+      b.bloomBitsPerKey(bloomBits);
+    }
+    if (compression != null) {
+      b.compression(compression);
+    }
+    if (compaction != null) {
+      b.compactionStrategy(CompactionStrategy.named(compaction));
+    }
+    return b.build();
+  }
+
+  /** Compaction stats, then space amplification: SSTable bytes over the live data's raw bytes. */
+  private void printReport(PrintWriter out, Db db) {
+    DbStats stats = db.stats();
+    long live = 0;
+    long liveBytes = 0;
+    try (DbIterator it = db.scan(Bound.unbounded(), Bound.unbounded())) {
+      for (; it.isValid(); it.next()) {
+        live++;
+        liveBytes += it.key().length + it.value().length;
+      }
+    }
+    out.println("------------------------------------------------");
+    out.print(stats.report());
+    out.printf("Live data:  %d keys, %.1f MB raw; SSTables %.1f MB; space amplification %.2f%n", live,
+        liveBytes / 1048576.0, stats.totalTableBytes() / 1048576.0,
+        liveBytes == 0 ? 0.0 : (double) stats.totalTableBytes() / liveBytes);
+    out.flush();
+  }
+
+  private void printHeader(PrintWriter out, Options options, Path path, boolean temporary) {
+    double rawMb = (double) (keySize + valueSize) * num / 1048576.0;
+    out.printf("StrataDB:   version %s%n", StrataVersion.version());
+    out.printf("Date:       %s%n", new Date());
+    out.printf("CPU:        %d * %s, Java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vm.name"));
+    out.printf("Keys:       %d bytes each%n", keySize);
+    out.printf("Values:     %d bytes each (%d bytes after compression)%n", valueSize, valueSize / 2);
+    out.printf("Entries:    %d%n", num);
+    out.printf("RawSize:    %.1f MB (estimated)%n", rawMb);
+    out.printf("FileSize:   %.1f MB (estimated)%n", (keySize + valueSize / 2.0) * num / 1048576.0);
+    out.printf("Threads:    %d%n", threads);
+    out.printf("Options:    write_buffer_size=%d block_size=%d bloom_bits=%d compression=%s compaction=%s sync=%s%n",
+        options.writeBufferSize(), options.blockSize(), options.bloomBitsPerKey(),
+        options.compression().name().toLowerCase(Locale.ROOT), options.compactionStrategy().name(), sync);
+    out.printf("Database:   %s%s%n", path, temporary ? " (temporary, removed at the end)" : "");
+    if (BenchCommand.class.desiredAssertionStatus()) {
+      out.println("WARNING: Assertions are enabled; benchmarks unnecessarily slow");
+    }
+    out.println("------------------------------------------------");
+    out.flush();
+  }
+
+  /** Converts {@code none|snappy|lz4|zstd} (any case) for picocli. Stateless; thread-safe. */
+  static final class CompressionConverter implements ITypeConverter<Compression> {
+    @Override
+    public Compression convert(String value) {
+      for (Compression c : Compression.values()) {
+        if (c.name().equalsIgnoreCase(value)) {
+          return c;
+        }
+      }
+      throw new TypeConversionException("expected none, snappy, lz4 or zstd but was '" + value + "'");
+    }
+  }
+}

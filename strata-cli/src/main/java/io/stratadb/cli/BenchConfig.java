@@ -1,0 +1,20 @@
+package io.stratadb.cli;
+
+import io.stratadb.WriteOptions;
+
+/**
+ * The parameters every benchmark thread shares.
+ *
+ * @param num number of keys: random keys are drawn from {@code [0, num)}
+ * @param threads number of threads; each does {@code num / threads} operations
+ * @param keySize key width in bytes (zero-padded decimal)
+ * @param valueSize value size in bytes
+ * @param writeOptions options for every put and delete
+ */
+record BenchConfig(long num, int threads, int keySize, int valueSize, WriteOptions writeOptions) {
+
+  /** Operations each thread performs. */
+  long opsPerThread() {
+    return num / threads;
+  }
+}

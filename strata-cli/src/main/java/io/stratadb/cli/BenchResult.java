@@ -1,0 +1,58 @@
+package io.stratadb.cli;
+
+import java.util.List;
+
+/**
+ * The measurements of one benchmark run, merged over its threads as db_bench merges its {@code
+ * Stats}: micros/op is the threads' summed time per operation (the latency one thread sees);
+ * ops/sec and MB/s use the wall-clock time from the first thread's start to the last one's
+ * finish. Immutable.
+ *
+ * @param workload what ran
+ * @param done operations done, over all threads
+ * @param found reads or seeks that found their key
+ * @param bytes key and value bytes written or read
+ * @param threadSeconds the threads' elapsed times, summed, in seconds
+ * @param wallSeconds wall-clock time of the run, in seconds
+ */
+record BenchResult(BenchWorkload workload, long done, long found, long bytes, double threadSeconds,
+    double wallSeconds) {
+
+  /** Merges the counters of finished threads. */
+  static BenchResult merge(BenchWorkload workload, List<BenchThread> threads) {
+    long done = 0;
+    long found = 0;
+    long bytes = 0;
+    double threadSeconds = 0;
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (BenchThread t : threads) {
+      done += t.done;
+      found += t.found;
+      bytes += t.bytes;
+      threadSeconds += (t.finishNanos - t.startNanos) / 1e9;
+      first = Math.min(first, t.startNanos);
+      last = Math.max(last, t.finishNanos);
+    }
+    return new BenchResult(workload, done, found, bytes, threadSeconds, (last - first) / 1e9);
+  }
+
+  /**
+   * The db_bench report line, e.g. {@code fillseq      :       1.234 micros/op;    810372 ops/sec;
+   * 89.6 MB/s}, with {@code (N of M found)} for random reads and seeks and without MB/s when no
+   * bytes moved (deletes).
+   */
+  String line() {
+    long ops = Math.max(done, 1);
+    double wall = Math.max(wallSeconds, 1e-9);
+    StringBuilder sb = new StringBuilder(String.format("%-12s : %11.3f micros/op; %9.0f ops/sec",
+        workload.benchName(), threadSeconds * 1e6 / ops, done / wall));
+    if (bytes > 0) {
+      sb.append(String.format("; %6.1f MB/s", bytes / 1048576.0 / wall));
+    }
+    if (workload.reportsFound()) {
+      sb.append(String.format(" (%d of %d found)", found, done));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,70 @@
+package io.stratadb.cli;
+
+import io.stratadb.Db;
+import java.util.SplittableRandom;
+
+/**
+ * One benchmark thread's state: its id, its own random generators (made before the timed region)
+ * and the counters it fills in. Confined to its thread while the benchmark runs; read by the
+ * runner after the thread finished.
+ */
+final class BenchThread {
+
+  /** db_bench's RandomGenerator seed. */
+  private static final long VALUE_SEED = 301;
+
+  final int id;
+  final Db db;
+  final BenchConfig config;
+  private final SplittableRandom random;
+  private final ValueGenerator values;
+
+  /** Operations done. */
+  long done;
+  /** Reads and seeks that found a key. */
+  long found;
+  /** Key and value bytes written or read. */
+  long bytes;
+  /** {@link System#nanoTime()} when the thread started and finished its operations. */
+  long startNanos;
+  long finishNanos;
+
+  /**
+   * @param id thread number within the benchmark, from 0
+   * @param keySeed seed of the key generator; unique across the benchmarks of a run, so that
+   *     readrandom does not read exactly the keys fillrandom wrote
+   * @param db the database
+   * @param config shared parameters
+   */
+  BenchThread(int id, long keySeed, Db db, BenchConfig config) {
+    this.id = id;
+    this.db = db;
+    this.config = config;
+    this.random = new SplittableRandom(keySeed);
+    this.values = new ValueGenerator(VALUE_SEED, config.valueSize());
+  }
+
+  /** The key for number {@code k}. */
+  byte[] key(long k) {
+    return BenchKeys.key(k, config.keySize());
+  }
+
+  /** A uniformly random key number in {@code [0, num)}. */
+  long randomKeyNumber() {
+    return random.nextLong(config.num());
+  }
+
+  /** The next value. */
+  byte[] value() {
+    return values.next(config.valueSize());
+  }
+
+  /** Puts {@code value()} under key number {@code k} and counts it. */
+  void put(long k) {
+    byte[] key = key(k);
+    byte[] value = value();
+    db.put(key, value, config.writeOptions());
+    bytes += key.length + value.length;
+    done++;
+  }
+}

@@ -1,0 +1,90 @@
+package io.stratadb.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root {@code strata} command and the program's entry point. It only dispatches: each
+ * subcommand is its own class.
+ *
+ * <p>Exit codes: 0 on success; 1 when a command fails (an engine error, bad input, a missing key
+ * for {@code get}), with a one-line message on stderr; 2 for a usage error (picocli's default).
+ * {@code --verbose}, accepted before or after the subcommand, adds stack traces to error messages
+ * and turns engine logging up to debug.
+ *
+ * <p>Not thread-safe: one instance parses and runs one command line.
+ */
+@Command(
+    name = "strata",
+    mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
+    versionProvider = StrataVersion.class,
+    description = "StrataDB: an embedded LSM-tree key-value store. Keys and values are UTF-8 strings.",
+    subcommands = {
+      PutCommand.class,
+      GetCommand.class,
+      DeleteCommand.class,
+      ScanCommand.class,
+      CompactCommand.class,
+      CompactionSimCommand.class,
+      LoadCommand.class,
+      StatsCommand.class,
+      DemoCommand.class,
+      BenchCommand.class,
+      HelpCommand.class
+    })
+public final class StrataCli implements Runnable {
+
+  /** slf4j-simple reads its level from this system property when the first logger is made. */
+  private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
+  @Spec private CommandSpec spec;
+
+  private boolean verbose;
+
+  /** Creates the root command; picocli fills in its options. */
+  public StrataCli() {}
+
+  /** Whether {@code --verbose} was given: print stack traces and debug logging. */
+  public boolean verbose() {
+    return verbose;
+  }
+
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces with error messages and log engine debug output.")
+  void setVerbose(boolean verbose) {
+    this.verbose = verbose;
+    if (verbose) {
+      System.setProperty(LOG_LEVEL_PROPERTY, "debug");
+    }
+  }
+
+  /** Without a subcommand there is nothing to do: a usage error. */
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing command: one of put, get, delete, scan, load, "
+        + "stats, demo, bench (see strata --help)");
+  }
+
+  /**
+   * Runs {@code strata} with {@code args} and exits the JVM with the command's exit code. Output is
+   * written as UTF-8.
+   */
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new StrataCli());
+    cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+    System.exit(cli.execute(args));
+  }
+}

@@ -1,0 +1,109 @@
+package io.stratadb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+
+  private static final Pattern LINE = Pattern.compile(
+      "^(\\w+) +: +([0-9.]+) micros/op; +(\\d+) ops/sec(; +[0-9.]+ MB/s)?( \\((\\d+) of (\\d+) found\\))?$");
+
+  @TempDir Path tmp;
+
+  @Test
+  void everyWorkloadPrintsADbBenchLine() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "2000");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("StrataDB:   version " + StrataVersion.version()), r.out());
+    assertTrue(r.out().contains("Keys:       16 bytes each"), r.out());
+    assertTrue(r.out().contains("Values:     100 bytes each"), r.out());
+    assertTrue(r.out().contains("Entries:    2000"), r.out());
+    assertTrue(r.out().contains("RawSize:    0.2 MB (estimated)"), r.out());
+
+    List<String> names = new ArrayList<>();
+    for (String line : r.outLines()) {
+      Matcher m = LINE.matcher(line);
+      if (!m.matches()) {
+        continue;
+      }
+      names.add(m.group(1));
+      assertTrue(Double.parseDouble(m.group(2)) > 0, line);
+      switch (m.group(1)) {
+        case "readrandom", "seekrandom" -> {
+          long found = Long.parseLong(m.group(6));
+          assertEquals(2000, Long.parseLong(m.group(7)), line);
+          // fillrandom then overwrite draw 2 x 2000 random keys of 2000: about 86% exist.
+          assertTrue(found > 1000 && found < 2000, line);
+        }
+        case "readseq" -> assertTrue(m.group(4) != null, "readseq reads bytes: " + line);
+        default -> { }
+      }
+    }
+    assertEquals(List.of(BenchCommand.DEFAULT_BENCHMARKS.split(",")), names, r.out());
+    assertTrue(r.out().contains("memtable"), "level shape after the fills: " + r.out());
+  }
+
+  @Test
+  void selectedBenchmarksWithThreadsAndOptions() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--benchmarks", "fillseq,readseq",
+        "--num", "1000", "--threads", "2", "--value-size", "10", "--key-size", "8", "--bloom-bits", "0",
+        "--block-size", "1024", "--write-buffer-size", "65536", "--compression", "ZSTD", "--sync");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("\nfillseq      : "), r.out());
+    assertTrue(r.out().contains("\nreadseq      : "), r.out());
+    assertTrue(r.out().contains("block_size=1024 bloom_bits=0 compression=zstd compaction=leveled sync=true"),
+        r.out());
+    // Two threads each write their own 500 keys of fillseq; readseq has 1000 entries to read.
+    assertEquals("1000\n", CliRunner.runOn(tmp.resolve("db"), "stats").out().lines()
+        .filter(l -> l.startsWith("Last sequence:")).map(l -> l.replaceAll("\\D", "") + "\n").findFirst()
+        .orElse(""));
+    CliRunner.Result scan = CliRunner.runOn(tmp.resolve("db"), "scan");
+    assertEquals(1000, scan.outLines().length);
+    assertTrue(scan.out().startsWith("00000000\t"), scan.out().substring(0, 20));
+  }
+
+  @Test
+  void fillStartsFromAFreshDatabase() {
+    Path db = tmp.resolve("db");
+    CliRunner.runOn(db, "put", "zzz-not-a-bench-key", "x");
+    CliRunner.Result r = CliRunner.runOn(db, "bench", "--benchmarks", "fillseq", "--num", "100");
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(1, CliRunner.runOn(db, "get", "zzz-not-a-bench-key").exitCode());
+  }
+
+  @Test
+  void refusesToEmptyADirectoryWithOtherFiles() throws Exception {
+    Path db = Files.createDirectories(tmp.resolve("precious"));
+    Files.writeString(db.resolve("notes.txt"), "keep me");
+    CliRunner.Result r = CliRunner.runOn(db, "bench", "--benchmarks", "fillseq", "--num", "100");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().contains("refusing"), r.err());
+    assertTrue(Files.exists(db.resolve("notes.txt")));
+  }
+
+  @Test
+  void badArgumentsAreUsageErrors() {
+    Path db = tmp.resolve("db");
+    assertEquals(2, CliRunner.runOn(db, "bench", "--benchmarks", "fillseq,nosuch").exitCode());
+    assertEquals(2, CliRunner.runOn(db, "bench", "--num", "0").exitCode());
+    assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100000", "--key-size", "4").exitCode());
+    assertEquals(2, CliRunner.runOn(db, "bench", "--num", "10", "--threads", "0").exitCode());
+    assertEquals(2, CliRunner.runOn(db, "bench", "--compression", "gzip").exitCode());
+  }
+
+  @Test
+  void engineOptionOutOfRangeIsAnError() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--block-size", "1");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().contains("blockSize"), r.err());
+  }
+}
