@@ -14,10 +14,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +69,50 @@ class DbCompactionTest {
     try (Db db = Db.open(tmp, options(strategy))) {
       check(db);
     }
+  }
+
+  @Test
+  void tieredMergesIntoL0KeepNewestFirstOrderWhileFlushesRun() throws Exception {
+    // Few runs allowed and space amplification almost never reached: once L1..L6 hold runs, the
+    // newest runs can only merge into L0, concurrently with flushes of newer data.
+    Options options = options(new CompactionStrategy.Tiered(2, 10_000, 0, 2));
+    Map<String, String> model = new HashMap<>();
+    Random random = new Random(7);
+    try (Db db = Db.open(tmp, options)) {
+      for (int i = 0; i < 60_000; i++) {
+        String k = "k" + random.nextInt(5000);
+        if (random.nextInt(10) == 0) {
+          db.delete(b(k));
+          model.remove(k);
+        } else {
+          String v = "v" + i;
+          db.put(b(k), b(v));
+          model.put(k, v);
+        }
+      }
+      db.flush();
+      DbStats stats = db.stats();
+      assertTrue(stats.levels().get(0).writtenBytes() > stats.flushBytesWritten(),
+          "some merges wrote L0:\n" + stats.report());
+      checkModel(db, model);
+    }
+    try (Db db = Db.open(tmp, options)) {
+      checkModel(db, model);
+    }
+  }
+
+  private static void checkModel(Db db, Map<String, String> model) {
+    for (int i = 0; i < 5000; i++) {
+      assertEquals(model.get("k" + i), s(db.get(b("k" + i))), "k" + i);
+    }
+    int count = 0;
+    try (DbIterator it = db.scan(Bound.unbounded(), Bound.unbounded())) {
+      for (; it.isValid(); it.next()) {
+        assertEquals(model.get(s(it.key())), s(it.value()));
+        count++;
+      }
+    }
+    assertEquals(model.size(), count);
   }
 
   private static void check(Db db) {

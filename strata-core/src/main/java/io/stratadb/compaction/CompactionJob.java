@@ -12,6 +12,7 @@ import io.stratadb.sstable.TableCache;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs one {@link CompactionTask}: merges its inputs, drops what no reader can see, writes the
@@ -30,6 +31,7 @@ public final class CompactionJob {
   private final CompactionTask task;
   private final Version base;
   private final long smallestSnapshot;
+  private final Set<Long> inputNumbers;
   private long entriesIn;
   private long entriesDropped;
 
@@ -42,6 +44,7 @@ public final class CompactionJob {
     this.task = task;
     this.base = base;
     this.smallestSnapshot = smallestSnapshot;
+    this.inputNumbers = task.fileNumbers();
   }
 
   /** The edit of a trivial move: no I/O. */
@@ -116,9 +119,20 @@ public final class CompactionJob {
     return sources;
   }
 
-  /** Whether no level below the output level holds {@code ikey}'s user key. */
+  /**
+   * Whether no older data outside the inputs holds {@code ikey}'s user key: no level below the
+   * output level, and, when the output is L0 (a tiered merge of the newest runs), no L0 table left
+   * out of the merge, all of which are older.
+   */
   private boolean isBaseLevelFor(byte[] ikey) {
     byte[] userKey = InternalKey.userKey(ikey);
+    if (task.outputLevel() == 0) {
+      for (FileMetadata f : base.files(0)) {
+        if (!inputNumbers.contains(f.number()) && f.mayHold(userKey)) {
+          return false;
+        }
+      }
+    }
     for (int level = task.outputLevel() + 1; level < Version.NUM_LEVELS; level++) {
       if (base.levelMayHold(level, userKey)) {
         return false;

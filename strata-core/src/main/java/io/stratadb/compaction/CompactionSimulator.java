@@ -132,11 +132,13 @@ public final class CompactionSimulator {
         edit.deleteFile(level.level(), f.number());
       }
     }
+    // A merge into L0 writes one table, as the engine does (see TieredPicker).
+    int perTable = task.outputLevel() == 0 ? Integer.MAX_VALUE : entriesPerTable;
     BitSet current = new BitSet(keySpace);
     int count = 0;
     for (int key = merged.nextSetBit(0); key >= 0; key = merged.nextSetBit(key + 1)) {
       current.set(key);
-      if (++count == entriesPerTable) {
+      if (++count == perTable) {
         addOutput(edit, task.outputLevel(), current);
         current = new BitSet(keySpace);
         count = 0;

@@ -13,7 +13,8 @@ import java.util.Set;
  * without being rewritten). Immutable.
  *
  * @param inputs input tables per level, newest level first
- * @param outputLevel level the output tables go to (at least 1)
+ * @param outputLevel level the output tables go to; 0 only for a tiered merge of the newest L0
+ *     runs, which is written as one table newer than every table it replaces
  * @param trivialMove whether the single input table is moved without rewriting
  * @param reason why it was picked, for logs and stats (e.g. "L0 files", "L2 score 1.3")
  */

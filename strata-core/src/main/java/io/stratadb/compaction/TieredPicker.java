@@ -10,10 +10,13 @@ import java.util.Set;
 /**
  * Tiered compaction after RocksDB's universal compaction ({@code compaction_picker_universal.cc})
  * and mini-lsm's tiered chapter. Sorted runs, newest first: each L0 table, then each non-empty
- * level L1..L6 (a shallower level always holds newer data). A merge always takes the newest runs
- * (every L0 table, then levels in order) and writes one run into the level of the oldest run it
- * takes, so the age order of runs is kept; when it takes only L0 tables, it writes into the empty
- * level just above the newest non-empty one (or takes that level too when none is free).
+ * level L1..L6 (a shallower level always holds newer data). Triggers, in order: space
+ * amplification merges every run; the size ratio merges the newest runs of similar size; too many
+ * runs merge the cheapest adjacent window that brings the count back to the limit. A merge of
+ * adjacent runs writes one run where the age order of runs is kept (see {@link #outputLevel}).
+ * A merge into L0 writes one table whose file number is above every table it replaces and below
+ * every later flush (the caller runs such a merge only while no flush is writing), so L0's
+ * newest-first order by file number stays true.
  *
  * <p>One tiered compaction runs at a time. Called under the DB mutex.
  */
@@ -78,35 +81,67 @@ final class TieredPicker implements CompactionPicker {
     if (count >= config.minMergeWidth() && count < runs.size()) {
       return merge(runs, count, "size ratio over " + count + " runs");
     }
-    return merge(runs, runs.size() - config.maxSortedRuns() + 1, "sorted runs over " + config.maxSortedRuns());
+    return mergeCheapestWindow(runs, runs.size() - config.maxSortedRuns() + 1,
+        "sorted runs over " + config.maxSortedRuns());
   }
 
-  /** Merges the newest {@code count} runs, widened to keep the run order valid. */
-  private CompactionTask merge(List<Run> runs, int count, String reason) {
-    int level0Runs = 0;
-    while (level0Runs < runs.size() && runs.get(level0Runs).level() == 0) {
-      level0Runs++;
-    }
-    count = Math.max(count, Math.min(level0Runs, runs.size()));
-    count = Math.max(count, 1);
-    int output;
-    Run oldest = runs.get(count - 1);
-    if (oldest.level() > 0) {
-      output = oldest.level();
-    } else if (count < runs.size()) {
-      int nextLevel = runs.get(count).level();
-      if (nextLevel > 1) {
-        output = nextLevel - 1;
-      } else {
-        count++;
-        output = nextLevel;
+  /**
+   * Fewest-bytes window of {@code width} adjacent runs that can be merged: RocksDB merges the
+   * newest runs here, which under random writes keeps folding each new flush into one ever larger
+   * L0 run; merging the cheapest adjacent runs reduces the run count for the fewest bytes written.
+   */
+  private CompactionTask mergeCheapestWindow(List<Run> runs, int width, String reason) {
+    int best = 0;
+    long bestBytes = Long.MAX_VALUE;
+    for (int start = 0; start + width <= runs.size(); start++) {
+      if (outputLevel(runs, start, start + width) < 0) {
+        continue;
       }
-    } else {
-      output = maxLevel();
+      long bytes = 0;
+      for (int i = start; i < start + width; i++) {
+        bytes += runs.get(i).bytes();
+      }
+      if (bytes < bestBytes) {
+        bestBytes = bytes;
+        best = start;
+      }
     }
+    return merge(runs, best, best + width, reason);
+  }
+
+  /**
+   * Where runs {@code [start, end)} merge to keep newer runs above older ones, or -1 if they
+   * cannot: the level of the oldest when it is a level; else (all L0 tables) the free level just
+   * above the next run, or, with none free, L0 itself, which only a prefix may write (its one
+   * output table is numbered above every L0 table left out of the merge). A merge of every run
+   * goes to the last level.
+   */
+  private int outputLevel(List<Run> runs, int start, int end) {
+    int oldestLevel = runs.get(end - 1).level();
+    if (oldestLevel > 0) {
+      return oldestLevel;
+    }
+    if (end == runs.size()) {
+      return start == 0 ? maxLevel() : -1;
+    }
+    int nextLevel = runs.get(end).level();
+    if (nextLevel > 1) {
+      return nextLevel - 1;
+    }
+    return start == 0 ? 0 : -1;
+  }
+
+  /** Merges the newest {@code count} runs (at least two). */
+  private CompactionTask merge(List<Run> runs, int count, String reason) {
+    return merge(runs, 0, Math.min(Math.max(count, 2), runs.size()), reason);
+  }
+
+  /** Merges runs {@code [start, end)}, which {@link #outputLevel} accepts. */
+  private CompactionTask merge(List<Run> runs, int start, int end, String reason) {
+    int output = outputLevel(runs, start, end);
     List<CompactionTask.LevelInputs> inputs = new ArrayList<>();
     List<FileMetadata> level0 = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
+    for (int i = start; i < end; i++) {
       Run run = runs.get(i);
       if (run.level() == 0) {
         level0.addAll(run.files());

@@ -18,6 +18,10 @@ final class DbCounters {
   private final long[] moved = new long[Version.NUM_LEVELS];
   private final long[] runs = new long[Version.NUM_LEVELS];
   private final long[] millis = new long[Version.NUM_LEVELS];
+  // Totals apart from the per-level rows: the L0 row mixes flushes with tiered merges into L0.
+  private long flushBytes;
+  private long compactionBytesRead;
+  private long compactionBytesWritten;
 
   final AtomicLong flushes = new AtomicLong();
   final AtomicLong compactions = new AtomicLong();
@@ -30,6 +34,7 @@ final class DbCounters {
   synchronized void flushed(long bytes, long nanos) {
     flushes.incrementAndGet();
     written[0] += bytes;
+    flushBytes += bytes;
     runs[0]++;
     millis[0] += nanos / 1_000_000;
   }
@@ -47,26 +52,20 @@ final class DbCounters {
     readLevel[out] += task.inputBytes(out);
     readUpper[out] += task.inputBytes() - task.inputBytes(out);
     written[out] += bytesWritten;
+    compactionBytesRead += task.inputBytes();
+    compactionBytesWritten += bytesWritten;
   }
 
   synchronized long flushBytes() {
-    return written[0];
+    return flushBytes;
   }
 
   synchronized long compactionBytesRead() {
-    long total = 0;
-    for (int l = 1; l < Version.NUM_LEVELS; l++) {
-      total += readUpper[l] + readLevel[l];
-    }
-    return total;
+    return compactionBytesRead;
   }
 
   synchronized long compactionBytesWritten() {
-    long total = 0;
-    for (int l = 1; l < Version.NUM_LEVELS; l++) {
-      total += written[l];
-    }
-    return total;
+    return compactionBytesWritten;
   }
 
   /** Per-level stats for {@code version} with the picker's {@code scores}. */

@@ -90,6 +90,8 @@ public final class DbImpl implements Db {
   private final Set<Integer> busyOutputLevels = new HashSet<>();
   /** Guarded by mutex. */
   private int runningCompactions;
+  /** The flush thread is writing an L0 table (its file number may already be taken). Guarded by mutex. */
+  private boolean flushRunning;
   /** A compactRange is running: background compactions wait. Guarded by mutex. */
   private boolean manualCompaction;
   /** The picker's pending-bytes estimate for the current version; drives write stalls. */
@@ -596,7 +598,9 @@ public final class DbImpl implements Db {
       while (!closed) {
         if (backgroundError == null && !manualCompaction) {
           CompactionTask task = picker.pick(versions.current(), busyFiles, busyOutputLevels);
-          if (task != null) {
+          // A merge into L0 must be numbered below every table flushed after it, so it waits
+          // for a flush that may already hold a lower number.
+          if (task != null && !(writesLevel0(task) && flushRunning)) {
             try {
               runCompaction(task);
             } catch (RuntimeException | IOException e) {
@@ -628,11 +632,14 @@ public final class DbImpl implements Db {
     Memtable oldest = imms.get(imms.size() - 1);
     VersionEdit edit = new VersionEdit();
     long start = System.nanoTime();
+    flushRunning = true;
     mutex.unlock();
     try {
       writeLevel0Table(oldest, edit);
     } finally {
       mutex.lock();
+      flushRunning = false;
+      stateChanged.signalAll();
     }
     imms = state.immutables();
     Memtable next = imms.size() >= 2 ? imms.get(imms.size() - 2) : state.memtable();
@@ -643,6 +650,10 @@ public final class DbImpl implements Db {
     long bytes = edit.newFiles().stream().mapToLong(f -> f.file().size()).sum();
     counters.flushed(bytes, System.nanoTime() - start);
     deleteObsoleteFiles();
+  }
+
+  private static boolean writesLevel0(CompactionTask task) {
+    return task.outputLevel() == 0 && !task.trivialMove();
   }
 
   /**
@@ -661,13 +672,20 @@ public final class DbImpl implements Db {
     // compaction keeps what the oldest of them sees.
     CompactionJob job = new CompactionJob(task, base, snapshots.smallestVisible(() -> lastSequence));
     TableSink sink = null;
+    long level0Output = -1;
     try {
       VersionEdit edit;
       if (task.trivialMove()) {
         edit = job.moveEdit();
       } else {
-        sink = new TableSink(fs, dir, tableSettings(task.outputLevel()), this::newOutputNumber,
-            options.targetFileSize());
+        if (writesLevel0(task)) {
+          long number = newOutputNumber();
+          level0Output = number;
+          sink = new TableSink(fs, dir, tableSettings(0), () -> number, Long.MAX_VALUE);
+        } else {
+          sink = new TableSink(fs, dir, tableSettings(task.outputLevel()), this::newOutputNumber,
+              options.targetFileSize());
+        }
         mutex.unlock();
         try {
           edit = job.run(tableCache, sink);
@@ -690,6 +708,7 @@ public final class DbImpl implements Db {
       if (sink != null) {
         sink.allocatedNumbers().forEach(pendingOutputs::remove);
       }
+      pendingOutputs.remove(level0Output);
       base.release();
       busyFiles.removeAll(inputs);
       busyOutputLevels.remove(task.outputLevel());
