@@ -35,6 +35,7 @@ public final class Options {
   private final boolean createIfMissing;
   private final boolean errorIfExists;
   private final FileSystem fileSystem;
+  private final CompactionFilter compactionFilter;
 
   private Options(Builder b) {
     this.writeBufferSize = b.writeBufferSize;
@@ -59,6 +60,7 @@ public final class Options {
     this.createIfMissing = b.createIfMissing;
     this.errorIfExists = b.errorIfExists;
     this.fileSystem = b.fileSystem;
+    this.compactionFilter = b.compactionFilter;
   }
 
   /** The default options. */
@@ -96,6 +98,7 @@ public final class Options {
     b.createIfMissing = createIfMissing;
     b.errorIfExists = errorIfExists;
     b.fileSystem = fileSystem;
+    b.compactionFilter = compactionFilter;
     return b;
   }
 
@@ -220,6 +223,11 @@ public final class Options {
     return fileSystem;
   }
 
+  /** The compaction filter, or null for none (the default). */
+  public CompactionFilter compactionFilter() {
+    return compactionFilter;
+  }
+
   /** Builds {@link Options}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
   public static final class Builder {
     private long writeBufferSize = 4L << 20;
@@ -244,6 +252,7 @@ public final class Options {
     private boolean createIfMissing = true;
     private boolean errorIfExists = false;
     private FileSystem fileSystem = LocalFileSystem.INSTANCE;
+    private CompactionFilter compactionFilter;
 
     private Builder() {}
 
@@ -391,6 +400,15 @@ public final class Options {
         throw new IllegalArgumentException("fileSystem must not be null");
       }
       this.fileSystem = fs;
+      return this;
+    }
+
+    /**
+     * A callback that compactions ask per key to keep, remove or change its value; null (the
+     * default) for none. See {@link CompactionFilter} for which versions it sees.
+     */
+    public Builder compactionFilter(CompactionFilter filter) {
+      this.compactionFilter = filter;
       return this;
     }
 

@@ -76,6 +76,35 @@ class DbSnapshotTest {
   }
 
   @Test
+  void compactionKeepsOneVersionPerLiveSnapshotNotEverythingAboveTheOldest() {
+    Options options = TestKeys.smallOptions().toBuilder().compression(Compression.NONE).build();
+    try (Db db = Db.open(dir, options)) {
+      Snapshot[] snapshots = new Snapshot[2];
+      for (int round = 0; round < 10; round++) {
+        for (int i = 0; i < 1000; i++) {
+          byte[] value = new byte[200];
+          value[0] = (byte) round;
+          db.put(key(i), value);
+        }
+        if (round == 0 || round == 4) {
+          snapshots[round / 4] = db.getSnapshot();
+        }
+      }
+      db.compactRange(null, null);
+      for (int i = 0; i < 1000; i += 97) {
+        assertEquals(0, db.get(key(i), ReadOptions.snapshot(snapshots[0]))[0]);
+        assertEquals(4, db.get(key(i), ReadOptions.snapshot(snapshots[1]))[0]);
+        assertEquals(9, db.get(key(i))[0]);
+      }
+      // Rounds 0, 4 and 9 survive; LevelDB would keep all ten (everything above the oldest).
+      long bytes = db.stats().totalTableBytes();
+      assertTrue(bytes > 3 * 1000 * 200 && bytes < 3.5 * 1000 * 220, "three versions per key: " + bytes);
+      snapshots[0].close();
+      snapshots[1].close();
+    }
+  }
+
+  @Test
   void foreignAndClosedSnapshotsAreRejected() {
     try (Db db = Db.open(dir.resolve("a"), Options.defaults());
         Db other = Db.open(dir.resolve("b"), Options.defaults())) {

@@ -1,5 +1,6 @@
 package io.stratadb.compaction;
 
+import io.stratadb.CompactionFilter;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.LevelIterator;
 import io.stratadb.iterator.MergingIterator;
@@ -19,31 +20,41 @@ import java.util.Set;
  * rest through a {@link TableSink}, and returns the {@link VersionEdit} that swaps inputs for
  * outputs (LevelDB's {@code DBImpl::DoCompactionWork}).
  *
- * <p>Drop rules, as LevelDB's: an entry is dropped when a newer entry of the same user key has a
- * sequence number at or below {@code smallestSnapshot} (every reader sees the newer one); a
- * tombstone is dropped when its own sequence number is at or below {@code smallestSnapshot} and no
- * level below the output level holds the key (nothing older remains for it to hide). Readers of
- * older versions of the tree keep reading the input tables, which are deleted only after them.
+ * <p>Drop rules, as RocksDB's {@code CompactionIterator}: the live snapshots cut the sequence
+ * numbers into stripes (one per snapshot: the sequences above the previous snapshot up to it, and
+ * a last stripe above every snapshot, read only by current readers). Each stripe needs only the
+ * newest version of a key in it, so an entry is dropped when a newer entry of the same user key
+ * lies in the same stripe. A tombstone is dropped when it lies in the first stripe (no snapshot is
+ * older than it) and no older data outside the inputs holds its key (nothing remains for it to
+ * hide). Readers of older versions of the tree keep reading the input tables, which are deleted
+ * only after them. The optional {@link CompactionFilter} sees the newest version of each key when
+ * it is a value in the last stripe.
  *
  * <p>Not thread-safe; one job per task.
  */
 public final class CompactionJob {
   private final CompactionTask task;
   private final Version base;
+  private final long[] snapshots;
   private final long smallestSnapshot;
+  private final CompactionFilter filter;
   private final Set<Long> inputNumbers;
   private long entriesIn;
   private long entriesDropped;
+  private long entriesFiltered;
 
   /**
    * @param task what to compact
    * @param base the version the task was picked from (pinned by the caller)
-   * @param smallestSnapshot the oldest sequence number any reader may still read at
+   * @param snapshots sequence numbers of the live snapshots, ascending (empty if none)
+   * @param filter the user's compaction filter, or null
    */
-  public CompactionJob(CompactionTask task, Version base, long smallestSnapshot) {
+  public CompactionJob(CompactionTask task, Version base, long[] snapshots, CompactionFilter filter) {
     this.task = task;
     this.base = base;
-    this.smallestSnapshot = smallestSnapshot;
+    this.snapshots = snapshots.clone();
+    this.smallestSnapshot = snapshots.length == 0 ? Long.MAX_VALUE : snapshots[0];
+    this.filter = filter;
     this.inputNumbers = task.fileNumbers();
   }
 
@@ -63,28 +74,40 @@ public final class CompactionJob {
   public VersionEdit run(TableCache tables, TableSink sink) throws IOException {
     try (MergingIterator merged = new MergingIterator(sources(tables))) {
       byte[] currentUserKey = null;
-      long lastSequenceForKey = Long.MAX_VALUE;
+      int newerStripe = -1;
       for (merged.seekToFirst(); merged.isValid(); merged.next()) {
         byte[] ikey = merged.key();
         entriesIn++;
-        if (currentUserKey == null || !InternalKey.sameUserKey(currentUserKey, ikey)) {
+        boolean newestOfKey = currentUserKey == null || !InternalKey.sameUserKey(currentUserKey, ikey);
+        if (newestOfKey) {
           currentUserKey = ikey;
-          lastSequenceForKey = Long.MAX_VALUE;
+          newerStripe = -1;
         }
         long sequence = InternalKey.sequence(ikey);
-        boolean drop;
-        if (lastSequenceForKey <= smallestSnapshot) {
-          drop = true;
-        } else {
-          drop = InternalKey.type(ikey) == ValueType.DELETE
-              && sequence <= smallestSnapshot
-              && isBaseLevelFor(ikey);
+        int stripe = stripe(sequence);
+        if (stripe == newerStripe) {
+          entriesDropped++;
+          continue;
         }
-        lastSequenceForKey = sequence;
-        if (drop) {
+        newerStripe = stripe;
+        byte[] value = merged.value();
+        if (filter != null && newestOfKey && stripe == snapshots.length
+            && InternalKey.type(ikey) == ValueType.PUT) {
+          CompactionFilter.Decision decision =
+              filter.filter(task.outputLevel(), InternalKey.userKey(ikey), value);
+          if (decision.remove()) {
+            ikey = InternalKey.encode(InternalKey.userKey(ikey), sequence, ValueType.DELETE);
+            value = new byte[0];
+            entriesFiltered++;
+          } else if (decision.newValue() != null) {
+            value = decision.newValue();
+            entriesFiltered++;
+          }
+        }
+        if (InternalKey.type(ikey) == ValueType.DELETE && sequence <= smallestSnapshot && isBaseLevelFor(ikey)) {
           entriesDropped++;
         } else {
-          sink.add(ikey, merged.value());
+          sink.add(ikey, value);
         }
       }
     }
@@ -119,6 +142,21 @@ public final class CompactionJob {
     return sources;
   }
 
+  /** Index of the oldest snapshot at or above {@code sequence}; snapshots.length if none. */
+  private int stripe(long sequence) {
+    int lo = 0;
+    int hi = snapshots.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (snapshots[mid] < sequence) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   /**
    * Whether no older data outside the inputs holds {@code ikey}'s user key: no level below the
    * output level, and, when the output is L0 (a tiered merge of the newest runs), no L0 table left
@@ -144,6 +182,11 @@ public final class CompactionJob {
   /** Entries read from the inputs. */
   public long entriesIn() {
     return entriesIn;
+  }
+
+  /** Values the compaction filter removed or changed. */
+  public long entriesFiltered() {
+    return entriesFiltered;
   }
 
   /** Entries dropped as invisible. */

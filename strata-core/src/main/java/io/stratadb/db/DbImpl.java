@@ -668,9 +668,9 @@ public final class DbImpl implements Db {
     busyOutputLevels.add(task.outputLevel());
     runningCompactions++;
     long start = System.nanoTime();
-    // Iterators pin the versions they read; snapshots read on through new versions, so
-    // compaction keeps what the oldest of them sees.
-    CompactionJob job = new CompactionJob(task, base, snapshots.smallestVisible(() -> lastSequence));
+    // Iterators pin the versions they read; snapshots (and transactions, which hold one) read on
+    // through new versions, so compaction keeps what each of them sees.
+    CompactionJob job = new CompactionJob(task, base, snapshots.sequences(), options.compactionFilter());
     TableSink sink = null;
     long level0Output = -1;
     try {

@@ -23,12 +23,9 @@ final class SnapshotList {
     live.computeIfPresent(sequence, (k, n) -> n == 1 ? null : n - 1);
   }
 
-  /**
-   * The oldest sequence number any reader may use: the oldest live snapshot, or {@code current}
-   * when there is none. Compaction may drop a version only when a newer one is at or below it.
-   */
-  synchronized long smallestVisible(LongSupplier current) {
-    return live.isEmpty() ? current.getAsLong() : Math.min(live.firstKey(), current.getAsLong());
+  /** The distinct sequence numbers of the live snapshots, ascending. */
+  synchronized long[] sequences() {
+    return live.keySet().stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Number of live snapshots. */

@@ -2,27 +2,22 @@ package io.stratadb.key;
 
 /**
  * The outcome of looking a user key up in one source (memtable or SSTable): found with a value,
- * found deleted (a tombstone that hides older sources), or absent (look further). Immutable.
+ * found deleted (a tombstone that hides older sources), or absent (look further), with the
+ * sequence number of the entry that decided it. Immutable.
  */
 public final class LookupResult {
 
   /** The key has no entry in this source at the requested sequence number. */
-  public static final LookupResult ABSENT = new LookupResult(null, false);
-
-  /** The newest visible entry is a tombstone. */
-  public static final LookupResult DELETED = new LookupResult(null, true);
+  public static final LookupResult ABSENT = new LookupResult(null, false, 0);
 
   private final byte[] value;
   private final boolean deleted;
+  private final long sequence;
 
-  private LookupResult(byte[] value, boolean deleted) {
+  private LookupResult(byte[] value, boolean deleted, long sequence) {
     this.value = value;
     this.deleted = deleted;
-  }
-
-  /** A found value. */
-  public static LookupResult found(byte[] value) {
-    return new LookupResult(value, false);
+    this.sequence = sequence;
   }
 
   /** Whether this source decides the lookup (found or deleted): older sources need not be read. */
@@ -30,9 +25,19 @@ public final class LookupResult {
     return value != null || deleted;
   }
 
+  /** Whether the deciding entry is a tombstone. */
+  public boolean isDeleted() {
+    return deleted;
+  }
+
   /** The value, or null if deleted or absent. */
   public byte[] value() {
     return value;
+  }
+
+  /** Sequence number of the deciding entry (put or tombstone); 0 when absent. */
+  public long sequence() {
+    return sequence;
   }
 
   /**
@@ -45,6 +50,7 @@ public final class LookupResult {
     if (ikey == null || InternalKey.compareUserKey(ikey, userKey) != 0) {
       return ABSENT;
     }
-    return InternalKey.type(ikey) == ValueType.PUT ? found(value) : DELETED;
+    boolean deleted = InternalKey.type(ikey) == ValueType.DELETE;
+    return new LookupResult(deleted ? null : value, deleted, InternalKey.sequence(ikey));
   }
 }

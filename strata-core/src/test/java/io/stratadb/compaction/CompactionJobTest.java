@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stratadb.CompactionFilter;
 import io.stratadb.env.LocalFileSystem;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs compaction jobs over real tables and checks the outputs with a TableReader. */
 class CompactionJobTest {
   private static final TableSink.TableSettings SETTINGS = new TableSink.TableSettings(512, 16, 10);
-  private static final long NO_SNAPSHOT = InternalKey.MAX_SEQUENCE;
+  private static final long[] NO_SNAPSHOT = {};
 
   @TempDir Path dir;
   private final AtomicLong numbers = new AtomicLong(1);
@@ -106,7 +107,7 @@ class CompactionJobTest {
     Version base = version(List.of(List.of(l0new, l0old), List.of(l1)));
     CompactionTask task = CompactionTask.merge(1, "test",
         new CompactionTask.LevelInputs(0, base.files(0)), new CompactionTask.LevelInputs(1, base.files(1)));
-    CompactionJob job = new CompactionJob(task, base, NO_SNAPSHOT);
+    CompactionJob job = new CompactionJob(task, base, NO_SNAPSHOT, null);
     VersionEdit edit = job.run(cache(), outputSink(Long.MAX_VALUE));
     assertEquals(List.of("a@20:PUT", "d@4:PUT", "e@5:PUT", "f@22:PUT"), contents(edit.newFiles()));
     assertEquals(12, job.entriesIn());
@@ -124,7 +125,7 @@ class CompactionJobTest {
     FileMetadata newer = table("k@9");
     Version base = version(List.of(List.of(older, newer)));
     CompactionTask task = CompactionTask.merge(1, "test", new CompactionTask.LevelInputs(0, base.files(0)));
-    VersionEdit edit = new CompactionJob(task, base, NO_SNAPSHOT).run(cache(), outputSink(Long.MAX_VALUE));
+    VersionEdit edit = new CompactionJob(task, base, NO_SNAPSHOT, null).run(cache(), outputSink(Long.MAX_VALUE));
     assertEquals(List.of("k@9:PUT"), contents(edit.newFiles()));
   }
 
@@ -136,7 +137,7 @@ class CompactionJobTest {
     Version base = version(List.of(List.of(l0), List.of(l1), List.of(l2)));
     CompactionTask task = CompactionTask.merge(1, "test",
         new CompactionTask.LevelInputs(0, List.of(l0)), new CompactionTask.LevelInputs(1, List.of(l1)));
-    VersionEdit edit = new CompactionJob(task, base, NO_SNAPSHOT).run(cache(), outputSink(Long.MAX_VALUE));
+    VersionEdit edit = new CompactionJob(task, base, NO_SNAPSHOT, null).run(cache(), outputSink(Long.MAX_VALUE));
     // m and n lie in L2's range [m, x]: their tombstones must keep hiding L2; z is outside it
     assertEquals(List.of("m@10:DELETE", "n@11:DELETE"), contents(edit.newFiles()));
   }
@@ -148,11 +149,72 @@ class CompactionJobTest {
     Version base = version(List.of(List.of(l0), List.of(l1)));
     CompactionTask task = CompactionTask.merge(1, "test",
         new CompactionTask.LevelInputs(0, List.of(l0)), new CompactionTask.LevelInputs(1, List.of(l1)));
-    VersionEdit edit = new CompactionJob(task, base, 6).run(cache(), outputSink(Long.MAX_VALUE));
+    VersionEdit edit = new CompactionJob(task, base, new long[] {6}, null).run(cache(), outputSink(Long.MAX_VALUE));
     // a reader at 6 sees k@5 and t@2; k@3 is hidden from every reader by k@5;
     // the tombstones at 8 and 9 are newer than the snapshot, so they stay
     assertEquals(List.of("k@10:PUT", "k@5:PUT", "t@8:DELETE", "t@2:PUT", "u@9:DELETE"),
         contents(edit.newFiles()));
+  }
+
+  @Test
+  void everySnapshotKeepsTheNewestVersionAtOrBelowIt() throws IOException {
+    FileMetadata l0 = table("k@1", "k@3", "k@5", "k@7", "k@9", "j@2", "j@8:DEL");
+    Version base = version(List.of(List.of(l0)));
+    CompactionTask task = CompactionTask.merge(1, "test", new CompactionTask.LevelInputs(0, List.of(l0)));
+    VersionEdit edit = new CompactionJob(task, base, new long[] {4, 7}, null).run(cache(), outputSink(Long.MAX_VALUE));
+    // Stripes <=4, 5..7 and >7 each keep their newest version: k@3, k@7, k@9. j@8's tombstone is
+    // newer than snapshot 7, which still sees j@2, so both stay.
+    assertEquals(List.of("j@8:DELETE", "j@2:PUT", "k@9:PUT", "k@7:PUT", "k@3:PUT"), contents(edit.newFiles()));
+  }
+
+  @Test
+  void compactionFilterRemovesOrChangesTheNewestValueNoSnapshotSees() throws IOException {
+    FileMetadata l1 = table("a@1", "b@2", "c@3");
+    FileMetadata l0 = table("a@10", "b@11", "c@12", "d@4");
+    Version base = version(List.of(List.of(l0), List.of(l1)));
+    CompactionTask task = CompactionTask.merge(1, "test",
+        new CompactionTask.LevelInputs(0, List.of(l0)), new CompactionTask.LevelInputs(1, List.of(l1)));
+    List<String> seen = new ArrayList<>();
+    CompactionFilter filter = (level, key, value) -> {
+      String k = new String(key, UTF_8);
+      seen.add(k + "=" + new String(value, UTF_8) + "@L" + level);
+      return switch (k) {
+        case "a" -> CompactionFilter.Decision.REMOVE;
+        case "b" -> CompactionFilter.Decision.changeValue("new-b".getBytes(UTF_8));
+        default -> CompactionFilter.Decision.KEEP;
+      };
+    };
+    // Snapshot 5 sees d@4 and the versions at 1..3: the filter is asked only about a@10, b@11, c@12.
+    CompactionJob job = new CompactionJob(task, base, new long[] {5}, filter);
+    VersionEdit edit = job.run(cache(), outputSink(Long.MAX_VALUE));
+    assertEquals(List.of("a=a@10@L1", "b=b@11@L1", "c=c@12@L1"), seen);
+    assertEquals(2, job.entriesFiltered());
+    List<String> out = new ArrayList<>();
+    FileMetadata f = edit.newFiles().get(0).file();
+    TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, FileNames.table(dir, f.number()), f.number());
+    try (InternalIterator it = reader.iterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(InternalKey.toString(it.key()) + "=" + new String(it.value(), UTF_8));
+      }
+    } finally {
+      reader.release();
+    }
+    // a@10 becomes a tombstone (snapshot 5 still reads a@1 under it); b@11 gets its new value.
+    assertEquals(List.of("a@10:DELETE=", "a@1:PUT=a@1", "b@11:PUT=new-b", "b@2:PUT=b@2", "c@12:PUT=c@12",
+        "c@3:PUT=c@3", "d@4:PUT=d@4"), out);
+  }
+
+  @Test
+  void filterRemovalAtTheBottomWithoutSnapshotsLeavesNothing() throws IOException {
+    FileMetadata l1 = table("a@1", "b@2");
+    FileMetadata l0 = table("a@10", "b@11");
+    Version base = version(List.of(List.of(l0), List.of(l1)));
+    CompactionTask task = CompactionTask.merge(1, "test",
+        new CompactionTask.LevelInputs(0, List.of(l0)), new CompactionTask.LevelInputs(1, List.of(l1)));
+    CompactionFilter expireA = (level, key, value) ->
+        key[0] == 'a' ? CompactionFilter.Decision.REMOVE : CompactionFilter.Decision.KEEP;
+    VersionEdit edit = new CompactionJob(task, base, NO_SNAPSHOT, expireA).run(cache(), outputSink(Long.MAX_VALUE));
+    assertEquals(List.of("b@11:PUT"), contents(edit.newFiles()));
   }
 
   @Test
@@ -170,7 +232,7 @@ class CompactionJobTest {
     Version base = version(List.of(List.of(l0), List.of(l1)));
     CompactionTask task = CompactionTask.merge(1, "test",
         new CompactionTask.LevelInputs(0, List.of(l0)), new CompactionTask.LevelInputs(1, List.of(l1)));
-    VersionEdit edit = new CompactionJob(task, base, NO_SNAPSHOT).run(cache(), outputSink(4 << 10));
+    VersionEdit edit = new CompactionJob(task, base, NO_SNAPSHOT, null).run(cache(), outputSink(4 << 10));
     assertTrue(edit.newFiles().size() > 2, "outputs: " + edit.newFiles().size());
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
@@ -190,7 +252,7 @@ class CompactionJobTest {
     FileMetadata t = table("a@1", "b@2");
     Version base = version(List.of(List.of(), List.of(t)));
     CompactionTask task = CompactionTask.move(1, t, 2, "test");
-    VersionEdit edit = new CompactionJob(task, base, NO_SNAPSHOT).moveEdit();
+    VersionEdit edit = new CompactionJob(task, base, NO_SNAPSHOT, null).moveEdit();
     assertEquals(List.of(new VersionEdit.DeletedFile(1, t.number())), edit.deletedFiles());
     assertEquals(1, edit.newFiles().size());
     assertEquals(2, edit.newFiles().get(0).level());

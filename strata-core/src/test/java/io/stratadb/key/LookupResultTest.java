@@ -2,6 +2,7 @@ package io.stratadb.key;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -18,6 +19,7 @@ class LookupResultTest {
     LookupResult r = LookupResult.fromEntry(KEY, InternalKey.encode(KEY, 3, ValueType.PUT), new byte[] {9});
     assertTrue(r.isDecided());
     assertArrayEquals(new byte[] {9}, r.value());
+    assertEquals(3, r.sequence());
   }
 
   @Test
@@ -30,9 +32,10 @@ class LookupResultTest {
   @Test
   void tombstoneIsDecidedWithoutValue() {
     LookupResult r = LookupResult.fromEntry(KEY, InternalKey.encode(KEY, 3, ValueType.DELETE), new byte[0]);
-    assertSame(LookupResult.DELETED, r);
+    assertTrue(r.isDeleted());
     assertTrue(r.isDecided());
     assertNull(r.value());
+    assertEquals(3, r.sequence());
   }
 
   @Test
