@@ -98,6 +98,23 @@ public interface Db extends AutoCloseable {
   Snapshot getSnapshot();
 
   /**
+   * Begins an optimistic transaction at snapshot isolation ({@link TransactionOptions#defaults()}).
+   * Close it when done.
+   *
+   * @throws DbClosedException if the database is closed
+   */
+  Transaction beginTransaction();
+
+  /**
+   * Begins an optimistic transaction with {@code options} (isolation level, sync commit). Its
+   * snapshot is taken now. Close it when done.
+   *
+   * @throws IllegalArgumentException if {@code options} is null
+   * @throws DbClosedException if the database is closed
+   */
+  Transaction beginTransaction(TransactionOptions options);
+
+  /**
    * Deletes {@code key} by writing a tombstone; deleting an absent key is not an error.
    *
    * @throws IllegalArgumentException if {@code key} is null or too large

@@ -10,6 +10,8 @@ import io.stratadb.Snapshot;
 import io.stratadb.Options;
 import io.stratadb.StrataException;
 import io.stratadb.StrataIOException;
+import io.stratadb.Transaction;
+import io.stratadb.TransactionOptions;
 import io.stratadb.WriteBatch;
 import io.stratadb.WriteOptions;
 import io.stratadb.compaction.CompactionJob;
@@ -21,6 +23,7 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.LsmIterator;
 import io.stratadb.iterator.MergingIterator;
 import io.stratadb.iterator.TwoMergingIterator;
+import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.manifest.FileMetadata;
 import io.stratadb.manifest.FileNames;
@@ -339,7 +342,7 @@ public final class DbImpl implements Db {
     counters.bytesIngested.addAndGet(bytes);
   }
 
-  private void checkKey(byte[] key) {
+  void checkKey(byte[] key) {
     if (key == null) {
       throw new IllegalArgumentException("key must not be null");
     }
@@ -349,7 +352,7 @@ public final class DbImpl implements Db {
     }
   }
 
-  private void checkValue(byte[] value) {
+  void checkValue(byte[] value) {
     if (value == null) {
       throw new IllegalArgumentException("value must not be null");
     }
@@ -503,6 +506,82 @@ public final class DbImpl implements Db {
   public Snapshot getSnapshot() {
     ensureOpen();
     return snapshots.take(() -> lastSequence);
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  @Override
+  public Transaction beginTransaction() {
+    return beginTransaction(TransactionOptions.defaults());
+  }
+
+  @Override
+  public Transaction beginTransaction(TransactionOptions transactionOptions) {
+    if (transactionOptions == null) {
+      throw new IllegalArgumentException("transaction options must not be null");
+    }
+    return new DbTransaction(this, getSnapshot(), transactionOptions);
+  }
+
+  /**
+   * Commits a transaction's writes as one batch in a write group of its own, after {@code
+   * validate} (its conflict check) ran with no other write in between.
+   */
+  void commitTransaction(WriteBatch batch, boolean sync, Runnable validate) {
+    ensureOpen();
+    writeQueue.writeAlone(batch, sync, validate, this::commitGroup);
+  }
+
+  /**
+   * Sequence number of the newest entry (put or tombstone) of {@code key} in memtables and
+   * SSTables, 0 if none. Exact while no write runs (the transaction validation slot).
+   */
+  long latestSequence(byte[] key) {
+    DbState s = acquireState();
+    try {
+      for (Memtable m : s.memtablesNewestFirst()) {
+        LookupResult r = m.get(key, InternalKey.MAX_SEQUENCE);
+        if (r.isDecided()) {
+          return r.sequence();
+        }
+      }
+      return s.version().get(key, InternalKey.MAX_SEQUENCE, tableCache).sequence();
+    } finally {
+      s.version().release();
+    }
+  }
+
+  /**
+   * Whether any entry with a user key in {@code [lower, upper]} has a sequence number above
+   * {@code sequence}. Reads every entry of the range in memtables and SSTables: a serializable
+   * transaction's scans cost as much again at commit.
+   */
+  boolean rangeChangedAfter(Bound lower, Bound upper, long sequence) {
+    DbState s = acquireState();
+    List<InternalIterator> memtables = new ArrayList<>();
+    for (Memtable m : s.memtablesNewestFirst()) {
+      memtables.add(m.iterator());
+    }
+    try (InternalIterator it = new TwoMergingIterator(
+        new MergingIterator(memtables), new MergingIterator(s.version().iterators(tableCache)))) {
+      if (lower.isUnbounded()) {
+        it.seekToFirst();
+      } else {
+        it.seek(InternalKey.forSeek(lower.key(), InternalKey.MAX_SEQUENCE));
+      }
+      for (; it.isValid(); it.next()) {
+        byte[] userKey = InternalKey.userKey(it.key());
+        if (!upper.admitsAsUpper(userKey)) {
+          return false;
+        }
+        if (lower.admitsAsLower(userKey) && InternalKey.sequence(it.key()) > sequence) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      s.version().release();
+    }
   }
 
   private static byte[] copy(byte[] value) {

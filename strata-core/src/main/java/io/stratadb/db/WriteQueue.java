@@ -27,13 +27,15 @@ final class WriteQueue {
   static final class Writer {
     final WriteBatch batch;
     final boolean sync;
+    private final boolean alone;
     private final Condition turn;
     private boolean done;
     private RuntimeException error;
 
-    private Writer(WriteBatch batch, boolean sync, Condition turn) {
+    private Writer(WriteBatch batch, boolean sync, boolean alone, Condition turn) {
       this.batch = batch;
       this.sync = sync;
+      this.alone = alone;
       this.turn = turn;
     }
   }
@@ -48,12 +50,27 @@ final class WriteQueue {
    * @throws RuntimeException whatever {@code commit} threw for the group
    */
   void write(WriteBatch batch, boolean sync, Consumer<List<Writer>> commit) {
-    run(new Writer(batch, sync, lock.newCondition()), commit);
+    run(new Writer(batch, sync, false, lock.newCondition()), commit);
+  }
+
+  /**
+   * Writes {@code batch} in a group of its own: on this thread, with the leader's exclusive right,
+   * {@code precondition} runs first (a transaction's conflict check, which must see no write land
+   * between it and its own), then {@code commit}.
+   *
+   * @throws RuntimeException whatever {@code precondition} or {@code commit} threw; if {@code
+   *     precondition} threw, nothing was committed
+   */
+  void writeAlone(WriteBatch batch, boolean sync, Runnable precondition, Consumer<List<Writer>> commit) {
+    run(new Writer(batch, sync, true, lock.newCondition()), group -> {
+      precondition.run();
+      commit.accept(group);
+    });
   }
 
   /** Runs {@code action} alone with the leader's exclusive right (flush, close). */
   void exclusive(Runnable action) {
-    run(new Writer(null, false, lock.newCondition()), group -> action.run());
+    run(new Writer(null, false, true, lock.newCondition()), group -> action.run());
   }
 
   private void run(Writer self, Consumer<List<Writer>> commit) {
@@ -69,7 +86,7 @@ final class WriteQueue {
         }
         return;
       }
-      List<Writer> group = self.batch == null ? List.of(self) : group(self);
+      List<Writer> group = self.alone ? List.of(self) : group(self);
       RuntimeException failure = null;
       lock.unlock();
       try {
@@ -106,7 +123,7 @@ final class WriteQueue {
     long limit = bytes <= SMALL_BATCH_BYTES ? bytes + SMALL_BATCH_BYTES : MAX_GROUP_BYTES;
     for (Writer w : queue) {
       if (w != leader) {
-        if (w.batch == null || (w.sync && !leader.sync)) {
+        if (w.alone || (w.sync && !leader.sync)) {
           break;
         }
         bytes += w.batch.approximateSizeInBytes();
