@@ -1,6 +1,7 @@
 package io.stratadb.cli;
 
 import io.stratadb.Compression;
+import io.stratadb.IsolationLevel;
 import io.stratadb.Db;
 import io.stratadb.Bound;
 import io.stratadb.CompactionStrategy;
@@ -78,6 +79,15 @@ final class BenchCommand extends CliCommand {
       description = "Compaction strategy with its defaults (default: leveled).")
   String compaction;
 
+  @Option(names = "--txn-keys", description = "Keys the txn workload's read-modify-write transactions draw "
+      + "from; fewer keys, more conflicts (default: 1000, or --num if smaller).")
+  Long txnKeys;
+
+  @Option(names = "--isolation", paramLabel = "snapshot|serializable", defaultValue = "snapshot",
+      converter = IsolationConverter.class, description = "Isolation level of the txn workload "
+      + "(default: ${DEFAULT-VALUE}).")
+  IsolationLevel isolation;
+
   @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "At the end, print the compaction stats, level shape and space amplification (default: on).")
   boolean report;
@@ -87,7 +97,8 @@ final class BenchCommand extends CliCommand {
     List<BenchWorkload> workloads = parseWorkloads();
     validate();
     Options options = options();
-    BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync));
+    BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync),
+        txnKeys == null ? Math.min(1000, num) : txnKeys, isolation);
     boolean temporary = dir == null;
     Path path = temporary ? BenchDirectory.createTemp(BenchDirectory.DEFAULT_BASE) : dir;
     PrintWriter out = out();
@@ -155,6 +166,9 @@ final class BenchCommand extends CliCommand {
     }
     if (valueSize < 0) {
       throw usageError("--value-size must be >= 0, got " + valueSize);
+    }
+    if (txnKeys != null && (txnKeys < 1 || txnKeys > num)) {
+      throw usageError("--txn-keys must be between 1 and --num, got " + txnKeys);
     }
     int needed = BenchKeys.digits(num - 1);
     if (keySize < needed) {
@@ -226,6 +240,17 @@ final class BenchCommand extends CliCommand {
   }
 
   /** Converts {@code none|snappy|lz4|zstd} (any case) for picocli. Stateless; thread-safe. */
+  static final class IsolationConverter implements ITypeConverter<IsolationLevel> {
+    @Override
+    public IsolationLevel convert(String value) {
+      try {
+        return IsolationLevel.valueOf(value.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("expected snapshot or serializable, got '" + value + "'");
+      }
+    }
+  }
+
   static final class CompressionConverter implements ITypeConverter<Compression> {
     @Override
     public Compression convert(String value) {

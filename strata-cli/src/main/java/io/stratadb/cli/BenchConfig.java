@@ -1,5 +1,6 @@
 package io.stratadb.cli;
 
+import io.stratadb.IsolationLevel;
 import io.stratadb.WriteOptions;
 
 /**
@@ -10,8 +11,11 @@ import io.stratadb.WriteOptions;
  * @param keySize key width in bytes (zero-padded decimal)
  * @param valueSize value size in bytes
  * @param writeOptions options for every put and delete
+ * @param txnKeys keys the {@code txn} workload's transactions contend for
+ * @param isolation isolation level of the {@code txn} workload
  */
-record BenchConfig(long num, int threads, int keySize, int valueSize, WriteOptions writeOptions) {
+record BenchConfig(long num, int threads, int keySize, int valueSize, WriteOptions writeOptions, long txnKeys,
+    IsolationLevel isolation) {
 
   /** Operations each thread performs. */
   long opsPerThread() {

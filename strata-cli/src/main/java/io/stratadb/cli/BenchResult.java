@@ -12,10 +12,11 @@ import java.util.List;
  * @param done operations done, over all threads
  * @param found reads or seeks that found their key
  * @param bytes key and value bytes written or read
+ * @param aborts transactions aborted by conflicts
  * @param threadSeconds the threads' elapsed times, summed, in seconds
  * @param wallSeconds wall-clock time of the run, in seconds
  */
-record BenchResult(BenchWorkload workload, long done, long found, long bytes, double threadSeconds,
+record BenchResult(BenchWorkload workload, long done, long found, long bytes, long aborts, double threadSeconds,
     double wallSeconds) {
 
   /** Merges the counters of finished threads. */
@@ -23,6 +24,7 @@ record BenchResult(BenchWorkload workload, long done, long found, long bytes, do
     long done = 0;
     long found = 0;
     long bytes = 0;
+    long aborts = 0;
     double threadSeconds = 0;
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
@@ -30,17 +32,18 @@ record BenchResult(BenchWorkload workload, long done, long found, long bytes, do
       done += t.done;
       found += t.found;
       bytes += t.bytes;
+      aborts += t.aborts;
       threadSeconds += (t.finishNanos - t.startNanos) / 1e9;
       first = Math.min(first, t.startNanos);
       last = Math.max(last, t.finishNanos);
     }
-    return new BenchResult(workload, done, found, bytes, threadSeconds, (last - first) / 1e9);
+    return new BenchResult(workload, done, found, bytes, aborts, threadSeconds, (last - first) / 1e9);
   }
 
   /**
    * The db_bench report line, e.g. {@code fillseq      :       1.234 micros/op;    810372 ops/sec;
    * 89.6 MB/s}, with {@code (N of M found)} for random reads and seeks and without MB/s when no
-   * bytes moved (deletes).
+   * bytes moved (deletes), and {@code (A aborts, P% of N attempts)} for transactions.
    */
   String line() {
     long ops = Math.max(done, 1);
@@ -52,6 +55,10 @@ record BenchResult(BenchWorkload workload, long done, long found, long bytes, do
     }
     if (workload.reportsFound()) {
       sb.append(String.format(" (%d of %d found)", found, done));
+    }
+    if (workload == BenchWorkload.TXN) {
+      sb.append(String.format(" (%d aborts, %.1f%% of %d attempts)", aborts, 100.0 * aborts / Math.max(1, done + aborts),
+          done + aborts));
     }
     return sb.toString();
   }

@@ -23,6 +23,8 @@ final class BenchThread {
   long done;
   /** Reads and seeks that found a key. */
   long found;
+  /** Transactions aborted by a conflict (then retried). */
+  long aborts;
   /** Key and value bytes written or read. */
   long bytes;
   /** {@link System#nanoTime()} when the thread started and finished its operations. */
@@ -52,6 +54,11 @@ final class BenchThread {
   /** A uniformly random key number in {@code [0, num)}. */
   long randomKeyNumber() {
     return random.nextLong(config.num());
+  }
+
+  /** A uniformly random key number in {@code [0, bound)}. */
+  long randomKeyNumber(long bound) {
+    return random.nextLong(bound);
   }
 
   /** The next value. */

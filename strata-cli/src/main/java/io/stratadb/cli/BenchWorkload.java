@@ -1,5 +1,10 @@
 package io.stratadb.cli;
 
+import io.stratadb.Transaction;
+import io.stratadb.TransactionConflictException;
+import io.stratadb.TransactionOptions;
+import java.nio.ByteBuffer;
+
 import io.stratadb.DbIterator;
 import java.util.Arrays;
 import java.util.Locale;
@@ -91,6 +96,37 @@ enum BenchWorkload {
       for (long i = 0; i < t.config.opsPerThread(); i++) {
         byte[] key = t.key(t.randomKeyNumber());
         t.db.delete(key, t.config.writeOptions());
+        t.done++;
+      }
+    }
+  },
+  /**
+   * Read-modify-write transactions: each reads a random key of the first {@code txnKeys}, then
+   * writes it back with a counter incremented, retrying on {@link TransactionConflictException};
+   * an operation is one committed transaction, and every conflict counts as an abort.
+   */
+  TXN(false, true, false) {
+    @Override
+    void run(BenchThread t) {
+      TransactionOptions options = TransactionOptions.of(t.config.isolation(), t.config.writeOptions().sync());
+      for (long i = 0; i < t.config.opsPerThread(); i++) {
+        byte[] key = t.key(t.randomKeyNumber(t.config.txnKeys()));
+        while (true) {
+          try (Transaction txn = t.db.beginTransaction(options)) {
+            byte[] old = txn.get(key);
+            byte[] value = t.value();
+            long counter = old == null || old.length < Long.BYTES ? 0 : ByteBuffer.wrap(old).getLong();
+            if (value.length >= Long.BYTES) {
+              ByteBuffer.wrap(value).putLong(counter + 1);
+            }
+            txn.put(key, value);
+            txn.commit();
+            t.bytes += key.length + value.length;
+            break;
+          } catch (TransactionConflictException e) {
+            t.aborts++;
+          }
+        }
         t.done++;
       }
     }

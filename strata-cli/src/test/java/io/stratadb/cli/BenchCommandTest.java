@@ -3,6 +3,9 @@ package io.stratadb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stratadb.Db;
+import io.stratadb.Options;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +72,33 @@ class BenchCommandTest {
     CliRunner.Result scan = CliRunner.runOn(tmp.resolve("db"), "scan");
     assertEquals(1000, scan.outLines().length);
     assertTrue(scan.out().startsWith("00000000\t"), scan.out().substring(0, 20));
+  }
+
+  @Test
+  void txnWorkloadCommitsEveryIncrementExactlyOnceDespiteAborts() {
+    Path db = tmp.resolve("db");
+    CliRunner.Result r = CliRunner.runOn(db, "bench", "--benchmarks", "txn", "--num", "2000",
+        "--threads", "4", "--txn-keys", "5", "--isolation", "serializable", "--no-report");
+    assertEquals(0, r.exitCode(), r.err());
+    Matcher m = Pattern.compile("\ntxn +: +[0-9.]+ micros/op; +\\d+ ops/sec; +[0-9.]+ MB/s "
+        + "\\((\\d+) aborts, [0-9.]+% of (\\d+) attempts\\)\n").matcher(r.out());
+    assertTrue(m.find(), r.out());
+    assertEquals(2000 + Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+    // Each committed transaction added one to the counter in its key's first 8 bytes.
+    long increments = 0;
+    try (Db opened = Db.open(db, Options.defaults())) {
+      for (int k = 0; k < 5; k++) {
+        byte[] value = opened.get(BenchKeys.key(k, 16));
+        increments += ByteBuffer.wrap(value).getLong();
+      }
+    }
+    assertEquals(2000, increments, "no lost update among 2000 commits on 5 keys");
+  }
+
+  @Test
+  void badIsolationIsAUsageError() {
+    assertEquals(2, CliRunner.runOn(tmp.resolve("db"), "bench", "--isolation", "chaos").exitCode());
+    assertEquals(2, CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "10", "--txn-keys", "11").exitCode());
   }
 
   @Test
