@@ -239,7 +239,7 @@ final class BenchCommand extends CliCommand {
     out.flush();
   }
 
-  /** Converts {@code none|snappy|lz4|zstd} (any case) for picocli. Stateless; thread-safe. */
+  /** Converts {@code snapshot|serializable} (any case) for picocli. Stateless; thread-safe. */
   static final class IsolationConverter implements ITypeConverter<IsolationLevel> {
     @Override
     public IsolationLevel convert(String value) {
@@ -251,6 +251,7 @@ final class BenchCommand extends CliCommand {
     }
   }
 
+  /** Converts {@code none|snappy|lz4|zstd} (any case) for picocli. Stateless; thread-safe. */
   static final class CompressionConverter implements ITypeConverter<Compression> {
     @Override
     public Compression convert(String value) {
