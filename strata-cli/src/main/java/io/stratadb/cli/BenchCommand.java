@@ -11,10 +11,13 @@ import io.stratadb.Options;
 import io.stratadb.WriteOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -92,51 +95,132 @@ final class BenchCommand extends CliCommand {
       description = "At the end, print the compaction stats, level shape and space amplification (default: on).")
   boolean report;
 
+  @Option(names = "--compare", paramLabel = "ENGINE", split = ",", description = "Also run every workload on "
+      + "these engines, interleaved with StrataDB under equal settings: rocksdb (RocksJava), leveldb (iq80).")
+  List<String> compare = List.of();
+
+  @Option(names = "--results", paramLabel = "DIR", description = "With --compare: where results.csv, results.json "
+      + "and results.png go (default: ./strata-bench-results).")
+  Path resultsDir = Path.of("strata-bench-results");
+
   @Override
   protected int run() throws IOException, InterruptedException {
     List<BenchWorkload> workloads = parseWorkloads();
+    List<BenchEngine.Kind> engines = parseEngines();
     validate();
     Options options = options();
+    BenchSettings settings = new BenchSettings(options.writeBufferSize(), options.blockSize(),
+        options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(), sync);
     BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync),
         txnKeys == null ? Math.min(1000, num) : txnKeys, isolation);
+    boolean comparing = engines.size() > 1;
     boolean temporary = dir == null;
     Path path = temporary ? BenchDirectory.createTemp(BenchDirectory.DEFAULT_BASE) : dir;
     PrintWriter out = out();
-    printHeader(out, options, path, temporary);
-    Db db = null;
+    printHeader(out, options, path, temporary, engines);
+    BenchComparison comparison = new BenchComparison(engines);
     long seed = FIRST_SEED;
+    Map<BenchEngine.Kind, BenchEngine> open = new EnumMap<>(BenchEngine.Kind.class);
     try {
       for (BenchWorkload w : workloads) {
-        if (w.freshDb() || db == null) {
-          if (db != null) {
-            db.close();
-            db = null;
+        for (BenchEngine.Kind kind : engines) {
+          if (w == BenchWorkload.TXN && kind != BenchEngine.Kind.STRATADB) {
+            out.printf("%-9s %-12s : n/a (StrataDB transactions only)%n", kind.label(), w.benchName());
+            continue;
           }
-          if (w.freshDb()) {
-            BenchDirectory.destroy(path);
+          Path engineDir = comparing ? path.resolve(kind.label()) : path;
+          BenchEngine engine = open.get(kind);
+          if (w.freshDb() || engine == null) {
+            if (engine != null) {
+              open.remove(kind).close();
+            }
+            reset(kind, engineDir, w.freshDb());
+            engine = kind.open(engineDir, settings);
+            open.put(kind, engine);
           }
-          db = Db.open(path, options);
+          long writtenBefore = IoCounters.writtenBytes();
+          BenchResult result = BenchRunner.run(w, engine, config, seed);
+          String shape = w.writes() ? engine.shape() : "";
+          if (comparing) {
+            // Each engine runs alone, open to close, so no engine's background work overlaps
+            // another's run, and the bytes written include what its run left to do.
+            open.remove(kind).close();
+          }
+          long writtenAfter = IoCounters.writtenBytes();
+          comparison.add(new BenchComparison.Row(kind, result,
+              writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore));
+          out.println(comparing ? String.format("%-9s %s", kind.label(), result.line()) : result.line());
+          if (!shape.isEmpty()) {
+            out.println(String.format("%-" + (comparing ? 22 : 12) + "s : %s", "", shape));
+          }
+          out.flush();
         }
-        BenchResult result = BenchRunner.run(w, db, config, seed);
         seed += threads;
-        out.println(result.line());
-        if (w.writes()) {
-          out.println(String.format("%-12s : %s", "", LevelTable.summary(db.stats())));
-        }
-        out.flush();
       }
-      if (report && db != null) {
-        printReport(out, db);
+      BenchEngine strata = open.get(BenchEngine.Kind.STRATADB);
+      if (report && strata != null) {
+        printReport(out, strata.strata());
       }
     } finally {
-      if (db != null) {
-        db.close();
+      for (BenchEngine engine : open.values()) {
+        engine.close();
       }
     }
+    if (comparing) {
+      for (BenchEngine.Kind kind : engines) {
+        comparison.diskBytes(kind, BenchDirectory.sizeOf(path.resolve(kind.label())));
+      }
+      comparison.print(out);
+      for (Path written : comparison.write(resultsDir)) {
+        out.println("wrote " + written);
+      }
+      out.flush();
+    }
     if (temporary) {
+      if (comparing) {
+        for (BenchEngine.Kind kind : engines) {
+          Path engineDir = path.resolve(kind.label());
+          if (kind == BenchEngine.Kind.STRATADB) {
+            BenchDirectory.destroy(engineDir);
+            Files.deleteIfExists(engineDir);
+          } else {
+            BenchDirectory.removePeer(engineDir);
+          }
+        }
+      }
       BenchDirectory.remove(path);
     }
     return 0;
+  }
+
+  /** Prepares {@code dir} for {@code kind}: emptied for a fresh database, else only created. */
+  private static void reset(BenchEngine.Kind kind, Path dir, boolean fresh) throws IOException {
+    if (kind == BenchEngine.Kind.STRATADB) {
+      if (fresh) {
+        BenchDirectory.destroy(dir);
+      }
+      Files.createDirectories(dir);
+    } else if (fresh || !Files.exists(dir)) {
+      BenchDirectory.resetPeer(dir);
+    }
+  }
+
+  private List<BenchEngine.Kind> parseEngines() {
+    List<BenchEngine.Kind> engines = new ArrayList<>(List.of(BenchEngine.Kind.STRATADB));
+    for (String name : compare) {
+      if (name.isBlank()) {
+        continue;
+      }
+      try {
+        BenchEngine.Kind kind = BenchEngine.Kind.named(name);
+        if (!engines.contains(kind)) {
+          engines.add(kind);
+        }
+      } catch (IllegalArgumentException e) {
+        throw usageError(e.getMessage());
+      }
+    }
+    return engines;
   }
 
   private List<BenchWorkload> parseWorkloads() {
@@ -216,7 +300,8 @@ final class BenchCommand extends CliCommand {
     out.flush();
   }
 
-  private void printHeader(PrintWriter out, Options options, Path path, boolean temporary) {
+  private void printHeader(PrintWriter out, Options options, Path path, boolean temporary,
+      List<BenchEngine.Kind> engines) {
     double rawMb = (double) (keySize + valueSize) * num / 1048576.0;
     out.printf("StrataDB:   version %s%n", StrataVersion.version());
     out.printf("Date:       %s%n", new Date());
@@ -232,6 +317,15 @@ final class BenchCommand extends CliCommand {
         options.writeBufferSize(), options.blockSize(), options.bloomBitsPerKey(),
         options.compression().name().toLowerCase(Locale.ROOT), options.compactionStrategy().name(), sync);
     out.printf("Database:   %s%s%n", path, temporary ? " (temporary, removed at the end)" : "");
+    if (engines.size() > 1) {
+      out.printf("Engines:    %s, interleaved per workload, each open to close alone; equal write buffer, "
+          + "block size, bloom bits, block cache (%d bytes) and codec%n",
+          String.join(", ", engines.stream().map(BenchEngine.Kind::label).toList()), options.blockCacheSize());
+      if (engines.contains(BenchEngine.Kind.LEVELDB)) {
+        out.printf("            leveldb (iq80 0.12): no bloom filter; codec %s%n",
+            LevelDbBenchEngine.codec(options.compression()).name().toLowerCase(Locale.ROOT));
+      }
+    }
     if (BenchCommand.class.desiredAssertionStatus()) {
       out.println("WARNING: Assertions are enabled; benchmarks unnecessarily slow");
     }

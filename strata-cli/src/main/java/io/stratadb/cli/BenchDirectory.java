@@ -83,4 +83,71 @@ final class BenchDirectory {
       }
     }
   }
+
+  /** Marks a directory this tool made for a peer engine, so that only such a one is ever emptied. */
+  static final String PEER_MARKER = "STRATA-BENCH-PEER";
+
+  /**
+   * Empties the peer engine directory {@code dir} (RocksDB or LevelDB files) for a fresh database,
+   * creating it with its marker if missing. Only a directory that is empty or carries {@link
+   * #PEER_MARKER} is emptied.
+   *
+   * @throws IllegalArgumentException if {@code dir} holds files but no marker (nothing is deleted)
+   * @throws IOException if listing, deleting or creating fails
+   */
+  static void resetPeer(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    boolean marked = Files.exists(dir.resolve(PEER_MARKER));
+    try (Stream<Path> list = Files.list(dir)) {
+      if (!marked && list.findAny().isPresent()) {
+        throw new IllegalArgumentException("refusing to empty " + dir + " for a peer benchmark database: it has no "
+            + PEER_MARKER + " file, so this tool did not make it");
+      }
+    }
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    Files.createFile(dir.resolve(PEER_MARKER));
+  }
+
+  /**
+   * Deletes the peer directory {@code dir} (which must carry {@link #PEER_MARKER}) with its files.
+   *
+   * @throws IllegalArgumentException if it has no marker
+   * @throws IOException if deleting fails
+   */
+  static void removePeer(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    if (!Files.exists(dir.resolve(PEER_MARKER))) {
+      throw new IllegalArgumentException("refusing to delete " + dir + ": no " + PEER_MARKER + " file");
+    }
+    deleteTree(dir);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    List<Path> paths;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      paths = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+    }
+    for (Path p : paths) {
+      Files.deleteIfExists(p);
+    }
+  }
+
+  /** Bytes of all regular files under {@code dir}; 0 if it does not exist. */
+  static long sizeOf(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    long total = 0;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        if (Files.isRegularFile(p)) {
+          total += Files.size(p);
+        }
+      }
+    }
+    return total;
+  }
 }

@@ -1,6 +1,5 @@
 package io.stratadb.cli;
 
-import io.stratadb.Db;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -28,11 +27,11 @@ final class BenchRunner {
    *     threads are interrupted and the first failure is rethrown)
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
-  static BenchResult run(BenchWorkload workload, Db db, BenchConfig config, long firstSeed)
+  static BenchResult run(BenchWorkload workload, BenchEngine engine, BenchConfig config, long firstSeed)
       throws InterruptedException {
     List<BenchThread> threads = new ArrayList<>();
     for (int i = 0; i < config.threads(); i++) {
-      threads.add(new BenchThread(i, firstSeed + i, db, config));
+      threads.add(new BenchThread(i, firstSeed + i, engine, config));
     }
     CountDownLatch ready = new CountDownLatch(threads.size());
     CountDownLatch go = new CountDownLatch(1);

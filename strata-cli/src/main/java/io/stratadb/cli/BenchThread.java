@@ -1,6 +1,5 @@
 package io.stratadb.cli;
 
-import io.stratadb.Db;
 import java.util.SplittableRandom;
 
 /**
@@ -14,7 +13,7 @@ final class BenchThread {
   private static final long VALUE_SEED = 301;
 
   final int id;
-  final Db db;
+  final BenchEngine engine;
   final BenchConfig config;
   private final SplittableRandom random;
   private final ValueGenerator values;
@@ -35,12 +34,12 @@ final class BenchThread {
    * @param id thread number within the benchmark, from 0
    * @param keySeed seed of the key generator; unique across the benchmarks of a run, so that
    *     readrandom does not read exactly the keys fillrandom wrote
-   * @param db the database
+   * @param engine the engine under benchmark
    * @param config shared parameters
    */
-  BenchThread(int id, long keySeed, Db db, BenchConfig config) {
+  BenchThread(int id, long keySeed, BenchEngine engine, BenchConfig config) {
     this.id = id;
-    this.db = db;
+    this.engine = engine;
     this.config = config;
     this.random = new SplittableRandom(keySeed);
     this.values = new ValueGenerator(VALUE_SEED, config.valueSize());
@@ -70,7 +69,7 @@ final class BenchThread {
   void put(long k) {
     byte[] key = key(k);
     byte[] value = value();
-    db.put(key, value, config.writeOptions());
+    engine.put(key, value);
     bytes += key.length + value.length;
     done++;
   }

@@ -5,7 +5,6 @@ import io.stratadb.TransactionConflictException;
 import io.stratadb.TransactionOptions;
 import java.nio.ByteBuffer;
 
-import io.stratadb.DbIterator;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -45,7 +44,7 @@ enum BenchWorkload {
     void run(BenchThread t) {
       for (long i = 0; i < t.config.opsPerThread(); i++) {
         byte[] key = t.key(t.randomKeyNumber());
-        byte[] value = t.db.get(key);
+        byte[] value = t.engine.get(key);
         if (value != null) {
           t.found++;
           t.bytes += key.length + value.length;
@@ -58,7 +57,7 @@ enum BenchWorkload {
   READSEQ(false, false, false) {
     @Override
     void run(BenchThread t) {
-      try (DbIterator it = t.db.newIterator()) {
+      try (BenchEngine.Cursor it = t.engine.newCursor()) {
         it.seekToFirst();
         for (long i = 0; i < t.config.opsPerThread() && it.isValid(); i++, it.next()) {
           t.bytes += it.key().length + it.value().length;
@@ -72,7 +71,7 @@ enum BenchWorkload {
     @Override
     void run(BenchThread t) {
       for (long i = 0; i < t.config.opsPerThread(); i++) {
-        try (DbIterator it = t.db.newIterator()) {
+        try (BenchEngine.Cursor it = t.engine.newCursor()) {
           byte[] target = t.key(t.randomKeyNumber());
           it.seek(target);
           if (it.isValid() && Arrays.equals(it.key(), target)) {
@@ -95,7 +94,7 @@ enum BenchWorkload {
     void run(BenchThread t) {
       for (long i = 0; i < t.config.opsPerThread(); i++) {
         byte[] key = t.key(t.randomKeyNumber());
-        t.db.delete(key, t.config.writeOptions());
+        t.engine.delete(key);
         t.done++;
       }
     }
@@ -112,7 +111,7 @@ enum BenchWorkload {
       for (long i = 0; i < t.config.opsPerThread(); i++) {
         byte[] key = t.key(t.randomKeyNumber(t.config.txnKeys()));
         while (true) {
-          try (Transaction txn = t.db.beginTransaction(options)) {
+          try (Transaction txn = t.engine.strata().beginTransaction(options)) {
             byte[] old = txn.get(key);
             byte[] value = t.value();
             long counter = old == null || old.length < Long.BYTES ? 0 : ByteBuffer.wrap(old).getLong();

@@ -1,0 +1,26 @@
+package io.stratadb.cli;
+
+import io.stratadb.CompactionStrategy;
+import io.stratadb.Compression;
+import io.stratadb.Options;
+
+/**
+ * The settings every engine of a benchmark run gets alike, so that a comparison is fair: the
+ * memtable (write buffer) and block sizes in bytes, bloom filter bits per key, block cache bytes,
+ * data block compression, and whether each write fsyncs its WAL. {@code compaction} applies to
+ * StrataDB only (each peer keeps its own default leveled compaction). Immutable.
+ */
+record BenchSettings(long writeBufferSize, int blockSize, int bloomBitsPerKey, long blockCacheSize,
+    Compression compression, CompactionStrategy compaction, boolean sync) {
+
+  /**
+   * StrataDB options with these settings.
+   *
+   * @throws IllegalArgumentException if a setting is out of StrataDB's range
+   */
+  Options strataOptions() {
+    return Options.builder().writeBufferSize(writeBufferSize).blockSize(blockSize)
+        .bloomBitsPerKey(bloomBitsPerKey).blockCacheSize(blockCacheSize).compression(compression)
+        .compactionStrategy(compaction).build();
+  }
+}

@@ -1,0 +1,102 @@
+package io.stratadb.cli;
+
+import io.stratadb.Db;
+import io.stratadb.DbIterator;
+import io.stratadb.WriteOptions;
+import java.nio.file.Path;
+
+/** StrataDB under benchmark. Thread-safe as {@link Db} is. */
+final class StrataBenchEngine implements BenchEngine {
+  private final Db db;
+  private final WriteOptions writeOptions;
+
+  private StrataBenchEngine(Db db, boolean sync) {
+    this.db = db;
+    this.writeOptions = WriteOptions.of(sync);
+  }
+
+  /**
+   * Opens StrataDB on {@code dir} with {@code settings}.
+   *
+   * @throws IllegalArgumentException if a setting is out of range
+   */
+  static StrataBenchEngine open(Path dir, BenchSettings settings) {
+    return new StrataBenchEngine(Db.open(dir, settings.strataOptions()), settings.sync());
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.STRATADB;
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    db.put(key, value, writeOptions);
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    return db.get(key);
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    db.delete(key, writeOptions);
+  }
+
+  @Override
+  public Cursor newCursor() {
+    DbIterator it = db.newIterator();
+    return new Cursor() {
+      @Override
+      public void seekToFirst() {
+        it.seekToFirst();
+      }
+
+      @Override
+      public void seek(byte[] target) {
+        it.seek(target);
+      }
+
+      @Override
+      public boolean isValid() {
+        return it.isValid();
+      }
+
+      @Override
+      public byte[] key() {
+        return it.key();
+      }
+
+      @Override
+      public byte[] value() {
+        return it.value();
+      }
+
+      @Override
+      public void next() {
+        it.next();
+      }
+
+      @Override
+      public void close() {
+        it.close();
+      }
+    };
+  }
+
+  @Override
+  public Db strata() {
+    return db;
+  }
+
+  @Override
+  public String shape() {
+    return LevelTable.summary(db.stats());
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}

@@ -1,0 +1,81 @@
+package io.stratadb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench --compare}: StrataDB, RocksJava and iq80 LevelDB on the same keys in one run. */
+class BenchCompareTest {
+  private static final Pattern LINE = Pattern.compile(
+      "^(stratadb|rocksdb|leveldb) +(\\w+) +: +[0-9.]+ micros/op; +(\\d+) ops/sec.*?(?:\\((\\d+) of (\\d+) found\\))?$");
+
+  @TempDir Path tmp;
+
+  @Test
+  void everyEngineRunsEveryWorkloadOnTheSameKeys() throws Exception {
+    Path results = tmp.resolve("results");
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "3000", "--compare", "rocksdb,leveldb",
+        "--benchmarks", "fillrandom,readrandom,seekrandom,txn", "--results", results.toString());
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    List<String> runs = new java.util.ArrayList<>();
+    java.util.Map<String, String> found = new java.util.HashMap<>();
+    for (String line : r.outLines()) {
+      Matcher m = LINE.matcher(line);
+      if (m.matches()) {
+        runs.add(m.group(1) + " " + m.group(2));
+        if (m.group(4) != null) {
+          // Same seeds for every engine: each finds exactly the same keys.
+          String previous = found.putIfAbsent(m.group(2), m.group(4));
+          assertEquals(previous == null ? m.group(4) : previous, m.group(4), line);
+        }
+      }
+    }
+    assertEquals(List.of("stratadb fillrandom", "rocksdb fillrandom", "leveldb fillrandom",
+        "stratadb readrandom", "rocksdb readrandom", "leveldb readrandom",
+        "stratadb seekrandom", "rocksdb seekrandom", "leveldb seekrandom", "stratadb txn"), runs, r.out());
+    assertTrue(r.out().contains("rocksdb   txn          : n/a"), r.out());
+    assertTrue(r.out().contains("vs rocksdb  vs leveldb"), r.out());
+
+    List<String> csv = Files.readAllLines(results.resolve("results.csv"));
+    assertEquals(11, csv.size(), "header and ten runs: " + csv);
+    assertTrue(csv.get(1).startsWith("fillrandom,stratadb,"), csv.get(1));
+    JsonNode json = new ObjectMapper().readTree(results.resolve("results.json").toFile());
+    assertEquals(10, json.get("results").size());
+    assertTrue(json.get("engines").get("rocksdb").get("diskBytes").asLong() > 0);
+    byte[] png = Files.readAllBytes(results.resolve("results.png"));
+    assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
+    assertTrue(Files.exists(tmp.resolve("db/rocksdb/" + BenchDirectory.PEER_MARKER)));
+  }
+
+  @Test
+  void unknownEngineIsAUsageError() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--compare", "sqlite");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("unknown engine 'sqlite'"), r.err());
+  }
+
+  @Test
+  void aPeerDirectoryThisToolDidNotMakeIsNeverEmptied() throws Exception {
+    Path precious = Files.createDirectories(tmp.resolve("db/rocksdb"));
+    Files.writeString(precious.resolve("notes.txt"), "keep me");
+    assertThrows(IllegalArgumentException.class, () -> BenchDirectory.resetPeer(precious));
+    assertTrue(Files.exists(precious.resolve("notes.txt")));
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "100", "--compare", "rocksdb",
+        "--benchmarks", "fillseq");
+    assertEquals(1, r.exitCode(), r.out());
+    assertTrue(r.err().contains("refusing"), r.err());
+    assertTrue(Files.exists(precious.resolve("notes.txt")));
+  }
+}
