@@ -1,0 +1,58 @@
+package io.stratadb.jmh;
+
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.ValueType;
+import io.stratadb.sstable.Block;
+import io.stratadb.sstable.BlockBuilder;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Seek in one 4 KiB data block of about 30 internal keys with 100-byte values and a restart
+ * interval of 16: binary search over restart points, then a linear scan (LevelDB block format).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class BlockSeekBenchmark {
+  private Block block;
+  private byte[][] targets;
+  private int next;
+
+  /** Builds the block and the seek targets (keys of the block). */
+  @Setup
+  public void build() {
+    BlockBuilder builder = new BlockBuilder(16, 4096);
+    byte[][] keys = BenchData.randomKeys(30, 1_000_000, 3);
+    Arrays.sort(keys, Arrays::compareUnsigned);
+    targets = new byte[keys.length][];
+    for (int i = 0; i < keys.length; i++) {
+      byte[] ikey = InternalKey.encode(keys[i], 1000 - i, ValueType.PUT);
+      builder.add(ikey, BenchData.value(i));
+      targets[i] = InternalKey.forSeek(keys[i], InternalKey.MAX_SEQUENCE);
+    }
+    block = new Block(builder.finish(), "bench", 0);
+  }
+
+  /** One seek with a new iterator, as a table read does. */
+  @Benchmark
+  public byte[] seek() {
+    InternalIterator it = block.iterator(InternalKey::compare);
+    it.seek(targets[next++ % targets.length]);
+    return it.value();
+  }
+}
