@@ -251,6 +251,9 @@ final class BenchCommand extends CliCommand {
     if (valueSize < 0) {
       throw usageError("--value-size must be >= 0, got " + valueSize);
     }
+    if (threads < 2 && benchmarks.stream().anyMatch(b -> b.strip().equalsIgnoreCase("readwhilewriting"))) {
+      throw usageError("readwhilewriting needs --threads of at least 2 (one writer, the others readers)");
+    }
     if (txnKeys != null && (txnKeys < 1 || txnKeys > num)) {
       throw usageError("--txn-keys must be between 1 and --num, got " + txnKeys);
     }

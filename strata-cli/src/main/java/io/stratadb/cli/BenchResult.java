@@ -29,6 +29,9 @@ record BenchResult(BenchWorkload workload, long done, long found, long bytes, lo
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (BenchThread t : threads) {
+      if (!t.measured) {
+        continue;
+      }
       done += t.done;
       found += t.found;
       bytes += t.bytes;

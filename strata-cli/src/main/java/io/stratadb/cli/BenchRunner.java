@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one workload on {@code threads} threads, as db_bench's {@code RunBenchmark}: the threads
@@ -30,8 +31,9 @@ final class BenchRunner {
   static BenchResult run(BenchWorkload workload, BenchEngine engine, BenchConfig config, long firstSeed)
       throws InterruptedException {
     List<BenchThread> threads = new ArrayList<>();
+    AtomicInteger readersRunning = new AtomicInteger(config.threads() - 1);
     for (int i = 0; i < config.threads(); i++) {
-      threads.add(new BenchThread(i, firstSeed + i, engine, config));
+      threads.add(new BenchThread(i, firstSeed + i, engine, config, readersRunning));
     }
     CountDownLatch ready = new CountDownLatch(threads.size());
     CountDownLatch go = new CountDownLatch(1);

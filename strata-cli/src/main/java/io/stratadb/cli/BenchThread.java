@@ -1,5 +1,7 @@
 package io.stratadb.cli;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import java.util.SplittableRandom;
 
 /**
@@ -17,6 +19,11 @@ final class BenchThread {
   final BenchConfig config;
   private final SplittableRandom random;
   private final ValueGenerator values;
+
+  /** Threads of this run still reading, for {@code readwhilewriting}'s writer; shared by the run's threads. */
+  final AtomicInteger readersRunning;
+  /** Whether this thread's counters and time are part of the result (a background writer's are not). */
+  boolean measured = true;
 
   /** Operations done. */
   long done;
@@ -36,10 +43,12 @@ final class BenchThread {
    *     readrandom does not read exactly the keys fillrandom wrote
    * @param engine the engine under benchmark
    * @param config shared parameters
+   * @param readersRunning the run's count of threads other than thread 0 still running
    */
-  BenchThread(int id, long keySeed, BenchEngine engine, BenchConfig config) {
+  BenchThread(int id, long keySeed, BenchEngine engine, BenchConfig config, AtomicInteger readersRunning) {
     this.id = id;
     this.engine = engine;
+    this.readersRunning = readersRunning;
     this.config = config;
     this.random = new SplittableRandom(keySeed);
     this.values = new ValueGenerator(VALUE_SEED, config.valueSize());

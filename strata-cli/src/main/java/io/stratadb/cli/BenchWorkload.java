@@ -42,14 +42,27 @@ enum BenchWorkload {
   READRANDOM(false, false, true) {
     @Override
     void run(BenchThread t) {
-      for (long i = 0; i < t.config.opsPerThread(); i++) {
-        byte[] key = t.key(t.randomKeyNumber());
-        byte[] value = t.engine.get(key);
-        if (value != null) {
-          t.found++;
-          t.bytes += key.length + value.length;
+      readRandom(t);
+    }
+  },
+  /**
+   * db_bench's readwhilewriting: thread 0 puts random keys for as long as the others run
+   * readrandom; only the readers are measured. Needs at least two threads.
+   */
+  READWHILEWRITING(false, false, true) {
+    @Override
+    void run(BenchThread t) {
+      if (t.id == 0) {
+        t.measured = false;
+        while (t.readersRunning.get() > 0) {
+          t.engine.put(t.key(t.randomKeyNumber()), t.value());
         }
-        t.done++;
+        return;
+      }
+      try {
+        readRandom(t);
+      } finally {
+        t.readersRunning.decrementAndGet();
       }
     }
   },
@@ -179,6 +192,18 @@ enum BenchWorkload {
       }
     }
     throw new IllegalArgumentException("unknown benchmark '" + name + "'");
+  }
+
+  private static void readRandom(BenchThread t) {
+    for (long i = 0; i < t.config.opsPerThread(); i++) {
+      byte[] key = t.key(t.randomKeyNumber());
+      byte[] value = t.engine.get(key);
+      if (value != null) {
+        t.found++;
+        t.bytes += key.length + value.length;
+      }
+      t.done++;
+    }
   }
 
   private static void putRandom(BenchThread t) {

@@ -96,6 +96,18 @@ class BenchCommandTest {
   }
 
   @Test
+  void readWhileWritingMeasuresOnlyTheReaders() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--benchmarks", "fillrandom,readwhilewriting",
+        "--num", "3000", "--threads", "3", "--no-report");
+    assertEquals(0, r.exitCode(), r.err());
+    Matcher m = Pattern.compile("\nreadwhilewriting : +[0-9.]+ micros/op; +\\d+ ops/sec.* \\((\\d+) of (\\d+) found\\)\n")
+        .matcher(r.out());
+    assertTrue(m.find(), r.out());
+    assertEquals("2000", m.group(2), "two readers of 1000 reads; the writer is not counted");
+    assertEquals(2, CliRunner.runOn(tmp.resolve("db"), "bench", "--benchmarks", "readwhilewriting").exitCode());
+  }
+
+  @Test
   void badIsolationIsAUsageError() {
     assertEquals(2, CliRunner.runOn(tmp.resolve("db"), "bench", "--isolation", "chaos").exitCode());
     assertEquals(2, CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "10", "--txn-keys", "11").exitCode());
