@@ -70,6 +70,9 @@ final class BenchCommand extends CliCommand {
   @Option(names = "--block-size", paramLabel = "BYTES", description = "SSTable block size (default: 4096).")
   Integer blockSize;
 
+  @Option(names = "--cache-size", paramLabel = "BYTES", description = "Block cache size (default: 8 MiB).")
+  Long cacheSize;
+
   @Option(names = "--bloom-bits", paramLabel = "BITS", description = "Bloom filter bits per key, 0 for none "
       + "(default: 10).")
   Integer bloomBits;
@@ -275,6 +278,9 @@ final class BenchCommand extends CliCommand {
     if (bloomBits != null) {
       b.bloomBitsPerKey(bloomBits);
     }
+    if (cacheSize != null) {
+      b.blockCacheSize(cacheSize);
+    }
     if (compression != null) {
       b.compression(compression);
     }
@@ -316,8 +322,9 @@ final class BenchCommand extends CliCommand {
     out.printf("RawSize:    %.1f MB (estimated)%n", rawMb);
     out.printf("FileSize:   %.1f MB (estimated)%n", (keySize + valueSize / 2.0) * num / 1048576.0);
     out.printf("Threads:    %d%n", threads);
-    out.printf("Options:    write_buffer_size=%d block_size=%d bloom_bits=%d compression=%s compaction=%s sync=%s%n",
-        options.writeBufferSize(), options.blockSize(), options.bloomBitsPerKey(),
+    out.printf("Options:    write_buffer_size=%d block_size=%d bloom_bits=%d cache_size=%d compression=%s "
+        + "compaction=%s sync=%s%n", options.writeBufferSize(), options.blockSize(), options.bloomBitsPerKey(),
+        options.blockCacheSize(),
         options.compression().name().toLowerCase(Locale.ROOT), options.compactionStrategy().name(), sync);
     out.printf("Database:   %s%s%n", path, temporary ? " (temporary, removed at the end)" : "");
     if (engines.size() > 1) {

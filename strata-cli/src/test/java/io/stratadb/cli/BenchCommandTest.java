@@ -63,7 +63,7 @@ class BenchCommandTest {
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("\nfillseq      : "), r.out());
     assertTrue(r.out().contains("\nreadseq      : "), r.out());
-    assertTrue(r.out().contains("block_size=1024 bloom_bits=0 compression=zstd compaction=leveled sync=true"),
+    assertTrue(r.out().contains("block_size=1024 bloom_bits=0 cache_size=8388608 compression=zstd compaction=leveled sync=true"),
         r.out());
     // Two threads each write their own 500 keys of fillseq; readseq has 1000 entries to read.
     assertEquals("1000\n", CliRunner.runOn(tmp.resolve("db"), "stats").out().lines()
