@@ -7,9 +7,18 @@ import io.stratadb.key.ValueType;
 
 /**
  * The user-facing iterator: turns the merged stream of internal entries into live user keys at one
- * sequence number (LevelDB's {@code db/db_iter.cc}, mini-lsm's {@code LsmIterator} plus {@code
- * FusedIterator}). It skips entries newer than its sequence number, returns only the newest
- * version of each user key, hides keys whose newest version is a tombstone, and applies the bounds.
+ * sequence number, in both directions (LevelDB's {@code db/db_iter.cc}, mini-lsm's {@code
+ * LsmIterator} plus {@code FusedIterator}). It skips entries newer than its sequence number,
+ * returns only the newest version of each user key, hides keys whose newest version is a
+ * tombstone, and applies the bounds.
+ *
+ * <p>Directions, as LevelDB's {@code DBIter}: moving forward, {@code inner} rests on the entry
+ * that produced the current key. Moving backward, {@code inner} rests before every entry of the
+ * current key (on an older user key, or invalid), and the current key and value are the copies
+ * kept by {@link #findPrevVisible()} ({@code FindPrevUserEntry}): a backward scan visits the
+ * versions of a key oldest first and keeps the last visible one. Switching from forward to
+ * backward steps {@code inner} back over the current key's entries; switching the other way steps
+ * it forward into them and skips them.
  *
  * <p>Not thread-safe. Implements the {@link DbIterator} contract, including {@link
  * IllegalStateException} on misuse and after close.
@@ -30,6 +39,7 @@ public final class LsmIterator implements DbIterator {
   private final OpenCheck openCheck;
   private boolean closed;
   private boolean valid;
+  private boolean forward = true;
   private byte[] key;
   private byte[] value;
 
@@ -54,6 +64,7 @@ public final class LsmIterator implements DbIterator {
   @Override
   public void seekToFirst() {
     checkUsable();
+    forward = true;
     if (lower.isUnbounded()) {
       guarded(inner::seekToFirst);
     } else {
@@ -69,9 +80,33 @@ public final class LsmIterator implements DbIterator {
     if (target == null) {
       throw new IllegalArgumentException("seek target must not be null");
     }
+    forward = true;
     byte[] start = lower.admitsAsLower(target) ? target : lower.key();
     guarded(() -> inner.seek(InternalKey.forSeek(start, sequence)));
     findNextVisible(null);
+  }
+
+  @Override
+  public void seekToLast() {
+    checkUsable();
+    forward = false;
+    guarded(this::positionAtUpperEnd);
+    findPrevVisible();
+  }
+
+  @Override
+  public void seekForPrev(byte[] target) {
+    checkUsable();
+    if (target == null) {
+      throw new IllegalArgumentException("seekForPrev target must not be null");
+    }
+    forward = false;
+    if (upper.admitsAsUpper(target)) {
+      guarded(() -> inner.seekForPrev(afterEveryVersionOf(target)));
+    } else {
+      guarded(this::positionAtUpperEnd);
+    }
+    findPrevVisible();
   }
 
   @Override
@@ -96,8 +131,36 @@ public final class LsmIterator implements DbIterator {
   public void next() {
     checkPositioned();
     byte[] current = key;
-    guarded(inner::next);
+    if (forward) {
+      guarded(inner::next);
+    } else {
+      // inner rests before the current key's entries: step into them; findNextVisible skips them.
+      forward = true;
+      guarded(() -> {
+        if (inner.isValid()) {
+          inner.next();
+        } else {
+          inner.seekToFirst();
+        }
+      });
+    }
     findNextVisible(current);
+  }
+
+  @Override
+  public void prev() {
+    checkPositioned();
+    if (forward) {
+      // inner rests on the current key's entry: step back over every entry of that user key.
+      byte[] current = key;
+      guarded(() -> {
+        do {
+          inner.prev();
+        } while (inner.isValid() && InternalKey.compareUserKey(inner.key(), current) >= 0);
+      });
+      forward = false;
+    }
+    findPrevVisible();
   }
 
   @Override
@@ -114,12 +177,15 @@ public final class LsmIterator implements DbIterator {
   }
 
   /**
-   * Moves {@code inner} to the newest visible live version of the next user key greater than
-   * {@code skipUserKey} (or of any key when null).
+   * Moves {@code inner} forward to the newest visible live version of the next user key greater
+   * than {@code skipUserKey} (or of any key when null), within the bounds (LevelDB's {@code
+   * FindNextUserEntry}).
    */
   private void findNextVisible(byte[] skipUserKey) {
     byte[] skip = skipUserKey;
     valid = false;
+    key = null;
+    value = null;
     try {
       while (inner.isValid()) {
         byte[] ikey = inner.key();
@@ -147,6 +213,75 @@ public final class LsmIterator implements DbIterator {
       valid = false;
       throw e;
     }
+  }
+
+  /**
+   * Moves {@code inner} backward past every entry of the previous live user key, keeping that
+   * key's newest visible version as the current entry (LevelDB's {@code FindPrevUserEntry}).
+   * Entries of one user key are met oldest first, so the last visible one seen is the newest; a
+   * visible entry of a smaller user key ends the scan once a live candidate is held. Leaves
+   * {@code inner} on that smaller key's entry, before every entry of the result.
+   */
+  private void findPrevVisible() {
+    valid = false;
+    key = null;
+    value = null;
+    byte[] candidateKey = null;
+    byte[] candidateValue = null;
+    try {
+      while (inner.isValid()) {
+        byte[] ikey = inner.key();
+        if (!lower.isUnbounded() && !lower.admitsAsLower(InternalKey.userKey(ikey))) {
+          break; // checked before the sequence: everything further back is out of range
+        }
+        if (InternalKey.sequence(ikey) <= sequence
+            && (upper.isUnbounded() || upper.admitsAsUpper(InternalKey.userKey(ikey)))) {
+          if (candidateKey != null && InternalKey.compareUserKey(ikey, candidateKey) < 0) {
+            break; // an older user key: the candidate is the newest visible version of its key
+          }
+          if (InternalKey.type(ikey) == ValueType.DELETE) {
+            candidateKey = null; // hides the older versions met so far
+            candidateValue = null;
+          } else {
+            candidateKey = InternalKey.userKey(ikey);
+            candidateValue = inner.value();
+          }
+        }
+        inner.prev();
+      }
+    } catch (RuntimeException e) {
+      valid = false;
+      throw e;
+    }
+    if (candidateKey != null) {
+      key = candidateKey;
+      value = candidateValue;
+      valid = true;
+    }
+  }
+
+  /** Positions {@code inner} on the last entry whose user key the upper bound admits. */
+  private void positionAtUpperEnd() {
+    if (upper.isUnbounded()) {
+      inner.seekToLast();
+    } else if (upper.isInclusive()) {
+      inner.seekForPrev(afterEveryVersionOf(upper.key()));
+    } else {
+      inner.seekForPrev(beforeEveryVersionOf(upper.key()));
+    }
+  }
+
+  /** The internal key that sorts after every entry of {@code userKey} (sequence 0, lowest type). */
+  private static byte[] afterEveryVersionOf(byte[] userKey) {
+    return InternalKey.encode(userKey, 0, ValueType.DELETE);
+  }
+
+  /**
+   * The internal key that sorts before every entry of {@code userKey} (the largest sequence, the
+   * highest type); no entry carries it, since sequence numbers stay below the maximum.
+   */
+  private static byte[] beforeEveryVersionOf(byte[] userKey) {
+    return InternalKey.encode(userKey, InternalKey.MAX_SEQUENCE, ValueType.PUT);
   }
 
   private void guarded(Runnable move) {
