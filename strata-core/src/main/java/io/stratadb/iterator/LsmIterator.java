@@ -4,6 +4,7 @@ import io.stratadb.Bound;
 import io.stratadb.DbIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.ValueType;
+import java.util.function.LongSupplier;
 
 /**
  * The user-facing iterator: turns the merged stream of internal entries into live user keys at one
@@ -20,6 +21,13 @@ import io.stratadb.key.ValueType;
  * backward steps {@code inner} back over the current key's entries; switching the other way steps
  * it forward into them and skips them.
  *
+ * <p>Auto refresh (RocksDB's iterator auto-refresh, mini-lsm's "foreground iterator"): built with
+ * {@link IteratorSources} and an interval, the iterator re-opens its sources from the database's
+ * current state when a positioning call finds the interval has passed, re-positions before the
+ * current key at its own sequence number, and closes the old sources so the memtables and the
+ * version they pinned can be freed. The caller must keep compaction from dropping versions visible
+ * at the sequence (register it like a snapshot) for the iterator's lifetime.
+ *
  * <p>Not thread-safe. Implements the {@link DbIterator} contract, including {@link
  * IllegalStateException} on misuse and after close.
  */
@@ -31,7 +39,13 @@ public final class LsmIterator implements DbIterator {
     void ensureOpen();
   }
 
-  private final InternalIterator inner;
+  /** Null when the iterator never refreshes. */
+  private final IteratorSources sources;
+  /** Refresh interval in nanoseconds; 0 never refreshes. */
+  private final long refreshIntervalNanos;
+  private final LongSupplier nanoClock;
+  private long lastRefreshNanos;
+  private InternalIterator inner;
   private final long sequence;
   private final Bound lower;
   private final Bound upper;
@@ -44,26 +58,64 @@ public final class LsmIterator implements DbIterator {
   private byte[] value;
 
   /**
+   * An iterator over fixed sources.
+   *
    * @param inner merged internal entries (closed with this iterator)
    * @param sequence entries with a higher sequence number are invisible
    * @param lower lower bound on user keys
    * @param upper upper bound on user keys
-   * @param onClose releases what the iterator pins (memtables, SSTables); called once
+   * @param onClose releases what the iterator pins beyond {@code inner}; called once, after
+   *     {@code inner} is closed
    * @param openCheck checks that the database is still open
    */
   public LsmIterator(
       InternalIterator inner, long sequence, Bound lower, Bound upper, Runnable onClose, OpenCheck openCheck) {
-    this.inner = inner;
+    this(null, inner, 0, System::nanoTime, sequence, lower, upper, onClose, openCheck);
+  }
+
+  /**
+   * An auto-refreshing iterator: opens its first sources now, and new ones whenever {@link
+   * #seekToFirst}, {@link #seek}, {@link #seekToLast}, {@link #seekForPrev}, {@link #next} or
+   * {@link #prev} finds that {@code refreshIntervalNanos} have passed since the last opening.
+   *
+   * @param sources opens the merged internal entries of the current database state; each result
+   *     is closed when replaced and at {@link #close()}
+   * @param refreshIntervalNanos interval between refreshes, in nanoseconds; must be positive
+   * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime}; tests pass fakes)
+   * @param sequence entries with a higher sequence number are invisible; the caller keeps
+   *     compaction from dropping versions visible at it until {@code onClose} runs
+   * @param lower lower bound on user keys
+   * @param upper upper bound on user keys
+   * @param onClose releases the sequence's registration; called once, after the sources are closed
+   * @param openCheck checks that the database is still open
+   * @throws IllegalArgumentException if {@code refreshIntervalNanos <= 0}
+   */
+  public LsmIterator(IteratorSources sources, long refreshIntervalNanos, LongSupplier nanoClock,
+      long sequence, Bound lower, Bound upper, Runnable onClose, OpenCheck openCheck) {
+    this(sources, null, refreshIntervalNanos, nanoClock, sequence, lower, upper, onClose, openCheck);
+  }
+
+  private LsmIterator(IteratorSources sources, InternalIterator inner, long refreshIntervalNanos,
+      LongSupplier nanoClock, long sequence, Bound lower, Bound upper, Runnable onClose, OpenCheck openCheck) {
+    if (sources != null && refreshIntervalNanos <= 0) {
+      throw new IllegalArgumentException("refresh interval must be positive: " + refreshIntervalNanos + " ns");
+    }
+    this.sources = sources;
+    this.refreshIntervalNanos = sources == null ? 0 : refreshIntervalNanos;
+    this.nanoClock = nanoClock;
     this.sequence = sequence;
     this.lower = lower;
     this.upper = upper;
     this.onClose = onClose;
     this.openCheck = openCheck;
+    this.inner = sources == null ? inner : sources.open();
+    this.lastRefreshNanos = nanoClock.getAsLong();
   }
 
   @Override
   public void seekToFirst() {
     checkUsable();
+    maybeRefresh();
     forward = true;
     if (lower.isUnbounded()) {
       guarded(inner::seekToFirst);
@@ -80,6 +132,7 @@ public final class LsmIterator implements DbIterator {
     if (target == null) {
       throw new IllegalArgumentException("seek target must not be null");
     }
+    maybeRefresh();
     forward = true;
     byte[] start = lower.admitsAsLower(target) ? target : lower.key();
     guarded(() -> inner.seek(InternalKey.forSeek(start, sequence)));
@@ -89,6 +142,7 @@ public final class LsmIterator implements DbIterator {
   @Override
   public void seekToLast() {
     checkUsable();
+    maybeRefresh();
     forward = false;
     guarded(this::positionAtUpperEnd);
     findPrevVisible();
@@ -100,6 +154,7 @@ public final class LsmIterator implements DbIterator {
     if (target == null) {
       throw new IllegalArgumentException("seekForPrev target must not be null");
     }
+    maybeRefresh();
     forward = false;
     if (upper.admitsAsUpper(target)) {
       guarded(() -> inner.seekForPrev(afterEveryVersionOf(target)));
@@ -130,6 +185,7 @@ public final class LsmIterator implements DbIterator {
   @Override
   public void next() {
     checkPositioned();
+    maybeRefresh();
     byte[] current = key;
     if (forward) {
       guarded(inner::next);
@@ -150,6 +206,7 @@ public final class LsmIterator implements DbIterator {
   @Override
   public void prev() {
     checkPositioned();
+    maybeRefresh();
     if (forward) {
       // inner rests on the current key's entry: step back over every entry of that user key.
       byte[] current = key;
@@ -268,6 +325,38 @@ public final class LsmIterator implements DbIterator {
       inner.seekForPrev(afterEveryVersionOf(upper.key()));
     } else {
       inner.seekForPrev(beforeEveryVersionOf(upper.key()));
+    }
+  }
+
+  /**
+   * Re-opens the sources when the refresh interval has passed, re-positions before the current
+   * key (the backward resting place, which does not depend on which entry produced the key), and
+   * closes the old sources. If opening fails, the old sources stay, the iterator becomes invalid
+   * and the error is thrown (the next positioning call tries again).
+   */
+  private void maybeRefresh() {
+    if (refreshIntervalNanos == 0) {
+      return;
+    }
+    long now = nanoClock.getAsLong();
+    if (now - lastRefreshNanos < refreshIntervalNanos) {
+      return;
+    }
+    InternalIterator fresh;
+    try {
+      fresh = sources.open();
+    } catch (RuntimeException e) {
+      valid = false;
+      throw e;
+    }
+    InternalIterator old = inner;
+    inner = fresh;
+    lastRefreshNanos = now;
+    old.close();
+    if (valid) {
+      forward = false;
+      byte[] current = key;
+      guarded(() -> inner.seekForPrev(beforeEveryVersionOf(current)));
     }
   }
 
