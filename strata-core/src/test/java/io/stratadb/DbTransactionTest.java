@@ -11,6 +11,9 @@ import io.stratadb.env.FaultInjectionFileSystem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,6 +87,82 @@ class DbTransactionTest {
         txn.put(b("c"), b("after the scan"));
         assertEquals(List.of("b=db", "c=after the scan"),
             scanAll(txn.scan(Bound.inclusive(b("b")), Bound.exclusive(b("d")))));
+      }
+    }
+  }
+
+  @Test
+  void transactionIteratorWalksBothWaysLikeTheMergedModel() {
+    for (int seed = 0; seed < 25; seed++) {
+      Random random = new Random(seed);
+      try (Db db = Db.open(dir.resolve("seed" + seed), TestKeys.smallOptions())) {
+        TreeMap<String, String> model = new TreeMap<>();
+        for (int i = 0; i < 60; i++) {
+          String k = "k" + random.nextInt(40);
+          if (random.nextInt(4) == 0) {
+            db.delete(b(k));
+            model.remove(k);
+          } else {
+            db.put(b(k), b("db" + i));
+            model.put(k, "db" + i);
+          }
+          if (i == 30) {
+            db.flush();
+          }
+        }
+        try (Transaction txn = db.beginTransaction()) {
+          for (int i = 0; i < 20; i++) {
+            String k = "k" + random.nextInt(40);
+            if (random.nextBoolean()) {
+              txn.delete(b(k));
+              model.remove(k);
+            } else {
+              txn.put(b(k), b("txn" + i));
+              model.put(k, "txn" + i);
+            }
+          }
+          db.put(b("k1"), b("invisible")); // after the snapshot
+          String lo = "k" + random.nextInt(40);
+          String hi = "k" + random.nextInt(40);
+          if (lo.compareTo(hi) > 0) {
+            String t = lo;
+            lo = hi;
+            hi = t;
+          }
+          NavigableMap<String, String> range = model.subMap(lo, true, hi, false);
+          try (DbIterator it = txn.scan(Bound.inclusive(b(lo)), Bound.exclusive(b(hi)))) {
+            List<String> backward = new ArrayList<>();
+            for (it.seekToLast(); it.isValid(); it.prev()) {
+              backward.add(s(it.key()) + "=" + s(it.value()));
+            }
+            List<String> expected = new ArrayList<>();
+            range.descendingMap().forEach((k, v) -> expected.add(k + "=" + v));
+            assertEquals(expected, backward, "seed " + seed);
+            // A random walk of next/prev/seek/seekForPrev against the model.
+            String at = null;
+            for (int step = 0; step < 40; step++) {
+              int move = random.nextInt(4);
+              String target = "k" + random.nextInt(40);
+              if (at == null || move == 2) {
+                it.seek(b(target));
+                at = range.ceilingKey(target);
+              } else if (move == 3) {
+                it.seekForPrev(b(target));
+                at = range.floorKey(target);
+              } else if (move == 0) {
+                it.next();
+                at = range.higherKey(at);
+              } else {
+                it.prev();
+                at = range.lowerKey(at);
+              }
+              assertEquals(at != null, it.isValid(), "seed " + seed + " step " + step);
+              if (at != null) {
+                assertEquals(at + "=" + range.get(at), s(it.key()) + "=" + s(it.value()), "seed " + seed);
+              }
+            }
+          }
+        }
       }
     }
   }

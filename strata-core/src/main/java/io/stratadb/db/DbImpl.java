@@ -22,6 +22,7 @@ import io.stratadb.env.FileSystem;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.LsmIterator;
 import io.stratadb.iterator.MergingIterator;
+import io.stratadb.iterator.ReleasingIterator;
 import io.stratadb.iterator.TwoMergingIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -557,13 +559,7 @@ public final class DbImpl implements Db {
    * transaction's scans cost as much again at commit.
    */
   boolean rangeChangedAfter(Bound lower, Bound upper, long sequence) {
-    DbState s = acquireState();
-    List<InternalIterator> memtables = new ArrayList<>();
-    for (Memtable m : s.memtablesNewestFirst()) {
-      memtables.add(m.iterator());
-    }
-    try (InternalIterator it = new TwoMergingIterator(
-        new MergingIterator(memtables), new MergingIterator(s.version().iterators(tableCache)))) {
+    try (InternalIterator it = openSources(acquireState())) {
       if (lower.isUnbounded()) {
         it.seekToFirst();
       } else {
@@ -579,10 +575,9 @@ public final class DbImpl implements Db {
         }
       }
       return false;
-    } finally {
-      s.version().release();
     }
   }
+
 
   private static byte[] copy(byte[] value) {
     return value == null ? null : value.clone();
@@ -616,26 +611,55 @@ public final class DbImpl implements Db {
 
   private DbIterator iterator(Bound lower, Bound upper, ReadOptions readOptions, boolean position) {
     ensureOpen();
-    DbState s = acquireState();
+    LsmIterator it;
+    if (readOptions.autoRefreshMillis() == 0) {
+      // State before sequence, as in get: the pinned state holds every write the sequence sees.
+      DbState s = acquireState();
+      long sequence;
+      try {
+        sequence = readSequence(readOptions);
+      } catch (RuntimeException e) {
+        s.version().release();
+        throw e;
+      }
+      it = new LsmIterator(openSources(s), sequence, lower, upper, () -> { }, this::ensureOpen);
+    } else {
+      // Registered like a snapshot (the sequence is read under the list's lock), so compaction
+      // keeps what the sequence sees in every state the iterator refreshes to.
+      SnapshotList.DbSnapshot registration = snapshots.take(() -> readSequence(readOptions));
+      try {
+        it = new LsmIterator(() -> openSources(acquireState()),
+            TimeUnit.MILLISECONDS.toNanos(readOptions.autoRefreshMillis()), System::nanoTime,
+            registration.sequence(), lower, upper, registration::close, this::ensureOpen);
+      } catch (RuntimeException e) {
+        registration.close();
+        throw e;
+      }
+    }
+    if (position) {
+      try {
+        it.seekToFirst();
+      } catch (RuntimeException e) {
+        it.close();
+        throw e;
+      }
+    }
+    return it;
+  }
+
+  /**
+   * The merged iterator over {@code s}'s memtables and tables. Takes over the caller's reference to
+   * {@code s}'s version: closing the iterator (or a failure here) releases it.
+   */
+  private InternalIterator openSources(DbState s) {
     try {
-      long sequence = readSequence(readOptions);
       List<InternalIterator> memtables = new ArrayList<>();
       for (Memtable m : s.memtablesNewestFirst()) {
         memtables.add(m.iterator());
       }
       InternalIterator merged = new TwoMergingIterator(
           new MergingIterator(memtables), new MergingIterator(s.version().iterators(tableCache)));
-      Version pinned = s.version();
-      LsmIterator it = new LsmIterator(merged, sequence, lower, upper, pinned::release, this::ensureOpen);
-      if (position) {
-        try {
-          it.seekToFirst();
-        } catch (RuntimeException e) {
-          it.close();
-          throw e;
-        }
-      }
-      return it;
+      return new ReleasingIterator(merged, s.version()::release);
     } catch (RuntimeException e) {
       s.version().release();
       throw e;

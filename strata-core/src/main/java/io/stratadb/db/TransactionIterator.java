@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.NavigableMap;
 
 /**
- * A transaction's view of a range: its buffered writes merged over an iterator at its snapshot.
- * On equal keys the buffered write wins; a buffered delete hides the key. The buffered writes are
- * the copy taken when the iterator was created (already cut to the range's bounds).
+ * A transaction's view of a range: its buffered writes merged over an iterator at its snapshot,
+ * in both directions. On equal keys the buffered write wins; a buffered delete hides the key. The
+ * buffered writes are the copy taken when the iterator was created (already cut to the range's
+ * bounds). Moving forward both sources rest at or after the current key; moving backward, at or
+ * before it; a change of direction re-positions them around it (as LevelDB's merging iterator).
  *
  * <p>Not thread-safe, like every {@link DbIterator}.
  */
@@ -18,6 +20,7 @@ final class TransactionIterator implements DbIterator {
   private Map.Entry<byte[], byte[]> write;
   private byte[] key;
   private byte[] value;
+  private boolean forward = true;
   private boolean closed;
 
   /**
@@ -35,7 +38,26 @@ final class TransactionIterator implements DbIterator {
     checkOpen();
     snapshot.seekToFirst();
     write = writes.firstEntry();
-    settle();
+    settleForward();
+  }
+
+  @Override
+  public void seekToLast() {
+    checkOpen();
+    snapshot.seekToLast();
+    write = writes.lastEntry();
+    settleBackward();
+  }
+
+  @Override
+  public void seekForPrev(byte[] target) {
+    checkOpen();
+    if (target == null) {
+      throw new IllegalArgumentException("seek target must not be null");
+    }
+    snapshot.seekForPrev(target);
+    write = writes.floorEntry(target);
+    settleBackward();
   }
 
   @Override
@@ -46,7 +68,7 @@ final class TransactionIterator implements DbIterator {
     }
     snapshot.seek(target);
     write = writes.ceilingEntry(target);
-    settle();
+    settleForward();
   }
 
   @Override
@@ -71,33 +93,46 @@ final class TransactionIterator implements DbIterator {
   public void next() {
     checkPositioned();
     byte[] current = key;
+    if (!forward) {
+      snapshot.seek(current);
+    }
     if (snapshot.isValid() && Arrays.equals(snapshot.key(), current)) {
       snapshot.next();
     }
-    if (write != null && Arrays.equals(write.getKey(), current)) {
-      write = writes.higherEntry(current);
+    write = writes.higherEntry(current);
+    settleForward();
+  }
+
+  @Override
+  public void prev() {
+    checkPositioned();
+    byte[] current = key;
+    if (forward) {
+      snapshot.seekForPrev(current);
     }
-    settle();
+    if (snapshot.isValid() && Arrays.equals(snapshot.key(), current)) {
+      snapshot.prev();
+    }
+    write = writes.lowerEntry(current);
+    settleBackward();
   }
 
   /** Positions on the smaller of the two sources' keys, skipping buffered deletes. */
-  private void settle() {
+  private void settleForward() {
+    forward = true;
     while (true) {
       boolean fromSnapshot = snapshot.isValid();
       if (write == null && !fromSnapshot) {
-        key = null;
-        value = null;
+        clear();
         return;
       }
       int c = write == null ? 1 : !fromSnapshot ? -1 : Arrays.compareUnsigned(write.getKey(), snapshot.key());
       if (c > 0) {
-        key = snapshot.key();
-        value = snapshot.value();
+        take(snapshot.key(), snapshot.value());
         return;
       }
       if (write.getValue() != DbTransaction.DELETED) {
-        key = write.getKey();
-        value = write.getValue().clone();
+        take(write.getKey(), write.getValue().clone());
         return;
       }
       if (c == 0) {
@@ -105,6 +140,41 @@ final class TransactionIterator implements DbIterator {
       }
       write = writes.higherEntry(write.getKey());
     }
+  }
+
+  /** Positions on the larger of the two sources' keys, skipping buffered deletes. */
+  private void settleBackward() {
+    forward = false;
+    while (true) {
+      boolean fromSnapshot = snapshot.isValid();
+      if (write == null && !fromSnapshot) {
+        clear();
+        return;
+      }
+      int c = write == null ? -1 : !fromSnapshot ? 1 : Arrays.compareUnsigned(write.getKey(), snapshot.key());
+      if (c < 0) {
+        take(snapshot.key(), snapshot.value());
+        return;
+      }
+      if (write.getValue() != DbTransaction.DELETED) {
+        take(write.getKey(), write.getValue().clone());
+        return;
+      }
+      if (c == 0) {
+        snapshot.prev();
+      }
+      write = writes.lowerEntry(write.getKey());
+    }
+  }
+
+  private void take(byte[] k, byte[] v) {
+    key = k;
+    value = v;
+  }
+
+  private void clear() {
+    key = null;
+    value = null;
   }
 
   @Override

@@ -6,9 +6,13 @@ package io.stratadb.iterator;
  * LevelDB's {@code Iterator}, mini-lsm's {@code StorageIterator}).
  *
  * <ul>
- *   <li>A new iterator is unpositioned (invalid) until {@link #seekToFirst()} or {@link
- *       #seek(byte[])}.
- *   <li>{@link #key()}, {@link #value()} and {@link #next()} REQUIRE {@link #isValid()}.
+ *   <li>A new iterator is unpositioned (invalid) until {@link #seekToFirst()}, {@link
+ *       #seek(byte[])}, {@link #seekToLast()} or {@link #seekForPrev(byte[])}.
+ *   <li>{@link #key()}, {@link #value()}, {@link #next()} and {@link #prev()} REQUIRE {@link
+ *       #isValid()}; {@code next} and {@code prev} throw {@link IllegalStateException} otherwise.
+ *   <li>The iterator moves in both directions: {@link #next()} and {@link #prev()} may be mixed
+ *       freely and always step to the neighbouring entry in internal-key order (LevelDB's {@code
+ *       Iterator::Prev}, RocksDB's {@code SeekForPrev}).
  *   <li>Arrays returned by {@link #key()} and {@link #value()} are never modified afterwards, and
  *       callers must not modify them.
  *   <li>Errors (checksum mismatch, I/O failure) are thrown from the positioning call that met them
@@ -31,6 +35,18 @@ public interface InternalIterator extends AutoCloseable {
 
   /** Advances to the next entry. REQUIRES: valid. */
   void next();
+
+  /** Positions at the last entry; invalid if empty. */
+  void seekToLast();
+
+  /**
+   * Positions at the last entry whose internal key is {@code <= target} (an internal key); invalid
+   * if every entry is greater (RocksDB's {@code SeekForPrev}).
+   */
+  void seekForPrev(byte[] target);
+
+  /** Moves back to the previous entry; invalid when it was on the first. REQUIRES: valid. */
+  void prev();
 
   /** The current encoded internal key. REQUIRES: valid. */
   byte[] key();

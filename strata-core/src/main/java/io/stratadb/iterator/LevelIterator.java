@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * Iterates a sorted run: several SSTables whose key ranges do not overlap, in key order (LevelDB's
- * {@code LevelFileNumIterator} under a two-level iterator, RocksDB's {@code LevelIterator}). Tables
- * are opened lazily, one at a time, and a seek binary-searches the tables' largest keys.
+ * Iterates a sorted run: several SSTables whose key ranges do not overlap, in key order, in both
+ * directions (LevelDB's {@code LevelFileNumIterator} under a two-level iterator, RocksDB's {@code
+ * LevelIterator}). Tables are opened lazily, one at a time; a seek binary-searches the tables'
+ * largest keys, and stepping past either end of a table opens its neighbour.
  *
  * <p>Not thread-safe. Closing it closes the open table iterator.
  */
@@ -42,21 +43,32 @@ public final class LevelIterator implements InternalIterator {
 
   @Override
   public void seek(byte[] target) {
-    int lo = 0;
-    int hi = largestKeys.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (InternalKey.compare(largestKeys.get(mid), target) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    open(lo);
+    open(firstTableEndingAtOrAfter(target));
     if (table != null) {
       table.seek(target);
     }
     skipExhaustedTables();
+  }
+
+  @Override
+  public void seekToLast() {
+    open(largestKeys.size() - 1);
+    if (table != null) {
+      table.seekToLast();
+    }
+    skipExhaustedTablesBackward();
+  }
+
+  @Override
+  public void seekForPrev(byte[] target) {
+    // The first table ending at or after target holds the answer unless all of its keys are
+    // greater; then the previous table's last key is it. Past the last table, the last key is.
+    int index = Math.min(firstTableEndingAtOrAfter(target), largestKeys.size() - 1);
+    open(index);
+    if (table != null) {
+      table.seekForPrev(target);
+    }
+    skipExhaustedTablesBackward();
   }
 
   @Override
@@ -66,6 +78,15 @@ public final class LevelIterator implements InternalIterator {
     }
     table.next();
     skipExhaustedTables();
+  }
+
+  @Override
+  public void prev() {
+    if (!isValid()) {
+      throw new IllegalStateException("iterator is not valid");
+    }
+    table.prev();
+    skipExhaustedTablesBackward();
   }
 
   @Override
@@ -86,13 +107,29 @@ public final class LevelIterator implements InternalIterator {
     }
   }
 
+  /** Index of the first table whose largest key is {@code >= target}; the table count if none. */
+  private int firstTableEndingAtOrAfter(byte[] target) {
+    int lo = 0;
+    int hi = largestKeys.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (InternalKey.compare(largestKeys.get(mid), target) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Makes table {@code index} the open one; none when the index is outside the run. */
   private void open(int index) {
     if (index == tableIndex && table != null) {
       return;
     }
     close();
     tableIndex = index;
-    if (index < largestKeys.size()) {
+    if (index >= 0 && index < largestKeys.size()) {
       table = openTable.apply(index);
     }
   }
@@ -102,6 +139,15 @@ public final class LevelIterator implements InternalIterator {
       open(tableIndex + 1);
       if (table != null) {
         table.seekToFirst();
+      }
+    }
+  }
+
+  private void skipExhaustedTablesBackward() {
+    while (table != null && !table.isValid()) {
+      open(tableIndex - 1);
+      if (table != null) {
+        table.seekToLast();
       }
     }
   }

@@ -76,9 +76,15 @@ public final class Memtable {
     return new MemtableIterator(table);
   }
 
-  /** Iterator over a {@link ConcurrentNavigableMap} of internal keys. */
+  /**
+   * Iterator over a {@link ConcurrentNavigableMap} of internal keys, in both directions. Forward
+   * steps use the map's weakly consistent entry iterator (O(1) each); backward steps and {@link
+   * #seekForPrev} use {@code lowerEntry}, {@code floorEntry} and {@code lastEntry}, O(log n) each
+   * (a skiplist has no back links, like LevelDB's {@code db/skiplist.h} {@code Prev}).
+   */
   private static final class MemtableIterator implements InternalIterator {
     private final ConcurrentNavigableMap<byte[], byte[]> map;
+    /** Forward iterator positioned after {@code current}; null until a forward step needs one. */
     private java.util.Iterator<Map.Entry<byte[], byte[]>> it;
     private Map.Entry<byte[], byte[]> current;
 
@@ -107,11 +113,35 @@ public final class Memtable {
     }
 
     @Override
+    public void seekToLast() {
+      it = null;
+      current = map.lastEntry();
+    }
+
+    @Override
+    public void seekForPrev(byte[] target) {
+      it = null;
+      current = map.floorEntry(target);
+    }
+
+    @Override
     public void next() {
       if (current == null) {
         throw new IllegalStateException("iterator is not valid");
       }
+      if (it == null) {
+        it = map.tailMap(current.getKey(), false).entrySet().iterator();
+      }
       current = it.hasNext() ? it.next() : null;
+    }
+
+    @Override
+    public void prev() {
+      if (current == null) {
+        throw new IllegalStateException("iterator is not valid");
+      }
+      it = null;
+      current = map.lowerEntry(current.getKey());
     }
 
     @Override
@@ -127,6 +157,7 @@ public final class Memtable {
     @Override
     public void close() {
       current = null;
+      it = null;
     }
   }
 }

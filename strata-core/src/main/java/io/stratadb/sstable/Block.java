@@ -49,11 +49,19 @@ public final class Block {
     return new BlockIterator(comparator);
   }
 
+  /**
+   * Iterates the entries of the block in both directions. Forward steps decode the next entry;
+   * backward steps re-decode from the restart point before the current entry, as LevelDB's {@code
+   * table/block.cc} {@code Block::Iter::Prev}: a {@link #prev()} costs up to one restart interval
+   * of decoding.
+   */
   private final class BlockIterator implements InternalIterator {
     private final Comparator<byte[]> comparator;
     /** Offset of the current entry; {@code restartsOffset} when invalid. */
     private int current = restartsOffset;
     private int nextEntry;
+    /** Index of the restart point at or before {@code current}. */
+    private int restartIndex;
     private byte[] key;
     private byte[] value;
 
@@ -68,16 +76,18 @@ public final class Block {
 
     @Override
     public void seekToFirst() {
-      nextEntry = 0;
-      key = null;
+      if (restartsOffset == 0) {
+        invalidate(); // a block without entries
+        return;
+      }
+      seekToRestartPoint(0);
       parseNext();
     }
 
     @Override
     public void seek(byte[] target) {
       if (restartsOffset == 0) {
-        current = restartsOffset; // a block without entries
-        key = null;
+        invalidate(); // a block without entries
         return;
       }
       int left = 0;
@@ -90,11 +100,32 @@ public final class Block {
           right = mid - 1;
         }
       }
-      nextEntry = restartPoint(left);
-      key = null;
+      seekToRestartPoint(left);
       parseNext();
       while (isValid() && comparator.compare(key, target) < 0) {
         parseNext();
+      }
+    }
+
+    @Override
+    public void seekToLast() {
+      if (restartsOffset == 0) {
+        invalidate();
+        return;
+      }
+      seekToRestartPoint(restartCount - 1);
+      do {
+        parseNext();
+      } while (isValid() && nextEntry < restartsOffset);
+    }
+
+    @Override
+    public void seekForPrev(byte[] target) {
+      seek(target);
+      if (!isValid()) {
+        seekToLast();
+      } else if (comparator.compare(key, target) > 0) {
+        prev();
       }
     }
 
@@ -104,6 +135,29 @@ public final class Block {
         throw new IllegalStateException("iterator is not valid");
       }
       parseNext();
+    }
+
+    @Override
+    public void prev() {
+      if (!isValid()) {
+        throw new IllegalStateException("iterator is not valid");
+      }
+      int original = current;
+      while (restartPoint(restartIndex) >= original) {
+        if (restartIndex == 0) {
+          invalidate(); // it was on the first entry
+          return;
+        }
+        restartIndex--;
+      }
+      seekToRestartPoint(restartIndex);
+      // Decode forward until the entry that ends where the original one starts.
+      do {
+        parseNext();
+      } while (isValid() && nextEntry < original);
+      if (nextEntry != original) {
+        throw corrupt("entries do not chain up to offset " + original);
+      }
     }
 
     @Override
@@ -119,6 +173,19 @@ public final class Block {
     @Override
     public void close() {
       current = restartsOffset;
+    }
+
+    private void invalidate() {
+      current = restartsOffset;
+      key = null;
+      value = null;
+    }
+
+    /** Makes the entry at restart point {@code index} the next one to parse. */
+    private void seekToRestartPoint(int index) {
+      restartIndex = index;
+      nextEntry = restartPoint(index);
+      key = null;
     }
 
     private int restartPoint(int index) {
@@ -144,9 +211,7 @@ public final class Block {
     private void parseNext() {
       current = nextEntry;
       if (current >= restartsOffset) {
-        current = restartsOffset;
-        key = null;
-        value = null;
+        invalidate();
         return;
       }
       int[] header = new int[3];
@@ -168,6 +233,9 @@ public final class Block {
       key = k;
       value = v;
       nextEntry = p + unshared + valueLength;
+      while (restartIndex + 1 < restartCount && restartPoint(restartIndex + 1) <= current) {
+        restartIndex++;
+      }
     }
 
     /** Decodes three varints (shared, unshared, value length) at {@code p}; returns the offset after. */

@@ -123,6 +123,21 @@ public final class TableCache implements AutoCloseable {
     }
 
     @Override
+    public void seekToLast() {
+      inner.seekToLast();
+    }
+
+    @Override
+    public void seekForPrev(byte[] target) {
+      inner.seekForPrev(target);
+    }
+
+    @Override
+    public void prev() {
+      inner.prev();
+    }
+
+    @Override
     public byte[] key() {
       return inner.key();
     }

@@ -5,7 +5,9 @@ import io.stratadb.key.InternalKey;
 
 /**
  * Two-level iterator over an SSTable: the index block iterator picks the data block, whose own
- * iterator yields the entries (LevelDB's {@code table/two_level_iterator.cc}). Not thread-safe.
+ * iterator yields the entries (LevelDB's {@code table/two_level_iterator.cc}, with RocksDB's {@code
+ * SeekForPrev}). Moving past either end of a data block steps the index iterator and loads the
+ * neighbouring block; empty blocks are skipped in both directions. Not thread-safe.
  */
 final class TableIterator implements InternalIterator {
   private final TableReader table;
@@ -43,12 +45,46 @@ final class TableIterator implements InternalIterator {
   }
 
   @Override
+  public void seekToLast() {
+    indexIterator.seekToLast();
+    loadDataBlock();
+    if (dataIterator != null) {
+      dataIterator.seekToLast();
+    }
+    skipExhaustedBlocksBackward();
+  }
+
+  @Override
+  public void seekForPrev(byte[] target) {
+    // The index key of a block is its last key: the first block whose last key is >= target holds
+    // the answer, or the block before it does when all of its keys are greater than target.
+    indexIterator.seek(target);
+    if (!indexIterator.isValid()) {
+      indexIterator.seekToLast();
+    }
+    loadDataBlock();
+    if (dataIterator != null) {
+      dataIterator.seekForPrev(target);
+    }
+    skipExhaustedBlocksBackward();
+  }
+
+  @Override
   public void next() {
     if (!isValid()) {
       throw new IllegalStateException("iterator is not valid");
     }
     dataIterator.next();
     skipExhaustedBlocks();
+  }
+
+  @Override
+  public void prev() {
+    if (!isValid()) {
+      throw new IllegalStateException("iterator is not valid");
+    }
+    dataIterator.prev();
+    skipExhaustedBlocksBackward();
   }
 
   @Override
@@ -82,6 +118,16 @@ final class TableIterator implements InternalIterator {
       loadDataBlock();
       if (dataIterator != null) {
         dataIterator.seekToFirst();
+      }
+    }
+  }
+
+  private void skipExhaustedBlocksBackward() {
+    while (dataIterator != null && !dataIterator.isValid()) {
+      indexIterator.prev();
+      loadDataBlock();
+      if (dataIterator != null) {
+        dataIterator.seekToLast();
       }
     }
   }

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * TEST ONLY: an {@link InternalIterator} over an in-memory list of entries, sorted here in
- * internal-key order. Strict about the contract: key(), value() and next() on an invalid iterator
- * throw, and it records whether it was closed.
+ * internal-key order, in both directions. Strict about the contract: key(), value(), next() and
+ * prev() on an invalid iterator throw, and it records whether it was closed.
  */
 final class ListIterator implements InternalIterator {
 
@@ -49,6 +49,21 @@ final class ListIterator implements InternalIterator {
     return out;
   }
 
+  /** "user@seq:TYPE=value" for each entry of {@code it} from the current one backward, consuming it. */
+  static List<String> drainBackward(InternalIterator it) {
+    List<String> out = new ArrayList<>();
+    for (; it.isValid(); it.prev()) {
+      out.add(InternalKey.toString(it.key()) + "=" + new String(it.value(), UTF_8));
+    }
+    return out;
+  }
+
+  /** A seek target for tests over keys "k0".."k19": any user key of that space, any sequence 0..7. */
+  static byte[] randomTarget(java.util.Random random) {
+    return InternalKey.encode(("k" + random.nextInt(22)).getBytes(UTF_8), random.nextInt(8),
+        random.nextBoolean() ? ValueType.PUT : ValueType.DELETE);
+  }
+
   /** The largest key held (the list must not be empty). */
   byte[] lastKey() {
     return entries.get(entries.size() - 1).key();
@@ -84,6 +99,29 @@ final class ListIterator implements InternalIterator {
   public void next() {
     requireValid();
     index++;
+  }
+
+  @Override
+  public void seekToLast() {
+    check();
+    index = entries.size() - 1;
+  }
+
+  @Override
+  public void seekForPrev(byte[] target) {
+    check();
+    seeks++;
+    lastSeekTarget = target;
+    index = entries.size() - 1;
+    while (index >= 0 && InternalKey.compare(entries.get(index).key(), target) > 0) {
+      index--;
+    }
+  }
+
+  @Override
+  public void prev() {
+    requireValid();
+    index--;
   }
 
   @Override

@@ -14,6 +14,8 @@ import io.stratadb.DbClosedException;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.ValueType;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -269,5 +271,187 @@ class LsmIteratorTest {
     it.seekToFirst();
     assertEquals(1, inner.seeks);
     assertArrayEquals(b("m"), it.key());
+  }
+
+  // ---------------------------------------------------------------- reverse direction
+
+  /** "key=value" for each entry from the current position backward. */
+  private static List<String> restBackward(LsmIterator it) {
+    List<String> out = new ArrayList<>();
+    for (; it.isValid(); it.prev()) {
+      out.add(new String(it.key(), UTF_8) + "=" + new String(it.value(), UTF_8));
+    }
+    return out;
+  }
+
+  private static List<String> allBackward(LsmIterator it) {
+    it.seekToLast();
+    return restBackward(it);
+  }
+
+  @Test
+  void backwardShowsOnlyTheNewestLiveVersionOfEachKey() {
+    assertEquals(List.of("e=e9", "c=c1", "a=a3"), allBackward(lsm(100)));
+    assertEquals(List.of("c=c1", "a=a3"), allBackward(lsm(8)), "e@9 is newer than the snapshot");
+    assertEquals(List.of("c=c1", "b=b4", "a=a3"), allBackward(lsm(4)), "the tombstone of b is newer");
+    assertEquals(List.of("c=c1", "a=a2"), allBackward(lsm(2)), "a@3 is newer: the older a2 is the value");
+    assertEquals(List.of(), allBackward(lsm(0)));
+  }
+
+  @Test
+  void backwardWithInclusiveExclusiveAndOpenBounds() {
+    String[] keys = {"a", "b", "c", "d", "e"};
+    Bound[] lowers = {Bound.unbounded(), Bound.inclusive(b("b")), Bound.exclusive(b("b")), Bound.inclusive(b("0"))};
+    Bound[] uppers = {Bound.unbounded(), Bound.inclusive(b("d")), Bound.exclusive(b("d")), Bound.exclusive(b("z"))};
+    for (Bound lower : lowers) {
+      for (Bound upper : uppers) {
+        List<ListIterator.Entry> entries = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (String k : keys) {
+          // several versions per key, so versions of a bound key must not leak in either direction
+          entries.add(put(k, 3, k + "3"));
+          entries.add(put(k, 2, k + "2"));
+          entries.add(put(k, 1, k + "1"));
+          if (lower.admitsAsLower(b(k)) && upper.admitsAsUpper(b(k))) {
+            expected.add(k + "=" + k + "3");
+          }
+        }
+        LsmIterator it = lsm(new ListIterator(entries), 10, lower, upper);
+        List<String> backward = allBackward(it);
+        Collections.reverse(backward);
+        assertEquals(expected, backward, lower + " " + upper);
+        assertEquals(expected, all(it), lower + " " + upper);
+      }
+    }
+  }
+
+  @Test
+  void seekForPrevFindsTheLastLiveKeyAtOrBeforeTheTarget() {
+    LsmIterator it = lsm(100);
+    it.seekForPrev(b("b"));
+    assertEquals(List.of("a=a3"), restBackward(it), "b is deleted");
+    it.seekForPrev(b("c"));
+    assertArrayEquals(b("c1"), it.value());
+    it.seekForPrev(b("d"));
+    assertArrayEquals(b("c"), it.key(), "d holds only a tombstone");
+    it.seekForPrev(b("zz"));
+    assertArrayEquals(b("e"), it.key());
+    it.seekForPrev(b("0"));
+    assertFalse(it.isValid());
+    it.seekForPrev(new byte[0]);
+    assertFalse(it.isValid());
+    assertThrows(IllegalArgumentException.class, () -> it.seekForPrev(null));
+  }
+
+  @Test
+  void seekForPrevIsClampedToTheUpperBound() {
+    ListIterator inner = ListIterator.of(put("a", 1, "a"), put("c", 2, "c2"), put("c", 1, "c1"), put("e", 1, "e"));
+    LsmIterator it = lsm(inner, 10, Bound.inclusive(b("b")), Bound.exclusive(b("e")));
+    it.seekForPrev(b("z"));
+    assertArrayEquals(b("c2"), it.value(), "clamped below the exclusive upper bound");
+    it.seekForPrev(b("e"));
+    assertArrayEquals(b("c"), it.key());
+    it.seekForPrev(b("c"));
+    assertArrayEquals(b("c2"), it.value());
+    it.seekForPrev(b("bb"));
+    assertFalse(it.isValid(), "b..bb holds no key");
+    it.seekForPrev(b("a"));
+    assertFalse(it.isValid(), "a is below the lower bound");
+    LsmIterator inclusive = lsm(ListIterator.of(put("a", 1, "a"), put("c", 2, "c2"), put("c", 1, "c1"),
+        put("e", 1, "e")), 10, Bound.unbounded(), Bound.inclusive(b("c")));
+    inclusive.seekForPrev(b("d"));
+    assertArrayEquals(b("c2"), inclusive.value(), "the inclusive bound key itself, newest version");
+    inclusive.seekToLast();
+    assertArrayEquals(b("c2"), inclusive.value());
+  }
+
+  @Test
+  void switchingDirectionAtEveryPositionGivesTheNeighbours() {
+    for (long sequence : new long[] {0, 2, 4, 8, 100}) {
+      List<String> expected = all(lsm(sequence));
+      LsmIterator it = lsm(sequence);
+      for (int i = 0; i < expected.size(); i++) {
+        it.seek(b(expected.get(i).substring(0, 1)));
+        it.next();
+        if (i + 1 < expected.size()) {
+          assertEquals(expected.get(i + 1), entry(it));
+          it.prev();
+          assertEquals(expected.get(i), entry(it), "next then prev at " + i + ", sequence " + sequence);
+        } else {
+          assertFalse(it.isValid());
+        }
+        it.seekForPrev(b(expected.get(i).substring(0, 1)));
+        it.prev();
+        if (i > 0) {
+          assertEquals(expected.get(i - 1), entry(it));
+          it.next();
+          assertEquals(expected.get(i), entry(it), "prev then next at " + i + ", sequence " + sequence);
+        } else {
+          assertFalse(it.isValid());
+        }
+      }
+    }
+  }
+
+  @Test
+  void prevOnAnInvalidOrClosedIteratorThrows() {
+    LsmIterator it = lsm(100);
+    assertThrows(IllegalStateException.class, it::prev, "unpositioned");
+    it.seekToFirst();
+    it.prev();
+    assertFalse(it.isValid(), "before the first key");
+    assertThrows(IllegalStateException.class, it::prev);
+    assertThrows(IllegalStateException.class, it::next);
+    it.seekToLast();
+    it.next();
+    assertThrows(IllegalStateException.class, it::prev, "after the last key");
+    it.close();
+    assertThrows(IllegalStateException.class, it::prev);
+    assertThrows(IllegalStateException.class, it::seekToLast);
+    assertThrows(IllegalStateException.class, () -> it.seekForPrev(b("a")));
+  }
+
+  @Test
+  void randomMovesWithBoundsAndSnapshotsMatchAModel() {
+    Random random = new Random(9);
+    for (int round = 0; round < 300; round++) {
+      List<ListIterator.Entry> entries = new ArrayList<>();
+      java.util.Set<String> used = new java.util.HashSet<>();
+      for (int i = random.nextInt(40); i > 0; i--) {
+        String k = String.valueOf((char) ('a' + random.nextInt(8)));
+        long seq = 1 + random.nextInt(20);
+        if (used.add(k + "@" + seq)) {
+          entries.add(random.nextInt(3) == 0 ? delete(k, seq) : put(k, seq, k + seq));
+        }
+      }
+      long snapshot = random.nextInt(22);
+      Bound lower = randomBound(random);
+      Bound upper = randomBound(random);
+      TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+      TreeMap<String, Long> newestSeq = new TreeMap<>();
+      for (ListIterator.Entry e : entries) {
+        byte[] user = InternalKey.userKey(e.key());
+        long seq = InternalKey.sequence(e.key());
+        String k = new String(user, UTF_8);
+        if (seq <= snapshot && seq > newestSeq.getOrDefault(k, -1L)) {
+          newestSeq.put(k, seq);
+          if (InternalKey.type(e.key()) == ValueType.PUT && lower.admitsAsLower(user) && upper.admitsAsUpper(user)) {
+            model.put(user, e.value());
+          } else {
+            model.remove(user);
+          }
+        }
+      }
+      try (LsmIterator it = lsm(new ListIterator(entries), snapshot, lower, upper)) {
+        ModelWalk walk = ModelWalk.of(model);
+        walk.checkBackwardScan(new DbIteratorAdapter(it));
+        walk.walk(new DbIteratorAdapter(it), random, 200,
+            r -> r.nextInt(10) == 0 ? new byte[0] : new byte[] {(byte) ('a' + r.nextInt(9))});
+      }
+    }
+  }
+
+  private static String entry(LsmIterator it) {
+    return new String(it.key(), UTF_8) + "=" + new String(it.value(), UTF_8);
   }
 }

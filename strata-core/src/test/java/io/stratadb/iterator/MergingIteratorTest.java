@@ -2,6 +2,7 @@ package io.stratadb.iterator;
 
 import static io.stratadb.iterator.ListIterator.delete;
 import static io.stratadb.iterator.ListIterator.drain;
+import static io.stratadb.iterator.ListIterator.drainBackward;
 import static io.stratadb.iterator.ListIterator.put;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.key.InternalKey;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -137,5 +139,136 @@ class MergingIteratorTest {
       it.seekToFirst();
       assertEquals(expected, drain(it), "round " + round);
     }
+  }
+
+  // ---------------------------------------------------------------- reverse direction
+
+  private static MergingIterator threeOverlapping() {
+    return new MergingIterator(List.of(
+        ListIterator.of(put("b", 5, "b5"), put("d", 9, "d9"), put("f", 1, "f1")),
+        ListIterator.of(put("a", 2, "a2"), put("b", 3, "b3"), put("e", 4, "e4")),
+        ListIterator.of(delete("c", 7), put("d", 8, "d8"), put("g", 6, "g6"))));
+  }
+
+  @Test
+  void backwardScanIsTheForwardScanReversed() {
+    MergingIterator it = threeOverlapping();
+    it.seekToFirst();
+    List<String> forward = drain(it);
+    it.seekToLast();
+    List<String> backward = drainBackward(it);
+    Collections.reverse(backward);
+    assertEquals(forward, backward);
+    assertEquals(9, forward.size());
+    assertThrows(IllegalStateException.class, it::prev);
+  }
+
+  @Test
+  void equalKeysNewestSourceWinsBackwardToo() {
+    MergingIterator it = new MergingIterator(List.of(
+        ListIterator.of(put("k", 5, "newest"), put("z", 1, "z-new")),
+        ListIterator.of(put("k", 5, "middle"), put("m", 1, "m")),
+        ListIterator.of(put("k", 5, "oldest"), put("z", 1, "z-old"))));
+    it.seekToLast();
+    assertEquals(List.of("z@1:PUT=z-new", "m@1:PUT=m", "k@5:PUT=newest"), drainBackward(it));
+    it.seekForPrev(seekKey("k", 0));
+    assertEquals(List.of("k@5:PUT=newest"), drainBackward(it), "the older duplicates are skipped, not returned");
+  }
+
+  @Test
+  void switchingDirectionOnADuplicatedKeyNeverReturnsTheOlderCopies() {
+    MergingIterator it = new MergingIterator(List.of(
+        ListIterator.of(put("a", 1, "a"), put("k", 5, "newest"), put("z", 1, "z")),
+        ListIterator.of(put("k", 5, "middle"), put("m", 1, "m")),
+        ListIterator.of(put("c", 1, "c"), put("k", 5, "oldest"))));
+    it.seek(seekKey("k", 5));
+    assertEquals("k@5:PUT=newest", entry(it));
+    it.prev();
+    assertEquals("c@1:PUT=c", entry(it), "prev skips the older copies of k");
+    it.next();
+    assertEquals("k@5:PUT=newest", entry(it));
+    it.next();
+    assertEquals("m@1:PUT=m", entry(it), "next skips the older copies of k");
+    it.prev();
+    assertEquals("k@5:PUT=newest", entry(it));
+    it.prev();
+    it.prev();
+    assertEquals("a@1:PUT=a", entry(it));
+    it.prev();
+    assertFalse(it.isValid());
+    it.seekForPrev(seekKey("k", 0));
+    assertEquals("k@5:PUT=newest", entry(it));
+    it.next();
+    assertEquals("m@1:PUT=m", entry(it), "after seekForPrev, next skips the older copies too");
+  }
+
+  @Test
+  void switchingDirectionRepositionsExhaustedSources() {
+    // source 1 is exhausted after a forward scan to the end; prev must bring it back
+    MergingIterator it = new MergingIterator(List.of(
+        ListIterator.of(put("a", 1, "a"), put("z", 1, "z")),
+        ListIterator.of(put("m", 1, "m"))));
+    it.seek(seekKey("z", 1));
+    it.prev();
+    assertEquals("m@1:PUT=m", entry(it));
+    it.seekToLast();
+    it.prev();
+    it.prev();
+    assertEquals("a@1:PUT=a", entry(it));
+    it.next();
+    assertEquals("m@1:PUT=m", entry(it));
+  }
+
+  @Test
+  void emptySourcesInReverse() {
+    MergingIterator it = new MergingIterator(List.of(
+        ListIterator.of(), ListIterator.of(put("a", 1, "a"), put("b", 1, "b")), ListIterator.of()));
+    it.seekToLast();
+    assertEquals(List.of("b@1:PUT=b", "a@1:PUT=a"), drainBackward(it));
+    for (MergingIterator none : List.of(new MergingIterator(List.of()),
+        new MergingIterator(List.of(ListIterator.of(), ListIterator.of())))) {
+      none.seekToLast();
+      assertFalse(none.isValid());
+      none.seekForPrev(seekKey("a", 1));
+      assertFalse(none.isValid());
+      assertThrows(IllegalStateException.class, none::prev);
+    }
+  }
+
+  @Test
+  void randomMovesOverRandomSourcesMatchAModel() {
+    Random random = new Random(23);
+    for (int round = 0; round < 60; round++) {
+      int sourceCount = random.nextInt(6);
+      List<ListIterator> sources = new ArrayList<>();
+      List<List<ListIterator.Entry>> perSource = new ArrayList<>();
+      for (int s = 0; s < sourceCount; s++) {
+        List<ListIterator.Entry> entries = new ArrayList<>();
+        TreeMap<byte[], Boolean> seen = new TreeMap<>(InternalKey::compare);
+        for (int i = random.nextInt(25); i > 0; i--) {
+          ListIterator.Entry e = random.nextBoolean()
+              ? put("k" + random.nextInt(20), random.nextInt(5), "s" + s)
+              : delete("k" + random.nextInt(20), random.nextInt(5));
+          if (seen.put(e.key(), true) == null) {
+            entries.add(e);
+          }
+        }
+        perSource.add(entries);
+        sources.add(new ListIterator(entries));
+      }
+      // the newest (lowest-index) source's entry wins on equal internal keys
+      TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey::compare);
+      for (int s = sourceCount - 1; s >= 0; s--) {
+        for (ListIterator.Entry e : perSource.get(s)) {
+          model.put(e.key(), e.value());
+        }
+      }
+      MergingIterator it = new MergingIterator(sources);
+      ModelWalk.of(model).walk(it, random, 400, ListIterator::randomTarget);
+    }
+  }
+
+  private static String entry(InternalIterator it) {
+    return InternalKey.toString(it.key()) + "=" + new String(it.value(), UTF_8);
   }
 }

@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.iterator.InternalIterator;
+import io.stratadb.iterator.ModelWalk;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.key.ValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class MemtableTest {
@@ -156,6 +158,63 @@ class MemtableTest {
       assertFalse(it.isValid(), "seek past the end");
       it.seek(InternalKey.forSeek(b("e"), 3));
       assertFalse(it.isValid(), "only version of e is newer than 3 and nothing follows");
+    }
+  }
+
+  // ---------------------------------------------------------------- reverse direction
+
+  @Test
+  void seekToLastPrevAndSeekForPrev() {
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, b("a"), b("a1"));
+    m.add(2, ValueType.PUT, b("c"), b("c2"));
+    m.add(3, ValueType.PUT, b("c"), b("c3"));
+    m.add(4, ValueType.DELETE, b("e"), null);
+    try (InternalIterator it = m.iterator()) {
+      it.seekToLast();
+      assertArrayEquals(InternalKey.encode(b("e"), 4, ValueType.DELETE), it.key());
+      it.prev();
+      assertArrayEquals(b("c2"), it.value(), "the older version of c sorts after the newer");
+      it.prev();
+      assertArrayEquals(b("c3"), it.value());
+      it.next();
+      assertArrayEquals(b("c2"), it.value(), "switching back to next");
+      it.prev();
+      it.prev();
+      assertArrayEquals(b("a1"), it.value());
+      it.prev();
+      assertFalse(it.isValid());
+      assertThrows(IllegalStateException.class, it::prev);
+      it.seekForPrev(InternalKey.forSeek(b("c"), 10));
+      assertArrayEquals(b("a1"), it.value(), "c@10 sorts before every version of c");
+      it.seekForPrev(InternalKey.forSeek(b("c"), 2));
+      assertArrayEquals(b("c2"), it.value());
+      it.next();
+      assertArrayEquals(InternalKey.encode(b("e"), 4, ValueType.DELETE), it.key());
+      it.seekForPrev(InternalKey.forSeek(b("0"), 1));
+      assertFalse(it.isValid(), "before the first entry");
+    }
+    try (InternalIterator empty = new Memtable(2).iterator()) {
+      empty.seekToLast();
+      assertFalse(empty.isValid());
+      empty.seekForPrev(InternalKey.forSeek(b("k"), 1));
+      assertFalse(empty.isValid());
+    }
+  }
+
+  @Test
+  void randomMovesMatchTheSortedEntries() {
+    Memtable m = new Memtable(1);
+    Random random = new Random(17);
+    TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey::compare);
+    for (long seq = 1; seq <= 500; seq++) {
+      byte[] user = b("key" + random.nextInt(60));
+      ValueType type = random.nextInt(4) == 0 ? ValueType.DELETE : ValueType.PUT;
+      m.add(seq, type, user, b("v" + seq));
+      model.put(InternalKey.encode(user, seq, type), type == ValueType.PUT ? b("v" + seq) : new byte[0]);
+    }
+    try (InternalIterator it = m.iterator()) {
+      ModelWalk.of(model).walk(it, random, 5000, r -> InternalKey.forSeek(b("key" + r.nextInt(65)), r.nextInt(520)));
     }
   }
 }

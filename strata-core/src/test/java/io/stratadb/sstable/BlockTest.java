@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.CorruptionException;
 import io.stratadb.iterator.InternalIterator;
+import io.stratadb.iterator.ModelWalk;
 import io.stratadb.util.Coding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -227,6 +229,100 @@ class BlockTest {
     assertFalse(it.isValid());
     it.seek(b("k"));
     assertFalse(it.isValid());
+  }
+
+  // ---------------------------------------------------------------- reverse direction
+
+  private static ModelWalk model(List<byte[]> keys) {
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      values.add(value(i));
+    }
+    return new ModelWalk(keys, values, BYTEWISE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 16, 1000})
+  void backwardScanYieldsEveryEntryInReverse(int restartInterval) {
+    for (int n : new int[] {1, 2, 17, 200}) {
+      List<byte[]> keys = keys(n);
+      try (InternalIterator it = build(keys, restartInterval).iterator(BYTEWISE)) {
+        model(keys).checkBackwardScan(it);
+        assertThrows(IllegalStateException.class, it::prev, "prev on an invalid iterator");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 16})
+  void seekForPrevToExactBetweenBeforeFirstAndPastEnd(int restartInterval) {
+    List<byte[]> keys = keys(100);
+    InternalIterator it = build(keys, restartInterval).iterator(BYTEWISE);
+    for (int i = 0; i < keys.size(); i++) {
+      it.seekForPrev(keys.get(i));
+      assertArrayEquals(keys.get(i), it.key(), "exact " + i);
+      assertArrayEquals(value(i), it.value());
+      it.seekForPrev(b(String.format("prefix/%06d", 2 * i + 1)));
+      assertArrayEquals(keys.get(i), it.key(), "between " + i + " and the next key");
+    }
+    it.seekForPrev(b("prefix/"));
+    assertFalse(it.isValid(), "before the first key");
+    it.seekForPrev(b("z"));
+    assertArrayEquals(keys.get(99), it.key(), "past the end is the last key");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 16})
+  void directionSwitchesInTheMiddleGiveTheNeighbours(int restartInterval) {
+    List<byte[]> keys = keys(60);
+    InternalIterator it = build(keys, restartInterval).iterator(BYTEWISE);
+    it.seek(keys.get(33));
+    it.next();
+    assertArrayEquals(keys.get(34), it.key());
+    it.prev();
+    assertArrayEquals(keys.get(33), it.key());
+    it.prev();
+    assertArrayEquals(keys.get(32), it.key(), "crosses a restart point backward for interval 16");
+    it.next();
+    assertArrayEquals(keys.get(33), it.key());
+    it.seekToFirst();
+    it.prev();
+    assertFalse(it.isValid(), "prev from the first entry");
+    it.seekToLast();
+    it.next();
+    assertFalse(it.isValid(), "next from the last entry");
+    it.seekToLast();
+    it.prev();
+    assertArrayEquals(keys.get(58), it.key());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 16})
+  void randomMovesMatchTheSortedKeys(int restartInterval) {
+    List<byte[]> keys = keys(90);
+    Random random = new Random(restartInterval);
+    ModelWalk model = model(keys);
+    InternalIterator it = build(keys, restartInterval).iterator(BYTEWISE);
+    model.walk(it, random, 3000, r -> r.nextInt(20) == 0 ? b(r.nextBoolean() ? "a" : "z")
+        : b(String.format("prefix/%06d", r.nextInt(185))));
+  }
+
+  @Test
+  void emptyBlockInReverse() {
+    InternalIterator it = new Block(new BlockBuilder(16, 16).finish(), "f.sst", 0).iterator(BYTEWISE);
+    it.seekToLast();
+    assertFalse(it.isValid());
+    it.seekForPrev(b("k"));
+    assertFalse(it.isValid());
+    assertThrows(IllegalStateException.class, it::prev);
+  }
+
+  @Test
+  void lastRestartOffsetOutOfRangeIsCorruptionOnSeekToLast() {
+    byte[] data = finished(keys(50), 16);
+    Coding.putFixed32(data, data.length - 8, data.length); // the last restart point
+    Block block = new Block(data, "f.sst", 8);
+    assertThrows(CorruptionException.class, () -> block.iterator(BYTEWISE).seekToLast());
   }
 
   private static byte[] finished(List<byte[]> keys, int restartInterval) {
