@@ -33,7 +33,8 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "bench", description = "Run db_bench-style benchmarks and print micros/op, ops/sec and MB/s.")
 final class BenchCommand extends CliCommand {
 
-  static final String DEFAULT_BENCHMARKS = "fillseq,fillrandom,overwrite,readrandom,readseq,seekrandom,deleterandom";
+  static final String DEFAULT_BENCHMARKS =
+      "fillseq,fillrandom,overwrite,readrandom,readseq,readreverse,seekrandom,deleterandom";
 
   /** Key seed of the first thread of the first benchmark, as db_bench's 1000 + thread count. */
   private static final long FIRST_SEED = 1001;
@@ -129,6 +130,10 @@ final class BenchCommand extends CliCommand {
         for (BenchEngine.Kind kind : engines) {
           if (w == BenchWorkload.TXN && kind != BenchEngine.Kind.STRATADB) {
             out.printf("%-9s %-12s : n/a (StrataDB transactions only)%n", kind.label(), w.benchName());
+            continue;
+          }
+          if (w == BenchWorkload.READREVERSE && !kind.supportsReverse()) {
+            out.printf("%-9s %-12s : n/a (its iterators only move forward)%n", kind.label(), w.benchName());
             continue;
           }
           Path engineDir = comparing ? path.resolve(kind.label()) : path;

@@ -17,6 +17,11 @@ interface BenchEngine extends AutoCloseable {
   enum Kind {
     STRATADB, ROCKSDB, LEVELDB;
 
+    /** Whether its cursors move backward ({@link Cursor#seekToLast}, {@link Cursor#prev}); iq80 0.12's do not. */
+    boolean supportsReverse() {
+      return this != LEVELDB;
+    }
+
     /** The lower-case name used on the command line and in reports. */
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -84,6 +89,9 @@ interface BenchEngine extends AutoCloseable {
     /** Positions on the first key. */
     void seekToFirst();
 
+    /** Positions on the last key. */
+    void seekToLast();
+
     /** Positions on the first key at or after {@code target}. */
     void seek(byte[] target);
 
@@ -98,6 +106,9 @@ interface BenchEngine extends AutoCloseable {
 
     /** Moves to the next entry. */
     void next();
+
+    /** Moves to the previous entry. */
+    void prev();
 
     @Override
     void close();

@@ -79,6 +79,19 @@ enum BenchWorkload {
       }
     }
   },
+  /** Iterates backward from the last key, reading up to num / threads entries. */
+  READREVERSE(false, false, false) {
+    @Override
+    void run(BenchThread t) {
+      try (BenchEngine.Cursor it = t.engine.newCursor()) {
+        it.seekToLast();
+        for (long i = 0; i < t.config.opsPerThread() && it.isValid(); i++, it.prev()) {
+          t.bytes += it.key().length + it.value().length;
+          t.done++;
+        }
+      }
+    }
+  },
   /** Seeks to a random key with a new iterator, then reads up to 10 more entries; counts hits. */
   SEEKRANDOM(false, false, true) {
     @Override

@@ -79,6 +79,11 @@ final class LevelDbBenchEngine implements BenchEngine {
       }
 
       @Override
+      public void seekToLast() {
+        throw new UnsupportedOperationException("iq80 LevelDB iterators do not move backward");
+      }
+
+      @Override
       public void seek(byte[] target) {
         it.seek(target);
         advance();
@@ -106,6 +111,11 @@ final class LevelDbBenchEngine implements BenchEngine {
       @Override
       public void next() {
         advance();
+      }
+
+      @Override
+      public void prev() {
+        throw new UnsupportedOperationException("iq80 LevelDB iterators do not move backward");
       }
 
       @Override

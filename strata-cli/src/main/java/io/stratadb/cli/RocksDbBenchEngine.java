@@ -118,6 +118,11 @@ final class RocksDbBenchEngine implements BenchEngine {
       }
 
       @Override
+      public void seekToLast() {
+        it.seekToLast();
+      }
+
+      @Override
       public void seek(byte[] target) {
         it.seek(target);
       }
@@ -140,6 +145,11 @@ final class RocksDbBenchEngine implements BenchEngine {
       @Override
       public void next() {
         it.next();
+      }
+
+      @Override
+      public void prev() {
+        it.prev();
       }
 
       @Override

@@ -54,6 +54,11 @@ final class StrataBenchEngine implements BenchEngine {
       }
 
       @Override
+      public void seekToLast() {
+        it.seekToLast();
+      }
+
+      @Override
       public void seek(byte[] target) {
         it.seek(target);
       }
@@ -76,6 +81,11 @@ final class StrataBenchEngine implements BenchEngine {
       @Override
       public void next() {
         it.next();
+      }
+
+      @Override
+      public void prev() {
+        it.prev();
       }
 
       @Override

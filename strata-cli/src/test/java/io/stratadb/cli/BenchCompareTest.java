@@ -27,7 +27,7 @@ class BenchCompareTest {
   void everyEngineRunsEveryWorkloadOnTheSameKeys() throws Exception {
     Path results = tmp.resolve("results");
     CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "3000", "--compare", "rocksdb,leveldb",
-        "--benchmarks", "fillrandom,readrandom,seekrandom,txn", "--results", results.toString());
+        "--benchmarks", "fillrandom,readrandom,readreverse,seekrandom,txn", "--results", results.toString());
     assertEquals(0, r.exitCode(), r.err() + r.out());
     List<String> runs = new java.util.ArrayList<>();
     java.util.Map<String, String> found = new java.util.HashMap<>();
@@ -44,15 +44,17 @@ class BenchCompareTest {
     }
     assertEquals(List.of("stratadb fillrandom", "rocksdb fillrandom", "leveldb fillrandom",
         "stratadb readrandom", "rocksdb readrandom", "leveldb readrandom",
+        "stratadb readreverse", "rocksdb readreverse",
         "stratadb seekrandom", "rocksdb seekrandom", "leveldb seekrandom", "stratadb txn"), runs, r.out());
     assertTrue(r.out().contains("rocksdb   txn          : n/a"), r.out());
+    assertTrue(r.out().contains("leveldb   readreverse  : n/a"), r.out());
     assertTrue(r.out().contains("vs rocksdb  vs leveldb"), r.out());
 
     List<String> csv = Files.readAllLines(results.resolve("results.csv"));
-    assertEquals(11, csv.size(), "header and ten runs: " + csv);
+    assertEquals(13, csv.size(), "header and twelve runs: " + csv);
     assertTrue(csv.get(1).startsWith("fillrandom,stratadb,"), csv.get(1));
     JsonNode json = new ObjectMapper().readTree(results.resolve("results.json").toFile());
-    assertEquals(10, json.get("results").size());
+    assertEquals(12, json.get("results").size());
     assertTrue(json.get("engines").get("rocksdb").get("diskBytes").asLong() > 0);
     byte[] png = Files.readAllBytes(results.resolve("results.png"));
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
