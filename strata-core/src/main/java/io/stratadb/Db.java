@@ -154,9 +154,11 @@ public interface Db extends AutoCloseable {
 
   /**
    * Returns an iterator over the whole key space, positioned nowhere (call {@link
-   * DbIterator#seekToFirst()} or {@link DbIterator#seek(byte[])}). The iterator reads the state of
+   * DbIterator#seekToFirst()}, {@link DbIterator#seekToLast()}, {@link DbIterator#seek(byte[])} or
+   * {@link DbIterator#seekForPrev(byte[])}); it moves both ways. The iterator reads the state of
    * the database at the moment of this call; later writes are invisible to it. Close it: an open
-   * iterator pins the memtables and SSTables it reads.
+   * iterator pins the memtables and SSTables it reads, unless {@link
+   * ReadOptions#withAutoRefreshMillis} lets it re-open them periodically.
    *
    * @throws DbClosedException if the database is closed
    */
@@ -183,8 +185,9 @@ public interface Db extends AutoCloseable {
   /**
    * Returns an iterator over the keys between {@code lower} and {@code upper}, already positioned
    * on the first key in range (or invalid if the range is empty). It has the same point-in-time
-   * view as {@link #newIterator()}; {@link DbIterator#seek(byte[])} targets below {@code lower} are
-   * clamped to it.
+   * view as {@link #newIterator()} and moves both ways; {@link DbIterator#seek(byte[])} targets
+   * below {@code lower} are clamped to it, {@link DbIterator#seekForPrev(byte[])} targets above
+   * {@code upper} to it.
    *
    * @param lower lower bound, e.g. {@link Bound#inclusive(byte[])} or {@link Bound#unbounded()}
    * @param upper upper bound, e.g. {@link Bound#exclusive(byte[])} or {@link Bound#unbounded()}
