@@ -111,6 +111,32 @@ class DbRecoveryTest {
   }
 
   @Test
+  void syncedWritesInANewWalSurviveAPowerLossThatDropsUnsyncedDirectoryEntries() throws IOException {
+    // The power-loss copy drops files created after their directory's last fsync: a synced
+    // write is only durable if the new WAL's directory entry was synced too, at open and at
+    // every memtable rotation.
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Options options = TestKeys.smallOptions().toBuilder().fileSystem(fs).build();
+    Db db = Db.open(dir(), options);
+    db.put(key(0), b("first, into the WAL made at open"), WriteOptions.syncWrites());
+    fs.copyAsAfterPowerLoss(dir(), tmp.resolve("after-open"));
+    byte[] big = new byte[1000];
+    for (int i = 1; i <= 200; i++) { // several 64 KiB memtables: new WALs
+      db.put(key(i), big, WriteOptions.syncWrites());
+    }
+    fs.copyAsAfterPowerLoss(dir(), tmp.resolve("after-rotations"));
+    db.close();
+    try (Db recovered = Db.open(tmp.resolve("after-open"), TestKeys.smallOptions())) {
+      assertEquals("first, into the WAL made at open", s(recovered.get(key(0))));
+    }
+    try (Db recovered = Db.open(tmp.resolve("after-rotations"), TestKeys.smallOptions())) {
+      for (int i = 1; i <= 200; i++) {
+        assertEquals(1000, recovered.get(key(i)).length, "synced write " + i);
+      }
+    }
+  }
+
+  @Test
   void tornWalTailIsDroppedAndEarlierRecordsSurvive() throws IOException {
     try (Db db = Db.open(dir(), Options.defaults())) {
       for (int i = 0; i < 100; i++) {

@@ -203,6 +203,9 @@ public final class DbImpl implements Db {
       }
       long logNumber = versions.newFileNumber();
       wal = new LogWriter(fs.newWritableFile(FileNames.log(dir, logNumber)));
+      // A synced write is durable only once the WAL's directory entry is (RocksDB syncs the WAL
+      // directory too); LevelDB relies on the file system making it so.
+      fs.syncDirectory(dir);
       lastSequence = recovery.lastSequence();
       edit.logNumber(logNumber).lastSequence(lastSequence);
       mutex.lock();
@@ -409,6 +412,7 @@ public final class DbImpl implements Db {
           // leaving a hole in the history instead of a lost suffix.
           wal.sync();
           fresh = new LogWriter(fs.newWritableFile(FileNames.log(dir, logNumber)));
+          fs.syncDirectory(dir);
           wal.close();
         } catch (IOException e) {
           throw setBackgroundError(new StrataIOException("cannot switch to WAL " + logNumber, e));

@@ -12,14 +12,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * TEST ONLY: a {@link FileSystem} over the local one that remembers how much of each file was
- * fsynced, so a test can copy the directory as a power loss would leave it (LevelDB's {@code
- * db/fault_injection_test.cc}), and that can be told to fail writes (a full disk).
+ * fsynced, and which directory entries (new files, renames) were made durable by an fsync of their
+ * directory, so a test can copy the directory as a power loss would leave it (LevelDB's {@code
+ * db/fault_injection_test.cc}: data after a file's last sync is lost, and so are files created
+ * after their directory's last sync; a rename not yet synced is undone). It can also be told to
+ * fail writes (a full disk).
  */
 public final class FaultInjectionFileSystem implements FileSystem {
   private final FileSystem delegate = LocalFileSystem.INSTANCE;
   /** Synced length of each file written through this file system since its creation. */
   private final Map<Path, AtomicLong> syncedLength = new ConcurrentHashMap<>();
   private final AtomicBoolean failWrites = new AtomicBoolean();
+  /** Per directory, the entries changed since its last sync. */
+  private final Map<Path, DirectoryChanges> unsyncedEntries = new ConcurrentHashMap<>();
   /** Mutations hold the read side; a copy holds the write side, so it sees one instant. */
   private final ReentrantReadWriteLock instant = new ReentrantReadWriteLock();
 
@@ -64,11 +69,45 @@ public final class FaultInjectionFileSystem implements FileSystem {
     }
   }
 
+  /**
+   * The directory entries changed since a directory's last fsync: names created (they vanish in a
+   * power loss), names a rename overwrote with their earlier content (null if they did not exist),
+   * and rename sources (they come back, with the content they had).
+   */
+  private static final class DirectoryChanges {
+    final java.util.Set<String> created = ConcurrentHashMap.newKeySet();
+    final Map<String, java.util.Optional<byte[]>> overwritten = new ConcurrentHashMap<>();
+    final Map<String, String> renamedTo = new ConcurrentHashMap<>();
+  }
+
+  private DirectoryChanges changes(Path file) {
+    return unsyncedEntries.computeIfAbsent(file.toAbsolutePath().getParent(), d -> new DirectoryChanges());
+  }
+
   private void copyFrozen(Path dir, Path target, boolean onlySynced) throws IOException {
     Files.createDirectories(target);
+    DirectoryChanges changes = onlySynced ? unsyncedEntries.get(dir.toAbsolutePath()) : null;
+    if (changes != null) {
+      for (Map.Entry<String, String> rename : changes.renamedTo.entrySet()) {
+        Path renamed = dir.resolve(rename.getValue());
+        if (Files.exists(renamed)) {
+          Files.write(target.resolve(rename.getKey()), Files.readAllBytes(renamed));
+        }
+      }
+    }
     for (String name : delegate.listFileNames(dir)) {
       if (name.equals("LOCK")) {
         continue;
+      }
+      if (changes != null && changes.created.contains(name)) {
+        continue; // its directory entry was never synced
+      }
+      if (changes != null && changes.overwritten.containsKey(name)) {
+        java.util.Optional<byte[]> before = changes.overwritten.get(name);
+        if (before.isPresent()) {
+          Files.write(target.resolve(name), before.get());
+        }
+        continue; // the rename onto it was never synced
       }
       Path source = dir.resolve(name);
       byte[] content;
@@ -89,7 +128,12 @@ public final class FaultInjectionFileSystem implements FileSystem {
   @Override
   public WritableFile newWritableFile(Path path) throws IOException {
     checkFail("create " + path);
-    WritableFile file = mutate(() -> delegate.newWritableFile(path));
+    WritableFile file = mutate(() -> {
+      if (!delegate.exists(path)) {
+        changes(path).created.add(path.getFileName().toString());
+      }
+      return delegate.newWritableFile(path);
+    });
     AtomicLong synced = new AtomicLong();
     syncedLength.put(path.toAbsolutePath(), synced);
     return new WritableFile() {
@@ -150,6 +194,16 @@ public final class FaultInjectionFileSystem implements FileSystem {
   @Override
   public void rename(Path source, Path target) throws IOException {
     mutate(() -> {
+      DirectoryChanges changes = changes(target);
+      String from = source.getFileName().toString();
+      String to = target.getFileName().toString();
+      if (!changes.created.contains(to) && !changes.overwritten.containsKey(to)) {
+        changes.overwritten.put(to, delegate.exists(target)
+            ? java.util.Optional.of(Files.readAllBytes(target)) : java.util.Optional.empty());
+      }
+      if (!changes.created.remove(from)) {
+        changes.renamedTo.put(from, to);
+      }
       delegate.rename(source, target);
       AtomicLong synced = syncedLength.remove(source.toAbsolutePath());
       if (synced != null) {
@@ -185,7 +239,11 @@ public final class FaultInjectionFileSystem implements FileSystem {
 
   @Override
   public void syncDirectory(Path dir) throws IOException {
-    delegate.syncDirectory(dir);
+    mutate(() -> {
+      delegate.syncDirectory(dir);
+      unsyncedEntries.remove(dir.toAbsolutePath());
+      return null;
+    });
   }
 
   @Override
