@@ -132,8 +132,53 @@ class DbApiTest {
     assertThrows(DbClosedException.class, db::newIterator);
     assertThrows(DbClosedException.class, () -> db.scan(Bound.unbounded(), Bound.unbounded()));
     assertThrows(DbClosedException.class, db::stats);
+    assertThrows(DbClosedException.class, db::getSnapshot);
+    assertThrows(DbClosedException.class, db::beginTransaction);
+    assertThrows(DbClosedException.class, () -> db.compactRange(null, null));
+    assertThrows(DbClosedException.class, () -> db.get(b("k"), ReadOptions.defaults()));
     assertThrows(IllegalStateException.class, open::seekToFirst);
+    assertThrows(IllegalStateException.class, open::seekToLast);
+    assertThrows(IllegalStateException.class, () -> open.seekForPrev(b("k")));
     open.close();
+  }
+
+  @Test
+  void aTransactionOutlivingItsDbFailsClearly() {
+    Db db = Db.open(dir, Options.defaults());
+    Transaction txn = db.beginTransaction();
+    txn.put(b("k"), b("v"));
+    db.close();
+    assertThrows(DbClosedException.class, () -> txn.get(b("other")));
+    assertThrows(DbClosedException.class, txn::commit);
+    assertThrows(IllegalStateException.class, txn::commit, "the failed commit ended it");
+    txn.close();
+    try (Db reopened = Db.open(dir, Options.defaults())) {
+      assertNull(reopened.get(b("k")), "nothing of it was written");
+    }
+  }
+
+  @Test
+  void badArgumentsToIteratorsTransactionsAndSnapshotsAreRejected() {
+    try (Db db = Db.open(dir, Options.builder().maxKeySize(8).build())) {
+      try (DbIterator it = db.newIterator()) {
+        assertThrows(IllegalArgumentException.class, () -> it.seek(null));
+        assertThrows(IllegalArgumentException.class, () -> it.seekForPrev(null));
+      }
+      assertThrows(IllegalArgumentException.class, () -> db.newIterator(null));
+      assertThrows(IllegalArgumentException.class, () -> db.get(b("k"), null));
+      assertThrows(IllegalArgumentException.class, () -> ReadOptions.snapshot(null));
+      try (Transaction txn = db.beginTransaction()) {
+        assertThrows(IllegalArgumentException.class, () -> txn.put(b("123456789"), b("v")));
+        assertThrows(IllegalArgumentException.class, () -> txn.put(b("k"), null));
+        assertThrows(IllegalArgumentException.class, () -> txn.delete(null));
+        assertThrows(IllegalArgumentException.class, () -> txn.get(null));
+        assertThrows(IllegalArgumentException.class, () -> txn.scan(null, Bound.unbounded()));
+        txn.put(b("empty"), new byte[0]);
+        txn.commit();
+      }
+      assertEquals(0, db.get(b("empty")).length, "an empty value committed as a value");
+      assertThrows(IllegalArgumentException.class, () -> TransactionOptions.of(null));
+    }
   }
 
   @Test
