@@ -233,6 +233,32 @@ class DbRecoveryTest {
   }
 
   @Test
+  void aFailedFsyncIsNeverRetriedAndTheSyncedWriteIsNotAcknowledged() throws IOException {
+    // The fsyncgate lesson: after a failed fsync the kernel may have dropped the dirty pages, so
+    // retrying and reporting success would lie. The write fails, the DB refuses further writes,
+    // and a power loss then loses exactly the unacknowledged write, nothing acknowledged.
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Options options = TestKeys.smallOptions().toBuilder().fileSystem(fs).build();
+    Db db = Db.open(dir(), options);
+    for (int i = 0; i < 50; i++) {
+      db.put(key(i), b("v" + i), WriteOptions.syncWrites());
+    }
+    fs.failSyncs(true);
+    StrataIOException e = assertThrows(StrataIOException.class,
+        () -> db.put(key(50), b("v50"), WriteOptions.syncWrites()));
+    assertTrue(e.getCause().getMessage().contains("Input/output error"), e.getCause().getMessage());
+    fs.failSyncs(false);
+    assertThrows(StrataIOException.class, () -> db.put(key(51), b("v51"), WriteOptions.syncWrites()),
+        "the DB is read-only until reopened");
+    assertEquals("v49", s(db.get(key(49))));
+    fs.copyAsAfterPowerLoss(dir(), tmp.resolve("after-eio"));
+    db.close();
+    try (Db recovered = Db.open(tmp.resolve("after-eio"), TestKeys.smallOptions())) {
+      assertEquals(50, readablePrefix(recovered, 52), "every acknowledged synced write, and no more");
+    }
+  }
+
+  @Test
   void fullDiskMakesTheDbFailWritesUntilReopenedAndLosesNothingAcknowledged() {
     FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
     Options options = TestKeys.smallOptions().toBuilder().fileSystem(fs).build();

@@ -23,6 +23,7 @@ public final class FaultInjectionFileSystem implements FileSystem {
   /** Synced length of each file written through this file system since its creation. */
   private final Map<Path, AtomicLong> syncedLength = new ConcurrentHashMap<>();
   private final AtomicBoolean failWrites = new AtomicBoolean();
+  private final AtomicBoolean failSyncs = new AtomicBoolean();
   /** Per directory, the entries changed since its last sync. */
   private final Map<Path, DirectoryChanges> unsyncedEntries = new ConcurrentHashMap<>();
   /** Mutations hold the read side; a copy holds the write side, so it sees one instant. */
@@ -39,6 +40,11 @@ public final class FaultInjectionFileSystem implements FileSystem {
     } finally {
       instant.readLock().unlock();
     }
+  }
+
+  /** From now on, fsyncs of files throw an I/O error (EIO), as a failing disk's do; the data stays unsynced. */
+  public void failSyncs(boolean fail) {
+    failSyncs.set(fail);
   }
 
   /** From now on, appends, flushes and syncs throw "No space left on device". */
@@ -158,6 +164,9 @@ public final class FaultInjectionFileSystem implements FileSystem {
       @Override
       public void sync() throws IOException {
         checkFail("sync " + path);
+        if (failSyncs.get()) {
+          throw new IOException("Input/output error (injected) during fsync of " + path);
+        }
         mutate(() -> {
           file.sync();
           synced.set(file.size());
