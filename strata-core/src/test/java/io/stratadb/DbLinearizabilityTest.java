@@ -6,7 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -108,13 +111,13 @@ class DbLinearizabilityTest {
     return check(history);
   }
 
-  /** The violations of {@code history}, empty if none. */
+  /** The violations of {@code history}, empty if none. Runs in O(n log n) per key. */
   static List<String> check(List<Event> history) {
     List<String> violations = new ArrayList<>();
     for (int k = 0; k < KEYS; k++) {
       List<Event> writes = new ArrayList<>();
       List<Event> reads = new ArrayList<>();
-      java.util.Map<Long, Event> writeOf = new java.util.HashMap<>();
+      Map<Long, Event> writeOf = new HashMap<>();
       for (Event e : history) {
         if (e.key() == k) {
           (e.write() ? writes : reads).add(e);
@@ -123,53 +126,106 @@ class DbLinearizabilityTest {
           }
         }
       }
+      Replacements replaced = new Replacements(writes);
       for (Event r : reads) {
         if (r.value() != null) {
           Event w = writeOf.get(r.value());
           if (w == null || w.start() > r.end()) {
             violations.add("read " + r + " saw a value never or not yet written: " + w);
-          } else if (replacedBefore(writes, w, r.start())) {
+          } else if (replaced.latestStartOfWritesEndedBefore(r.start()) > w.end()) {
             violations.add("read " + r + " saw " + w + " after a later write replaced it");
           }
-        } else if (!absentPossible(writes, r)) {
+        } else if (!replaced.absentPossible(r)) {
           violations.add("read " + r + " saw no value although every delete had been overwritten");
         }
       }
-      for (Event r1 : reads) {
-        for (Event r2 : reads) {
-          if (r1.end() < r2.start() && r1.value() != null && r2.value() != null && !r1.value().equals(r2.value())) {
-            Event w1 = writeOf.get(r1.value());
-            Event w2 = writeOf.get(r2.value());
-            if (w1 != null && w2 != null && w2.end() < w1.start()) {
-              violations.add("reads " + r1 + " then " + r2 + " saw writes in reverse order");
-            }
+      // Reads in real-time order never see writes in reverse order: for each read r2, among the
+      // reads that ended before it began, none saw a write that began after r2's write ended.
+      List<Event> byEnd = new ArrayList<>(reads);
+      byEnd.removeIf(r -> r.value() == null || writeOf.get(r.value()) == null);
+      byEnd.sort(Comparator.comparingLong(Event::end));
+      List<Event> byStart = new ArrayList<>(byEnd);
+      byStart.sort(Comparator.comparingLong(Event::start));
+      int ended = 0;
+      Event latest = null; // among reads ended so far, the one whose write began last
+      for (Event r2 : byStart) {
+        while (ended < byEnd.size() && byEnd.get(ended).end() < r2.start()) {
+          Event r1 = byEnd.get(ended++);
+          if (latest == null || writeOf.get(r1.value()).start() > writeOf.get(latest.value()).start()) {
+            latest = r1;
           }
+        }
+        if (latest != null && writeOf.get(latest.value()).start() > writeOf.get(r2.value()).end()) {
+          violations.add("reads " + latest + " then " + r2 + " saw writes in reverse order");
         }
       }
     }
     return violations;
   }
 
-  /** Whether a write began after {@code w} ended and ended before {@code time}. */
-  private static boolean replacedBefore(List<Event> writes, Event w, long time) {
-    for (Event other : writes) {
-      if (other != w && other.start() > w.end() && other.end() < time) {
-        return true;
-      }
-    }
-    return false;
-  }
+  /**
+   * Answers "was write w replaced before time t", i.e. did some write begin after w ended and end
+   * before t: true iff the latest start among writes ended before t is after w's end.
+   */
+  private static final class Replacements {
+    private final long[] ends;
+    private final long[] latestStartUpTo;
+    private final long[] deleteStarts;
+    private final long[] latestDeleteEndUpTo;
 
-  private static boolean absentPossible(List<Event> writes, Event r) {
-    boolean anyWriteBefore = writes.stream().anyMatch(w -> w.end() < r.start());
-    if (!anyWriteBefore) {
-      return true; // the initial state
-    }
-    for (Event d : writes) {
-      if (d.value() == null && d.start() < r.end() && !replacedBefore(writes, d, r.start())) {
-        return true;
+    Replacements(List<Event> writes) {
+      List<Event> byEnd = new ArrayList<>(writes);
+      byEnd.sort(Comparator.comparingLong(Event::end));
+      ends = new long[byEnd.size()];
+      latestStartUpTo = new long[byEnd.size()];
+      long max = Long.MIN_VALUE;
+      for (int i = 0; i < byEnd.size(); i++) {
+        ends[i] = byEnd.get(i).end();
+        max = Math.max(max, byEnd.get(i).start());
+        latestStartUpTo[i] = max;
+      }
+      List<Event> deletes = new ArrayList<>(writes);
+      deletes.removeIf(w -> w.value() != null);
+      deletes.sort(Comparator.comparingLong(Event::start));
+      deleteStarts = new long[deletes.size()];
+      latestDeleteEndUpTo = new long[deletes.size()];
+      max = Long.MIN_VALUE;
+      for (int i = 0; i < deletes.size(); i++) {
+        deleteStarts[i] = deletes.get(i).start();
+        max = Math.max(max, deletes.get(i).end());
+        latestDeleteEndUpTo[i] = max;
       }
     }
-    return false;
+
+    /** Latest start among writes that ended before {@code time}; MIN_VALUE if none. */
+    long latestStartOfWritesEndedBefore(long time) {
+      int n = countBelow(ends, time);
+      return n == 0 ? Long.MIN_VALUE : latestStartUpTo[n - 1];
+    }
+
+    /** Whether "absent" is a possible result of read {@code r}. */
+    boolean absentPossible(Event r) {
+      long replacedAfter = latestStartOfWritesEndedBefore(r.start());
+      if (replacedAfter == Long.MIN_VALUE) {
+        return true; // no write ended before the read began: the initial state
+      }
+      // A delete that began before the read ended and was not replaced before it began.
+      int n = countBelow(deleteStarts, r.end());
+      return n > 0 && latestDeleteEndUpTo[n - 1] >= replacedAfter;
+    }
+
+    private static int countBelow(long[] sorted, long bound) {
+      int lo = 0;
+      int hi = sorted.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (sorted[mid] < bound) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
   }
 }
