@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
       StatsCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      StressCommand.class,
       HelpCommand.class
     })
 public final class StrataCli implements Runnable {
