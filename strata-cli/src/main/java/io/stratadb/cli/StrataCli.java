@@ -75,7 +75,7 @@ public final class StrataCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing command: one of put, get, delete, scan, load, "
-        + "stats, demo, bench (see strata --help)");
+        + "stats, compact, compaction-sim, bench, stress, verify, repair, demo (see strata --help)");
   }
 
   /**
