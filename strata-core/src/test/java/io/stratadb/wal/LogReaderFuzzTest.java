@@ -181,6 +181,48 @@ class LogReaderFuzzTest {
     }
   }
 
+  /** A salvaging reader on a damaged log: never throws, and reads a subsequence of what was written. */
+  private static void checkSalvaged(List<Integer> sizes, long seed, List<Damage> damages) throws IOException {
+    Random random = new Random(seed);
+    List<byte[]> records = new ArrayList<>();
+    for (int size : sizes) {
+      records.add(LogTestSupport.randomRecord(random, size));
+    }
+    byte[] log = LogTestSupport.write(records);
+    for (Damage d : damages) {
+      log = d.apply(log);
+    }
+    byte[] data = log;
+    long[] skipped = {0};
+    List<byte[]> read = FuzzBounds.withinLimit(() -> {
+      LogReader reader = new LogReader(MemoryFile.readable(data), NAME, (offset, length, reason) -> {
+        assertTrue(offset >= 0 && length > 0 && offset + length <= data.length, offset + "+" + length);
+        skipped[0]++;
+      });
+      List<byte[]> out = new ArrayList<>();
+      byte[] r;
+      while ((r = reader.readRecord()) != null) {
+        out.add(r);
+      }
+      return out;
+    });
+    Statistics.label("salvage").collect(skipped[0] == 0 ? "nothing skipped" : "regions skipped");
+    int next = 0;
+    for (byte[] r : read) {
+      while (next < records.size() && !Arrays.equals(records.get(next), r)) {
+        next++;
+      }
+      assertTrue(next < records.size(), "salvaged a record that was never written, or out of order");
+      next++;
+    }
+  }
+
+  @Property(tries = 300)
+  void damagedLogsSalvageASubsequence(@ForAll("recordSizes") List<Integer> sizes, @ForAll long seed,
+      @ForAll("damages") List<Damage> damages) throws IOException {
+    checkSalvaged(sizes, seed, damages);
+  }
+
   @Property(tries = 300)
   void arbitraryBytesReadOrCorruption(@ForAll("arbitraryBytes") byte[] data) throws IOException {
     checkArbitrary(data);
