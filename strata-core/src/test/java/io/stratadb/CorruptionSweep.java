@@ -4,6 +4,8 @@ import static io.stratadb.TestKeys.b;
 import static io.stratadb.TestKeys.s;
 
 import io.stratadb.env.MemoryFileSystem;
+import io.stratadb.repair.DbVerifier;
+import io.stratadb.repair.VerifyReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,8 +66,10 @@ final class CorruptionSweep {
    * @param everyByteUpTo files up to this size get every byte flipped and every length cut
    * @param flipSamples flipped bytes sampled per kind of file larger than that (WAL, SST)
    * @param cutSamples arbitrary cut lengths sampled per large file kind, besides the boundaries
+   * @param verifyEvery run {@link DbVerifier} on every n-th damaged copy too (1 = all), and check
+   *     that it reports damage exactly when opening and reading did
    */
-  record Plan(int everyByteUpTo, int flipSamples, int cutSamples) {}
+  record Plan(int everyByteUpTo, int flipSamples, int cutSamples, int verifyEvery) {}
 
   /**
    * One damaged copy: {@code file} with byte {@code position} XORed with {@code mask}, or, when
@@ -93,6 +97,7 @@ final class CorruptionSweep {
     int harmlessExact;
     int harmlessTailLost;
     int failed;
+    int verified;
 
     int harmless() {
       return harmlessExact + harmlessTailLost;
@@ -226,19 +231,29 @@ final class CorruptionSweep {
   }
 
   /** Runs one trial and records its outcome. */
-  void run(Trial trial) throws IOException {
+  void run(Trial trial, boolean verify) throws IOException {
     Map<String, byte[]> files = new TreeMap<>(pristine.files);
     files.put(trial.file(), trial.damage(pristine.files.get(trial.file())));
     fs.restore(dir, files);
     Tally tally = tallies.get(trial.kind());
     tally.tried++;
+    VerifyReport report = null;
+    if (verify) {
+      try {
+        report = DbVerifier.verify(fs, dir); // before the open, which rewrites the manifest
+      } catch (Throwable e) {
+        fail(trial, "VERIFY THREW", e + "\n" + stack(e));
+        return;
+      }
+      tally.verified++;
+    }
     Observation seen = new Observation();
     Db db;
     try {
       db = Db.open(dir, pristine.options);
     } catch (Throwable e) {
       seen.errors.add(e);
-      classify(trial, seen);
+      checkVerifier(trial, report, classify(trial, seen));
       return;
     }
     try {
@@ -265,10 +280,32 @@ final class CorruptionSweep {
         seen.errors.add(e);
       }
     }
-    classify(trial, seen);
+    checkVerifier(trial, report, classify(trial, seen));
   }
 
-  private void classify(Trial trial, Observation seen) {
+  /** How a damaged copy read. */
+  private enum Outcome { FAILED, DETECTED, HARMLESS }
+
+  /**
+   * {@code strata verify} must report damage exactly when opening and reading detected it, and
+   * name the damaged file; harmless damage (a torn WAL tail) is at most a warning.
+   */
+  private void checkVerifier(Trial trial, VerifyReport report, Outcome outcome) {
+    if (report == null || outcome == Outcome.FAILED) {
+      return;
+    }
+    if (outcome == Outcome.DETECTED) {
+      boolean namesFile = report.damage().stream()
+          .anyMatch(f -> Path.of(f.file()).getFileName().toString().equals(trial.file()));
+      if (!namesFile) {
+        fail(trial, "VERIFY MISSED DAMAGE", "open and read detected it; verify reported " + report.damage());
+      }
+    } else if (!report.isClean()) {
+      fail(trial, "VERIFY FALSE ALARM", "the copy read back correctly; verify reported " + report.damage());
+    }
+  }
+
+  private Outcome classify(Trial trial, Observation seen) {
     Tally tally = tallies.get(trial.kind());
     List<TreeMap<String, String>> states = pristine.walStates;
     TreeMap<String, String> full = states.get(states.size() - 1);
@@ -281,22 +318,24 @@ final class CorruptionSweep {
     }
     if (match == null) {
       fail(trial, "WRONG DATA", describe(seen, full));
-      return;
+      return Outcome.FAILED;
     }
     if (!seen.errors.isEmpty()) {
       for (Throwable e : seen.errors) {
         String problem = detectionProblem(trial, e);
         if (problem != null) {
           fail(trial, problem.substring(0, problem.indexOf(':')), problem + "\n" + stack(e));
-          return;
+          return Outcome.FAILED;
         }
       }
       tally.detected++;
+      return Outcome.DETECTED;
     } else if (match == full) {
       tally.harmlessExact++;
     } else {
       tally.harmlessTailLost++;
     }
+    return Outcome.HARMLESS;
   }
 
   /** Whether every successful read agrees with {@code state}. */
@@ -399,21 +438,22 @@ final class CorruptionSweep {
 
   /** A table of the counts, for the log and the report. */
   String summary() {
-    StringBuilder sb = new StringBuilder(String.format("%-9s %7s %9s %9s %10s %7s%n", "file", "tried", "detected",
-        "harmless", "(tail lost)", "FAILED"));
+    StringBuilder sb = new StringBuilder(String.format("%-9s %7s %9s %9s %11s %9s %7s%n", "file", "tried",
+        "detected", "harmless", "(tail lost)", "verified", "FAILED"));
     Tally sum = new Tally();
     for (Map.Entry<Kind, Tally> e : tallies.entrySet()) {
       Tally t = e.getValue();
-      sb.append(String.format("%-9s %7d %9d %9d %10d %7d%n", e.getKey(), t.tried, t.detected, t.harmless(),
-          t.harmlessTailLost, t.failed));
+      sb.append(String.format("%-9s %7d %9d %9d %11d %9d %7d%n", e.getKey(), t.tried, t.detected, t.harmless(),
+          t.harmlessTailLost, t.verified, t.failed));
       sum.tried += t.tried;
       sum.detected += t.detected;
       sum.harmlessExact += t.harmlessExact;
       sum.harmlessTailLost += t.harmlessTailLost;
       sum.failed += t.failed;
+      sum.verified += t.verified;
     }
-    sb.append(String.format("%-9s %7d %9d %9d %10d %7d%n", "total", sum.tried, sum.detected, sum.harmless(),
-        sum.harmlessTailLost, sum.failed));
+    sb.append(String.format("%-9s %7d %9d %9d %11d %9d %7d%n", "total", sum.tried, sum.detected, sum.harmless(),
+        sum.harmlessTailLost, sum.verified, sum.failed));
     if (!failureKinds.isEmpty()) {
       sb.append("failures by kind: ").append(failureKinds).append('\n');
     }

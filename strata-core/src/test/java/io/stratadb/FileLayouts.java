@@ -9,17 +9,17 @@ import java.util.List;
  * bytes by the format rules of {@code docs/format.md}, independently of the engine's readers, so
  * the corruption sweep can cut files at record and block boundaries.
  */
-final class FileLayouts {
+public final class FileLayouts {
   private FileLayouts() {}
 
   private static final int LOG_BLOCK = 32 * 1024;
   private static final int LOG_HEADER = 7;
 
   /** A logical record of a log file: its first header byte and the byte after its last payload byte. */
-  record Span(long start, long end) {}
+  public record Span(long start, long end) {}
 
   /** The logical records of an intact log file, in order. */
-  static List<Span> logRecords(byte[] log) {
+  public static List<Span> logRecords(byte[] log) {
     List<Span> spans = new ArrayList<>();
     int pos = 0;
     long start = -1;
@@ -49,7 +49,7 @@ final class FileLayouts {
    * The block boundaries of an intact SSTable: the start and the end (after the 5-byte trailer)
    * of every data, filter and index block, and the footer's start, ascending.
    */
-  static List<Long> tableBoundaries(byte[] table) {
+  public static List<Long> tableBoundaries(byte[] table) {
     int footer = table.length - 48;
     long indexOffset = Coding.getFixed64(table, footer);
     long indexSize = Coding.getFixed64(table, footer + 8);

@@ -153,8 +153,42 @@ public final class TableReader {
     return BlockCompressor.decompress(compression, buf, size, name, handle.offset());
   }
 
-  /** Reads and verifies the data block at {@code handle}. */
-  Block readDataBlock(BlockHandle handle) {
+  /**
+   * One entry of the index block: the last internal key of a data block, and where the block is.
+   *
+   * @param lastKey the index key (the block's last internal key)
+   * @param handle the data block's offset and size
+   */
+  public record IndexEntry(byte[] lastKey, BlockHandle handle) {}
+
+  /**
+   * The index block's entries in order, one per data block, for tools that walk a table block by
+   * block ({@code strata verify}, {@code strata repair}). The index was checksum-verified when the
+   * table was opened.
+   *
+   * @throws CorruptionException if the index block does not decode or holds a malformed handle
+   *     (names the index block's offset)
+   */
+  public java.util.List<IndexEntry> indexEntries() {
+    java.util.List<IndexEntry> out = new java.util.ArrayList<>();
+    try (InternalIterator it = index.iterator(InternalKey::compare)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(new IndexEntry(it.key(), decodeHandle(it.value())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads the data block at {@code handle}, verifying its checksum and decompressing it (through
+   * the block cache, if the table has one). The returned block is immutable; its entries are not
+   * validated beyond the restart array.
+   *
+   * @throws CorruptionException if the handle lies outside the table, the checksum fails or the
+   *     block does not decompress (names the file and the block's offset)
+   * @throws StrataIOException if the read fails
+   */
+  public Block readDataBlock(BlockHandle handle) {
     if (blockCache != null) {
       Block cached = blockCache.get(fileNumber, handle.offset());
       if (cached != null) {
