@@ -4,6 +4,7 @@ import static io.stratadb.TestKeys.b;
 import static io.stratadb.TestKeys.s;
 
 import io.stratadb.env.MemoryFileSystem;
+import io.stratadb.repair.DbRepairer;
 import io.stratadb.repair.DbVerifier;
 import io.stratadb.repair.VerifyReport;
 import java.io.IOException;
@@ -68,8 +69,11 @@ final class CorruptionSweep {
    * @param cutSamples arbitrary cut lengths sampled per large file kind, besides the boundaries
    * @param verifyEvery run {@link DbVerifier} on every n-th damaged copy too (1 = all), and check
    *     that it reports damage exactly when opening and reading did
+   * @param repairEvery run {@link DbRepairer} on every n-th damaged copy too, and check that the
+   *     repaired database opens, reads without error and verifies clean, and, when only CURRENT or
+   *     the manifest was damaged (repair does not read them), holds exactly the pristine content
    */
-  record Plan(int everyByteUpTo, int flipSamples, int cutSamples, int verifyEvery) {}
+  record Plan(int everyByteUpTo, int flipSamples, int cutSamples, int verifyEvery, int repairEvery) {}
 
   /**
    * One damaged copy: {@code file} with byte {@code position} XORed with {@code mask}, or, when
@@ -98,6 +102,7 @@ final class CorruptionSweep {
     int harmlessTailLost;
     int failed;
     int verified;
+    int repaired;
 
     int harmless() {
       return harmlessExact + harmlessTailLost;
@@ -283,6 +288,33 @@ final class CorruptionSweep {
     checkVerifier(trial, report, classify(trial, seen));
   }
 
+  /** Repairs the damaged copy of {@code trial} and checks the result (see {@link Plan#repairEvery}). */
+  void repair(Trial trial) throws IOException {
+    Map<String, byte[]> files = new TreeMap<>(pristine.files);
+    files.put(trial.file(), trial.damage(pristine.files.get(trial.file())));
+    fs.restore(dir, files);
+    try {
+      DbRepairer.repair(dir, pristine.options);
+      VerifyReport report = DbVerifier.verify(fs, dir);
+      if (!report.isClean()) {
+        fail(trial, "REPAIRED BUT DAMAGED", report.damage().toString());
+        return;
+      }
+      try (Db db = Db.open(dir, pristine.options)) {
+        TreeMap<String, String> byGets = pristine.readByGets(db);
+        TreeMap<String, String> byScan = PristineDb.readByScan(db);
+        boolean tablesAndWalIntact = trial.kind() == Kind.CURRENT || trial.kind() == Kind.MANIFEST;
+        if (tablesAndWalIntact && (!byGets.equals(pristine.content()) || !byScan.equals(pristine.content()))) {
+          fail(trial, "REPAIR LOST DATA", "CURRENT or manifest damage only, yet the content changed");
+          return;
+        }
+      }
+      tallies.get(trial.kind()).repaired++;
+    } catch (Throwable e) {
+      fail(trial, "REPAIR FAILED", e + "\n" + stack(e));
+    }
+  }
+
   /** How a damaged copy read. */
   private enum Outcome { FAILED, DETECTED, HARMLESS }
 
@@ -438,22 +470,23 @@ final class CorruptionSweep {
 
   /** A table of the counts, for the log and the report. */
   String summary() {
-    StringBuilder sb = new StringBuilder(String.format("%-9s %7s %9s %9s %11s %9s %7s%n", "file", "tried",
-        "detected", "harmless", "(tail lost)", "verified", "FAILED"));
+    StringBuilder sb = new StringBuilder(String.format("%-9s %7s %9s %9s %11s %9s %9s %7s%n", "file", "tried",
+        "detected", "harmless", "(tail lost)", "verified", "repaired", "FAILED"));
     Tally sum = new Tally();
     for (Map.Entry<Kind, Tally> e : tallies.entrySet()) {
       Tally t = e.getValue();
-      sb.append(String.format("%-9s %7d %9d %9d %11d %9d %7d%n", e.getKey(), t.tried, t.detected, t.harmless(),
-          t.harmlessTailLost, t.verified, t.failed));
+      sb.append(String.format("%-9s %7d %9d %9d %11d %9d %9d %7d%n", e.getKey(), t.tried, t.detected,
+          t.harmless(), t.harmlessTailLost, t.verified, t.repaired, t.failed));
       sum.tried += t.tried;
       sum.detected += t.detected;
       sum.harmlessExact += t.harmlessExact;
       sum.harmlessTailLost += t.harmlessTailLost;
       sum.failed += t.failed;
       sum.verified += t.verified;
+      sum.repaired += t.repaired;
     }
-    sb.append(String.format("%-9s %7d %9d %9d %11d %9d %7d%n", "total", sum.tried, sum.detected, sum.harmless(),
-        sum.harmlessTailLost, sum.verified, sum.failed));
+    sb.append(String.format("%-9s %7d %9d %9d %11d %9d %9d %7d%n", "total", sum.tried, sum.detected,
+        sum.harmless(), sum.harmlessTailLost, sum.verified, sum.repaired, sum.failed));
     if (!failureKinds.isEmpty()) {
       sb.append("failures by kind: ").append(failureKinds).append('\n');
     }

@@ -30,6 +30,9 @@ class DbCorruptionSweepTest {
     long start = System.nanoTime();
     for (int i = 0; i < trials.size(); i++) {
       sweep.run(trials.get(i), i % plan.verifyEvery() == 0);
+      if (i % plan.repairEvery() == 0) {
+        sweep.repair(trials.get(i));
+      }
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     StringBuilder files = new StringBuilder();
@@ -67,7 +70,7 @@ class DbCorruptionSweepTest {
   void sampledDamageIsDetectedOrHarmlessNeverWrongData() throws Exception {
     MemoryFileSystem fs = new MemoryFileSystem();
     PristineDb pristine = PristineDb.build(fs, DIR);
-    CorruptionSweep sweep = sweep(fs, pristine, new CorruptionSweep.Plan(2048, 2000, 250, 5), "sampled");
+    CorruptionSweep sweep = sweep(fs, pristine, new CorruptionSweep.Plan(2048, 1500, 200, 6, 30), "sampled");
     assertClean(sweep);
     for (CorruptionSweep.Kind kind : CorruptionSweep.Kind.values()) {
       CorruptionSweep.Tally t = sweep.tallies().get(kind);
@@ -85,6 +88,6 @@ class DbCorruptionSweepTest {
   void everyByteOfEveryFile() throws Exception {
     MemoryFileSystem fs = new MemoryFileSystem();
     PristineDb pristine = PristineDb.build(fs, DIR);
-    assertClean(sweep(fs, pristine, new CorruptionSweep.Plan(Integer.MAX_VALUE, 0, 0, 1), "exhaustive"));
+    assertClean(sweep(fs, pristine, new CorruptionSweep.Plan(Integer.MAX_VALUE, 0, 0, 1, 10), "exhaustive"));
   }
 }

@@ -231,6 +231,17 @@ public final class VersionSet implements Closeable {
   }
 
   private void setCurrent(long manifestNumber) throws IOException {
+    writeCurrentFile(fs, dir, manifestNumber);
+  }
+
+  /**
+   * Points {@code CURRENT} in {@code dir} at {@code MANIFEST-<manifestNumber>} atomically (LevelDB's
+   * {@code SetCurrentFile}): writes {@code NNNNNN.dbtmp}, fsyncs it, renames it over {@code CURRENT}
+   * and fsyncs the directory. Used on open and by {@code strata repair}.
+   *
+   * @throws IOException if a step fails; CURRENT then names the old manifest or the new one
+   */
+  public static void writeCurrentFile(FileSystem fs, Path dir, long manifestNumber) throws IOException {
     Path temp = FileNames.temp(dir, manifestNumber);
     byte[] content = (FileNames.manifestName(manifestNumber) + "\n").getBytes(StandardCharsets.UTF_8);
     try (WritableFile file = fs.newWritableFile(temp)) {
