@@ -82,6 +82,9 @@ public final class DbRepairer {
     if (!fs.exists(dir)) {
       throw new IllegalArgumentException("no database at " + dir + " (the directory does not exist)");
     }
+    if (!hasDatabaseFiles(fs, dir)) { // before locking, which would create a LOCK file
+      throw new IllegalArgumentException("no database in " + dir + " (no CURRENT, manifest, WAL or SSTable)");
+    }
     AutoCloseable lock;
     try {
       lock = fs.lock(FileNames.lock(dir));
@@ -98,6 +101,20 @@ public final class DbRepairer {
       } catch (Exception e) {
         org.slf4j.LoggerFactory.getLogger(DbRepairer.class).warn("releasing the lock of {} failed", dir, e);
       }
+    }
+  }
+
+  private static boolean hasDatabaseFiles(FileSystem fs, Path dir) {
+    try {
+      for (String name : fs.listFileNames(dir)) {
+        FileNames.Parsed parsed = FileNames.parse(name);
+        if (parsed != null && parsed.kind() != FileNames.Kind.LOCK && parsed.kind() != FileNames.Kind.TEMP) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new StrataIOException("cannot list " + dir, e);
     }
   }
 

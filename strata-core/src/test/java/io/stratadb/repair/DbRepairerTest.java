@@ -268,6 +268,7 @@ class DbRepairerTest {
   void directoryWithoutADatabaseIsAnArgumentError() throws IOException {
     fs.createDirectories(DIR);
     assertThrows(IllegalArgumentException.class, this::repair);
+    assertTrue(fs.listFileNames(DIR).isEmpty(), "no LOCK file left in a directory without a database");
     assertThrows(IllegalArgumentException.class, () -> DbRepairer.repair(Path.of("/mem/missing"), options()));
   }
 }
