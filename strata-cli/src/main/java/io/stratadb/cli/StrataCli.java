@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
       StatsCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      VerifyCommand.class,
+      RepairCommand.class,
       HelpCommand.class
     })
 public final class StrataCli implements Runnable {
