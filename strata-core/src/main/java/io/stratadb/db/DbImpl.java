@@ -203,6 +203,10 @@ public final class DbImpl implements Db {
       }
       long logNumber = versions.newFileNumber();
       wal = new LogWriter(fs.newWritableFile(FileNames.log(dir, logNumber)));
+      // The edit below names this WAL: make its directory entry durable first, so that after a
+      // power loss the manifest never names a WAL that is gone (recovery treats that as lost
+      // edits). Flushes need no such sync: TableSink syncs the directory after the WAL switch.
+      fs.syncDirectory(dir);
       lastSequence = recovery.lastSequence();
       edit.logNumber(logNumber).lastSequence(lastSequence);
       mutex.lock();
