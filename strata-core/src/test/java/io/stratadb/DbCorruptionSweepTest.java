@@ -70,7 +70,7 @@ class DbCorruptionSweepTest {
   void sampledDamageIsDetectedOrHarmlessNeverWrongData() throws Exception {
     MemoryFileSystem fs = new MemoryFileSystem();
     PristineDb pristine = PristineDb.build(fs, DIR);
-    CorruptionSweep sweep = sweep(fs, pristine, new CorruptionSweep.Plan(2048, 1500, 200, 6, 30), "sampled");
+    CorruptionSweep sweep = sweep(fs, pristine, new CorruptionSweep.Plan(2048, 2500, 300, 5, 25), "sampled");
     assertClean(sweep);
     for (CorruptionSweep.Kind kind : CorruptionSweep.Kind.values()) {
       CorruptionSweep.Tally t = sweep.tallies().get(kind);

@@ -217,13 +217,14 @@ public final class MemoryFileSystem implements FileSystem {
     return out;
   }
 
-  /** Replaces every file of {@code dir} (created if missing) by copies of {@code content}. */
+  /**
+   * Replaces every file of {@code dir} (created if missing) by copies of {@code content}; files in
+   * its subdirectories (a {@code lost/} left by a repair) are removed too.
+   */
   public void restore(Path dir, Map<String, byte[]> content) throws IOException {
     Path d = norm(dir);
     createDirectories(d);
-    for (String name : listFileNames(d)) {
-      files.remove(d.resolve(name));
-    }
+    files.keySet().removeIf(p -> p.startsWith(d));
     for (Map.Entry<String, byte[]> e : content.entrySet()) {
       files.put(d.resolve(e.getKey()), Node.of(e.getValue()));
     }
