@@ -41,6 +41,8 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       BenchCommand.class,
       StressCommand.class,
+      VerifyCommand.class,
+      RepairCommand.class,
       HelpCommand.class
     })
 public final class StrataCli implements Runnable {

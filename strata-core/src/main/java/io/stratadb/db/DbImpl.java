@@ -204,7 +204,8 @@ public final class DbImpl implements Db {
       long logNumber = versions.newFileNumber();
       wal = new LogWriter(fs.newWritableFile(FileNames.log(dir, logNumber)));
       // A synced write is durable only once the WAL's directory entry is (RocksDB syncs the WAL
-      // directory too); LevelDB relies on the file system making it so.
+      // directory too), and the edit below names this WAL: after a power loss the manifest must
+      // never name a WAL that is gone (recovery treats that as lost edits).
       fs.syncDirectory(dir);
       lastSequence = recovery.lastSequence();
       edit.logNumber(logNumber).lastSequence(lastSequence);

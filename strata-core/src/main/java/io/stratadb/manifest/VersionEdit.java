@@ -1,6 +1,7 @@
 package io.stratadb.manifest;
 
 import io.stratadb.CorruptionException;
+import io.stratadb.key.InternalKey;
 import io.stratadb.util.ByteSink;
 import io.stratadb.util.ByteSource;
 import java.util.ArrayList;
@@ -137,7 +138,9 @@ public final class VersionEdit {
   }
 
   /**
-   * Decodes a manifest record.
+   * Decodes a manifest record. A decoded edit is well-formed: levels below {@link
+   * Version#NUM_LEVELS}, non-negative numbers and sizes, a last sequence that fits an internal key,
+   * and file key ranges made of internal keys with smallest at or before largest.
    *
    * @throws CorruptionException if the record is malformed (names {@code fileName} and {@code offset})
    */
@@ -152,23 +155,30 @@ public final class VersionEdit {
             edit.comparatorName = new String(src.getLengthPrefixed(), java.nio.charset.StandardCharsets.UTF_8);
             break;
           case TAG_LOG_NUMBER:
-            edit.logNumber = src.getVarint64();
+            edit.logNumber = number(src, "log number", fileName, offset);
             break;
           case TAG_NEXT_FILE_NUMBER:
-            edit.nextFileNumber = src.getVarint64();
+            edit.nextFileNumber = number(src, "next file number", fileName, offset);
             break;
           case TAG_LAST_SEQUENCE:
-            edit.lastSequence = src.getVarint64();
+            edit.lastSequence = number(src, "last sequence", fileName, offset);
+            if (edit.lastSequence > InternalKey.MAX_SEQUENCE) {
+              throw new CorruptionException(fileName, offset, "last sequence out of range: " + edit.lastSequence);
+            }
             break;
           case TAG_DELETED_FILE:
-            edit.deleteFile(level(src, fileName, offset), src.getVarint64());
+            edit.deleteFile(level(src, fileName, offset), number(src, "file number", fileName, offset));
             break;
           case TAG_NEW_FILE:
             int level = level(src, fileName, offset);
-            long number = src.getVarint64();
-            long size = src.getVarint64();
+            long number = number(src, "file number", fileName, offset);
+            long size = number(src, "file size", fileName, offset);
             byte[] smallest = src.getLengthPrefixed();
             byte[] largest = src.getLengthPrefixed();
+            if (!InternalKey.isWellFormed(smallest) || !InternalKey.isWellFormed(largest)
+                || InternalKey.compare(smallest, largest) > 0) {
+              throw new CorruptionException(fileName, offset, "file " + number + " has a malformed key range");
+            }
             edit.addFile(level, new FileMetadata(number, size, smallest, largest));
             break;
           default:
@@ -179,6 +189,15 @@ public final class VersionEdit {
       throw new CorruptionException(fileName, offset, "malformed manifest record: " + e.getMessage());
     }
     return edit;
+  }
+
+  /** A varint that must not be negative (a 10-byte varint can set the sign bit). */
+  private static long number(ByteSource src, String what, String fileName, long offset) {
+    long n = src.getVarint64();
+    if (n < 0) {
+      throw new CorruptionException(fileName, offset, what + " out of range: " + n);
+    }
+    return n;
   }
 
   private static int level(ByteSource src, String fileName, long offset) {

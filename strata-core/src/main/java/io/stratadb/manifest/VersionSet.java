@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -84,9 +86,11 @@ public final class VersionSet implements Closeable {
     String manifestName = readCurrent();
     Path path = dir.resolve(manifestName);
     String name = path.toString();
-    boolean sawLogNumber = false;
     boolean sawNextFile = false;
     boolean sawLastSequence = false;
+    long logNumberOffset = -1;
+    Map<Long, Long> addedAt = new HashMap<>();
+    long end;
     Version version = current;
     if (!fs.exists(path)) {
       throw new CorruptionException(FileNames.current(dir).toString(), 0,
@@ -96,14 +100,15 @@ public final class VersionSet implements Closeable {
         LogReader reader = new LogReader(file, name)) {
       byte[] record;
       while ((record = reader.readRecord()) != null) {
-        VersionEdit edit = VersionEdit.decode(record, name, reader.lastRecordOffset());
+        long offset = reader.lastRecordOffset();
+        VersionEdit edit = VersionEdit.decode(record, name, offset);
         if (edit.comparatorName() != null && !edit.comparatorName().equals(VersionEdit.COMPARATOR_NAME)) {
-          throw new CorruptionException(name, reader.lastRecordOffset(),
+          throw new CorruptionException(name, offset,
               "comparator " + edit.comparatorName() + " does not match " + VersionEdit.COMPARATOR_NAME);
         }
         if (edit.logNumber() != null) {
           logNumber = edit.logNumber();
-          sawLogNumber = true;
+          logNumberOffset = offset;
         }
         if (edit.nextFileNumber() != null) {
           nextFileNumber.set(edit.nextFileNumber());
@@ -113,16 +118,51 @@ public final class VersionSet implements Closeable {
           lastSequence = edit.lastSequence();
           sawLastSequence = true;
         }
+        for (VersionEdit.NewFile f : edit.newFiles()) {
+          addedAt.put(f.file().number(), offset);
+        }
         version = version.apply(edit);
       }
+      end = reader.droppedTailOffset() >= 0 ? reader.droppedTailOffset() : file.size();
     } catch (IOException e) {
       throw new StrataIOException("cannot read manifest " + name, e);
     }
-    if (!sawLogNumber || !sawNextFile || !sawLastSequence) {
-      throw new CorruptionException(name, -1, "manifest lacks log number, next file number or last sequence");
+    if (logNumberOffset < 0 || !sawNextFile || !sawLastSequence) {
+      throw new CorruptionException(name, end, "manifest lacks log number, next file number or last sequence");
     }
+    checkFilesExist(version, name, logNumberOffset, addedAt);
     markFileNumberUsed(logNumber);
     install(version);
+  }
+
+  /**
+   * Fails if a table the manifest lists, or the WAL its log number names, is missing (LevelDB's
+   * {@code DBImpl::Recover} check for tables). Tables are deleted only after an edit dropping them
+   * is synced, and WAL {@code n} is created before an edit sets the log number to {@code n} and
+   * deleted only after one sets it higher; so either file missing means the manifest lost edits
+   * (a cut or damaged tail) or the file was removed behind the database's back, and opening would
+   * silently lose or resurrect data.
+   */
+  private void checkFilesExist(Version version, String manifestName, long logNumberOffset, Map<Long, Long> addedAt) {
+    Set<String> present;
+    try {
+      present = new HashSet<>(fs.listFileNames(dir));
+    } catch (IOException e) {
+      throw new StrataIOException("cannot list " + dir, e);
+    }
+    for (int level = 0; level < Version.NUM_LEVELS; level++) {
+      for (FileMetadata f : version.files(level)) {
+        String table = FileNames.table(dir, f.number()).getFileName().toString();
+        if (!present.contains(table)) {
+          throw new CorruptionException(manifestName, addedAt.getOrDefault(f.number(), -1L),
+              "manifest lists SSTable " + table + " at L" + level + ", which does not exist");
+        }
+      }
+    }
+    if (logNumber > 0 && !present.contains(FileNames.log(dir, logNumber).getFileName().toString())) {
+      throw new CorruptionException(manifestName, logNumberOffset, "manifest log number " + logNumber
+          + " names a WAL that does not exist (the manifest lost its newest edits, or the WAL was removed)");
+    }
   }
 
   private String readCurrent() {
@@ -191,6 +231,17 @@ public final class VersionSet implements Closeable {
   }
 
   private void setCurrent(long manifestNumber) throws IOException {
+    writeCurrentFile(fs, dir, manifestNumber);
+  }
+
+  /**
+   * Points {@code CURRENT} in {@code dir} at {@code MANIFEST-<manifestNumber>} atomically (LevelDB's
+   * {@code SetCurrentFile}): writes {@code NNNNNN.dbtmp}, fsyncs it, renames it over {@code CURRENT}
+   * and fsyncs the directory. Used on open and by {@code strata repair}.
+   *
+   * @throws IOException if a step fails; CURRENT then names the old manifest or the new one
+   */
+  public static void writeCurrentFile(FileSystem fs, Path dir, long manifestNumber) throws IOException {
     Path temp = FileNames.temp(dir, manifestNumber);
     byte[] content = (FileNames.manifestName(manifestNumber) + "\n").getBytes(StandardCharsets.UTF_8);
     try (WritableFile file = fs.newWritableFile(temp)) {

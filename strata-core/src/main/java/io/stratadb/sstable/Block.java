@@ -94,7 +94,7 @@ public final class Block {
       int right = restartCount - 1;
       while (left < right) {
         int mid = (left + right + 1) >>> 1;
-        if (comparator.compare(keyAtRestart(mid), target) < 0) {
+        if (compare(keyAtRestart(mid), target) < 0) {
           left = mid;
         } else {
           right = mid - 1;
@@ -102,7 +102,7 @@ public final class Block {
       }
       seekToRestartPoint(left);
       parseNext();
-      while (isValid() && comparator.compare(key, target) < 0) {
+      while (isValid() && compare(key, target) < 0) {
         parseNext();
       }
     }
@@ -124,7 +124,7 @@ public final class Block {
       seek(target);
       if (!isValid()) {
         seekToLast();
-      } else if (comparator.compare(key, target) > 0) {
+      } else if (compare(key, target) > 0) {
         prev();
       }
     }
@@ -203,9 +203,25 @@ public final class Block {
       if (header[0] != 0) {
         throw corrupt("restart entry shares a prefix");
       }
+      if ((long) p + header[1] > restartsOffset) {
+        throw corrupt("restart entry key runs past the entries");
+      }
       byte[] k = new byte[header[1]];
       System.arraycopy(data, p, k, 0, header[1]);
       return k;
+    }
+
+    /**
+     * Compares a key of this block with another key. The comparator is trusted code, so when it
+     * cannot order a stored key (an internal-key comparator given a key shorter than its 8-byte
+     * trailer) the block is corrupt.
+     */
+    private int compare(byte[] a, byte[] b) {
+      try {
+        return comparator.compare(a, b);
+      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+        throw corrupt("key the comparator cannot order (" + e.getMessage() + ")");
+      }
     }
 
     private void parseNext() {

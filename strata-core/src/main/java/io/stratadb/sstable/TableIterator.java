@@ -1,5 +1,6 @@
 package io.stratadb.sstable;
 
+import io.stratadb.CorruptionException;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 
@@ -7,12 +8,16 @@ import io.stratadb.key.InternalKey;
  * Two-level iterator over an SSTable: the index block iterator picks the data block, whose own
  * iterator yields the entries (LevelDB's {@code table/two_level_iterator.cc}, with RocksDB's {@code
  * SeekForPrev}). Moving past either end of a data block steps the index iterator and loads the
- * neighbouring block; empty blocks are skipped in both directions. Not thread-safe.
+ * neighbouring block; empty blocks are skipped in both directions. A key too short to be an internal
+ * key, or of an unknown type, is reported as {@link CorruptionException} at its block's offset
+ * rather than handed to callers that would decode it. Not thread-safe.
  */
 final class TableIterator implements InternalIterator {
   private final TableReader table;
   private final InternalIterator indexIterator;
   private InternalIterator dataIterator;
+  /** File offset of the data block {@link #dataIterator} reads. */
+  private long dataBlockOffset;
 
   TableIterator(TableReader table, InternalIterator indexIterator) {
     this.table = table;
@@ -32,6 +37,7 @@ final class TableIterator implements InternalIterator {
       dataIterator.seekToFirst();
     }
     skipExhaustedBlocks();
+    checkKey();
   }
 
   @Override
@@ -42,6 +48,7 @@ final class TableIterator implements InternalIterator {
       dataIterator.seek(target);
     }
     skipExhaustedBlocks();
+    checkKey();
   }
 
   @Override
@@ -52,6 +59,7 @@ final class TableIterator implements InternalIterator {
       dataIterator.seekToLast();
     }
     skipExhaustedBlocksBackward();
+    checkKey();
   }
 
   @Override
@@ -67,6 +75,7 @@ final class TableIterator implements InternalIterator {
       dataIterator.seekForPrev(target);
     }
     skipExhaustedBlocksBackward();
+    checkKey();
   }
 
   @Override
@@ -76,6 +85,7 @@ final class TableIterator implements InternalIterator {
     }
     dataIterator.next();
     skipExhaustedBlocks();
+    checkKey();
   }
 
   @Override
@@ -85,6 +95,7 @@ final class TableIterator implements InternalIterator {
     }
     dataIterator.prev();
     skipExhaustedBlocksBackward();
+    checkKey();
   }
 
   @Override
@@ -110,6 +121,14 @@ final class TableIterator implements InternalIterator {
     }
     BlockHandle handle = table.decodeHandle(indexIterator.value());
     dataIterator = table.readDataBlock(handle).iterator(InternalKey::compare);
+    dataBlockOffset = handle.offset();
+  }
+
+  /** Rejects a malformed key at the new position; called at the end of every positioning method. */
+  private void checkKey() {
+    if (dataIterator != null && dataIterator.isValid() && !InternalKey.isWellFormed(dataIterator.key())) {
+      throw new CorruptionException(table.fileName(), dataBlockOffset, "malformed internal key in data block");
+    }
   }
 
   private void skipExhaustedBlocks() {

@@ -28,20 +28,22 @@ public final class TableReader {
   private final String fileName;
   private final long fileNumber;
   private final Block index;
+  private final long indexOffset;
   private final byte[] filter;
   private final long footerOffset;
   private final BlockCache blockCache;
   private final RefCount references = new RefCount();
 
   private TableReader(
-      ReadableFile file, String fileName, long fileNumber, Block index, byte[] filter, long footerOffset,
-      BlockCache blockCache) {
+      ReadableFile file, String fileName, long fileNumber, Block index, long indexOffset, byte[] filter,
+      long footerOffset, BlockCache blockCache) {
     this.file = file;
     this.blockCache = blockCache;
     this.footerOffset = footerOffset;
     this.fileName = fileName;
     this.fileNumber = fileNumber;
     this.index = index;
+    this.indexOffset = indexOffset;
     this.filter = filter;
   }
 
@@ -90,9 +92,11 @@ public final class TableReader {
       }
       BlockHandle indexHandle = new BlockHandle(Coding.getFixed64(footer, 0), Coding.getFixed64(footer, 8));
       BlockHandle filterHandle = new BlockHandle(Coding.getFixed64(footer, 16), Coding.getFixed64(footer, 24));
-      Block index = new Block(readBlockContents(file, name, indexHandle, footerOffset), name, indexHandle.offset());
-      byte[] filter = filterHandle.size() == 0 ? null : readBlockContents(file, name, filterHandle, footerOffset);
-      return new TableReader(file, name, fileNumber, index, filter, footerOffset, blockCache);
+      Block index = new Block(readBlockContents(file, name, indexHandle, footerOffset, footerOffset), name,
+          indexHandle.offset());
+      byte[] filter = filterHandle.size() == 0 ? null
+          : readBlockContents(file, name, filterHandle, footerOffset, footerOffset + 16);
+      return new TableReader(file, name, fileNumber, index, indexHandle.offset(), filter, footerOffset, blockCache);
     } catch (IOException e) {
       closeQuietly(file, e);
       throw new StrataIOException("cannot read SSTable " + name, e);
@@ -117,11 +121,17 @@ public final class TableReader {
     }
   }
 
-  private static byte[] readBlockContents(ReadableFile file, String name, BlockHandle handle, long limit)
-      throws IOException {
+  /**
+   * Reads, checks and decompresses the block at {@code handle}, which must end before {@code limit}.
+   * A handle out of range is reported at {@code handleAt}, where the handle itself is stored (the
+   * footer or the index block): its own offset may lie anywhere.
+   */
+  private static byte[] readBlockContents(ReadableFile file, String name, BlockHandle handle, long limit,
+      long handleAt) throws IOException {
     if (handle.offset() < 0 || handle.size() < 0 || handle.size() > limit
         || handle.offset() > limit - handle.size() - TableFormat.BLOCK_TRAILER_SIZE) {
-      throw new CorruptionException(name, handle.offset(), "block handle out of range (size " + handle.size() + ")");
+      throw new CorruptionException(name, handleAt,
+          "block handle out of range (offset " + handle.offset() + ", size " + handle.size() + ")");
     }
     int size = (int) handle.size();
     byte[] buf = new byte[size + TableFormat.BLOCK_TRAILER_SIZE];
@@ -143,8 +153,42 @@ public final class TableReader {
     return BlockCompressor.decompress(compression, buf, size, name, handle.offset());
   }
 
-  /** Reads and verifies the data block at {@code handle}. */
-  Block readDataBlock(BlockHandle handle) {
+  /**
+   * One entry of the index block: the last internal key of a data block, and where the block is.
+   *
+   * @param lastKey the index key (the block's last internal key)
+   * @param handle the data block's offset and size
+   */
+  public record IndexEntry(byte[] lastKey, BlockHandle handle) {}
+
+  /**
+   * The index block's entries in order, one per data block, for tools that walk a table block by
+   * block ({@code strata verify}, {@code strata repair}). The index was checksum-verified when the
+   * table was opened.
+   *
+   * @throws CorruptionException if the index block does not decode or holds a malformed handle
+   *     (names the index block's offset)
+   */
+  public java.util.List<IndexEntry> indexEntries() {
+    java.util.List<IndexEntry> out = new java.util.ArrayList<>();
+    try (InternalIterator it = index.iterator(InternalKey::compare)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(new IndexEntry(it.key(), decodeHandle(it.value())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads the data block at {@code handle}, verifying its checksum and decompressing it (through
+   * the block cache, if the table has one). The returned block is immutable; its entries are not
+   * validated beyond the restart array.
+   *
+   * @throws CorruptionException if the handle lies outside the table, the checksum fails or the
+   *     block does not decompress (names the file and the block's offset)
+   * @throws StrataIOException if the read fails
+   */
+  public Block readDataBlock(BlockHandle handle) {
     if (blockCache != null) {
       Block cached = blockCache.get(fileNumber, handle.offset());
       if (cached != null) {
@@ -152,7 +196,8 @@ public final class TableReader {
       }
     }
     try {
-      Block block = new Block(readBlockContents(file, fileName, handle, footerOffset), fileName, handle.offset());
+      Block block = new Block(readBlockContents(file, fileName, handle, footerOffset, indexOffset), fileName,
+          handle.offset());
       if (blockCache != null) {
         blockCache.put(fileNumber, handle.offset(), block);
       }
@@ -167,8 +212,13 @@ public final class TableReader {
     try {
       return BlockHandle.decode(encoded);
     } catch (IndexOutOfBoundsException e) {
-      throw new CorruptionException(fileName, -1, "malformed block handle in index block");
+      throw new CorruptionException(fileName, indexOffset, "malformed block handle in index block");
     }
+  }
+
+  /** The table's file name as given to {@link #open}, for error messages. */
+  String fileName() {
+    return fileName;
   }
 
   /** The table's file number. */

@@ -24,9 +24,26 @@ import java.io.IOException;
  *       CorruptionException} naming the file and offset. Records are never silently skipped.
  * </ul>
  *
+ * <p>A <em>salvaging</em> reader ({@link #LogReader(ReadableFile, String, DamageListener)}, for
+ * {@code strata verify} and {@code strata repair}) instead reports each damaged region in the
+ * middle to a {@link DamageListener} and resumes at the next valid record start, as LevelDB's reader
+ * does with its {@code Reporter}; a torn tail is dropped as above.
+ *
  * <p>Not thread-safe.
  */
 public final class LogReader implements Closeable {
+
+  /** Told about each damaged region a salvaging reader skips. */
+  @FunctionalInterface
+  public interface DamageListener {
+    /**
+     * Bytes {@code [offset, offset + length)} were skipped: they hold no valid record, or parts of
+     * records that cannot be put back together.
+     *
+     * @param reason what was wrong at {@code offset}, e.g. "checksum mismatch"
+     */
+    void skipped(long offset, long length, String reason);
+  }
 
   private final ReadableFile file;
   private final String fileName;
@@ -38,6 +55,8 @@ public final class LogReader implements Closeable {
   private boolean finished;
   private long droppedTailOffset = -1;
   private long lastRecordOffset = -1;
+  /** Null for a strict reader. */
+  private final DamageListener salvage;
 
   // The physical record just read by readPhysical().
   private byte physicalType;
@@ -52,16 +71,31 @@ public final class LogReader implements Closeable {
    * @throws IOException if the file size cannot be read
    */
   public LogReader(ReadableFile file, String fileName) throws IOException {
+    this(file, fileName, null);
+  }
+
+  /**
+   * A salvaging reader: damage followed by valid records is reported to {@code salvage} and
+   * skipped instead of thrown.
+   *
+   * @param file the log file, read from offset 0
+   * @param fileName the file's name, used in error messages
+   * @param salvage told about each skipped region; null for a strict reader
+   * @throws IOException if the file size cannot be read
+   */
+  public LogReader(ReadableFile file, String fileName, DamageListener salvage) throws IOException {
     this.file = file;
     this.fileName = fileName;
     this.fileSize = file.size();
+    this.salvage = salvage;
   }
 
   /**
    * Returns the next logical record, or {@code null} at the end of the log (including after a
    * dropped torn tail).
    *
-   * @throws CorruptionException if a damaged record is followed by valid records
+   * @throws CorruptionException if a damaged record is followed by valid records (never for a
+   *     salvaging reader)
    * @throws IOException if reading fails
    */
   public byte[] readRecord() throws IOException {
@@ -73,25 +107,38 @@ public final class LogReader implements Closeable {
     while (true) {
       int kind = readPhysical();
       if (kind == EOF) {
-        if (fragments != null) {
-          return tornOrCorrupt(recordStart, "record cut off by end of file");
+        if (fragments != null && resumeAfterDamage(recordStart, "record cut off by end of file")) {
+          fragments = null;
+          continue;
         }
         finished = true;
         return null;
       }
       if (kind == BAD) {
-        return tornOrCorrupt(fragments != null ? recordStart : physicalOffset, badReason);
+        if (resumeAfterDamage(fragments != null ? recordStart : physicalOffset, badReason)) {
+          fragments = null;
+          continue;
+        }
+        return null;
       }
       switch (physicalType) {
         case LogFormat.FULL_TYPE:
           if (fragments != null) {
-            return tornOrCorrupt(recordStart, "fragmented record without its last fragment");
+            if (resumeAfterDamage(recordStart, "fragmented record without its last fragment")) {
+              fragments = null;
+              continue;
+            }
+            return null;
           }
           lastRecordOffset = physicalOffset;
           return copyPayload();
         case LogFormat.FIRST_TYPE:
           if (fragments != null) {
-            return tornOrCorrupt(recordStart, "fragmented record without its last fragment");
+            if (resumeAfterDamage(recordStart, "fragmented record without its last fragment")) {
+              fragments = null;
+              continue;
+            }
+            return null;
           }
           recordStart = physicalOffset;
           fragments = new ByteSink(payloadLength * 2);
@@ -100,7 +147,10 @@ public final class LogReader implements Closeable {
         case LogFormat.MIDDLE_TYPE:
         case LogFormat.LAST_TYPE:
           if (fragments == null) {
-            return tornOrCorrupt(physicalOffset, "fragment without a first fragment");
+            if (resumeAfterDamage(physicalOffset, "fragment without a first fragment")) {
+              continue;
+            }
+            return null;
           }
           fragments.put(block, payloadOffset, payloadLength);
           if (physicalType == LogFormat.LAST_TYPE) {
@@ -109,7 +159,11 @@ public final class LogReader implements Closeable {
           }
           break;
         default:
-          return tornOrCorrupt(physicalOffset, "unknown record type " + physicalType);
+          if (resumeAfterDamage(physicalOffset, "unknown record type " + physicalType)) {
+            fragments = null;
+            continue;
+          }
+          return null;
       }
     }
   }
@@ -130,13 +184,31 @@ public final class LogReader implements Closeable {
     return out;
   }
 
-  private byte[] tornOrCorrupt(long offset, String reason) throws IOException {
-    if (hasValidRecordStartAfter(offset + 1)) {
+  /**
+   * Handles damage at {@code offset}: with no valid record start after it, a torn tail (the log
+   * ends here; returns false); otherwise a strict reader throws, and a salvaging one reports the
+   * skipped bytes, moves to the next valid record start and returns true.
+   */
+  private boolean resumeAfterDamage(long offset, String reason) throws IOException {
+    long next = nextValidRecordStart(offset + 1);
+    if (next < 0) {
+      droppedTailOffset = offset;
+      finished = true;
+      return false;
+    }
+    if (salvage == null) {
       throw new CorruptionException(fileName, offset, "log record corrupt (" + reason + ")");
     }
-    droppedTailOffset = offset;
-    finished = true;
-    return null;
+    salvage.skipped(offset, next - offset, reason);
+    seekTo(next);
+    return true;
+  }
+
+  /** Makes the physical record at {@code offset} the next one read. */
+  private void seekTo(long offset) throws IOException {
+    long start = (offset / LogFormat.BLOCK_SIZE) * LogFormat.BLOCK_SIZE;
+    readBlock(start);
+    pos = (int) (offset - start);
   }
 
   private static final int RECORD = 0;
@@ -200,8 +272,11 @@ public final class LogReader implements Closeable {
     return n > 0;
   }
 
-  /** Scans every offset from {@code from} for a checksum-valid FULL or FIRST physical record. */
-  private boolean hasValidRecordStartAfter(long from) throws IOException {
+  /**
+   * Scans every offset from {@code from} for a checksum-valid FULL or FIRST physical record;
+   * returns its offset, or -1 if there is none.
+   */
+  private long nextValidRecordStart(long from) throws IOException {
     byte[] scan = new byte[LogFormat.BLOCK_SIZE];
     long blockOffset = (from / LogFormat.BLOCK_SIZE) * LogFormat.BLOCK_SIZE;
     for (; blockOffset < fileSize; blockOffset += LogFormat.BLOCK_SIZE) {
@@ -218,11 +293,11 @@ public final class LogReader implements Closeable {
         }
         int crc = Crc32c.unmask(Coding.getFixed32(scan, p));
         if (crc == Crc32c.value(type, scan, p + LogFormat.HEADER_SIZE, length)) {
-          return true;
+          return blockOffset + p;
         }
       }
     }
-    return false;
+    return -1;
   }
 
   /** Closes the file. */

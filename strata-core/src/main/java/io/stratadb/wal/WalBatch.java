@@ -2,6 +2,7 @@ package io.stratadb.wal;
 
 import io.stratadb.CorruptionException;
 import io.stratadb.WriteBatch;
+import io.stratadb.key.InternalKey;
 import io.stratadb.key.ValueType;
 import io.stratadb.util.ByteSink;
 import io.stratadb.util.ByteSource;
@@ -71,7 +72,8 @@ public final class WalBatch {
    * whole record decoded, so a malformed record applies nothing.
    *
    * @return the sequence number of the last entry
-   * @throws CorruptionException if the record is malformed (names {@code fileName} and {@code offset})
+   * @throws CorruptionException if the record is malformed, including sequence numbers that do not
+   *     fit an internal key (names {@code fileName} and {@code offset})
    */
   public static long decode(byte[] record, String fileName, long offset, Visitor visitor) {
     long sequence;
@@ -85,6 +87,9 @@ public final class WalBatch {
       count = src.getFixed32();
       if (count < 0 || count > record.length) {
         throw new CorruptionException(fileName, offset, "write batch count out of range: " + count);
+      }
+      if (sequence < 0 || sequence > InternalKey.MAX_SEQUENCE - Math.max(0, count - 1)) {
+        throw new CorruptionException(fileName, offset, "write batch sequence out of range: " + sequence);
       }
       keys = new byte[count][];
       values = new byte[count][];

@@ -57,18 +57,33 @@ class VersionSetTest {
     return out;
   }
 
+  /**
+   * Creates empty files for tables and WALs {@code numbers}: recovery checks that the tables the
+   * manifest lists and the WAL its log number names exist.
+   */
+  private void touch(long... numbers) throws IOException {
+    for (long n : numbers) {
+      Files.write(FileNames.table(dir, n), new byte[0]);
+      Files.write(FileNames.log(dir, n), new byte[0]);
+    }
+  }
+
   /** Applies a few edits like flushes and a compaction would; returns the next file number recorded. */
-  private static long applySomeEdits(VersionSet set) {
+  private long applySomeEdits(VersionSet set) throws IOException {
     long t1 = set.newFileNumber();
     long t2 = set.newFileNumber();
+    touch(t1, t2);
     set.logAndApply(new VersionEdit().addFile(0, file(t1, "a", "k")).logNumber(t2).lastSequence(100));
     long t3 = set.newFileNumber();
+    touch(t3);
     set.logAndApply(new VersionEdit().addFile(0, file(t3, "c", "z")).lastSequence(250));
     long t4 = set.newFileNumber();
     long t5 = set.newFileNumber();
+    touch(t4, t5);
     set.logAndApply(new VersionEdit().deleteFile(0, t1).deleteFile(0, t3)
         .addFile(1, file(t4, "a", "m")).addFile(1, file(t5, "n", "z")));
     long t6 = set.newFileNumber();
+    touch(t6);
     long unused = set.newFileNumber(); // e.g. an abandoned output: its number must not be handed out again
     set.logAndApply(new VersionEdit().addFile(0, file(t6, "b", "c")).logNumber(t6).lastSequence(300));
     return unused + 1;
@@ -140,6 +155,7 @@ class VersionSetTest {
     long extra;
     try (VersionSet set = recover()) {
       extra = set.newFileNumber();
+      touch(extra);
       set.logAndApply(new VersionEdit().addFile(2, file(extra, "x", "y")).lastSequence(400));
     }
     try (VersionSet set = recover()) {
@@ -158,6 +174,7 @@ class VersionSetTest {
       manifests.add(set.manifestNumber());
       for (int i = 0; i < 5; i++) {
         long n = set.newFileNumber();
+        touch(n);
         set.logAndApply(new VersionEdit().addFile(0, file(n, "a", "b")).lastSequence(i));
         manifests.add(set.manifestNumber());
         assertEquals(FileNames.manifestName(set.manifestNumber()) + "\n", current());
@@ -187,6 +204,55 @@ class VersionSetTest {
       assertTrue(set.current().files(0).isEmpty());
       assertEquals(2, set.current().files(1).size());
     }
+  }
+
+  @Test
+  void missingTableIsCorruptionNamingTheManifestRecordThatAddedIt() throws IOException {
+    long manifest;
+    long table;
+    try (VersionSet set = create()) {
+      applySomeEdits(set);
+      manifest = set.manifestNumber();
+      table = set.current().files(1).get(1).number();
+    }
+    Files.delete(FileNames.table(dir, table));
+    CorruptionException e = assertThrows(CorruptionException.class, this::recover);
+    assertEquals(FileNames.manifest(dir, manifest).toString(), e.file());
+    assertTrue(e.offset() > 0, "the third edit added it, not the snapshot at 0: " + e.getMessage());
+    assertTrue(e.getMessage().contains(FileNames.table(dir, table).getFileName().toString()), e.getMessage());
+    assertEquals(FileNames.manifestName(manifest) + "\n", current(), "a failed recovery switches no manifest");
+  }
+
+  /**
+   * Regression (corruption sweep): a manifest whose last edit was cut off went back to an older log
+   * number whose WAL had been deleted after that edit, and the database opened without the data
+   * that edit had recorded: wrong data instead of a corruption error.
+   */
+  @Test
+  void logNumberNamingAMissingWalIsCorruption() throws IOException {
+    long manifest;
+    try (VersionSet set = create()) {
+      applySomeEdits(set);
+      manifest = set.manifestNumber();
+    }
+    Path path = FileNames.manifest(dir, manifest);
+    byte[] torn = Files.readAllBytes(path);
+    torn = java.util.Arrays.copyOf(torn, torn.length - 5); // cuts the edit that set log number t6
+    Files.write(path, torn);
+    String current = current();
+    long olderLog;
+    try (VersionSet set = recover()) {
+      olderLog = set.logNumber();
+      assertEquals(250, set.lastSequence(), "the older WAL still exists: a torn edit, recovered as before");
+    }
+    // what a flush does once its edit is synced: the older WAL goes; then the edit is lost
+    Files.delete(FileNames.log(dir, olderLog));
+    Files.writeString(FileNames.current(dir), current, UTF_8);
+    Files.write(path, torn);
+    CorruptionException e = assertThrows(CorruptionException.class, this::recover);
+    assertEquals(path.toString(), e.file());
+    assertTrue(e.getMessage().contains("log number " + olderLog), e.getMessage());
+    assertTrue(e.offset() >= 0 && e.offset() < torn.length, e.getMessage());
   }
 
   @Test
