@@ -129,14 +129,14 @@ public final class CompactionJob {
       List<FileMetadata> files = level.files();
       if (level.level() == 0) {
         for (FileMetadata f : files) {
-          sources.add(tables.newIterator(f.number()));
+          sources.add(tables.newIterator(f.number(), false));
         }
       } else {
         List<byte[]> largest = new ArrayList<>(files.size());
         for (FileMetadata f : files) {
           largest.add(f.largest());
         }
-        sources.add(new LevelIterator(largest, i -> tables.newIterator(files.get(i).number())));
+        sources.add(new LevelIterator(largest, i -> tables.newIterator(files.get(i).number(), false)));
       }
     }
     return sources;

@@ -81,10 +81,18 @@ public final class TableCache implements AutoCloseable {
 
   /** An unpositioned iterator over table {@code fileNumber}; it holds a reference until closed. */
   public InternalIterator newIterator(long fileNumber) {
+    return newIterator(fileNumber, true);
+  }
+
+  /**
+   * As {@link #newIterator(long)}; with {@code fillCache} false its block reads do not fill the
+   * block cache (compaction inputs, read once).
+   */
+  public InternalIterator newIterator(long fileNumber, boolean fillCache) {
     TableReader reader = acquire(fileNumber);
     InternalIterator inner;
     try {
-      inner = reader.iterator();
+      inner = reader.iterator(fillCache);
     } catch (RuntimeException e) {
       reader.release();
       throw e;

@@ -15,13 +15,15 @@ import io.stratadb.key.InternalKey;
 final class TableIterator implements InternalIterator {
   private final TableReader table;
   private final InternalIterator indexIterator;
+  private final boolean fillCache;
   private InternalIterator dataIterator;
   /** File offset of the data block {@link #dataIterator} reads. */
   private long dataBlockOffset;
 
-  TableIterator(TableReader table, InternalIterator indexIterator) {
+  TableIterator(TableReader table, InternalIterator indexIterator, boolean fillCache) {
     this.table = table;
     this.indexIterator = indexIterator;
+    this.fillCache = fillCache;
   }
 
   @Override
@@ -120,7 +122,7 @@ final class TableIterator implements InternalIterator {
       return;
     }
     BlockHandle handle = table.decodeHandle(indexIterator.value());
-    dataIterator = table.readDataBlock(handle).iterator(InternalKey::compare);
+    dataIterator = table.readDataBlock(handle, fillCache).iterator(InternalKey::compare);
     dataBlockOffset = handle.offset();
   }
 

@@ -189,6 +189,15 @@ public final class TableReader {
    * @throws StrataIOException if the read fails
    */
   public Block readDataBlock(BlockHandle handle) {
+    return readDataBlock(handle, true);
+  }
+
+  /**
+   * As {@link #readDataBlock(BlockHandle)}; with {@code fillCache} false a block read from disk is
+   * not added to the block cache (RocksDB's {@code ReadOptions::fill_cache}), so a compaction's
+   * one-pass read does not evict the blocks readers use.
+   */
+  Block readDataBlock(BlockHandle handle, boolean fillCache) {
     if (blockCache != null) {
       Block cached = blockCache.get(fileNumber, handle.offset());
       if (cached != null) {
@@ -198,7 +207,7 @@ public final class TableReader {
     try {
       Block block = new Block(readBlockContents(file, fileName, handle, footerOffset, indexOffset), fileName,
           handle.offset());
-      if (blockCache != null) {
+      if (blockCache != null && fillCache) {
         blockCache.put(fileNumber, handle.offset(), block);
       }
       return block;
@@ -247,7 +256,12 @@ public final class TableReader {
 
   /** An unpositioned iterator over every entry. The caller must hold a reference while using it. */
   public InternalIterator iterator() {
-    return new TableIterator(this, index.iterator(InternalKey::compare));
+    return iterator(true);
+  }
+
+  /** An iterator whose block reads fill the block cache only if {@code fillCache}. */
+  public InternalIterator iterator(boolean fillCache) {
+    return new TableIterator(this, index.iterator(InternalKey::compare), fillCache);
   }
 
   /** Takes a reference; false if the reader is already closed (open it again). */

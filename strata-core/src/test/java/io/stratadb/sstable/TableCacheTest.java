@@ -61,6 +61,34 @@ class TableCacheTest {
   }
 
   @Test
+  void iteratorsThatDoNotFillTheCacheLeaveItAsItWas() {
+    BlockCache blocks = new BlockCache(1 << 20);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, blocks)) {
+      int read = 0;
+      try (InternalIterator it = cache.newIterator(1, false)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          read++;
+        }
+      }
+      assertEquals(ENTRIES, read);
+      assertEquals(0, blocks.weightedSize(), "a compaction-style read cached nothing");
+      try (InternalIterator it = cache.newIterator(1)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          read++;
+        }
+      }
+      long filled = blocks.weightedSize();
+      assertTrue(filled > 0, "a reader's iteration fills the cache");
+      try (InternalIterator it = cache.newIterator(1, false)) {
+        it.seekToFirst();
+        assertTrue(it.isValid());
+      }
+      assertTrue(blocks.stats().hitCount() > 0, "a non-filling read still uses cached blocks");
+      assertEquals(filled, blocks.weightedSize());
+    }
+  }
+
+  @Test
   void capacitySmallerThanTheTablesStillServesEveryTable() {
     try (TableCache cache = new TableCache(fs, this::pathOf, 2)) {
       for (int round = 0; round < 5; round++) {
