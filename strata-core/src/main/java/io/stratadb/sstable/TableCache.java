@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.stratadb.env.FileSystem;
 import io.stratadb.iterator.InternalIterator;
+import io.stratadb.iterator.ReleasingIterator;
 import io.stratadb.key.LookupResult;
 import java.nio.file.Path;
 import java.util.function.LongFunction;
@@ -97,72 +98,7 @@ public final class TableCache implements AutoCloseable {
       reader.release();
       throw e;
     }
-    return new ReleasingIterator(inner, reader);
-  }
-
-  /** Delegates to a table iterator and releases the table's reference on close. */
-  private static final class ReleasingIterator implements InternalIterator {
-    private final InternalIterator inner;
-    private TableReader reader;
-
-    ReleasingIterator(InternalIterator inner, TableReader reader) {
-      this.inner = inner;
-      this.reader = reader;
-    }
-
-    @Override
-    public boolean isValid() {
-      return inner.isValid();
-    }
-
-    @Override
-    public void seekToFirst() {
-      inner.seekToFirst();
-    }
-
-    @Override
-    public void seek(byte[] target) {
-      inner.seek(target);
-    }
-
-    @Override
-    public void next() {
-      inner.next();
-    }
-
-    @Override
-    public void seekToLast() {
-      inner.seekToLast();
-    }
-
-    @Override
-    public void seekForPrev(byte[] target) {
-      inner.seekForPrev(target);
-    }
-
-    @Override
-    public void prev() {
-      inner.prev();
-    }
-
-    @Override
-    public byte[] key() {
-      return inner.key();
-    }
-
-    @Override
-    public byte[] value() {
-      return inner.value();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-      if (reader != null) {
-        reader.release();
-        reader = null;
-      }
-    }
+    return new ReleasingIterator(inner, reader::release);
   }
 
   /** Drops {@code fileNumber} from the cache (its file is being deleted). */

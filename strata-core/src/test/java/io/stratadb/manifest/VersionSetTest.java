@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stratadb.CorruptionException;
 import io.stratadb.StrataIOException;
 import io.stratadb.env.FileSystem;
+import io.stratadb.env.ForwardingFileSystem;
 import io.stratadb.env.LocalFileSystem;
-import io.stratadb.env.ReadableFile;
 import io.stratadb.env.WritableFile;
 import io.stratadb.wal.LogFormat;
 import java.io.IOException;
@@ -394,8 +394,7 @@ class VersionSetTest {
   }
 
   /** Fails manifest appends, or the creation of new manifests, on demand. */
-  private static final class FailingFileSystem implements FileSystem {
-    private final FileSystem delegate = LocalFileSystem.INSTANCE;
+  private static final class FailingFileSystem extends ForwardingFileSystem {
     final AtomicBoolean failAppends = new AtomicBoolean();
     final AtomicBoolean failNewManifests = new AtomicBoolean();
 
@@ -441,46 +440,6 @@ class VersionSetTest {
           file.close();
         }
       };
-    }
-
-    @Override
-    public ReadableFile openReadable(Path path) throws IOException {
-      return delegate.openReadable(path);
-    }
-
-    @Override
-    public void rename(Path source, Path target) throws IOException {
-      delegate.rename(source, target);
-    }
-
-    @Override
-    public void deleteIfExists(Path path) throws IOException {
-      delegate.deleteIfExists(path);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-      return delegate.exists(path);
-    }
-
-    @Override
-    public List<String> listFileNames(Path d) throws IOException {
-      return delegate.listFileNames(d);
-    }
-
-    @Override
-    public void createDirectories(Path d) throws IOException {
-      delegate.createDirectories(d);
-    }
-
-    @Override
-    public void syncDirectory(Path d) throws IOException {
-      delegate.syncDirectory(d);
-    }
-
-    @Override
-    public AutoCloseable lock(Path path) throws IOException {
-      return delegate.lock(path);
     }
   }
 }

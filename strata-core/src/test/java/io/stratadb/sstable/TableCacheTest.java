@@ -11,10 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.CorruptionException;
 import io.stratadb.StrataIOException;
-import io.stratadb.env.FileSystem;
-import io.stratadb.env.LocalFileSystem;
+import io.stratadb.env.ForwardingFileSystem;
 import io.stratadb.env.ReadableFile;
-import io.stratadb.env.WritableFile;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
@@ -205,8 +203,7 @@ class TableCacheTest {
   }
 
   /** Counts open readable files. */
-  private static final class CountingFileSystem implements FileSystem {
-    private final FileSystem delegate = LocalFileSystem.INSTANCE;
+  private static final class CountingFileSystem extends ForwardingFileSystem {
     final AtomicInteger open = new AtomicInteger();
     final AtomicInteger opened = new AtomicInteger();
 
@@ -238,46 +235,6 @@ class TableCacheTest {
           file.close();
         }
       };
-    }
-
-    @Override
-    public WritableFile newWritableFile(Path path) throws IOException {
-      return delegate.newWritableFile(path);
-    }
-
-    @Override
-    public void rename(Path source, Path target) throws IOException {
-      delegate.rename(source, target);
-    }
-
-    @Override
-    public void deleteIfExists(Path path) throws IOException {
-      delegate.deleteIfExists(path);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-      return delegate.exists(path);
-    }
-
-    @Override
-    public List<String> listFileNames(Path dir) throws IOException {
-      return delegate.listFileNames(dir);
-    }
-
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-      delegate.createDirectories(dir);
-    }
-
-    @Override
-    public void syncDirectory(Path dir) throws IOException {
-      delegate.syncDirectory(dir);
-    }
-
-    @Override
-    public AutoCloseable lock(Path path) throws IOException {
-      return delegate.lock(path);
     }
   }
 }
