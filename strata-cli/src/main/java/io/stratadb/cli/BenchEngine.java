@@ -1,6 +1,7 @@
 package io.stratadb.cli;
 
 import io.stratadb.Db;
+import io.stratadb.DbIterator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,7 +18,7 @@ interface BenchEngine extends AutoCloseable {
   enum Kind {
     STRATADB, ROCKSDB, LEVELDB;
 
-    /** Whether its cursors move backward ({@link Cursor#seekToLast}, {@link Cursor#prev}); iq80 0.12's do not. */
+    /** Whether its cursors move backward ({@link DbIterator#seekToLast}, {@link DbIterator#prev}); iq80 0.12's do not. */
     boolean supportsReverse() {
       return this != LEVELDB;
     }
@@ -67,8 +68,11 @@ interface BenchEngine extends AutoCloseable {
   /** Deletes {@code key}. */
   void delete(byte[] key);
 
-  /** A new cursor over a consistent view, not yet positioned. */
-  Cursor newCursor();
+  /**
+   * A new iterator over a consistent view, not yet positioned: StrataDB's own, or a peer's iterator
+   * behind the same {@link DbIterator} interface. Confined to one thread.
+   */
+  DbIterator newCursor();
 
   /** The StrataDB database behind this engine, for StrataDB-only workloads (transactions). */
   default Db strata() {
@@ -83,34 +87,4 @@ interface BenchEngine extends AutoCloseable {
   /** Closes the engine, waiting for its background work. */
   @Override
   void close();
-
-  /** A forward cursor, as every engine's iterator offers. Confined to one thread. */
-  interface Cursor extends AutoCloseable {
-    /** Positions on the first key. */
-    void seekToFirst();
-
-    /** Positions on the last key. */
-    void seekToLast();
-
-    /** Positions on the first key at or after {@code target}. */
-    void seek(byte[] target);
-
-    /** Whether the cursor is on an entry. */
-    boolean isValid();
-
-    /** Current key. */
-    byte[] key();
-
-    /** Current value. */
-    byte[] value();
-
-    /** Moves to the next entry. */
-    void next();
-
-    /** Moves to the previous entry. */
-    void prev();
-
-    @Override
-    void close();
-  }
 }

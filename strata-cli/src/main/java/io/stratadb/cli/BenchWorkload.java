@@ -1,5 +1,6 @@
 package io.stratadb.cli;
 
+import io.stratadb.DbIterator;
 import io.stratadb.Transaction;
 import io.stratadb.TransactionConflictException;
 import io.stratadb.TransactionOptions;
@@ -70,7 +71,7 @@ enum BenchWorkload {
   READSEQ(false, false, false) {
     @Override
     void run(BenchThread t) {
-      try (BenchEngine.Cursor it = t.engine.newCursor()) {
+      try (DbIterator it = t.engine.newCursor()) {
         it.seekToFirst();
         for (long i = 0; i < t.config.opsPerThread() && it.isValid(); i++, it.next()) {
           t.bytes += it.key().length + it.value().length;
@@ -83,7 +84,7 @@ enum BenchWorkload {
   READREVERSE(false, false, false) {
     @Override
     void run(BenchThread t) {
-      try (BenchEngine.Cursor it = t.engine.newCursor()) {
+      try (DbIterator it = t.engine.newCursor()) {
         it.seekToLast();
         for (long i = 0; i < t.config.opsPerThread() && it.isValid(); i++, it.prev()) {
           t.bytes += it.key().length + it.value().length;
@@ -97,7 +98,7 @@ enum BenchWorkload {
     @Override
     void run(BenchThread t) {
       for (long i = 0; i < t.config.opsPerThread(); i++) {
-        try (BenchEngine.Cursor it = t.engine.newCursor()) {
+        try (DbIterator it = t.engine.newCursor()) {
           byte[] target = t.key(t.randomKeyNumber());
           it.seek(target);
           if (it.isValid() && Arrays.equals(it.key(), target)) {

@@ -1,6 +1,7 @@
 package io.stratadb.cli;
 
 import io.stratadb.Compression;
+import io.stratadb.DbIterator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -67,9 +68,9 @@ final class LevelDbBenchEngine implements BenchEngine {
   }
 
   @Override
-  public Cursor newCursor() {
+  public DbIterator newCursor() {
     DBIterator it = db.iterator();
-    return new Cursor() {
+    return new DbIterator() {
       private Map.Entry<byte[], byte[]> current;
 
       @Override
@@ -80,6 +81,11 @@ final class LevelDbBenchEngine implements BenchEngine {
 
       @Override
       public void seekToLast() {
+        throw new UnsupportedOperationException("iq80 LevelDB iterators do not move backward");
+      }
+
+      @Override
+      public void seekForPrev(byte[] target) {
         throw new UnsupportedOperationException("iq80 LevelDB iterators do not move backward");
       }
 

@@ -1,6 +1,7 @@
 package io.stratadb.cli;
 
 import io.stratadb.Compression;
+import io.stratadb.DbIterator;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.rocksdb.BlockBasedTableConfig;
@@ -109,9 +110,9 @@ final class RocksDbBenchEngine implements BenchEngine {
   }
 
   @Override
-  public Cursor newCursor() {
+  public DbIterator newCursor() {
     RocksIterator it = db.newIterator();
-    return new Cursor() {
+    return new DbIterator() {
       @Override
       public void seekToFirst() {
         it.seekToFirst();
@@ -125,6 +126,11 @@ final class RocksDbBenchEngine implements BenchEngine {
       @Override
       public void seek(byte[] target) {
         it.seek(target);
+      }
+
+      @Override
+      public void seekForPrev(byte[] target) {
+        it.seekForPrev(target);
       }
 
       @Override

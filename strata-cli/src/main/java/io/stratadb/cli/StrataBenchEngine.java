@@ -45,54 +45,8 @@ final class StrataBenchEngine implements BenchEngine {
   }
 
   @Override
-  public Cursor newCursor() {
-    DbIterator it = db.newIterator();
-    return new Cursor() {
-      @Override
-      public void seekToFirst() {
-        it.seekToFirst();
-      }
-
-      @Override
-      public void seekToLast() {
-        it.seekToLast();
-      }
-
-      @Override
-      public void seek(byte[] target) {
-        it.seek(target);
-      }
-
-      @Override
-      public boolean isValid() {
-        return it.isValid();
-      }
-
-      @Override
-      public byte[] key() {
-        return it.key();
-      }
-
-      @Override
-      public byte[] value() {
-        return it.value();
-      }
-
-      @Override
-      public void next() {
-        it.next();
-      }
-
-      @Override
-      public void prev() {
-        it.prev();
-      }
-
-      @Override
-      public void close() {
-        it.close();
-      }
-    };
+  public DbIterator newCursor() {
+    return db.newIterator();
   }
 
   @Override
