@@ -5,9 +5,10 @@
 #   mvn -B -q -DskipTests -pl strata-ycsb -am package
 # Every knob is an environment variable; the defaults are the docs/ycsb.md measurement:
 #   RECORDS=1000000 OPS=1000000 OPS_E=100000 THREADS=1 WORKLOADS="a b c f e"
-#   WRITE_BUFFER=64m CACHE=64m COMPRESSION=lz4 JAVA_OPTS=-Xmx4g OUT=/tmp/ycsb-compare
-# Each engine's directory ($OUT/strata-db, $OUT/rocksdb-db) is deleted first; raw YCSB output
-# goes to $OUT/<workload>-<engine>.txt, the table to $OUT/results.md.
+#   WRITE_BUFFER=64m CACHE=64m COMPRESSION=lz4 JAVA_OPTS=-Xmx4g OUT=/tmp/ycsb-compare LOAD=1
+# Each engine's directory ($OUT/strata-db, $OUT/rocksdb-db) is deleted and loaded first, unless
+# LOAD=0 (then the runs reuse the databases a previous call left in $OUT); raw YCSB output goes
+# to $OUT/<workload>-<engine>.txt, the table to $OUT/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,11 +22,16 @@ CACHE=${CACHE:-64m}
 COMPRESSION=${COMPRESSION:-lz4}
 JAVA_OPTS=${JAVA_OPTS:--Xmx4g}
 OUT=${OUT:-/tmp/ycsb-compare}
+LOAD=${LOAD:-1}
 JAR=strata-ycsb/target/strata-ycsb.jar
 
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -B -q -DskipTests -pl strata-ycsb -am package" >&2; exit 1; }
 mkdir -p "$OUT"
-rm -rf "$OUT/strata-db" "$OUT/rocksdb-db"
+phases=$WORKLOADS
+if [[ $LOAD == 1 ]]; then
+  rm -rf "$OUT/strata-db" "$OUT/rocksdb-db"
+  phases="load $WORKLOADS"
+fi
 
 binding() { [[ $1 == strata ]] && echo io.stratadb.ycsb.StrataDbClient || echo io.stratadb.ycsb.RocksDbClient; }
 
@@ -46,7 +52,9 @@ ycsb() {
   fi
 }
 
-for engine in strata rocksdb; do ycsb -load a "$engine" "$RECORDS"; done
+if [[ $LOAD == 1 ]]; then
+  for engine in strata rocksdb; do ycsb -load a "$engine" "$RECORDS"; done
+fi
 for w in $WORKLOADS; do
   ops=$([[ $w == e ]] && echo "$OPS_E" || echo "$OPS")
   for engine in strata rocksdb; do ycsb -t "$w" "$engine" "$ops"; done
@@ -56,7 +64,7 @@ done
 {
   echo "| workload | engine | ops/s | operation | ops | avg us | p95 us | p99 us |"
   echo "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: |"
-  for w in load $WORKLOADS; do
+  for w in $phases; do
     for engine in strata rocksdb; do
       awk -F', ' -v w="$w" -v e="$engine" '
         $1 == "[OVERALL]" && $2 == "Throughput(ops/sec)" { tput = sprintf("%.0f", $3) }
