@@ -1,0 +1,89 @@
+package io.stratadb.ycsb;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FieldCodecTest {
+
+  private static Map<String, byte[]> record() {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("field0", "abc".getBytes(UTF_8));
+    m.put("fïeld1", new byte[0]);
+    m.put("f2", new byte[] {0, -1, 7});
+    return m;
+  }
+
+  @Test
+  void encodesTheDocumentedVersionOneLayout() {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("ab", new byte[] {9});
+
+    assertArrayEquals(new byte[] {1, 0, 0, 0, 1, 0, 0, 0, 2, 'a', 'b', 0, 0, 0, 1, 9}, FieldCodec.encode(m));
+    assertArrayEquals(new byte[] {1, 0, 0, 0, 0}, FieldCodec.encode(Map.of()));
+  }
+
+  @Test
+  void decodeReturnsEveryFieldInStoredOrder() {
+    Map<String, byte[]> back = FieldCodec.decode(FieldCodec.encode(record()));
+
+    assertEquals(List.of("field0", "fïeld1", "f2"), List.copyOf(back.keySet()));
+    record().forEach((k, v) -> assertArrayEquals(v, back.get(k), k));
+  }
+
+  @Test
+  void decodeKeepsOnlyTheWantedFields() {
+    Map<String, byte[]> back = FieldCodec.decode(FieldCodec.encode(record()), Set.of("f2", "absent"));
+
+    assertEquals(Set.of("f2"), back.keySet());
+    assertArrayEquals(new byte[] {0, -1, 7}, back.get("f2"));
+  }
+
+  @Test
+  void unknownVersionIsRejected() {
+    byte[] bytes = FieldCodec.encode(record());
+    bytes[0] = 2;
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FieldCodec.decode(bytes));
+    assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+  }
+
+  @Test
+  void everyTruncationIsRejected() {
+    byte[] bytes = FieldCodec.encode(record());
+    for (int len = 0; len < bytes.length; len++) {
+      byte[] cut = Arrays.copyOf(bytes, len);
+      assertThrows(IllegalArgumentException.class, () -> FieldCodec.decode(cut), "length " + len);
+    }
+  }
+
+  @Test
+  void trailingBytesAndOversizedLengthsAreRejected() {
+    byte[] bytes = FieldCodec.encode(record());
+    byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FieldCodec.decode(longer));
+    assertTrue(e.getMessage().contains("trailing"), e.getMessage());
+
+    byte[] huge = bytes.clone();
+    huge[5] = (byte) 0x80;
+    e = assertThrows(IllegalArgumentException.class, () -> FieldCodec.decode(huge));
+    assertTrue(e.getMessage().contains("offset 5"), e.getMessage());
+  }
+
+  @Test
+  void nullFieldsAreRejected() {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("f", null);
+
+    assertThrows(IllegalArgumentException.class, () -> FieldCodec.encode(m));
+  }
+}
