@@ -204,6 +204,20 @@ public final class MemoryFileSystem implements FileSystem {
     return () -> locks.remove(p);
   }
 
+  /** Links as POSIX does: both names share one node, so a write through either shows in both. */
+  @Override
+  public synchronized void link(Path existing, Path link) throws IOException {
+    Path t = norm(link);
+    checkParent(t);
+    Node node = files.get(norm(existing));
+    if (node == null) {
+      throw new NoSuchFileException(existing.toString());
+    }
+    if (files.putIfAbsent(t, node) != null || directories.contains(t)) {
+      throw new FileAlreadyExistsException(link.toString());
+    }
+  }
+
   /** Copies of the regular files directly in {@code dir}, by name (sorted). */
   public Map<String, byte[]> snapshot(Path dir) throws IOException {
     Map<String, byte[]> out = new TreeMap<>();
