@@ -253,6 +253,28 @@ class DbCheckpointTest {
   }
 
   @Test
+  void worksThroughAnyFileSystemThatLinks() {
+    io.stratadb.env.MemoryFileSystem fs = new io.stratadb.env.MemoryFileSystem();
+    Path dir = Path.of("/mem/db");
+    Path copy = Path.of("/mem/backups/copy");
+    Options options = options().toBuilder().fileSystem(fs).build();
+    Map<String, String> model = new TreeMap<>();
+    try (Db db = Db.open(dir, options)) {
+      for (int i = 0; i < 3000; i++) {
+        db.put(key(i % 1000), b("v" + i));
+        model.put(s(key(i % 1000)), "v" + i);
+      }
+      db.checkpoint(copy);
+      db.compactRange(null, null); // deletes the source's names of the tables the copy links
+      db.put(key(1), b("after"));
+    }
+    assertFalse(fs.exists(Path.of("/mem/backups/copy.tmp")));
+    try (Db c = Db.open(copy, options)) {
+      assertEquals(model, contents(c));
+    }
+  }
+
+  @Test
   void anExistingTargetIsRejectedAndLeftAlone() throws IOException {
     Path dir = tmp.resolve("db");
     Path target = tmp.resolve("taken");
