@@ -244,7 +244,8 @@ class DbCheckpointTest {
     assertTrue(linkAttempts.get() > 0);
     assertFalse(tables(copy).isEmpty());
     for (String table : tables(copy)) {
-      assertFalse(Files.exists(dir.resolve(table)) && Files.isSameFile(dir.resolve(table), copy.resolve(table)), "copied, not linked");
+      assertFalse(Files.exists(dir.resolve(table)) && Files.isSameFile(dir.resolve(table), copy.resolve(table)),
+          "copied, not linked");
     }
     try (Db c = Db.open(copy, options)) {
       assertEquals(1001, contents(c).size());

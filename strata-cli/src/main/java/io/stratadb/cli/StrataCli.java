@@ -81,8 +81,8 @@ public final class StrataCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing command: one of put, get, delete, scan, load, "
-        + "stats, compact, compaction-sim, bench, stress, verify, repair, sst-dump, manifest-dump, wal-dump, checkpoint, "
-        + "demo (see strata --help)");
+        + "stats, compact, compaction-sim, bench, stress, verify, repair, sst-dump, manifest-dump, wal-dump, "
+        + "checkpoint, demo (see strata --help)");
   }
 
   /**
