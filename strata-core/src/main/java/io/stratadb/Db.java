@@ -220,6 +220,30 @@ public interface Db extends AutoCloseable {
   void compactRange(byte[] lower, byte[] upper);
 
   /**
+   * Makes a checkpoint: a consistent, openable copy of the database in the new directory {@code
+   * dir}, taken while reads and writes go on (RocksDB's {@code Checkpoint::CreateCheckpoint}). The
+   * copy holds every write acknowledged before this call and no part of a later batch; writes
+   * acknowledged during the call may or may not be in it. Open it with {@link #open(Path,
+   * Options)}, like any database; it shares nothing mutable with this one.
+   *
+   * <p>SSTables are hard-linked into the copy (so a checkpoint costs little space and time while
+   * both live), or copied when linking fails (another file system); the WALs of the memtables are
+   * copied up to their size at one instant; a fresh manifest and {@code CURRENT} are written. The
+   * copy is assembled in {@code <dir>.tmp}, fsynced, and renamed to {@code dir}. Writes wait only
+   * while the live files are captured (no I/O but opening the WALs); flushes and compactions go on
+   * meanwhile, and a table one of them deletes here stays in the copy. Details in {@code
+   * docs/architecture.md}, "Checkpoints".
+   *
+   * @param dir the checkpoint directory; must not exist (its parent is created if missing)
+   * @throws IllegalArgumentException if {@code dir} is null or exists, or {@code <dir>.tmp} exists
+   *     (left by a checkpoint a crash interrupted: delete it)
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if a file cannot be read, linked, copied or written; the partial copy
+   *     is removed and this database is unaffected
+   */
+  void checkpoint(Path dir);
+
+  /**
    * Returns a snapshot of the database's shape: files and bytes per level, memtable sizes and the
    * last sequence number.
    *

@@ -43,6 +43,10 @@ import picocli.CommandLine.Spec;
       StressCommand.class,
       VerifyCommand.class,
       RepairCommand.class,
+      SstDumpCommand.class,
+      ManifestDumpCommand.class,
+      WalDumpCommand.class,
+      CheckpointCommand.class,
       HelpCommand.class
     })
 public final class StrataCli implements Runnable {
@@ -77,7 +81,8 @@ public final class StrataCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing command: one of put, get, delete, scan, load, "
-        + "stats, compact, compaction-sim, bench, stress, verify, repair, demo (see strata --help)");
+        + "stats, compact, compaction-sim, bench, stress, verify, repair, sst-dump, manifest-dump, wal-dump, "
+        + "checkpoint, demo (see strata --help)");
   }
 
   /**

@@ -884,6 +884,25 @@ public final class DbImpl implements Db {
     return false;
   }
 
+  @Override
+  public void checkpoint(Path target) {
+    ensureOpen();
+    new Checkpointer(fs, dir).create(target, () -> {
+      Checkpointer.LiveFiles[] live = new Checkpointer.LiveFiles[1];
+      writeQueue.exclusive(() -> { // no write runs, so every WAL ends on a record boundary
+        ensureOpen();
+        mutex.lock(); // no flush or compaction installs meanwhile
+        try {
+          live[0] = Checkpointer.capture(fs, dir, state.version(), versions.logNumber(),
+              state.memtablesNewestFirst(), lastSequence, versions.newFileNumber());
+        } finally {
+          mutex.unlock();
+        }
+      });
+      return live[0];
+    });
+  }
+
   /** TEST ONLY: runs {@code hook} after a compaction wrote its outputs and before it installs them. */
   public void TEST_setBeforeCompactionInstall(Runnable hook) {
     this.beforeCompactionInstall = hook == null ? () -> { } : hook;

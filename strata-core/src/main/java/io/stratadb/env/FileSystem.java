@@ -43,4 +43,16 @@ public interface FileSystem {
    * @throws IOException if another process or handle holds the lock
    */
   AutoCloseable lock(Path path) throws IOException;
+
+  /**
+   * Makes {@code link} a second name of the existing file {@code existing} (a POSIX hard link): both
+   * names share one copy of the data, and deleting either leaves the other intact. Checkpoints link
+   * SSTables this way (RocksDB's {@code Env::LinkFile}). The default supports no links.
+   *
+   * @throws IOException if the link cannot be made: {@code link} exists, the two paths are on
+   *     different file systems, or the file system has no hard links (callers then copy)
+   */
+  default void link(Path existing, Path link) throws IOException {
+    throw new IOException("hard links are not supported by " + getClass().getName());
+  }
 }

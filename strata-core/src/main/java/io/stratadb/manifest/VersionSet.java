@@ -166,6 +166,17 @@ public final class VersionSet implements Closeable {
   }
 
   private String readCurrent() {
+    return readCurrent(fs, dir);
+  }
+
+  /**
+   * The name of the manifest {@code CURRENT} in {@code dir} names, e.g. {@code MANIFEST-000007}
+   * (also for {@code strata manifest-dump --db}).
+   *
+   * @throws CorruptionException if CURRENT is too large, lacks its newline or names no manifest
+   * @throws StrataIOException if CURRENT cannot be read
+   */
+  public static String readCurrent(FileSystem fs, Path dir) {
     Path path = FileNames.current(dir);
     byte[] content;
     try (ReadableFile file = fs.openReadable(path)) {

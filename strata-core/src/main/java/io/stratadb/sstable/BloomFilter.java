@@ -41,6 +41,16 @@ public final class BloomFilter {
     return filter;
   }
 
+  /** The probe count k stored in {@code filter}'s last byte (0 for a filter too short to hold one). */
+  public static int probeCount(byte[] filter) {
+    return filter.length < 2 ? 0 : filter[filter.length - 1];
+  }
+
+  /** Bits in {@code filter}'s bit array (its last byte holds the probe count, not bits). */
+  public static long bitCount(byte[] filter) {
+    return filter.length < 2 ? 0 : (filter.length - 1) * 8L;
+  }
+
   /** Whether a key with hash {@code hash} may be in the set; false means certainly not. */
   public static boolean mayContain(byte[] filter, long hash) {
     if (filter.length < 2) {

@@ -31,13 +31,15 @@ public final class TableReader {
   private final long indexOffset;
   private final byte[] filter;
   private final long footerOffset;
+  private final Footer footer;
   private final BlockCache blockCache;
   private final RefCount references = new RefCount();
 
   private TableReader(
       ReadableFile file, String fileName, long fileNumber, Block index, long indexOffset, byte[] filter,
-      long footerOffset, BlockCache blockCache) {
+      long footerOffset, Footer footer, BlockCache blockCache) {
     this.file = file;
+    this.footer = footer;
     this.blockCache = blockCache;
     this.footerOffset = footerOffset;
     this.fileName = fileName;
@@ -96,7 +98,8 @@ public final class TableReader {
           indexHandle.offset());
       byte[] filter = filterHandle.size() == 0 ? null
           : readBlockContents(file, name, filterHandle, footerOffset, footerOffset + 16);
-      return new TableReader(file, name, fileNumber, index, indexHandle.offset(), filter, footerOffset, blockCache);
+      return new TableReader(file, name, fileNumber, index, indexHandle.offset(), filter, footerOffset,
+          new Footer(version, indexHandle, filterHandle, size), blockCache);
     } catch (IOException e) {
       closeQuietly(file, e);
       throw new StrataIOException("cannot read SSTable " + name, e);
@@ -222,6 +225,58 @@ public final class TableReader {
       return BlockHandle.decode(encoded);
     } catch (IndexOutOfBoundsException e) {
       throw new CorruptionException(fileName, indexOffset, "malformed block handle in index block");
+    }
+  }
+
+  /**
+   * The footer's fields and the file size, for tools ({@code strata sst-dump}); checksum-verified
+   * when the table was opened.
+   *
+   * @param formatVersion the SSTable format version ({@link TableFormat#FORMAT_VERSION})
+   * @param index where the index block is
+   * @param filter where the filter block is; size 0 when the table has no bloom filter
+   * @param fileSize the file's size in bytes
+   */
+  public record Footer(int formatVersion, BlockHandle index, BlockHandle filter, long fileSize) {}
+
+  /** The table's footer, as read when it was opened. */
+  public Footer footer() {
+    return footer;
+  }
+
+  /** Bits in the bloom filter's bit array; 0 when the table has no filter. */
+  public long filterBits() {
+    return filter == null ? 0 : BloomFilter.bitCount(filter);
+  }
+
+  /** The bloom filter's probe count (hash functions) k; 0 when the table has no filter. */
+  public int filterProbes() {
+    return filter == null ? 0 : BloomFilter.probeCount(filter);
+  }
+
+  /**
+   * How the block at {@code handle} is stored: the compression type byte of its trailer (the block
+   * itself is checked by {@link #readDataBlock}).
+   *
+   * @throws CorruptionException if the handle lies outside the table or the type is unknown
+   * @throws StrataIOException if the read fails
+   */
+  public Compression blockCompression(BlockHandle handle) {
+    long at = handle.offset() + handle.size();
+    if (handle.offset() < 0 || handle.size() < 0 || at < 0 || at >= footerOffset) {
+      throw new CorruptionException(fileName, indexOffset,
+          "block handle out of range (offset " + handle.offset() + ", size " + handle.size() + ")");
+    }
+    byte[] type = new byte[1];
+    try {
+      readFully(file, fileName, at, type);
+    } catch (IOException e) {
+      throw new StrataIOException("cannot read block trailer at " + at + " of " + fileName, e);
+    }
+    try {
+      return Compression.fromCode(type[0]);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptionException(fileName, handle.offset(), "unknown block compression type " + type[0]);
     }
   }
 

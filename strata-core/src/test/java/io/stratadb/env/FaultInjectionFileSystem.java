@@ -259,4 +259,22 @@ public final class FaultInjectionFileSystem implements FileSystem {
   public AutoCloseable lock(Path path) throws IOException {
     return delegate.lock(path);
   }
+
+  /**
+   * Links like the local file system. The new name is an unsynced directory entry until its
+   * directory is synced; the data is shared, so it is as synced as the existing name's.
+   */
+  @Override
+  public void link(Path existing, Path link) throws IOException {
+    checkFail("link " + link);
+    mutate(() -> {
+      delegate.link(existing, link);
+      changes(link).created.add(link.getFileName().toString());
+      AtomicLong synced = syncedLength.get(existing.toAbsolutePath());
+      if (synced != null) {
+        syncedLength.put(link.toAbsolutePath(), synced);
+      }
+      return null;
+    });
+  }
 }

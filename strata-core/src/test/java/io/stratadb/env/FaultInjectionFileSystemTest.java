@@ -41,6 +41,24 @@ class FaultInjectionFileSystemTest {
   }
 
   @Test
+  void aLinkSharesTheDataAndIsAnUnsyncedEntryUntilItsDirectoryIsSynced() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("db"));
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    write(dir.resolve("table"), "table data", true);
+    fs.syncDirectory(dir);
+    fs.link(dir.resolve("table"), other.resolve("table"));
+    assertTrue(Files.isSameFile(dir.resolve("table"), other.resolve("table")));
+    fs.copyAsAfterPowerLoss(other, tmp.resolve("copy"));
+    assertFalse(Files.exists(tmp.resolve("copy/table")), "the link's entry was not synced");
+    fs.syncDirectory(other);
+    fs.deleteIfExists(dir.resolve("table"));
+    fs.copyAsAfterPowerLoss(other, tmp.resolve("copy2"));
+    assertEquals("table data", Files.readString(tmp.resolve("copy2/table")), "the data outlives the first name");
+    org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+        () -> fs.link(other.resolve("table"), other.resolve("table")), "a link never replaces a file");
+  }
+
+  @Test
   void unsyncedDataIsCutAndAnUnsyncedRenameIsUndone() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("db"));
     write(dir.resolve("CURRENT"), "old", true);

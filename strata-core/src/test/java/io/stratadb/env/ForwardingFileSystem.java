@@ -57,4 +57,9 @@ public abstract class ForwardingFileSystem implements FileSystem {
   public AutoCloseable lock(Path path) throws IOException {
     return delegate.lock(path);
   }
+
+  @Override
+  public void link(Path existing, Path link) throws IOException {
+    delegate.link(existing, link);
+  }
 }

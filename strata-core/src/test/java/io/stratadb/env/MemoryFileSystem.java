@@ -143,6 +143,10 @@ public final class MemoryFileSystem implements FileSystem {
     Path s = norm(source);
     Path t = norm(target);
     checkParent(t);
+    if (directories.contains(s)) {
+      renameDirectory(s, t);
+      return;
+    }
     Node node = files.remove(s);
     if (node == null) {
       throw new NoSuchFileException(source.toString());
@@ -150,9 +154,38 @@ public final class MemoryFileSystem implements FileSystem {
     files.put(t, node);
   }
 
+  /** Moves a directory and everything below it, as POSIX rename does; the target must not exist. */
+  private void renameDirectory(Path s, Path t) throws IOException {
+    if (files.containsKey(t) || directories.contains(t)) {
+      throw new FileAlreadyExistsException(t.toString());
+    }
+    for (Path p : List.copyOf(files.keySet())) {
+      if (p.startsWith(s)) {
+        files.put(t.resolve(s.relativize(p)), files.remove(p));
+      }
+    }
+    for (Path d : List.copyOf(directories)) {
+      if (d.startsWith(s)) {
+        directories.remove(d);
+        directories.add(t.resolve(s.relativize(d)));
+      }
+    }
+  }
+
+  /** Deletes a file, or an empty directory. */
   @Override
-  public void deleteIfExists(Path path) {
-    files.remove(norm(path));
+  public void deleteIfExists(Path path) throws IOException {
+    Path p = norm(path);
+    if (directories.contains(p)) {
+      for (Path f : files.keySet()) {
+        if (f.startsWith(p)) {
+          throw new java.nio.file.DirectoryNotEmptyException(path.toString());
+        }
+      }
+      directories.remove(p);
+      return;
+    }
+    files.remove(p);
   }
 
   @Override
@@ -202,6 +235,20 @@ public final class MemoryFileSystem implements FileSystem {
       throw new IOException("lock held by another process or Db instance: " + path);
     }
     return () -> locks.remove(p);
+  }
+
+  /** Links as POSIX does: both names share one node, so a write through either shows in both. */
+  @Override
+  public synchronized void link(Path existing, Path link) throws IOException {
+    Path t = norm(link);
+    checkParent(t);
+    Node node = files.get(norm(existing));
+    if (node == null) {
+      throw new NoSuchFileException(existing.toString());
+    }
+    if (files.putIfAbsent(t, node) != null || directories.contains(t)) {
+      throw new FileAlreadyExistsException(link.toString());
+    }
   }
 
   /** Copies of the regular files directly in {@code dir}, by name (sorted). */
