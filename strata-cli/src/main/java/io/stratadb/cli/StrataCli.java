@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
       StressCommand.class,
       VerifyCommand.class,
       RepairCommand.class,
+      ServeCommand.class,
       HelpCommand.class
     })
 public final class StrataCli implements Runnable {
@@ -77,7 +78,7 @@ public final class StrataCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing command: one of put, get, delete, scan, load, "
-        + "stats, compact, compaction-sim, bench, stress, verify, repair, demo (see strata --help)");
+        + "stats, compact, compaction-sim, bench, stress, verify, repair, serve, demo (see strata --help)");
   }
 
   /**
