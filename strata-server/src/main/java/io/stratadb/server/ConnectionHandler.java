@@ -146,7 +146,12 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<RedisMessage> 
     if (cause instanceof DecoderException || cause instanceof TooLongFrameException) {
       Throwable root = cause.getCause() != null ? cause.getCause() : cause;
       String message = root.getMessage() == null ? root.toString() : root.getMessage();
-      protocolError(ctx, message.startsWith("Protocol error: ") ? message.substring(16) : message);
+      if (message.startsWith("Protocol error: ")) {
+        message = message.substring("Protocol error: ".length());
+      } else if (message.startsWith("length: ")) {
+        message = "invalid bulk length " + message.substring("length: ".length()); // Netty's 512 MiB check
+      }
+      protocolError(ctx, message);
       return;
     }
     if (cause instanceof IOException) {

@@ -88,7 +88,7 @@ public final class RespServer implements AutoCloseable {
     RespServer server = new RespServer(db, config);
     try {
       server.bind();
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (Exception e) { // Netty's sync() rethrows the checked BindException undeclared
       server.close();
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

@@ -3,35 +3,15 @@ package io.stratadb.server;
 import static io.stratadb.server.StringCommandsTest.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-class CounterCommandsTest {
-
-  @TempDir Path dir;
-  TestServer server;
-  Jedis jedis;
-
-  @BeforeEach
-  void start() {
-    server = new TestServer(dir);
-    jedis = server.jedis();
-  }
-
-  @AfterEach
-  void stop() {
-    jedis.close();
-    server.close();
-  }
+class CounterCommandsTest extends ServerTestBase {
 
   @Test
   void incrementsAndDecrements() {

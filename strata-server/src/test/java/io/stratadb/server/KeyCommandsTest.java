@@ -4,34 +4,13 @@ import static io.stratadb.server.StringCommandsTest.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
-class KeyCommandsTest {
-
-  @TempDir Path dir;
-  TestServer server;
-  Jedis jedis;
-
-  @BeforeEach
-  void start() {
-    server = new TestServer(dir);
-    jedis = server.jedis();
-  }
-
-  @AfterEach
-  void stop() {
-    jedis.close();
-    server.close();
-  }
+class KeyCommandsTest extends ServerTestBase {
 
   @Test
   void delAndExistsCountKeys() {

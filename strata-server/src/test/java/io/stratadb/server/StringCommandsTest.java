@@ -4,33 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 
-class StringCommandsTest {
-
-  @TempDir Path dir;
-  TestServer server;
-  Jedis jedis;
-
-  @BeforeEach
-  void start() {
-    server = new TestServer(dir);
-    jedis = server.jedis();
-  }
-
-  @AfterEach
-  void stop() {
-    jedis.close();
-    server.close();
-  }
+class StringCommandsTest extends ServerTestBase {
 
   @Test
   void setAndGet() {

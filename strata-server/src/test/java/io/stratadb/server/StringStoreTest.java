@@ -6,34 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 
 /** TTLs: hidden on read at expiry (the test moves the server's clock), dropped by compaction. */
-class StringStoreTest {
-
-  @TempDir Path dir;
-  TestServer server;
-  Jedis jedis;
-
-  @BeforeEach
-  void start() {
-    server = new TestServer(dir);
-    jedis = server.jedis();
-  }
-
-  @AfterEach
-  void stop() {
-    jedis.close();
-    server.close();
-  }
+class StringStoreTest extends ServerTestBase {
 
   @Test
   void pxValueExpiresWhenTheClockPassesIt() {
