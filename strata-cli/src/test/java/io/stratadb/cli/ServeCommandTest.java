@@ -30,9 +30,7 @@ class ServeCommandTest {
     Path dir = tmp.resolve("db");
     Process serve = serve(dir);
     BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), UTF_8));
-    int port = awaitPort(out);
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(30_000);
+    try (Socket s = connect(out)) {
       s.getOutputStream().write("SET k v\r\nSHUTDOWN\r\n".getBytes(UTF_8));
       assertEquals("+OK\r\n", new String(s.getInputStream().readAllBytes(), UTF_8));
     }
@@ -48,9 +46,7 @@ class ServeCommandTest {
     Path dir = tmp.resolve("db");
     Process serve = serve(dir);
     BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), UTF_8));
-    int port = awaitPort(out);
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(30_000);
+    try (Socket s = connect(out)) {
       s.getOutputStream().write("SET k v\r\n".getBytes(UTF_8));
       assertEquals('+', s.getInputStream().read());
       serve.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
@@ -66,6 +62,13 @@ class ServeCommandTest {
     List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
         StrataCli.class.getName(), "serve", "--db", dir.toString(), "--port", "0", "--io-threads", "1"));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  /** Waits for serve to say where it listens and connects there. */
+  private static Socket connect(BufferedReader out) throws Exception {
+    Socket s = new Socket("127.0.0.1", awaitPort(out));
+    s.setSoTimeout(30_000);
+    return s;
   }
 
   private static int awaitPort(BufferedReader out) throws Exception {
