@@ -9,7 +9,7 @@ final class ClientSession {
 
   private final long id;
   private boolean authenticated;
-  private String name = null;
+  private String name;
   private boolean closeAfterReply;
 
   /**

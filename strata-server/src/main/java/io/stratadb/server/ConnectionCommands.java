@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Commands about the connection: PING, ECHO, HELLO, AUTH, CLIENT (SETNAME, GETNAME, ID, SETINFO,
@@ -145,7 +146,7 @@ final class ConnectionCommands {
     if (Args.is(sub, "setname") || Args.is(sub, "getname") || Args.is(sub, "id") || Args.is(sub, "setinfo")
         || Args.is(sub, "info")) {
       throw new RedisError("ERR wrong number of arguments for 'client|"
-          + Args.utf8(sub).toLowerCase(java.util.Locale.ROOT) + "' command");
+          + Args.utf8(sub).toLowerCase(Locale.ROOT) + "' command");
     }
     throw new RedisError("ERR unknown subcommand '" + Args.utf8(sub) + "'. Try CLIENT HELP.");
   }

@@ -1,14 +1,17 @@
 package io.stratadb.server;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.redis.ArrayRedisMessage;
+import io.netty.handler.codec.redis.ErrorRedisMessage;
 import io.netty.handler.codec.redis.FullBulkStringRedisMessage;
 import io.netty.handler.codec.redis.InlineCommandRedisMessage;
+import io.netty.handler.codec.redis.IntegerRedisMessage;
 import io.netty.handler.codec.redis.RedisMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +72,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<RedisMessage> 
     RedisMessage reply = dispatcher.dispatch(session, args);
     if (reply == null) {
       closing = true;
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     } else if (session.closeAfterReply()) {
       closing = true;
       ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
@@ -116,10 +119,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<RedisMessage> 
     if (m instanceof FullBulkStringRedisMessage) {
       return '$';
     }
-    if (m instanceof io.netty.handler.codec.redis.IntegerRedisMessage) {
+    if (m instanceof IntegerRedisMessage) {
       return ':';
     }
-    if (m instanceof io.netty.handler.codec.redis.ErrorRedisMessage) {
+    if (m instanceof ErrorRedisMessage) {
       return '-';
     }
     return '+';

@@ -21,6 +21,8 @@ import io.netty.handler.codec.redis.RedisEncoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stratadb.Db;
 import io.stratadb.Options;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -93,7 +95,7 @@ public final class RespServer implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new java.io.UncheckedIOException(new java.io.IOException(
+      throw new UncheckedIOException(new IOException(
           "cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e));
     }
     return server;

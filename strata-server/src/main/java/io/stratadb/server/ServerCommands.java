@@ -4,6 +4,7 @@ import io.netty.handler.codec.redis.IntegerRedisMessage;
 import io.netty.handler.codec.redis.RedisMessage;
 import io.stratadb.Db;
 import io.stratadb.DbStats;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,8 +178,8 @@ final class ServerCommands {
     List<RedisMessage> out = new ArrayList<>();
     for (Map.Entry<String, String> p : params.entrySet()) {
       for (int i = 2; i < args.length; i++) {
-        if (GlobPattern.compile(Args.utf8(args[i]).toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-            .matches(p.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        byte[] pattern = Args.utf8(args[i]).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        if (GlobPattern.compile(pattern).matches(p.getKey().getBytes(StandardCharsets.UTF_8))) {
           out.add(Reply.bulk(p.getKey()));
           out.add(Reply.bulk(p.getValue()));
           break;

@@ -1,5 +1,6 @@
 package io.stratadb.server;
 
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -183,7 +184,7 @@ public final class ServerConfig {
 
     /** The clock for TTLs, in epoch ms; tests pass one they control. */
     public Builder clockMillis(LongSupplier clock) {
-      this.clockMillis = java.util.Objects.requireNonNull(clock, "clock");
+      this.clockMillis = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

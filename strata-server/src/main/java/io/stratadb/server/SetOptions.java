@@ -1,5 +1,7 @@
 package io.stratadb.server;
 
+import java.util.Locale;
+
 /**
  * The options of {@code SET key value [NX | XX] [GET] [EX s | PX ms | EXAT s | PXAT ms | KEEPTTL]}
  * (redis.io SET), parsed with Redis's error texts. Immutable.
@@ -43,7 +45,7 @@ record SetOptions(boolean onlyIfAbsent, boolean onlyIfPresent, boolean returnOld
         keepTtl = true;
       } else if ((Args.is(a, "ex") || Args.is(a, "px") || Args.is(a, "exat") || Args.is(a, "pxat"))
           && !keepTtl && !hasExpiry && i + 1 < args.length) {
-        expireAt = expiry(Args.utf8(a).toLowerCase(java.util.Locale.ROOT), Args.parseLong(args[++i]),
+        expireAt = expiry(Args.utf8(a).toLowerCase(Locale.ROOT), Args.parseLong(args[++i]),
             nowMillis);
         hasExpiry = true;
       } else {
