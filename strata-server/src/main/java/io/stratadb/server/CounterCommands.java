@@ -7,6 +7,7 @@ import io.stratadb.server.ValueCodec.StoredValue;
  * INCR, INCRBY, DECR and DECRBY: atomic read-modify-write of a decimal 64-bit integer under the
  * key's stripe ({@link KeyLocks}); the value keeps its TTL, as in Redis. Thread-safe.
  */
+@SuppressWarnings("try") // lock scopes: try (KeyLocks.Held ignored = ...) releases the stripes
 final class CounterCommands {
 
   private final StringStore store;

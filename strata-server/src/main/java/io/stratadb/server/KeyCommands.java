@@ -18,6 +18,7 @@ import java.util.List;
  * FLUSHDB holds every stripe of {@link KeyLocks} while it deletes, so no write interleaves; it
  * writes one tombstone per key in batches of {@value #FLUSH_BATCH}.
  */
+@SuppressWarnings("try") // lock scopes: try (KeyLocks.Held ignored = ...) releases the stripes
 final class KeyCommands {
 
   /** Keys deleted per write batch by FLUSHDB. */

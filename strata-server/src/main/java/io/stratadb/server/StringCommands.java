@@ -11,6 +11,7 @@ import java.util.List;
  * STRLEN, with Redis's semantics and error texts (redis.io command reference). Every command
  * that writes holds its keys' stripes ({@link KeyLocks}) across its read and write. Thread-safe.
  */
+@SuppressWarnings("try") // lock scopes: try (KeyLocks.Held ignored = ...) releases the stripes
 final class StringCommands {
 
   private final StringStore store;

@@ -15,8 +15,8 @@ class ClientLimitsTest {
   @Test
   void clientsBeyondTheLimitAreToldAndClosed() throws Exception {
     try (TestServer server = new TestServer(dir, b -> b.maxClients(2));
-        Jedis first = server.jedis();
-        Jedis second = server.jedis()) {
+        Jedis first = server.jedis()) {
+      Jedis second = server.jedis();
       assertEquals("PONG", first.ping());
       assertEquals("PONG", second.ping());
       try (Socket third = server.socket()) {
