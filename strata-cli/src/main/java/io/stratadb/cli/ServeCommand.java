@@ -19,11 +19,11 @@ final class ServeCommand extends CliCommand {
 
   @Mixin DbDirOption db;
 
-  @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT,
+  @Option(names = "--port", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_PORT,
       description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
-  @Option(names = "--bind", defaultValue = ServerConfig.DEFAULT_BIND,
+  @Option(names = "--bind", paramLabel = "ADDR", defaultValue = ServerConfig.DEFAULT_BIND,
       description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
   String bind;
 
@@ -31,16 +31,16 @@ final class ServeCommand extends CliCommand {
       description = "Require AUTH PASSWORD (or AUTH default PASSWORD) before other commands.")
   String requirePass;
 
-  @Option(names = "--max-clients", defaultValue = "" + ServerConfig.DEFAULT_MAX_CLIENTS,
+  @Option(names = "--max-clients", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_CLIENTS,
       description = "Connections served at once; more get an error and are closed (default: ${DEFAULT-VALUE}).")
   int maxClients;
 
-  @Option(names = "--max-bulk-bytes", defaultValue = "" + ServerConfig.DEFAULT_MAX_BULK_BYTES,
+  @Option(names = "--max-bulk-bytes", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_BULK_BYTES,
       description = "Largest key or value a client may send, in bytes (Redis's proto-max-bulk-len; "
           + "default: ${DEFAULT-VALUE} = 64 MiB). A larger one gets an error and the connection is closed.")
   int maxBulkBytes;
 
-  @Option(names = "--io-threads", description = "Event-loop threads (default: one per core).")
+  @Option(names = "--io-threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
   Integer ioThreads;
 
   @Override
