@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
       ManifestDumpCommand.class,
       WalDumpCommand.class,
       CheckpointCommand.class,
+      ServeCommand.class,
       HelpCommand.class
     })
 public final class StrataCli implements Runnable {
@@ -82,7 +83,7 @@ public final class StrataCli implements Runnable {
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing command: one of put, get, delete, scan, load, "
         + "stats, compact, compaction-sim, bench, stress, verify, repair, sst-dump, manifest-dump, wal-dump, "
-        + "checkpoint, demo (see strata --help)");
+        + "checkpoint, serve, demo (see strata --help)");
   }
 
   /**

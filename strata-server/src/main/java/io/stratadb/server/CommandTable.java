@@ -1,0 +1,71 @@
+package io.stratadb.server;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's commands by lower-case name. Immutable once built, so thread-safe.
+ */
+final class CommandTable {
+
+  private final Map<String, CommandSpec> byName;
+
+  private CommandTable(Map<String, CommandSpec> byName) {
+    this.byName = Collections.unmodifiableMap(byName);
+  }
+
+  /** The command named {@code name} in any case, or null. */
+  CommandSpec lookup(byte[] name) {
+    return lookup(Args.utf8(name));
+  }
+
+  /** The command named {@code name} in any case, or null. */
+  CommandSpec lookup(String name) {
+    return byName.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Every command, in registration order. */
+  Collection<CommandSpec> all() {
+    return byName.values();
+  }
+
+  /** Collects commands. Not thread-safe. */
+  static final class Builder {
+    private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
+
+    /**
+     * Adds a command that needs authentication.
+     *
+     * @param flags space-separated COMMAND flags
+     * @throws IllegalStateException if the name is taken
+     */
+    Builder add(String name, int arity, String flags, int firstKey, int lastKey, int keyStep, Command body) {
+      return add(new CommandSpec(name, arity, flagList(flags), firstKey, lastKey, keyStep, false, body));
+    }
+
+    /** Adds a command that runs before AUTH (AUTH, HELLO, QUIT). */
+    Builder addNoAuth(String name, int arity, String flags, Command body) {
+      return add(new CommandSpec(name, arity, flagList(flags + " no-auth"), 0, 0, 0, true, body));
+    }
+
+    private Builder add(CommandSpec spec) {
+      if (byName.putIfAbsent(spec.name(), spec) != null) {
+        throw new IllegalStateException("command registered twice: " + spec.name());
+      }
+      return this;
+    }
+
+    private static List<String> flagList(String flags) {
+      return Arrays.stream(flags.trim().split(" +")).filter(f -> !f.isEmpty()).toList();
+    }
+
+    CommandTable build() {
+      return new CommandTable(new LinkedHashMap<>(byName));
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.stratadb.server;
+
+import io.netty.handler.codec.redis.RedisMessage;
+import io.stratadb.Bound;
+import io.stratadb.DbIterator;
+import io.stratadb.WriteBatch;
+import io.stratadb.server.ValueCodec.StoredValue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Commands over keys rather than values: DEL, EXISTS, TYPE, TTL, PTTL, SCAN, DBSIZE and FLUSHDB
+ * (redis.io command reference). Thread-safe.
+ *
+ * <p>DBSIZE is exact and costs a scan of the whole database (O(keys)); Redis answers it in O(1),
+ * but the LSM tree keeps no live-key count (tombstones and overwrites are only resolved by reads).
+ * FLUSHDB holds every stripe of {@link KeyLocks} while it deletes, so no write interleaves; it
+ * writes one tombstone per key in batches of {@value #FLUSH_BATCH}.
+ */
+@SuppressWarnings("try") // lock scopes: try (KeyLocks.Held ignored = ...) releases the stripes
+final class KeyCommands {
+
+  /** Keys deleted per write batch by FLUSHDB. */
+  static final int FLUSH_BATCH = 1000;
+  /** SCAN's default COUNT (Redis's). */
+  static final int DEFAULT_SCAN_COUNT = 10;
+
+  private final StringStore store;
+
+  KeyCommands(StringStore store) {
+    this.store = store;
+  }
+
+  /** Adds the commands to {@code table}. */
+  void register(CommandTable.Builder table) {
+    table.add("del", -2, "write", 1, -1, 1, this::del);
+    table.add("exists", -2, "readonly fast", 1, -1, 1, this::exists);
+    table.add("type", 2, "readonly fast", 1, 1, 1,
+        (s, a) -> Reply.simple(store.get(a[1]) == null ? "none" : "string"));
+    table.add("ttl", 2, "readonly fast", 1, 1, 1, (s, a) -> ttl(a[1], 1000));
+    table.add("pttl", 2, "readonly fast", 1, 1, 1, (s, a) -> ttl(a[1], 1));
+    table.add("scan", -2, "readonly", 0, 0, 0, this::scan);
+    table.add("dbsize", 1, "readonly", 0, 0, 0, (s, a) -> Reply.integer(dbsize()));
+    table.add("flushdb", -1, "write", 0, 0, 0, this::flushdb);
+  }
+
+  private RedisMessage del(ClientSession s, byte[][] args) {
+    byte[][] keys = Arrays.copyOfRange(args, 1, args.length);
+    long deleted = 0;
+    try (KeyLocks.Held ignored = store.locks().lockAll(keys)) {
+      for (byte[] key : keys) {
+        if (store.delete(key)) {
+          deleted++;
+        }
+      }
+    }
+    return Reply.integer(deleted);
+  }
+
+  private RedisMessage exists(ClientSession s, byte[][] args) {
+    long n = 0;
+    for (int i = 1; i < args.length; i++) {
+      if (store.get(args[i]) != null) {
+        n++;
+      }
+    }
+    return Reply.integer(n);
+  }
+
+  /** TTL (unit 1000, rounded as Redis does) or PTTL (unit 1): -2 absent, -1 no expiry. */
+  private RedisMessage ttl(byte[] key, long unitMillis) {
+    StoredValue v = store.get(key);
+    if (v == null) {
+      return Reply.integer(-2);
+    }
+    if (v.expireAtMillis() == ValueCodec.NO_EXPIRY) {
+      return Reply.integer(-1);
+    }
+    long left = Math.max(0, v.expireAtMillis() - store.nowMillis());
+    return Reply.integer((left + unitMillis / 2) / unitMillis);
+  }
+
+  /** {@code SCAN cursor [MATCH pattern] [COUNT n] [TYPE t]}; COUNT bounds the keys examined. */
+  private RedisMessage scan(ClientSession s, byte[][] args) {
+    byte[] after = ScanCursor.lastKey(args[1]);
+    GlobPattern match = null;
+    long count = DEFAULT_SCAN_COUNT;
+    boolean onlyStrings = true;
+    for (int i = 2; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        throw RedisError.syntax();
+      }
+      if (Args.is(args[i], "match")) {
+        match = GlobPattern.compile(args[i + 1]);
+      } else if (Args.is(args[i], "count")) {
+        count = Args.parseLong(args[i + 1]);
+        if (count < 1) {
+          throw RedisError.syntax();
+        }
+      } else if (Args.is(args[i], "type")) {
+        onlyStrings = Args.is(args[i + 1], "string");
+      } else {
+        throw RedisError.syntax();
+      }
+    }
+    Bound lower = after == null ? Bound.unbounded() : Bound.exclusive(after);
+    Bound upper = Bound.unbounded();
+    byte[] prefix = match == null ? new byte[0] : match.literalPrefix();
+    if (prefix.length > 0) {
+      if (after == null || Arrays.compareUnsigned(after, prefix) < 0) {
+        lower = Bound.inclusive(prefix);
+      }
+      byte[] end = prefixEnd(prefix);
+      upper = end == null ? Bound.unbounded() : Bound.exclusive(end);
+    }
+    List<RedisMessage> keys = new ArrayList<>();
+    String next = ScanCursor.START;
+    if (onlyStrings && (after == null || upper.isUnbounded() || Arrays.compareUnsigned(after, upper.key()) < 0)) {
+      try (DbIterator it = store.db().scan(lower, upper)) {
+        long examined = 0;
+        byte[] last = null;
+        for (; it.isValid() && examined < count; it.next(), examined++) {
+          last = it.key();
+          if ((match == null || match.matches(last)) && store.isLive(it.value())) {
+            keys.add(Reply.bulk(last));
+          }
+        }
+        if (it.isValid()) {
+          next = ScanCursor.after(last);
+        }
+      }
+    }
+    return Reply.array(List.of(Reply.bulk(next), Reply.array(keys)));
+  }
+
+  /** The smallest key greater than every key starting with {@code prefix}, or null if none. */
+  static byte[] prefixEnd(byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if ((prefix[i] & 0xFF) != 0xFF) {
+        byte[] end = Arrays.copyOf(prefix, i + 1);
+        end[i]++;
+        return end;
+      }
+    }
+    return null;
+  }
+
+  private long dbsize() {
+    long n = 0;
+    try (DbIterator it = store.db().newIterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        if (store.isLive(it.value())) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private RedisMessage flushdb(ClientSession s, byte[][] args) {
+    if (args.length > 2 || (args.length == 2 && !Args.is(args[1], "sync") && !Args.is(args[1], "async"))) {
+      throw RedisError.syntax();
+    }
+    try (KeyLocks.Held ignored = store.locks().lockEverything();
+        DbIterator it = store.db().newIterator()) {
+      WriteBatch batch = new WriteBatch();
+      int inBatch = 0;
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        batch.delete(it.key());
+        if (++inBatch == FLUSH_BATCH) {
+          store.db().write(batch);
+          batch = new WriteBatch();
+          inBatch = 0;
+        }
+      }
+      if (inBatch > 0) {
+        store.db().write(batch);
+      }
+    }
+    return Reply.OK;
+  }
+}

@@ -1,0 +1,217 @@
+package io.stratadb.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.redis.FixedRedisMessagePool;
+import io.netty.handler.codec.redis.RedisArrayAggregator;
+import io.netty.handler.codec.redis.RedisBulkStringAggregator;
+import io.netty.handler.codec.redis.RedisDecoder;
+import io.netty.handler.codec.redis.RedisEncoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.stratadb.Db;
+import io.stratadb.Options;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Redis-protocol (RESP2) server over a StrataDB database, on Netty: {@code strata serve}. Clients
+ * such as redis-cli, redis-benchmark, Jedis and redis-py talk to it as to a Redis server holding
+ * strings (see docs/server.md for the commands and what differs from Redis).
+ *
+ * <p>The server owns its database: {@link #start} opens it with a {@link TtlCompactionFilter} and
+ * a value size limit fitting {@link ServerConfig#maxBulkBytes()}, and shutdown closes it.
+ *
+ * <p>Pipeline of each connection: {@link ClientLimits}, {@link RedisEncoder}, Netty's streaming
+ * {@link RedisDecoder} (inline commands on), {@link RequestLimiter}, the bulk-string and array
+ * aggregators, {@link ConnectionHandler}. Commands run on the event loops (see {@link
+ * ConnectionHandler} for why).
+ *
+ * <p>Graceful shutdown ({@link #close()}, the SHUTDOWN command, or SIGTERM through {@code strata
+ * serve}'s hook): stop accepting; on each connection's event loop stop reading, flush the replies
+ * of the commands already read and close; stop the event loops; close the database.
+ *
+ * <p>Thread-safe.
+ */
+public final class RespServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RespServer.class);
+
+  /** How long shutdown waits for connections to flush and close before forcing them. */
+  private static final long CLOSE_WAIT_SECONDS = 10;
+
+  private final Db db;
+  private final ServerConfig config;
+  private final ServerStats stats = new ServerStats();
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final Object shutdownLock = new Object();
+  private Channel serverChannel;
+  private boolean shuttingDown; // guarded by shutdownLock
+
+  private RespServer(Db db, ServerConfig config) {
+    this.db = db;
+    this.config = config;
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
+  }
+
+  /**
+   * Opens (or creates) the database in {@code dir} and starts serving it.
+   *
+   * @param options engine options; the server adds its compaction filter and value size limit
+   * @throws io.stratadb.StrataException if the database cannot be opened
+   * @throws java.io.UncheckedIOException if the address cannot be bound (the database is closed again)
+   */
+  public static RespServer start(Path dir, Options options, ServerConfig config) {
+    Db db = Db.open(dir, options.toBuilder()
+        .createIfMissing(true)
+        .compactionFilter(new TtlCompactionFilter(config.clockMillis()))
+        .maxValueSize(Math.max(options.maxValueSize(), config.maxBulkBytes() + ValueCodec.EXPIRING_HEADER_BYTES))
+        .build());
+    RespServer server = new RespServer(db, config);
+    try {
+      server.bind();
+    } catch (Exception e) { // Netty's sync() rethrows the checked BindException undeclared
+      server.close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new UncheckedIOException(new IOException(
+          "cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e));
+    }
+    return server;
+  }
+
+  private void bind() throws InterruptedException {
+    StringStore store = new StringStore(db, config.clockMillis());
+    CommandTable.Builder table = new CommandTable.Builder();
+    CommandTable[] built = new CommandTable[1];
+    new ConnectionCommands(config.requirePass()).register(table);
+    new StringCommands(store).register(table);
+    new CounterCommands(store).register(table);
+    new KeyCommands(store).register(table);
+    new ServerCommands(() -> built[0], config, stats, db, this::shutdownAsync).register(table);
+    built[0] = table.build();
+    CommandDispatcher dispatcher = new CommandDispatcher(built[0], stats);
+    ClientLimits limits = new ClientLimits(config.maxClients(), stats);
+    ServerBootstrap b = new ServerBootstrap()
+        .group(bossGroup, workerGroup)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            clients.add(ch);
+            ch.pipeline().addLast("limits", limits)
+                .addLast("encoder", new RedisEncoder())
+                .addLast("decoder", new RedisDecoder(config.maxInlineBytes(), FixedRedisMessagePool.INSTANCE, true))
+                .addLast("requestLimiter", new RequestLimiter(config))
+                .addLast("bulkAggregator", new RedisBulkStringAggregator())
+                .addLast("arrayAggregator", new RedisArrayAggregator(config.maxArgs(), 1))
+                .addLast("handler", new ConnectionHandler(dispatcher,
+                    new ClientSession(stats.newClientId(), config.requirePass() == null)));
+          }
+        });
+    serverChannel = b.bind(config.bind(), config.port()).sync().channel();
+    LOG.info("strata serve listening on {}", serverChannel.localAddress());
+  }
+
+  /** The address the server listens on (with the real port when 0 was asked). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return address().getPort();
+  }
+
+  /** The database served; closed by shutdown. */
+  public Db db() {
+    return db;
+  }
+
+  /** Starts a graceful shutdown on a new thread and returns at once (the SHUTDOWN command). */
+  public void shutdownAsync() {
+    Thread t = new Thread(this::close, "strata-serve-shutdown");
+    t.start();
+  }
+
+  /** Waits until shutdown has completed and the database is closed. */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  /**
+   * Shuts down gracefully (see the class comment) and waits for it. Idempotent; a second caller
+   * waits for the first to finish.
+   *
+   * @throws io.stratadb.StrataException if closing the database fails
+   */
+  @Override
+  public void close() {
+    synchronized (shutdownLock) {
+      if (shuttingDown) {
+        awaitUninterruptibly();
+        return;
+      }
+      shuttingDown = true;
+    }
+    try {
+      if (serverChannel != null) {
+        serverChannel.close().syncUninterruptibly();
+      }
+      for (Channel ch : clients) {
+        ch.eventLoop().execute(() -> {
+          ch.config().setAutoRead(false);
+          ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        });
+      }
+      if (!clients.newCloseFuture().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.warn("connections did not close within {} s; closing them now", CLOSE_WAIT_SECONDS);
+        clients.close().awaitUninterruptibly();
+      }
+      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      db.close();
+      LOG.info("strata serve stopped; database closed");
+    } finally {
+      terminated.countDown();
+    }
+  }
+
+  private void awaitUninterruptibly() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        terminated.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.stratadb.server;
+
+import io.netty.handler.codec.redis.RedisMessage;
+import io.stratadb.server.ValueCodec.StoredValue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * GET, SET (NX, XX, GET, EX, PX, EXAT, PXAT, KEEPTTL), SETNX, GETDEL, MGET, MSET, APPEND and
+ * STRLEN, with Redis's semantics and error texts (redis.io command reference). Every command
+ * that writes holds its keys' stripes ({@link KeyLocks}) across its read and write. Thread-safe.
+ */
+@SuppressWarnings("try") // lock scopes: try (KeyLocks.Held ignored = ...) releases the stripes
+final class StringCommands {
+
+  private final StringStore store;
+
+  StringCommands(StringStore store) {
+    this.store = store;
+  }
+
+  /** Adds the commands to {@code table}. */
+  void register(CommandTable.Builder table) {
+    table.add("get", 2, "readonly fast", 1, 1, 1, this::get);
+    table.add("set", -3, "write denyoom", 1, 1, 1, this::set);
+    table.add("setnx", 3, "write denyoom fast", 1, 1, 1, this::setnx);
+    table.add("getdel", 2, "write fast", 1, 1, 1, this::getdel);
+    table.add("mget", -2, "readonly fast", 1, -1, 1, this::mget);
+    table.add("mset", -3, "write denyoom", 1, -1, 2, this::mset);
+    table.add("append", 3, "write denyoom fast", 1, 1, 1, this::append);
+    table.add("strlen", 2, "readonly fast", 1, 1, 1, this::strlen);
+  }
+
+  private RedisMessage get(ClientSession s, byte[][] args) {
+    StoredValue v = store.get(args[1]);
+    return Reply.bulk(v == null ? null : v.value());
+  }
+
+  private RedisMessage set(ClientSession s, byte[][] args) {
+    SetOptions o = SetOptions.parse(args, store.nowMillis());
+    byte[] key = args[1];
+    try (KeyLocks.Held ignored = store.locks().lock(key)) {
+      StoredValue old = o.needsOldValue() ? store.get(key) : null;
+      boolean write = !(o.onlyIfAbsent() && old != null) && !(o.onlyIfPresent() && old == null);
+      if (write) {
+        long expireAt = o.keepTtl() && old != null ? old.expireAtMillis() : o.expireAtMillis();
+        store.put(key, args[2], expireAt);
+      }
+      if (o.returnOld()) {
+        return Reply.bulk(old == null ? null : old.value());
+      }
+      return write ? Reply.OK : Reply.NULL;
+    }
+  }
+
+  private RedisMessage setnx(ClientSession s, byte[][] args) {
+    try (KeyLocks.Held ignored = store.locks().lock(args[1])) {
+      if (store.get(args[1]) != null) {
+        return Reply.ZERO;
+      }
+      store.put(args[1], args[2], ValueCodec.NO_EXPIRY);
+      return Reply.ONE;
+    }
+  }
+
+  private RedisMessage getdel(ClientSession s, byte[][] args) {
+    try (KeyLocks.Held ignored = store.locks().lock(args[1])) {
+      StoredValue v = store.get(args[1]);
+      if (v == null) {
+        return Reply.NULL;
+      }
+      store.db().delete(args[1]);
+      return Reply.bulk(v.value());
+    }
+  }
+
+  private RedisMessage mget(ClientSession s, byte[][] args) {
+    List<RedisMessage> out = new ArrayList<>(args.length - 1);
+    for (int i = 1; i < args.length; i++) {
+      StoredValue v = store.get(args[i]);
+      out.add(Reply.bulk(v == null ? null : v.value()));
+    }
+    return Reply.array(out);
+  }
+
+  private RedisMessage mset(ClientSession s, byte[][] args) {
+    if ((args.length - 1) % 2 != 0) {
+      throw RedisError.arity("mset");
+    }
+    int n = (args.length - 1) / 2;
+    byte[][] keys = new byte[n][];
+    byte[][] values = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      keys[i] = args[1 + 2 * i];
+      values[i] = args[2 + 2 * i];
+    }
+    try (KeyLocks.Held ignored = store.locks().lockAll(keys)) {
+      store.putAll(keys, values);
+    }
+    return Reply.OK;
+  }
+
+  private RedisMessage append(ClientSession s, byte[][] args) {
+    try (KeyLocks.Held ignored = store.locks().lock(args[1])) {
+      StoredValue old = store.get(args[1]);
+      byte[] value = args[2];
+      long expireAt = ValueCodec.NO_EXPIRY;
+      if (old != null) {
+        value = Arrays.copyOf(old.value(), old.value().length + args[2].length);
+        System.arraycopy(args[2], 0, value, old.value().length, args[2].length);
+        expireAt = old.expireAtMillis();
+      }
+      store.put(args[1], value, expireAt);
+      return Reply.integer(value.length);
+    }
+  }
+
+  private RedisMessage strlen(ClientSession s, byte[][] args) {
+    StoredValue v = store.get(args[1]);
+    return Reply.integer(v == null ? 0 : v.value().length);
+  }
+}
