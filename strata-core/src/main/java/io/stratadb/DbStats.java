@@ -138,7 +138,6 @@ public record DbStats(
             : 100.0 * blockCacheHits / (blockCacheHits + blockCacheMisses)));
     sb.append(String.format("Memtable: %.1f MB, immutable memtables: %d (%.1f MB)%n", mb(memtableBytes),
         immutableMemtables, mb(immutableMemtableBytes)));
-    sb.append(operationsReport());
     return sb.toString();
   }
 

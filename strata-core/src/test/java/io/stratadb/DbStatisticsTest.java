@@ -94,6 +94,19 @@ class DbStatisticsTest {
   }
 
   @Test
+  void tablesWithoutBloomFilterAreReadWithoutProbes() {
+    try (Db db = Db.open(dir, Options.builder().bloomBitsPerKey(0).jmx(false).build())) {
+      db.put(key(0), b("v"));
+      db.put(key(2), b("v"));
+      db.flush();
+      assertNull(db.get(key(1)));
+      OperationStats o = ops(db);
+      assertEquals(0, o.bloomChecks());
+      assertEquals(1, o.sstReads());
+    }
+  }
+
+  @Test
   void iteratorsAndSnapshotsAreCounted() {
     try (Db db = Db.open(dir, options(false))) {
       db.put(b("a"), b("1"));

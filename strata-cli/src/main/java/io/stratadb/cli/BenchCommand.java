@@ -313,6 +313,7 @@ final class BenchCommand extends CliCommand {
     }
     out.println("------------------------------------------------");
     out.print(stats.report());
+    out.print(stats.operationsReport());
     out.printf("Live data:  %d keys, %.1f MB raw; SSTables %.1f MB; space amplification %.2f%n", live,
         liveBytes / 1048576.0, stats.totalTableBytes() / 1048576.0,
         liveBytes == 0 ? 0.0 : (double) stats.totalTableBytes() / liveBytes);
