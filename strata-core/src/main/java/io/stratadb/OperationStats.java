@@ -16,9 +16,10 @@ package io.stratadb;
  * @param batchWrites {@code write(WriteBatch)} calls
  * @param walBytes bytes of write-ahead log records appended (before the log's block framing)
  * @param walSyncs fsyncs of the write-ahead log, by synced writes and by memtable switches
- * @param sstReads SSTable lookups by gets that passed the table's key range and bloom filter, so
- *     read its index and a data block (from the block cache or the file)
- * @param bloomChecks bloom filter probes by gets
+ * @param sstReads SSTable lookups by gets (and by transactions' conflict checks) that passed the
+ *     table's key range and bloom filter, so read its index and a data block (from the block cache
+ *     or the file)
+ * @param bloomChecks bloom filter probes by those lookups
  * @param bloomUseful probes that ruled the table out (RocksDB's {@code bloom.filter.useful})
  * @param iterators iterators created ({@code newIterator} and {@code scan})
  * @param statisticsEnabled whether the latency distributions are recorded
