@@ -26,6 +26,10 @@ import java.util.List;
  * @param pendingCompactionBytes the strategy's estimate of bytes compaction still has to rewrite
  * @param blockCacheHits data block reads served by the block cache
  * @param blockCacheMisses data block reads that went to the file
+ * @param blockCacheEvictions blocks evicted from the block cache to make room
+ * @param snapshotsOpen live snapshots, including those held by transactions and auto-refreshing
+ *     iterators
+ * @param operations operation counters and (with {@link Options#statistics()}) latencies
  */
 public record DbStats(
     String compactionStrategy,
@@ -47,7 +51,10 @@ public record DbStats(
     long stallMillis,
     long pendingCompactionBytes,
     long blockCacheHits,
-    long blockCacheMisses) {
+    long blockCacheMisses,
+    long blockCacheEvictions,
+    int snapshotsOpen,
+    OperationStats operations) {
 
   /**
    * Files in and compaction work into one level.
@@ -132,6 +139,39 @@ public record DbStats(
     sb.append(String.format("Memtable: %.1f MB, immutable memtables: %d (%.1f MB)%n", mb(memtableBytes),
         immutableMemtables, mb(immutableMemtableBytes)));
     return sb.toString();
+  }
+
+  /**
+   * The operation counters, and with {@link Options#statistics()} one latency line per operation
+   * (RocksDB's {@code rocksdb.stats} histogram dump, shortened).
+   */
+  public String operationsReport() {
+    OperationStats o = operations;
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("Gets: %d (%d hits, %d misses, %d from memtables), %.1f MB read%n", o.gets(),
+        o.getHits(), o.getMisses(), o.memtableHits(), mb(o.bytesRead())));
+    sb.append(String.format("Writes: %d puts, %d deletes, %d batches; WAL %.1f MB, %d syncs%n", o.puts(),
+        o.deletes(), o.batchWrites(), mb(o.walBytes()), o.walSyncs()));
+    sb.append(String.format("SSTable reads: %d; bloom filter: %d checks, %d useful; iterators: %d; snapshots "
+        + "open: %d; block cache evictions: %d%n", o.sstReads(), o.bloomChecks(), o.bloomUseful(), o.iterators(),
+        snapshotsOpen, blockCacheEvictions));
+    if (o.statisticsEnabled()) {
+      sb.append(String.format("Latency (us):%n"));
+      latencyLine(sb, "get", o.getLatency());
+      latencyLine(sb, "put", o.putLatency());
+      latencyLine(sb, "delete", o.deleteLatency());
+      latencyLine(sb, "write", o.writeLatency());
+      latencyLine(sb, "iterator", o.iteratorLatency());
+      latencyLine(sb, "flush", o.flushLatency());
+      latencyLine(sb, "compaction", o.compactionLatency());
+    }
+    return sb.toString();
+  }
+
+  private static void latencyLine(StringBuilder sb, String name, LatencyStats l) {
+    if (l.count() > 0) {
+      sb.append(String.format("  %-10s %s%n", name, l.line()));
+    }
   }
 
   private static double mb(long bytes) {

@@ -28,6 +28,7 @@ public final class WriteBatch {
   private final List<byte[]> values = new ArrayList<>();
 
   private long approximateSize;
+  private int deletes;
 
   /** Creates an empty batch. */
   public WriteBatch() {}
@@ -58,12 +59,18 @@ public final class WriteBatch {
     keys.add(key.clone());
     values.add(null);
     approximateSize += key.length + 8;
+    deletes++;
     return this;
   }
 
   /** Number of operations in the batch. */
   public int count() {
     return keys.size();
+  }
+
+  /** Number of deletes in the batch; {@link #count()} minus this is the number of puts. */
+  public int deleteCount() {
+    return deletes;
   }
 
   /** Approximate encoded size of the batch, in bytes. */
@@ -76,6 +83,7 @@ public final class WriteBatch {
     keys.clear();
     values.clear();
     approximateSize = 0;
+    deletes = 0;
   }
 
   /**

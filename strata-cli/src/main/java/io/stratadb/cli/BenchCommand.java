@@ -65,6 +65,10 @@ final class BenchCommand extends CliCommand {
   @Option(names = "--sync", description = "Fsync the write-ahead log on every write.")
   boolean sync;
 
+  @Option(names = "--statistics", description = "Record StrataDB's latency histograms (Options.statistics) and "
+      + "print them in the final report.")
+  boolean statistics;
+
   @Option(names = "--write-buffer-size", paramLabel = "BYTES", description = "Memtable size (default: 4 MiB).")
   Long writeBufferSize;
 
@@ -114,7 +118,8 @@ final class BenchCommand extends CliCommand {
     validate();
     Options options = options();
     BenchSettings settings = new BenchSettings(options.writeBufferSize(), options.blockSize(),
-        options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(), sync);
+        options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(), sync,
+        statistics);
     BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync),
         txnKeys == null ? Math.min(1000, num) : txnKeys, isolation);
     boolean comparing = engines.size() > 1;
@@ -308,6 +313,7 @@ final class BenchCommand extends CliCommand {
     }
     out.println("------------------------------------------------");
     out.print(stats.report());
+    out.print(stats.operationsReport());
     out.printf("Live data:  %d keys, %.1f MB raw; SSTables %.1f MB; space amplification %.2f%n", live,
         liveBytes / 1048576.0, stats.totalTableBytes() / 1048576.0,
         liveBytes == 0 ? 0.0 : (double) stats.totalTableBytes() / liveBytes);
@@ -328,9 +334,10 @@ final class BenchCommand extends CliCommand {
     out.printf("FileSize:   %.1f MB (estimated)%n", (keySize + valueSize / 2.0) * num / 1048576.0);
     out.printf("Threads:    %d%n", threads);
     out.printf("Options:    write_buffer_size=%d block_size=%d bloom_bits=%d cache_size=%d compression=%s "
-        + "compaction=%s sync=%s%n", options.writeBufferSize(), options.blockSize(), options.bloomBitsPerKey(),
+        + "compaction=%s sync=%s statistics=%s%n", options.writeBufferSize(), options.blockSize(), options.bloomBitsPerKey(),
         options.blockCacheSize(),
-        options.compression().name().toLowerCase(Locale.ROOT), options.compactionStrategy().name(), sync);
+        options.compression().name().toLowerCase(Locale.ROOT), options.compactionStrategy().name(), sync,
+        statistics);
     out.printf("Database:   %s%s%n", path, temporary ? " (temporary, removed at the end)" : "");
     if (engines.size() > 1) {
       out.printf("Engines:    %s, interleaved per workload, each open to close alone; equal write buffer, "

@@ -7,11 +7,12 @@ import io.stratadb.Options;
 /**
  * The settings every engine of a benchmark run gets alike, so that a comparison is fair: the
  * memtable (write buffer) and block sizes in bytes, bloom filter bits per key, block cache bytes,
- * data block compression, and whether each write fsyncs its WAL. {@code compaction} applies to
- * StrataDB only (each peer keeps its own default leveled compaction). Immutable.
+ * data block compression, and whether each write fsyncs its WAL. {@code compaction} and {@code
+ * statistics} (latency histograms) apply to StrataDB only (each peer keeps its own default leveled
+ * compaction and records no statistics). Immutable.
  */
 record BenchSettings(long writeBufferSize, int blockSize, int bloomBitsPerKey, long blockCacheSize,
-    Compression compression, CompactionStrategy compaction, boolean sync) {
+    Compression compression, CompactionStrategy compaction, boolean sync, boolean statistics) {
 
   /**
    * StrataDB options with these settings.
@@ -21,6 +22,6 @@ record BenchSettings(long writeBufferSize, int blockSize, int bloomBitsPerKey, l
   Options strataOptions() {
     return Options.builder().writeBufferSize(writeBufferSize).blockSize(blockSize)
         .bloomBitsPerKey(bloomBitsPerKey).blockCacheSize(blockCacheSize).compression(compression)
-        .compactionStrategy(compaction).build();
+        .compactionStrategy(compaction).statistics(statistics).build();
   }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code --db DIR} option shared by the subcommands (a picocli mixin), and opening the
- * database it names. Not thread-safe (picocli sets the field once, before the command runs).
+ * database it names, without JMX: these commands are over before a JMX client could attach, and
+ * starting the platform MBean server would add a few hundred ms to each. Not thread-safe (picocli sets the field once, before the command runs).
  */
 final class DbDirOption {
 
@@ -33,7 +34,7 @@ final class DbDirOption {
    * @throws io.stratadb.StrataException if it cannot be opened (see {@link Db#open})
    */
   Db openOrCreate(Options options) {
-    return Db.open(dir, options.toBuilder().createIfMissing(true).build());
+    return Db.open(dir, options.toBuilder().createIfMissing(true).jmx(false).build());
   }
 
   /**
@@ -47,6 +48,6 @@ final class DbDirOption {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("no database at " + dir + " (the directory does not exist)");
     }
-    return Db.open(dir, options.toBuilder().createIfMissing(false).build());
+    return Db.open(dir, options.toBuilder().createIfMissing(false).jmx(false).build());
   }
 }

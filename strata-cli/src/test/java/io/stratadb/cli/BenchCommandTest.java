@@ -56,6 +56,18 @@ class BenchCommandTest {
   }
 
   @Test
+  void statisticsFlagPrintsLatencies() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--benchmarks", "fillrandom,readrandom",
+        "--num", "1000", "--statistics");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("statistics=true"), r.out());
+    assertTrue(r.out().contains("Writes: 1000 puts"), r.out());
+    assertTrue(r.out().contains("Latency (us):"), r.out());
+    assertTrue(r.out().matches("(?s).*\\n  get +count=1000 .*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\n  put +count=1000 .*"), r.out());
+  }
+
+  @Test
   void selectedBenchmarksWithThreadsAndOptions() {
     CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--benchmarks", "fillseq,readseq",
         "--num", "1000", "--threads", "2", "--value-size", "10", "--key-size", "8", "--bloom-bits", "0",

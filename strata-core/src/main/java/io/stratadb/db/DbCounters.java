@@ -3,15 +3,18 @@ package io.stratadb.db;
 import io.stratadb.DbStats;
 import io.stratadb.compaction.CompactionTask;
 import io.stratadb.manifest.Version;
+import io.stratadb.statistics.Statistics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Work counters behind {@link DbStats}: flushes, compactions per output level, ingest and write
- * stalls. Thread-safe: per-level counters are guarded by this object's monitor, totals are atomic.
+ * stalls; flush and compaction durations also go to the {@link Statistics} latency histograms.
+ * Thread-safe: per-level counters are guarded by this object's monitor, totals are atomic.
  */
 final class DbCounters {
+  private final Statistics statistics;
   private final long[] readUpper = new long[Version.NUM_LEVELS];
   private final long[] readLevel = new long[Version.NUM_LEVELS];
   private final long[] written = new long[Version.NUM_LEVELS];
@@ -31,12 +34,18 @@ final class DbCounters {
   final AtomicLong stops = new AtomicLong();
   final AtomicLong stallNanos = new AtomicLong();
 
+  /** @param statistics receives flush and compaction durations */
+  DbCounters(Statistics statistics) {
+    this.statistics = statistics;
+  }
+
   synchronized void flushed(long bytes, long nanos) {
     flushes.incrementAndGet();
     written[0] += bytes;
     flushBytes += bytes;
     runs[0]++;
     millis[0] += nanos / 1_000_000;
+    statistics.recordFlush(nanos);
   }
 
   synchronized void compacted(CompactionTask task, long bytesWritten, long nanos) {
@@ -44,6 +53,7 @@ final class DbCounters {
     int out = task.outputLevel();
     runs[out]++;
     millis[out] += nanos / 1_000_000;
+    statistics.recordCompaction(nanos);
     if (task.trivialMove()) {
       trivialMoves.incrementAndGet();
       moved[out] += task.inputBytes();

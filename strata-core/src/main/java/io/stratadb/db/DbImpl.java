@@ -34,6 +34,8 @@ import io.stratadb.manifest.VersionSet;
 import io.stratadb.memtable.Memtable;
 import io.stratadb.sstable.BlockCache;
 import io.stratadb.sstable.TableCache;
+import io.stratadb.statistics.JmxRegistration;
+import io.stratadb.statistics.Statistics;
 import io.stratadb.wal.LogWriter;
 import io.stratadb.wal.WalBatch;
 import java.io.IOException;
@@ -102,7 +104,10 @@ public final class DbImpl implements Db {
   /** The picker's pending-bytes estimate for the current version; drives write stalls. */
   private volatile long pendingCompactionBytes;
   private final List<Thread> backgroundThreads = new ArrayList<>();
-  private final DbCounters counters = new DbCounters();
+  private final Statistics statistics;
+  private final DbCounters counters;
+  /** The JMX MBean of this database; replaced once by open, closed by close. */
+  private volatile JmxRegistration jmx = JmxRegistration.none();
   private final SnapshotList snapshots = new SnapshotList();
   /** TEST ONLY: runs after a compaction wrote its outputs, before it installs them. */
   private volatile Runnable beforeCompactionInstall = () -> { };
@@ -113,7 +118,10 @@ public final class DbImpl implements Db {
     this.fs = options.fileSystem();
     this.dirLock = dirLock;
     this.blockCache = options.blockCacheSize() > 0 ? new BlockCache(options.blockCacheSize()) : null;
-    this.tableCache = new TableCache(fs, n -> FileNames.table(dir, n), options.maxOpenFiles(), blockCache);
+    this.statistics = new Statistics(options.statistics());
+    this.counters = new DbCounters(statistics);
+    this.tableCache =
+        new TableCache(fs, n -> FileNames.table(dir, n), options.maxOpenFiles(), blockCache, statistics);
     this.versions = openVersions(versionsHolder);
     this.picker = CompactionPicker.of(options.compactionStrategy());
     backgroundThreads.add(new Thread(this::flushLoop, "strata-flush-" + dir.getFileName()));
@@ -165,6 +173,7 @@ public final class DbImpl implements Db {
     try {
       db = new DbImpl(dir, options, lock, versions);
       db.recover();
+      db.jmx = JmxRegistration.forDb(options.jmx(), dir, db::stats, db.statistics);
       db.backgroundThreads.forEach(Thread::start);
       return db;
     } catch (RuntimeException | Error e) {
@@ -176,6 +185,7 @@ public final class DbImpl implements Db {
         }
       }
       if (db != null) {
+        db.jmx.close();
         db.tableCache.close();
         db.closeWal(e);
       }
@@ -261,9 +271,11 @@ public final class DbImpl implements Db {
 
   @Override
   public void put(byte[] key, byte[] value, WriteOptions writeOptions) {
+    long start = statistics.startTimer();
     checkKey(key);
     checkValue(value);
-    write(new WriteBatch().put(key, value), writeOptions);
+    writeUnrecorded(new WriteBatch().put(key, value), writeOptions);
+    statistics.recordPut(start);
   }
 
   @Override
@@ -273,8 +285,10 @@ public final class DbImpl implements Db {
 
   @Override
   public void delete(byte[] key, WriteOptions writeOptions) {
+    long start = statistics.startTimer();
     checkKey(key);
-    write(new WriteBatch().delete(key), writeOptions);
+    writeUnrecorded(new WriteBatch().delete(key), writeOptions);
+    statistics.recordDelete(start);
   }
 
   @Override
@@ -284,6 +298,12 @@ public final class DbImpl implements Db {
 
   @Override
   public void write(WriteBatch batch, WriteOptions writeOptions) {
+    long start = statistics.startTimer();
+    writeUnrecorded(batch, writeOptions);
+    statistics.recordWrite(start);
+  }
+
+  private void writeUnrecorded(WriteBatch batch, WriteOptions writeOptions) {
     if (batch == null || writeOptions == null) {
       throw new IllegalArgumentException("batch and write options must not be null");
     }
@@ -346,6 +366,7 @@ public final class DbImpl implements Db {
     }
     lastSequence = sequence[0] - 1;
     counters.bytesIngested.addAndGet(bytes);
+    statistics.recordCommit(batches, record.length, group.get(0).sync);
   }
 
   void checkKey(byte[] key) {
@@ -412,6 +433,7 @@ public final class DbImpl implements Db {
           // could survive a power loss while earlier unsynced ones in the old WAL are lost,
           // leaving a hole in the history instead of a lost suffix.
           wal.sync();
+          statistics.recordWalSync();
           fresh = new LogWriter(fs.newWritableFile(FileNames.log(dir, logNumber)));
           fs.syncDirectory(dir);
           wal.close();
@@ -474,6 +496,13 @@ public final class DbImpl implements Db {
 
   @Override
   public byte[] get(byte[] key, ReadOptions readOptions) {
+    long start = statistics.startTimer();
+    byte[] value = getUnrecorded(key, readOptions);
+    statistics.recordGet(start, value);
+    return value;
+  }
+
+  private byte[] getUnrecorded(byte[] key, ReadOptions readOptions) {
     if (key == null || readOptions == null) {
       throw new IllegalArgumentException("key and read options must not be null");
     }
@@ -486,6 +515,7 @@ public final class DbImpl implements Db {
       for (Memtable m : s.memtablesNewestFirst()) {
         LookupResult r = m.get(key, sequence);
         if (r.isDecided()) {
+          statistics.recordMemtableHit();
           return copy(r.value());
         }
       }
@@ -615,6 +645,7 @@ public final class DbImpl implements Db {
   }
 
   private DbIterator iterator(Bound lower, Bound upper, ReadOptions readOptions, boolean position) {
+    long start = statistics.startTimer();
     ensureOpen();
     LsmIterator it;
     if (readOptions.autoRefreshMillis() == 0) {
@@ -649,6 +680,7 @@ public final class DbImpl implements Db {
         throw e;
       }
     }
+    statistics.recordIterator(start);
     return it;
   }
 
@@ -1016,6 +1048,7 @@ public final class DbImpl implements Db {
   @Override
   public DbStats stats() {
     ensureOpen();
+    io.stratadb.OperationStats operations = statistics.snapshot();
     mutex.lock();
     try {
       DbState s = state;
@@ -1032,7 +1065,8 @@ public final class DbImpl implements Db {
           counters.flushBytes(), counters.compactionBytesRead(), counters.compactionBytesWritten(),
           slowdowns + stops, slowdowns, stops, counters.stallNanos.get() / 1_000_000, pendingCompactionBytes,
           blockCache == null ? 0 : blockCache.stats().hitCount(),
-          blockCache == null ? 0 : blockCache.stats().missCount());
+          blockCache == null ? 0 : blockCache.stats().missCount(),
+          blockCache == null ? 0 : blockCache.stats().evictionCount(), snapshots.size(), operations);
     } finally {
       mutex.unlock();
     }
@@ -1050,6 +1084,7 @@ public final class DbImpl implements Db {
     } finally {
       mutex.unlock();
     }
+    jmx.close();
     boolean interrupted = false;
     for (Thread t : backgroundThreads) {
       while (t.isAlive()) {

@@ -7,6 +7,7 @@ import io.stratadb.env.FileSystem;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.ReleasingIterator;
 import io.stratadb.key.LookupResult;
+import io.stratadb.statistics.Statistics;
 import java.nio.file.Path;
 import java.util.function.LongFunction;
 
@@ -23,6 +24,7 @@ public final class TableCache implements AutoCloseable {
   private final LongFunction<Path> pathOf;
   private final Cache<Long, TableReader> cache;
   private final BlockCache blockCache;
+  private final Statistics statistics;
 
   /**
    * @param fs file system to open tables through
@@ -40,7 +42,20 @@ public final class TableCache implements AutoCloseable {
    * @param blockCache cache for the tables' data blocks, or null
    */
   public TableCache(FileSystem fs, LongFunction<Path> pathOf, int capacity, BlockCache blockCache) {
+    this(fs, pathOf, capacity, blockCache, null);
+  }
+
+  /**
+   * @param fs file system to open tables through
+   * @param pathOf maps a file number to the table's path
+   * @param capacity maximum number of open tables
+   * @param blockCache cache for the tables' data blocks, or null
+   * @param statistics counts the tables' lookups and bloom probes, or null
+   */
+  public TableCache(FileSystem fs, LongFunction<Path> pathOf, int capacity, BlockCache blockCache,
+      Statistics statistics) {
     this.blockCache = blockCache;
+    this.statistics = statistics;
     this.fs = fs;
     this.pathOf = pathOf;
     this.cache =
@@ -61,7 +76,7 @@ public final class TableCache implements AutoCloseable {
    */
   public TableReader acquire(long fileNumber) {
     while (true) {
-      TableReader reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache));
+      TableReader reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache, statistics));
       if (reader.retain()) {
         return reader;
       }

@@ -8,6 +8,7 @@ import io.stratadb.env.ReadableFile;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
+import io.stratadb.statistics.Statistics;
 import io.stratadb.util.Coding;
 import io.stratadb.util.Crc32c;
 import java.io.IOException;
@@ -33,13 +34,16 @@ public final class TableReader {
   private final long footerOffset;
   private final Footer footer;
   private final BlockCache blockCache;
+  /** Counts lookups and bloom probes; null for none. */
+  private final Statistics statistics;
   private final RefCount references = new RefCount();
 
   private TableReader(
       ReadableFile file, String fileName, long fileNumber, Block index, long indexOffset, byte[] filter,
-      long footerOffset, Footer footer, BlockCache blockCache) {
+      long footerOffset, Footer footer, BlockCache blockCache, Statistics statistics) {
     this.file = file;
     this.footer = footer;
+    this.statistics = statistics;
     this.blockCache = blockCache;
     this.footerOffset = footerOffset;
     this.fileName = fileName;
@@ -67,6 +71,18 @@ public final class TableReader {
    * @throws StrataIOException if the file cannot be opened or read
    */
   public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache) {
+    return open(fs, path, fileNumber, blockCache, null);
+  }
+
+  /**
+   * As {@link #open(FileSystem, Path, long, BlockCache)}, counting each {@link #get} lookup and
+   * bloom probe in {@code statistics} (null for none).
+   *
+   * @throws CorruptionException if the footer, index or filter is damaged
+   * @throws StrataIOException if the file cannot be opened or read
+   */
+  public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
+      Statistics statistics) {
     String name = path.toString();
     ReadableFile file;
     try {
@@ -99,7 +115,7 @@ public final class TableReader {
       byte[] filter = filterHandle.size() == 0 ? null
           : readBlockContents(file, name, filterHandle, footerOffset, footerOffset + 16);
       return new TableReader(file, name, fileNumber, index, indexHandle.offset(), filter, footerOffset,
-          new Footer(version, indexHandle, filterHandle, size), blockCache);
+          new Footer(version, indexHandle, filterHandle, size), blockCache, statistics);
     } catch (IOException e) {
       closeQuietly(file, e);
       throw new StrataIOException("cannot read SSTable " + name, e);
@@ -300,7 +316,11 @@ public final class TableReader {
    * bloom filter first.
    */
   public LookupResult get(byte[] userKey, long sequence) {
-    if (!mayContain(userKey)) {
+    boolean admitted = mayContain(userKey);
+    if (statistics != null) {
+      statistics.recordTableLookup(filter != null, admitted);
+    }
+    if (!admitted) {
       return LookupResult.ABSENT;
     }
     try (InternalIterator it = iterator()) {
