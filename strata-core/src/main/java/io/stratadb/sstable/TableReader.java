@@ -33,6 +33,8 @@ public final class TableReader {
   private final long footerOffset;
   private final BlockCache blockCache;
   private final RefCount references = new RefCount();
+  /** {@link #index} decoded on first use, so opening a table keeps reporting what it did. */
+  private volatile IndexBlock decodedIndex;
 
   private TableReader(
       ReadableFile file, String fileName, long fileNumber, Block index, long indexOffset, byte[] filter,
@@ -171,7 +173,7 @@ public final class TableReader {
    */
   public java.util.List<IndexEntry> indexEntries() {
     java.util.List<IndexEntry> out = new java.util.ArrayList<>();
-    try (InternalIterator it = index.iterator(InternalKey::compare)) {
+    try (InternalIterator it = index.iterator(InternalKey.COMPARATOR)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(new IndexEntry(it.key(), decodeHandle(it.value())));
       }
@@ -261,7 +263,22 @@ public final class TableReader {
 
   /** An iterator whose block reads fill the block cache only if {@code fillCache}. */
   public InternalIterator iterator(boolean fillCache) {
-    return new TableIterator(this, index.iterator(InternalKey::compare), fillCache);
+    return new TableIterator(this, fillCache);
+  }
+
+  /**
+   * The index decoded into arrays, built on first use (racing threads may each build one; they
+   * are equal and immutable).
+   *
+   * @throws CorruptionException if the index does not decode (names the index block's offset)
+   */
+  IndexBlock decodedIndex() {
+    IndexBlock decoded = decodedIndex;
+    if (decoded == null) {
+      decoded = IndexBlock.decode(index, fileName, indexOffset);
+      decodedIndex = decoded;
+    }
+    return decoded;
   }
 
   /** Takes a reference; false if the reader is already closed (open it again). */

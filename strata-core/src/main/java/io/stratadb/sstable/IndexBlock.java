@@ -1,0 +1,95 @@
+package io.stratadb.sstable;
+
+import io.stratadb.CorruptionException;
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+
+/**
+ * A table's index block decoded once into arrays: each data block's last internal key and its
+ * handle, so a lookup binary-searches plain arrays instead of decoding varints and block handles
+ * on every seek (RocksDB keeps index blocks pinned and parsed next to the table reader for the
+ * same reason, {@code BlockBasedTable::IndexReader}). The on-disk index block is unchanged.
+ *
+ * <p>Immutable and thread-safe once built.
+ */
+final class IndexBlock {
+  private final byte[][] lastKeys;
+  private final long[] offsets;
+  private final long[] sizes;
+
+  private IndexBlock(byte[][] lastKeys, long[] offsets, long[] sizes) {
+    this.lastKeys = lastKeys;
+    this.offsets = offsets;
+    this.sizes = sizes;
+  }
+
+  /**
+   * Decodes every entry of {@code index}.
+   *
+   * @param fileName the table, for error messages
+   * @param indexOffset the index block's offset in the table, where errors are reported
+   * @throws CorruptionException if an entry does not decode, a key is not an internal key, a handle
+   *     is malformed, or the keys are not ascending
+   */
+  static IndexBlock decode(Block index, String fileName, long indexOffset) {
+    java.util.List<byte[]> keys = new java.util.ArrayList<>();
+    java.util.List<BlockHandle> handles = new java.util.ArrayList<>();
+    try (InternalIterator it = index.iterator(InternalKey.COMPARATOR)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (key.length < InternalKey.TRAILER_BYTES) {
+          throw new CorruptionException(fileName, indexOffset, "index key shorter than an internal key");
+        }
+        if (!keys.isEmpty() && InternalKey.compare(keys.get(keys.size() - 1), key) > 0) {
+          throw new CorruptionException(fileName, indexOffset, "index keys out of order");
+        }
+        BlockHandle handle;
+        try {
+          handle = BlockHandle.decode(it.value());
+        } catch (IndexOutOfBoundsException e) {
+          throw new CorruptionException(fileName, indexOffset, "malformed block handle in index block");
+        }
+        keys.add(key);
+        handles.add(handle);
+      }
+    }
+    int n = keys.size();
+    long[] offsets = new long[n];
+    long[] sizes = new long[n];
+    for (int i = 0; i < n; i++) {
+      offsets[i] = handles.get(i).offset();
+      sizes[i] = handles.get(i).size();
+    }
+    return new IndexBlock(keys.toArray(new byte[0][]), offsets, sizes);
+  }
+
+  /** Number of data blocks. */
+  int size() {
+    return lastKeys.length;
+  }
+
+  /** Index of the first block whose last key is {@code >= target}; {@link #size()} if none. */
+  int firstBlockEndingAtOrAfter(byte[] target) {
+    int lo = 0;
+    int hi = lastKeys.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (InternalKey.compare(lastKeys[mid], target) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The handle of block {@code i}. */
+  BlockHandle handle(int i) {
+    return new BlockHandle(offsets[i], sizes[i]);
+  }
+
+  /** The file offset of block {@code i}. */
+  long offset(int i) {
+    return offsets[i];
+  }
+}
