@@ -80,6 +80,45 @@ public final class TableCache implements AutoCloseable {
     }
   }
 
+  /**
+   * Looks up in table {@code fileNumber} each key {@code userKeys[order[j]]} whose result is still
+   * null and that {@code inRange} admits, in the given (ascending) order, and stores the decided
+   * results. Opens the table only if some key needs it.
+   */
+  public void multiGet(long fileNumber, byte[][] userKeys, int[] order, long sequence, LookupResult[] results,
+      java.util.function.Predicate<byte[]> inRange) {
+    TableReader reader = null;
+    InternalIterator it = null;
+    try {
+      for (int i : order) {
+        byte[] key = userKeys[i];
+        if (results[i] != null || !inRange.test(key)) {
+          continue;
+        }
+        if (reader == null) {
+          reader = acquire(fileNumber);
+        }
+        if (!reader.mayContain(key)) {
+          continue;
+        }
+        if (it == null) {
+          it = reader.iterator();
+        }
+        LookupResult r = reader.lookup(it, key, sequence);
+        if (r.isDecided()) {
+          results[i] = r;
+        }
+      }
+    } finally {
+      if (it != null) {
+        it.close();
+      }
+      if (reader != null) {
+        reader.release();
+      }
+    }
+  }
+
   /** An unpositioned iterator over table {@code fileNumber}; it holds a reference until closed. */
   public InternalIterator newIterator(long fileNumber) {
     return newIterator(fileNumber, true);

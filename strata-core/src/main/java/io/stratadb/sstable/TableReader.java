@@ -251,9 +251,17 @@ public final class TableReader {
       return LookupResult.ABSENT;
     }
     try (InternalIterator it = iterator()) {
-      it.seek(InternalKey.forSeek(userKey, sequence));
-      return it.isValid() ? LookupResult.fromEntry(userKey, it.key(), it.value()) : LookupResult.ABSENT;
+      return lookup(it, userKey, sequence);
     }
+  }
+
+  /**
+   * Looks {@code userKey} up with {@code it}, an iterator of this table that a batch of lookups
+   * reuses (staying on one data block skips its cache lookup). Does not consult the bloom filter.
+   */
+  LookupResult lookup(InternalIterator it, byte[] userKey, long sequence) {
+    it.seek(InternalKey.forSeek(userKey, sequence));
+    return it.isValid() ? LookupResult.fromEntry(userKey, it.key(), it.value()) : LookupResult.ABSENT;
   }
 
   /** An unpositioned iterator over every entry. The caller must hold a reference while using it. */
