@@ -14,6 +14,8 @@ import java.util.Comparator;
  */
 public final class Block {
   private final byte[] data;
+  /** Bytes of {@link #data} that hold the block; any after them are not part of it. */
+  private final int length;
   private final int restartsOffset;
   private final int restartCount;
   private final String fileName;
@@ -28,14 +30,29 @@ public final class Block {
    * @throws CorruptionException if the restart array does not fit the block
    */
   public Block(byte[] data, String fileName, long fileOffset) {
+    this(data, data.length, fileName, fileOffset);
+  }
+
+  /**
+   * Parses the restart array of a block held in the first {@code length} bytes of {@code data}
+   * (a read buffer that still holds the trailer after them, saving a copy).
+   *
+   * @param data buffer holding the block contents; not modified, never read past {@code length}
+   * @param length block contents size in bytes, {@code <= data.length}
+   * @param fileName file holding the block, for error messages
+   * @param fileOffset the block's offset in that file, for error messages
+   * @throws CorruptionException if the restart array does not fit the block
+   */
+  public Block(byte[] data, int length, String fileName, long fileOffset) {
     this.data = data;
+    this.length = length;
     this.fileName = fileName;
     this.fileOffset = fileOffset;
-    if (data.length < 4) {
+    if (length < 4) {
       throw new CorruptionException(fileName, fileOffset, "block too short");
     }
-    this.restartCount = Coding.getFixed32(data, data.length - 4);
-    long offset = (long) data.length - 4 - 4L * restartCount;
+    this.restartCount = Coding.getFixed32(data, length - 4);
+    long offset = (long) length - 4 - 4L * restartCount;
     if (restartCount < 1 || offset < 0) {
       throw new CorruptionException(fileName, fileOffset, "bad restart count " + restartCount);
     }
@@ -44,7 +61,7 @@ public final class Block {
 
   /** Size of the block contents in bytes. */
   public int size() {
-    return data.length;
+    return length;
   }
 
   /** An unpositioned iterator ordering keys by {@code comparator}. */

@@ -61,7 +61,11 @@ public final class TableCache implements AutoCloseable {
    */
   public TableReader acquire(long fileNumber) {
     while (true) {
-      TableReader reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache));
+      // getIfPresent first: the hit path then allocates no loader lambda.
+      TableReader reader = cache.getIfPresent(fileNumber);
+      if (reader == null) {
+        reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache));
+      }
       if (reader.retain()) {
         return reader;
       }

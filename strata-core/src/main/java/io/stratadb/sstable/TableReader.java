@@ -130,6 +130,30 @@ public final class TableReader {
    */
   private static byte[] readBlockContents(ReadableFile file, String name, BlockHandle handle, long limit,
       long handleAt) throws IOException {
+    byte[] buf = readCheckedBlock(file, name, handle, limit, handleAt);
+    int size = (int) handle.size();
+    return buf[size] == TableFormat.NO_COMPRESSION ? java.util.Arrays.copyOf(buf, size)
+        : decompress(buf, size, name, handle.offset());
+  }
+
+  /**
+   * As {@link #readBlockContents}, parsed as a block. An uncompressed block keeps the buffer it was
+   * read into, trailer and all, instead of copying its contents out of it.
+   */
+  private static Block readBlock(ReadableFile file, String name, BlockHandle handle, long limit, long handleAt)
+      throws IOException {
+    byte[] buf = readCheckedBlock(file, name, handle, limit, handleAt);
+    int size = (int) handle.size();
+    return buf[size] == TableFormat.NO_COMPRESSION ? new Block(buf, size, name, handle.offset())
+        : new Block(decompress(buf, size, name, handle.offset()), name, handle.offset());
+  }
+
+  /**
+   * Reads the block at {@code handle} with its trailer (type byte and checksum) and verifies the
+   * checksum; errors as {@link #readBlockContents}.
+   */
+  private static byte[] readCheckedBlock(ReadableFile file, String name, BlockHandle handle, long limit,
+      long handleAt) throws IOException {
     if (handle.offset() < 0 || handle.size() < 0 || handle.size() > limit
         || handle.offset() > limit - handle.size() - TableFormat.BLOCK_TRAILER_SIZE) {
       throw new CorruptionException(name, handleAt,
@@ -143,16 +167,19 @@ public final class TableReader {
     if (expected != TableBuilder.blockChecksum(buf, 0, size, type)) {
       throw new CorruptionException(name, handle.offset(), "block checksum mismatch");
     }
-    if (type == TableFormat.NO_COMPRESSION) {
-      return java.util.Arrays.copyOf(buf, size);
-    }
+    return buf;
+  }
+
+  /** Decompresses the contents of {@code buf}, whose trailer at {@code size} names the codec. */
+  private static byte[] decompress(byte[] buf, int size, String name, long offset) {
+    byte type = buf[size];
     Compression compression;
     try {
       compression = Compression.fromCode(type);
     } catch (IllegalArgumentException e) {
-      throw new CorruptionException(name, handle.offset(), "unknown block compression type " + type);
+      throw new CorruptionException(name, offset, "unknown block compression type " + type);
     }
-    return BlockCompressor.decompress(compression, buf, size, name, handle.offset());
+    return BlockCompressor.decompress(compression, buf, size, name, offset);
   }
 
   /**
@@ -207,8 +234,7 @@ public final class TableReader {
       }
     }
     try {
-      Block block = new Block(readBlockContents(file, fileName, handle, footerOffset, indexOffset), fileName,
-          handle.offset());
+      Block block = readBlock(file, fileName, handle, footerOffset, indexOffset);
       if (blockCache != null && fillCache) {
         blockCache.put(fileNumber, handle.offset(), block);
       }
