@@ -525,6 +525,46 @@ public final class DbImpl implements Db {
     }
   }
 
+  @Override
+  public List<byte[]> multiGet(List<byte[]> keys) {
+    return multiGet(keys, ReadOptions.defaults());
+  }
+
+  @Override
+  public List<byte[]> multiGet(List<byte[]> keys, ReadOptions readOptions) {
+    if (keys == null || readOptions == null) {
+      throw new IllegalArgumentException("keys and read options must not be null");
+    }
+    byte[][] userKeys = keys.toArray(new byte[0][]);
+    for (byte[] key : userKeys) {
+      if (key == null) {
+        throw new IllegalArgumentException("keys must not contain null");
+      }
+    }
+    ensureOpen();
+    DbState s = acquireState(); // state before sequence, as in get
+    try {
+      long sequence = readSequence(readOptions);
+      LookupResult[] results = new LookupResult[userKeys.length];
+      for (Memtable m : s.memtablesNewestFirst()) {
+        for (int i = 0; i < userKeys.length; i++) {
+          if (results[i] == null) {
+            LookupResult r = m.get(userKeys[i], sequence);
+            results[i] = r.isDecided() ? r : null;
+          }
+        }
+      }
+      s.version().multiGet(userKeys, sequence, results, tableCache);
+      List<byte[]> values = new ArrayList<>(userKeys.length);
+      for (LookupResult r : results) {
+        values.add(r == null ? null : copy(r.value()));
+      }
+      return values;
+    } finally {
+      s.version().release();
+    }
+  }
+
   /** The sequence a read with {@code readOptions} uses. Call after {@link #acquireState()}. */
   private long readSequence(ReadOptions readOptions) {
     if (readOptions.snapshot() == null) {

@@ -24,6 +24,22 @@ public final class InternalKey {
   /** The largest sequence number (56 bits). */
   public static final long MAX_SEQUENCE = (1L << 56) - 1;
 
+  /**
+   * Internal-key order ({@link #compare(byte[], byte[])}) as a {@link SliceComparator}, for blocks
+   * that compare keys in place.
+   */
+  public static final SliceComparator COMPARATOR = new SliceComparator() {
+    @Override
+    public int compare(byte[] a, byte[] b) {
+      return InternalKey.compare(a, b);
+    }
+
+    @Override
+    public int compare(byte[] a, int offset, int length, byte[] b) {
+      return InternalKey.compare(a, offset, length, b);
+    }
+  };
+
   private InternalKey() {}
 
   /** Encodes {@code userKey} with a sequence number and type. */
@@ -105,6 +121,25 @@ public final class InternalKey {
       return c;
     }
     return Long.compareUnsigned(trailer(b), trailer(a));
+  }
+
+  /**
+   * Internal-key order between the key {@code a[offset, offset + length)} and {@code b}, as {@link
+   * #compare(byte[], byte[])}.
+   *
+   * @throws IllegalArgumentException if either key is shorter than the trailer
+   */
+  public static int compare(byte[] a, int offset, int length, byte[] b) {
+    int aUser = length - TRAILER_BYTES;
+    int bUser = b.length - TRAILER_BYTES;
+    if (aUser < 0 || bUser < 0) {
+      throw new IllegalArgumentException("internal key shorter than its " + TRAILER_BYTES + "-byte trailer");
+    }
+    int c = Arrays.compareUnsigned(a, offset, offset + aUser, b, 0, bUser);
+    if (c != 0) {
+      return c;
+    }
+    return Long.compareUnsigned(Coding.getFixed64(b, bUser), Coding.getFixed64(a, offset + aUser));
   }
 
   /** Human-readable form for error messages and tools. */

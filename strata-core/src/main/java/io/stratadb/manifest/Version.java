@@ -153,6 +153,46 @@ public final class Version {
     return LookupResult.ABSENT;
   }
 
+  /**
+   * Looks up every key of {@code userKeys} whose {@code results} slot is still null, as {@link
+   * #get} does for one, filling the slots of keys found or deleted (keys absent everywhere stay
+   * null). The keys are visited in ascending order and each table is searched once for all of its
+   * keys ({@link TableCache#multiGet}), so keys in one data block share its lookup.
+   */
+  public void multiGet(byte[][] userKeys, long sequence, LookupResult[] results, TableCache tables) {
+    Integer[] boxed = new Integer[userKeys.length];
+    for (int i = 0; i < boxed.length; i++) {
+      boxed[i] = i;
+    }
+    java.util.Arrays.sort(boxed, (a, b) -> java.util.Arrays.compareUnsigned(userKeys[a], userKeys[b]));
+    int[] order = new int[boxed.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = boxed[i];
+    }
+    for (FileMetadata f : levels.get(0)) {
+      tables.multiGet(f.number(), userKeys, order, sequence, results, f::mayHold);
+    }
+    for (int level = 1; level < NUM_LEVELS; level++) {
+      List<FileMetadata> files = levels.get(level);
+      int start = 0;
+      while (start < order.length) {
+        // The keys of one table form a run of the sorted order: batch them.
+        int i = findFile(files, userKeys[order[start]]);
+        if (i == files.size()) {
+          break; // this and every later key is past the level's last table
+        }
+        FileMetadata f = files.get(i);
+        int end = start;
+        while (end < order.length && InternalKey.compareUserKey(f.largest(), userKeys[order[end]]) >= 0) {
+          end++;
+        }
+        tables.multiGet(f.number(), userKeys, java.util.Arrays.copyOfRange(order, start, end), sequence, results,
+            f::mayHold);
+        start = end;
+      }
+    }
+  }
+
   /** Whether a table of sorted-run {@code level} (L1 or deeper) has {@code userKey} in its range. */
   public boolean levelMayHold(int level, byte[] userKey) {
     List<FileMetadata> files = levels.get(level);

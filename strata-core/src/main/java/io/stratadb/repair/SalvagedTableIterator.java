@@ -53,7 +53,7 @@ final class SalvagedTableIterator implements InternalIterator {
 
   private void advanceBlock() {
     while (++block < blocks.size()) {
-      current = table.readDataBlock(blocks.get(block).handle()).iterator(InternalKey::compare);
+      current = table.readDataBlock(blocks.get(block).handle()).iterator(InternalKey.COMPARATOR);
       current.seekToFirst();
       if (current.isValid()) {
         return;

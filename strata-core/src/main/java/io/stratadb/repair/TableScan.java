@@ -70,7 +70,7 @@ final class TableScan {
       Finding damaged = null;
       try {
         Block block = reader.readDataBlock(entry.handle());
-        try (InternalIterator it = block.iterator(InternalKey::compare)) {
+        try (InternalIterator it = block.iterator(InternalKey.COMPARATOR)) {
           for (it.seekToFirst(); it.isValid() && problem == null; it.next()) {
             byte[] key = it.key();
             if (!InternalKey.isWellFormed(key)) {

@@ -2,7 +2,10 @@ package io.stratadb.sstable;
 
 import io.stratadb.CorruptionException;
 import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.SliceComparator;
 import io.stratadb.util.Coding;
+import java.util.Arrays;
 import java.util.Comparator;
 
 /**
@@ -11,6 +14,8 @@ import java.util.Comparator;
  */
 public final class Block {
   private final byte[] data;
+  /** Bytes of {@link #data} that hold the block; any after them are not part of it. */
+  private final int length;
   private final int restartsOffset;
   private final int restartCount;
   private final String fileName;
@@ -25,14 +30,29 @@ public final class Block {
    * @throws CorruptionException if the restart array does not fit the block
    */
   public Block(byte[] data, String fileName, long fileOffset) {
+    this(data, data.length, fileName, fileOffset);
+  }
+
+  /**
+   * Parses the restart array of a block held in the first {@code length} bytes of {@code data}
+   * (a read buffer that still holds the trailer after them, saving a copy).
+   *
+   * @param data buffer holding the block contents; not modified, never read past {@code length}
+   * @param length block contents size in bytes, {@code <= data.length}
+   * @param fileName file holding the block, for error messages
+   * @param fileOffset the block's offset in that file, for error messages
+   * @throws CorruptionException if the restart array does not fit the block
+   */
+  public Block(byte[] data, int length, String fileName, long fileOffset) {
     this.data = data;
+    this.length = length;
     this.fileName = fileName;
     this.fileOffset = fileOffset;
-    if (data.length < 4) {
+    if (length < 4) {
       throw new CorruptionException(fileName, fileOffset, "block too short");
     }
-    this.restartCount = Coding.getFixed32(data, data.length - 4);
-    long offset = (long) data.length - 4 - 4L * restartCount;
+    this.restartCount = Coding.getFixed32(data, length - 4);
+    long offset = (long) length - 4 - 4L * restartCount;
     if (restartCount < 1 || offset < 0) {
       throw new CorruptionException(fileName, fileOffset, "bad restart count " + restartCount);
     }
@@ -41,7 +61,7 @@ public final class Block {
 
   /** Size of the block contents in bytes. */
   public int size() {
-    return data.length;
+    return length;
   }
 
   /** An unpositioned iterator ordering keys by {@code comparator}. */
@@ -54,19 +74,37 @@ public final class Block {
    * backward steps re-decode from the restart point before the current entry, as LevelDB's {@code
    * table/block.cc} {@code Block::Iter::Prev}: a {@link #prev()} costs up to one restart interval
    * of decoding.
+   *
+   * <p>Entries are decoded into a reused key buffer; {@link #key()} and {@link #value()} copy out
+   * a fresh array only when asked, once per position, so the entries a seek or a {@code prev} steps
+   * over cost no allocation. With a {@link SliceComparator} (as {@link InternalKey#COMPARATOR}),
+   * seeks compare restart keys in the block and scanned keys in the buffer without copying.
    */
   private final class BlockIterator implements InternalIterator {
     private final Comparator<byte[]> comparator;
+    /** The comparator when it compares in place, else null. */
+    private final SliceComparator slices;
     /** Offset of the current entry; {@code restartsOffset} when invalid. */
     private int current = restartsOffset;
     private int nextEntry;
     /** Index of the restart point at or before {@code current}. */
     private int restartIndex;
+    /** The current key is {@code keyBuffer[0, keyLength)}; the next entry shares a prefix of it. */
+    private byte[] keyBuffer = new byte[32];
+    private int keyLength;
+    private int valueOffset;
+    private int valueLength;
+    /** Copies handed out for the current position, or null until asked for. */
     private byte[] key;
     private byte[] value;
+    /** The last decoded entry header: shared and unshared key bytes, value length. */
+    private int headerShared;
+    private int headerUnshared;
+    private int headerValueLength;
 
     BlockIterator(Comparator<byte[]> comparator) {
       this.comparator = comparator;
+      this.slices = comparator instanceof SliceComparator s ? s : null;
     }
 
     @Override
@@ -94,7 +132,7 @@ public final class Block {
       int right = restartCount - 1;
       while (left < right) {
         int mid = (left + right + 1) >>> 1;
-        if (compare(keyAtRestart(mid), target) < 0) {
+        if (compareRestartKey(mid, target) < 0) {
           left = mid;
         } else {
           right = mid - 1;
@@ -102,7 +140,7 @@ public final class Block {
       }
       seekToRestartPoint(left);
       parseNext();
-      while (isValid() && compare(key, target) < 0) {
+      while (isValid() && compareCurrent(target) < 0) {
         parseNext();
       }
     }
@@ -124,7 +162,7 @@ public final class Block {
       seek(target);
       if (!isValid()) {
         seekToLast();
-      } else if (compare(key, target) > 0) {
+      } else if (compareCurrent(target) > 0) {
         prev();
       }
     }
@@ -162,11 +200,17 @@ public final class Block {
 
     @Override
     public byte[] key() {
+      if (key == null && isValid()) {
+        key = Arrays.copyOf(keyBuffer, keyLength);
+      }
       return key;
     }
 
     @Override
     public byte[] value() {
+      if (value == null && isValid()) {
+        value = Arrays.copyOfRange(data, valueOffset, valueOffset + valueLength);
+      }
       return value;
     }
 
@@ -185,7 +229,7 @@ public final class Block {
     private void seekToRestartPoint(int index) {
       restartIndex = index;
       nextEntry = restartPoint(index);
-      key = null;
+      keyLength = 0;
     }
 
     private int restartPoint(int index) {
@@ -196,73 +240,87 @@ public final class Block {
       return offset;
     }
 
-    private byte[] keyAtRestart(int index) {
-      int p = restartPoint(index);
-      int[] header = new int[3];
-      p = decodeHeader(p, header);
-      if (header[0] != 0) {
+    /** Compares the key stored at restart point {@code index} with {@code target}. */
+    private int compareRestartKey(int index, byte[] target) {
+      int p = decodeHeader(restartPoint(index));
+      if (headerShared != 0) {
         throw corrupt("restart entry shares a prefix");
       }
-      if ((long) p + header[1] > restartsOffset) {
+      if ((long) p + headerUnshared > restartsOffset) {
         throw corrupt("restart entry key runs past the entries");
       }
-      byte[] k = new byte[header[1]];
-      System.arraycopy(data, p, k, 0, header[1]);
-      return k;
+      try {
+        if (slices != null) {
+          return slices.compare(data, p, headerUnshared, target);
+        }
+        return comparator.compare(Arrays.copyOfRange(data, p, p + headerUnshared), target);
+      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+        throw cannotOrder(e);
+      }
     }
 
     /**
-     * Compares a key of this block with another key. The comparator is trusted code, so when it
+     * Compares the current key with another key. The comparator is trusted code, so when it
      * cannot order a stored key (an internal-key comparator given a key shorter than its 8-byte
      * trailer) the block is corrupt.
      */
-    private int compare(byte[] a, byte[] b) {
+    private int compareCurrent(byte[] target) {
       try {
-        return comparator.compare(a, b);
+        if (slices != null) {
+          return slices.compare(keyBuffer, 0, keyLength, target);
+        }
+        return comparator.compare(key(), target);
       } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-        throw corrupt("key the comparator cannot order (" + e.getMessage() + ")");
+        throw cannotOrder(e);
       }
+    }
+
+    private CorruptionException cannotOrder(RuntimeException e) {
+      return corrupt("key the comparator cannot order (" + e.getMessage() + ")");
     }
 
     private void parseNext() {
       current = nextEntry;
+      key = null;
+      value = null;
       if (current >= restartsOffset) {
         invalidate();
         return;
       }
-      int[] header = new int[3];
-      int p = decodeHeader(current, header);
-      int shared = header[0];
-      int unshared = header[1];
-      int valueLength = header[2];
-      int previous = key == null ? 0 : key.length;
-      if (shared > previous || (long) p + unshared + valueLength > restartsOffset) {
+      int p = decodeHeader(current);
+      int shared = headerShared;
+      int unshared = headerUnshared;
+      int valueLen = headerValueLength;
+      if (shared > keyLength || (long) p + unshared + valueLen > restartsOffset) {
         throw corrupt("bad entry");
       }
-      byte[] k = new byte[shared + unshared];
-      if (shared > 0) {
-        System.arraycopy(key, 0, k, 0, shared);
+      int length = shared + unshared;
+      if (length > keyBuffer.length) {
+        keyBuffer = Arrays.copyOf(keyBuffer, Math.max(length, 2 * keyBuffer.length));
       }
-      System.arraycopy(data, p, k, shared, unshared);
-      byte[] v = new byte[valueLength];
-      System.arraycopy(data, p + unshared, v, 0, valueLength);
-      key = k;
-      value = v;
-      nextEntry = p + unshared + valueLength;
+      System.arraycopy(data, p, keyBuffer, shared, unshared);
+      keyLength = length;
+      valueOffset = p + unshared;
+      valueLength = valueLen;
+      nextEntry = p + unshared + valueLen;
       while (restartIndex + 1 < restartCount && restartPoint(restartIndex + 1) <= current) {
         restartIndex++;
       }
     }
 
-    /** Decodes three varints (shared, unshared, value length) at {@code p}; returns the offset after. */
-    private int decodeHeader(int p, int[] out) {
+    /**
+     * Decodes three varints (shared, unshared, value length) at {@code p} into the header fields;
+     * returns the offset after them.
+     */
+    private int decodeHeader(int p) {
+      int offset = p;
       for (int i = 0; i < 3; i++) {
         long result = 0;
         for (int shift = 0; ; shift += 7) {
-          if (p >= restartsOffset || shift > 28) {
+          if (offset >= restartsOffset || shift > 28) {
             throw corrupt("bad entry header");
           }
-          int b = data[p++] & 0xff;
+          int b = data[offset++] & 0xff;
           result |= (long) (b & 0x7f) << shift;
           if ((b & 0x80) == 0) {
             break;
@@ -271,9 +329,15 @@ public final class Block {
         if (result > Integer.MAX_VALUE) {
           throw corrupt("entry length out of range");
         }
-        out[i] = (int) result;
+        if (i == 0) {
+          headerShared = (int) result;
+        } else if (i == 1) {
+          headerUnshared = (int) result;
+        } else {
+          headerValueLength = (int) result;
+        }
       }
-      return p;
+      return offset;
     }
 
     private CorruptionException corrupt(String what) {

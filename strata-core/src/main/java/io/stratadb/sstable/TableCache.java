@@ -76,7 +76,11 @@ public final class TableCache implements AutoCloseable {
    */
   public TableReader acquire(long fileNumber) {
     while (true) {
-      TableReader reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache, statistics));
+      // getIfPresent first: the hit path then allocates no loader lambda.
+      TableReader reader = cache.getIfPresent(fileNumber);
+      if (reader == null) {
+        reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache, statistics));
+      }
       if (reader.retain()) {
         return reader;
       }
@@ -92,6 +96,45 @@ public final class TableCache implements AutoCloseable {
       return reader.get(userKey, sequence);
     } finally {
       reader.release();
+    }
+  }
+
+  /**
+   * Looks up in table {@code fileNumber} each key {@code userKeys[order[j]]} whose result is still
+   * null and that {@code inRange} admits, in the given (ascending) order, and stores the decided
+   * results. Opens the table only if some key needs it.
+   */
+  public void multiGet(long fileNumber, byte[][] userKeys, int[] order, long sequence, LookupResult[] results,
+      java.util.function.Predicate<byte[]> inRange) {
+    TableReader reader = null;
+    InternalIterator it = null;
+    try {
+      for (int i : order) {
+        byte[] key = userKeys[i];
+        if (results[i] != null || !inRange.test(key)) {
+          continue;
+        }
+        if (reader == null) {
+          reader = acquire(fileNumber);
+        }
+        if (!reader.mayContain(key)) {
+          continue;
+        }
+        if (it == null) {
+          it = reader.iterator();
+        }
+        LookupResult r = reader.lookup(it, key, sequence);
+        if (r.isDecided()) {
+          results[i] = r;
+        }
+      }
+    } finally {
+      if (it != null) {
+        it.close();
+      }
+      if (reader != null) {
+        reader.release();
+      }
     }
   }
 

@@ -14,16 +14,30 @@ import io.stratadb.key.InternalKey;
  */
 final class TableIterator implements InternalIterator {
   private final TableReader table;
-  private final InternalIterator indexIterator;
+  /**
+   * The decoded index, fetched by the first positioning call (so a damaged index is reported
+   * there); the two-level iterator's first level is a cursor into it.
+   */
+  private IndexBlock index;
   private final boolean fillCache;
+  /** The current data block's position in the index; out of {@code [0, index.size())} when none. */
+  private int blockIndex = -1;
   private InternalIterator dataIterator;
+  /** The block {@link #dataIterator} reads, kept so moving back onto it does not look it up again. */
+  private Block dataBlock;
   /** File offset of the data block {@link #dataIterator} reads. */
-  private long dataBlockOffset;
+  private long dataBlockOffset = -1;
 
-  TableIterator(TableReader table, InternalIterator indexIterator, boolean fillCache) {
+  TableIterator(TableReader table, boolean fillCache) {
     this.table = table;
-    this.indexIterator = indexIterator;
     this.fillCache = fillCache;
+  }
+
+  private IndexBlock index() {
+    if (index == null) {
+      index = table.decodedIndex();
+    }
+    return index;
   }
 
   @Override
@@ -33,7 +47,8 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekToFirst() {
-    indexIterator.seekToFirst();
+    index();
+    blockIndex = 0;
     loadDataBlock();
     if (dataIterator != null) {
       dataIterator.seekToFirst();
@@ -44,7 +59,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seek(byte[] target) {
-    indexIterator.seek(target);
+    blockIndex = index().firstBlockEndingAtOrAfter(target);
     loadDataBlock();
     if (dataIterator != null) {
       dataIterator.seek(target);
@@ -55,7 +70,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekToLast() {
-    indexIterator.seekToLast();
+    blockIndex = index().size() - 1;
     loadDataBlock();
     if (dataIterator != null) {
       dataIterator.seekToLast();
@@ -68,10 +83,7 @@ final class TableIterator implements InternalIterator {
   public void seekForPrev(byte[] target) {
     // The index key of a block is its last key: the first block whose last key is >= target holds
     // the answer, or the block before it does when all of its keys are greater than target.
-    indexIterator.seek(target);
-    if (!indexIterator.isValid()) {
-      indexIterator.seekToLast();
-    }
+    blockIndex = Math.min(index().firstBlockEndingAtOrAfter(target), index.size() - 1);
     loadDataBlock();
     if (dataIterator != null) {
       dataIterator.seekForPrev(target);
@@ -113,17 +125,26 @@ final class TableIterator implements InternalIterator {
   @Override
   public void close() {
     dataIterator = null;
-    indexIterator.close();
+    dataBlock = null;
   }
 
+  /**
+   * Points {@link #dataIterator} at block {@link #blockIndex}, or null past either end. The caller
+   * positions it next; staying on the same block keeps its iterator and skips the cache lookup.
+   */
   private void loadDataBlock() {
-    if (!indexIterator.isValid()) {
+    if (blockIndex < 0 || blockIndex >= index.size()) {
       dataIterator = null;
       return;
     }
-    BlockHandle handle = table.decodeHandle(indexIterator.value());
-    dataIterator = table.readDataBlock(handle, fillCache).iterator(InternalKey::compare);
-    dataBlockOffset = handle.offset();
+    long offset = index.offset(blockIndex);
+    if (dataBlock == null || offset != dataBlockOffset) {
+      dataBlock = table.readDataBlock(index.handle(blockIndex), fillCache);
+      dataBlockOffset = offset;
+      dataIterator = dataBlock.iterator(InternalKey.COMPARATOR);
+    } else if (dataIterator == null) {
+      dataIterator = dataBlock.iterator(InternalKey.COMPARATOR);
+    }
   }
 
   /** Rejects a malformed key at the new position; called at the end of every positioning method. */
@@ -135,7 +156,7 @@ final class TableIterator implements InternalIterator {
 
   private void skipExhaustedBlocks() {
     while (dataIterator != null && !dataIterator.isValid()) {
-      indexIterator.next();
+      blockIndex++;
       loadDataBlock();
       if (dataIterator != null) {
         dataIterator.seekToFirst();
@@ -145,7 +166,7 @@ final class TableIterator implements InternalIterator {
 
   private void skipExhaustedBlocksBackward() {
     while (dataIterator != null && !dataIterator.isValid()) {
-      indexIterator.prev();
+      blockIndex--;
       loadDataBlock();
       if (dataIterator != null) {
         dataIterator.seekToLast();

@@ -37,6 +37,8 @@ public final class TableReader {
   /** Counts lookups and bloom probes; null for none. */
   private final Statistics statistics;
   private final RefCount references = new RefCount();
+  /** {@link #index} decoded on first use, so opening a table keeps reporting what it did. */
+  private volatile IndexBlock decodedIndex;
 
   private TableReader(
       ReadableFile file, String fileName, long fileNumber, Block index, long indexOffset, byte[] filter,
@@ -147,6 +149,30 @@ public final class TableReader {
    */
   private static byte[] readBlockContents(ReadableFile file, String name, BlockHandle handle, long limit,
       long handleAt) throws IOException {
+    byte[] buf = readCheckedBlock(file, name, handle, limit, handleAt);
+    int size = (int) handle.size();
+    return buf[size] == TableFormat.NO_COMPRESSION ? java.util.Arrays.copyOf(buf, size)
+        : decompress(buf, size, name, handle.offset());
+  }
+
+  /**
+   * As {@link #readBlockContents}, parsed as a block. An uncompressed block keeps the buffer it was
+   * read into, trailer and all, instead of copying its contents out of it.
+   */
+  private static Block readBlock(ReadableFile file, String name, BlockHandle handle, long limit, long handleAt)
+      throws IOException {
+    byte[] buf = readCheckedBlock(file, name, handle, limit, handleAt);
+    int size = (int) handle.size();
+    return buf[size] == TableFormat.NO_COMPRESSION ? new Block(buf, size, name, handle.offset())
+        : new Block(decompress(buf, size, name, handle.offset()), name, handle.offset());
+  }
+
+  /**
+   * Reads the block at {@code handle} with its trailer (type byte and checksum) and verifies the
+   * checksum; errors as {@link #readBlockContents}.
+   */
+  private static byte[] readCheckedBlock(ReadableFile file, String name, BlockHandle handle, long limit,
+      long handleAt) throws IOException {
     if (handle.offset() < 0 || handle.size() < 0 || handle.size() > limit
         || handle.offset() > limit - handle.size() - TableFormat.BLOCK_TRAILER_SIZE) {
       throw new CorruptionException(name, handleAt,
@@ -160,16 +186,19 @@ public final class TableReader {
     if (expected != TableBuilder.blockChecksum(buf, 0, size, type)) {
       throw new CorruptionException(name, handle.offset(), "block checksum mismatch");
     }
-    if (type == TableFormat.NO_COMPRESSION) {
-      return java.util.Arrays.copyOf(buf, size);
-    }
+    return buf;
+  }
+
+  /** Decompresses the contents of {@code buf}, whose trailer at {@code size} names the codec. */
+  private static byte[] decompress(byte[] buf, int size, String name, long offset) {
+    byte type = buf[size];
     Compression compression;
     try {
       compression = Compression.fromCode(type);
     } catch (IllegalArgumentException e) {
-      throw new CorruptionException(name, handle.offset(), "unknown block compression type " + type);
+      throw new CorruptionException(name, offset, "unknown block compression type " + type);
     }
-    return BlockCompressor.decompress(compression, buf, size, name, handle.offset());
+    return BlockCompressor.decompress(compression, buf, size, name, offset);
   }
 
   /**
@@ -190,7 +219,7 @@ public final class TableReader {
    */
   public java.util.List<IndexEntry> indexEntries() {
     java.util.List<IndexEntry> out = new java.util.ArrayList<>();
-    try (InternalIterator it = index.iterator(InternalKey::compare)) {
+    try (InternalIterator it = index.iterator(InternalKey.COMPARATOR)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(new IndexEntry(it.key(), decodeHandle(it.value())));
       }
@@ -224,8 +253,7 @@ public final class TableReader {
       }
     }
     try {
-      Block block = new Block(readBlockContents(file, fileName, handle, footerOffset, indexOffset), fileName,
-          handle.offset());
+      Block block = readBlock(file, fileName, handle, footerOffset, indexOffset);
       if (blockCache != null && fillCache) {
         blockCache.put(fileNumber, handle.offset(), block);
       }
@@ -324,9 +352,17 @@ public final class TableReader {
       return LookupResult.ABSENT;
     }
     try (InternalIterator it = iterator()) {
-      it.seek(InternalKey.forSeek(userKey, sequence));
-      return it.isValid() ? LookupResult.fromEntry(userKey, it.key(), it.value()) : LookupResult.ABSENT;
+      return lookup(it, userKey, sequence);
     }
+  }
+
+  /**
+   * Looks {@code userKey} up with {@code it}, an iterator of this table that a batch of lookups
+   * reuses (staying on one data block skips its cache lookup). Does not consult the bloom filter.
+   */
+  LookupResult lookup(InternalIterator it, byte[] userKey, long sequence) {
+    it.seek(InternalKey.forSeek(userKey, sequence));
+    return it.isValid() ? LookupResult.fromEntry(userKey, it.key(), it.value()) : LookupResult.ABSENT;
   }
 
   /** An unpositioned iterator over every entry. The caller must hold a reference while using it. */
@@ -336,7 +372,22 @@ public final class TableReader {
 
   /** An iterator whose block reads fill the block cache only if {@code fillCache}. */
   public InternalIterator iterator(boolean fillCache) {
-    return new TableIterator(this, index.iterator(InternalKey::compare), fillCache);
+    return new TableIterator(this, fillCache);
+  }
+
+  /**
+   * The index decoded into arrays, built on first use (racing threads may each build one; they
+   * are equal and immutable).
+   *
+   * @throws CorruptionException if the index does not decode (names the index block's offset)
+   */
+  IndexBlock decodedIndex() {
+    IndexBlock decoded = decodedIndex;
+    if (decoded == null) {
+      decoded = IndexBlock.decode(index, fileName, indexOffset);
+      decodedIndex = decoded;
+    }
+    return decoded;
   }
 
   /** Takes a reference; false if the reader is already closed (open it again). */
