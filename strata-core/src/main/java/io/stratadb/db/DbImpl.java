@@ -34,6 +34,7 @@ import io.stratadb.manifest.VersionSet;
 import io.stratadb.memtable.Memtable;
 import io.stratadb.sstable.BlockCache;
 import io.stratadb.sstable.TableCache;
+import io.stratadb.util.ByteSink;
 import io.stratadb.wal.LogWriter;
 import io.stratadb.wal.WalBatch;
 import java.io.IOException;
@@ -62,6 +63,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DbImpl implements Db {
   private static final Logger LOG = LoggerFactory.getLogger(DbImpl.class);
+  /** A WAL encode buffer grown past this by a large batch is dropped after use, in bytes. */
+  private static final int MAX_RETAINED_WAL_BUFFER_BYTES = 4 << 20;
 
   private final Path dir;
   private final Options options;
@@ -78,6 +81,8 @@ public final class DbImpl implements Db {
 
   /** Used only by the write queue's leader. */
   private LogWriter wal;
+  /** The WAL record being encoded, reused across groups. Used only by the write queue's leader. */
+  private ByteSink walBuffer = new ByteSink(4096);
   /** Written under mutex; read freely. */
   private volatile DbState state;
   /** Sequence number of the newest write visible to readers. Written by the write leader. */
@@ -317,9 +322,9 @@ public final class DbImpl implements Db {
       batches.add(w.batch);
       bytes += w.batch.approximateSizeInBytes();
     }
-    byte[] record = WalBatch.encode(first, batches);
+    WalBatch.encodeInto(walBuffer, first, batches);
     try {
-      wal.addRecord(record);
+      wal.addRecord(walBuffer.array(), 0, walBuffer.size());
       if (group.get(0).sync) {
         wal.sync();
       } else {
@@ -327,6 +332,9 @@ public final class DbImpl implements Db {
       }
     } catch (IOException e) {
       throw setBackgroundError(new StrataIOException("WAL write failed in " + dir, e));
+    }
+    if (walBuffer.array().length > MAX_RETAINED_WAL_BUFFER_BYTES) {
+      walBuffer = new ByteSink(4096);
     }
     Memtable memtable = state.memtable();
     long[] sequence = {first};

@@ -203,18 +203,20 @@ final class SkipList {
     while (h > max && !HEIGHT.compareAndSet(this, max, h)) {
       max = (int) HEIGHT.getVolatile(this);
     }
-    int levels = Math.max(h, max);
-    Node[] prev = new Node[levels];
-    Node[] succ = new Node[levels];
+    // The splice (predecessor, successor) is kept only for the levels x links into.
+    Node[] prev = new Node[h];
+    Node[] succ = new Node[h];
     Node p = head;
-    for (int level = levels - 1; level >= 0; level--) {
+    for (int level = Math.max(h, max) - 1; level >= 0; level--) {
       Node n = p.next(level);
       while (n != null && compare(n, x) < 0) {
         p = n;
         n = p.next(level);
       }
-      prev[level] = p;
-      succ[level] = n;
+      if (level < h) {
+        prev[level] = p;
+        succ[level] = n;
+      }
     }
     for (int level = 0; level < h; level++) {
       while (true) {
