@@ -268,7 +268,7 @@ public final class DbImpl implements Db {
   public void put(byte[] key, byte[] value, WriteOptions writeOptions) {
     checkKey(key);
     checkValue(value);
-    write(new WriteBatch().put(key, value), writeOptions);
+    submit(new WriteBatch().put(key, value), writeOptions);
   }
 
   @Override
@@ -279,7 +279,7 @@ public final class DbImpl implements Db {
   @Override
   public void delete(byte[] key, WriteOptions writeOptions) {
     checkKey(key);
-    write(new WriteBatch().delete(key), writeOptions);
+    submit(new WriteBatch().delete(key), writeOptions);
   }
 
   @Override
@@ -305,6 +305,15 @@ public final class DbImpl implements Db {
         checkKey(key);
       }
     });
+    submit(batch, writeOptions);
+  }
+
+  /** Commits a validated batch in a write group. */
+  private void submit(WriteBatch batch, WriteOptions writeOptions) {
+    if (writeOptions == null) {
+      throw new IllegalArgumentException("write options must not be null");
+    }
+    ensureOpen();
     if (batch.count() == 0) {
       return;
     }
