@@ -39,17 +39,19 @@ public final class Memtable {
   }
 
   /**
-   * Inserts one entry; the value of a {@link ValueType#DELETE} is ignored (stored empty). The
-   * value array is kept, not copied: the caller must not modify it afterwards. Adding an internal
-   * key (user key, sequence, type) already present replaces its value.
+   * Inserts one entry; the value of a {@link ValueType#DELETE} is ignored (stored empty). The key
+   * and value are copied. Adding an internal key (user key, sequence, type) already present
+   * replaces its value; that value array is then kept, not copied.
    *
    * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
    */
   public void add(long sequence, ValueType type, byte[] userKey, byte[] value) {
-    byte[] ikey = InternalKey.encode(userKey, sequence, type);
+    if (sequence < 0 || sequence > InternalKey.MAX_SEQUENCE) {
+      throw new IllegalArgumentException("sequence number out of range: " + sequence);
+    }
     byte[] stored = type == ValueType.PUT ? value : EMPTY;
-    if (table.insert(ikey, stored)) {
-      approximateBytes.add(ikey.length + stored.length + ENTRY_OVERHEAD_BYTES);
+    if (table.insert(userKey, (sequence << 8) | type.code(), stored)) {
+      approximateBytes.add(userKey.length + InternalKey.TRAILER_BYTES + stored.length + ENTRY_OVERHEAD_BYTES);
     }
   }
 
@@ -63,12 +65,12 @@ public final class Memtable {
       throw new IllegalArgumentException("sequence number out of range: " + sequence);
     }
     // The PUT trailer is the largest of this sequence: the seek lands on the newest visible version.
-    SkipList.Probe probe = new SkipList.Probe(userKey, userKey.length, (sequence << 8) | ValueType.PUT.code());
+    SkipList.Probe probe = new SkipList.Probe(userKey, 0, userKey.length, (sequence << 8) | ValueType.PUT.code());
     SkipList.Node n = table.seek(probe);
     if (n == null || SkipList.compareUserKey(n, probe) != 0) {
       return LookupResult.ABSENT;
     }
-    return LookupResult.decided(n.trailer, n.value);
+    return LookupResult.decided(n.trailer, (n.trailer & 0xff) == ValueType.PUT.code() ? n.value() : EMPTY);
   }
 
   /** Approximate memory used, in bytes. */
@@ -103,9 +105,18 @@ public final class Memtable {
   private static final class MemtableIterator implements InternalIterator {
     private final SkipList list;
     private SkipList.Node current;
+    /** The current entry's key and value, copied out of the arena on first use. */
+    private byte[] key;
+    private byte[] value;
 
     MemtableIterator(SkipList list) {
       this.list = list;
+    }
+
+    private void moveTo(SkipList.Node n) {
+      current = n;
+      key = null;
+      value = null;
     }
 
     @Override
@@ -115,22 +126,22 @@ public final class Memtable {
 
     @Override
     public void seekToFirst() {
-      current = list.first();
+      moveTo(list.first());
     }
 
     @Override
     public void seek(byte[] target) {
-      current = list.seek(SkipList.Probe.ofInternalKey(target));
+      moveTo(list.seek(SkipList.Probe.ofInternalKey(target)));
     }
 
     @Override
     public void seekToLast() {
-      current = list.seekBefore(null, true);
+      moveTo(list.seekBefore(null, true));
     }
 
     @Override
     public void seekForPrev(byte[] target) {
-      current = list.seekBefore(SkipList.Probe.ofInternalKey(target), true);
+      moveTo(list.seekBefore(SkipList.Probe.ofInternalKey(target), true));
     }
 
     @Override
@@ -138,7 +149,7 @@ public final class Memtable {
       if (current == null) {
         throw new IllegalStateException("iterator is not valid");
       }
-      current = current.next(0);
+      moveTo(current.next(0));
     }
 
     @Override
@@ -146,22 +157,28 @@ public final class Memtable {
       if (current == null) {
         throw new IllegalStateException("iterator is not valid");
       }
-      current = list.previous(current);
+      moveTo(list.previous(current));
     }
 
     @Override
     public byte[] key() {
-      return current.ikey;
+      if (key == null) {
+        key = current.internalKey();
+      }
+      return key;
     }
 
     @Override
     public byte[] value() {
-      return current.value;
+      if (value == null) {
+        value = current.valueLength == 0 ? EMPTY : current.value();
+      }
+      return value;
     }
 
     @Override
     public void close() {
-      current = null;
+      moveTo(null);
     }
   }
 }

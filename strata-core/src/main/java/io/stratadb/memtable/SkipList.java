@@ -1,6 +1,7 @@
 package io.stratadb.memtable;
 
 import io.stratadb.key.InternalKey;
+import io.stratadb.util.Coding;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -18,7 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * fillrandom spent two thirds of their samples in its {@code doPut}. Here every node carries the
  * first 16 bytes of its user key as two big-endian longs and its trailer, so a hop compares two
  * or three longs found in the node itself; the key array is read only when two user keys share
- * their first 16 bytes and one is longer than that.
+ * their first 16 bytes. Keys and values are copied into an {@link Arena}, so a memtable of a
+ * million entries is a million small node objects and a few hundred large chunks rather than
+ * three million arrays for the garbage collector to copy.
  *
  * <p>Order: internal-key order ({@link InternalKey#compare}): user key ascending (unsigned bytes),
  * then trailer descending. Keys are unique; inserting an internal key already present replaces
@@ -40,12 +43,10 @@ final class SkipList {
   private static final VarHandle LONG_BE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final VarHandle HEIGHT;
-  private static final VarHandle VALUE;
 
   static {
     try {
       HEIGHT = MethodHandles.lookup().findVarHandle(SkipList.class, "height", int.class);
-      VALUE = MethodHandles.lookup().findVarHandle(Node.class, "value", byte[].class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -53,29 +54,36 @@ final class SkipList {
 
   /**
    * One entry. {@code k0} and {@code k1} are the user key's bytes 0-7 and 8-15 as big-endian
-   * longs, zero-padded, so unsigned long order is byte order on them.
+   * longs, zero-padded, so unsigned long order is byte order on them. The internal key and the
+   * value live in the memtable's {@link Arena}: {@code chunk[offset, offset + userKeyLength + 8)}
+   * is the internal key, the {@code valueLength} bytes after it the value.
    */
   static final class Node {
     final long k0;
     final long k1;
     final long trailer;
     final int userKeyLength;
-    /** The whole internal key: user key then trailer. */
-    final byte[] ikey;
-    /** Replaced only when the same internal key is inserted again; read with acquire. */
-    volatile byte[] value;
+    final int valueLength;
+    /** Set once by {@link Arena#place}, before the node is published. */
+    byte[] chunk;
+    int offset;
+    /** The value given by a later insert of the same internal key, or null; read with acquire. */
+    volatile byte[] replacedValue;
     /** Forward links, one per level of the tower; accessed through {@link #NEXT}. */
     final Node[] next;
 
-    Node(byte[] ikey, byte[] value, int height) {
-      int userLength = ikey.length - InternalKey.TRAILER_BYTES;
-      this.k0 = prefix(ikey, 0, userLength);
-      this.k1 = prefix(ikey, 8, userLength);
-      this.trailer = InternalKey.trailer(ikey);
+    Node(Arena arena, byte[] userKey, long trailer, byte[] value, int height) {
+      int userLength = userKey.length;
+      this.k0 = prefix(userKey, 0, 0, userLength);
+      this.k1 = prefix(userKey, 0, 8, userLength);
+      this.trailer = trailer;
       this.userKeyLength = userLength;
-      this.ikey = ikey;
-      this.value = value;
+      this.valueLength = value.length;
       this.next = new Node[height];
+      arena.place(this, userLength + InternalKey.TRAILER_BYTES + value.length);
+      System.arraycopy(userKey, 0, chunk, offset, userLength);
+      Coding.putFixed64(chunk, offset + userLength, trailer);
+      System.arraycopy(value, 0, chunk, offset + userLength + InternalKey.TRAILER_BYTES, value.length);
     }
 
     /** The head sentinel: sorts before every key (never compared). */
@@ -84,59 +92,77 @@ final class SkipList {
       this.k1 = 0;
       this.trailer = 0;
       this.userKeyLength = 0;
-      this.ikey = new byte[0];
-      this.value = null;
+      this.valueLength = 0;
+      this.chunk = new byte[0];
       this.next = new Node[MAX_HEIGHT];
     }
 
     Node next(int level) {
       return (Node) NEXT.getAcquire(next, level);
     }
+
+    /** A copy of the encoded internal key. */
+    byte[] internalKey() {
+      return Arrays.copyOfRange(chunk, offset, offset + userKeyLength + InternalKey.TRAILER_BYTES);
+    }
+
+    /** A copy of the value. */
+    byte[] value() {
+      byte[] replaced = replacedValue;
+      if (replaced != null) {
+        return replaced;
+      }
+      int start = offset + userKeyLength + InternalKey.TRAILER_BYTES;
+      return Arrays.copyOfRange(chunk, start, start + valueLength);
+    }
   }
 
   /**
-   * A search key taken apart once: the user key (in {@code bytes[0, userKeyLength)}), its inline
-   * longs, and the trailer.
+   * A search key taken apart once: the user key (in {@code bytes[offset, offset +
+   * userKeyLength)}), its inline longs, and the trailer.
    */
   static final class Probe {
     final long k0;
     final long k1;
     final long trailer;
     final byte[] bytes;
+    final int offset;
     final int userKeyLength;
 
-    Probe(byte[] bytes, int userKeyLength, long trailer) {
-      this.k0 = prefix(bytes, 0, userKeyLength);
-      this.k1 = prefix(bytes, 8, userKeyLength);
+    Probe(byte[] bytes, int offset, int userKeyLength, long trailer) {
+      this.k0 = prefix(bytes, offset, 0, userKeyLength);
+      this.k1 = prefix(bytes, offset, 8, userKeyLength);
       this.trailer = trailer;
       this.bytes = bytes;
+      this.offset = offset;
       this.userKeyLength = userKeyLength;
     }
 
     /** A probe for an encoded internal key. */
     static Probe ofInternalKey(byte[] ikey) {
-      return new Probe(ikey, ikey.length - InternalKey.TRAILER_BYTES, InternalKey.trailer(ikey));
+      return new Probe(ikey, 0, ikey.length - InternalKey.TRAILER_BYTES, InternalKey.trailer(ikey));
     }
   }
 
+  private final Arena arena = new Arena();
   private final Node head = new Node();
   /** Height of the tallest tower linked so far; only grows. Accessed through {@link #HEIGHT}. */
   @SuppressWarnings("unused")
   private volatile int height = 1;
 
   /**
-   * The user key's bytes {@code [off, off + 8)} as a big-endian long, bytes past {@code length}
-   * read as zero.
+   * The user key's bytes {@code [at, at + 8)} as a big-endian long, bytes past {@code length}
+   * read as zero; the key starts at {@code key[base]}.
    */
-  static long prefix(byte[] key, int off, int length) {
-    if (off + 8 <= length) {
-      return (long) LONG_BE.get(key, off);
+  static long prefix(byte[] key, int base, int at, int length) {
+    if (at + 8 <= length) {
+      return (long) LONG_BE.get(key, base + at);
     }
     long v = 0;
     for (int i = 0; i < 8; i++) {
       v <<= 8;
-      if (off + i < length) {
-        v |= key[off + i] & 0xff;
+      if (at + i < length) {
+        v |= key[base + at + i] & 0xff;
       }
     }
     return v;
@@ -156,17 +182,7 @@ final class SkipList {
     if (n.k1 != p.k1) {
       return Long.compareUnsigned(n.k1, p.k1);
     }
-    // Equal padded prefixes: a key of at most 16 bytes is then a prefix of the other.
-    int nl = n.userKeyLength;
-    int pl = p.userKeyLength;
-    if (nl > INLINE_BYTES || pl > INLINE_BYTES) {
-      int c = Arrays.compareUnsigned(n.ikey, Math.min(INLINE_BYTES, nl), nl,
-          p.bytes, Math.min(INLINE_BYTES, pl), pl);
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(nl, pl);
+    return compareTails(n.chunk, n.offset, n.userKeyLength, p.bytes, p.offset, p.userKeyLength);
   }
 
   private static int compare(Node a, Node b) {
@@ -176,8 +192,23 @@ final class SkipList {
     if (a.k1 != b.k1) {
       return Long.compareUnsigned(a.k1, b.k1);
     }
-    int c = InternalKey.compareUserKeys(a.ikey, b.ikey);
+    int c = compareTails(a.chunk, a.offset, a.userKeyLength, b.chunk, b.offset, b.userKeyLength);
     return c != 0 ? c : Long.compareUnsigned(b.trailer, a.trailer);
+  }
+
+  /**
+   * Orders two user keys whose zero-padded first 16 bytes are equal: a key of at most 16 bytes is
+   * then a prefix of the other, so the bytes past 16 and then the lengths decide.
+   */
+  private static int compareTails(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen) {
+    if (aLen > INLINE_BYTES || bLen > INLINE_BYTES) {
+      int c = Arrays.compareUnsigned(a, aOff + Math.min(INLINE_BYTES, aLen), aOff + aLen,
+          b, bOff + Math.min(INLINE_BYTES, bLen), bOff + bLen);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(aLen, bLen);
   }
 
   /** A random tower height: 1 with probability 3/4, each further level with probability 1/4. */
@@ -192,12 +223,14 @@ final class SkipList {
   }
 
   /**
-   * Links a new node for {@code ikey}; if the internal key is present, replaces its value instead.
+   * Links a new node for the internal key ({@code userKey}, {@code trailer}) with a copy of
+   * {@code value} in the arena; if the internal key is present, replaces its value with {@code
+   * value} itself instead.
    *
    * @return whether a node was added
    */
-  boolean insert(byte[] ikey, byte[] value) {
-    Node x = new Node(ikey, value, randomHeight());
+  boolean insert(byte[] userKey, long trailer, byte[] value) {
+    Node x = new Node(arena, userKey, trailer, value, randomHeight());
     int h = x.next.length;
     int max = (int) HEIGHT.getVolatile(this);
     while (h > max && !HEIGHT.compareAndSet(this, max, h)) {
@@ -222,7 +255,7 @@ final class SkipList {
       while (true) {
         Node n = succ[level];
         if (level == 0 && n != null && compare(n, x) == 0) {
-          VALUE.setRelease(n, value);
+          n.replacedValue = value;
           return false;
         }
         // Plain store: x is not reachable at this level until the CAS below publishes it.
@@ -283,6 +316,6 @@ final class SkipList {
 
   /** The node before {@code n}, or null: O(log n), as a skiplist has no back links. */
   Node previous(Node n) {
-    return seekBefore(new Probe(n.ikey, n.userKeyLength, n.trailer), false);
+    return seekBefore(new Probe(n.chunk, n.offset, n.userKeyLength, n.trailer), false);
   }
 }

@@ -288,12 +288,36 @@ class SkipListTest {
 
   @Test
   void prefixLongsOrderAsUnsignedBytes() {
-    assertEquals(0x6162000000000000L, SkipList.prefix(new byte[] {'a', 'b'}, 0, 2));
-    assertEquals(0L, SkipList.prefix(new byte[] {'a', 'b'}, 8, 2));
+    assertEquals(0x6162000000000000L, SkipList.prefix(new byte[] {'a', 'b'}, 0, 0, 2));
+    assertEquals(0L, SkipList.prefix(new byte[] {'a', 'b'}, 0, 8, 2));
     byte[] nine = {1, 2, 3, 4, 5, 6, 7, 8, (byte) 0xff};
-    assertEquals(0xff00000000000000L, SkipList.prefix(nine, 8, 9));
-    assertEquals(0x0102030405060708L, SkipList.prefix(nine, 0, 9));
-    assertTrue(Long.compareUnsigned(SkipList.prefix(nine, 8, 9), SkipList.prefix(new byte[9], 8, 9)) > 0);
+    assertEquals(0xff00000000000000L, SkipList.prefix(nine, 0, 8, 9));
+    assertEquals(0x0102030405060708L, SkipList.prefix(nine, 0, 0, 9));
+    assertTrue(Long.compareUnsigned(SkipList.prefix(nine, 0, 8, 9), SkipList.prefix(new byte[9], 0, 8, 9)) > 0);
+    assertEquals(0x6200000000000000L, SkipList.prefix(new byte[] {'x', 'a', 'b'}, 1, 1, 2), "from an offset");
     assertNull(new SkipList().first());
+  }
+
+  @Test
+  void entriesLargerThanAChunkAndManySmallOnesKeepTheirBytes() {
+    Memtable m = new Memtable(1);
+    byte[] big = new byte[Arena.MAX_CHUNK_BYTES + 10];
+    Arrays.fill(big, (byte) 9);
+    big[big.length - 1] = 1;
+    m.add(1, ValueType.PUT, new byte[] {'b'}, big);
+    Random rnd = new Random(3);
+    TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+    // Enough small entries to fill several growing chunks.
+    for (int i = 0; i < 20_000; i++) {
+      byte[] key = String.format("a%08d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] value = new byte[rnd.nextInt(200)];
+      rnd.nextBytes(value);
+      m.add(2 + i, ValueType.PUT, key, value);
+      model.put(key, value);
+    }
+    assertArrayEquals(big, m.get(new byte[] {'b'}, 1).value());
+    for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+      assertArrayEquals(e.getValue(), m.get(e.getKey(), Long.MAX_VALUE >>> 8).value());
+    }
   }
 }
