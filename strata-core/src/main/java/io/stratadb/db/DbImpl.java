@@ -36,6 +36,7 @@ import io.stratadb.sstable.BlockCache;
 import io.stratadb.sstable.TableCache;
 import io.stratadb.statistics.JmxRegistration;
 import io.stratadb.statistics.Statistics;
+import io.stratadb.util.ByteSink;
 import io.stratadb.wal.LogWriter;
 import io.stratadb.wal.WalBatch;
 import java.io.IOException;
@@ -64,6 +65,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DbImpl implements Db {
   private static final Logger LOG = LoggerFactory.getLogger(DbImpl.class);
+  /** A WAL encode buffer grown past this by a large batch is dropped after use, in bytes. */
+  private static final int MAX_RETAINED_WAL_BUFFER_BYTES = 4 << 20;
 
   private final Path dir;
   private final Options options;
@@ -80,6 +83,8 @@ public final class DbImpl implements Db {
 
   /** Used only by the write queue's leader. */
   private LogWriter wal;
+  /** The WAL record being encoded, reused across groups. Used only by the write queue's leader. */
+  private ByteSink walBuffer = new ByteSink(4096);
   /** Written under mutex; read freely. */
   private volatile DbState state;
   /** Sequence number of the newest write visible to readers. Written by the write leader. */
@@ -274,7 +279,7 @@ public final class DbImpl implements Db {
     long start = statistics.startTimer();
     checkKey(key);
     checkValue(value);
-    writeUnrecorded(new WriteBatch().put(key, value), writeOptions);
+    submit(new WriteBatch().put(key, value), writeOptions);
     statistics.recordPut(start);
   }
 
@@ -287,7 +292,7 @@ public final class DbImpl implements Db {
   public void delete(byte[] key, WriteOptions writeOptions) {
     long start = statistics.startTimer();
     checkKey(key);
-    writeUnrecorded(new WriteBatch().delete(key), writeOptions);
+    submit(new WriteBatch().delete(key), writeOptions);
     statistics.recordDelete(start);
   }
 
@@ -320,6 +325,15 @@ public final class DbImpl implements Db {
         checkKey(key);
       }
     });
+    submit(batch, writeOptions);
+  }
+
+  /** Commits a validated batch in a write group. */
+  private void submit(WriteBatch batch, WriteOptions writeOptions) {
+    if (writeOptions == null) {
+      throw new IllegalArgumentException("write options must not be null");
+    }
+    ensureOpen();
     if (batch.count() == 0) {
       return;
     }
@@ -337,9 +351,10 @@ public final class DbImpl implements Db {
       batches.add(w.batch);
       bytes += w.batch.approximateSizeInBytes();
     }
-    byte[] record = WalBatch.encode(first, batches);
+    WalBatch.encodeInto(walBuffer, first, batches);
+    int recordBytes = walBuffer.size();
     try {
-      wal.addRecord(record);
+      wal.addRecord(walBuffer.array(), 0, recordBytes);
       if (group.get(0).sync) {
         wal.sync();
       } else {
@@ -347,6 +362,9 @@ public final class DbImpl implements Db {
       }
     } catch (IOException e) {
       throw setBackgroundError(new StrataIOException("WAL write failed in " + dir, e));
+    }
+    if (walBuffer.array().length > MAX_RETAINED_WAL_BUFFER_BYTES) {
+      walBuffer = new ByteSink(4096);
     }
     Memtable memtable = state.memtable();
     long[] sequence = {first};
@@ -366,7 +384,7 @@ public final class DbImpl implements Db {
     }
     lastSequence = sequence[0] - 1;
     counters.bytesIngested.addAndGet(bytes);
-    statistics.recordCommit(batches, record.length, group.get(0).sync);
+    statistics.recordCommit(batches, recordBytes, group.get(0).sync);
   }
 
   void checkKey(byte[] key) {

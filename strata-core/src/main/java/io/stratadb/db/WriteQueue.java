@@ -28,15 +28,22 @@ final class WriteQueue {
     final WriteBatch batch;
     final boolean sync;
     private final boolean alone;
-    private final Condition turn;
+    /** Created when the writer first has to wait; a writer that never waits costs no condition. */
+    private Condition turn;
     private boolean done;
     private RuntimeException error;
 
-    private Writer(WriteBatch batch, boolean sync, boolean alone, Condition turn) {
+    private Writer(WriteBatch batch, boolean sync, boolean alone) {
       this.batch = batch;
       this.sync = sync;
       this.alone = alone;
-      this.turn = turn;
+    }
+
+    /** Wakes the writer if it waits. REQUIRES: lock held. */
+    private void wake() {
+      if (turn != null) {
+        turn.signal();
+      }
     }
   }
 
@@ -50,7 +57,7 @@ final class WriteQueue {
    * @throws RuntimeException whatever {@code commit} threw for the group
    */
   void write(WriteBatch batch, boolean sync, Consumer<List<Writer>> commit) {
-    run(new Writer(batch, sync, false, lock.newCondition()), commit);
+    run(new Writer(batch, sync, false), commit);
   }
 
   /**
@@ -62,7 +69,7 @@ final class WriteQueue {
    *     precondition} threw, nothing was committed
    */
   void writeAlone(WriteBatch batch, boolean sync, Runnable precondition, Consumer<List<Writer>> commit) {
-    run(new Writer(batch, sync, true, lock.newCondition()), group -> {
+    run(new Writer(batch, sync, true), group -> {
       precondition.run();
       commit.accept(group);
     });
@@ -70,7 +77,7 @@ final class WriteQueue {
 
   /** Runs {@code action} alone with the leader's exclusive right (flush, close). */
   void exclusive(Runnable action) {
-    run(new Writer(null, false, true, lock.newCondition()), group -> action.run());
+    run(new Writer(null, false, true), group -> action.run());
   }
 
   private void run(Writer self, Consumer<List<Writer>> commit) {
@@ -78,6 +85,10 @@ final class WriteQueue {
     try {
       queue.addLast(self);
       while (!self.done && queue.peekFirst() != self) {
+        // Checked and awaited under the lock, so a wake-up cannot fall between the two.
+        if (self.turn == null) {
+          self.turn = lock.newCondition();
+        }
         self.turn.awaitUninterruptibly();
       }
       if (self.done) {
@@ -101,12 +112,12 @@ final class WriteQueue {
         w.done = true;
         w.error = failure;
         if (w != self) {
-          w.turn.signal();
+          w.wake();
         }
       }
       Writer next = queue.peekFirst();
       if (next != null) {
-        next.turn.signal();
+        next.wake();
       }
       if (failure != null) {
         throw failure;

@@ -41,6 +41,17 @@ public final class LookupResult {
   }
 
   /**
+   * The entry with {@code trailer} decides the lookup: a tombstone or a put of {@code value}.
+   *
+   * @param trailer the entry's packed trailer ({@link InternalKey#trailer})
+   * @throws IllegalArgumentException for an unknown type code
+   */
+  public static LookupResult decided(long trailer, byte[] value) {
+    boolean deleted = ValueType.fromCode((int) (trailer & 0xff)) == ValueType.DELETE;
+    return new LookupResult(deleted ? null : value, deleted, trailer >>> 8);
+  }
+
+  /**
    * Interprets the first entry at or after a lookup key: decided if it has {@code userKey}.
    *
    * @param ikey the internal key found, or null if none

@@ -4,28 +4,26 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.key.ValueType;
-import java.util.Map;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The in-memory write buffer: a concurrent skiplist of internal keys to values (LevelDB's {@code
- * db/memtable.cc}, here on {@link ConcurrentSkipListMap}). Every version of a key is kept, ordered
+ * db/memtable.cc}, here on our own {@link SkipList}). Every version of a key is kept, ordered
  * newest first, so readers filter by sequence number and see one point in time.
  *
- * <p>Thread-safety: {@link #add} may be called by one writer at a time (the DB's write path
- * serialises writers); lookups and iterators run concurrently with it and with each other. Once
- * frozen (immutable memtable), it is only read.
+ * <p>Thread-safety: {@link #add} may be called by several threads at once (a write group's
+ * members insert their own batches); lookups and iterators run concurrently with it and with
+ * each other. Once frozen (immutable memtable), it is only read.
  */
 public final class Memtable {
 
   /** Per-entry bookkeeping estimate of the skiplist node, in bytes, for size accounting. */
   private static final int ENTRY_OVERHEAD_BYTES = 64;
 
-  private final ConcurrentSkipListMap<byte[], byte[]> table =
-      new ConcurrentSkipListMap<>(InternalKey::compare);
-  private final AtomicLong approximateBytes = new AtomicLong();
+  private static final byte[] EMPTY = new byte[0];
+
+  private final SkipList table = new SkipList();
+  private final LongAdder approximateBytes = new LongAdder();
   private final long logNumber;
 
   /**
@@ -40,35 +38,58 @@ public final class Memtable {
     return logNumber;
   }
 
-  /** Inserts one entry; the value of a {@link ValueType#DELETE} is ignored (stored empty). */
+  /**
+   * Inserts one entry; the value of a {@link ValueType#DELETE} is ignored (stored empty). The key
+   * and value are copied. Adding an internal key (user key, sequence, type) already present
+   * replaces its value; that value array is then kept, not copied.
+   *
+   * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
+   */
   public void add(long sequence, ValueType type, byte[] userKey, byte[] value) {
-    byte[] ikey = InternalKey.encode(userKey, sequence, type);
+    if (sequence < 0 || sequence > InternalKey.MAX_SEQUENCE) {
+      throw new IllegalArgumentException("sequence number out of range: " + sequence);
+    }
     byte[] stored = type == ValueType.PUT ? value : EMPTY;
-    table.put(ikey, stored);
-    approximateBytes.addAndGet(ikey.length + stored.length + ENTRY_OVERHEAD_BYTES);
+    if (table.insert(userKey, (sequence << 8) | type.code(), stored)) {
+      approximateBytes.add(userKey.length + InternalKey.TRAILER_BYTES + stored.length + ENTRY_OVERHEAD_BYTES);
+    }
   }
 
-  private static final byte[] EMPTY = new byte[0];
-
-  /** Looks up the newest version of {@code userKey} with a sequence number at most {@code sequence}. */
+  /**
+   * Looks up the newest version of {@code userKey} with a sequence number at most {@code sequence}.
+   *
+   * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
+   */
   public LookupResult get(byte[] userKey, long sequence) {
-    Map.Entry<byte[], byte[]> e = table.ceilingEntry(InternalKey.forSeek(userKey, sequence));
-    return e == null ? LookupResult.ABSENT : LookupResult.fromEntry(userKey, e.getKey(), e.getValue());
+    if (sequence < 0 || sequence > InternalKey.MAX_SEQUENCE) {
+      throw new IllegalArgumentException("sequence number out of range: " + sequence);
+    }
+    // The PUT trailer is the largest of this sequence: the seek lands on the newest visible version.
+    SkipList.Probe probe = new SkipList.Probe(userKey, 0, userKey.length, (sequence << 8) | ValueType.PUT.code());
+    SkipList.Node n = table.seek(probe);
+    if (n == null || SkipList.compareUserKey(n, probe) != 0) {
+      return LookupResult.ABSENT;
+    }
+    return LookupResult.decided(n.trailer, (n.trailer & 0xff) == ValueType.PUT.code() ? n.value() : EMPTY);
   }
 
   /** Approximate memory used, in bytes. */
   public long approximateBytes() {
-    return approximateBytes.get();
+    return approximateBytes.sum();
   }
 
   /** Whether no entry has been added. */
   public boolean isEmpty() {
-    return table.isEmpty();
+    return table.first() == null;
   }
 
   /** Number of entries (all versions). O(n). */
   public int entryCount() {
-    return table.size();
+    int count = 0;
+    for (SkipList.Node n = table.first(); n != null; n = n.next(0)) {
+      count++;
+    }
+    return count;
   }
 
   /** An iterator over all entries; it sees entries added after its creation (filter by sequence). */
@@ -77,19 +98,25 @@ public final class Memtable {
   }
 
   /**
-   * Iterator over a {@link ConcurrentNavigableMap} of internal keys, in both directions. Forward
-   * steps use the map's weakly consistent entry iterator (O(1) each); backward steps and {@link
-   * #seekForPrev} use {@code lowerEntry}, {@code floorEntry} and {@code lastEntry}, O(log n) each
-   * (a skiplist has no back links, like LevelDB's {@code db/skiplist.h} {@code Prev}).
+   * Iterator over the skiplist, in both directions. Forward steps follow level-0 links (O(1)
+   * each); backward steps and seeks search from the head, O(log n) each (a skiplist has no back
+   * links, like LevelDB's {@code db/skiplist.h} {@code Prev}).
    */
   private static final class MemtableIterator implements InternalIterator {
-    private final ConcurrentNavigableMap<byte[], byte[]> map;
-    /** Forward iterator positioned after {@code current}; null until a forward step needs one. */
-    private java.util.Iterator<Map.Entry<byte[], byte[]>> it;
-    private Map.Entry<byte[], byte[]> current;
+    private final SkipList list;
+    private SkipList.Node current;
+    /** The current entry's key and value, copied out of the arena on first use. */
+    private byte[] key;
+    private byte[] value;
 
-    MemtableIterator(ConcurrentNavigableMap<byte[], byte[]> map) {
-      this.map = map;
+    MemtableIterator(SkipList list) {
+      this.list = list;
+    }
+
+    private void moveTo(SkipList.Node n) {
+      current = n;
+      key = null;
+      value = null;
     }
 
     @Override
@@ -99,29 +126,22 @@ public final class Memtable {
 
     @Override
     public void seekToFirst() {
-      position(map.entrySet().iterator());
+      moveTo(list.first());
     }
 
     @Override
     public void seek(byte[] target) {
-      position(map.tailMap(target, true).entrySet().iterator());
-    }
-
-    private void position(java.util.Iterator<Map.Entry<byte[], byte[]>> iterator) {
-      it = iterator;
-      current = it.hasNext() ? it.next() : null;
+      moveTo(list.seek(SkipList.Probe.ofInternalKey(target)));
     }
 
     @Override
     public void seekToLast() {
-      it = null;
-      current = map.lastEntry();
+      moveTo(list.seekBefore(null, true));
     }
 
     @Override
     public void seekForPrev(byte[] target) {
-      it = null;
-      current = map.floorEntry(target);
+      moveTo(list.seekBefore(SkipList.Probe.ofInternalKey(target), true));
     }
 
     @Override
@@ -129,10 +149,7 @@ public final class Memtable {
       if (current == null) {
         throw new IllegalStateException("iterator is not valid");
       }
-      if (it == null) {
-        it = map.tailMap(current.getKey(), false).entrySet().iterator();
-      }
-      current = it.hasNext() ? it.next() : null;
+      moveTo(current.next(0));
     }
 
     @Override
@@ -140,24 +157,28 @@ public final class Memtable {
       if (current == null) {
         throw new IllegalStateException("iterator is not valid");
       }
-      it = null;
-      current = map.lowerEntry(current.getKey());
+      moveTo(list.previous(current));
     }
 
     @Override
     public byte[] key() {
-      return current.getKey();
+      if (key == null) {
+        key = current.internalKey();
+      }
+      return key;
     }
 
     @Override
     public byte[] value() {
-      return current.getValue();
+      if (value == null) {
+        value = current.valueLength == 0 ? EMPTY : current.value();
+      }
+      return value;
     }
 
     @Override
     public void close() {
-      current = null;
-      it = null;
+      moveTo(null);
     }
   }
 }

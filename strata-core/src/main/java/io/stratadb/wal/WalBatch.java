@@ -39,17 +39,28 @@ public final class WalBatch {
    */
   public static byte[] encode(long firstSequence, java.util.List<WriteBatch> batches) {
     long size = 16;
-    int count = 0;
     for (WriteBatch b : batches) {
       size += b.approximateSizeInBytes();
-      count += b.count();
     }
     ByteSink sink = new ByteSink((int) Math.min(Integer.MAX_VALUE - 64, size));
+    encodeInto(sink, firstSequence, batches);
+    return sink.toByteArray();
+  }
+
+  /**
+   * Encodes like {@link #encode(long, java.util.List)} into {@code sink}, after resetting it: the
+   * record is {@code sink.array()[0, sink.size())}. Lets the write path reuse one buffer.
+   */
+  public static void encodeInto(ByteSink sink, long firstSequence, java.util.List<WriteBatch> batches) {
+    int count = 0;
+    for (WriteBatch b : batches) {
+      count += b.count();
+    }
+    sink.reset();
     sink.putFixed64(firstSequence).putFixed32(count);
     for (WriteBatch batch : batches) {
       appendEntries(sink, batch);
     }
-    return sink.toByteArray();
   }
 
   private static void appendEntries(ByteSink sink, WriteBatch batch) {

@@ -1,5 +1,6 @@
 package io.stratadb.wal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.stratadb.WriteBatch;
@@ -25,5 +26,16 @@ class WalBatchGroupTest {
             + new String(value, StandardCharsets.UTF_8)));
     assertEquals(List.of("100:PUT:a=1", "101:DELETE:b=", "102:PUT:c=", "103:PUT:a=2"), decoded);
     assertEquals(103, last);
+  }
+
+  @Test
+  void encodingIntoAReusedSinkForgetsTheEarlierRecord() {
+    io.stratadb.util.ByteSink sink = new io.stratadb.util.ByteSink(4);
+    WriteBatch big = new WriteBatch().put(b("a-long-key"), new byte[300]).delete(b("zz"));
+    WalBatch.encodeInto(sink, 5, List.of(big));
+    assertArrayEquals(WalBatch.encode(5, big), java.util.Arrays.copyOf(sink.array(), sink.size()));
+    WriteBatch small = new WriteBatch().put(b("k"), b("v"));
+    WalBatch.encodeInto(sink, 9, List.of(small, small));
+    assertArrayEquals(WalBatch.encode(9, List.of(small, small)), java.util.Arrays.copyOf(sink.array(), sink.size()));
   }
 }

@@ -1,0 +1,323 @@
+package io.stratadb.memtable;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.LookupResult;
+import io.stratadb.key.ValueType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The memtable's own skiplist against a {@link TreeMap} ordered by {@link InternalKey#compare},
+ * with keys chosen to stress the inline 16-byte prefix: shared prefixes, keys that differ only past
+ * byte 16, keys that differ only by trailing zero bytes, empty keys.
+ */
+class SkipListTest {
+
+  /** A key from a small alphabet with zeroes, so prefixes and zero padding collide often. */
+  private static byte[] randomKey(Random rnd) {
+    int length = switch (rnd.nextInt(4)) {
+      case 0 -> rnd.nextInt(4);
+      case 1 -> 14 + rnd.nextInt(5);
+      default -> rnd.nextInt(24);
+    };
+    byte[] k = new byte[length];
+    boolean shared = rnd.nextBoolean();
+    for (int i = 0; i < length; i++) {
+      k[i] = shared && i < 16 ? (byte) 'p' : (byte) new byte[] {0, 1, 'a', (byte) 0xff}[rnd.nextInt(4)];
+    }
+    return k;
+  }
+
+  /** Adds {@code entries} random puts and deletes to {@code m}; returns the model of its contents. */
+  private static TreeMap<byte[], byte[]> fill(Memtable m, Random rnd, int entries, int maxSequence) {
+    TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey::compare);
+    for (int i = 0; i < entries; i++) {
+      byte[] key = randomKey(rnd);
+      ValueType type = rnd.nextInt(4) == 0 ? ValueType.DELETE : ValueType.PUT;
+      long sequence = 1 + rnd.nextInt(maxSequence);
+      byte[] value = type == ValueType.PUT ? new byte[] {(byte) i, 7} : new byte[0];
+      m.add(sequence, type, key, value);
+      model.put(InternalKey.encode(key, sequence, type), value);
+    }
+    return model;
+  }
+
+  private static List<byte[]> modelKeys(TreeMap<byte[], byte[]> model) {
+    return new ArrayList<>(model.keySet());
+  }
+
+  @Property(tries = 40)
+  void iterationInBothDirectionsMatchesTheModel(@ForAll @IntRange(min = 0, max = 2_000) int entries,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
+    Memtable m = new Memtable(1);
+    TreeMap<byte[], byte[]> model = fill(m, rnd, entries, entries + 1);
+    List<byte[]> keys = modelKeys(model);
+    try (InternalIterator it = m.iterator()) {
+      it.seekToFirst();
+      for (byte[] k : keys) {
+        assertTrue(it.isValid());
+        assertArrayEquals(k, it.key());
+        assertArrayEquals(model.get(k), it.value());
+        it.next();
+      }
+      assertFalse(it.isValid());
+      it.seekToLast();
+      for (int i = keys.size() - 1; i >= 0; i--) {
+        assertTrue(it.isValid());
+        assertArrayEquals(keys.get(i), it.key());
+        it.prev();
+      }
+      assertFalse(it.isValid());
+    }
+  }
+
+  @Property(tries = 40)
+  void seeksAndLookupsMatchTheModel(@ForAll @IntRange(min = 0, max = 500) int entries, @ForAll long seed) {
+    Random rnd = new Random(seed);
+    Memtable m = new Memtable(1);
+    TreeMap<byte[], byte[]> model = fill(m, rnd, entries, 50);
+    try (InternalIterator it = m.iterator()) {
+      for (int probe = 0; probe < 300; probe++) {
+        byte[] user = randomKey(rnd);
+        long sequence = rnd.nextInt(60);
+        byte[] target = InternalKey.encode(user, sequence, rnd.nextBoolean() ? ValueType.PUT : ValueType.DELETE);
+
+        Map.Entry<byte[], byte[]> ceiling = model.ceilingEntry(target);
+        it.seek(target);
+        assertSameEntry(ceiling, it);
+        if (ceiling != null && rnd.nextBoolean()) {
+          it.prev();
+          assertSameEntry(model.lowerEntry(ceiling.getKey()), it);
+        }
+
+        Map.Entry<byte[], byte[]> floor = model.floorEntry(target);
+        it.seekForPrev(target);
+        assertSameEntry(floor, it);
+        if (floor != null && rnd.nextBoolean()) {
+          it.next();
+          assertSameEntry(model.higherEntry(floor.getKey()), it);
+        }
+
+        LookupResult r = m.get(user, sequence);
+        Map.Entry<byte[], byte[]> newest = model.ceilingEntry(InternalKey.forSeek(user, sequence));
+        if (newest == null || InternalKey.compareUserKey(newest.getKey(), user) != 0) {
+          assertFalse(r.isDecided());
+        } else {
+          assertEquals(InternalKey.sequence(newest.getKey()), r.sequence());
+          assertEquals(InternalKey.type(newest.getKey()) == ValueType.DELETE, r.isDeleted());
+          if (!r.isDeleted()) {
+            assertArrayEquals(newest.getValue(), r.value());
+          }
+        }
+      }
+    }
+  }
+
+  private static void assertSameEntry(Map.Entry<byte[], byte[]> expected, InternalIterator it) {
+    if (expected == null) {
+      assertFalse(it.isValid(), () -> "expected the end, found " + InternalKey.toString(it.key()));
+      return;
+    }
+    assertTrue(it.isValid(), () -> "expected " + InternalKey.toString(expected.getKey()));
+    assertArrayEquals(expected.getKey(), it.key());
+    assertArrayEquals(expected.getValue(), it.value());
+  }
+
+  @Test
+  void keysEqualUpToZeroPaddingStayDistinct() {
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, new byte[] {'a', 'b', 0}, new byte[] {3});
+    m.add(2, ValueType.PUT, new byte[] {'a', 'b'}, new byte[] {2});
+    m.add(3, ValueType.PUT, new byte[0], new byte[] {0});
+    m.add(4, ValueType.PUT, new byte[] {0}, new byte[] {1});
+    assertArrayEquals(new byte[] {2}, m.get(new byte[] {'a', 'b'}, 10).value());
+    assertArrayEquals(new byte[] {3}, m.get(new byte[] {'a', 'b', 0}, 10).value());
+    assertArrayEquals(new byte[] {0}, m.get(new byte[0], 10).value());
+    assertArrayEquals(new byte[] {1}, m.get(new byte[] {0}, 10).value());
+    assertFalse(m.get(new byte[] {'a', 'b', 0, 0}, 10).isDecided());
+    try (InternalIterator it = m.iterator()) {
+      it.seekToFirst();
+      List<Integer> order = new ArrayList<>();
+      for (; it.isValid(); it.next()) {
+        order.add((int) it.value()[0]);
+      }
+      assertEquals(List.of(0, 1, 2, 3), order);
+    }
+  }
+
+  @Test
+  void keysDifferingOnlyPastTheInlinePrefixSortByTheirTail() {
+    byte[] a = "0123456789abcdefA".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] b = "0123456789abcdefB".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] prefix = Arrays.copyOf(a, 16);
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, b, new byte[] {'b'});
+    m.add(2, ValueType.PUT, a, new byte[] {'a'});
+    m.add(3, ValueType.PUT, prefix, new byte[] {'p'});
+    try (InternalIterator it = m.iterator()) {
+      it.seekToFirst();
+      assertArrayEquals(prefix, InternalKey.userKey(it.key()));
+      it.next();
+      assertArrayEquals(a, InternalKey.userKey(it.key()));
+      it.next();
+      assertArrayEquals(b, InternalKey.userKey(it.key()));
+    }
+    assertArrayEquals(new byte[] {'a'}, m.get(a, 5).value());
+  }
+
+  @Test
+  void addingAnInternalKeyAgainReplacesItsValue() {
+    Memtable m = new Memtable(1);
+    m.add(5, ValueType.PUT, new byte[] {'k'}, new byte[] {1});
+    long bytes = m.approximateBytes();
+    m.add(5, ValueType.PUT, new byte[] {'k'}, new byte[] {2});
+    assertArrayEquals(new byte[] {2}, m.get(new byte[] {'k'}, 5).value());
+    assertEquals(1, m.entryCount());
+    assertEquals(bytes, m.approximateBytes());
+  }
+
+  @Test
+  void concurrentWritersAndReadersSeeAConsistentOrderedList() throws Exception {
+    int writers = 4;
+    int perWriter = 20_000;
+    Memtable m = new Memtable(1);
+    // Each key is written once, by one writer, with a unique sequence number.
+    Map<Long, byte[]> written = new ConcurrentHashMap<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int id = w;
+      threads.add(new Thread(() -> {
+        await(start);
+        Random rnd = new Random(id);
+        for (int i = 0; i < perWriter; i++) {
+          long sequence = 1 + (long) i * writers + id;
+          byte[] key = String.format("%016d", rnd.nextInt(1_000_000)).getBytes();
+          m.add(sequence, ValueType.PUT, key, key);
+          written.put(sequence, key);
+          // A write is visible to lookups once add returns.
+          LookupResult r = m.get(key, sequence);
+          if (!r.isDecided() || r.sequence() < sequence) {
+            failure.compareAndSet(null, new AssertionError("own write not visible: " + sequence));
+          }
+        }
+      }));
+    }
+    for (int r = 0; r < 2; r++) {
+      boolean forward = r == 0;
+      threads.add(new Thread(() -> {
+        await(start);
+        try {
+          for (int pass = 0; pass < 20; pass++) {
+            checkOrdered(m, forward);
+          }
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    start.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    assertEquals(writers * perWriter, written.size());
+    assertEquals(writers * perWriter, m.entryCount());
+    for (Map.Entry<Long, byte[]> e : written.entrySet()) {
+      LookupResult r = m.get(e.getValue(), e.getKey());
+      assertTrue(r.isDecided());
+      assertArrayEquals(e.getValue(), r.value());
+    }
+    checkOrdered(m, true);
+    checkOrdered(m, false);
+  }
+
+  private static void checkOrdered(Memtable m, boolean forward) {
+    try (InternalIterator it = m.iterator()) {
+      byte[] last = null;
+      if (forward) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          if (last != null && InternalKey.compare(last, it.key()) >= 0) {
+            throw new AssertionError("out of order: " + InternalKey.toString(last) + " then "
+                + InternalKey.toString(it.key()));
+          }
+          last = it.key();
+        }
+      } else {
+        for (it.seekToLast(); it.isValid(); it.prev()) {
+          if (last != null && InternalKey.compare(last, it.key()) <= 0) {
+            throw new AssertionError("out of order backwards: " + InternalKey.toString(last));
+          }
+          last = it.key();
+        }
+      }
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void prefixLongsOrderAsUnsignedBytes() {
+    assertEquals(0x6162000000000000L, SkipList.prefix(new byte[] {'a', 'b'}, 0, 0, 2));
+    assertEquals(0L, SkipList.prefix(new byte[] {'a', 'b'}, 0, 8, 2));
+    byte[] nine = {1, 2, 3, 4, 5, 6, 7, 8, (byte) 0xff};
+    assertEquals(0xff00000000000000L, SkipList.prefix(nine, 0, 8, 9));
+    assertEquals(0x0102030405060708L, SkipList.prefix(nine, 0, 0, 9));
+    assertTrue(Long.compareUnsigned(SkipList.prefix(nine, 0, 8, 9), SkipList.prefix(new byte[9], 0, 8, 9)) > 0);
+    assertEquals(0x6200000000000000L, SkipList.prefix(new byte[] {'x', 'a', 'b'}, 1, 1, 2), "from an offset");
+    assertNull(new SkipList().first());
+  }
+
+  @Test
+  void entriesLargerThanAChunkAndManySmallOnesKeepTheirBytes() {
+    Memtable m = new Memtable(1);
+    byte[] big = new byte[Arena.MAX_CHUNK_BYTES + 10];
+    Arrays.fill(big, (byte) 9);
+    big[big.length - 1] = 1;
+    m.add(1, ValueType.PUT, new byte[] {'b'}, big);
+    Random rnd = new Random(3);
+    TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+    // Enough small entries to fill several growing chunks.
+    for (int i = 0; i < 20_000; i++) {
+      byte[] key = String.format("a%08d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] value = new byte[rnd.nextInt(200)];
+      rnd.nextBytes(value);
+      m.add(2 + i, ValueType.PUT, key, value);
+      model.put(key, value);
+    }
+    assertArrayEquals(big, m.get(new byte[] {'b'}, 1).value());
+    for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+      assertArrayEquals(e.getValue(), m.get(e.getKey(), Long.MAX_VALUE >>> 8).value());
+    }
+  }
+}
