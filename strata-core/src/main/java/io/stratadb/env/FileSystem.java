@@ -18,6 +18,15 @@ public interface FileSystem {
   /** Opens {@code path} for positional reads. */
   ReadableFile openReadable(Path path) throws IOException;
 
+  /**
+   * Opens {@code path}, a file that is complete and will never change again (an SSTable), for
+   * positional reads. An implementation may map it into memory, as {@link LocalFileSystem} does; the
+   * default opens it like any file with {@link #openReadable}.
+   */
+  default ReadableFile openImmutable(Path path) throws IOException {
+    return openReadable(path);
+  }
+
   /** Atomically replaces {@code target} with {@code source} (POSIX rename). */
   void rename(Path source, Path target) throws IOException;
 

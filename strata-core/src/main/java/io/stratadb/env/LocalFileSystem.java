@@ -35,6 +35,12 @@ public final class LocalFileSystem implements FileSystem {
     return new ChannelReadableFile(path);
   }
 
+  /** Maps the file into memory (see {@link MappedReadableFile}); files over 2 GiB are read as usual. */
+  @Override
+  public ReadableFile openImmutable(Path path) throws IOException {
+    return MappedReadableFile.open(path);
+  }
+
   @Override
   public void rename(Path source, Path target) throws IOException {
     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

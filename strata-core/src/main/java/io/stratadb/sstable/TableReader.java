@@ -88,7 +88,7 @@ public final class TableReader {
     String name = path.toString();
     ReadableFile file;
     try {
-      file = fs.openReadable(path);
+      file = fs.openImmutable(path);
     } catch (IOException e) {
       throw new StrataIOException("cannot open SSTable " + name, e);
     }

@@ -1,0 +1,80 @@
+package io.stratadb.env;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A file nobody writes any more (an SSTable), mapped into memory once and read by copying from the
+ * mapping: a read is a memory copy, not a {@code pread} system call. LevelDB reads tables the same
+ * way on 64-bit platforms ({@code PosixMmapReadableFile}); iq80 LevelDB does too.
+ *
+ * <p>The mapping covers the file's size when it was opened; the file must not change afterwards.
+ * Java 17 cannot unmap a buffer on demand, so {@link #close()} only drops the reference and the
+ * garbage collector unmaps it later: until then a deleted table keeps its disk space. Reads after
+ * {@code close} throw {@link ClosedChannelException}; a read racing with {@code close} still reads
+ * valid memory, because it holds the buffer.
+ *
+ * <p>Thread-safe: reads use absolute positions and share no state.
+ */
+final class MappedReadableFile implements ReadableFile {
+  /** The largest file one {@link MappedByteBuffer} can map, in bytes. */
+  static final long MAX_MAPPED_BYTES = Integer.MAX_VALUE;
+
+  private final long size;
+  private volatile MappedByteBuffer buffer;
+
+  private MappedReadableFile(MappedByteBuffer buffer, long size) {
+    this.buffer = buffer;
+    this.size = size;
+  }
+
+  /**
+   * Maps {@code path} read-only, or opens it for channel reads when it is too large to map.
+   *
+   * @throws IOException if the file cannot be opened or mapped
+   */
+  static ReadableFile open(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > MAX_MAPPED_BYTES) {
+        return LocalFileSystem.INSTANCE.openReadable(path);
+      }
+      // The mapping outlives the channel: closing the channel does not unmap.
+      return new MappedReadableFile(channel.map(FileChannel.MapMode.READ_ONLY, 0, size), size);
+    }
+  }
+
+  @Override
+  public int read(long position, byte[] dst, int off, int len) throws IOException {
+    MappedByteBuffer b = buffer;
+    if (b == null) {
+      throw new ClosedChannelException();
+    }
+    if (position < 0 || off < 0 || len < 0 || off > dst.length - len) {
+      throw new IndexOutOfBoundsException("read of " + len + " bytes at " + position + " into " + off);
+    }
+    if (position >= size) {
+      return 0;
+    }
+    int n = (int) Math.min(len, size - position);
+    b.get((int) position, dst, off, n);
+    return n;
+  }
+
+  @Override
+  public long size() throws IOException {
+    if (buffer == null) {
+      throw new ClosedChannelException();
+    }
+    return size;
+  }
+
+  @Override
+  public void close() {
+    buffer = null;
+  }
+}

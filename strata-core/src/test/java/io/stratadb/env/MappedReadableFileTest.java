@@ -1,0 +1,74 @@
+package io.stratadb.env;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MappedReadableFileTest {
+  @TempDir Path tmp;
+
+  private Path fileOf(byte[] data) throws Exception {
+    Path path = tmp.resolve("000007.sst");
+    Files.write(path, data);
+    return path;
+  }
+
+  @Test
+  void readsWhatAChannelReads() throws Exception {
+    byte[] data = new byte[100_000];
+    new Random(7).nextBytes(data);
+    Path path = fileOf(data);
+    Random random = new Random(11);
+    try (ReadableFile mapped = LocalFileSystem.INSTANCE.openImmutable(path);
+        ReadableFile channel = LocalFileSystem.INSTANCE.openReadable(path)) {
+      assertEquals(MappedReadableFile.class, mapped.getClass());
+      assertEquals(data.length, mapped.size());
+      for (int i = 0; i < 1000; i++) {
+        int position = random.nextInt(data.length + 10);
+        int len = random.nextInt(5000);
+        byte[] a = new byte[len + 3];
+        byte[] b = new byte[len + 3];
+        assertEquals(channel.read(position, b, 3, len), mapped.read(position, a, 3, len));
+        assertArrayEquals(b, a);
+      }
+    }
+  }
+
+  @Test
+  void readAtTheEndIsShort() throws Exception {
+    byte[] data = {1, 2, 3, 4, 5};
+    try (ReadableFile file = LocalFileSystem.INSTANCE.openImmutable(fileOf(data))) {
+      byte[] dst = new byte[8];
+      assertEquals(2, file.read(3, dst, 0, 8));
+      assertArrayEquals(new byte[] {4, 5, 0, 0, 0, 0, 0, 0}, dst);
+      assertEquals(0, file.read(5, dst, 0, 8));
+      assertThrows(IndexOutOfBoundsException.class, () -> file.read(0, dst, 4, 5));
+    }
+  }
+
+  @Test
+  void emptyFileMaps() throws Exception {
+    try (ReadableFile file = LocalFileSystem.INSTANCE.openImmutable(fileOf(new byte[0]))) {
+      assertEquals(0, file.size());
+      assertEquals(0, file.read(0, new byte[4], 0, 4));
+    }
+  }
+
+  @Test
+  void closedFileRefusesReads() throws Exception {
+    byte[] data = new byte[64];
+    Arrays.fill(data, (byte) 9);
+    ReadableFile file = LocalFileSystem.INSTANCE.openImmutable(fileOf(data));
+    file.close();
+    assertThrows(ClosedChannelException.class, () -> file.read(0, new byte[4], 0, 4));
+    assertThrows(ClosedChannelException.class, file::size);
+  }
+}
