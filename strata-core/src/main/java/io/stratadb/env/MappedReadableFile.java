@@ -38,6 +38,19 @@ final class MappedReadableFile implements ReadableFile {
    * @throws IOException if the file cannot be opened or mapped
    */
   static ReadableFile open(Path path) throws IOException {
+    // A FileChannel closes itself when its thread is interrupted; hide a pending interrupt so an
+    // interrupted caller can still open a table. Reads from the mapping are not interruptible.
+    boolean interrupted = Thread.interrupted();
+    try {
+      return map(path);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static ReadableFile map(Path path) throws IOException {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size > MAX_MAPPED_BYTES) {

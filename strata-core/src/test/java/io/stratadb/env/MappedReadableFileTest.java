@@ -63,6 +63,18 @@ class MappedReadableFileTest {
   }
 
   @Test
+  void anInterruptedCallerOpensAndKeepsItsInterrupt() throws Exception {
+    Path path = fileOf(new byte[] {1, 2, 3});
+    Thread.currentThread().interrupt();
+    try (ReadableFile file = LocalFileSystem.INSTANCE.openImmutable(path)) {
+      assertEquals(true, Thread.currentThread().isInterrupted());
+      assertEquals(3, file.size());
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void closedFileRefusesReads() throws Exception {
     byte[] data = new byte[64];
     Arrays.fill(data, (byte) 9);
