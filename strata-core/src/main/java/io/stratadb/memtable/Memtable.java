@@ -41,7 +41,7 @@ public final class Memtable {
   /**
    * Inserts one entry; the value of a {@link ValueType#DELETE} is ignored (stored empty). The key
    * and value are copied. Adding an internal key (user key, sequence, type) already present
-   * replaces its value; that value array is then kept, not copied.
+   * replaces its value (the new value's bytes are counted in {@link #approximateBytes}).
    *
    * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
    */
@@ -52,6 +52,8 @@ public final class Memtable {
     byte[] stored = type == ValueType.PUT ? value : EMPTY;
     if (table.insert(userKey, (sequence << 8) | type.code(), stored)) {
       approximateBytes.add(userKey.length + InternalKey.TRAILER_BYTES + stored.length + ENTRY_OVERHEAD_BYTES);
+    } else {
+      approximateBytes.add(stored.length);
     }
   }
 
@@ -171,7 +173,7 @@ public final class Memtable {
     @Override
     public byte[] value() {
       if (value == null) {
-        value = current.valueLength == 0 ? EMPTY : current.value();
+        value = current.value();
       }
       return value;
     }

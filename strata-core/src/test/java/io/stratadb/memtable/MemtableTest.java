@@ -50,6 +50,24 @@ class MemtableTest {
   }
 
   @Test
+  void reinsertReplacesAnEmptyValueForGetAndIteratorAlike() {
+    // WAL replay and repair may insert the same internal key twice.
+    Memtable m = new Memtable(1);
+    m.add(5, ValueType.PUT, b("k"), b(""));
+    long before = m.approximateBytes();
+    byte[] replacement = b("x");
+    m.add(5, ValueType.PUT, b("k"), replacement);
+    replacement[0] = 'y';
+    assertArrayEquals(b("x"), m.get(b("k"), 5).value());
+    try (InternalIterator it = m.iterator()) {
+      it.seekToFirst();
+      assertTrue(it.isValid());
+      assertArrayEquals(b("x"), it.value(), "the iterator must agree with get");
+    }
+    assertEquals(before + 1, m.approximateBytes(), "the replaced value is counted");
+  }
+
+  @Test
   void deleteValueIsStoredEmpty() {
     Memtable m = new Memtable(1);
     m.add(2, ValueType.DELETE, b("k"), b("ignored"));
