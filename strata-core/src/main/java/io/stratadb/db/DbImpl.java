@@ -980,7 +980,7 @@ public final class DbImpl implements Db {
     new Checkpointer(fs, dir).create(target, () -> {
       Checkpointer.LiveFiles[] live = new Checkpointer.LiveFiles[1];
       writeQueue.exclusive(() -> { // no write runs, so every WAL ends on a record boundary
-        ensureOpen();
+        ensureWritable(); // unless one failed: its WAL may end mid-record
         mutex.lock(); // no flush or compaction installs meanwhile
         try {
           live[0] = Checkpointer.capture(fs, dir, state.version(), versions.logNumber(),
