@@ -185,13 +185,17 @@ public final class DbImpl implements Db {
       if (versions[0] != null) {
         try {
           versions[0].close();
-        } catch (IOException suppressed) {
+        } catch (IOException | RuntimeException suppressed) {
           e.addSuppressed(suppressed);
         }
       }
       if (db != null) {
         db.jmx.close();
-        db.tableCache.close();
+        try {
+          db.tableCache.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
         db.closeWal(e);
       }
       try {
