@@ -572,14 +572,19 @@ public final class DbImpl implements Db {
         for (int i = 0; i < userKeys.length; i++) {
           if (results[i] == null) {
             LookupResult r = m.get(userKeys[i], sequence);
-            results[i] = r.isDecided() ? r : null;
+            if (r.isDecided()) {
+              results[i] = r;
+              statistics.recordMemtableHit();
+            }
           }
         }
       }
       s.version().multiGet(userKeys, sequence, results, tableCache);
       List<byte[]> values = new ArrayList<>(userKeys.length);
       for (LookupResult r : results) {
-        values.add(r == null ? null : copy(r.value()));
+        byte[] value = r == null ? null : copy(r.value());
+        statistics.recordGetResult(value);
+        values.add(value);
       }
       return values;
     } finally {
