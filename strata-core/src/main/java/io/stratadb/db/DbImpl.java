@@ -538,7 +538,7 @@ public final class DbImpl implements Db {
         LookupResult r = m.get(key, sequence);
         if (r.isDecided()) {
           statistics.recordMemtableHit();
-          return copy(r.value());
+          return r.value(); // the memtable's value is already a fresh copy
         }
       }
       return copy(s.version().get(key, sequence, tableCache).value());
@@ -568,12 +568,14 @@ public final class DbImpl implements Db {
     try {
       long sequence = readSequence(readOptions);
       LookupResult[] results = new LookupResult[userKeys.length];
+      boolean[] inMemtable = new boolean[userKeys.length];
       for (Memtable m : s.memtablesNewestFirst()) {
         for (int i = 0; i < userKeys.length; i++) {
           if (results[i] == null) {
             LookupResult r = m.get(userKeys[i], sequence);
             if (r.isDecided()) {
               results[i] = r;
+              inMemtable[i] = true;
               statistics.recordMemtableHit();
             }
           }
@@ -581,8 +583,10 @@ public final class DbImpl implements Db {
       }
       s.version().multiGet(userKeys, sequence, results, tableCache);
       List<byte[]> values = new ArrayList<>(userKeys.length);
-      for (LookupResult r : results) {
-        byte[] value = r == null ? null : copy(r.value());
+      for (int i = 0; i < results.length; i++) {
+        LookupResult r = results[i];
+        // A memtable value is a fresh array; an SSTable lookup shares its iterator across keys.
+        byte[] value = r == null ? null : inMemtable[i] ? r.value() : copy(r.value());
         statistics.recordGetResult(value);
         values.add(value);
       }

@@ -59,6 +59,7 @@ public final class Memtable {
 
   /**
    * Looks up the newest version of {@code userKey} with a sequence number at most {@code sequence}.
+   * A found value is a fresh array on every call: the caller may hand it out without copying.
    *
    * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
    */

@@ -106,11 +106,11 @@ final class SkipList {
       return Arrays.copyOfRange(chunk, offset, offset + userKeyLength + InternalKey.TRAILER_BYTES);
     }
 
-    /** A copy of the value. */
+    /** A copy of the value: a fresh array on every call, which the caller may keep. */
     byte[] value() {
       byte[] replaced = replacedValue;
       if (replaced != null) {
-        return replaced;
+        return replaced.clone();
       }
       int start = offset + userKeyLength + InternalKey.TRAILER_BYTES;
       return Arrays.copyOfRange(chunk, start, start + valueLength);

@@ -68,6 +68,20 @@ class MemtableTest {
   }
 
   @Test
+  void getReturnsAFreshArrayTheCallerMayKeep() {
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, b("a"), b("first"));
+    m.add(5, ValueType.PUT, b("k"), b("old"));
+    m.add(5, ValueType.PUT, b("k"), b("new")); // replaced: held outside the arena
+    for (String key : new String[] {"a", "k"}) {
+      byte[] value = m.get(b(key), 5).value();
+      byte[] expected = value.clone();
+      value[0] = '!';
+      assertArrayEquals(expected, m.get(b(key), 5).value(), "get of " + key + " shares its array");
+    }
+  }
+
+  @Test
   void deleteValueIsStoredEmpty() {
     Memtable m = new Memtable(1);
     m.add(2, ValueType.DELETE, b("k"), b("ignored"));
