@@ -178,7 +178,7 @@ public final class DbImpl implements Db {
     try {
       db = new DbImpl(dir, options, lock, versions);
       db.recover();
-      db.jmx = JmxRegistration.forDb(options.jmx(), dir, db::stats, db.statistics);
+      db.jmx = JmxRegistration.forDb(options.jmx(), dir, db::statsWithoutLatencies, db.statistics);
       db.backgroundThreads.forEach(Thread::start);
       return db;
     } catch (RuntimeException | Error e) {
@@ -1118,8 +1118,20 @@ public final class DbImpl implements Db {
 
   @Override
   public DbStats stats() {
+    return stats(true);
+  }
+
+  /**
+   * The stats the JMX bean reads per engine attribute: without the latency distributions, so a
+   * poll does not drain every histogram once per attribute (the bean reads latencies directly).
+   */
+  private DbStats statsWithoutLatencies() {
+    return stats(false);
+  }
+
+  private DbStats stats(boolean withLatencies) {
     ensureOpen();
-    io.stratadb.OperationStats operations = statistics.snapshot();
+    io.stratadb.OperationStats operations = statistics.snapshot(withLatencies);
     mutex.lock();
     try {
       DbState s = state;
