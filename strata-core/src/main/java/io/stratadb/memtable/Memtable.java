@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
  * db/memtable.cc}, here on our own {@link SkipList}). Every version of a key is kept, ordered
  * newest first, so readers filter by sequence number and see one point in time.
  *
- * <p>Thread-safety: {@link #add} may be called by several threads at once (a write group's
- * members insert their own batches); lookups and iterators run concurrently with it and with
- * each other. Once frozen (immutable memtable), it is only read.
+ * <p>Thread-safety: {@link #add} may be called by several threads at once (the skiplist's inserts
+ * are lock-free), though the database calls it from one thread at a time: a write group's leader
+ * inserts every batch of the group. Lookups and iterators run concurrently with it and with each
+ * other. Once frozen (immutable memtable), it is only read.
  */
 public final class Memtable {
 
