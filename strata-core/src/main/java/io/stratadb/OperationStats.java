@@ -13,7 +13,7 @@ package io.stratadb;
  * @param bytesRead value bytes returned by gets
  * @param puts puts committed, in single calls, batches and transactions
  * @param deletes deletes committed, in single calls, batches and transactions
- * @param batchWrites {@code write(WriteBatch)} calls
+ * @param batchWrites {@code write(WriteBatch)} calls of a non-empty batch
  * @param walBytes bytes of write-ahead log records appended (before the log's block framing)
  * @param walSyncs fsyncs of the write-ahead log, by synced writes and by memtable switches
  * @param sstReads SSTable lookups by gets (and by transactions' conflict checks) that passed the

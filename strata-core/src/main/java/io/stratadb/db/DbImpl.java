@@ -309,7 +309,9 @@ public final class DbImpl implements Db {
   public void write(WriteBatch batch, WriteOptions writeOptions) {
     long start = statistics.startTimer();
     writeUnrecorded(batch, writeOptions);
-    statistics.recordWrite(start);
+    if (batch.count() > 0) { // an empty batch writes nothing
+      statistics.recordWrite(start);
+    }
   }
 
   private void writeUnrecorded(WriteBatch batch, WriteOptions writeOptions) {

@@ -104,7 +104,7 @@ public final class Statistics {
     }
   }
 
-  /** A {@code write(WriteBatch)} that started at {@code start} committed. */
+  /** A {@code write(WriteBatch)} of a non-empty batch that started at {@code start} committed. */
   public void recordWrite(long start) {
     batchWrites.increment();
     if (latencies) {
