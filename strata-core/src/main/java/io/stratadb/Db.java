@@ -264,7 +264,8 @@ public interface Db extends AutoCloseable {
    *     (left by a checkpoint a crash interrupted: delete it)
    * @throws DbClosedException if the database is closed
    * @throws StrataIOException if a file cannot be read, linked, copied or written; the partial copy
-   *     is removed and this database is unaffected
+   *     is removed and this database is unaffected; or if an earlier write or background job failed
+   *     (the database is read-only until reopened) and nothing is created
    */
   void checkpoint(Path dir);
 

@@ -6,14 +6,14 @@ package io.stratadb;
  * when {@link Options#statistics()} is on (they are {@link LatencyStats#EMPTY} otherwise). Failed
  * operations (an exception thrown) are not counted. Immutable.
  *
- * @param gets {@code get} calls, hits plus misses
+ * @param gets {@code get} calls plus keys looked up by {@code multiGet}, hits plus misses
  * @param getHits gets that found a value
  * @param getMisses gets that found no value (absent or deleted)
  * @param memtableHits gets decided by a memtable (a value or a tombstone), without SSTables
  * @param bytesRead value bytes returned by gets
  * @param puts puts committed, in single calls, batches and transactions
  * @param deletes deletes committed, in single calls, batches and transactions
- * @param batchWrites {@code write(WriteBatch)} calls
+ * @param batchWrites {@code write(WriteBatch)} calls of a non-empty batch
  * @param walBytes bytes of write-ahead log records appended (before the log's block framing)
  * @param walSyncs fsyncs of the write-ahead log, by synced writes and by memtable switches
  * @param sstReads SSTable lookups by gets (and by transactions' conflict checks) that passed the
@@ -23,7 +23,7 @@ package io.stratadb;
  * @param bloomUseful probes that ruled the table out (RocksDB's {@code bloom.filter.useful})
  * @param iterators iterators created ({@code newIterator} and {@code scan})
  * @param statisticsEnabled whether the latency distributions are recorded
- * @param getLatency {@code get}, from call to return
+ * @param getLatency {@code get}, from call to return ({@code multiGet} is not timed)
  * @param putLatency {@code put}, including any write stall and WAL fsync
  * @param deleteLatency {@code delete}, including any write stall and WAL fsync
  * @param writeLatency {@code write(WriteBatch)}, including any write stall and WAL fsync

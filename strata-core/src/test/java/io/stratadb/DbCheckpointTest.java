@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.db.DbImpl;
+import io.stratadb.env.FaultInjectionFileSystem;
 import io.stratadb.env.ForwardingFileSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -325,6 +326,22 @@ class DbCheckpointTest {
       assertEquals("v", s(db.get(b("k"))));
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    }
+  }
+
+  @Test
+  void checkpointAfterAFailedWalWriteThrowsAndCreatesNothing() {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Path copy = tmp.resolve("copy");
+    try (Db db = Db.open(tmp.resolve("db"), options().toBuilder().fileSystem(fs).build())) {
+      db.put(b("a"), b("1"));
+      fs.failWrites(true);
+      assertThrows(StrataIOException.class, () -> db.put(b("b"), b("2")));
+      fs.failWrites(false);
+      // The WAL may end mid-record now: copying it would give a checkpoint that fails to open.
+      assertThrows(StrataIOException.class, () -> db.checkpoint(copy));
+      assertFalse(Files.exists(copy), "no checkpoint directory");
+      assertFalse(Files.exists(tmp.resolve("copy.tmp")), "no staging directory");
     }
   }
 }

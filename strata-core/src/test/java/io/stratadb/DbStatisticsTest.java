@@ -68,7 +68,7 @@ class DbStatisticsTest {
       OperationStats o = ops(db);
       assertEquals(3 + 1 + 1, o.puts());
       assertEquals(1 + 1, o.deletes());
-      assertEquals(2, o.batchWrites());
+      assertEquals(1, o.batchWrites(), "the empty batch is not counted");
       assertEquals(1, o.walSyncs());
     }
   }
@@ -88,6 +88,32 @@ class DbStatisticsTest {
       assertEquals(3, o.gets() - before.gets());
       assertEquals(0, o.memtableHits() - before.memtableHits());
       assertEquals(2, o.bloomChecks() - before.bloomChecks());
+      assertEquals(1, o.bloomUseful() - before.bloomUseful());
+      assertEquals(1, o.sstReads() - before.sstReads());
+    }
+  }
+
+  @Test
+  void multiGetCountsEachKeyAsAGet() {
+    try (Db db = Db.open(dir, options(true))) {
+      for (int i = 0; i < 100; i += 2) {
+        db.put(key(i), b("v"));
+      }
+      db.flush();
+      db.put(key(200), b("memtable"));
+      db.delete(key(20));
+      OperationStats before = ops(db);
+      List<byte[]> values = db.multiGet(List.of(key(10), key(11), key(1000), key(200), key(20)));
+      assertEquals(b("v").length, values.get(0).length);
+      assertNull(values.get(1));
+      assertNull(values.get(2));
+      OperationStats o = ops(db);
+      assertEquals(5, o.gets() - before.gets());
+      assertEquals(2, o.getHits() - before.getHits());
+      assertEquals(3, o.getMisses() - before.getMisses());
+      assertEquals(2, o.memtableHits() - before.memtableHits(), "a value and a tombstone decided there");
+      assertEquals(b("v").length + b("memtable").length, o.bytesRead() - before.bytesRead());
+      assertEquals(2, o.bloomChecks() - before.bloomChecks(), "key 1000 is past the table's range");
       assertEquals(1, o.bloomUseful() - before.bloomUseful());
       assertEquals(1, o.sstReads() - before.sstReads());
     }

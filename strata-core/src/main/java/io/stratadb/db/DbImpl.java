@@ -178,20 +178,24 @@ public final class DbImpl implements Db {
     try {
       db = new DbImpl(dir, options, lock, versions);
       db.recover();
-      db.jmx = JmxRegistration.forDb(options.jmx(), dir, db::stats, db.statistics);
+      db.jmx = JmxRegistration.forDb(options.jmx(), dir, db::statsWithoutLatencies, db.statistics);
       db.backgroundThreads.forEach(Thread::start);
       return db;
     } catch (RuntimeException | Error e) {
       if (versions[0] != null) {
         try {
           versions[0].close();
-        } catch (IOException suppressed) {
+        } catch (IOException | RuntimeException suppressed) {
           e.addSuppressed(suppressed);
         }
       }
       if (db != null) {
         db.jmx.close();
-        db.tableCache.close();
+        try {
+          db.tableCache.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
         db.closeWal(e);
       }
       try {
@@ -305,7 +309,9 @@ public final class DbImpl implements Db {
   public void write(WriteBatch batch, WriteOptions writeOptions) {
     long start = statistics.startTimer();
     writeUnrecorded(batch, writeOptions);
-    statistics.recordWrite(start);
+    if (batch.count() > 0) { // an empty batch writes nothing
+      statistics.recordWrite(start);
+    }
   }
 
   private void writeUnrecorded(WriteBatch batch, WriteOptions writeOptions) {
@@ -534,7 +540,7 @@ public final class DbImpl implements Db {
         LookupResult r = m.get(key, sequence);
         if (r.isDecided()) {
           statistics.recordMemtableHit();
-          return copy(r.value());
+          return r.value(); // the memtable's value is already a fresh copy
         }
       }
       return copy(s.version().get(key, sequence, tableCache).value());
@@ -564,18 +570,27 @@ public final class DbImpl implements Db {
     try {
       long sequence = readSequence(readOptions);
       LookupResult[] results = new LookupResult[userKeys.length];
+      boolean[] inMemtable = new boolean[userKeys.length];
       for (Memtable m : s.memtablesNewestFirst()) {
         for (int i = 0; i < userKeys.length; i++) {
           if (results[i] == null) {
             LookupResult r = m.get(userKeys[i], sequence);
-            results[i] = r.isDecided() ? r : null;
+            if (r.isDecided()) {
+              results[i] = r;
+              inMemtable[i] = true;
+              statistics.recordMemtableHit();
+            }
           }
         }
       }
       s.version().multiGet(userKeys, sequence, results, tableCache);
       List<byte[]> values = new ArrayList<>(userKeys.length);
-      for (LookupResult r : results) {
-        values.add(r == null ? null : copy(r.value()));
+      for (int i = 0; i < results.length; i++) {
+        LookupResult r = results[i];
+        // A memtable value is a fresh array; an SSTable lookup shares its iterator across keys.
+        byte[] value = r == null ? null : inMemtable[i] ? r.value() : copy(r.value());
+        statistics.recordGetResult(value);
+        values.add(value);
       }
       return values;
     } finally {
@@ -980,7 +995,7 @@ public final class DbImpl implements Db {
     new Checkpointer(fs, dir).create(target, () -> {
       Checkpointer.LiveFiles[] live = new Checkpointer.LiveFiles[1];
       writeQueue.exclusive(() -> { // no write runs, so every WAL ends on a record boundary
-        ensureOpen();
+        ensureWritable(); // unless one failed: its WAL may end mid-record
         mutex.lock(); // no flush or compaction installs meanwhile
         try {
           live[0] = Checkpointer.capture(fs, dir, state.version(), versions.logNumber(),
@@ -1105,8 +1120,20 @@ public final class DbImpl implements Db {
 
   @Override
   public DbStats stats() {
+    return stats(true);
+  }
+
+  /**
+   * The stats the JMX bean reads per engine attribute: without the latency distributions, so a
+   * poll does not drain every histogram once per attribute (the bean reads latencies directly).
+   */
+  private DbStats statsWithoutLatencies() {
+    return stats(false);
+  }
+
+  private DbStats stats(boolean withLatencies) {
     ensureOpen();
-    io.stratadb.OperationStats operations = statistics.snapshot();
+    io.stratadb.OperationStats operations = statistics.snapshot(withLatencies);
     mutex.lock();
     try {
       DbState s = state;

@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
  * db/memtable.cc}, here on our own {@link SkipList}). Every version of a key is kept, ordered
  * newest first, so readers filter by sequence number and see one point in time.
  *
- * <p>Thread-safety: {@link #add} may be called by several threads at once (a write group's
- * members insert their own batches); lookups and iterators run concurrently with it and with
- * each other. Once frozen (immutable memtable), it is only read.
+ * <p>Thread-safety: {@link #add} may be called by several threads at once (the skiplist's inserts
+ * are lock-free), though the database calls it from one thread at a time: a write group's leader
+ * inserts every batch of the group. Lookups and iterators run concurrently with it and with each
+ * other. Once frozen (immutable memtable), it is only read.
  */
 public final class Memtable {
 
@@ -41,7 +42,7 @@ public final class Memtable {
   /**
    * Inserts one entry; the value of a {@link ValueType#DELETE} is ignored (stored empty). The key
    * and value are copied. Adding an internal key (user key, sequence, type) already present
-   * replaces its value; that value array is then kept, not copied.
+   * replaces its value (the new value's bytes are counted in {@link #approximateBytes}).
    *
    * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
    */
@@ -52,11 +53,14 @@ public final class Memtable {
     byte[] stored = type == ValueType.PUT ? value : EMPTY;
     if (table.insert(userKey, (sequence << 8) | type.code(), stored)) {
       approximateBytes.add(userKey.length + InternalKey.TRAILER_BYTES + stored.length + ENTRY_OVERHEAD_BYTES);
+    } else {
+      approximateBytes.add(stored.length);
     }
   }
 
   /**
    * Looks up the newest version of {@code userKey} with a sequence number at most {@code sequence}.
+   * A found value is a fresh array on every call: the caller may hand it out without copying.
    *
    * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
    */
@@ -171,7 +175,7 @@ public final class Memtable {
     @Override
     public byte[] value() {
       if (value == null) {
-        value = current.valueLength == 0 ? EMPTY : current.value();
+        value = current.value();
       }
       return value;
     }

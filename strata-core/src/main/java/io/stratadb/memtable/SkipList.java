@@ -106,11 +106,11 @@ final class SkipList {
       return Arrays.copyOfRange(chunk, offset, offset + userKeyLength + InternalKey.TRAILER_BYTES);
     }
 
-    /** A copy of the value. */
+    /** A copy of the value: a fresh array on every call, which the caller may keep. */
     byte[] value() {
       byte[] replaced = replacedValue;
       if (replaced != null) {
-        return replaced;
+        return replaced.clone();
       }
       int start = offset + userKeyLength + InternalKey.TRAILER_BYTES;
       return Arrays.copyOfRange(chunk, start, start + valueLength);
@@ -224,8 +224,8 @@ final class SkipList {
 
   /**
    * Links a new node for the internal key ({@code userKey}, {@code trailer}) with a copy of
-   * {@code value} in the arena; if the internal key is present, replaces its value with {@code
-   * value} itself instead.
+   * {@code value} in the arena; if the internal key is present, replaces its value with a copy of
+   * {@code value} instead (the caller may reuse its array).
    *
    * @return whether a node was added
    */
@@ -255,7 +255,7 @@ final class SkipList {
       while (true) {
         Node n = succ[level];
         if (level == 0 && n != null && compare(n, x) == 0) {
-          n.replacedValue = value;
+          n.replacedValue = value.clone();
           return false;
         }
         // Plain store: x is not reachable at this level until the CAS below publishes it.

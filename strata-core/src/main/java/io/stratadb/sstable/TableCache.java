@@ -117,7 +117,7 @@ public final class TableCache implements AutoCloseable {
         if (reader == null) {
           reader = acquire(fileNumber);
         }
-        if (!reader.mayContain(key)) {
+        if (!reader.admits(key)) {
           continue;
         }
         if (it == null) {

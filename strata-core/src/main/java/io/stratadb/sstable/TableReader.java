@@ -340,15 +340,23 @@ public final class TableReader {
   }
 
   /**
-   * Looks up the newest version of {@code userKey} at or below {@code sequence}, consulting the
-   * bloom filter first.
+   * As {@link #mayContain}, for a point lookup about to read the table: counts the probe (or the
+   * unfiltered read) in the table's statistics.
    */
-  public LookupResult get(byte[] userKey, long sequence) {
+  public boolean admits(byte[] userKey) {
     boolean admitted = mayContain(userKey);
     if (statistics != null) {
       statistics.recordTableLookup(filter != null, admitted);
     }
-    if (!admitted) {
+    return admitted;
+  }
+
+  /**
+   * Looks up the newest version of {@code userKey} at or below {@code sequence}, consulting the
+   * bloom filter first.
+   */
+  public LookupResult get(byte[] userKey, long sequence) {
+    if (!admits(userKey)) {
       return LookupResult.ABSENT;
     }
     try (InternalIterator it = iterator()) {

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * The {@link DbMXBean} of one database: engine attributes from a fresh {@link DbStats} per read,
- * operation counters and latencies straight from its {@link Statistics} (so reading a counter does
- * not drain the histograms). Thread-safe.
+ * The {@link DbMXBean} of one database: engine attributes from a fresh {@link DbStats} per read
+ * (taken without latencies, so it drains no histogram), operation counters and latencies straight
+ * from its {@link Statistics} (so reading a counter does not drain the histograms). Thread-safe.
  */
 public final class DbStatisticsBean implements DbMXBean {
   private final Path path;
@@ -18,7 +18,8 @@ public final class DbStatisticsBean implements DbMXBean {
 
   /**
    * @param path the database directory
-   * @param stats the database's {@code stats()}
+   * @param stats the database's {@code stats()}; its latency distributions are not read, so it
+   *     may leave them empty
    * @param statistics the database's operation statistics
    */
   public DbStatisticsBean(Path path, Supplier<DbStats> stats, Statistics statistics) {

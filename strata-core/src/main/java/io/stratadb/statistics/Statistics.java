@@ -66,14 +66,22 @@ public final class Statistics {
 
   /** A get that started at {@code start} returned {@code value} (null when not found). */
   public void recordGet(long start, byte[] value) {
+    recordGetResult(value);
+    if (latencies) {
+      histograms[TimedOperation.GET.ordinal()].recordNanos(System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * A get returned {@code value} (null when not found), without latency: one key of a multiGet,
+   * whose time is not one get's.
+   */
+  public void recordGetResult(byte[] value) {
     if (value == null) {
       getMisses.increment();
     } else {
       getHits.increment();
       bytesRead.add(value.length);
-    }
-    if (latencies) {
-      histograms[TimedOperation.GET.ordinal()].recordNanos(System.nanoTime() - start);
     }
   }
 
@@ -96,7 +104,7 @@ public final class Statistics {
     }
   }
 
-  /** A {@code write(WriteBatch)} that started at {@code start} committed. */
+  /** A {@code write(WriteBatch)} of a non-empty batch that started at {@code start} committed. */
   public void recordWrite(long start) {
     batchWrites.increment();
     if (latencies) {

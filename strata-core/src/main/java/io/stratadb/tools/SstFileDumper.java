@@ -138,7 +138,7 @@ public final class SstFileDumper implements AutoCloseable {
       long offset = entry.handle().offset();
       Block block = reader.readDataBlock(entry.handle());
       blocks.block(entry, block);
-      try (InternalIterator it = block.iterator(InternalKey::compare)) {
+      try (InternalIterator it = block.iterator(InternalKey.COMPARATOR)) {
         for (it.seekToFirst(); it.isValid() && visited < limit; it.next()) {
           byte[] key = it.key();
           if (!InternalKey.isWellFormed(key)) {

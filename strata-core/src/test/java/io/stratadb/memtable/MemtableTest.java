@@ -50,6 +50,38 @@ class MemtableTest {
   }
 
   @Test
+  void reinsertReplacesAnEmptyValueForGetAndIteratorAlike() {
+    // WAL replay and repair may insert the same internal key twice.
+    Memtable m = new Memtable(1);
+    m.add(5, ValueType.PUT, b("k"), b(""));
+    long before = m.approximateBytes();
+    byte[] replacement = b("x");
+    m.add(5, ValueType.PUT, b("k"), replacement);
+    replacement[0] = 'y';
+    assertArrayEquals(b("x"), m.get(b("k"), 5).value());
+    try (InternalIterator it = m.iterator()) {
+      it.seekToFirst();
+      assertTrue(it.isValid());
+      assertArrayEquals(b("x"), it.value(), "the iterator must agree with get");
+    }
+    assertEquals(before + 1, m.approximateBytes(), "the replaced value is counted");
+  }
+
+  @Test
+  void getReturnsAFreshArrayTheCallerMayKeep() {
+    Memtable m = new Memtable(1);
+    m.add(1, ValueType.PUT, b("a"), b("first"));
+    m.add(5, ValueType.PUT, b("k"), b("old"));
+    m.add(5, ValueType.PUT, b("k"), b("new")); // replaced: held outside the arena
+    for (String key : new String[] {"a", "k"}) {
+      byte[] value = m.get(b(key), 5).value();
+      byte[] expected = value.clone();
+      value[0] = '!';
+      assertArrayEquals(expected, m.get(b(key), 5).value(), "get of " + key + " shares its array");
+    }
+  }
+
+  @Test
   void deleteValueIsStoredEmpty() {
     Memtable m = new Memtable(1);
     m.add(2, ValueType.DELETE, b("k"), b("ignored"));

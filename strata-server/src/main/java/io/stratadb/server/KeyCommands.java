@@ -47,21 +47,15 @@ final class KeyCommands {
 
   private RedisMessage del(ClientSession s, byte[][] args) {
     byte[][] keys = Arrays.copyOfRange(args, 1, args.length);
-    long deleted = 0;
     try (KeyLocks.Held ignored = store.locks().lockAll(keys)) {
-      for (byte[] key : keys) {
-        if (store.delete(key)) {
-          deleted++;
-        }
-      }
+      return Reply.integer(store.deleteAll(keys));
     }
-    return Reply.integer(deleted);
   }
 
   private RedisMessage exists(ClientSession s, byte[][] args) {
     long n = 0;
-    for (int i = 1; i < args.length; i++) {
-      if (store.get(args[i]) != null) {
+    for (StoredValue v : store.getAll(Arrays.copyOfRange(args, 1, args.length))) {
+      if (v != null) {
         n++;
       }
     }

@@ -71,7 +71,12 @@ public final class RespServer implements AutoCloseable {
     this.db = db;
     this.config = config;
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
+    try {
+      this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
+    } catch (RuntimeException | Error e) {
+      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
   }
 
   /**
@@ -80,6 +85,8 @@ public final class RespServer implements AutoCloseable {
    * @param options engine options; the server adds its compaction filter and value size limit
    * @throws io.stratadb.StrataException if the database cannot be opened
    * @throws java.io.UncheckedIOException if the address cannot be bound (the database is closed again)
+   * @throws RuntimeException as Netty throws it if the event loops cannot be created (the database
+   *     is closed again; a failure to close it is added as suppressed)
    */
   public static RespServer start(Path dir, Options options, ServerConfig config) {
     Db db = Db.open(dir, options.toBuilder()
@@ -87,7 +94,17 @@ public final class RespServer implements AutoCloseable {
         .compactionFilter(new TtlCompactionFilter(config.clockMillis()))
         .maxValueSize(Math.max(options.maxValueSize(), config.maxBulkBytes() + ValueCodec.EXPIRING_HEADER_BYTES))
         .build());
-    RespServer server = new RespServer(db, config);
+    RespServer server;
+    try {
+      server = new RespServer(db, config);
+    } catch (RuntimeException | Error e) { // event-loop creation failed: no server owns the Db yet
+      try {
+        db.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     try {
       server.bind();
     } catch (Exception e) { // Netty's sync() rethrows the checked BindException undeclared

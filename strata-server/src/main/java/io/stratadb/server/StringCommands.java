@@ -77,8 +77,7 @@ final class StringCommands {
 
   private RedisMessage mget(ClientSession s, byte[][] args) {
     List<RedisMessage> out = new ArrayList<>(args.length - 1);
-    for (int i = 1; i < args.length; i++) {
-      StoredValue v = store.get(args[i]);
+    for (StoredValue v : store.getAll(Arrays.copyOfRange(args, 1, args.length))) {
       out.add(Reply.bulk(v == null ? null : v.value()));
     }
     return Reply.array(out);

@@ -3,6 +3,11 @@ package io.stratadb.server;
 import io.stratadb.Db;
 import io.stratadb.WriteBatch;
 import io.stratadb.server.ValueCodec.StoredValue;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -55,6 +60,23 @@ final class StringStore {
   }
 
   /**
+   * The live values of {@code keys}, read at one sequence number ({@link Db#multiGet}), so a
+   * concurrent multi-key write is seen whole or not at all: one entry per key, null if absent or
+   * expired.
+   *
+   * @throws RedisError if a stored value is not in the server's format
+   */
+  StoredValue[] getAll(byte[][] keys) {
+    List<byte[]> stored = db.multiGet(Arrays.asList(keys));
+    StoredValue[] out = new StoredValue[keys.length];
+    for (int i = 0; i < out.length; i++) {
+      byte[] v = stored.get(i);
+      out[i] = v == null ? null : live(v);
+    }
+    return out;
+  }
+
+  /**
    * Decodes a stored value, or null if it has expired.
    *
    * @throws RedisError if the stored value is not in the server's format
@@ -93,12 +115,26 @@ final class StringStore {
     db.write(batch);
   }
 
-  /** Deletes {@code key}; returns whether a live value was there. */
-  boolean delete(byte[] key) {
-    boolean existed = get(key) != null;
-    if (existed) {
-      db.delete(key);
+  /**
+   * Deletes those of {@code keys} that hold a live value, in one write batch (atomically); a key
+   * given twice counts once.
+   *
+   * @return the number of distinct keys that held a live value
+   */
+  int deleteAll(byte[][] keys) {
+    StoredValue[] values = getAll(keys);
+    Set<ByteBuffer> seen = new HashSet<>();
+    WriteBatch batch = new WriteBatch();
+    int deleted = 0;
+    for (int i = 0; i < keys.length; i++) {
+      if (values[i] != null && seen.add(ByteBuffer.wrap(keys[i]))) {
+        batch.delete(keys[i]);
+        deleted++;
+      }
     }
-    return existed;
+    if (deleted > 0) {
+      db.write(batch);
+    }
+    return deleted;
   }
 }

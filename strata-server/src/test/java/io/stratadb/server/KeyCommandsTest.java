@@ -19,6 +19,8 @@ class KeyCommandsTest extends ServerTestBase {
     assertEquals(2, jedis.del("a", "b", "c"));
     assertEquals(0, jedis.del("a"));
     assertEquals(0, jedis.exists("a", "b"));
+    jedis.mset("d", "1", "e", "2");
+    assertEquals(2, jedis.del("d", "e", "d"), "a key given twice counts once, as in Redis");
     assertEquals("none", jedis.type("a"));
     jedis.set("a", "1");
     assertEquals("string", jedis.type("a"));
