@@ -149,19 +149,17 @@ final class Checkpointer {
   }
 
   private void writeFiles(LiveFiles live, Path staging) throws IOException {
-    VersionEdit snapshot = new VersionEdit().comparatorName(VersionEdit.COMPARATOR_NAME)
-        .logNumber(live.logNumber()).lastSequence(live.lastSequence())
-        .nextFileNumber(live.manifestNumber() + 1);
     for (int level = 0; level < Version.NUM_LEVELS; level++) {
       for (FileMetadata f : live.version().files(level)) {
         linkOrCopy(FileNames.table(dir, f.number()), FileNames.table(staging, f.number()));
-        snapshot.addFile(level, f);
       }
     }
     for (int i = 0; i < live.wals().size(); i++) {
       Path wal = FileNames.log(staging, live.walNumbers().get(i));
       copy(live.wals().get(i), live.walSizes().get(i), wal);
     }
+    VersionEdit snapshot = VersionSet.snapshotEdit(live.version(), live.logNumber(), live.lastSequence(),
+        live.manifestNumber() + 1);
     Path manifest = FileNames.manifest(staging, live.manifestNumber());
     try (LogWriter writer = new LogWriter(fs.newWritableFile(manifest))) {
       writer.addRecord(snapshot.encode());

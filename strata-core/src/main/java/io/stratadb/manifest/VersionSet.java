@@ -202,13 +202,22 @@ public final class VersionSet implements Closeable {
   }
 
   /** Writes the current state as one record into a new manifest and switches CURRENT to it. */
+  /**
+   * The version edit that opens a fresh manifest: the comparator, the log and sequence state and
+   * every table of {@code version}, so replaying this one edit rebuilds it (LevelDB's
+   * {@code VersionSet::WriteSnapshot}).
+   */
+  public static VersionEdit snapshotEdit(Version version, long logNumber, long lastSequence, long nextFileNumber) {
+    VersionEdit snapshot = new VersionEdit().comparatorName(VersionEdit.COMPARATOR_NAME)
+        .logNumber(logNumber).lastSequence(lastSequence);
+    version.addAllFiles(snapshot);
+    return snapshot.nextFileNumber(nextFileNumber);
+  }
+
   private void writeSnapshotManifest() {
     long number = newFileNumber();
     Path path = FileNames.manifest(dir, number);
-    VersionEdit snapshot = new VersionEdit().comparatorName(VersionEdit.COMPARATOR_NAME)
-        .logNumber(logNumber).lastSequence(lastSequence);
-    current.addAllFiles(snapshot);
-    snapshot.nextFileNumber(nextFileNumber.get());
+    VersionEdit snapshot = snapshotEdit(current, logNumber, lastSequence, nextFileNumber.get());
     LogWriter writer = null;
     try {
       writer = new LogWriter(fs.newWritableFile(path));
