@@ -5,6 +5,7 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.SliceComparator;
 import io.stratadb.util.Coding;
+import io.stratadb.util.Slice;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -77,7 +78,8 @@ public final class Block {
    *
    * <p>Entries are decoded into a reused key buffer; {@link #key()} and {@link #value()} copy out
    * a fresh array only when asked, once per position, so the entries a seek or a {@code prev} steps
-   * over cost no allocation. With a {@link SliceComparator} (as {@link InternalKey#COMPARATOR}),
+   * over cost no allocation; {@link #keySlice()} and {@link #valueSlice()} view the key buffer and
+   * the block itself and never copy. With a {@link SliceComparator} (as {@link InternalKey#COMPARATOR}),
    * seeks compare restart keys in the block and scanned keys in the buffer without copying.
    */
   private final class BlockIterator implements InternalIterator {
@@ -97,6 +99,9 @@ public final class Block {
     /** Copies handed out for the current position, or null until asked for. */
     private byte[] key;
     private byte[] value;
+    /** Re-pointed at the key buffer and the value's bytes in the block on each call. */
+    private final Slice keySlice = new Slice();
+    private final Slice valueSlice = new Slice();
     /** The last decoded entry header: shared and unshared key bytes, value length. */
     private int headerShared;
     private int headerUnshared;
@@ -215,6 +220,24 @@ public final class Block {
     }
 
     @Override
+    public Slice keySlice() {
+      if (!isValid()) {
+        throw new IllegalStateException("iterator is not valid");
+      }
+      keySlice.set(keyBuffer, 0, keyLength);
+      return keySlice;
+    }
+
+    @Override
+    public Slice valueSlice() {
+      if (!isValid()) {
+        throw new IllegalStateException("iterator is not valid");
+      }
+      valueSlice.set(data, valueOffset, valueLength);
+      return valueSlice;
+    }
+
+    @Override
     public void close() {
       current = restartsOffset;
     }
@@ -313,6 +336,13 @@ public final class Block {
      * returns the offset after them.
      */
     private int decodeHeader(int p) {
+      if (p + 3 <= restartsOffset && (data[p] | data[p + 1] | data[p + 2]) >= 0) {
+        // Fast path, as LevelDB's DecodeEntry: all three lengths fit one byte each (below 128).
+        headerShared = data[p];
+        headerUnshared = data[p + 1];
+        headerValueLength = data[p + 2];
+        return p + 3;
+      }
       int offset = p;
       for (int i = 0; i < 3; i++) {
         long result = 0;
