@@ -91,6 +91,11 @@ public final class Block {
     private int nextEntry;
     /** Index of the restart point at or before {@code current}. */
     private int restartIndex;
+    /**
+     * Offset of restart point {@code restartIndex + 1}, or {@code restartsOffset} past the last:
+     * forward steps cross restart points comparing with it instead of decoding the array.
+     */
+    private int nextRestart;
     /** The current key is {@code keyBuffer[0, keyLength)}; the next entry shares a prefix of it. */
     private byte[] keyBuffer = new byte[32];
     private int keyLength;
@@ -251,6 +256,7 @@ public final class Block {
     /** Makes the entry at restart point {@code index} the next one to parse. */
     private void seekToRestartPoint(int index) {
       restartIndex = index;
+      nextRestart = index + 1 < restartCount ? restartPoint(index + 1) : restartsOffset;
       nextEntry = restartPoint(index);
       keyLength = 0;
     }
@@ -326,8 +332,9 @@ public final class Block {
       valueOffset = p + unshared;
       valueLength = valueLen;
       nextEntry = p + unshared + valueLen;
-      while (restartIndex + 1 < restartCount && restartPoint(restartIndex + 1) <= current) {
+      while (restartIndex + 1 < restartCount && nextRestart <= current) {
         restartIndex++;
+        nextRestart = restartIndex + 1 < restartCount ? restartPoint(restartIndex + 1) : restartsOffset;
       }
     }
 
