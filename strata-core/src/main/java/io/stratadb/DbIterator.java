@@ -17,9 +17,11 @@ package io.stratadb;
  *       call that met it ({@link CorruptionException} or {@link StrataIOException}).
  * </ul>
  *
- * <p>Cost: forward steps are cheapest. A backward step re-decodes up to one restart interval of
- * the current data block in every SSTable source and walks the versions of the previous key oldest
- * first; switching direction re-seeks every source once (LevelDB's {@code db/db_iter.cc}).
+ * <p>Cost: forward steps are cheapest. Backward steps decode each restart interval of a data block
+ * about once (the block iterator keeps the entries it decoded for the steps back through the
+ * interval), search each memtable from its head, and walk the versions of the previous key oldest first;
+ * switching direction re-seeks every source once (LevelDB's {@code db/db_iter.cc}). Each call to
+ * {@link #key()} or {@link #value()} allocates one copy; steps allocate nothing but the blocks they read.
  *
  * <p>Not thread-safe: use one iterator from one thread at a time. Different iterators may be used
  * concurrently. Close every iterator: an open one pins the memtables and SSTables it reads, unless

@@ -22,8 +22,6 @@ import io.stratadb.env.FileSystem;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.LsmIterator;
 import io.stratadb.iterator.MergingIterator;
-import io.stratadb.iterator.ReleasingIterator;
-import io.stratadb.iterator.TwoMergingIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.manifest.FileMetadata;
@@ -763,13 +761,13 @@ public final class DbImpl implements Db {
    */
   private InternalIterator openSources(DbState s) {
     try {
-      List<InternalIterator> memtables = new ArrayList<>();
+      // One heap over every source, newest first: memtables, then the version's tables.
+      List<InternalIterator> sources = new ArrayList<>();
       for (Memtable m : s.memtablesNewestFirst()) {
-        memtables.add(m.iterator());
+        sources.add(m.iterator());
       }
-      InternalIterator merged = new TwoMergingIterator(
-          new MergingIterator(memtables), new MergingIterator(s.version().iterators(tableCache)));
-      return new ReleasingIterator(merged, s.version()::release);
+      sources.addAll(s.version().iterators(tableCache));
+      return new MergingIterator(sources, s.version()::release);
     } catch (RuntimeException e) {
       s.version().release();
       throw e;

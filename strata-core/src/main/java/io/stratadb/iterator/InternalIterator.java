@@ -1,5 +1,7 @@
 package io.stratadb.iterator;
 
+import io.stratadb.util.Slice;
+
 /**
  * A cursor over internal-key entries (see {@link io.stratadb.key.InternalKey}) in internal-key
  * order: the contract every engine iterator follows (Pebble's {@code internal/base/iterator.go},
@@ -15,6 +17,11 @@ package io.stratadb.iterator;
  *       Iterator::Prev}, RocksDB's {@code SeekForPrev}).
  *   <li>Arrays returned by {@link #key()} and {@link #value()} are never modified afterwards, and
  *       callers must not modify them.
+ *   <li>{@link #keySlice()} and {@link #valueSlice()} show the same bytes as {@link #key()} and
+ *       {@link #value()} without copying them: the slice and the bytes it views are valid only
+ *       until the iterator next moves (any positioning call) or closes, and the iterator may
+ *       re-point the same slice object then. Callers never write through a slice and copy what
+ *       they keep longer (LevelDB's {@code Slice} into a block, Pebble's {@code InternalKV}).
  *   <li>Errors (checksum mismatch, I/O failure) are thrown from the positioning call that met them
  *       as {@link io.stratadb.CorruptionException} or {@link io.stratadb.StrataIOException}; the
  *       iterator must not be used afterwards.
@@ -53,6 +60,25 @@ public interface InternalIterator extends AutoCloseable {
 
   /** The current value (empty for tombstones). REQUIRES: valid. */
   byte[] value();
+
+  /**
+   * The current encoded internal key, in place, as {@link #key()}; valid until the iterator moves
+   * or closes (see the class contract). The default wraps {@link #key()}; iterators that hold the
+   * key in a buffer (blocks, memtables) override it to skip the copy. REQUIRES: valid.
+   */
+  default Slice keySlice() {
+    byte[] key = key();
+    return new Slice(key, 0, key.length);
+  }
+
+  /**
+   * The current value, in place, as {@link #value()}; valid until the iterator moves or closes.
+   * The default wraps {@link #value()}. REQUIRES: valid.
+   */
+  default Slice valueSlice() {
+    byte[] value = value();
+    return new Slice(value, 0, value.length);
+  }
 
   /** Releases resources. Idempotent; never throws. */
   @Override

@@ -1,6 +1,7 @@
 package io.stratadb.iterator;
 
 import io.stratadb.key.InternalKey;
+import io.stratadb.util.Slice;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -97,6 +98,16 @@ public final class LevelIterator implements InternalIterator {
   @Override
   public byte[] value() {
     return table.value();
+  }
+
+  @Override
+  public Slice keySlice() {
+    return table.keySlice();
+  }
+
+  @Override
+  public Slice valueSlice() {
+    return table.valueSlice();
   }
 
   @Override

@@ -4,6 +4,8 @@ import io.stratadb.Bound;
 import io.stratadb.DbIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.ValueType;
+import io.stratadb.util.Slice;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,6 +22,11 @@ import java.util.function.LongSupplier;
  * versions of a key oldest first and keeps the last visible one. Switching from forward to
  * backward steps {@code inner} back over the current key's entries; switching the other way steps
  * it forward into them and skips them.
+ *
+ * <p>Copies: entries are read in place ({@link InternalIterator#keySlice()}); the current user key
+ * is kept in a reused buffer, and so is the value when moving backward, while moving forward the
+ * value is read from {@code inner}, which rests on it. {@link #key()} and {@link #value()} each
+ * hand out exactly one fresh array, so a step allocates nothing itself.
  *
  * <p>Auto refresh (RocksDB's iterator auto-refresh, mini-lsm's "foreground iterator"): built with
  * {@link IteratorSources} and an interval, the iterator re-opens its sources from the database's
@@ -49,13 +56,23 @@ public final class LsmIterator implements DbIterator {
   private final long sequence;
   private final Bound lower;
   private final Bound upper;
+  /** The bounds' keys, copied once; null when unbounded. */
+  private final byte[] lowerKey;
+  private final byte[] upperKey;
   private final Runnable onClose;
   private final OpenCheck openCheck;
   private boolean closed;
   private boolean valid;
   private boolean forward = true;
-  private byte[] key;
-  private byte[] value;
+  /**
+   * The current user key is {@code keyBuffer[0, keyLength)}. While a forward scan skips, the same
+   * buffer holds the user key being skipped.
+   */
+  private byte[] keyBuffer = new byte[32];
+  private int keyLength;
+  /** The current value when moving backward, {@code valueBuffer[0, valueLength)}. */
+  private byte[] valueBuffer = new byte[128];
+  private int valueLength;
 
   /**
    * An iterator over fixed sources.
@@ -106,6 +123,8 @@ public final class LsmIterator implements DbIterator {
     this.sequence = sequence;
     this.lower = lower;
     this.upper = upper;
+    this.lowerKey = lower.isUnbounded() ? null : lower.key();
+    this.upperKey = upper.isUnbounded() ? null : upper.key();
     this.onClose = onClose;
     this.openCheck = openCheck;
     this.inner = sources == null ? inner : sources.open();
@@ -117,13 +136,17 @@ public final class LsmIterator implements DbIterator {
     checkUsable();
     maybeRefresh();
     forward = true;
-    if (lower.isUnbounded()) {
-      guarded(inner::seekToFirst);
-    } else {
-      byte[] start = lower.key();
-      guarded(() -> inner.seek(InternalKey.forSeek(start, sequence)));
+    try {
+      if (lowerKey == null) {
+        inner.seekToFirst();
+      } else {
+        inner.seek(InternalKey.forSeek(lowerKey, sequence));
+      }
+    } catch (RuntimeException e) {
+      valid = false;
+      throw e;
     }
-    findNextVisible(null);
+    findNextVisible(false);
   }
 
   @Override
@@ -134,9 +157,14 @@ public final class LsmIterator implements DbIterator {
     }
     maybeRefresh();
     forward = true;
-    byte[] start = lower.admitsAsLower(target) ? target : lower.key();
-    guarded(() -> inner.seek(InternalKey.forSeek(start, sequence)));
-    findNextVisible(null);
+    byte[] start = lower.admitsAsLower(target) ? target : lowerKey;
+    try {
+      inner.seek(InternalKey.forSeek(start, sequence));
+    } catch (RuntimeException e) {
+      valid = false;
+      throw e;
+    }
+    findNextVisible(false);
   }
 
   @Override
@@ -144,7 +172,12 @@ public final class LsmIterator implements DbIterator {
     checkUsable();
     maybeRefresh();
     forward = false;
-    guarded(this::positionAtUpperEnd);
+    try {
+      positionAtUpperEnd();
+    } catch (RuntimeException e) {
+      valid = false;
+      throw e;
+    }
     findPrevVisible();
   }
 
@@ -156,10 +189,15 @@ public final class LsmIterator implements DbIterator {
     }
     maybeRefresh();
     forward = false;
-    if (upper.admitsAsUpper(target)) {
-      guarded(() -> inner.seekForPrev(afterEveryVersionOf(target)));
-    } else {
-      guarded(this::positionAtUpperEnd);
+    try {
+      if (upper.admitsAsUpper(target)) {
+        inner.seekForPrev(afterEveryVersionOf(target));
+      } else {
+        positionAtUpperEnd();
+      }
+    } catch (RuntimeException e) {
+      valid = false;
+      throw e;
     }
     findPrevVisible();
   }
@@ -173,34 +211,37 @@ public final class LsmIterator implements DbIterator {
   @Override
   public byte[] key() {
     checkPositioned();
-    return key.clone();
+    return Arrays.copyOf(keyBuffer, keyLength);
   }
 
   @Override
   public byte[] value() {
     checkPositioned();
-    return value.clone();
+    // Moving forward, inner rests on the entry that produced the current key.
+    return forward ? inner.valueSlice().toArray() : Arrays.copyOf(valueBuffer, valueLength);
   }
 
   @Override
   public void next() {
     checkPositioned();
     maybeRefresh();
-    byte[] current = key;
-    if (forward) {
-      guarded(inner::next);
-    } else {
-      // inner rests before the current key's entries: step into them; findNextVisible skips them.
-      forward = true;
-      guarded(() -> {
+    try {
+      if (forward) {
+        inner.next();
+      } else {
+        // inner rests before the current key's entries: step into them; findNextVisible skips them.
+        forward = true;
         if (inner.isValid()) {
           inner.next();
         } else {
           inner.seekToFirst();
         }
-      });
+      }
+    } catch (RuntimeException e) {
+      valid = false;
+      throw e;
     }
-    findNextVisible(current);
+    findNextVisible(true);
   }
 
   @Override
@@ -209,12 +250,14 @@ public final class LsmIterator implements DbIterator {
     maybeRefresh();
     if (forward) {
       // inner rests on the current key's entry: step back over every entry of that user key.
-      byte[] current = key;
-      guarded(() -> {
+      try {
         do {
           inner.prev();
-        } while (inner.isValid() && InternalKey.compareUserKey(inner.key(), current) >= 0);
-      });
+        } while (inner.isValid() && compareUserKey(inner.keySlice()) >= 0);
+      } catch (RuntimeException e) {
+        valid = false;
+        throw e;
+      }
       forward = false;
     }
     findPrevVisible();
@@ -234,34 +277,34 @@ public final class LsmIterator implements DbIterator {
   }
 
   /**
-   * Moves {@code inner} forward to the newest visible live version of the next user key greater
-   * than {@code skipUserKey} (or of any key when null), within the bounds (LevelDB's {@code
-   * FindNextUserEntry}).
+   * Moves {@code inner} forward to the newest visible live version of the next user key, within
+   * the bounds (LevelDB's {@code FindNextUserEntry}); with {@code skipCurrent}, only user keys
+   * greater than the current one ({@link #keyBuffer}) qualify.
    */
-  private void findNextVisible(byte[] skipUserKey) {
-    byte[] skip = skipUserKey;
+  private void findNextVisible(boolean skipCurrent) {
+    boolean skipping = skipCurrent;
     valid = false;
-    key = null;
-    value = null;
     try {
       while (inner.isValid()) {
-        byte[] ikey = inner.key();
-        if (!upper.isUnbounded() && !upper.admitsAsUpper(InternalKey.userKey(ikey))) {
+        Slice ikey = inner.keySlice();
+        byte[] array = ikey.array();
+        int offset = ikey.offset();
+        int userLength = ikey.length() - InternalKey.TRAILER_BYTES;
+        if (upperKey != null && !admitsAsUpper(array, offset, userLength)) {
           return; // checked before the sequence, so newer entries past the bound end the scan too
         }
-        if (InternalKey.sequence(ikey) <= sequence) {
-          if (skip == null || InternalKey.compareUserKey(ikey, skip) > 0) {
-            byte[] userKey = InternalKey.userKey(ikey);
-            if (!lower.admitsAsLower(userKey)) {
-              skip = userKey;
-            } else if (InternalKey.type(ikey) == ValueType.DELETE) {
-              skip = userKey;
-            } else {
-              key = userKey;
-              value = inner.value();
-              valid = true;
-              return;
-            }
+        long trailer = InternalKey.trailer(array, offset, ikey.length());
+        if ((trailer >>> 8) <= sequence
+            && (!skipping || Arrays.compareUnsigned(array, offset, offset + userLength, keyBuffer, 0, keyLength) > 0)) {
+          // A new user key: its newest visible version decides it; older ones are skipped.
+          setKey(array, offset, userLength);
+          if (lowerKey != null && !admitsAsLower(array, offset, userLength)) {
+            skipping = true;
+          } else if (ValueType.fromCode((int) (trailer & 0xff)) == ValueType.DELETE) {
+            skipping = true;
+          } else {
+            valid = true;
+            return;
           }
         }
         inner.next();
@@ -281,27 +324,27 @@ public final class LsmIterator implements DbIterator {
    */
   private void findPrevVisible() {
     valid = false;
-    key = null;
-    value = null;
-    byte[] candidateKey = null;
-    byte[] candidateValue = null;
+    boolean candidate = false; // keyBuffer and valueBuffer hold a live candidate
     try {
       while (inner.isValid()) {
-        byte[] ikey = inner.key();
-        if (!lower.isUnbounded() && !lower.admitsAsLower(InternalKey.userKey(ikey))) {
+        Slice ikey = inner.keySlice();
+        byte[] array = ikey.array();
+        int offset = ikey.offset();
+        int userLength = ikey.length() - InternalKey.TRAILER_BYTES;
+        if (lowerKey != null && !admitsAsLower(array, offset, userLength)) {
           break; // checked before the sequence: everything further back is out of range
         }
-        if (InternalKey.sequence(ikey) <= sequence
-            && (upper.isUnbounded() || upper.admitsAsUpper(InternalKey.userKey(ikey)))) {
-          if (candidateKey != null && InternalKey.compareUserKey(ikey, candidateKey) < 0) {
+        long trailer = InternalKey.trailer(array, offset, ikey.length());
+        if ((trailer >>> 8) <= sequence && (upperKey == null || admitsAsUpper(array, offset, userLength))) {
+          if (candidate && Arrays.compareUnsigned(array, offset, offset + userLength, keyBuffer, 0, keyLength) < 0) {
             break; // an older user key: the candidate is the newest visible version of its key
           }
-          if (InternalKey.type(ikey) == ValueType.DELETE) {
-            candidateKey = null; // hides the older versions met so far
-            candidateValue = null;
+          if (ValueType.fromCode((int) (trailer & 0xff)) == ValueType.DELETE) {
+            candidate = false; // hides the older versions met so far
           } else {
-            candidateKey = InternalKey.userKey(ikey);
-            candidateValue = inner.value();
+            setKey(array, offset, userLength);
+            setValue(inner.valueSlice());
+            candidate = true;
           }
         }
         inner.prev();
@@ -310,21 +353,53 @@ public final class LsmIterator implements DbIterator {
       valid = false;
       throw e;
     }
-    if (candidateKey != null) {
-      key = candidateKey;
-      value = candidateValue;
-      valid = true;
+    valid = candidate;
+  }
+
+  private void setKey(byte[] array, int offset, int length) {
+    if (length > keyBuffer.length) {
+      keyBuffer = new byte[Math.max(length, 2 * keyBuffer.length)];
     }
+    System.arraycopy(array, offset, keyBuffer, 0, length);
+    keyLength = length;
+  }
+
+  private void setValue(Slice value) {
+    int length = value.length();
+    if (length > valueBuffer.length) {
+      valueBuffer = new byte[Math.max(length, 2 * valueBuffer.length)];
+    }
+    System.arraycopy(value.array(), value.offset(), valueBuffer, 0, length);
+    valueLength = length;
+  }
+
+  /** Compares the user key of the internal key {@code ikey} with the current user key. */
+  private int compareUserKey(Slice ikey) {
+    int offset = ikey.offset();
+    return Arrays.compareUnsigned(ikey.array(), offset, offset + ikey.length() - InternalKey.TRAILER_BYTES,
+        keyBuffer, 0, keyLength);
+  }
+
+  /** {@link Bound#admitsAsLower} on the user key {@code array[offset, offset + length)}. */
+  private boolean admitsAsLower(byte[] array, int offset, int length) {
+    int c = Arrays.compareUnsigned(array, offset, offset + length, lowerKey, 0, lowerKey.length);
+    return lower.isInclusive() ? c >= 0 : c > 0;
+  }
+
+  /** {@link Bound#admitsAsUpper} on the user key {@code array[offset, offset + length)}. */
+  private boolean admitsAsUpper(byte[] array, int offset, int length) {
+    int c = Arrays.compareUnsigned(array, offset, offset + length, upperKey, 0, upperKey.length);
+    return upper.isInclusive() ? c <= 0 : c < 0;
   }
 
   /** Positions {@code inner} on the last entry whose user key the upper bound admits. */
   private void positionAtUpperEnd() {
-    if (upper.isUnbounded()) {
+    if (upperKey == null) {
       inner.seekToLast();
     } else if (upper.isInclusive()) {
-      inner.seekForPrev(afterEveryVersionOf(upper.key()));
+      inner.seekForPrev(afterEveryVersionOf(upperKey));
     } else {
-      inner.seekForPrev(beforeEveryVersionOf(upper.key()));
+      inner.seekForPrev(beforeEveryVersionOf(upperKey));
     }
   }
 
@@ -355,8 +430,12 @@ public final class LsmIterator implements DbIterator {
     old.close();
     if (valid) {
       forward = false;
-      byte[] current = key;
-      guarded(() -> inner.seekForPrev(beforeEveryVersionOf(current)));
+      try {
+        inner.seekForPrev(beforeEveryVersionOf(Arrays.copyOf(keyBuffer, keyLength)));
+      } catch (RuntimeException e) {
+        valid = false;
+        throw e;
+      }
     }
   }
 
@@ -371,15 +450,6 @@ public final class LsmIterator implements DbIterator {
    */
   private static byte[] beforeEveryVersionOf(byte[] userKey) {
     return InternalKey.encode(userKey, InternalKey.MAX_SEQUENCE, ValueType.PUT);
-  }
-
-  private void guarded(Runnable move) {
-    try {
-      move.run();
-    } catch (RuntimeException e) {
-      valid = false;
-      throw e;
-    }
   }
 
   private void checkUsable() {

@@ -1,8 +1,9 @@
 package io.stratadb.iterator;
 
 import io.stratadb.key.InternalKey;
+import io.stratadb.util.Slice;
+import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * Merges any number of sorted {@link InternalIterator}s into one sorted stream, in both
@@ -17,34 +18,57 @@ import java.util.PriorityQueue;
  * current one (one seek each), so alternating {@link #next()} and {@link #prev()} costs a seek of
  * every source per switch, while runs in one direction cost O(log n) heap work per step.
  *
- * <p>Not thread-safe. Closing it closes every source.
+ * <p>The heap is an {@code int[]} of source indexes ordered by each source's current key, which is
+ * read once per move through {@link InternalIterator#keySlice()} and compared in place; a step
+ * moves the top source and sifts it down (RocksDB's {@code BinaryHeap::replace_top}, Pebble's
+ * {@code mergingIter}), so a step allocates nothing and calls no comparator object. Ties go to the
+ * lower index (the newer source) in both heaps; every heap entry with the top's key is linked to
+ * the top through entries with that key, so older duplicates are found among the top's children.
+ *
+ * <p>Not thread-safe. Closing it closes every source, then runs the release action given at
+ * construction, once (LevelDB's {@code Iterator::RegisterCleanup}).
  */
 public final class MergingIterator implements InternalIterator {
   private final InternalIterator[] sources;
-  /** Ascending by key; ties to the newer (lower-index) source. */
-  private final PriorityQueue<Integer> minHeap;
-  /** Descending by key; ties to the newer (lower-index) source. */
-  private final PriorityQueue<Integer> maxHeap;
+  /**
+   * Indexes of the valid sources as a binary heap: {@code heap[0, size)}; ascending by key when
+   * moving forward, descending backward; ties to the newer (lower-index) source. The top is the
+   * current entry.
+   */
+  private final int[] heap;
+  private int size;
   private boolean forward = true;
-  private int current = -1;
+  /** The current key of each heaped source, {@code keyArrays[i][keyOffsets[i], + keyLengths[i])}. */
+  private final byte[][] keyArrays;
+  private final int[] keyOffsets;
+  private final int[] keyLengths;
+  private final Slice keySlice = new Slice();
+  /** Runs once at close; null when none or already run. */
+  private Runnable release;
 
   /** @param sources iterators, newest first; owned by this iterator from now on */
   public MergingIterator(List<? extends InternalIterator> sources) {
+    this(sources, null);
+  }
+
+  /**
+   * @param sources iterators, newest first; owned by this iterator from now on
+   * @param release runs once, after the sources are closed by {@link #close()} (say, to drop a
+   *     pinned version); null for none
+   */
+  public MergingIterator(List<? extends InternalIterator> sources, Runnable release) {
     this.sources = sources.toArray(new InternalIterator[0]);
-    int capacity = Math.max(1, this.sources.length);
-    this.minHeap = new PriorityQueue<>(capacity, (a, b) -> {
-      int c = InternalKey.compare(this.sources[a].key(), this.sources[b].key());
-      return c != 0 ? c : Integer.compare(a, b);
-    });
-    this.maxHeap = new PriorityQueue<>(capacity, (a, b) -> {
-      int c = InternalKey.compare(this.sources[b].key(), this.sources[a].key());
-      return c != 0 ? c : Integer.compare(a, b);
-    });
+    int n = this.sources.length;
+    this.heap = new int[n];
+    this.keyArrays = new byte[n][];
+    this.keyOffsets = new int[n];
+    this.keyLengths = new int[n];
+    this.release = release;
   }
 
   @Override
   public boolean isValid() {
-    return current >= 0;
+    return size > 0;
   }
 
   @Override
@@ -81,13 +105,12 @@ public final class MergingIterator implements InternalIterator {
 
   @Override
   public void next() {
-    if (current < 0) {
-      throw new IllegalStateException("iterator is not valid");
-    }
-    byte[] key = sources[current].key();
+    checkValid();
     if (!forward) {
       // The other sources are at or before key: move each to the first entry after it. An equal
       // key in an older source is shadowed by the current entry, so it is stepped over too.
+      int current = heap[0];
+      byte[] key = sources[current].key();
       for (int i = 0; i < sources.length; i++) {
         if (i != current) {
           sources[i].seek(key);
@@ -100,22 +123,16 @@ public final class MergingIterator implements InternalIterator {
       rebuild(true);
       return;
     }
-    step(minHeap, true);
-    // Older sources holding the very same key are shadowed by the entry just returned.
-    while (!minHeap.isEmpty() && InternalKey.compare(sources[minHeap.peek()].key(), key) == 0) {
-      step(minHeap, true);
-    }
-    pickCurrent(minHeap);
+    step();
   }
 
   @Override
   public void prev() {
-    if (current < 0) {
-      throw new IllegalStateException("iterator is not valid");
-    }
-    byte[] key = sources[current].key();
+    checkValid();
     if (forward) {
       // The other sources are after key: move each to the last entry before it.
+      int current = heap[0];
+      byte[] key = sources[current].key();
       for (int i = 0; i < sources.length; i++) {
         if (i != current) {
           sources[i].seekForPrev(key);
@@ -128,62 +145,168 @@ public final class MergingIterator implements InternalIterator {
       rebuild(false);
       return;
     }
-    step(maxHeap, false);
-    while (!maxHeap.isEmpty() && InternalKey.compare(sources[maxHeap.peek()].key(), key) == 0) {
-      step(maxHeap, false);
-    }
-    pickCurrent(maxHeap);
+    step();
   }
 
-  /** Moves the source at the top of {@code heap} one step and puts it back if still valid. */
-  private void step(PriorityQueue<Integer> heap, boolean next) {
-    int source = heap.poll();
-    if (next) {
-      sources[source].next();
+  /**
+   * One step in the current direction: first the older sources shadowed by the current entry
+   * (holding the very same key) step past it, then the current source steps.
+   */
+  private void step() {
+    int top = heap[0];
+    while (true) {
+      int duplicate;
+      if (size > 1 && sameKey(heap[1], top)) {
+        duplicate = 1;
+      } else if (size > 2 && sameKey(heap[2], top)) {
+        duplicate = 2;
+      } else {
+        break;
+      }
+      stepAt(duplicate);
+    }
+    stepAt(0);
+  }
+
+  /** Moves the source at heap position {@code pos} one step and restores the heap. */
+  private void stepAt(int pos) {
+    int source = heap[pos];
+    InternalIterator it = sources[source];
+    if (forward) {
+      it.next();
     } else {
-      sources[source].prev();
+      it.prev();
     }
-    if (sources[source].isValid()) {
-      heap.add(source);
+    if (it.isValid()) {
+      cacheKey(source);
+      siftDown(pos);
+    } else {
+      removeAt(pos);
     }
   }
 
-  /** Fills the heap of {@code forwardNow}'s direction with the valid sources and picks the top. */
+  /** Fills the heap of {@code forwardNow}'s direction with the valid sources. */
   private void rebuild(boolean forwardNow) {
     forward = forwardNow;
-    minHeap.clear();
-    maxHeap.clear();
-    PriorityQueue<Integer> heap = forwardNow ? minHeap : maxHeap;
+    size = 0;
     for (int i = 0; i < sources.length; i++) {
       if (sources[i].isValid()) {
-        heap.add(i);
+        cacheKey(i);
+        heap[size++] = i;
       }
     }
-    pickCurrent(heap);
+    for (int pos = size / 2 - 1; pos >= 0; pos--) {
+      siftDown(pos);
+    }
   }
 
-  private void pickCurrent(PriorityQueue<Integer> heap) {
-    Integer top = heap.peek();
-    current = top == null ? -1 : top;
+  private void cacheKey(int source) {
+    Slice key = sources[source].keySlice();
+    keyArrays[source] = key.array();
+    keyOffsets[source] = key.offset();
+    keyLengths[source] = key.length();
+  }
+
+  /** Whether source {@code a}'s current entry goes before source {@code b}'s in the heap order. */
+  private boolean before(int a, int b) {
+    int c = InternalKey.compare(keyArrays[a], keyOffsets[a], keyLengths[a], keyArrays[b], keyOffsets[b], keyLengths[b]);
+    if (c != 0) {
+      return forward ? c < 0 : c > 0;
+    }
+    return a < b;
+  }
+
+  private boolean sameKey(int a, int b) {
+    int aOffset = keyOffsets[a];
+    int bOffset = keyOffsets[b];
+    return Arrays.equals(keyArrays[a], aOffset, aOffset + keyLengths[a], keyArrays[b], bOffset, bOffset + keyLengths[b]);
+  }
+
+  private void siftDown(int pos) {
+    int source = heap[pos];
+    int half = size >>> 1;
+    while (pos < half) {
+      int child = 2 * pos + 1;
+      int right = child + 1;
+      if (right < size && before(heap[right], heap[child])) {
+        child = right;
+      }
+      if (!before(heap[child], source)) {
+        break;
+      }
+      heap[pos] = heap[child];
+      pos = child;
+    }
+    heap[pos] = source;
+  }
+
+  private void siftUp(int pos) {
+    int source = heap[pos];
+    while (pos > 0) {
+      int parent = (pos - 1) >>> 1;
+      if (!before(source, heap[parent])) {
+        break;
+      }
+      heap[pos] = heap[parent];
+      pos = parent;
+    }
+    heap[pos] = source;
+  }
+
+  private void removeAt(int pos) {
+    size--;
+    if (pos < size) {
+      heap[pos] = heap[size];
+      siftDown(pos);
+      siftUp(pos);
+    }
+  }
+
+  private void checkValid() {
+    if (size == 0) {
+      throw new IllegalStateException("iterator is not valid");
+    }
   }
 
   @Override
   public byte[] key() {
-    return sources[current].key();
+    checkValid();
+    return sources[heap[0]].key();
   }
 
   @Override
   public byte[] value() {
-    return sources[current].value();
+    checkValid();
+    return sources[heap[0]].value();
+  }
+
+  @Override
+  public Slice keySlice() {
+    checkValid();
+    int top = heap[0];
+    keySlice.set(keyArrays[top], keyOffsets[top], keyLengths[top]);
+    return keySlice;
+  }
+
+  @Override
+  public Slice valueSlice() {
+    checkValid();
+    return sources[heap[0]].valueSlice();
   }
 
   @Override
   public void close() {
-    current = -1;
-    minHeap.clear();
-    maxHeap.clear();
-    for (InternalIterator source : sources) {
-      source.close();
+    size = 0;
+    Runnable action = release;
+    release = null;
+    try {
+      for (InternalIterator source : sources) {
+        source.close();
+      }
+    } finally {
+      if (action != null) {
+        action.run();
+      }
     }
   }
 }

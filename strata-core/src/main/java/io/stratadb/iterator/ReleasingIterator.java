@@ -1,5 +1,6 @@
 package io.stratadb.iterator;
 
+import io.stratadb.util.Slice;
 /**
  * Delegates to another {@link InternalIterator} and runs a release action once, when closed
  * (LevelDB's {@code Iterator::RegisterCleanup}); used to drop a pinned version's reference when
@@ -63,6 +64,16 @@ public final class ReleasingIterator implements InternalIterator {
   @Override
   public byte[] value() {
     return inner.value();
+  }
+
+  @Override
+  public Slice keySlice() {
+    return inner.keySlice();
+  }
+
+  @Override
+  public Slice valueSlice() {
+    return inner.valueSlice();
   }
 
   @Override

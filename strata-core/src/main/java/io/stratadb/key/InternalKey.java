@@ -1,6 +1,9 @@
 package io.stratadb.key;
 
 import io.stratadb.util.Coding;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -39,6 +42,10 @@ public final class InternalKey {
       return InternalKey.compare(a, offset, length, b);
     }
   };
+
+  /** Reads a trailer in one load, for the in-place helpers on scan paths. */
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private InternalKey() {}
 
@@ -88,6 +95,30 @@ public final class InternalKey {
    */
   public static ValueType type(byte[] ikey) {
     return ValueType.fromCode((int) (trailer(ikey) & 0xff));
+  }
+
+  /**
+   * The packed trailer of the internal key {@code buf[offset, offset + length)}: its last 8 bytes.
+   *
+   * @throws IndexOutOfBoundsException if {@code length < 8} or the key is not inside {@code buf}
+   */
+  public static long trailer(byte[] buf, int offset, int length) {
+    if (length < TRAILER_BYTES) {
+      throw new IndexOutOfBoundsException("internal key of " + length + " bytes has no trailer");
+    }
+    return (long) LONG_LE.get(buf, offset + length - TRAILER_BYTES);
+  }
+
+  /**
+   * Whether the internal key {@code buf[offset, offset + length)} is long enough to hold a trailer
+   * and has a known type, as {@link #isWellFormed(byte[])}.
+   */
+  public static boolean isWellFormed(byte[] buf, int offset, int length) {
+    if (length < TRAILER_BYTES) {
+      return false;
+    }
+    int code = (int) (trailer(buf, offset, length) & 0xff);
+    return code == ValueType.DELETE.code() || code == ValueType.PUT.code();
   }
 
   /** Whether {@code ikey} is long enough to hold a trailer and has a known type. */
@@ -140,6 +171,25 @@ public final class InternalKey {
       return c;
     }
     return Long.compareUnsigned(Coding.getFixed64(b, bUser), Coding.getFixed64(a, offset + aUser));
+  }
+
+  /**
+   * Internal-key order between the keys {@code a[aOffset, aOffset + aLength)} and {@code
+   * b[bOffset, bOffset + bLength)}, as {@link #compare(byte[], byte[])}, without copying either.
+   *
+   * @throws IllegalArgumentException if either key is shorter than the trailer
+   */
+  public static int compare(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) {
+    int aUser = aLength - TRAILER_BYTES;
+    int bUser = bLength - TRAILER_BYTES;
+    if (aUser < 0 || bUser < 0) {
+      throw new IllegalArgumentException("internal key shorter than its " + TRAILER_BYTES + "-byte trailer");
+    }
+    int c = Arrays.compareUnsigned(a, aOffset, aOffset + aUser, b, bOffset, bOffset + bUser);
+    if (c != 0) {
+      return c;
+    }
+    return Long.compareUnsigned((long) LONG_LE.get(b, bOffset + bUser), (long) LONG_LE.get(a, aOffset + aUser));
   }
 
   /** Human-readable form for error messages and tools. */

@@ -4,6 +4,7 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.key.ValueType;
+import io.stratadb.util.Slice;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -104,7 +105,8 @@ public final class Memtable {
   /**
    * Iterator over the skiplist, in both directions. Forward steps follow level-0 links (O(1)
    * each); backward steps and seeks search from the head, O(log n) each (a skiplist has no back
-   * links, like LevelDB's {@code db/skiplist.h} {@code Prev}).
+   * links, like LevelDB's {@code db/skiplist.h} {@code Prev}). {@link #keySlice()} and {@link
+   * #valueSlice()} view the node's bytes in the arena (or its replaced value) without copying.
    */
   private static final class MemtableIterator implements InternalIterator {
     private final SkipList list;
@@ -112,6 +114,13 @@ public final class Memtable {
     /** The current entry's key and value, copied out of the arena on first use. */
     private byte[] key;
     private byte[] value;
+    private final Slice keySlice = new Slice();
+    private final Slice valueSlice = new Slice();
+    /**
+     * Whether {@link #valueSlice} views the current entry's value: it is resolved once per
+     * position, so a concurrent insert replacing the value cannot change what this position shows.
+     */
+    private boolean valueResolved;
 
     MemtableIterator(SkipList list) {
       this.list = list;
@@ -121,6 +130,7 @@ public final class Memtable {
       current = n;
       key = null;
       value = null;
+      valueResolved = false;
     }
 
     @Override
@@ -175,9 +185,37 @@ public final class Memtable {
     @Override
     public byte[] value() {
       if (value == null) {
-        value = current.value();
+        value = valueSlice().toArray();
       }
       return value;
+    }
+
+    @Override
+    public Slice keySlice() {
+      SkipList.Node n = current;
+      if (n == null) {
+        throw new IllegalStateException("iterator is not valid");
+      }
+      keySlice.set(n.chunk, n.offset, n.userKeyLength + InternalKey.TRAILER_BYTES);
+      return keySlice;
+    }
+
+    @Override
+    public Slice valueSlice() {
+      SkipList.Node n = current;
+      if (n == null) {
+        throw new IllegalStateException("iterator is not valid");
+      }
+      if (!valueResolved) {
+        byte[] replaced = n.replacedValue;
+        if (replaced != null) {
+          valueSlice.set(replaced, 0, replaced.length);
+        } else {
+          valueSlice.set(n.chunk, n.offset + n.userKeyLength + InternalKey.TRAILER_BYTES, n.valueLength);
+        }
+        valueResolved = true;
+      }
+      return valueSlice;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.stratadb.sstable;
 import io.stratadb.CorruptionException;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
+import io.stratadb.util.Slice;
 
 /**
  * Two-level iterator over an SSTable: the index block iterator picks the data block, whose own
@@ -123,6 +124,16 @@ final class TableIterator implements InternalIterator {
   }
 
   @Override
+  public Slice keySlice() {
+    return dataIterator.keySlice();
+  }
+
+  @Override
+  public Slice valueSlice() {
+    return dataIterator.valueSlice();
+  }
+
+  @Override
   public void close() {
     dataIterator = null;
     dataBlock = null;
@@ -149,9 +160,13 @@ final class TableIterator implements InternalIterator {
 
   /** Rejects a malformed key at the new position; called at the end of every positioning method. */
   private void checkKey() {
-    if (dataIterator != null && dataIterator.isValid() && !InternalKey.isWellFormed(dataIterator.key())) {
+    if (dataIterator != null && dataIterator.isValid() && !wellFormed(dataIterator.keySlice())) {
       throw new CorruptionException(table.fileName(), dataBlockOffset, "malformed internal key in data block");
     }
+  }
+
+  private static boolean wellFormed(Slice key) {
+    return InternalKey.isWellFormed(key.array(), key.offset(), key.length());
   }
 
   private void skipExhaustedBlocks() {

@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -153,6 +154,39 @@ class LsmIteratorTest {
     it.value()[0] = 'z';
     assertArrayEquals(b("a"), it.key());
     assertArrayEquals(b("a3"), it.value());
+  }
+
+  @Test
+  void everyCallHandsOutAFreshCopyInBothDirectionsWhateverTheLengths() {
+    // The current key and the backward value live in reused buffers: a long entry then a short
+    // one must not leak the long one's tail, and a copy the caller changes must not change them.
+    LsmIterator it = lsm(ListIterator.of(put("k", 2, "v"), put("long-key-one", 1, "a long value of the key"),
+        put("zz", 3, "")), 10, Bound.unbounded(), Bound.unbounded());
+    it.seekToLast();
+    assertArrayEquals(b("zz"), it.key());
+    assertArrayEquals(new byte[0], it.value());
+    it.prev();
+    byte[] key = it.key();
+    byte[] value = it.value();
+    key[0] = '!';
+    value[0] = '!';
+    assertArrayEquals(b("long-key-one"), it.key());
+    assertArrayEquals(b("a long value of the key"), it.value());
+    assertNotSame(it.key(), it.key());
+    it.prev();
+    assertArrayEquals(b("k"), it.key());
+    assertArrayEquals(b("v"), it.value());
+    it.next();
+    assertArrayEquals(b("long-key-one"), it.key(), "forward again");
+    value = it.value();
+    value[1] = '!';
+    assertArrayEquals(b("a long value of the key"), it.value());
+    assertNotSame(it.value(), it.value());
+    it.next();
+    assertArrayEquals(b("zz"), it.key());
+    assertArrayEquals(new byte[0], it.value());
+    it.next();
+    assertFalse(it.isValid());
   }
 
   @Test

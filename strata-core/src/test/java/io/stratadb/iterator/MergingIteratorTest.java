@@ -11,11 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.key.InternalKey;
+import io.stratadb.util.Slice;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class MergingIteratorTest {
@@ -265,6 +268,168 @@ class MergingIteratorTest {
       }
       MergingIterator it = new MergingIterator(sources);
       ModelWalk.of(model).walk(it, random, 400, ListIterator::randomTarget);
+    }
+  }
+
+  @Test
+  void manySourcesSharingKeysWalkLikeTheModelThroughReusedSlices() {
+    // Up to 40 sources drawn from 20 user keys x 3 sequences: most internal keys sit in several
+    // sources at once, so the heap keeps meeting duplicates of its top. Each source views its
+    // entries through one buffer it scribbles over on every move, as a block iterator does.
+    Random random = new Random(31);
+    for (int round = 0; round < 40; round++) {
+      int sourceCount = 8 + random.nextInt(33);
+      List<List<ListIterator.Entry>> perSource = new ArrayList<>();
+      List<InternalIterator> sources = new ArrayList<>();
+      for (int s = 0; s < sourceCount; s++) {
+        TreeMap<byte[], ListIterator.Entry> entries = new TreeMap<>(InternalKey::compare);
+        for (int i = random.nextInt(30); i > 0; i--) {
+          ListIterator.Entry e = random.nextInt(4) > 0
+              ? put("k" + random.nextInt(20), random.nextInt(3), "s" + s)
+              : delete("k" + random.nextInt(20), random.nextInt(3));
+          entries.putIfAbsent(e.key(), e);
+        }
+        perSource.add(new ArrayList<>(entries.values()));
+        sources.add(new ScribblingIterator(new ListIterator(perSource.get(s))));
+      }
+      TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey::compare);
+      for (int s = sourceCount - 1; s >= 0; s--) {
+        for (ListIterator.Entry e : perSource.get(s)) {
+          model.put(e.key(), e.value());
+        }
+      }
+      try (MergingIterator it = new MergingIterator(sources)) {
+        ModelWalk walk = ModelWalk.of(model);
+        walk.checkForwardScan(it);
+        walk.checkBackwardScan(it);
+        walk.walk(it, random, 600, ListIterator::randomTarget);
+      }
+    }
+  }
+
+  @Test
+  void releaseRunsOnceAfterEverySourceIsClosed() {
+    ListIterator a = ListIterator.of(put("a", 1, "a"));
+    ListIterator b = ListIterator.of(put("b", 1, "b"));
+    AtomicInteger releases = new AtomicInteger();
+    MergingIterator it = new MergingIterator(List.of(a, b), () -> {
+      assertTrue(a.isClosed() && b.isClosed(), "sources closed before the release");
+      releases.incrementAndGet();
+    });
+    it.seekToFirst();
+    it.close();
+    it.close();
+    assertEquals(1, releases.get());
+    assertFalse(it.isValid());
+  }
+
+  @Test
+  void accessorsOfAnInvalidMergeThrow() {
+    MergingIterator it = new MergingIterator(List.of(ListIterator.of(put("a", 1, "a"))));
+    it.seekToFirst();
+    it.next();
+    assertFalse(it.isValid());
+    assertThrows(IllegalStateException.class, it::key);
+    assertThrows(IllegalStateException.class, it::value);
+    assertThrows(IllegalStateException.class, it::keySlice);
+    assertThrows(IllegalStateException.class, it::valueSlice);
+  }
+
+  /**
+   * TEST ONLY: hands out the entries of another iterator through one key and one value buffer it
+   * reuses, filling them with garbage on every move, so a reader that keeps a slice past a move
+   * reads garbage.
+   */
+  private static final class ScribblingIterator implements InternalIterator {
+    private final InternalIterator inner;
+    private final byte[] keyBuffer = new byte[64];
+    private final byte[] valueBuffer = new byte[64];
+    private final Slice keySlice = new Slice();
+    private final Slice valueSlice = new Slice();
+
+    ScribblingIterator(InternalIterator inner) {
+      this.inner = inner;
+    }
+
+    private void moved() {
+      Arrays.fill(keyBuffer, (byte) 0x7f);
+      Arrays.fill(valueBuffer, (byte) 0x7f);
+      keySlice.set(keyBuffer, 0, 0);
+      valueSlice.set(valueBuffer, 0, 0);
+      if (inner.isValid()) {
+        byte[] key = inner.key();
+        byte[] value = inner.value();
+        System.arraycopy(key, 0, keyBuffer, 3, key.length);
+        System.arraycopy(value, 0, valueBuffer, 5, value.length);
+        keySlice.set(keyBuffer, 3, key.length);
+        valueSlice.set(valueBuffer, 5, value.length);
+      }
+    }
+
+    @Override
+    public boolean isValid() {
+      return inner.isValid();
+    }
+
+    @Override
+    public void seekToFirst() {
+      inner.seekToFirst();
+      moved();
+    }
+
+    @Override
+    public void seek(byte[] target) {
+      inner.seek(target);
+      moved();
+    }
+
+    @Override
+    public void next() {
+      inner.next();
+      moved();
+    }
+
+    @Override
+    public void seekToLast() {
+      inner.seekToLast();
+      moved();
+    }
+
+    @Override
+    public void seekForPrev(byte[] target) {
+      inner.seekForPrev(target);
+      moved();
+    }
+
+    @Override
+    public void prev() {
+      inner.prev();
+      moved();
+    }
+
+    @Override
+    public byte[] key() {
+      return inner.key();
+    }
+
+    @Override
+    public byte[] value() {
+      return inner.value();
+    }
+
+    @Override
+    public Slice keySlice() {
+      return keySlice;
+    }
+
+    @Override
+    public Slice valueSlice() {
+      return valueSlice;
+    }
+
+    @Override
+    public void close() {
+      inner.close();
     }
   }
 

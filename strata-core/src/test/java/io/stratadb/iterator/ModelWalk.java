@@ -14,7 +14,9 @@ import java.util.function.Function;
 /**
  * TEST ONLY: drives an {@link InternalIterator} with random seekToFirst, seekToLast, seek,
  * seekForPrev, next and prev calls and checks every position against a sorted list of the entries
- * it must yield. The list is the model: a position is an index into it, or -1 when invalid.
+ * it must yield, through {@link InternalIterator#key()} and {@link InternalIterator#value()} and
+ * through the in-place {@link InternalIterator#keySlice()} and {@link InternalIterator#valueSlice()}
+ * alike. The list is the model: a position is an index into it, or -1 when invalid.
  */
 public final class ModelWalk {
   private final List<byte[]> keys;
@@ -101,8 +103,14 @@ public final class ModelWalk {
       return;
     }
     assertEquals(true, it.isValid(), () -> "expected entry " + pos + " after " + trail);
+    // The in-place views first (before key() and value() cache copies), then the copies, then the
+    // views again: both must show the entry, whichever is asked first.
+    assertArrayEquals(keys.get(pos), it.keySlice().toArray(), () -> "key slice of entry " + pos + " after " + trail);
+    assertArrayEquals(values.get(pos), it.valueSlice().toArray(), () -> "value slice of entry " + pos + " after " + trail);
     assertArrayEquals(keys.get(pos), it.key(), () -> "key of entry " + pos + " after " + trail);
     assertArrayEquals(values.get(pos), it.value(), () -> "value of entry " + pos + " after " + trail);
+    assertArrayEquals(keys.get(pos), it.keySlice().toArray(), () -> "key slice of entry " + pos + " after " + trail);
+    assertArrayEquals(values.get(pos), it.valueSlice().toArray(), () -> "value slice of entry " + pos + " after " + trail);
   }
 
   /** Index of the first key {@code >= target}, or -1. */

@@ -62,6 +62,7 @@ class MemtableTest {
     try (InternalIterator it = m.iterator()) {
       it.seekToFirst();
       assertTrue(it.isValid());
+      assertArrayEquals(b("x"), it.valueSlice().toArray(), "the in-place value must agree with get");
       assertArrayEquals(b("x"), it.value(), "the iterator must agree with get");
     }
     assertEquals(before + 1, m.approximateBytes(), "the replaced value is counted");

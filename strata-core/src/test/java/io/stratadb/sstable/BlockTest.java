@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -305,6 +306,37 @@ class BlockTest {
     InternalIterator it = build(keys, restartInterval).iterator(BYTEWISE);
     model.walk(it, random, 3000, r -> r.nextInt(20) == 0 ? b(r.nextBoolean() ? "a" : "z")
         : b(String.format("prefix/%06d", r.nextInt(185))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 16, 64})
+  void randomMovesOverKeysAndValuesOfVaryingLengthsMatch(int restartInterval) {
+    // Keys from 1 to 200 bytes sharing prefixes of any length: steps back restore keys longer
+    // than any decoded since, from the entries a re-decoding prev() kept.
+    Random random = new Random(100 + restartInterval);
+    TreeSet<byte[]> sorted = new TreeSet<>(Arrays::compareUnsigned);
+    while (sorted.size() < 150) {
+      byte[] key = new byte[1 + random.nextInt(random.nextInt(10) == 0 ? 200 : 12)];
+      for (int i = 0; i < key.length; i++) {
+        key[i] = (byte) ('a' + random.nextInt(3));
+      }
+      sorted.add(key);
+    }
+    List<byte[]> keys = new ArrayList<>(sorted);
+    List<byte[]> values = new ArrayList<>();
+    BlockBuilder builder = new BlockBuilder(restartInterval, 1 << 16);
+    for (byte[] key : keys) {
+      byte[] value = new byte[random.nextInt(300)];
+      random.nextBytes(value);
+      values.add(value);
+      builder.add(key, value);
+    }
+    ModelWalk model = new ModelWalk(keys, values, BYTEWISE);
+    try (InternalIterator it = new Block(builder.finish(), "f.sst", 0).iterator(BYTEWISE)) {
+      model.checkBackwardScan(it);
+      model.walk(it, random, 4000, r -> keys.get(r.nextInt(keys.size())));
+      model.checkBackwardScan(it);
+    }
   }
 
   @Test

@@ -20,7 +20,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** {@code next()} of a heap merge over {@code sources} memtables of 25,000 random keys each. */
+/**
+ * {@code next()} of a heap merge over {@code sources} memtables of 25,000 random keys each, reading
+ * the key as a copy ({@link #next()}) or in place ({@link #nextInPlace()}, what scans use).
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -68,6 +71,16 @@ public class MergingIteratorBenchmark {
   }
 
   /** Closes the merge. */
+  @Benchmark
+  public int nextInPlace() {
+    merged.next();
+    if (!merged.isValid()) {
+      merged.close();
+      reopen();
+    }
+    return merged.keySlice().length();
+  }
+
   @TearDown
   public void close() {
     merged.close();
