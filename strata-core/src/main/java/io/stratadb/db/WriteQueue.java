@@ -59,7 +59,7 @@ final class WriteQueue {
     /** WAITING, then LEADING or DONE; written by the handing-over leader. */
     private volatile int state = WAITING;
     /** The group's failure; written before {@code state} becomes DONE. */
-    private RuntimeException error;
+    private Throwable error;
 
     private Writer(WriteBatch batch, boolean sync, boolean alone) {
       this.batch = batch;
@@ -103,7 +103,7 @@ final class WriteQueue {
    * Writes {@code batch} as part of a group; {@code commit} runs on the group's leader (possibly
    * another thread) with every member, leader first.
    *
-   * @throws RuntimeException whatever {@code commit} threw for the group
+   * @throws RuntimeException whatever {@code commit} threw for the group (an {@link Error} too)
    */
   void write(WriteBatch batch, boolean sync, Consumer<List<Writer>> commit) {
     run(new Writer(batch, sync, false), commit);
@@ -142,17 +142,15 @@ final class WriteQueue {
       lock.unlock();
     }
     if (!leading && self.awaitTurn() == DONE) {
-      if (self.error != null) {
-        throw self.error;
-      }
+      rethrow(self.error);
       return;
     }
     List<Writer> group = formGroup(self);
-    RuntimeException failure = null;
+    Throwable failure = null;
     long start = System.nanoTime();
     try {
       commit.accept(group);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // an Error too: members must not wait forever
       failure = e;
     }
     if (self.sync) {
@@ -180,8 +178,15 @@ final class WriteQueue {
         w.handOver(DONE);
       }
     }
-    if (failure != null) {
-      throw failure;
+    rethrow(failure);
+  }
+
+  private static void rethrow(Throwable failure) {
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure instanceof Error e) {
+      throw e;
     }
   }
 

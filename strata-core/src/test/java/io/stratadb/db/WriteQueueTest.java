@@ -84,12 +84,20 @@ class WriteQueueTest {
   }
 
   @Test
-  void aFailedGroupThrowsItsErrorInEveryMember() throws Exception {
+  void aFailedGroupThrowsItsExceptionInEveryMember() throws Exception {
+    failedGroup(new IllegalStateException("injected WAL failure"));
+  }
+
+  @Test
+  void aGroupThatMetAnErrorThrowsItInEveryMember() throws Exception {
+    failedGroup(new AssertionError("injected"));
+  }
+
+  private static void failedGroup(Throwable failure) throws Exception {
     WriteQueue queue = new WriteQueue();
     int followers = 5;
     CountDownLatch firstInCommit = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
-    RuntimeException failure = new IllegalStateException("injected WAL failure");
     AtomicInteger groups = new AtomicInteger();
     List<Integer> groupSizes = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(followers + 1);
@@ -102,22 +110,22 @@ class WriteQueueTest {
       }));
       firstInCommit.await();
       List<Thread> waiting = Collections.synchronizedList(new ArrayList<>());
-      List<Future<RuntimeException>> outcomes = new ArrayList<>();
+      List<Future<Throwable>> outcomes = new ArrayList<>();
       for (int t = 1; t <= followers; t++) {
         int thread = t;
         outcomes.add(pool.submit(() -> {
           waiting.add(Thread.currentThread());
-          return assertThrows(RuntimeException.class, () -> queue.write(batch(thread, 0), true, group -> {
+          return assertThrows(Throwable.class, () -> queue.write(batch(thread, 0), true, group -> {
             groups.incrementAndGet();
             groupSizes.add(group.size());
-            throw failure;
+            sneakyThrow(failure);
           }));
         }));
       }
       waitUntilParked(waiting, followers);
       releaseFirst.countDown();
       first.get(10, TimeUnit.SECONDS);
-      for (Future<RuntimeException> outcome : outcomes) {
+      for (Future<Throwable> outcome : outcomes) {
         assertSame(failure, outcome.get(10, TimeUnit.SECONDS), "every member gets the group's error");
       }
       assertEquals(2, groups.get(), "the followers commit as one group");
@@ -138,6 +146,13 @@ class WriteQueueTest {
     AtomicInteger commits = new AtomicInteger();
     queue.write(batch(0, 1), true, group -> commits.incrementAndGet());
     assertEquals(1, commits.get(), "the queue itself holds no error: stickiness is the database's");
+  }
+
+  private static void sneakyThrow(Throwable t) {
+    if (t instanceof RuntimeException e) {
+      throw e;
+    }
+    throw (Error) t;
   }
 
   private static void await(CountDownLatch latch) {
