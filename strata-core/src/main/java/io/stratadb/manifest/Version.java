@@ -4,6 +4,7 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.LevelIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
+import io.stratadb.sstable.Hash64;
 import io.stratadb.sstable.TableCache;
 import io.stratadb.util.RefCount;
 import java.util.ArrayList;
@@ -132,9 +133,10 @@ public final class Version {
    * deeper level, skipping tables whose key range or bloom filter excludes the key.
    */
   public LookupResult get(byte[] userKey, long sequence, TableCache tables) {
+    long hash = Hash64.hash(userKey, 0, userKey.length); // one hash for every table's bloom filter
     for (FileMetadata f : levels.get(0)) {
       if (f.mayHold(userKey)) {
-        LookupResult r = tables.get(f.number(), userKey, sequence);
+        LookupResult r = tables.get(f.number(), userKey, hash, sequence);
         if (r.isDecided()) {
           return r;
         }
@@ -144,7 +146,7 @@ public final class Version {
       List<FileMetadata> files = levels.get(level);
       int i = findFile(files, userKey);
       if (i < files.size() && files.get(i).mayHold(userKey)) {
-        LookupResult r = tables.get(files.get(i).number(), userKey, sequence);
+        LookupResult r = tables.get(files.get(i).number(), userKey, hash, sequence);
         if (r.isDecided()) {
           return r;
         }

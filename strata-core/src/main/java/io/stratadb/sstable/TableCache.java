@@ -91,9 +91,17 @@ public final class TableCache implements AutoCloseable {
 
   /** Looks {@code userKey} up in table {@code fileNumber} at {@code sequence}. */
   public LookupResult get(long fileNumber, byte[] userKey, long sequence) {
+    return get(fileNumber, userKey, Hash64.hash(userKey, 0, userKey.length), sequence);
+  }
+
+  /**
+   * As {@link #get(long, byte[], long)}, given {@code hash}, the key's {@link Hash64}, so a lookup
+   * through several tables hashes the key once. A found value is a fresh array the caller owns.
+   */
+  public LookupResult get(long fileNumber, byte[] userKey, long hash, long sequence) {
     TableReader reader = acquire(fileNumber);
     try {
-      return reader.get(userKey, sequence);
+      return reader.get(userKey, hash, sequence);
     } finally {
       reader.release();
     }
@@ -159,9 +167,12 @@ public final class TableCache implements AutoCloseable {
     return new ReleasingIterator(inner, reader::release);
   }
 
-  /** Drops {@code fileNumber} from the cache (its file is being deleted). */
+  /** Drops {@code fileNumber} and its cached blocks from the caches (its file is being deleted). */
   public void evict(long fileNumber) {
     cache.invalidate(fileNumber);
+    if (blockCache != null) {
+      blockCache.evictFile(fileNumber);
+    }
   }
 
   /** Number of tables currently open in the cache. */
