@@ -118,20 +118,22 @@ public final class BlockCache {
   }
 
   /**
-   * One shard: linear probing over parallel arrays, kept at most half full; deletion shifts later
-   * entries of the probe run back (Knuth's Algorithm R), so there are no tombstones. Guarded by its
-   * own monitor.
+   * One shard: linear probing over a slot array kept at most half full; deletion shifts later
+   * entries of the probe run back (Knuth's Algorithm R), so there are no tombstones. Each slot's
+   * tag (the key's hash, never 0), file number, offset and clock count sit side by side in {@link
+   * #slots}, so a probe reads one or two cache lines before the block itself. Guarded by its own
+   * monitor.
    */
   private static final class Shard {
     private static final int INITIAL_SLOTS = 64;
-    private static final byte MAX_CLOCK = 3;
+    private static final long MAX_CLOCK = 3;
+    /** Longs per slot in {@link #slots}: tag, file number, offset, clock count. */
+    private static final int STRIDE = 4;
 
     private final long capacityBytes;
-    private long[] files = new long[INITIAL_SLOTS];
-    private long[] offsets = new long[INITIAL_SLOTS];
-    /** Null marks an empty slot. */
+    /** Slot i is {@code slots[4i .. 4i+3]}; tag 0 marks an empty slot. */
+    private long[] slots = new long[INITIAL_SLOTS * STRIDE];
     private Block[] blocks = new Block[INITIAL_SLOTS];
-    private byte[] clock = new byte[INITIAL_SLOTS];
     private int count;
     private long usedBytes;
     private int hand;
@@ -143,20 +145,33 @@ public final class BlockCache {
       this.capacityBytes = capacityBytes;
     }
 
+    /** The tag stored for {@code hash}: never 0, so 0 can mark an empty slot. */
+    private static long tag(long hash) {
+      return hash | 1;
+    }
+
+    /** The slot where the probe for a key with {@code tag} starts. */
+    private static int home(long tag, int mask) {
+      return (int) (tag >>> 1) & mask;
+    }
+
     synchronized Block get(long file, long offset, long hash) {
+      long tag = tag(hash);
+      long[] s = slots;
       int mask = blocks.length - 1;
-      for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-        Block b = blocks[i];
-        if (b == null) {
+      for (int i = home(tag, mask); ; i = (i + 1) & mask) {
+        int at = i * STRIDE;
+        long t = s[at];
+        if (t == 0) {
           misses++;
           return null;
         }
-        if (files[i] == file && offsets[i] == offset) {
-          if (clock[i] < MAX_CLOCK) {
-            clock[i]++;
+        if (t == tag && s[at + 1] == file && s[at + 2] == offset) {
+          if (s[at + 3] < MAX_CLOCK) {
+            s[at + 3]++;
           }
           hits++;
-          return b;
+          return blocks[i];
         }
       }
     }
@@ -166,10 +181,11 @@ public final class BlockCache {
       if (w > capacityBytes) {
         return; // could never fit (and a zero capacity caches nothing)
       }
+      long tag = tag(hash);
       int mask = blocks.length - 1;
-      int i = (int) hash & mask;
-      for (; blocks[i] != null; i = (i + 1) & mask) {
-        if (files[i] == file && offsets[i] == offset) {
+      for (int i = home(tag, mask); slots[i * STRIDE] != 0; i = (i + 1) & mask) {
+        int at = i * STRIDE;
+        if (slots[at] == tag && slots[at + 1] == file && slots[at + 2] == offset) {
           usedBytes += w - weight(blocks[i]);
           blocks[i] = block;
           evictUntilFits();
@@ -181,22 +197,23 @@ public final class BlockCache {
       if (2 * (count + 1) > blocks.length) {
         grow();
       }
-      insert(file, offset, hash, block);
+      insert(tag, file, offset, block, 0);
     }
 
-    /** Stores a block known to be absent; returns its slot. */
-    private int insert(long file, long offset, long hash, Block block) {
+    /** Stores an entry known to be absent. */
+    private void insert(long tag, long file, long offset, Block block, long clock) {
       int mask = blocks.length - 1;
-      int i = (int) hash & mask;
-      while (blocks[i] != null) {
+      int i = home(tag, mask);
+      while (slots[i * STRIDE] != 0) {
         i = (i + 1) & mask;
       }
-      files[i] = file;
-      offsets[i] = offset;
+      int at = i * STRIDE;
+      slots[at] = tag;
+      slots[at + 1] = file;
+      slots[at + 2] = offset;
+      slots[at + 3] = clock;
       blocks[i] = block;
-      clock[i] = 0;
       count++;
-      return i;
     }
 
     /** Sweeps the hand until the blocks fit the capacity. */
@@ -204,10 +221,11 @@ public final class BlockCache {
       int mask = blocks.length - 1;
       while (usedBytes > capacityBytes && count > 0) {
         int i = hand;
-        if (blocks[i] == null) {
+        int at = i * STRIDE;
+        if (slots[at] == 0) {
           hand = (i + 1) & mask;
-        } else if (clock[i] > 0) {
-          clock[i]--;
+        } else if (slots[at + 3] > 0) {
+          slots[at + 3]--;
           hand = (i + 1) & mask;
         } else {
           usedBytes -= weight(blocks[i]);
@@ -220,7 +238,8 @@ public final class BlockCache {
     synchronized void evictFile(long file) {
       int i = 0;
       while (i < blocks.length) {
-        if (blocks[i] != null && files[i] == file) {
+        int at = i * STRIDE;
+        if (slots[at] != 0 && slots[at + 1] == file) {
           usedBytes -= weight(blocks[i]);
           remove(i); // re-examine slot i, which may now hold a shifted entry
         } else {
@@ -236,38 +255,34 @@ public final class BlockCache {
     private void remove(int i) {
       int mask = blocks.length - 1;
       int hole = i;
-      for (int j = (i + 1) & mask; blocks[j] != null; j = (j + 1) & mask) {
-        int home = (int) hash(files[j], offsets[j]) & mask;
+      for (int j = (i + 1) & mask; slots[j * STRIDE] != 0; j = (j + 1) & mask) {
+        int home = home(slots[j * STRIDE], mask);
         // Entry j may fill the hole unless its home lies cyclically in (hole, j].
         boolean homeAfterHole = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
         if (!homeAfterHole) {
-          files[hole] = files[j];
-          offsets[hole] = offsets[j];
+          System.arraycopy(slots, j * STRIDE, slots, hole * STRIDE, STRIDE);
           blocks[hole] = blocks[j];
-          clock[hole] = clock[j];
           hole = j;
         }
       }
+      slots[hole * STRIDE] = 0;
       blocks[hole] = null;
       count--;
     }
 
     private void grow() {
-      long[] oldFiles = files;
-      long[] oldOffsets = offsets;
+      long[] oldSlots = slots;
       Block[] oldBlocks = blocks;
-      byte[] oldClock = clock;
       int n = oldBlocks.length * 2;
-      files = new long[n];
-      offsets = new long[n];
+      slots = new long[n * STRIDE];
       blocks = new Block[n];
-      clock = new byte[n];
       count = 0;
       hand = 0;
       for (int j = 0; j < oldBlocks.length; j++) {
-        if (oldBlocks[j] != null) {
-          int i = insert(oldFiles[j], oldOffsets[j], hash(oldFiles[j], oldOffsets[j]), oldBlocks[j]);
-          clock[i] = oldClock[j]; // keep what the hand had learned about the entry
+        int at = j * STRIDE;
+        if (oldSlots[at] != 0) {
+          // Keep what the hand had learned about the entry.
+          insert(oldSlots[at], oldSlots[at + 1], oldSlots[at + 2], oldBlocks[j], oldSlots[at + 3]);
         }
       }
     }
