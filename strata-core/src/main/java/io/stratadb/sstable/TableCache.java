@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.stratadb.env.FileSystem;
 import io.stratadb.iterator.InternalIterator;
-import io.stratadb.iterator.ReleasingIterator;
 import io.stratadb.key.LookupResult;
 import io.stratadb.statistics.Statistics;
 import java.nio.file.Path;
@@ -156,15 +155,7 @@ public final class TableCache implements AutoCloseable {
    * block cache (compaction inputs, read once).
    */
   public InternalIterator newIterator(long fileNumber, boolean fillCache) {
-    TableReader reader = acquire(fileNumber);
-    InternalIterator inner;
-    try {
-      inner = reader.iterator(fillCache);
-    } catch (RuntimeException e) {
-      reader.release();
-      throw e;
-    }
-    return new ReleasingIterator(inner, reader::release);
+    return new TableIterator(acquire(fileNumber), fillCache, true);
   }
 
   /** Drops {@code fileNumber} and its cached blocks from the caches (its file is being deleted). */
