@@ -120,14 +120,17 @@ public final class BlockCache {
   /**
    * One shard: linear probing over a slot array kept at most half full; deletion shifts later
    * entries of the probe run back (Knuth's Algorithm R), so there are no tombstones. Each slot's
-   * tag (the key's hash, never 0), file number, offset and clock count sit side by side in {@link
-   * #slots}, so a probe reads one or two cache lines before the block itself. Guarded by its own
-   * monitor.
+   * tag (the key's hash, never 0), file number, offset, and weight with clock count sit side by
+   * side in {@link #slots}, so a probe reads one or two cache lines before the block itself.
+   * Guarded by its own monitor.
    */
   private static final class Shard {
     private static final int INITIAL_SLOTS = 64;
     private static final long MAX_CLOCK = 3;
-    /** Longs per slot in {@link #slots}: tag, file number, offset, clock count. */
+    /**
+     * Longs per slot in {@link #slots}: tag, file number, offset, and {@code weight << 8 | clock}
+     * (the weight kept here so evicting never touches the evicted block).
+     */
     private static final int STRIDE = 4;
 
     private final long capacityBytes;
@@ -167,7 +170,7 @@ public final class BlockCache {
           return null;
         }
         if (t == tag && s[at + 1] == file && s[at + 2] == offset) {
-          if (s[at + 3] < MAX_CLOCK) {
+          if ((s[at + 3] & 0xff) < MAX_CLOCK) {
             s[at + 3]++;
           }
           hits++;
@@ -186,7 +189,8 @@ public final class BlockCache {
       for (int i = home(tag, mask); slots[i * STRIDE] != 0; i = (i + 1) & mask) {
         int at = i * STRIDE;
         if (slots[at] == tag && slots[at + 1] == file && slots[at + 2] == offset) {
-          usedBytes += w - weight(blocks[i]);
+          usedBytes += w - (slots[at + 3] >>> 8);
+          slots[at + 3] = (long) w << 8 | (slots[at + 3] & 0xff);
           blocks[i] = block;
           evictUntilFits();
           return;
@@ -197,11 +201,11 @@ public final class BlockCache {
       if (2 * (count + 1) > blocks.length) {
         grow();
       }
-      insert(tag, file, offset, block, 0);
+      insert(tag, file, offset, block, (long) w << 8);
     }
 
     /** Stores an entry known to be absent. */
-    private void insert(long tag, long file, long offset, Block block, long clock) {
+    private void insert(long tag, long file, long offset, Block block, long weightAndClock) {
       int mask = blocks.length - 1;
       int i = home(tag, mask);
       while (slots[i * STRIDE] != 0) {
@@ -211,7 +215,7 @@ public final class BlockCache {
       slots[at] = tag;
       slots[at + 1] = file;
       slots[at + 2] = offset;
-      slots[at + 3] = clock;
+      slots[at + 3] = weightAndClock;
       blocks[i] = block;
       count++;
     }
@@ -224,11 +228,11 @@ public final class BlockCache {
         int at = i * STRIDE;
         if (slots[at] == 0) {
           hand = (i + 1) & mask;
-        } else if (slots[at + 3] > 0) {
+        } else if ((slots[at + 3] & 0xff) > 0) {
           slots[at + 3]--;
           hand = (i + 1) & mask;
         } else {
-          usedBytes -= weight(blocks[i]);
+          usedBytes -= slots[at + 3] >>> 8;
           evictions++;
           remove(i); // an entry may shift into slot i: the hand looks at it next
         }
@@ -240,7 +244,7 @@ public final class BlockCache {
       while (i < blocks.length) {
         int at = i * STRIDE;
         if (slots[at] != 0 && slots[at + 1] == file) {
-          usedBytes -= weight(blocks[i]);
+          usedBytes -= slots[at + 3] >>> 8;
           remove(i); // re-examine slot i, which may now hold a shifted entry
         } else {
           i++;

@@ -139,6 +139,19 @@ class BlockCacheTest {
   }
 
   @Test
+  void replacingABlockReweighsItsEntry() {
+    BlockCache cache = new BlockCache(1 << 20);
+    cache.put(1, 0, block(100));
+    Block bigger = block(300);
+    cache.put(1, 0, bigger);
+    assertSame(bigger, cache.get(1, 0));
+    assertEquals(1, cache.size());
+    assertEquals(weight(300), cache.weightedSize());
+    cache.evictFile(1);
+    assertEquals(0, cache.weightedSize());
+  }
+
+  @Test
   void evictFileDropsOnlyThatTablesBlocks() {
     BlockCache cache = new BlockCache(64 << 20);
     List<Block> kept = new ArrayList<>();
