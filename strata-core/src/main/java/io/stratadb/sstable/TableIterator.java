@@ -157,7 +157,7 @@ final class TableIterator implements InternalIterator {
     }
     long offset = index.offset(blockIndex);
     if (dataBlock == null || offset != dataBlockOffset) {
-      dataBlock = table.readDataBlock(index.handle(blockIndex), fillCache);
+      dataBlock = table.readDataBlock(offset, index.blockSize(blockIndex), fillCache);
       dataBlockOffset = offset;
       dataIterator = dataBlock.iterator(InternalKey.COMPARATOR);
     } else if (dataIterator == null) {

@@ -246,20 +246,28 @@ public final class TableReader {
    * one-pass read does not evict the blocks readers use.
    */
   Block readDataBlock(BlockHandle handle, boolean fillCache) {
+    return readDataBlock(handle.offset(), handle.size(), fillCache);
+  }
+
+  /**
+   * As {@link #readDataBlock(BlockHandle, boolean)} for the block at {@code offset} of {@code size}
+   * bytes: a cache hit allocates no handle.
+   */
+  Block readDataBlock(long offset, long size, boolean fillCache) {
     if (blockCache != null) {
-      Block cached = blockCache.get(fileNumber, handle.offset());
+      Block cached = blockCache.get(fileNumber, offset);
       if (cached != null) {
         return cached;
       }
     }
     try {
-      Block block = readBlock(file, fileName, handle, footerOffset, indexOffset);
+      Block block = readBlock(file, fileName, new BlockHandle(offset, size), footerOffset, indexOffset);
       if (blockCache != null && fillCache) {
-        blockCache.put(fileNumber, handle.offset(), block);
+        blockCache.put(fileNumber, offset, block);
       }
       return block;
     } catch (IOException e) {
-      throw new StrataIOException("cannot read block at " + handle.offset() + " of " + fileName, e);
+      throw new StrataIOException("cannot read block at " + offset + " of " + fileName, e);
     }
   }
 
@@ -382,7 +390,7 @@ public final class TableReader {
     if (i >= index.size()) {
       return LookupResult.ABSENT; // past the table's last key
     }
-    Block block = readDataBlock(index.handle(i), true);
+    Block block = readDataBlock(index.offset(i), index.blockSize(i), true);
     InternalIterator it = block.iterator(InternalKey.COMPARATOR);
     it.seek(target);
     if (!it.isValid()) {
