@@ -8,6 +8,7 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.LookupResult;
 import io.stratadb.statistics.Statistics;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongFunction;
 
 /**
@@ -22,6 +23,17 @@ public final class TableCache implements AutoCloseable {
   private final FileSystem fs;
   private final LongFunction<Path> pathOf;
   private final Cache<Long, TableReader> cache;
+  /** Slots of {@link #recent}; a power of two. */
+  private static final int RECENT_SLOTS = 1024;
+  /**
+   * The reader last acquired per {@code fileNumber mod RECENT_SLOTS}, checked before the Caffeine
+   * lookup (which boxes the number and records the read): a hit costs one array read and the
+   * reference count. A reader Caffeine evicts is dropped from here too; one that races back in is
+   * harmless: while someone holds it open its retain succeeds (it reads the same immutable file),
+   * and once closed its retain fails and the lookup falls through. Plain reads and writes suffice: a TableReader's fields are
+   * final, so a reader seen through a race is fully built.
+   */
+  private final AtomicReferenceArray<TableReader> recent = new AtomicReferenceArray<>(RECENT_SLOTS);
   private final BlockCache blockCache;
   private final Statistics statistics;
 
@@ -63,6 +75,7 @@ public final class TableCache implements AutoCloseable {
             .executor(Runnable::run)
             .removalListener((Long number, TableReader reader, RemovalCause cause) -> {
               if (reader != null) {
+                forget(reader);
                 reader.release();
               }
             })
@@ -74,6 +87,17 @@ public final class TableCache implements AutoCloseable {
    * TableReader#release()} it.
    */
   public TableReader acquire(long fileNumber) {
+    int slot = (int) fileNumber & (RECENT_SLOTS - 1);
+    TableReader recent = this.recent.getPlain(slot);
+    if (recent != null && recent.fileNumber() == fileNumber && recent.retain()) {
+      return recent; // retained, so open: it reads its immutable file
+    }
+    TableReader reader = acquireFromCache(fileNumber);
+    this.recent.setPlain(slot, reader);
+    return reader;
+  }
+
+  private TableReader acquireFromCache(long fileNumber) {
     while (true) {
       // getIfPresent first: the hit path then allocates no loader lambda.
       TableReader reader = cache.getIfPresent(fileNumber);
@@ -160,10 +184,19 @@ public final class TableCache implements AutoCloseable {
 
   /** Drops {@code fileNumber} and its cached blocks from the caches (its file is being deleted). */
   public void evict(long fileNumber) {
+    TableReader recent = this.recent.get((int) fileNumber & (RECENT_SLOTS - 1));
+    if (recent != null && recent.fileNumber() == fileNumber) {
+      forget(recent);
+    }
     cache.invalidate(fileNumber);
     if (blockCache != null) {
       blockCache.evictFile(fileNumber);
     }
+  }
+
+  /** Drops {@code reader} from {@link #recent}, so a reader the cache let go is not kept reachable. */
+  private void forget(TableReader reader) {
+    recent.compareAndSet((int) reader.fileNumber() & (RECENT_SLOTS - 1), reader, null);
   }
 
   /** Number of tables currently open in the cache. */
@@ -174,6 +207,9 @@ public final class TableCache implements AutoCloseable {
   /** Evicts every table; readers in use close when released. */
   @Override
   public void close() {
+    for (int i = 0; i < RECENT_SLOTS; i++) {
+      recent.set(i, null);
+    }
     cache.invalidateAll();
     cache.cleanUp();
   }
