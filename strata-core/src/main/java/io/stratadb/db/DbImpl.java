@@ -534,14 +534,16 @@ public final class DbImpl implements Db {
     DbState s = acquireState();
     try {
       long sequence = readSequence(readOptions);
-      for (Memtable m : s.memtablesNewestFirst()) {
-        LookupResult r = m.get(key, sequence);
-        if (r.isDecided()) {
-          statistics.recordMemtableHit();
-          return r.value(); // the memtable's value is already a fresh copy
-        }
+      LookupResult r = s.memtable().get(key, sequence);
+      // Indexed, not memtablesNewestFirst(): a get allocates no list.
+      for (int i = 0; !r.isDecided() && i < s.immutables().size(); i++) {
+        r = s.immutables().get(i).get(key, sequence);
       }
-      return copy(s.version().get(key, sequence, tableCache).value());
+      if (r.isDecided()) {
+        statistics.recordMemtableHit();
+        return r.value(); // the memtable's value is already a fresh copy
+      }
+      return s.version().get(key, sequence, tableCache).value(); // a fresh copy too (TableReader.get)
     } finally {
       s.version().release();
     }

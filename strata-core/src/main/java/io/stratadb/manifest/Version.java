@@ -4,6 +4,7 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.LevelIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
+import io.stratadb.sstable.Hash64;
 import io.stratadb.sstable.TableCache;
 import io.stratadb.util.RefCount;
 import java.util.ArrayList;
@@ -33,12 +34,23 @@ public final class Version {
       (a, b) -> Long.compare(b.number(), a.number());
 
   private final List<List<FileMetadata>> levels;
+  /** Per level, its tables' largest keys in order, built once for every {@link LevelIterator}. */
+  private final List<List<byte[]>> largestKeys;
   private final RefCount references = new RefCount();
   private final Consumer<Version> onUnreferenced;
 
   private Version(List<List<FileMetadata>> levels, Consumer<Version> onUnreferenced) {
     this.levels = levels;
     this.onUnreferenced = onUnreferenced;
+    List<List<byte[]>> largest = new ArrayList<>(levels.size());
+    for (List<FileMetadata> files : levels) {
+      List<byte[]> keys = new ArrayList<>(files.size());
+      for (FileMetadata f : files) {
+        keys.add(f.largest());
+      }
+      largest.add(Collections.unmodifiableList(keys));
+    }
+    this.largestKeys = largest;
   }
 
   /** An empty version holding one reference (the creator's). */
@@ -132,9 +144,10 @@ public final class Version {
    * deeper level, skipping tables whose key range or bloom filter excludes the key.
    */
   public LookupResult get(byte[] userKey, long sequence, TableCache tables) {
+    long hash = Hash64.hash(userKey, 0, userKey.length); // one hash for every table's bloom filter
     for (FileMetadata f : levels.get(0)) {
       if (f.mayHold(userKey)) {
-        LookupResult r = tables.get(f.number(), userKey, sequence);
+        LookupResult r = tables.get(f.number(), userKey, hash, sequence);
         if (r.isDecided()) {
           return r;
         }
@@ -144,7 +157,7 @@ public final class Version {
       List<FileMetadata> files = levels.get(level);
       int i = findFile(files, userKey);
       if (i < files.size() && files.get(i).mayHold(userKey)) {
-        LookupResult r = tables.get(files.get(i).number(), userKey, sequence);
+        LookupResult r = tables.get(files.get(i).number(), userKey, hash, sequence);
         if (r.isDecided()) {
           return r;
         }
@@ -220,7 +233,7 @@ public final class Version {
    * LevelIterator} per non-empty deeper level. The caller closes them.
    */
   public List<InternalIterator> iterators(TableCache tables) {
-    List<InternalIterator> out = new ArrayList<>();
+    List<InternalIterator> out = new ArrayList<>(levels.get(0).size() + NUM_LEVELS - 1);
     try {
       for (FileMetadata f : levels.get(0)) {
         out.add(tables.newIterator(f.number()));
@@ -230,7 +243,9 @@ public final class Version {
       throw e;
     }
     for (int level = 1; level < NUM_LEVELS; level++) {
-      out.addAll(levelIterator(level, tables));
+      if (!levels.get(level).isEmpty()) {
+        out.add(newLevelIterator(level, tables));
+      }
     }
     return out;
   }
@@ -241,11 +256,12 @@ public final class Version {
     if (files.isEmpty()) {
       return List.of();
     }
-    List<byte[]> largest = new ArrayList<>(files.size());
-    for (FileMetadata f : files) {
-      largest.add(f.largest());
-    }
-    return List.of(new LevelIterator(largest, i -> tables.newIterator(files.get(i).number())));
+    return List.of(newLevelIterator(level, tables));
+  }
+
+  private LevelIterator newLevelIterator(int level, TableCache tables) {
+    List<FileMetadata> files = levels.get(level);
+    return new LevelIterator(largestKeys.get(level), i -> tables.newIterator(files.get(i).number()));
   }
 
   /** Adds every table of this version to {@code edit} (for a manifest snapshot). */

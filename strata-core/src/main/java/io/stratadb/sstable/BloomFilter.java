@@ -61,12 +61,17 @@ public final class BloomFilter {
       return true; // reserved for future encodings: never claim absence
     }
     long bits = (filter.length - 1) * 8L;
-    long h1 = hash & 0xffffffffL;
-    long h2 = (hash >>> 32) | 1;
+    // (h1 + j * h2) mod bits, as build computes it, stepped without a division per probe: h1 and
+    // h2 are below 2^32 and j below 31, so the sum never overflows and the residues add up exactly.
+    long bit = (hash & 0xffffffffL) % bits;
+    long step = ((hash >>> 32) | 1) % bits;
     for (int j = 0; j < k; j++) {
-      long bit = Math.floorMod(h1 + j * h2, bits);
       if ((filter[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
         return false;
+      }
+      bit += step;
+      if (bit >= bits) {
+        bit -= bits;
       }
     }
     return true;

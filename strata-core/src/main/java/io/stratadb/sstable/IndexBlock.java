@@ -160,9 +160,9 @@ final class IndexBlock {
     return lo;
   }
 
-  /** The handle of block {@code i}. */
-  BlockHandle handle(int i) {
-    return new BlockHandle(offsets[i], sizes[i]);
+  /** The size in bytes of block {@code i}, trailer excluded. */
+  long blockSize(int i) {
+    return sizes[i];
   }
 
   /** The file offset of block {@code i}. */

@@ -5,10 +5,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.stratadb.env.FileSystem;
 import io.stratadb.iterator.InternalIterator;
-import io.stratadb.iterator.ReleasingIterator;
 import io.stratadb.key.LookupResult;
 import io.stratadb.statistics.Statistics;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongFunction;
 
 /**
@@ -23,6 +23,17 @@ public final class TableCache implements AutoCloseable {
   private final FileSystem fs;
   private final LongFunction<Path> pathOf;
   private final Cache<Long, TableReader> cache;
+  /** Slots of {@link #recent}; a power of two. */
+  private static final int RECENT_SLOTS = 1024;
+  /**
+   * The reader last acquired per {@code fileNumber mod RECENT_SLOTS}, checked before the Caffeine
+   * lookup (which boxes the number and records the read): a hit costs one array read and the
+   * reference count. A reader Caffeine evicts is dropped from here too; one that races back in is
+   * harmless: while someone holds it open its retain succeeds (it reads the same immutable file),
+   * and once closed its retain fails and the lookup falls through. Plain reads and writes suffice: a TableReader's fields are
+   * final, so a reader seen through a race is fully built.
+   */
+  private final AtomicReferenceArray<TableReader> recent = new AtomicReferenceArray<>(RECENT_SLOTS);
   private final BlockCache blockCache;
   private final Statistics statistics;
 
@@ -64,6 +75,7 @@ public final class TableCache implements AutoCloseable {
             .executor(Runnable::run)
             .removalListener((Long number, TableReader reader, RemovalCause cause) -> {
               if (reader != null) {
+                forget(reader);
                 reader.release();
               }
             })
@@ -75,6 +87,17 @@ public final class TableCache implements AutoCloseable {
    * TableReader#release()} it.
    */
   public TableReader acquire(long fileNumber) {
+    int slot = (int) fileNumber & (RECENT_SLOTS - 1);
+    TableReader recent = this.recent.getPlain(slot);
+    if (recent != null && recent.fileNumber() == fileNumber && recent.retain()) {
+      return recent; // retained, so open: it reads its immutable file
+    }
+    TableReader reader = acquireFromCache(fileNumber);
+    this.recent.setPlain(slot, reader);
+    return reader;
+  }
+
+  private TableReader acquireFromCache(long fileNumber) {
     while (true) {
       // getIfPresent first: the hit path then allocates no loader lambda.
       TableReader reader = cache.getIfPresent(fileNumber);
@@ -91,9 +114,17 @@ public final class TableCache implements AutoCloseable {
 
   /** Looks {@code userKey} up in table {@code fileNumber} at {@code sequence}. */
   public LookupResult get(long fileNumber, byte[] userKey, long sequence) {
+    return get(fileNumber, userKey, Hash64.hash(userKey, 0, userKey.length), sequence);
+  }
+
+  /**
+   * As {@link #get(long, byte[], long)}, given {@code hash}, the key's {@link Hash64}, so a lookup
+   * through several tables hashes the key once. A found value is a fresh array the caller owns.
+   */
+  public LookupResult get(long fileNumber, byte[] userKey, long hash, long sequence) {
     TableReader reader = acquire(fileNumber);
     try {
-      return reader.get(userKey, sequence);
+      return reader.get(userKey, hash, sequence);
     } finally {
       reader.release();
     }
@@ -148,20 +179,24 @@ public final class TableCache implements AutoCloseable {
    * block cache (compaction inputs, read once).
    */
   public InternalIterator newIterator(long fileNumber, boolean fillCache) {
-    TableReader reader = acquire(fileNumber);
-    InternalIterator inner;
-    try {
-      inner = reader.iterator(fillCache);
-    } catch (RuntimeException e) {
-      reader.release();
-      throw e;
-    }
-    return new ReleasingIterator(inner, reader::release);
+    return new TableIterator(acquire(fileNumber), fillCache, true);
   }
 
-  /** Drops {@code fileNumber} from the cache (its file is being deleted). */
+  /** Drops {@code fileNumber} and its cached blocks from the caches (its file is being deleted). */
   public void evict(long fileNumber) {
+    TableReader recent = this.recent.get((int) fileNumber & (RECENT_SLOTS - 1));
+    if (recent != null && recent.fileNumber() == fileNumber) {
+      forget(recent);
+    }
     cache.invalidate(fileNumber);
+    if (blockCache != null) {
+      blockCache.evictFile(fileNumber);
+    }
+  }
+
+  /** Drops {@code reader} from {@link #recent}, so a reader the cache let go is not kept reachable. */
+  private void forget(TableReader reader) {
+    recent.compareAndSet((int) reader.fileNumber() & (RECENT_SLOTS - 1), reader, null);
   }
 
   /** Number of tables currently open in the cache. */
@@ -172,6 +207,9 @@ public final class TableCache implements AutoCloseable {
   /** Evicts every table; readers in use close when released. */
   @Override
   public void close() {
+    for (int i = 0; i < RECENT_SLOTS; i++) {
+      recent.set(i, null);
+    }
     cache.invalidateAll();
     cache.cleanUp();
   }

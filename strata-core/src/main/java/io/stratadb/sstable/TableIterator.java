@@ -28,10 +28,24 @@ final class TableIterator implements InternalIterator {
   private Block dataBlock;
   /** File offset of the data block {@link #dataIterator} reads. */
   private long dataBlockOffset = -1;
+  /**
+   * Whether closing releases a reference to {@link #table} that the iterator owns (a {@link
+   * TableCache} iterator), so no wrapper sits between every step and the table.
+   */
+  private boolean ownsReference;
 
   TableIterator(TableReader table, boolean fillCache) {
+    this(table, fillCache, false);
+  }
+
+  /**
+   * @param ownsReference whether the caller handed over a reference to {@code table} that {@link
+   *     #close()} releases, once
+   */
+  TableIterator(TableReader table, boolean fillCache, boolean ownsReference) {
     this.table = table;
     this.fillCache = fillCache;
+    this.ownsReference = ownsReference;
   }
 
   private IndexBlock index() {
@@ -137,6 +151,10 @@ final class TableIterator implements InternalIterator {
   public void close() {
     dataIterator = null;
     dataBlock = null;
+    if (ownsReference) {
+      ownsReference = false;
+      table.release();
+    }
   }
 
   /**
@@ -150,7 +168,7 @@ final class TableIterator implements InternalIterator {
     }
     long offset = index.offset(blockIndex);
     if (dataBlock == null || offset != dataBlockOffset) {
-      dataBlock = table.readDataBlock(index.handle(blockIndex), fillCache);
+      dataBlock = table.readDataBlock(offset, index.blockSize(blockIndex), fillCache);
       dataBlockOffset = offset;
       dataIterator = dataBlock.iterator(InternalKey.COMPARATOR);
     } else if (dataIterator == null) {

@@ -246,20 +246,28 @@ public final class TableReader {
    * one-pass read does not evict the blocks readers use.
    */
   Block readDataBlock(BlockHandle handle, boolean fillCache) {
+    return readDataBlock(handle.offset(), handle.size(), fillCache);
+  }
+
+  /**
+   * As {@link #readDataBlock(BlockHandle, boolean)} for the block at {@code offset} of {@code size}
+   * bytes: a cache hit allocates no handle.
+   */
+  Block readDataBlock(long offset, long size, boolean fillCache) {
     if (blockCache != null) {
-      Block cached = blockCache.get(fileNumber, handle.offset());
+      Block cached = blockCache.get(fileNumber, offset);
       if (cached != null) {
         return cached;
       }
     }
     try {
-      Block block = readBlock(file, fileName, handle, footerOffset, indexOffset);
+      Block block = readBlock(file, fileName, new BlockHandle(offset, size), footerOffset, indexOffset);
       if (blockCache != null && fillCache) {
-        blockCache.put(fileNumber, handle.offset(), block);
+        blockCache.put(fileNumber, offset, block);
       }
       return block;
     } catch (IOException e) {
-      throw new StrataIOException("cannot read block at " + handle.offset() + " of " + fileName, e);
+      throw new StrataIOException("cannot read block at " + offset + " of " + fileName, e);
     }
   }
 
@@ -344,7 +352,12 @@ public final class TableReader {
    * unfiltered read) in the table's statistics.
    */
   public boolean admits(byte[] userKey) {
-    boolean admitted = mayContain(userKey);
+    return admits(userKey, Hash64.hash(userKey, 0, userKey.length));
+  }
+
+  /** As {@link #admits(byte[])}, given {@code hash}, the key's {@link Hash64}. */
+  private boolean admits(byte[] userKey, long hash) {
+    boolean admitted = filter == null || BloomFilter.mayContain(filter, hash);
     if (statistics != null) {
       statistics.recordTableLookup(filter != null, admitted);
     }
@@ -353,15 +366,48 @@ public final class TableReader {
 
   /**
    * Looks up the newest version of {@code userKey} at or below {@code sequence}, consulting the
-   * bloom filter first.
+   * bloom filter first. A found value is a fresh array the caller owns.
    */
   public LookupResult get(byte[] userKey, long sequence) {
-    if (!admits(userKey)) {
+    return get(userKey, Hash64.hash(userKey, 0, userKey.length), sequence);
+  }
+
+  /**
+   * As {@link #get(byte[], long)}, given {@code hash}, the key's {@link Hash64}, so a lookup that
+   * probes several tables hashes the key once. The block holding the key is searched directly,
+   * without a two-level iterator: the index holds each block's last key, so the first block whose
+   * last key is at or after the seek key holds the first entry at or after it.
+   *
+   * @throws CorruptionException if the index, the data block or the entry found is damaged
+   */
+  public LookupResult get(byte[] userKey, long hash, long sequence) {
+    if (!admits(userKey, hash)) {
       return LookupResult.ABSENT;
     }
-    try (InternalIterator it = iterator()) {
-      return lookup(it, userKey, sequence);
+    byte[] target = InternalKey.forSeek(userKey, sequence);
+    IndexBlock index = decodedIndex();
+    int i = index.firstBlockEndingAtOrAfter(target);
+    if (i >= index.size()) {
+      return LookupResult.ABSENT; // past the table's last key
     }
+    Block block = readDataBlock(index.offset(i), index.blockSize(i), true);
+    InternalIterator it = block.iterator(InternalKey.COMPARATOR);
+    it.seek(target);
+    if (!it.isValid()) {
+      // Only a block that ends before its index key (an empty one) gets here: the two-level
+      // iterator steps on to the next block.
+      try (InternalIterator table = iterator()) {
+        return lookup(table, userKey, sequence);
+      }
+    }
+    byte[] key = it.key();
+    if (!InternalKey.isWellFormed(key)) {
+      throw new CorruptionException(fileName, index.offset(i), "malformed internal key in data block");
+    }
+    if (InternalKey.compareUserKey(key, userKey) != 0) {
+      return LookupResult.ABSENT; // a bloom false positive: no value copied
+    }
+    return LookupResult.fromEntry(userKey, key, it.value());
   }
 
   /**

@@ -1,10 +1,19 @@
 package io.stratadb.util;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Little-endian fixed-width integers and LEB128 varints, as in LevelDB's {@code util/coding.h}.
  * Stateless and thread-safe.
  */
 public final class Coding {
+
+  private static final VarHandle LITTLE_ENDIAN_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LITTLE_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private Coding() {}
 
@@ -16,12 +25,15 @@ public final class Coding {
     dst[off + 3] = (byte) (v >>> 24);
   }
 
-  /** Reads 4 little-endian bytes at {@code src[off]}. */
+  /**
+   * Reads 4 little-endian bytes at {@code src[off]}: one load through a byte-array view (C2 does
+   * not merge byte loads and shifts into one; restart points and key trailers are read on every
+   * block search step and key comparison).
+   *
+   * @throws IndexOutOfBoundsException if the bytes run outside {@code src}
+   */
   public static int getFixed32(byte[] src, int off) {
-    return (src[off] & 0xff)
-        | (src[off + 1] & 0xff) << 8
-        | (src[off + 2] & 0xff) << 16
-        | (src[off + 3] & 0xff) << 24;
+    return (int) LITTLE_ENDIAN_INT.get(src, off);
   }
 
   /** Writes {@code v} as 8 little-endian bytes at {@code dst[off]}. */
@@ -30,9 +42,13 @@ public final class Coding {
     putFixed32(dst, off + 4, (int) (v >>> 32));
   }
 
-  /** Reads 8 little-endian bytes at {@code src[off]}. */
+  /**
+   * Reads 8 little-endian bytes at {@code src[off]} in one load, as {@link #getFixed32}.
+   *
+   * @throws IndexOutOfBoundsException if the bytes run outside {@code src}
+   */
   public static long getFixed64(byte[] src, int off) {
-    return (getFixed32(src, off) & 0xffffffffL) | ((long) getFixed32(src, off + 4) << 32);
+    return (long) LITTLE_ENDIAN_LONG.get(src, off);
   }
 
   /** Number of bytes {@link ByteSink#putVarint64(long)} uses for {@code v}. */

@@ -84,4 +84,37 @@ class BloomFilterTest {
     assertNotEquals(Hash64.hash(exact, 0, exact.length), Hash64.hash(exact, 0, exact.length - 1));
     assertNotEquals(Hash64.hash(new byte[0], 0, 0), Hash64.hash(new byte[1], 0, 1));
   }
+
+  /** The probe as the format defines it: bit (h1 + j * h2) mod bits for j in [0, k). */
+  private static boolean referenceMayContain(byte[] filter, long hash) {
+    int k = filter[filter.length - 1];
+    long bits = (filter.length - 1) * 8L;
+    long h1 = hash & 0xffffffffL;
+    long h2 = (hash >>> 32) | 1;
+    for (int j = 0; j < k; j++) {
+      long bit = Math.floorMod(h1 + j * h2, bits);
+      if ((filter[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void steppedProbesTestTheBitsTheFormatDefines() {
+    java.util.Random random = new java.util.Random(42);
+    for (int round = 0; round < 2000; round++) {
+      // Odd sizes, so the bit count is no power of two, and sparse random bits, so some probes fail late.
+      byte[] filter = new byte[2 + random.nextInt(300)];
+      for (int i = 0; i < filter.length - 1; i++) {
+        filter[i] = (byte) (random.nextInt() | random.nextInt() | random.nextInt());
+      }
+      filter[filter.length - 1] = (byte) (1 + random.nextInt(30));
+      for (int probe = 0; probe < 50; probe++) {
+        long hash = random.nextLong();
+        assertEquals(referenceMayContain(filter, hash), BloomFilter.mayContain(filter, hash),
+            "filter of " + filter.length + " bytes, hash " + hash);
+      }
+    }
+  }
 }

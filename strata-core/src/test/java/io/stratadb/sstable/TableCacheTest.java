@@ -202,6 +202,39 @@ class TableCacheTest {
     }
   }
 
+  @Test
+  void evictingATableDropsItsBlocksSoANewTableUnderItsNumberReadsItsOwnData() throws IOException {
+    BlockCache blocks = new BlockCache(1 << 20);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, blocks)) {
+      for (long n = 1; n <= 2; n++) {
+        for (int i = 0; i < ENTRIES; i += 10) {
+          assertArrayEquals(value(n, i), cache.get(n, key(n, i), 10).value());
+        }
+      }
+      long both = blocks.weightedSize();
+      TableReader held = cache.acquire(1); // an iterator still reading the old table keeps it open
+      cache.evict(1);
+      long withoutTable1 = blocks.weightedSize();
+      assertTrue(withoutTable1 > 0 && withoutTable1 < both, both + " -> " + withoutTable1);
+      long hits = blocks.stats().hitCount();
+      assertArrayEquals(value(2, 0), cache.get(2, key(2, 0), 10).value());
+      assertEquals(hits + 1, blocks.stats().hitCount(), "table 2's blocks stayed cached");
+
+      // Same number, same block layout, other values, a new file (as a deletion and a rewrite
+      // would leave it): a stale cached block or reader would return old data.
+      Files.delete(pathOf(1));
+      List<Entry> entries = new ArrayList<>();
+      for (int i = 0; i < ENTRIES; i++) {
+        entries.add(put(key(1, i), 1, b(new String(value(1, i)).replace('v', 'w'))));
+      }
+      TableTestSupport.write(pathOf(1), entries, 1024, 16, 10);
+      for (int i = 0; i < ENTRIES; i += 10) {
+        assertArrayEquals(b(new String(value(1, i)).replace('v', 'w')), cache.get(1, key(1, i), 10).value());
+      }
+      held.release();
+    }
+  }
+
   /** Counts open readable files. */
   private static final class CountingFileSystem extends ForwardingFileSystem {
     final AtomicInteger open = new AtomicInteger();

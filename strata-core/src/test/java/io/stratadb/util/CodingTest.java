@@ -3,6 +3,7 @@ package io.stratadb.util;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +50,18 @@ class CodingTest {
     assertEquals(0, buf[5]);
     assertEquals((byte) v, buf[1]);
     assertEquals((byte) (v >>> 24), buf[4]);
+  }
+
+  @Test
+  void fixedReadsAreLittleEndianAtAnyOffsetAndBoundsChecked() {
+    byte[] buf = {0, 1, 2, 3, 4, 5, 6, 7, 8, (byte) 0xff};
+    assertEquals(0x04030201, Coding.getFixed32(buf, 1));
+    assertEquals(0xff080706, Coding.getFixed32(buf, 6));
+    assertEquals(0x0807060504030201L, Coding.getFixed64(buf, 1));
+    assertEquals(0xff08070605040302L, Coding.getFixed64(buf, 2));
+    assertThrows(IndexOutOfBoundsException.class, () -> Coding.getFixed32(buf, 7));
+    assertThrows(IndexOutOfBoundsException.class, () -> Coding.getFixed64(buf, 3));
+    assertThrows(IndexOutOfBoundsException.class, () -> Coding.getFixed32(buf, -1));
   }
 
   @ParameterizedTest

@@ -1,0 +1,172 @@
+package io.stratadb.sstable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.util.Coding;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BlockCacheTest {
+
+  /** A block of {@code size} content bytes: no entries, one restart point. */
+  private static Block block(int size) {
+    byte[] data = new byte[size];
+    Coding.putFixed32(data, size - 4, 1);
+    return new Block(data, "test", 0);
+  }
+
+  private static long weight(int size) {
+    return size + BlockCache.ENTRY_OVERHEAD_BYTES;
+  }
+
+  @Test
+  void keysWhosePackingCouldCollideStayApart() {
+    BlockCache cache = new BlockCache(64 << 20);
+    // Pairs a packing of file number and offset into one long would confuse: high offset bits
+    // against low file bits, swapped parts, negative-looking values.
+    long[][] keys = {
+        {1, 0}, {0, 1}, {1, 1L << 40}, {2, 0}, {1 + (1L << 24), 0}, {1, (1L << 40) | 4096},
+        {Long.MAX_VALUE, 0}, {0, Long.MAX_VALUE}, {-1, 0}, {0, -1}, {7, 4096}, {4096, 7}};
+    Map<String, Block> blocks = new HashMap<>();
+    for (long[] k : keys) {
+      Block b = block(64);
+      blocks.put(k[0] + "/" + k[1], b);
+      cache.put(k[0], k[1], b);
+    }
+    for (long[] k : keys) {
+      assertSame(blocks.get(k[0] + "/" + k[1]), cache.get(k[0], k[1]), "file " + k[0] + " offset " + k[1]);
+    }
+    assertNull(cache.get(3, 0));
+    assertEquals(keys.length, cache.size());
+  }
+
+  @Test
+  void matchesAMapUnderRandomPutsGetsAndEvictions() {
+    // Small enough to evict constantly, so backward-shift deletions run in every probe run.
+    BlockCache cache = new BlockCache(200 * weight(100));
+    Map<Long, Block> model = new HashMap<>();
+    Random random = new Random(7);
+    for (int op = 0; op < 200_000; op++) {
+      long file = random.nextInt(8);
+      long offset = random.nextInt(100) * 4096L;
+      long key = file * 1_000_000_000L + offset;
+      if (random.nextBoolean()) {
+        Block b = block(100);
+        cache.put(file, offset, b);
+        model.put(key, b);
+      } else {
+        Block cached = cache.get(file, offset);
+        if (cached != null) {
+          assertSame(model.get(key), cached, "the newest block put under the key, or nothing");
+        }
+      }
+      if (op % 20_000 == 0) {
+        cache.evictFile(random.nextInt(8));
+      }
+    }
+    assertTrue(cache.weightedSize() <= 200 * weight(100), "within capacity: " + cache.weightedSize());
+    assertEquals(cache.size() * weight(100), cache.weightedSize());
+    // Every entry the counts include is still reachable from its home slot.
+    long reachable = 0;
+    for (long file = 0; file < 8; file++) {
+      for (long offset = 0; offset < 100 * 4096L; offset += 4096) {
+        if (cache.get(file, offset) != null) {
+          reachable++;
+        }
+      }
+    }
+    assertEquals(cache.size(), reachable);
+    assertTrue(cache.stats().evictionCount() > 0);
+  }
+
+  @Test
+  void staysWithinCapacityAndCountsHitsMissesEvictions() {
+    long capacity = 1 << 20;
+    BlockCache cache = new BlockCache(capacity);
+    for (int i = 0; i < 1000; i++) {
+      cache.put(1, i * 4096L, block(4000));
+    }
+    assertTrue(cache.weightedSize() <= capacity, "weighted size " + cache.weightedSize());
+    assertTrue(cache.weightedSize() > capacity / 2, "and uses it: " + cache.weightedSize());
+    long cached = 0;
+    for (int i = 0; i < 1000; i++) {
+      if (cache.get(1, i * 4096L) != null) {
+        cached++;
+      }
+    }
+    BlockCache.Stats stats = cache.stats();
+    assertEquals(cached, stats.hitCount());
+    assertEquals(1000 - cached, stats.missCount());
+    assertEquals(1000 - cached, stats.evictionCount());
+  }
+
+  @Test
+  void aBlockTooLargeForItsShardOrAZeroCapacityCachesNothing() {
+    BlockCache none = new BlockCache(0);
+    none.put(1, 0, block(100));
+    assertNull(none.get(1, 0));
+    assertEquals(0, none.weightedSize());
+    BlockCache small = new BlockCache(1000);
+    small.put(1, 0, block(2000));
+    assertNull(small.get(1, 0));
+    small.put(1, 0, block(500));
+    assertNotNull(small.get(1, 0));
+  }
+
+  @Test
+  void aBlockReadAgainOutlivesAScanOfBlocksReadOnce() {
+    BlockCache cache = new BlockCache(100 * weight(1000)); // one shard of 100 blocks
+    Block hot = block(1000);
+    cache.put(9, 0, hot);
+    assertSame(hot, cache.get(9, 0));
+    // Ten times the capacity of blocks read once, the hot block read again every 50 of them: the
+    // hand passes it about every 100 inserts, so without its count it would be evicted.
+    for (int i = 1; i <= 1000; i++) {
+      cache.put(1, i * 4096L, block(1000));
+      if (i % 50 == 0) {
+        assertSame(hot, cache.get(9, 0), "after " + i + " blocks read once");
+      }
+    }
+    assertTrue(cache.stats().evictionCount() >= 900);
+  }
+
+  @Test
+  void replacingABlockReweighsItsEntry() {
+    BlockCache cache = new BlockCache(1 << 20);
+    cache.put(1, 0, block(100));
+    Block bigger = block(300);
+    cache.put(1, 0, bigger);
+    assertSame(bigger, cache.get(1, 0));
+    assertEquals(1, cache.size());
+    assertEquals(weight(300), cache.weightedSize());
+    cache.evictFile(1);
+    assertEquals(0, cache.weightedSize());
+  }
+
+  @Test
+  void evictFileDropsOnlyThatTablesBlocks() {
+    BlockCache cache = new BlockCache(64 << 20);
+    List<Block> kept = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      cache.put(5, i * 4096L, block(4000));
+      Block other = block(4000);
+      kept.add(other);
+      cache.put(6, i * 4096L, other);
+    }
+    cache.evictFile(5);
+    for (int i = 0; i < 500; i++) {
+      assertNull(cache.get(5, i * 4096L));
+      assertSame(kept.get(i), cache.get(6, i * 4096L));
+    }
+    assertEquals(500, cache.size());
+    assertEquals(500 * weight(4000), cache.weightedSize());
+  }
+}
