@@ -50,7 +50,7 @@ class BlockCacheTest {
 
   @Test
   void matchesAMapUnderRandomPutsGetsAndEvictions() {
-    // Small enough to evict constantly, so backward-shift deletions run in every probe run.
+    // Small enough to evict constantly.
     BlockCache cache = new BlockCache(200 * weight(100));
     Map<Long, Block> model = new HashMap<>();
     Random random = new Random(7);
@@ -109,7 +109,7 @@ class BlockCacheTest {
   }
 
   @Test
-  void aBlockTooLargeForItsShardOrAZeroCapacityCachesNothing() {
+  void aBlockTooLargeForTheCacheOrAZeroCapacityCachesNothing() {
     BlockCache none = new BlockCache(0);
     none.put(1, 0, block(100));
     assertNull(none.get(1, 0));
@@ -123,12 +123,12 @@ class BlockCacheTest {
 
   @Test
   void aBlockReadAgainOutlivesAScanOfBlocksReadOnce() {
-    BlockCache cache = new BlockCache(100 * weight(1000)); // one shard of 100 blocks
+    BlockCache cache = new BlockCache(100 * weight(1000)); // 100 blocks
     Block hot = block(1000);
     cache.put(9, 0, hot);
     assertSame(hot, cache.get(9, 0));
-    // Ten times the capacity of blocks read once, the hot block read again every 50 of them: the
-    // hand passes it about every 100 inserts, so without its count it would be evicted.
+    // Ten times the capacity of blocks read once, the hot block read again every 50 of them: an
+    // LRU or FIFO policy that ignored its frequency would evict it between reads.
     for (int i = 1; i <= 1000; i++) {
       cache.put(1, i * 4096L, block(1000));
       if (i % 50 == 0) {
