@@ -3,7 +3,6 @@ package io.stratadb.memtable;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.iterator.InternalIterator;
@@ -295,7 +294,7 @@ class SkipListTest {
     assertEquals(0x0102030405060708L, SkipList.prefix(nine, 0, 0, 9));
     assertTrue(Long.compareUnsigned(SkipList.prefix(nine, 0, 8, 9), SkipList.prefix(new byte[9], 0, 8, 9)) > 0);
     assertEquals(0x6200000000000000L, SkipList.prefix(new byte[] {'x', 'a', 'b'}, 1, 1, 2), "from an offset");
-    assertNull(new SkipList().first());
+    assertEquals(SkipList.NIL, new SkipList().first());
   }
 
   @Test
@@ -318,6 +317,24 @@ class SkipListTest {
     assertArrayEquals(big, m.get(new byte[] {'b'}, 1).value());
     for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
       assertArrayEquals(e.getValue(), m.get(e.getKey(), Long.MAX_VALUE >>> 8).value());
+    }
+  }
+
+  @Test
+  void largeValuesBetweenSmallOnesKeepEveryValue() {
+    Memtable m = new Memtable(1);
+    Random rnd = new Random(11);
+    TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+    for (int i = 0; i < 300; i++) {
+      byte[] key = String.format("k%05d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      // Every tenth value is larger than a quarter chunk: it gets a chunk of its own.
+      byte[] value = new byte[i % 10 == 5 ? Arena.MAX_CHUNK_BYTES / 4 + 1 + i : rnd.nextInt(300)];
+      rnd.nextBytes(value);
+      m.add(1 + i, ValueType.PUT, key, value);
+      model.put(key, value);
+    }
+    for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+      assertArrayEquals(e.getValue(), m.get(e.getKey(), 1000).value());
     }
   }
 }
