@@ -21,17 +21,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * Arena}, named by a {@code long} reference:
  *
  * <pre>
- *   word 0   k0: user key bytes 0-7, big-endian, zero-padded
+ *   word -2  reference of the node's bytes in the arena: user key | trailer (fixed64) | value
+ *   word -1  REPLACED flag (bit 63) | user key length (bits 32-62) | value length (bits 0-31)
+ *   word 0   k0: user key bytes 0-7, big-endian, zero-padded        &lt;- the node's reference
  *   word 1   k1: user key bytes 8-15, likewise
  *   word 2   trailer (sequence &lt;&lt; 8 | type)
- *   word 3   reference of the node's bytes in the arena: user key | trailer (fixed64) | value
- *   word 4   REPLACED flag (bit 63) | user key length (bits 32-62) | value length (bits 0-31)
- *   word 5.. the tower: one forward link per level, height 1..16; 0 ends a level
+ *   word 3.. the tower: one forward link per level, height 1..16; 0 ends a level
  * </pre>
  *
- * A hop reads one link and the three words after the node's start, usually one cache line; the
- * key bytes are read only when two user keys share their first 16 bytes. The head is node 0 with
- * a full tower, never compared and never returned, so 0 also means "no node".
+ * A hop reads one link and the three words at the reference, usually one cache line (the words a
+ * search needs are contiguous; the two read only for a tie or a value come before). The key bytes
+ * are read only when two user keys share their first 16 bytes. No node has reference 0 (the first
+ * chunk starts with the head's cold words), so 0 means "no node".
  *
  * <p>Why not {@link java.util.concurrent.ConcurrentSkipListMap} or node objects: profiles of
  * fillrandom spent most samples chasing references (index object, node object, its link array,
@@ -51,18 +52,21 @@ final class SkipList {
   /** Towers never grow taller: with p = 1/4, enough for 4^16 entries at expected cost. */
   static final int MAX_HEIGHT = 16;
 
-  /** The reference that means "no node" (it is the head's, which is never a successor). */
+  /** The reference that means "no node". */
   static final long NIL = 0;
 
   /** Bytes of the user key kept inline in a node, as two longs. */
   private static final int INLINE_BYTES = 16;
 
+  // Word offsets from a node's reference; the two cold words sit before it.
+  private static final int BYTES = -2;
+  private static final int LENGTHS = -1;
   private static final int K0 = 0;
   private static final int K1 = 1;
   private static final int TRAILER = 2;
-  private static final int BYTES = 3;
-  private static final int LENGTHS = 4;
-  private static final int TOWER = 5;
+  private static final int TOWER = 3;
+  /** Words before the reference. */
+  private static final int COLD_WORDS = 2;
   private static final long REPLACED = Long.MIN_VALUE;
 
   private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
@@ -106,7 +110,7 @@ final class SkipList {
   }
 
   private final Arena arena = new Arena();
-  private final long head = arena.allocateNode(TOWER + MAX_HEIGHT, 0, BYTES);
+  private final long head = allocateNode(MAX_HEIGHT, 0);
   /** Arena bytes of the head, not counted in {@link #memoryBytes()}. */
   private final long headBytes = arena.allocatedBytes();
   /** Values of nodes whose internal key was inserted again (rare: WAL replay, repair). */
@@ -270,11 +274,16 @@ final class SkipList {
     return true;
   }
 
+  /** Reserves a node of height {@code h} and {@code bytes} bytes; returns its reference. */
+  private long allocateNode(int h, int bytes) {
+    return arena.allocateNode(COLD_WORDS + TOWER + h, bytes, COLD_WORDS + BYTES) + COLD_WORDS;
+  }
+
   /** Allocates and fills a node of height {@code h}, not yet linked. */
   private long newNode(byte[] userKey, long k0, long k1, long trailer, byte[] value, int h) {
     int keyLength = userKey.length;
     int valueLength = value.length;
-    long x = arena.allocateNode(TOWER + h, keyLength + InternalKey.TRAILER_BYTES + valueLength, BYTES);
+    long x = allocateNode(h, keyLength + InternalKey.TRAILER_BYTES + valueLength);
     long[] w = arena.nodes(x);
     int i = (int) x;
     w[i + K0] = k0;
