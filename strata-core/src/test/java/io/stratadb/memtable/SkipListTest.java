@@ -337,4 +337,22 @@ class SkipListTest {
       assertArrayEquals(e.getValue(), m.get(e.getKey(), 1000).value());
     }
   }
+
+  @Test
+  void zeroCopyAccessorsSeeTheSameBytesAsTheCopies() {
+    SkipList list = new SkipList();
+    byte[] longKey = "0123456789abcdefXYZ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    list.insert(longKey, (7L << 8) | 1, new byte[] {1, 2, 3});
+    list.insert(new byte[] {'k'}, (5L << 8) | 1, new byte[0]);
+    list.insert(new byte[] {'k'}, (5L << 8) | 1, new byte[] {9, 9}); // replaced: held outside the arena
+    for (long n = list.first(); n != SkipList.NIL; n = list.next(n)) {
+      byte[] key = list.internalKey(n);
+      int off = list.keyOffset(n);
+      assertArrayEquals(key, Arrays.copyOfRange(list.keyBytes(n), off, off + list.internalKeyLength(n)));
+      int voff = list.valueOffset(n);
+      assertArrayEquals(list.value(n), Arrays.copyOfRange(list.valueBytes(n), voff, voff + list.valueLength(n)));
+    }
+    long k = list.seek(new SkipList.Probe(new byte[] {'k'}, 0, 1, (5L << 8) | 1));
+    assertEquals(2, list.valueLength(k));
+  }
 }
