@@ -52,6 +52,9 @@ final class SkipList {
   /** Towers never grow taller: with p = 1/4, enough for 4^16 entries at expected cost. */
   static final int MAX_HEIGHT = 16;
 
+  /** Where a splice records how many levels it covers. */
+  private static final int SPLICE_HEIGHT = 2 * MAX_HEIGHT;
+
   /** The reference that means "no node". */
   static final long NIL = 0;
 
@@ -115,6 +118,13 @@ final class SkipList {
   private final long headBytes = arena.allocatedBytes();
   /** Values of nodes whose internal key was inserted again (rare: WAL replay, repair). */
   private final ConcurrentHashMap<Long, byte[]> replacedValues = new ConcurrentHashMap<>();
+  /**
+   * Each inserting thread's last splice: predecessors at [0, MAX_HEIGHT), successors at
+   * [MAX_HEIGHT, 2 x MAX_HEIGHT), and at {@link #SPLICE_HEIGHT} the number of levels it covers (0:
+   * none yet). Per thread, so concurrent writers never mix splices; an ascending run of keys
+   * (fillseq, a sorted batch) then links each key without a search.
+   */
+  private final ThreadLocal<long[]> splices = ThreadLocal.withInitial(() -> new long[SPLICE_HEIGHT + 1]);
   private final AtomicLong replacedBytes = new AtomicLong();
   /** Height of the tallest tower linked so far; only grows. Accessed through {@link #HEIGHT}. */
   @SuppressWarnings("unused")
@@ -226,26 +236,27 @@ final class SkipList {
     while (h > max && !HEIGHT.compareAndSet(this, max, h)) {
       max = (int) HEIGHT.getVolatile(this);
     }
-    // The splice: predecessor at [level], successor at [h + level], for the levels x links into.
-    long[] splice = new long[2 * h];
-    long p = head;
-    for (int level = Math.max(h, max) - 1; level >= 0; level--) {
-      long n = next(p, level);
-      while (n != NIL && compare(n, k0, k1, userKey, 0, keyLength, trailer) < 0) {
-        p = n;
-        n = next(p, level);
-      }
-      if (level < h) {
+    int top = Math.max(h, max);
+    long[] splice = splices.get();
+    if (!spliceBrackets(splice, top, k0, k1, userKey, keyLength, trailer)) {
+      long p = head;
+      for (int level = top - 1; level >= 0; level--) {
+        long n = next(p, level);
+        while (n != NIL && compare(n, k0, k1, userKey, 0, keyLength, trailer) < 0) {
+          p = n;
+          n = next(p, level);
+        }
         splice[level] = p;
-        splice[h + level] = n;
+        splice[MAX_HEIGHT + level] = n;
       }
+      splice[SPLICE_HEIGHT] = top;
     }
     long x = NIL;
     long[] xw = null;
     int xi = 0;
     for (int level = 0; level < h; level++) {
       while (true) {
-        long n = splice[h + level];
+        long n = splice[MAX_HEIGHT + level];
         if (level == 0 && n != NIL && compare(n, k0, k1, userKey, 0, keyLength, trailer) == 0) {
           replaceValue(n, value);
           return false;
@@ -268,10 +279,33 @@ final class SkipList {
           n = next(prev, level);
         }
         splice[level] = prev;
-        splice[h + level] = n;
+        splice[MAX_HEIGHT + level] = n;
       }
     }
+    // x now brackets the next key from below on its levels; the successors stay.
+    for (int level = 0; level < h; level++) {
+      splice[level] = x;
+    }
     return true;
+  }
+
+  /**
+   * Whether this thread's last splice still brackets the key at level 0 and covers {@code top}
+   * levels. The splice's brackets nest (each level's predecessor is at or before the one below,
+   * its successor at or after), so a level-0 bracket means every level's bracket holds: the key
+   * can be linked without a search (RocksDB's {@code InlineSkipList} splice reuse). Successors
+   * may be stale (a node linked since, by another thread); the link's CAS then fails and the
+   * search resumes from the predecessor, as for any race.
+   */
+  private boolean spliceBrackets(long[] splice, int top, long k0, long k1, byte[] key, int keyLength,
+      long trailer) {
+    if (splice[SPLICE_HEIGHT] < top) {
+      return false;
+    }
+    long prev = splice[0];
+    long next = splice[MAX_HEIGHT];
+    return (prev == head || compare(prev, k0, k1, key, 0, keyLength, trailer) < 0)
+        && (next == NIL || compare(next, k0, k1, key, 0, keyLength, trailer) > 0);
   }
 
   /** Reserves a node of height {@code h} and {@code bytes} bytes; returns its reference. */
