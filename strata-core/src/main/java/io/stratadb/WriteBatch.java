@@ -1,7 +1,6 @@
 package io.stratadb;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -23,9 +22,13 @@ public final class WriteBatch {
     void delete(byte[] key);
   }
 
-  private final List<byte[]> keys = new ArrayList<>();
+  private static final byte[][] NONE = new byte[0][];
+
+  /** The key of each operation, in {@code [0, count)}; grown by doubling from one slot. */
+  private byte[][] keys = NONE;
   /** The value of each operation, or {@code null} for a delete. */
-  private final List<byte[]> values = new ArrayList<>();
+  private byte[][] values = NONE;
+  private int count;
 
   private long approximateSize;
   private int deletes;
@@ -42,8 +45,7 @@ public final class WriteBatch {
   public WriteBatch put(byte[] key, byte[] value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
-    keys.add(key.clone());
-    values.add(value.clone());
+    add(key.clone(), value.clone());
     approximateSize += key.length + value.length + 12;
     return this;
   }
@@ -56,16 +58,27 @@ public final class WriteBatch {
    */
   public WriteBatch delete(byte[] key) {
     Objects.requireNonNull(key, "key");
-    keys.add(key.clone());
-    values.add(null);
+    add(key.clone(), null);
     approximateSize += key.length + 8;
     deletes++;
     return this;
   }
 
+  private void add(byte[] key, byte[] value) {
+    if (count == keys.length) {
+      // A single put (the common batch, made by Db.put) costs two one-slot arrays.
+      int capacity = Math.max(1, count * 2);
+      keys = Arrays.copyOf(keys, capacity);
+      values = Arrays.copyOf(values, capacity);
+    }
+    keys[count] = key;
+    values[count] = value;
+    count++;
+  }
+
   /** Number of operations in the batch. */
   public int count() {
-    return keys.size();
+    return count;
   }
 
   /** Number of deletes in the batch; {@link #count()} minus this is the number of puts. */
@@ -80,8 +93,9 @@ public final class WriteBatch {
 
   /** Removes every operation. */
   public void clear() {
-    keys.clear();
-    values.clear();
+    Arrays.fill(keys, 0, count, null);
+    Arrays.fill(values, 0, count, null);
+    count = 0;
     approximateSize = 0;
     deletes = 0;
   }
@@ -91,12 +105,12 @@ public final class WriteBatch {
    * batch's own: the handler must not modify them.
    */
   public void forEach(Handler handler) {
-    for (int i = 0; i < keys.size(); i++) {
-      byte[] value = values.get(i);
+    for (int i = 0; i < count; i++) {
+      byte[] value = values[i];
       if (value == null) {
-        handler.delete(keys.get(i));
+        handler.delete(keys[i]);
       } else {
-        handler.put(keys.get(i), value);
+        handler.put(keys[i], value);
       }
     }
   }

@@ -72,11 +72,13 @@ final class Checkpointer {
    *
    * @param version the current version; a reference is taken here
    * @param memtables the current memtables, newest first
+   * @param activeWalBytes bytes written to the newest memtable's WAL: its file may be longer (a
+   *     mapped WAL grows by zeroed regions that later writes fill)
    * @param manifestNumber a freshly allocated file number
    * @throws StrataIOException if a WAL cannot be opened (nothing is then held)
    */
   static LiveFiles capture(FileSystem fs, Path dir, Version version, long logNumber, List<Memtable> memtables,
-      long lastSequence, long manifestNumber) {
+      long activeWalBytes, long lastSequence, long manifestNumber) {
     if (!version.tryRetain()) {
       throw new IllegalStateException("the current version is dead"); // the state holds a reference
     }
@@ -89,7 +91,7 @@ final class Checkpointer {
         ReadableFile wal = fs.openReadable(FileNames.log(dir, number));
         wals.add(wal);
         numbers.add(number);
-        sizes.add(wal.size());
+        sizes.add(i == 0 ? Math.min(activeWalBytes, wal.size()) : wal.size());
       }
     } catch (IOException e) {
       release(new LiveFiles(version, logNumber, wals, numbers, sizes, lastSequence, manifestNumber));

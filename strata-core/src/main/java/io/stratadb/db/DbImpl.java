@@ -219,7 +219,7 @@ public final class DbImpl implements Db {
         writeLevel0Table(memtable, edit);
       }
       long logNumber = versions.newFileNumber();
-      wal = new LogWriter(fs.newWritableFile(FileNames.log(dir, logNumber)));
+      wal = new LogWriter(fs.newLogFile(FileNames.log(dir, logNumber)));
       // A synced write is durable only once the WAL's directory entry is (RocksDB syncs the WAL
       // directory too), and the edit below names this WAL: after a power loss the manifest must
       // never name a WAL that is gone (recovery treats that as lost edits).
@@ -456,7 +456,7 @@ public final class DbImpl implements Db {
           // leaving a hole in the history instead of a lost suffix.
           wal.sync();
           statistics.recordWalSync();
-          fresh = new LogWriter(fs.newWritableFile(FileNames.log(dir, logNumber)));
+          fresh = new LogWriter(fs.newLogFile(FileNames.log(dir, logNumber)));
           fs.syncDirectory(dir);
           wal.close();
         } catch (IOException e) {
@@ -999,7 +999,7 @@ public final class DbImpl implements Db {
         mutex.lock(); // no flush or compaction installs meanwhile
         try {
           live[0] = Checkpointer.capture(fs, dir, state.version(), versions.logNumber(),
-              state.memtablesNewestFirst(), lastSequence, versions.newFileNumber());
+              state.memtablesNewestFirst(), wal.size(), lastSequence, versions.newFileNumber());
         } finally {
           mutex.unlock();
         }

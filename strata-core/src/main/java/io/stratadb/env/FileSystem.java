@@ -15,6 +15,16 @@ public interface FileSystem {
   /** Creates (or truncates) {@code path} for appending. */
   WritableFile newWritableFile(Path path) throws IOException;
 
+  /**
+   * Creates (or truncates) {@code path} for a log appended in small records, each flushed as it
+   * is written (a WAL). An implementation may map the file into memory so that a flush costs no
+   * system call, as {@link LocalFileSystem} does: the file may then end in zeroes after a crash,
+   * which {@code LogReader} reads as the end of the log. The default is {@link #newWritableFile}.
+   */
+  default WritableFile newLogFile(Path path) throws IOException {
+    return newWritableFile(path);
+  }
+
   /** Opens {@code path} for positional reads. */
   ReadableFile openReadable(Path path) throws IOException;
 

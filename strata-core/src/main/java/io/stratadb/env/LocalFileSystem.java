@@ -30,6 +30,12 @@ public final class LocalFileSystem implements FileSystem {
     return new StreamWritableFile(new FileOutputStream(path.toFile()));
   }
 
+  /** Appends through memory maps (see {@link MappedWritableFile}): a flush is no system call. */
+  @Override
+  public WritableFile newLogFile(Path path) throws IOException {
+    return MappedWritableFile.create(path);
+  }
+
   @Override
   public ReadableFile openReadable(Path path) throws IOException {
     return new ChannelReadableFile(path);

@@ -1,55 +1,123 @@
 package io.stratadb.memtable;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
- * Bump allocation of a memtable's key and value bytes in large chunks (HBase's MSLAB, LevelDB's
- * {@code util/arena.h}): millions of small arrays that live as long as the memtable would each be
- * copied by every young collection until promoted; a few chunks are not (a chunk of half a G1
- * region or more is allocated in the old generation directly), and the skiplist nodes that point
- * into them pack densely.
+ * Bump allocation of a memtable's memory in large chunks (LevelDB's {@code util/arena.h}, HBase's
+ * MSLAB, Pebble's {@code arenaskl}): skiplist nodes in {@code long[]} chunks, keys and values in
+ * {@code byte[]} chunks. Millions of small objects that live as long as the memtable would each be
+ * copied by every young collection until promoted, carry a 12-byte header and be reached through
+ * a reference; a few hundred chunks are not (a chunk of half a G1 region or more is allocated in
+ * the old generation directly), and the words of one node sit next to each other.
  *
- * <p>Chunks start small (a memtable of a few entries costs little) and double up to {@link
- * #MAX_CHUNK_BYTES}; a request larger than that gets a chunk of its own. Bytes are never freed:
- * the arena dies with its memtable.
+ * <p>A reference is a {@code long}: the chunk's number in the high 32 bits, the index in the
+ * chunk (in longs for nodes, bytes for byte ranges) in the low 32. Node reference 0 is the first
+ * node allocated (the skiplist's head). Chunks start small (a memtable of a few entries costs
+ * little) and double up to 1 MiB; a byte range larger than a quarter of that gets a chunk of its
+ * own. Nothing is ever freed: the arena dies with its memtable.
  *
- * <p>Thread-safety: {@link #place} is synchronized; the bytes a caller writes into its range
- * become visible to other threads through the caller's own publication (the skiplist's release
- * store of the node).
+ * <p>Thread-safety: {@link #allocateNode} is synchronized. The words and bytes a caller writes
+ * into its ranges become visible to other threads through the caller's own publication (the
+ * skiplist's release store of a link); {@link #nodes}, {@link #bytes} and {@link #allocatedBytes}
+ * may be called from any thread, for references so published.
  */
 final class Arena {
   /** Just under 1 MiB, so that a chunk and its array header fit in one 1 MiB G1 region. */
   static final int MAX_CHUNK_BYTES = (1 << 20) - 64;
+  /** Node chunk size cap, in longs: as {@link #MAX_CHUNK_BYTES}. */
+  static final int MAX_NODE_CHUNK_LONGS = MAX_CHUNK_BYTES / Long.BYTES;
   private static final int FIRST_CHUNK_BYTES = 4096;
 
-  private byte[] chunk = new byte[0];
-  private int used;
-  private int nextChunkBytes = FIRST_CHUNK_BYTES;
+  /** Every node chunk by number; replaced by a larger copy when full. */
+  private volatile long[][] nodeChunks = new long[8][];
+  private int nodeChunkCount;
+  private long[] nodeChunk = new long[0];
+  private int nodesUsed;
+  private int nextNodeChunkLongs = FIRST_CHUNK_BYTES / Long.BYTES;
+
+  /** Every byte chunk by number; replaced by a larger copy when full. */
+  private volatile byte[][] byteChunks = new byte[8][];
+  private int byteChunkCount;
+  private byte[] byteChunk = new byte[0];
+  /** The number of {@code byteChunk}: not always the last, as large ranges get chunks of their own. */
+  private int byteChunkNumber;
+  private int bytesUsed;
+  private int nextByteChunkBytes = FIRST_CHUNK_BYTES;
+
+  /** Node words and bytes handed out; published with release stores (no fence on the writer). */
+  private final AtomicLong allocated = new AtomicLong();
 
   /**
-   * Reserves {@code length} bytes for {@code node} to fill: sets its {@code chunk} and {@code
-   * offset}.
+   * Reserves a node of {@code longs} words and a byte range of {@code bytes} bytes, and stores the
+   * byte range's reference in word {@code byteRefSlot} of the node.
    *
-   * @throws IllegalArgumentException if {@code length} is negative
+   * @return the node's reference
+   * @throws IllegalArgumentException if {@code longs} is not in {@code [1, MAX_NODE_CHUNK_LONGS]},
+   *     {@code byteRefSlot} is not in {@code [0, longs)} or {@code bytes} is negative
    */
-  synchronized void place(SkipList.Node node, int length) {
-    if (length < 0) {
-      throw new IllegalArgumentException("negative allocation: " + length);
+  synchronized long allocateNode(int longs, int bytes, int byteRefSlot) {
+    if (longs < 1 || longs > MAX_NODE_CHUNK_LONGS || byteRefSlot < 0 || byteRefSlot >= longs || bytes < 0) {
+      throw new IllegalArgumentException(
+          "bad allocation: " + longs + " longs, " + bytes + " bytes, reference at " + byteRefSlot);
     }
-    if (chunk.length - used < length) {
+    if (nodeChunk.length - nodesUsed < longs) {
+      nodeChunk = new long[nextNodeChunkLongs];
+      nodesUsed = 0;
+      nextNodeChunkLongs = Math.min(MAX_NODE_CHUNK_LONGS, nextNodeChunkLongs * 2);
+      nodeChunks = addChunk(nodeChunks, nodeChunkCount++, nodeChunk);
+    }
+    long node = reference(nodeChunkCount - 1, nodesUsed);
+    nodesUsed += longs;
+    nodeChunk[(int) node + byteRefSlot] = allocateBytes(bytes);
+    allocated.lazySet(allocated.get() + (long) longs * Long.BYTES + bytes);
+    return node;
+  }
+
+  private long allocateBytes(int length) {
+    if (byteChunk.length - bytesUsed < length) {
       if (length > MAX_CHUNK_BYTES / 4) {
         // Large entries get their own chunk, so the current one keeps serving small entries.
-        node.chunk = new byte[length];
-        node.offset = 0;
-        return;
+        byteChunks = addChunk(byteChunks, byteChunkCount++, new byte[length]);
+        return reference(byteChunkCount - 1, 0);
       }
-      while (nextChunkBytes < length) {
-        nextChunkBytes *= 2;
+      while (nextByteChunkBytes < length) {
+        nextByteChunkBytes *= 2;
       }
-      chunk = new byte[nextChunkBytes];
-      used = 0;
-      nextChunkBytes = Math.min(MAX_CHUNK_BYTES, nextChunkBytes * 2);
+      byteChunk = new byte[nextByteChunkBytes];
+      bytesUsed = 0;
+      nextByteChunkBytes = Math.min(MAX_CHUNK_BYTES, nextByteChunkBytes * 2);
+      byteChunkNumber = byteChunkCount;
+      byteChunks = addChunk(byteChunks, byteChunkCount++, byteChunk);
     }
-    node.chunk = chunk;
-    node.offset = used;
-    used += length;
+    long ref = reference(byteChunkNumber, bytesUsed);
+    bytesUsed += length;
+    return ref;
+  }
+
+  /** {@code chunks} with {@code chunk} at {@code index}: the same array, or a larger copy. */
+  private static <T> T[] addChunk(T[] chunks, int index, T chunk) {
+    T[] out = index < chunks.length ? chunks : Arrays.copyOf(chunks, chunks.length * 2);
+    out[index] = chunk;
+    return out;
+  }
+
+  private static long reference(int chunk, int index) {
+    return ((long) chunk << 32) | index;
+  }
+
+  /** The node chunk that {@code ref} points into; the node starts at index {@code (int) ref}. */
+  long[] nodes(long ref) {
+    return nodeChunks[(int) (ref >>> 32)];
+  }
+
+  /** The byte chunk that {@code ref} points into; the range starts at index {@code (int) ref}. */
+  byte[] bytes(long ref) {
+    return byteChunks[(int) (ref >>> 32)];
+  }
+
+  /** Node and byte memory handed out so far, in bytes (chunk slack not counted). */
+  long allocatedBytes() {
+    return allocated.get();
   }
 }

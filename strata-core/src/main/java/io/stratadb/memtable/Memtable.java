@@ -5,7 +5,6 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.key.ValueType;
 import io.stratadb.util.Slice;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The in-memory write buffer: a concurrent skiplist of internal keys to values (LevelDB's {@code
@@ -19,13 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Memtable {
 
-  /** Per-entry bookkeeping estimate of the skiplist node, in bytes, for size accounting. */
-  private static final int ENTRY_OVERHEAD_BYTES = 64;
-
   private static final byte[] EMPTY = new byte[0];
 
   private final SkipList table = new SkipList();
-  private final LongAdder approximateBytes = new LongAdder();
   private final long logNumber;
 
   /**
@@ -52,11 +47,7 @@ public final class Memtable {
       throw new IllegalArgumentException("sequence number out of range: " + sequence);
     }
     byte[] stored = type == ValueType.PUT ? value : EMPTY;
-    if (table.insert(userKey, (sequence << 8) | type.code(), stored)) {
-      approximateBytes.add(userKey.length + InternalKey.TRAILER_BYTES + stored.length + ENTRY_OVERHEAD_BYTES);
-    } else {
-      approximateBytes.add(stored.length);
-    }
+    table.insert(userKey, (sequence << 8) | type.code(), stored);
   }
 
   /**
@@ -71,27 +62,31 @@ public final class Memtable {
     }
     // The PUT trailer is the largest of this sequence: the seek lands on the newest visible version.
     SkipList.Probe probe = new SkipList.Probe(userKey, 0, userKey.length, (sequence << 8) | ValueType.PUT.code());
-    SkipList.Node n = table.seek(probe);
-    if (n == null || SkipList.compareUserKey(n, probe) != 0) {
+    long n = table.seek(probe);
+    if (n == SkipList.NIL || table.compareUserKey(n, probe) != 0) {
       return LookupResult.ABSENT;
     }
-    return LookupResult.decided(n.trailer, (n.trailer & 0xff) == ValueType.PUT.code() ? n.value() : EMPTY);
+    long trailer = table.trailer(n);
+    return LookupResult.decided(trailer, (trailer & 0xff) == ValueType.PUT.code() ? table.value(n) : EMPTY);
   }
 
-  /** Approximate memory used, in bytes. */
+  /**
+   * Memory used by the entries, in bytes: their keys, values and skiplist nodes as laid out in the
+   * arena (chunk slack not counted), plus values replaced by a second insert of their internal key.
+   */
   public long approximateBytes() {
-    return approximateBytes.sum();
+    return table.memoryBytes();
   }
 
   /** Whether no entry has been added. */
   public boolean isEmpty() {
-    return table.first() == null;
+    return table.first() == SkipList.NIL;
   }
 
   /** Number of entries (all versions). O(n). */
   public int entryCount() {
     int count = 0;
-    for (SkipList.Node n = table.first(); n != null; n = n.next(0)) {
+    for (long n = table.first(); n != SkipList.NIL; n = table.next(n)) {
       count++;
     }
     return count;
@@ -110,7 +105,8 @@ public final class Memtable {
    */
   private static final class MemtableIterator implements InternalIterator {
     private final SkipList list;
-    private SkipList.Node current;
+    /** The current node, or {@link SkipList#NIL} if not valid. */
+    private long current = SkipList.NIL;
     /** The current entry's key and value, copied out of the arena on first use. */
     private byte[] key;
     private byte[] value;
@@ -126,7 +122,7 @@ public final class Memtable {
       this.list = list;
     }
 
-    private void moveTo(SkipList.Node n) {
+    private void moveTo(long n) {
       current = n;
       key = null;
       value = null;
@@ -135,7 +131,7 @@ public final class Memtable {
 
     @Override
     public boolean isValid() {
-      return current != null;
+      return current != SkipList.NIL;
     }
 
     @Override
@@ -160,15 +156,15 @@ public final class Memtable {
 
     @Override
     public void next() {
-      if (current == null) {
+      if (current == SkipList.NIL) {
         throw new IllegalStateException("iterator is not valid");
       }
-      moveTo(current.next(0));
+      moveTo(list.next(current));
     }
 
     @Override
     public void prev() {
-      if (current == null) {
+      if (current == SkipList.NIL) {
         throw new IllegalStateException("iterator is not valid");
       }
       moveTo(list.previous(current));
@@ -177,7 +173,7 @@ public final class Memtable {
     @Override
     public byte[] key() {
       if (key == null) {
-        key = current.internalKey();
+        key = list.internalKey(current);
       }
       return key;
     }
@@ -192,27 +188,22 @@ public final class Memtable {
 
     @Override
     public Slice keySlice() {
-      SkipList.Node n = current;
-      if (n == null) {
+      long n = current;
+      if (n == SkipList.NIL) {
         throw new IllegalStateException("iterator is not valid");
       }
-      keySlice.set(n.chunk, n.offset, n.userKeyLength + InternalKey.TRAILER_BYTES);
+      keySlice.set(list.keyBytes(n), list.keyOffset(n), list.internalKeyLength(n));
       return keySlice;
     }
 
     @Override
     public Slice valueSlice() {
-      SkipList.Node n = current;
-      if (n == null) {
+      long n = current;
+      if (n == SkipList.NIL) {
         throw new IllegalStateException("iterator is not valid");
       }
       if (!valueResolved) {
-        byte[] replaced = n.replacedValue;
-        if (replaced != null) {
-          valueSlice.set(replaced, 0, replaced.length);
-        } else {
-          valueSlice.set(n.chunk, n.offset + n.userKeyLength + InternalKey.TRAILER_BYTES, n.valueLength);
-        }
+        list.viewValue(n, valueSlice);
         valueResolved = true;
       }
       return valueSlice;
@@ -220,7 +211,7 @@ public final class Memtable {
 
     @Override
     public void close() {
-      moveTo(null);
+      moveTo(SkipList.NIL);
     }
   }
 }

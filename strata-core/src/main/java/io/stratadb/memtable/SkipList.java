@@ -2,44 +2,78 @@ package io.stratadb.memtable;
 
 import io.stratadb.key.InternalKey;
 import io.stratadb.util.Coding;
+import io.stratadb.util.Slice;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The memtable's ordered index: a lock-free skiplist of internal keys with no removal, after the
  * design of LevelDB's {@code db/skiplist.h} (towers of forward links, p = 1/4, readers need no
- * lock) and RocksDB's {@code InlineSkipList::InsertConcurrently} (several writers link a node
- * level by level with compare-and-set, bottom level first).
+ * lock), RocksDB's {@code InlineSkipList::InsertConcurrently} (several writers link a node level
+ * by level with compare-and-set, bottom level first) and Pebble's {@code arenaskl} (nodes are
+ * offsets into an arena, their towers inline).
  *
- * <p>Why not {@link java.util.concurrent.ConcurrentSkipListMap}: its every hop costs an index
- * object, a node object and the key array, and a comparator call on byte ranges; profiles of
- * fillrandom spent two thirds of their samples in its {@code doPut}. Here every node carries the
- * first 16 bytes of its user key as two big-endian longs and its trailer, so a hop compares two
- * or three longs found in the node itself; the key array is read only when two user keys share
- * their first 16 bytes. Keys and values are copied into an {@link Arena}, so a memtable of a
- * million entries is a million small node objects and a few hundred large chunks rather than
- * three million arrays for the garbage collector to copy.
+ * <p>A node is not a Java object but a run of words in a {@code long[]} chunk of the {@link
+ * Arena}, named by a {@code long} reference:
+ *
+ * <pre>
+ *   word -2  reference of the node's bytes in the arena: user key | trailer (fixed64) | value
+ *   word -1  REPLACED flag (bit 63) | user key length (bits 32-62) | value length (bits 0-31)
+ *   word 0   k0: user key bytes 0-7, big-endian, zero-padded        &lt;- the node's reference
+ *   word 1   k1: user key bytes 8-15, likewise
+ *   word 2   trailer (sequence &lt;&lt; 8 | type)
+ *   word 3.. the tower: one forward link per level, height 1..16; 0 ends a level
+ * </pre>
+ *
+ * A hop reads one link and the three words at the reference, usually one cache line (the words a
+ * search needs are contiguous; the two read only for a tie or a value come before). The key bytes
+ * are read only when two user keys share their first 16 bytes. No node has reference 0 (the first
+ * chunk starts with the head's cold words), so 0 means "no node".
+ *
+ * <p>Why not {@link java.util.concurrent.ConcurrentSkipListMap} or node objects: profiles of
+ * fillrandom spent most samples chasing references (index object, node object, its link array,
+ * the key array); a node object with a separate link array costs two cache misses per hop and
+ * about 88 bytes, a node here one miss and 40 + 8 x height bytes.
  *
  * <p>Order: internal-key order ({@link InternalKey#compare}): user key ascending (unsigned bytes),
  * then trailer descending. Keys are unique; inserting an internal key already present replaces
- * its value, as {@code Map.put} did.
+ * its value, as {@code Map.put} did (the value is then held outside the arena).
  *
  * <p>Thread-safety: any number of threads may {@link #insert} and read at once. A node becomes
- * visible to readers when it is linked at level 0 (a release store, read with acquire), and its
- * key, trailer and value are written before that; readers never block and see every node whose
- * insert returned before their read began.
+ * visible to readers when it is linked at level 0 (a compare-and-set, read with acquire), and its
+ * words and bytes are written before that; readers never block and see every node whose insert
+ * returned before their read began.
  */
 final class SkipList {
   /** Towers never grow taller: with p = 1/4, enough for 4^16 entries at expected cost. */
   static final int MAX_HEIGHT = 16;
 
+  /** Where a splice records how many levels it covers. */
+  private static final int SPLICE_HEIGHT = 2 * MAX_HEIGHT;
+
+  /** The reference that means "no node". */
+  static final long NIL = 0;
+
   /** Bytes of the user key kept inline in a node, as two longs. */
   private static final int INLINE_BYTES = 16;
 
-  private static final VarHandle NEXT = MethodHandles.arrayElementVarHandle(Node[].class);
+  // Word offsets from a node's reference; the two cold words sit before it.
+  private static final int BYTES = -2;
+  private static final int LENGTHS = -1;
+  private static final int K0 = 0;
+  private static final int K1 = 1;
+  private static final int TRAILER = 2;
+  private static final int TOWER = 3;
+  /** Words before the reference. */
+  private static final int COLD_WORDS = 2;
+  private static final long REPLACED = Long.MIN_VALUE;
+
+  private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
   private static final VarHandle LONG_BE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final VarHandle HEIGHT;
@@ -49,71 +83,6 @@ final class SkipList {
       HEIGHT = MethodHandles.lookup().findVarHandle(SkipList.class, "height", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /**
-   * One entry. {@code k0} and {@code k1} are the user key's bytes 0-7 and 8-15 as big-endian
-   * longs, zero-padded, so unsigned long order is byte order on them. The internal key and the
-   * value live in the memtable's {@link Arena}: {@code chunk[offset, offset + userKeyLength + 8)}
-   * is the internal key, the {@code valueLength} bytes after it the value.
-   */
-  static final class Node {
-    final long k0;
-    final long k1;
-    final long trailer;
-    final int userKeyLength;
-    final int valueLength;
-    /** Set once by {@link Arena#place}, before the node is published. */
-    byte[] chunk;
-    int offset;
-    /** The value given by a later insert of the same internal key, or null; read with acquire. */
-    volatile byte[] replacedValue;
-    /** Forward links, one per level of the tower; accessed through {@link #NEXT}. */
-    final Node[] next;
-
-    Node(Arena arena, byte[] userKey, long trailer, byte[] value, int height) {
-      int userLength = userKey.length;
-      this.k0 = prefix(userKey, 0, 0, userLength);
-      this.k1 = prefix(userKey, 0, 8, userLength);
-      this.trailer = trailer;
-      this.userKeyLength = userLength;
-      this.valueLength = value.length;
-      this.next = new Node[height];
-      arena.place(this, userLength + InternalKey.TRAILER_BYTES + value.length);
-      System.arraycopy(userKey, 0, chunk, offset, userLength);
-      Coding.putFixed64(chunk, offset + userLength, trailer);
-      System.arraycopy(value, 0, chunk, offset + userLength + InternalKey.TRAILER_BYTES, value.length);
-    }
-
-    /** The head sentinel: sorts before every key (never compared). */
-    private Node() {
-      this.k0 = 0;
-      this.k1 = 0;
-      this.trailer = 0;
-      this.userKeyLength = 0;
-      this.valueLength = 0;
-      this.chunk = new byte[0];
-      this.next = new Node[MAX_HEIGHT];
-    }
-
-    Node next(int level) {
-      return (Node) NEXT.getAcquire(next, level);
-    }
-
-    /** A copy of the encoded internal key. */
-    byte[] internalKey() {
-      return Arrays.copyOfRange(chunk, offset, offset + userKeyLength + InternalKey.TRAILER_BYTES);
-    }
-
-    /** A copy of the value: a fresh array on every call, which the caller may keep. */
-    byte[] value() {
-      byte[] replaced = replacedValue;
-      if (replaced != null) {
-        return replaced.clone();
-      }
-      int start = offset + userKeyLength + InternalKey.TRAILER_BYTES;
-      return Arrays.copyOfRange(chunk, start, start + valueLength);
     }
   }
 
@@ -145,7 +114,19 @@ final class SkipList {
   }
 
   private final Arena arena = new Arena();
-  private final Node head = new Node();
+  private final long head = allocateNode(MAX_HEIGHT, 0);
+  /** Arena bytes of the head, not counted in {@link #memoryBytes()}. */
+  private final long headBytes = arena.allocatedBytes();
+  /** Values of nodes whose internal key was inserted again (rare: WAL replay, repair). */
+  private final ConcurrentHashMap<Long, byte[]> replacedValues = new ConcurrentHashMap<>();
+  /**
+   * Each inserting thread's last splice: predecessors at [0, MAX_HEIGHT), successors at
+   * [MAX_HEIGHT, 2 x MAX_HEIGHT), and at {@link #SPLICE_HEIGHT} the number of levels it covers (0:
+   * none yet). Per thread, so concurrent writers never mix splices; an ascending run of keys
+   * (fillseq, a sorted batch) then links each key without a search.
+   */
+  private final ThreadLocal<long[]> splices = ThreadLocal.withInitial(() -> new long[SPLICE_HEIGHT + 1]);
+  private final AtomicLong replacedBytes = new AtomicLong();
   /** Height of the tallest tower linked so far; only grows. Accessed through {@link #HEIGHT}. */
   @SuppressWarnings("unused")
   private volatile int height = 1;
@@ -168,47 +149,60 @@ final class SkipList {
     return v;
   }
 
-  /** Orders {@code n} against {@code p} in internal-key order: negative if {@code n} sorts first. */
-  static int compare(Node n, Probe p) {
-    int c = compareUserKey(n, p);
-    return c != 0 ? c : Long.compareUnsigned(p.trailer, n.trailer);
+  /** Orders node {@code n} against {@code p} in internal-key order: negative if {@code n} sorts first. */
+  int compare(long n, Probe p) {
+    return compare(n, p.k0, p.k1, p.bytes, p.offset, p.userKeyLength, p.trailer);
   }
 
-  /** Orders the user keys of {@code n} and {@code p}. */
-  static int compareUserKey(Node n, Probe p) {
-    if (n.k0 != p.k0) {
-      return Long.compareUnsigned(n.k0, p.k0);
+  private int compare(long n, long k0, long k1, byte[] key, int keyOffset, int keyLength, long trailer) {
+    long[] w = arena.nodes(n);
+    int i = (int) n;
+    long a = w[i + K0];
+    if (a != k0) {
+      return Long.compareUnsigned(a, k0);
     }
-    if (n.k1 != p.k1) {
-      return Long.compareUnsigned(n.k1, p.k1);
+    a = w[i + K1];
+    if (a != k1) {
+      return Long.compareUnsigned(a, k1);
     }
-    return compareTails(n.chunk, n.offset, n.userKeyLength, p.bytes, p.offset, p.userKeyLength);
+    int c = compareTails(w, i, key, keyOffset, keyLength);
+    return c != 0 ? c : Long.compareUnsigned(trailer, w[i + TRAILER]);
   }
 
-  private static int compare(Node a, Node b) {
-    if (a.k0 != b.k0) {
-      return Long.compareUnsigned(a.k0, b.k0);
+  /** Orders the user keys of node {@code n} and {@code p}. */
+  int compareUserKey(long n, Probe p) {
+    long[] w = arena.nodes(n);
+    int i = (int) n;
+    if (w[i + K0] != p.k0) {
+      return Long.compareUnsigned(w[i + K0], p.k0);
     }
-    if (a.k1 != b.k1) {
-      return Long.compareUnsigned(a.k1, b.k1);
+    if (w[i + K1] != p.k1) {
+      return Long.compareUnsigned(w[i + K1], p.k1);
     }
-    int c = compareTails(a.chunk, a.offset, a.userKeyLength, b.chunk, b.offset, b.userKeyLength);
-    return c != 0 ? c : Long.compareUnsigned(b.trailer, a.trailer);
+    return compareTails(w, i, p.bytes, p.offset, p.userKeyLength);
   }
 
   /**
-   * Orders two user keys whose zero-padded first 16 bytes are equal: a key of at most 16 bytes is
-   * then a prefix of the other, so the bytes past 16 and then the lengths decide.
+   * Orders the user keys of the node at {@code w[i]} and {@code key[keyOffset, +keyLength)} when
+   * their zero-padded first 16 bytes are equal: a key of at most 16 bytes is then a prefix of the
+   * other, so the bytes past 16 and then the lengths decide.
    */
-  private static int compareTails(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen) {
-    if (aLen > INLINE_BYTES || bLen > INLINE_BYTES) {
-      int c = Arrays.compareUnsigned(a, aOff + Math.min(INLINE_BYTES, aLen), aOff + aLen,
-          b, bOff + Math.min(INLINE_BYTES, bLen), bOff + bLen);
+  private int compareTails(long[] w, int i, byte[] key, int keyOffset, int keyLength) {
+    int nodeLength = userKeyLength(w[i + LENGTHS]);
+    if (nodeLength > INLINE_BYTES || keyLength > INLINE_BYTES) {
+      long ref = w[i + BYTES];
+      int off = (int) ref;
+      int c = Arrays.compareUnsigned(arena.bytes(ref), off + Math.min(INLINE_BYTES, nodeLength), off + nodeLength,
+          key, keyOffset + Math.min(INLINE_BYTES, keyLength), keyOffset + keyLength);
       if (c != 0) {
         return c;
       }
     }
-    return Integer.compare(aLen, bLen);
+    return Integer.compare(nodeLength, keyLength);
+  }
+
+  private static int userKeyLength(long lengths) {
+    return (int) (lengths >>> 32) & Integer.MAX_VALUE;
   }
 
   /** A random tower height: 1 with probability 3/4, each further level with probability 1/4. */
@@ -222,69 +216,139 @@ final class SkipList {
     return h;
   }
 
+  /** The node after {@code n} at {@code level}, or {@link #NIL}. */
+  private long next(long n, int level) {
+    return (long) WORD.getAcquire(arena.nodes(n), (int) n + TOWER + level);
+  }
+
   /**
    * Links a new node for the internal key ({@code userKey}, {@code trailer}) with a copy of
    * {@code value} in the arena; if the internal key is present, replaces its value with a copy of
-   * {@code value} instead (the caller may reuse its array).
+   * {@code value} instead (the caller may reuse its arrays).
    *
    * @return whether a node was added
    */
   boolean insert(byte[] userKey, long trailer, byte[] value) {
-    Node x = new Node(arena, userKey, trailer, value, randomHeight());
-    int h = x.next.length;
+    int keyLength = userKey.length;
+    long k0 = prefix(userKey, 0, 0, keyLength);
+    long k1 = prefix(userKey, 0, 8, keyLength);
+    int h = randomHeight();
     int max = (int) HEIGHT.getVolatile(this);
     while (h > max && !HEIGHT.compareAndSet(this, max, h)) {
       max = (int) HEIGHT.getVolatile(this);
     }
-    // The splice (predecessor, successor) is kept only for the levels x links into.
-    Node[] prev = new Node[h];
-    Node[] succ = new Node[h];
-    Node p = head;
-    for (int level = Math.max(h, max) - 1; level >= 0; level--) {
-      Node n = p.next(level);
-      while (n != null && compare(n, x) < 0) {
-        p = n;
-        n = p.next(level);
+    int top = Math.max(h, max);
+    long[] splice = splices.get();
+    if (!spliceBrackets(splice, top, k0, k1, userKey, keyLength, trailer)) {
+      long p = head;
+      for (int level = top - 1; level >= 0; level--) {
+        long n = next(p, level);
+        while (n != NIL && compare(n, k0, k1, userKey, 0, keyLength, trailer) < 0) {
+          p = n;
+          n = next(p, level);
+        }
+        splice[level] = p;
+        splice[MAX_HEIGHT + level] = n;
       }
-      if (level < h) {
-        prev[level] = p;
-        succ[level] = n;
-      }
+      splice[SPLICE_HEIGHT] = top;
     }
+    long x = NIL;
+    long[] xw = null;
+    int xi = 0;
     for (int level = 0; level < h; level++) {
       while (true) {
-        Node n = succ[level];
-        if (level == 0 && n != null && compare(n, x) == 0) {
-          n.replacedValue = value.clone();
+        long n = splice[MAX_HEIGHT + level];
+        if (level == 0 && n != NIL && compare(n, k0, k1, userKey, 0, keyLength, trailer) == 0) {
+          replaceValue(n, value);
           return false;
         }
+        if (x == NIL) {
+          x = newNode(userKey, k0, k1, trailer, value, h);
+          xw = arena.nodes(x);
+          xi = (int) x;
+        }
         // Plain store: x is not reachable at this level until the CAS below publishes it.
-        x.next[level] = n;
-        if (NEXT.compareAndSet(prev[level].next, level, n, x)) {
+        xw[xi + TOWER + level] = n;
+        long prev = splice[level];
+        if (WORD.compareAndSet(arena.nodes(prev), (int) prev + TOWER + level, n, x)) {
           break;
         }
         // Another writer linked a node here: find the splice again from the old predecessor.
-        Node q = prev[level];
-        n = q.next(level);
-        while (n != null && compare(n, x) < 0) {
-          q = n;
-          n = q.next(level);
+        n = next(prev, level);
+        while (n != NIL && compare(n, k0, k1, userKey, 0, keyLength, trailer) < 0) {
+          prev = n;
+          n = next(prev, level);
         }
-        prev[level] = q;
-        succ[level] = n;
+        splice[level] = prev;
+        splice[MAX_HEIGHT + level] = n;
       }
+    }
+    // x now brackets the next key from below on its levels; the successors stay.
+    for (int level = 0; level < h; level++) {
+      splice[level] = x;
     }
     return true;
   }
 
-  /** The first node at or after {@code p} in internal-key order, or null. */
-  Node seek(Probe p) {
-    Node x = head;
+  /**
+   * Whether this thread's last splice still brackets the key at level 0 and covers {@code top}
+   * levels. The splice's brackets nest (each level's predecessor is at or before the one below,
+   * its successor at or after), so a level-0 bracket means every level's bracket holds: the key
+   * can be linked without a search (RocksDB's {@code InlineSkipList} splice reuse). Successors
+   * may be stale (a node linked since, by another thread); the link's CAS then fails and the
+   * search resumes from the predecessor, as for any race.
+   */
+  private boolean spliceBrackets(long[] splice, int top, long k0, long k1, byte[] key, int keyLength,
+      long trailer) {
+    if (splice[SPLICE_HEIGHT] < top) {
+      return false;
+    }
+    long prev = splice[0];
+    long next = splice[MAX_HEIGHT];
+    return (prev == head || compare(prev, k0, k1, key, 0, keyLength, trailer) < 0)
+        && (next == NIL || compare(next, k0, k1, key, 0, keyLength, trailer) > 0);
+  }
+
+  /** Reserves a node of height {@code h} and {@code bytes} bytes; returns its reference. */
+  private long allocateNode(int h, int bytes) {
+    return arena.allocateNode(COLD_WORDS + TOWER + h, bytes, COLD_WORDS + BYTES) + COLD_WORDS;
+  }
+
+  /** Allocates and fills a node of height {@code h}, not yet linked. */
+  private long newNode(byte[] userKey, long k0, long k1, long trailer, byte[] value, int h) {
+    int keyLength = userKey.length;
+    int valueLength = value.length;
+    long x = allocateNode(h, keyLength + InternalKey.TRAILER_BYTES + valueLength);
+    long[] w = arena.nodes(x);
+    int i = (int) x;
+    w[i + K0] = k0;
+    w[i + K1] = k1;
+    w[i + TRAILER] = trailer;
+    w[i + LENGTHS] = ((long) keyLength << 32) | valueLength;
+    long ref = w[i + BYTES];
+    byte[] b = arena.bytes(ref);
+    int off = (int) ref;
+    System.arraycopy(userKey, 0, b, off, keyLength);
+    Coding.putFixed64(b, off + keyLength, trailer);
+    System.arraycopy(value, 0, b, off + keyLength + InternalKey.TRAILER_BYTES, valueLength);
+    return x;
+  }
+
+  private void replaceValue(long n, byte[] value) {
+    replacedValues.put(n, value.clone());
+    replacedBytes.addAndGet(value.length);
+    // Release: a reader that sees the flag sees the map entry.
+    WORD.getAndBitwiseOrRelease(arena.nodes(n), (int) n + LENGTHS, REPLACED);
+  }
+
+  /** The first node at or after {@code p} in internal-key order, or {@link #NIL}. */
+  long seek(Probe p) {
+    long x = head;
     for (int level = (int) HEIGHT.getAcquire(this) - 1; level >= 0; level--) {
-      Node n = x.next(level);
-      while (n != null && compare(n, p) < 0) {
+      long n = next(x, level);
+      while (n != NIL && compare(n, p) < 0) {
         x = n;
-        n = x.next(level);
+        n = next(x, level);
       }
       if (level == 0) {
         return n;
@@ -294,28 +358,125 @@ final class SkipList {
   }
 
   /**
-   * The last node before {@code p} (or at it, if {@code inclusive}), or null if there is none.
-   * A null {@code p} finds the last node.
+   * The last node before {@code p} (or at it, if {@code inclusive}), or {@link #NIL} if there is
+   * none. A null {@code p} finds the last node.
    */
-  Node seekBefore(Probe p, boolean inclusive) {
-    Node x = head;
+  long seekBefore(Probe p, boolean inclusive) {
+    long x = head;
     for (int level = (int) HEIGHT.getAcquire(this) - 1; level >= 0; level--) {
-      Node n = x.next(level);
-      while (n != null && (p == null || compare(n, p) < (inclusive ? 1 : 0))) {
+      long n = next(x, level);
+      while (n != NIL && (p == null || compare(n, p) < (inclusive ? 1 : 0))) {
         x = n;
-        n = x.next(level);
+        n = next(x, level);
       }
     }
-    return x == head ? null : x;
+    return x == head ? NIL : x;
   }
 
-  /** The first node, or null if empty. */
-  Node first() {
-    return head.next(0);
+  /** The first node, or {@link #NIL} if empty. */
+  long first() {
+    return next(head, 0);
   }
 
-  /** The node before {@code n}, or null: O(log n), as a skiplist has no back links. */
-  Node previous(Node n) {
-    return seekBefore(new Probe(n.chunk, n.offset, n.userKeyLength, n.trailer), false);
+  /** The node after {@code n}, or {@link #NIL}: O(1). REQUIRES: {@code n} is a node. */
+  long next(long n) {
+    return next(n, 0);
+  }
+
+  /** The node before {@code n}, or {@link #NIL}: O(log n), as a skiplist has no back links. */
+  long previous(long n) {
+    long[] w = arena.nodes(n);
+    int i = (int) n;
+    long ref = w[i + BYTES];
+    return seekBefore(new Probe(arena.bytes(ref), (int) ref, userKeyLength(w[i + LENGTHS]), w[i + TRAILER]), false);
+  }
+
+  /** The trailer (sequence and type) of node {@code n}. */
+  long trailer(long n) {
+    return arena.nodes(n)[(int) n + TRAILER];
+  }
+
+  /**
+   * The arena chunk holding node {@code n}'s internal key (and, unless replaced, its value): the
+   * key is {@code keyBytes(n)[keyOffset(n), keyOffset(n) + internalKeyLength(n))}. The caller
+   * must not modify it.
+   */
+  byte[] keyBytes(long n) {
+    return arena.bytes(arena.nodes(n)[(int) n + BYTES]);
+  }
+
+  /** Where node {@code n}'s internal key starts in {@link #keyBytes}. */
+  int keyOffset(long n) {
+    return (int) arena.nodes(n)[(int) n + BYTES];
+  }
+
+  /** The length of node {@code n}'s internal key (user key and trailer), in bytes. */
+  int internalKeyLength(long n) {
+    return userKeyLength(arena.nodes(n)[(int) n + LENGTHS]) + InternalKey.TRAILER_BYTES;
+  }
+
+  /** A copy of node {@code n}'s encoded internal key. */
+  byte[] internalKey(long n) {
+    int off = keyOffset(n);
+    return Arrays.copyOfRange(keyBytes(n), off, off + internalKeyLength(n));
+  }
+
+  /**
+   * The array holding node {@code n}'s value, for reading without a copy: the value is {@code
+   * valueBytes(n)[valueOffset(n), valueOffset(n) + valueLength(n))}. Usually the arena chunk; for
+   * a value replaced by a second insert of the internal key, the replacing array (offset 0). The
+   * caller must not modify it. Read the three together: a replacement may land between calls.
+   */
+  byte[] valueBytes(long n) {
+    long lengths = (long) WORD.getAcquire(arena.nodes(n), (int) n + LENGTHS);
+    return lengths < 0 ? replacedValues.get(n) : keyBytes(n);
+  }
+
+  /** Where node {@code n}'s value starts in {@link #valueBytes} (0 for a replaced value). */
+  int valueOffset(long n) {
+    long lengths = (long) WORD.getAcquire(arena.nodes(n), (int) n + LENGTHS);
+    return lengths < 0 ? 0 : keyOffset(n) + userKeyLength(lengths) + InternalKey.TRAILER_BYTES;
+  }
+
+  /** The length of node {@code n}'s value, in bytes. */
+  int valueLength(long n) {
+    long lengths = (long) WORD.getAcquire(arena.nodes(n), (int) n + LENGTHS);
+    return lengths < 0 ? replacedValues.get(n).length : (int) lengths;
+  }
+
+  /**
+   * Points {@code into} at node {@code n}'s value without copying: the arena chunk, or the array
+   * of a replacing insert. Reads the node's state once, so a concurrent replacement shows either
+   * the old value or the new one, whole. The caller must not modify the viewed bytes.
+   */
+  void viewValue(long n, Slice into) {
+    long[] w = arena.nodes(n);
+    int i = (int) n;
+    long lengths = (long) WORD.getAcquire(w, i + LENGTHS);
+    if (lengths < 0) {
+      byte[] replaced = replacedValues.get(n);
+      into.set(replaced, 0, replaced.length);
+      return;
+    }
+    long ref = w[i + BYTES];
+    into.set(arena.bytes(ref), (int) ref + userKeyLength(lengths) + InternalKey.TRAILER_BYTES, (int) lengths);
+  }
+
+  /** A copy of node {@code n}'s value: a fresh array on every call, which the caller may keep. */
+  byte[] value(long n) {
+    long[] w = arena.nodes(n);
+    int i = (int) n;
+    long lengths = (long) WORD.getAcquire(w, i + LENGTHS);
+    if (lengths < 0) {
+      return replacedValues.get(n).clone();
+    }
+    long ref = w[i + BYTES];
+    int start = (int) ref + userKeyLength(lengths) + InternalKey.TRAILER_BYTES;
+    return Arrays.copyOfRange(arena.bytes(ref), start, start + (int) lengths);
+  }
+
+  /** Arena memory used by the nodes, keys and values, plus replaced values, in bytes. */
+  long memoryBytes() {
+    return arena.allocatedBytes() - headBytes + replacedBytes.get();
   }
 }

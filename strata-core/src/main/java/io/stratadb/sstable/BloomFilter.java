@@ -31,11 +31,16 @@ public final class BloomFilter {
     filter[bytes] = (byte) k;
     for (int i = 0; i < count; i++) {
       long h = hashes[i];
-      long h1 = h & 0xffffffffL;
-      long h2 = (h >>> 32) | 1;
+      // (h1 + j * h2) mod bits, stepped: two divisions per key instead of k (h1 and h2 are below
+      // 2^32 and j below 31, so the sum never overflows and floorMod is the plain remainder).
+      long bit = (h & 0xffffffffL) % bits;
+      long step = ((h >>> 32) | 1) % bits;
       for (int j = 0; j < k; j++) {
-        long bit = Math.floorMod(h1 + j * h2, bits);
         filter[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
+        bit += step;
+        if (bit >= bits) {
+          bit -= bits;
+        }
       }
     }
     return filter;

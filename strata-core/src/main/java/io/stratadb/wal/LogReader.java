@@ -24,6 +24,10 @@ import java.io.IOException;
  *       CorruptionException} naming the file and offset. Records are never silently skipped.
  * </ul>
  *
+ * <p>Zeroes from a record boundary to the end of the file are not damage: a WAL written through a
+ * memory map ({@code env.MappedWritableFile}) grows by zeroed regions, and a crash leaves the
+ * unused rest of the last one. The log then ends cleanly there, with no dropped tail.
+ *
  * <p>A <em>salvaging</em> reader ({@link #LogReader(ReadableFile, String, DamageListener)}, for
  * {@code strata verify} and {@code strata repair}) instead reports each damaged region in the
  * middle to a {@link DamageListener} and resumes at the next valid record start, as LevelDB's reader
@@ -115,6 +119,11 @@ public final class LogReader implements Closeable {
         return null;
       }
       if (kind == BAD) {
+        if (fragments == null && badReason.equals(ZERO_FILLED) && zeroesToEnd(physicalOffset)) {
+          // The unused, zeroed end of a mapped log after a crash (LevelDB skips these too).
+          finished = true;
+          return null;
+        }
         if (resumeAfterDamage(fragments != null ? recordStart : physicalOffset, badReason)) {
           fragments = null;
           continue;
@@ -211,6 +220,26 @@ public final class LogReader implements Closeable {
     pos = (int) (offset - start);
   }
 
+  private static final String ZERO_FILLED = "zero-filled region";
+
+  /** Whether every byte from {@code offset} to the end of the file is zero. */
+  private boolean zeroesToEnd(long offset) throws IOException {
+    byte[] scan = new byte[LogFormat.BLOCK_SIZE];
+    for (long at = offset; at < fileSize; ) {
+      int n = file.read(at, scan, 0, (int) Math.min(scan.length, fileSize - at));
+      if (n <= 0) {
+        return true;
+      }
+      for (int i = 0; i < n; i++) {
+        if (scan[i] != 0) {
+          return false;
+        }
+      }
+      at += n;
+    }
+    return true;
+  }
+
   private static final int RECORD = 0;
   private static final int EOF = 1;
   private static final int BAD = 2;
@@ -242,7 +271,7 @@ public final class LogReader implements Closeable {
         return BAD;
       }
       if (type == LogFormat.ZERO_TYPE && length == 0 && crc == 0) {
-        badReason = "zero-filled region";
+        badReason = ZERO_FILLED;
         return BAD;
       }
       int payload = pos + LogFormat.HEADER_SIZE;

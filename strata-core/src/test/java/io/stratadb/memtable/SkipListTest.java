@@ -3,7 +3,6 @@ package io.stratadb.memtable;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.iterator.InternalIterator;
@@ -236,14 +235,7 @@ class SkipListTest {
         }
       }));
     }
-    threads.forEach(Thread::start);
-    start.countDown();
-    for (Thread t : threads) {
-      t.join();
-    }
-    if (failure.get() != null) {
-      throw new AssertionError(failure.get());
-    }
+    runAll(threads, start, failure);
     assertEquals(writers * perWriter, written.size());
     assertEquals(writers * perWriter, m.entryCount());
     for (Map.Entry<Long, byte[]> e : written.entrySet()) {
@@ -253,6 +245,19 @@ class SkipListTest {
     }
     checkOrdered(m, true);
     checkOrdered(m, false);
+  }
+
+  /** Starts {@code threads}, releases {@code start}, waits for all; rethrows the first failure. */
+  private static void runAll(List<Thread> threads, CountDownLatch start, AtomicReference<Throwable> failure)
+      throws InterruptedException {
+    threads.forEach(Thread::start);
+    start.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
   }
 
   private static void checkOrdered(Memtable m, boolean forward) {
@@ -295,7 +300,7 @@ class SkipListTest {
     assertEquals(0x0102030405060708L, SkipList.prefix(nine, 0, 0, 9));
     assertTrue(Long.compareUnsigned(SkipList.prefix(nine, 0, 8, 9), SkipList.prefix(new byte[9], 0, 8, 9)) > 0);
     assertEquals(0x6200000000000000L, SkipList.prefix(new byte[] {'x', 'a', 'b'}, 1, 1, 2), "from an offset");
-    assertNull(new SkipList().first());
+    assertEquals(SkipList.NIL, new SkipList().first());
   }
 
   @Test
@@ -318,6 +323,106 @@ class SkipListTest {
     assertArrayEquals(big, m.get(new byte[] {'b'}, 1).value());
     for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
       assertArrayEquals(e.getValue(), m.get(e.getKey(), Long.MAX_VALUE >>> 8).value());
+    }
+  }
+
+  @Test
+  void largeValuesBetweenSmallOnesKeepEveryValue() {
+    Memtable m = new Memtable(1);
+    Random rnd = new Random(11);
+    TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+    for (int i = 0; i < 300; i++) {
+      byte[] key = String.format("k%05d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      // Every tenth value is larger than a quarter chunk: it gets a chunk of its own.
+      byte[] value = new byte[i % 10 == 5 ? Arena.MAX_CHUNK_BYTES / 4 + 1 + i : rnd.nextInt(300)];
+      rnd.nextBytes(value);
+      m.add(1 + i, ValueType.PUT, key, value);
+      model.put(key, value);
+    }
+    for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+      assertArrayEquals(e.getValue(), m.get(e.getKey(), 1000).value());
+    }
+  }
+
+  @Test
+  void zeroCopyAccessorsSeeTheSameBytesAsTheCopies() {
+    SkipList list = new SkipList();
+    byte[] longKey = "0123456789abcdefXYZ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    list.insert(longKey, (7L << 8) | 1, new byte[] {1, 2, 3});
+    list.insert(new byte[] {'k'}, (5L << 8) | 1, new byte[0]);
+    list.insert(new byte[] {'k'}, (5L << 8) | 1, new byte[] {9, 9}); // replaced: held outside the arena
+    for (long n = list.first(); n != SkipList.NIL; n = list.next(n)) {
+      byte[] key = list.internalKey(n);
+      int off = list.keyOffset(n);
+      assertArrayEquals(key, Arrays.copyOfRange(list.keyBytes(n), off, off + list.internalKeyLength(n)));
+      int voff = list.valueOffset(n);
+      assertArrayEquals(list.value(n), Arrays.copyOfRange(list.valueBytes(n), voff, voff + list.valueLength(n)));
+    }
+    long k = list.seek(new SkipList.Probe(new byte[] {'k'}, 0, 1, (5L << 8) | 1));
+    assertEquals(2, list.valueLength(k));
+  }
+
+  @Test
+  void concurrentAscendingRunsInterleaveCorrectly() throws Exception {
+    // Each writer inserts an ascending run, so it links through its saved splice, while the other
+    // writers keep linking keys inside that splice: the stale-successor path, many times over.
+    int writers = 4;
+    int perWriter = 30_000;
+    Memtable m = new Memtable(1);
+    CountDownLatch start = new CountDownLatch(1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int id = w;
+      threads.add(new Thread(() -> {
+        await(start);
+        try {
+          for (int i = 0; i < perWriter; i++) {
+            int k = i * writers + id;
+            byte[] key = String.format("%016d", k / 3).getBytes(); // runs of 3 share a user key
+            m.add(1 + k, ValueType.PUT, key, new byte[] {(byte) id});
+          }
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        }
+      }));
+    }
+    runAll(threads, start, failure);
+    assertEquals(writers * perWriter, m.entryCount());
+    checkOrdered(m, true);
+    checkOrdered(m, false);
+    for (int k = 0; k < writers * perWriter; k += 97) {
+      LookupResult r = m.get(String.format("%016d", k / 3).getBytes(), 1 + k);
+      assertEquals(1 + k, r.sequence());
+      assertArrayEquals(new byte[] {(byte) (k % writers)}, r.value());
+    }
+  }
+
+  @Test
+  void descendingAndRepeatedKeysAfterAnAscendingRun() {
+    // The splice saved by an ascending run must not mislead inserts below it or of equal keys.
+    Memtable m = new Memtable(1);
+    TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey::compare);
+    long seq = 1;
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 2000; i++) {
+        int k = round == 1 ? 2000 - i : i;
+        byte[] key = String.format("%05d", k).getBytes();
+        byte[] value = {(byte) round};
+        long s = round == 2 ? 1 + i : seq++; // round 2 re-inserts round 0's internal keys
+        m.add(s, ValueType.PUT, key, value);
+        model.put(InternalKey.encode(key, s, ValueType.PUT), value);
+      }
+    }
+    try (InternalIterator it = m.iterator()) {
+      it.seekToFirst();
+      for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+        assertTrue(it.isValid());
+        assertArrayEquals(e.getKey(), it.key());
+        assertArrayEquals(e.getValue(), it.value());
+        it.next();
+      }
+      assertFalse(it.isValid());
     }
   }
 }

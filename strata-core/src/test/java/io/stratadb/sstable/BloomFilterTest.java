@@ -117,4 +117,32 @@ class BloomFilterTest {
       }
     }
   }
+
+  @Test
+  void bitsAreExactlyTheDocumentedProbesSoOldFiltersStillRead() {
+    java.util.Random rnd = new java.util.Random(17);
+    for (int count : new int[] {1, 7, 100, 1000, 4099}) {
+      for (int bitsPerKey : new int[] {1, 5, 10, 23}) {
+        long[] hashes = new long[count];
+        for (int i = 0; i < count; i++) {
+          hashes[i] = i % 5 == 0 ? -1L - i : rnd.nextLong(); // include all-ones high halves
+        }
+        byte[] filter = BloomFilter.build(hashes, count, bitsPerKey);
+        // The reference: probe j sets bit (h1 + j * h2) mod bits, as docs/format.md states.
+        long bits = (filter.length - 1) * 8L;
+        int k = BloomFilter.probes(bitsPerKey);
+        byte[] expected = new byte[filter.length];
+        expected[filter.length - 1] = (byte) k;
+        for (long h : hashes) {
+          long h1 = h & 0xffffffffL;
+          long h2 = (h >>> 32) | 1;
+          for (int j = 0; j < k; j++) {
+            long bit = Math.floorMod(h1 + j * h2, bits);
+            expected[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
+          }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, filter, count + " keys, " + bitsPerKey + " bits/key");
+      }
+    }
+  }
 }

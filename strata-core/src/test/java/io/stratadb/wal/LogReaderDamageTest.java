@@ -184,11 +184,32 @@ class LogReaderDamageTest {
   }
 
   @Test
-  void zeroFilledTailIsATornTail() throws IOException {
-    // a preallocated or partially persisted tail reads as zeros
+  void zeroFilledTailEndsTheLogCleanly() throws IOException {
+    // a mapped WAL's unused, zeroed region after a crash (or a preallocated tail)
     List<byte[]> records = LogTestSupport.randomRecords(9, 100, 200);
     byte[] data = LogTestSupport.write(records);
-    byte[] padded = java.util.Arrays.copyOf(data, data.length + 500);
+    byte[] padded = java.util.Arrays.copyOf(data, data.length + 40_000);
+    assertRecordsThenEnd(padded, records, -1);
+  }
+
+  @Test
+  void zeroesAfterAFirstFragmentAreATornTail() throws IOException {
+    // the record's later fragments were never written: that record is torn, not the log's end
+    List<byte[]> records = new java.util.ArrayList<>(LogTestSupport.randomRecords(3, 100, 200, 300));
+    byte[] whole = LogTestSupport.write(records);
+    records.add(new byte[LogFormat.BLOCK_SIZE]);
+    byte[] withLarge = LogTestSupport.write(records);
+    int cut = LogFormat.BLOCK_SIZE; // the large record's first fragment ends the first block
+    byte[] torn = java.util.Arrays.copyOf(java.util.Arrays.copyOf(withLarge, cut), cut + 5_000);
+    assertRecordsThenEnd(torn, records.subList(0, 3), whole.length);
+  }
+
+  @Test
+  void bytesAfterAZeroedRegionAreNotAnEnd() throws IOException {
+    List<byte[]> records = LogTestSupport.randomRecords(4, 100, 200);
+    byte[] data = LogTestSupport.write(records);
+    byte[] padded = java.util.Arrays.copyOf(data, data.length + 3_000);
+    padded[padded.length - 1] = 7; // not all zeroes to the end: damage, dropped as a torn tail
     assertRecordsThenEnd(padded, records, data.length);
   }
 }

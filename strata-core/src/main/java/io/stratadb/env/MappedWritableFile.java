@@ -1,0 +1,174 @@
+package io.stratadb.env;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A log file appended through memory maps, as iq80 leveldb's {@code MMapLogWriter} and LevelDB's
+ * old {@code PosixMmapFile} do: an append is a copy into a mapped region of the file, which is
+ * then already in the operating system's page cache, so {@link #flush()} has nothing to do. A WAL
+ * record per write thus costs no system call, where a {@code write(2)} per record cost about 2 us
+ * of CPU on the benchmark machine, as much as the memtable insert.
+ *
+ * <p>The file grows by regions of 64 KiB doubling to 4 MiB. Each region is first filled with
+ * zeroes through an ordinary write, so the file system allocates its blocks then: a full disk
+ * fails that write with an {@link IOException} instead of failing a later store into the map with
+ * a {@code SIGBUS}. {@link #close()} truncates the file to the bytes appended; after a crash the
+ * file may instead end in up to one region of zeroes, which {@code LogReader} reads as the end of
+ * the log.
+ *
+ * <p>Durability: bytes appended survive a process crash once appended (they are in the page cache,
+ * shared with the file). {@link #sync()} forces the regions written since the last sync ({@code
+ * msync}) and then fsyncs the file (for its length). Interrupts: mapping a region goes through a
+ * {@link FileChannel}, which an interrupt of the calling thread would close; the interrupt status
+ * is hidden while mapping and restored after, and a channel closed anyway is reopened, so
+ * interrupting a writer never breaks the WAL.
+ *
+ * <p>Not thread-safe: the caller serialises appends, as for every {@link WritableFile}.
+ */
+final class MappedWritableFile implements WritableFile {
+  private static final int FIRST_REGION_BYTES = 64 << 10;
+  private static final int MAX_REGION_BYTES = 4 << 20;
+  private static final byte[] ZEROES = new byte[64 << 10];
+
+  private final Path path;
+  private RandomAccessFile file;
+  /** The region appends go to, positioned at the next byte; null before the first append. */
+  private MappedByteBuffer region;
+  /** Where the unsynced bytes of {@code region} start. */
+  private int regionSyncedTo;
+  /** A filled region whose bytes from {@code from} on were not forced since the last sync. */
+  private record Unsynced(MappedByteBuffer region, int from) {}
+
+  /** Filled regions not forced since the last sync. */
+  private final List<Unsynced> unsynced = new ArrayList<>();
+  private int nextRegionBytes = FIRST_REGION_BYTES;
+  private long size;
+  private boolean closed;
+
+  private MappedWritableFile(Path path, RandomAccessFile file) {
+    this.path = path;
+    this.file = file;
+  }
+
+  /**
+   * Creates (or truncates) {@code path}.
+   *
+   * @throws IOException if it cannot be opened or truncated
+   */
+  static MappedWritableFile create(Path path) throws IOException {
+    RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+    try {
+      file.setLength(0);
+    } catch (IOException e) {
+      file.close();
+      throw e;
+    }
+    return new MappedWritableFile(path, file);
+  }
+
+  @Override
+  public void append(byte[] data, int off, int len) throws IOException {
+    if (closed) {
+      throw new IOException("append to closed file " + path);
+    }
+    while (len > 0) {
+      if (region == null || !region.hasRemaining()) {
+        nextRegion();
+      }
+      int n = Math.min(len, region.remaining());
+      region.put(data, off, n);
+      off += n;
+      len -= n;
+      size += n;
+    }
+  }
+
+  /** Allocates the region after {@code size} (which ends the current one) and maps it. */
+  private void nextRegion() throws IOException {
+    int bytes = nextRegionBytes;
+    file.seek(size);
+    for (int written = 0; written < bytes; written += ZEROES.length) {
+      file.write(ZEROES, 0, Math.min(ZEROES.length, bytes - written));
+    }
+    MappedByteBuffer next = map(size, bytes);
+    if (region != null && regionSyncedTo < region.capacity()) {
+      unsynced.add(new Unsynced(region, regionSyncedTo));
+    }
+    region = next;
+    regionSyncedTo = 0;
+    nextRegionBytes = Math.min(MAX_REGION_BYTES, bytes * 2);
+  }
+
+  private MappedByteBuffer map(long start, int bytes) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      try {
+        return file.getChannel().map(FileChannel.MapMode.READ_WRITE, start, bytes);
+      } catch (ClosedChannelException e) {
+        // An interrupt that raced the map closed the channel and the file: reopen, map again.
+        Thread.interrupted();
+        file = new RandomAccessFile(path.toFile(), "rw");
+        return file.getChannel().map(FileChannel.MapMode.READ_WRITE, start, bytes);
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Nothing to do: appended bytes are already in the operating system's page cache. */
+  @Override
+  public void flush() throws IOException {
+    if (closed) {
+      throw new IOException("flush of closed file " + path);
+    }
+  }
+
+  @Override
+  public void sync() throws IOException {
+    flush();
+    try {
+      for (Unsynced u : unsynced) {
+        u.region().force(u.from(), u.region().capacity() - u.from());
+      }
+      unsynced.clear();
+      if (region != null && region.position() > regionSyncedTo) {
+        region.force(regionSyncedTo, region.position() - regionSyncedTo);
+        regionSyncedTo = region.position();
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    file.getFD().sync();
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  /** Truncates the file to the bytes appended and closes it, without syncing. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    region = null;
+    unsynced.clear();
+    try {
+      file.setLength(size);
+    } finally {
+      file.close();
+    }
+  }
+}

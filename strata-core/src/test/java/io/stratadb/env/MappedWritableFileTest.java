@@ -1,0 +1,120 @@
+package io.stratadb.env;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.wal.LogReader;
+import io.stratadb.wal.LogWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The memory-mapped log file: contents, region boundaries, truncation on close, crash tails. */
+class MappedWritableFileTest {
+  @TempDir Path dir;
+
+  @Test
+  void appendsAcrossRegionsReadBackExactlyAndCloseTruncates() throws IOException {
+    Path path = dir.resolve("a.log");
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    Random rnd = new Random(1);
+    try (WritableFile f = LocalFileSystem.INSTANCE.newLogFile(path)) {
+      // Sizes that cross the 64 KiB, 128 KiB, ... region ends, including one larger than a region.
+      for (int len : new int[] {0, 1, 65_535, 2, 200_000, 7, 5_000_000, 3}) {
+        byte[] data = new byte[len + 10];
+        rnd.nextBytes(data);
+        f.append(data, 5, len);
+        expected.write(data, 5, len);
+        f.flush();
+        assertEquals(expected.size(), f.size());
+      }
+      f.sync();
+      // Before close the file is longer (zeroed region), with the bytes in place.
+      byte[] open = Files.readAllBytes(path);
+      assertTrue(open.length >= expected.size());
+      assertArrayEquals(expected.toByteArray(), Arrays.copyOf(open, expected.size()));
+      for (int i = expected.size(); i < open.length; i++) {
+        assertEquals(0, open[i], "the unused region is zeroed");
+      }
+    }
+    assertArrayEquals(expected.toByteArray(), Files.readAllBytes(path), "close truncates to the bytes appended");
+  }
+
+  @Test
+  void aLogLeftOpenAsAfterACrashReadsToItsLastRecordWithNoTornTail() throws IOException {
+    Path path = dir.resolve("b.log");
+    List<byte[]> records = new ArrayList<>();
+    Random rnd = new Random(2);
+    WritableFile f = LocalFileSystem.INSTANCE.newLogFile(path);
+    LogWriter writer = new LogWriter(f);
+    for (int i = 0; i < 500; i++) {
+      byte[] r = new byte[rnd.nextInt(400)];
+      rnd.nextBytes(r);
+      writer.addRecord(r);
+      writer.flush();
+      records.add(r);
+    }
+    // Not closed: what a process crash leaves (the bytes are in the page cache, the tail zeroed).
+    assertTrue(Files.size(path) > writer.size());
+    try (LogReader reader = new LogReader(LocalFileSystem.INSTANCE.openReadable(path), "b.log")) {
+      for (byte[] r : records) {
+        assertArrayEquals(r, reader.readRecord());
+      }
+      assertNull(reader.readRecord());
+      assertEquals(-1, reader.droppedTailOffset(), "a zeroed region is the end, not damage");
+    }
+    writer.close();
+  }
+
+  @Test
+  void closeIsIdempotentAndAppendAfterCloseThrows() throws IOException {
+    Path path = dir.resolve("c.log");
+    WritableFile f = LocalFileSystem.INSTANCE.newLogFile(path);
+    f.append(new byte[] {1, 2, 3}, 0, 3);
+    f.close();
+    f.close();
+    assertThrows(IOException.class, () -> f.append(new byte[1], 0, 1));
+    assertThrows(IOException.class, f::flush);
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(path));
+  }
+
+  @Test
+  void anInterruptedWriterKeepsWritingAndKeepsItsInterrupt() throws IOException {
+    Path path = dir.resolve("d.log");
+    byte[] chunk = new byte[100_000];
+    Arrays.fill(chunk, (byte) 5);
+    try (WritableFile f = LocalFileSystem.INSTANCE.newLogFile(path)) {
+      Thread.currentThread().interrupt();
+      try {
+        for (int i = 0; i < 10; i++) {
+          f.append(chunk, 0, chunk.length); // maps new regions while interrupted
+        }
+        f.sync();
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is restored");
+      } finally {
+        Thread.interrupted();
+      }
+    }
+    assertEquals(1_000_000, Files.size(path));
+  }
+
+  @Test
+  void creatingTruncatesAnExistingFile() throws IOException {
+    Path path = dir.resolve("e.log");
+    Files.write(path, new byte[1000]);
+    try (WritableFile f = LocalFileSystem.INSTANCE.newLogFile(path)) {
+      f.append(new byte[] {9}, 0, 1);
+    }
+    assertArrayEquals(new byte[] {9}, Files.readAllBytes(path));
+  }
+}

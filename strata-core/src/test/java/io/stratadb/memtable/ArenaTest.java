@@ -1,0 +1,98 @@
+package io.stratadb.memtable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The arena's chunk boundaries: nodes and byte ranges never overlap or straddle a chunk. */
+class ArenaTest {
+
+  /** Where a node's words and its byte range are, for checking overlaps. */
+  private record Placed(long node, int longs, long bytes, int length) {}
+
+  @Test
+  void nodesAndByteRangesStayInsideTheirChunksAndNeverOverlap() {
+    Arena arena = new Arena();
+    List<Placed> placed = new ArrayList<>();
+    java.util.Random rnd = new java.util.Random(5);
+    long expectedBytes = 0;
+    // Enough to fill many chunks of both kinds, with sizes that hit chunk ends exactly at times.
+    for (int i = 0; i < 60_000; i++) {
+      int longs = 1 + rnd.nextInt(21);
+      int length = rnd.nextInt(10) == 0 ? rnd.nextInt(5000) : rnd.nextInt(130);
+      long node = arena.allocateNode(longs, length, longs - 1);
+      long[] words = arena.nodes(node);
+      assertTrue((int) node + longs <= words.length, "node straddles its chunk end");
+      long bytes = words[(int) node + longs - 1];
+      assertTrue((int) bytes + length <= arena.bytes(bytes).length, "byte range straddles its chunk end");
+      placed.add(new Placed(node, longs, bytes, length));
+      expectedBytes += longs * 8L + length;
+      // Mark every word and byte with the allocation's number, to find overlaps below.
+      for (int w = 0; w < longs - 1; w++) {
+        words[(int) node + w] = i;
+      }
+      java.util.Arrays.fill(arena.bytes(bytes), (int) bytes, (int) bytes + length, (byte) i);
+    }
+    assertEquals(expectedBytes, arena.allocatedBytes());
+    for (int i = 0; i < placed.size(); i++) {
+      Placed p = placed.get(i);
+      long[] words = arena.nodes(p.node());
+      for (int w = 0; w < p.longs() - 1; w++) {
+        assertEquals(i, words[(int) p.node() + w], "node words overwritten");
+      }
+      assertEquals(p.bytes(), words[(int) p.node() + p.longs() - 1], "byte reference overwritten");
+      byte[] chunk = arena.bytes(p.bytes());
+      for (int b = 0; b < p.length(); b++) {
+        assertEquals((byte) i, chunk[(int) p.bytes() + b], "bytes overwritten");
+      }
+    }
+  }
+
+  @Test
+  void theFirstNodeIsReferenceZeroAndChunksGrowToTheCap() {
+    Arena arena = new Arena();
+    assertEquals(0L, arena.allocateNode(21, 0, 3));
+    Set<long[]> chunks = new HashSet<>();
+    long last = 0;
+    for (int i = 0; i < 200_000; i++) {
+      last = arena.allocateNode(Arena.MAX_NODE_CHUNK_LONGS / 1000, 1, 0);
+      chunks.add(arena.nodes(last));
+    }
+    assertTrue(chunks.size() > 10);
+    assertEquals(Arena.MAX_NODE_CHUNK_LONGS, arena.nodes(last).length, "chunks stop doubling at the cap");
+    long whole = arena.allocateNode(Arena.MAX_NODE_CHUNK_LONGS, 0, 0);
+    assertEquals(0, (int) whole, "a node of a whole chunk starts a chunk");
+  }
+
+  @Test
+  void aLargeByteRangeGetsAChunkOfItsOwnAndTheCurrentChunkKeepsServing() {
+    Arena arena = new Arena();
+    long a = arena.allocateNode(1, 10, 0);
+    long big = arena.allocateNode(1, Arena.MAX_CHUNK_BYTES + 1, 0);
+    long b = arena.allocateNode(1, 10, 0);
+    long aBytes = arena.nodes(a)[(int) a];
+    long bigBytes = arena.nodes(big)[(int) big];
+    long bBytes = arena.nodes(b)[(int) b];
+    assertEquals(Arena.MAX_CHUNK_BYTES + 1, arena.bytes(bigBytes).length);
+    assertEquals(0, (int) bigBytes);
+    assertTrue(arena.bytes(aBytes) != arena.bytes(bigBytes));
+    assertTrue(arena.bytes(aBytes) == arena.bytes(bBytes), "small ranges share the current chunk");
+    assertEquals((int) aBytes + 10, (int) bBytes);
+  }
+
+  @Test
+  void badAllocationsAreRejected() {
+    Arena arena = new Arena();
+    assertThrows(IllegalArgumentException.class, () -> arena.allocateNode(0, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> arena.allocateNode(Arena.MAX_NODE_CHUNK_LONGS + 1, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> arena.allocateNode(2, -1, 0));
+    assertThrows(IllegalArgumentException.class, () -> arena.allocateNode(2, 1, 2));
+    assertEquals(0, arena.allocatedBytes(), "a rejected allocation takes nothing");
+  }
+}
