@@ -17,6 +17,7 @@ public final class Options {
   private final int blockSize;
   private final int blockRestartInterval;
   private final int bloomBitsPerKey;
+  private final double memtableBloomSizeRatio;
   private final int maxOpenFiles;
   private final long blockCacheSize;
   private final Compression compression;
@@ -44,6 +45,7 @@ public final class Options {
     this.blockSize = b.blockSize;
     this.blockRestartInterval = b.blockRestartInterval;
     this.bloomBitsPerKey = b.bloomBitsPerKey;
+    this.memtableBloomSizeRatio = b.memtableBloomSizeRatio;
     this.maxOpenFiles = b.maxOpenFiles;
     this.blockCacheSize = b.blockCacheSize;
     this.compression = b.compression;
@@ -84,6 +86,7 @@ public final class Options {
     b.blockSize = blockSize;
     b.blockRestartInterval = blockRestartInterval;
     b.bloomBitsPerKey = bloomBitsPerKey;
+    b.memtableBloomSizeRatio = memtableBloomSizeRatio;
     b.maxOpenFiles = maxOpenFiles;
     b.blockCacheSize = blockCacheSize;
     b.compression = compression;
@@ -126,6 +129,16 @@ public final class Options {
   /** Bloom filter bits per key; 0 disables the filter. Default 10 (about 1% false positives). */
   public int bloomBitsPerKey() {
     return bloomBitsPerKey;
+  }
+
+  /**
+   * Size of each memtable's whole-key bloom filter as a fraction of {@link #writeBufferSize()}
+   * (RocksDB's {@code memtable_prefix_bloom_size_ratio} with whole-key filtering); 0 disables it.
+   * Point lookups of keys a memtable does not hold then skip its skiplist search. Default 1/64
+   * (about 20 bits per key for 100-byte values), allocated when the memtable is created.
+   */
+  public double memtableBloomSizeRatio() {
+    return memtableBloomSizeRatio;
   }
 
   /** Maximum SSTables held open in the table cache. Default 1000. */
@@ -258,6 +271,7 @@ public final class Options {
     private int blockSize = 4096;
     private int blockRestartInterval = 16;
     private int bloomBitsPerKey = 10;
+    private double memtableBloomSizeRatio = 1.0 / 64;
     private int maxOpenFiles = 1000;
     private long blockCacheSize = 8L << 20;
     private Compression compression = Compression.LZ4;
@@ -303,6 +317,19 @@ public final class Options {
     /** Bloom bits per key, 0 (no filter) to 64. */
     public Builder bloomBitsPerKey(int bits) {
       this.bloomBitsPerKey = (int) check("bloomBitsPerKey", bits, 0, 64);
+      return this;
+    }
+
+    /**
+     * Memtable bloom filter size as a fraction of the write buffer, 0 (none) to 0.25.
+     *
+     * @throws IllegalArgumentException if {@code ratio} is outside [0, 0.25] or NaN
+     */
+    public Builder memtableBloomSizeRatio(double ratio) {
+      if (!(ratio >= 0 && ratio <= 0.25)) {
+        throw new IllegalArgumentException("memtableBloomSizeRatio must be 0 to 0.25, got " + ratio);
+      }
+      this.memtableBloomSizeRatio = ratio;
       return this;
     }
 

@@ -113,6 +113,9 @@ class DbApiTest {
     assertThrows(IllegalArgumentException.class, () -> Options.builder().writeBufferSize(10));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().blockRestartInterval(0));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().bloomBitsPerKey(-1));
+    assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableBloomSizeRatio(-0.01));
+    assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableBloomSizeRatio(0.3));
+    assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableBloomSizeRatio(Double.NaN));
     assertThrows(IllegalArgumentException.class,
         () -> Options.builder().l0SlowdownWritesTrigger(8).l0StopWritesTrigger(4).build());
   }

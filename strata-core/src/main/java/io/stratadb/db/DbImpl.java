@@ -232,7 +232,7 @@ public final class DbImpl implements Db {
         pendingOutputs.clear();
         Version current = versions.current();
         current.tryRetain();
-        state = new DbState(new Memtable(logNumber), List.of(), current);
+        state = new DbState(newMemtable(logNumber), List.of(), current);
         pendingCompactionBytes = picker.pendingCompactionBytes(current);
         deleteObsoleteFiles();
       } finally {
@@ -342,6 +342,11 @@ public final class DbImpl implements Db {
       return;
     }
     writeQueue.write(batch, writeOptions.sync(), this::commitGroup);
+  }
+
+  /** A live memtable backed by WAL {@code logNumber}, with the configured bloom filter. */
+  private Memtable newMemtable(long logNumber) {
+    return new Memtable(logNumber, (long) (options.writeBufferSize() * options.memtableBloomSizeRatio()));
   }
 
   /** Commits a write group: one WAL record, then the memtable. Runs on the group's leader. */
@@ -463,7 +468,7 @@ public final class DbImpl implements Db {
           throw setBackgroundError(new StrataIOException("cannot switch to WAL " + logNumber, e));
         }
         wal = fresh;
-        state = s.rotate(new Memtable(logNumber));
+        state = s.rotate(newMemtable(logNumber));
         stateChanged.signalAll();
         return;
       }

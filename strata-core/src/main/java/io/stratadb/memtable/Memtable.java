@@ -4,6 +4,7 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.key.ValueType;
+import io.stratadb.sstable.Hash64;
 import io.stratadb.util.Slice;
 
 /**
@@ -22,12 +23,34 @@ public final class Memtable {
 
   private final SkipList table = new SkipList();
   private final long logNumber;
+  /** Whole-key filter consulted by {@link #get}, or null when disabled. */
+  private final MemtableBloom bloom;
 
   /**
+   * A memtable without a bloom filter (recovery's, which is flushed at once).
+   *
    * @param logNumber file number of the WAL that makes this memtable durable
    */
   public Memtable(long logNumber) {
     this.logNumber = logNumber;
+    this.bloom = null;
+  }
+
+  /**
+   * A memtable whose point lookups first ask a whole-key bloom filter of {@code bloomBytes}
+   * ({@link MemtableBloom}); the filter's bytes are allocated now and not counted in {@link
+   * #approximateBytes}.
+   *
+   * @param logNumber file number of the WAL that makes this memtable durable
+   * @param bloomBytes filter size in bytes; 0 for none
+   * @throws IllegalArgumentException if {@code bloomBytes} is negative or above 1 GiB
+   */
+  public Memtable(long logNumber, long bloomBytes) {
+    if (bloomBytes < 0) {
+      throw new IllegalArgumentException("memtable bloom size must be >= 0, got " + bloomBytes);
+    }
+    this.logNumber = logNumber;
+    this.bloom = bloomBytes == 0 ? null : new MemtableBloom(bloomBytes);
   }
 
   /** The file number of the WAL backing this memtable. */
@@ -47,6 +70,9 @@ public final class Memtable {
       throw new IllegalArgumentException("sequence number out of range: " + sequence);
     }
     byte[] stored = type == ValueType.PUT ? value : EMPTY;
+    if (bloom != null) {
+      bloom.add(Hash64.hash(userKey, 0, userKey.length)); // before the entry is published
+    }
     table.insert(userKey, (sequence << 8) | type.code(), stored);
   }
 
@@ -59,6 +85,9 @@ public final class Memtable {
   public LookupResult get(byte[] userKey, long sequence) {
     if (sequence < 0 || sequence > InternalKey.MAX_SEQUENCE) {
       throw new IllegalArgumentException("sequence number out of range: " + sequence);
+    }
+    if (bloom != null && !bloom.mayContain(Hash64.hash(userKey, 0, userKey.length))) {
+      return LookupResult.ABSENT;
     }
     // The PUT trailer is the largest of this sequence: the seek lands on the newest visible version.
     SkipList.Probe probe = new SkipList.Probe(userKey, 0, userKey.length, (sequence << 8) | ValueType.PUT.code());

@@ -250,4 +250,35 @@ class MemtableTest {
       ModelWalk.of(model).walk(it, random, 5000, r -> InternalKey.forSeek(b("key" + r.nextInt(65)), r.nextInt(520)));
     }
   }
+
+  @Test
+  void aBloomFilteredMemtableAnswersEveryLookupAsOneWithout() {
+    Memtable plain = new Memtable(1);
+    Memtable filtered = new Memtable(1, 256); // 2048 bits for 1000 keys: some false positives too
+    Random random = new Random(11);
+    for (long seq = 1; seq <= 3000; seq++) {
+      byte[] key = b("key" + random.nextInt(1000));
+      ValueType type = random.nextInt(5) == 0 ? ValueType.DELETE : ValueType.PUT;
+      byte[] value = random.nextInt(10) == 0 ? b("") : b("v" + seq);
+      plain.add(seq, type, key, value);
+      filtered.add(seq, type, key, value);
+    }
+    int absentSkipped = 0;
+    for (int i = 0; i < 2000; i++) {
+      byte[] key = b("key" + i); // keys 1000-1999 were never added
+      long seq = 1 + random.nextInt(3000);
+      LookupResult expected = plain.get(key, seq);
+      LookupResult actual = filtered.get(key, seq);
+      assertEquals(expected.isDecided(), actual.isDecided(), "key" + i + " at " + seq);
+      assertEquals(expected.isDeleted(), actual.isDeleted(), "key" + i + " at " + seq);
+      if (expected.isDecided() && !expected.isDeleted()) {
+        assertArrayEquals(expected.value(), actual.value(), "key" + i + " at " + seq);
+      }
+      if (i >= 1000 && actual == LookupResult.ABSENT) {
+        absentSkipped++;
+      }
+    }
+    assertEquals(1000, absentSkipped);
+    assertThrows(IllegalArgumentException.class, () -> new Memtable(1, -1));
+  }
 }
