@@ -422,29 +422,6 @@ final class SkipList {
   }
 
   /**
-   * The array holding node {@code n}'s value, for reading without a copy: the value is {@code
-   * valueBytes(n)[valueOffset(n), valueOffset(n) + valueLength(n))}. Usually the arena chunk; for
-   * a value replaced by a second insert of the internal key, the replacing array (offset 0). The
-   * caller must not modify it. Read the three together: a replacement may land between calls.
-   */
-  byte[] valueBytes(long n) {
-    long lengths = (long) WORD.getAcquire(arena.nodes(n), (int) n + LENGTHS);
-    return lengths < 0 ? replacedValues.get(n) : keyBytes(n);
-  }
-
-  /** Where node {@code n}'s value starts in {@link #valueBytes} (0 for a replaced value). */
-  int valueOffset(long n) {
-    long lengths = (long) WORD.getAcquire(arena.nodes(n), (int) n + LENGTHS);
-    return lengths < 0 ? 0 : keyOffset(n) + userKeyLength(lengths) + InternalKey.TRAILER_BYTES;
-  }
-
-  /** The length of node {@code n}'s value, in bytes. */
-  int valueLength(long n) {
-    long lengths = (long) WORD.getAcquire(arena.nodes(n), (int) n + LENGTHS);
-    return lengths < 0 ? replacedValues.get(n).length : (int) lengths;
-  }
-
-  /**
    * Points {@code into} at node {@code n}'s value without copying: the arena chunk, or the array
    * of a replacing insert. Reads the node's state once, so a concurrent replacement shows either
    * the old value or the new one, whole. The caller must not modify the viewed bytes.
