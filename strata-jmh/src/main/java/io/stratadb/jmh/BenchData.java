@@ -1,6 +1,11 @@
 package io.stratadb.jmh;
 
+import io.stratadb.key.InternalKey;
+import io.stratadb.key.ValueType;
+import io.stratadb.sstable.Block;
+import io.stratadb.sstable.BlockBuilder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Keys and values shaped as {@code strata bench}'s: 16-byte zero-padded decimal keys, 100-byte values. */
@@ -30,5 +35,24 @@ final class BenchData {
     byte[] v = new byte[VALUE_SIZE];
     new SplittableRandom(seed).nextBytes(v);
     return v;
+  }
+
+  /** The user keys of {@link #dataBlock}: 30 random keys below 1,000,000 (seed 3), ascending. */
+  static byte[][] blockUserKeys() {
+    byte[][] keys = randomKeys(30, 1_000_000, 3);
+    Arrays.sort(keys, Arrays::compareUnsigned);
+    return keys;
+  }
+
+  /**
+   * A data block (restart interval 16, LevelDB block format) of {@code userKeys[i]} as a PUT at
+   * sequence 1000 - i with {@link #value}(i): about 4 KiB for {@link #blockUserKeys}.
+   */
+  static Block dataBlock(byte[][] userKeys) {
+    BlockBuilder builder = new BlockBuilder(16, 4096);
+    for (int i = 0; i < userKeys.length; i++) {
+      builder.add(InternalKey.encode(userKeys[i], 1000 - i, ValueType.PUT), value(i));
+    }
+    return new Block(builder.finish(), "bench", 0);
   }
 }

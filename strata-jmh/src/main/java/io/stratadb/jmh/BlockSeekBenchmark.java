@@ -2,10 +2,7 @@ package io.stratadb.jmh;
 
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
-import io.stratadb.key.ValueType;
 import io.stratadb.sstable.Block;
-import io.stratadb.sstable.BlockBuilder;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,16 +36,12 @@ public class BlockSeekBenchmark {
   /** Builds the block and the seek targets (keys of the block). */
   @Setup
   public void build() {
-    BlockBuilder builder = new BlockBuilder(16, 4096);
-    byte[][] keys = BenchData.randomKeys(30, 1_000_000, 3);
-    Arrays.sort(keys, Arrays::compareUnsigned);
+    byte[][] keys = BenchData.blockUserKeys();
     targets = new byte[keys.length][];
     for (int i = 0; i < keys.length; i++) {
-      byte[] ikey = InternalKey.encode(keys[i], 1000 - i, ValueType.PUT);
-      builder.add(ikey, BenchData.value(i));
       targets[i] = InternalKey.forSeek(keys[i], InternalKey.MAX_SEQUENCE);
     }
-    block = new Block(builder.finish(), "bench", 0);
+    block = BenchData.dataBlock(keys);
   }
 
   /** One seek with a new iterator, as a table read does. */
