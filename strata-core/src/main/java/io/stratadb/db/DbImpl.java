@@ -31,6 +31,7 @@ import io.stratadb.manifest.VersionEdit;
 import io.stratadb.manifest.VersionSet;
 import io.stratadb.memtable.Memtable;
 import io.stratadb.sstable.BlockCache;
+import io.stratadb.sstable.Hash64;
 import io.stratadb.sstable.TableCache;
 import io.stratadb.statistics.JmxRegistration;
 import io.stratadb.statistics.Statistics;
@@ -539,16 +540,17 @@ public final class DbImpl implements Db {
     DbState s = acquireState();
     try {
       long sequence = readSequence(readOptions);
-      LookupResult r = s.memtable().get(key, sequence);
+      long hash = Hash64.hash(key, 0, key.length); // one hash for every bloom filter on the way
+      LookupResult r = s.memtable().get(key, hash, sequence);
       // Indexed, not memtablesNewestFirst(): a get allocates no list.
       for (int i = 0; !r.isDecided() && i < s.immutables().size(); i++) {
-        r = s.immutables().get(i).get(key, sequence);
+        r = s.immutables().get(i).get(key, hash, sequence);
       }
       if (r.isDecided()) {
         statistics.recordMemtableHit();
         return r.value(); // the memtable's value is already a fresh copy
       }
-      return s.version().get(key, sequence, tableCache).value(); // a fresh copy too (TableReader.get)
+      return s.version().get(key, hash, sequence, tableCache).value(); // a fresh copy too (TableReader.get)
     } finally {
       s.version().release();
     }

@@ -144,7 +144,14 @@ public final class Version {
    * deeper level, skipping tables whose key range or bloom filter excludes the key.
    */
   public LookupResult get(byte[] userKey, long sequence, TableCache tables) {
-    long hash = Hash64.hash(userKey, 0, userKey.length); // one hash for every table's bloom filter
+    return get(userKey, Hash64.hash(userKey, 0, userKey.length), sequence, tables);
+  }
+
+  /**
+   * As {@link #get(byte[], long, TableCache)}, given {@code hash}, the key's {@link Hash64}: one
+   * hash serves every table's bloom filter.
+   */
+  public LookupResult get(byte[] userKey, long hash, long sequence, TableCache tables) {
     for (FileMetadata f : levels.get(0)) {
       if (f.mayHold(userKey)) {
         LookupResult r = tables.get(f.number(), userKey, hash, sequence);

@@ -83,10 +83,20 @@ public final class Memtable {
    * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
    */
   public LookupResult get(byte[] userKey, long sequence) {
+    return get(userKey, Hash64.hash(userKey, 0, userKey.length), sequence);
+  }
+
+  /**
+   * As {@link #get(byte[], long)}, given {@code hash}, the key's {@link Hash64}, so a lookup
+   * through memtables and SSTables hashes the key once.
+   *
+   * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
+   */
+  public LookupResult get(byte[] userKey, long hash, long sequence) {
     if (sequence < 0 || sequence > InternalKey.MAX_SEQUENCE) {
       throw new IllegalArgumentException("sequence number out of range: " + sequence);
     }
-    if (bloom != null && !bloom.mayContain(Hash64.hash(userKey, 0, userKey.length))) {
+    if (bloom != null && !bloom.mayContain(hash)) {
       return LookupResult.ABSENT;
     }
     // The PUT trailer is the largest of this sequence: the seek lands on the newest visible version.
