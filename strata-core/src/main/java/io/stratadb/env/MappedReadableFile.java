@@ -1,6 +1,8 @@
 package io.stratadb.env;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -28,6 +30,7 @@ final class MappedReadableFile implements ReadableFile {
   private volatile MappedByteBuffer buffer;
 
   private MappedReadableFile(MappedByteBuffer buffer, long size) {
+    buffer.order(ByteOrder.LITTLE_ENDIAN); // before it is shared: the order is the buffer's state
     this.buffer = buffer;
     this.size = size;
   }
@@ -84,6 +87,15 @@ final class MappedReadableFile implements ReadableFile {
       throw new ClosedChannelException();
     }
     return size;
+  }
+
+  @Override
+  public ByteBuffer mapping() throws IOException {
+    MappedByteBuffer b = buffer;
+    if (b == null) {
+      throw new ClosedChannelException();
+    }
+    return b;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.stratadb.env;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /** A file opened for positional reads. Thread-safe: reads do not share a file position. */
 public interface ReadableFile extends Closeable {
@@ -15,4 +16,15 @@ public interface ReadableFile extends Closeable {
 
   /** The file's size in bytes. */
   long size() throws IOException;
+
+  /**
+   * The whole file as a read-only, little-endian buffer when it is memory-mapped, so readers can
+   * use its bytes in place; null when it is not. Only absolute reads may be made on it (threads
+   * share it). The buffer stays valid while referenced, even after {@link #close()}.
+   *
+   * @throws IOException if the file is closed
+   */
+  default ByteBuffer mapping() throws IOException {
+    return null;
+  }
 }

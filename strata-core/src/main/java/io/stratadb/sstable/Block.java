@@ -6,16 +6,27 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.key.SliceComparator;
 import io.stratadb.util.Coding;
 import io.stratadb.util.Slice;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Comparator;
 
 /**
  * A read-only block built by {@link BlockBuilder}, already checksum-verified. Immutable and
  * thread-safe; each {@link #iterator} is single-threaded.
+ *
+ * <p>The bytes lie either in a heap array (a block read into memory, decompressed, or cached) or
+ * in a memory-mapped table ({@link #view}), which is read in place: LevelDB serves uncompressed
+ * blocks of mmap'd tables the same way, without copying them or caching them twice
+ * ({@code table/format.cc ReadBlock}).
  */
 public final class Block {
+  /** The block's bytes when it lives on the heap; null for a view of a mapped file. */
   private final byte[] data;
-  /** Bytes of {@link #data} that hold the block; any after them are not part of it. */
+  /** The mapped file holding the block, when {@link #data} is null; the block starts at {@link #base}. */
+  private final ByteBuffer mapped;
+  private final int base;
+  /** Bytes that hold the block; any after them are not part of it. */
   private final int length;
   private final int restartsOffset;
   private final int restartCount;
@@ -45,14 +56,43 @@ public final class Block {
    * @throws CorruptionException if the restart array does not fit the block
    */
   public Block(byte[] data, int length, String fileName, long fileOffset) {
+    this(data, null, 0, length, fileName, fileOffset);
+  }
+
+  /**
+   * A block read in place from {@code mapping[base, base + length)}, which must stay unchanged
+   * while the block is reachable (an SSTable's read-only mapping: the block keeps the mapping
+   * alive, so it never reads unmapped memory).
+   *
+   * @param mapping a little-endian buffer holding the block; only absolute reads are made, so
+   *     threads may share it
+   * @param base offset of the block contents in {@code mapping}
+   * @param length block contents size in bytes (trailer removed)
+   * @param fileName file holding the block, for error messages
+   * @param fileOffset the block's offset in that file, for error messages
+   * @throws CorruptionException if the restart array does not fit the block
+   * @throws IllegalArgumentException if {@code mapping} is not little-endian
+   * @throws IndexOutOfBoundsException if the range is not inside {@code mapping}
+   */
+  public static Block view(ByteBuffer mapping, int base, int length, String fileName, long fileOffset) {
+    if (mapping.order() != ByteOrder.LITTLE_ENDIAN) {
+      throw new IllegalArgumentException("a block view needs a little-endian buffer");
+    }
+    java.util.Objects.checkFromIndexSize(base, length, mapping.limit());
+    return new Block(null, mapping, base, length, fileName, fileOffset);
+  }
+
+  private Block(byte[] data, ByteBuffer mapped, int base, int length, String fileName, long fileOffset) {
     this.data = data;
+    this.mapped = mapped;
+    this.base = base;
     this.length = length;
     this.fileName = fileName;
     this.fileOffset = fileOffset;
     if (length < 4) {
       throw new CorruptionException(fileName, fileOffset, "block too short");
     }
-    this.restartCount = Coding.getFixed32(data, length - 4);
+    this.restartCount = fixed32At(length - 4);
     long offset = (long) length - 4 - 4L * restartCount;
     if (restartCount < 1 || offset < 0) {
       throw new CorruptionException(fileName, fileOffset, "bad restart count " + restartCount);
@@ -63,6 +103,29 @@ public final class Block {
   /** Size of the block contents in bytes. */
   public int size() {
     return length;
+  }
+
+  /** Whether the block is read in place from a mapped file rather than held on the heap. */
+  public boolean isView() {
+    return data == null;
+  }
+
+  // The three reads every decode goes through; a heap block and a view take one branch each.
+
+  private int byteAt(int p) {
+    return data != null ? data[p] : mapped.get(base + p);
+  }
+
+  private int fixed32At(int p) {
+    return data != null ? Coding.getFixed32(data, p) : mapped.getInt(base + p);
+  }
+
+  private void copyOut(int p, byte[] dst, int off, int len) {
+    if (data != null) {
+      System.arraycopy(data, p, dst, off, len);
+    } else {
+      mapped.get(base + p, dst, off, len);
+    }
   }
 
   /** An unpositioned iterator ordering keys by {@code comparator}. */
@@ -109,6 +172,8 @@ public final class Block {
     /** Re-pointed at the key buffer and the value's bytes in the block on each call. */
     private final Slice keySlice = new Slice();
     private final Slice valueSlice = new Slice();
+    /** Restart keys and values copied out of a mapped block, which no slice can view. */
+    private byte[] scratch = new byte[32];
     /**
      * The prev cache (RocksDB's {@code DataBlockIter::PrevImpl}): the entries of restart interval
      * {@code prevRestartIndex} up to the one a re-decoding {@link #prev()} stopped at, each as
@@ -292,7 +357,8 @@ public final class Block {
     @Override
     public byte[] value() {
       if (value == null && isValid()) {
-        value = Arrays.copyOfRange(data, valueOffset, valueOffset + valueLength);
+        value = new byte[valueLength];
+        copyOut(valueOffset, value, 0, valueLength);
       }
       return value;
     }
@@ -311,7 +377,16 @@ public final class Block {
       if (!isValid()) {
         throw new IllegalStateException("iterator is not valid");
       }
-      valueSlice.set(data, valueOffset, valueLength);
+      if (data != null) {
+        valueSlice.set(data, valueOffset, valueLength);
+      } else {
+        // A mapped block cannot be viewed as an array: copy into a buffer this iterator reuses.
+        if (valueLength > scratch.length) {
+          scratch = new byte[Math.max(valueLength, 2 * scratch.length)];
+        }
+        copyOut(valueOffset, scratch, 0, valueLength);
+        valueSlice.set(scratch, 0, valueLength);
+      }
       return valueSlice;
     }
 
@@ -335,7 +410,7 @@ public final class Block {
     }
 
     private int restartPoint(int index) {
-      int offset = Coding.getFixed32(data, restartsOffset + 4 * index);
+      int offset = fixed32At(restartsOffset + 4 * index);
       if (offset < 0 || offset >= restartsOffset) {
         throw corrupt("restart point out of range");
       }
@@ -352,10 +427,17 @@ public final class Block {
         throw corrupt("restart entry key runs past the entries");
       }
       try {
-        if (slices != null) {
+        if (slices != null && data != null) {
           return slices.compare(data, p, headerUnshared, target);
         }
-        return comparator.compare(Arrays.copyOfRange(data, p, p + headerUnshared), target);
+        if (headerUnshared > scratch.length) {
+          scratch = new byte[Math.max(headerUnshared, 2 * scratch.length)];
+        }
+        copyOut(p, scratch, 0, headerUnshared);
+        if (slices != null) {
+          return slices.compare(scratch, 0, headerUnshared, target);
+        }
+        return comparator.compare(Arrays.copyOf(scratch, headerUnshared), target);
       } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
         throw cannotOrder(e);
       }
@@ -400,7 +482,7 @@ public final class Block {
       if (length > keyBuffer.length) {
         keyBuffer = Arrays.copyOf(keyBuffer, Math.max(length, 2 * keyBuffer.length));
       }
-      System.arraycopy(data, p, keyBuffer, shared, unshared);
+      copyOut(p, keyBuffer, shared, unshared);
       keyLength = length;
       valueOffset = p + unshared;
       valueLength = valueLen;
@@ -416,12 +498,17 @@ public final class Block {
      * returns the offset after them.
      */
     private int decodeHeader(int p) {
-      if (p + 3 <= restartsOffset && (data[p] | data[p + 1] | data[p + 2]) >= 0) {
-        // Fast path, as LevelDB's DecodeEntry: all three lengths fit one byte each (below 128).
-        headerShared = data[p];
-        headerUnshared = data[p + 1];
-        headerValueLength = data[p + 2];
-        return p + 3;
+      if (p + 3 <= restartsOffset) {
+        int shared = byteAt(p);
+        int unshared = byteAt(p + 1);
+        int valueLength = byteAt(p + 2);
+        if ((shared | unshared | valueLength) >= 0) {
+          // Fast path, as LevelDB's DecodeEntry: all three lengths fit one byte each (below 128).
+          headerShared = shared;
+          headerUnshared = unshared;
+          headerValueLength = valueLength;
+          return p + 3;
+        }
       }
       int offset = p;
       for (int i = 0; i < 3; i++) {
@@ -430,7 +517,7 @@ public final class Block {
           if (offset >= restartsOffset || shift > 28) {
             throw corrupt("bad entry header");
           }
-          int b = data[offset++] & 0xff;
+          int b = byteAt(offset++) & 0xff;
           result |= (long) (b & 0x7f) << shift;
           if ((b & 0x80) == 0) {
             break;

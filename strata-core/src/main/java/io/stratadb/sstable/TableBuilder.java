@@ -139,6 +139,14 @@ public final class TableBuilder {
     return (int) crc.getValue();
   }
 
+  /** As {@link #blockChecksum(byte[], int, int, byte)} over the remaining bytes of {@code contents}. */
+  static int blockChecksum(java.nio.ByteBuffer contents, byte type) {
+    CRC32C crc = new CRC32C();
+    crc.update(contents);
+    crc.update(type);
+    return (int) crc.getValue();
+  }
+
   /**
    * Writes the last data block, the filter, the index and the footer, fsyncs and closes the file.
    *

@@ -168,7 +168,7 @@ final class TableIterator implements InternalIterator {
     }
     long offset = index.offset(blockIndex);
     if (dataBlock == null || offset != dataBlockOffset) {
-      dataBlock = table.readDataBlock(offset, index.blockSize(blockIndex), fillCache);
+      dataBlock = table.readDataBlock(blockIndex, offset, index.blockSize(blockIndex), fillCache);
       dataBlockOffset = offset;
       dataIterator = dataBlock.iterator(InternalKey.COMPARATOR);
     } else if (dataIterator == null) {

@@ -12,6 +12,7 @@ import io.stratadb.statistics.Statistics;
 import io.stratadb.util.Coding;
 import io.stratadb.util.Crc32c;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import io.stratadb.util.RefCount;
 
@@ -39,6 +40,8 @@ public final class TableReader {
   private final RefCount references = new RefCount();
   /** {@link #index} decoded on first use, so opening a table keeps reporting what it did. */
   private volatile IndexBlock decodedIndex;
+  /** The data blocks of a mapped table verified so far; set before {@link #decodedIndex}. */
+  private volatile VerifiedBlocks verifiedBlocks;
 
   private TableReader(
       ReadableFile file, String fileName, long fileNumber, Block index, long indexOffset, byte[] filter,
@@ -173,11 +176,7 @@ public final class TableReader {
    */
   private static byte[] readCheckedBlock(ReadableFile file, String name, BlockHandle handle, long limit,
       long handleAt) throws IOException {
-    if (handle.offset() < 0 || handle.size() < 0 || handle.size() > limit
-        || handle.offset() > limit - handle.size() - TableFormat.BLOCK_TRAILER_SIZE) {
-      throw new CorruptionException(name, handleAt,
-          "block handle out of range (offset " + handle.offset() + ", size " + handle.size() + ")");
-    }
+    checkInRange(name, handle.offset(), handle.size(), limit, handleAt);
     int size = (int) handle.size();
     byte[] buf = new byte[size + TableFormat.BLOCK_TRAILER_SIZE];
     readFully(file, name, handle.offset(), buf);
@@ -187,6 +186,17 @@ public final class TableReader {
       throw new CorruptionException(name, handle.offset(), "block checksum mismatch");
     }
     return buf;
+  }
+
+  /**
+   * Rejects a block of {@code size} bytes at {@code offset} whose trailer would not end before
+   * {@code limit}, naming {@code handleAt}, where its handle is stored.
+   */
+  private static void checkInRange(String name, long offset, long size, long limit, long handleAt) {
+    if (offset < 0 || size < 0 || size > limit || offset > limit - size - TableFormat.BLOCK_TRAILER_SIZE) {
+      throw new CorruptionException(name, handleAt,
+          "block handle out of range (offset " + offset + ", size " + size + ")");
+    }
   }
 
   /** Decompresses the contents of {@code buf}, whose trailer at {@code size} names the codec. */
@@ -228,32 +238,35 @@ public final class TableReader {
   }
 
   /**
-   * Reads the data block at {@code handle}, verifying its checksum and decompressing it (through
-   * the block cache, if the table has one). The returned block is immutable; its entries are not
-   * validated beyond the restart array.
+   * Reads the data block at {@code handle}, verifying its checksum (on every call, for tools that
+   * check a table) and decompressing it (through the block cache, if the table has one); an
+   * uncompressed block of a mapped table is a {@link Block#view} of the mapping. The returned block
+   * is immutable; its entries are not validated beyond the restart array.
    *
    * @throws CorruptionException if the handle lies outside the table, the checksum fails or the
    *     block does not decompress (names the file and the block's offset)
    * @throws StrataIOException if the read fails
    */
   public Block readDataBlock(BlockHandle handle) {
-    return readDataBlock(handle, true);
+    return readDataBlock(-1, handle.offset(), handle.size(), true);
   }
 
   /**
-   * As {@link #readDataBlock(BlockHandle)}; with {@code fillCache} false a block read from disk is
-   * not added to the block cache (RocksDB's {@code ReadOptions::fill_cache}), so a compaction's
-   * one-pass read does not evict the blocks readers use.
+   * As {@link #readDataBlock(BlockHandle)} for the block at {@code offset} of {@code size} bytes,
+   * which is block {@code blockIndex} of the index, or -1 for a block to verify on every read.
+   * With {@code fillCache} false a block read from disk is not added to the block cache (RocksDB's
+   * {@code ReadOptions::fill_cache}), so a compaction's one-pass read does not evict the blocks
+   * readers use. A cache hit allocates no handle.
+   *
+   * <p>An uncompressed block of a memory-mapped table is a {@link Block#view} of the mapping: it is
+   * neither copied nor cached (the page cache holds it), as LevelDB does for mmap'd tables, and its
+   * checksum is verified on its first read through this reader ({@link VerifiedBlocks}).
    */
-  Block readDataBlock(BlockHandle handle, boolean fillCache) {
-    return readDataBlock(handle.offset(), handle.size(), fillCache);
-  }
-
-  /**
-   * As {@link #readDataBlock(BlockHandle, boolean)} for the block at {@code offset} of {@code size}
-   * bytes: a cache hit allocates no handle.
-   */
-  Block readDataBlock(long offset, long size, boolean fillCache) {
+  Block readDataBlock(int blockIndex, long offset, long size, boolean fillCache) {
+    Block view = mappedView(blockIndex, offset, size);
+    if (view != null) {
+      return view;
+    }
     if (blockCache != null) {
       Block cached = blockCache.get(fileNumber, offset);
       if (cached != null) {
@@ -269,6 +282,40 @@ public final class TableReader {
     } catch (IOException e) {
       throw new StrataIOException("cannot read block at " + offset + " of " + fileName, e);
     }
+  }
+
+  /**
+   * The block at {@code offset} as a view of the table's mapping, checksum-verified unless block
+   * {@code blockIndex} already was; null when the table is not mapped or the block is compressed.
+   */
+  private Block mappedView(int blockIndex, long offset, long size) {
+    ByteBuffer mapping;
+    try {
+      mapping = file.mapping();
+    } catch (IOException e) {
+      throw new StrataIOException("cannot read block at " + offset + " of " + fileName, e);
+    }
+    if (mapping == null) {
+      return null;
+    }
+    checkInRange(fileName, offset, size, footerOffset, indexOffset);
+    int at = (int) offset; // a mapping is at most Integer.MAX_VALUE bytes, and the block lies in it
+    int length = (int) size;
+    byte type = mapping.get(at + length);
+    if (type != TableFormat.NO_COMPRESSION) {
+      return null;
+    }
+    VerifiedBlocks verified = blockIndex < 0 ? null : verifiedBlocks;
+    if (verified == null || !verified.contains(blockIndex)) {
+      int expected = Crc32c.unmask(mapping.getInt(at + length + 1));
+      if (expected != TableBuilder.blockChecksum(mapping.slice(at, length), type)) {
+        throw new CorruptionException(fileName, offset, "block checksum mismatch");
+      }
+      if (verified != null) {
+        verified.add(blockIndex);
+      }
+    }
+    return Block.view(mapping, at, length, fileName, offset);
   }
 
   /** Decodes an index entry's value. */
@@ -390,7 +437,7 @@ public final class TableReader {
     if (i >= index.size()) {
       return LookupResult.ABSENT; // past the table's last key
     }
-    Block block = readDataBlock(index.offset(i), index.blockSize(i), true);
+    Block block = readDataBlock(i, index.offset(i), index.blockSize(i), true);
     InternalIterator it = block.iterator(InternalKey.COMPARATOR);
     it.seek(target);
     if (!it.isValid()) {
@@ -439,6 +486,7 @@ public final class TableReader {
     IndexBlock decoded = decodedIndex;
     if (decoded == null) {
       decoded = IndexBlock.decode(index, fileName, indexOffset);
+      verifiedBlocks = new VerifiedBlocks(decoded.size());
       decodedIndex = decoded;
     }
     return decoded;

@@ -364,4 +364,83 @@ class BlockTest {
     }
     return builder.finish();
   }
+
+  // ---------------------------------------------------------------- views of a mapped buffer
+
+  /** The block's bytes placed at offset 13 of a direct little-endian buffer, with junk around. */
+  private static Block view(byte[] data) {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(data.length + 40)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < buffer.capacity(); i++) {
+      buffer.put(i, (byte) 0xA5);
+    }
+    buffer.put(13, data);
+    return Block.view(buffer, 13, data.length, "mapped.sst", 4096);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 16, 1000})
+  void viewOfADirectBufferWalksLikeTheHeapBlock(int restartInterval) {
+    List<byte[]> keys = keys(200);
+    Block block = view(finished(keys, restartInterval));
+    assertTrue(block.isView());
+    ModelWalk model = model(keys);
+    try (InternalIterator it = block.iterator(InPlaceBytewise.INSTANCE)) {
+      model.checkForwardScan(it);
+      model.checkBackwardScan(it);
+      model.walk(it, new Random(restartInterval), 2000, r -> b(String.format("prefix/%06d", r.nextInt(420))));
+    }
+    // A comparator that cannot compare in place takes the copying path of the restart search.
+    try (InternalIterator it = block.iterator(BYTEWISE)) {
+      model.walk(it, new Random(-restartInterval), 2000, r -> b(String.format("prefix/%06d", r.nextInt(420))));
+    }
+  }
+
+  @Test
+  void viewSlicesHoldTheEntryBytes() {
+    List<byte[]> keys = keys(50);
+    try (InternalIterator it = view(finished(keys, 4)).iterator(InPlaceBytewise.INSTANCE)) {
+      int i = 0;
+      for (it.seekToFirst(); it.isValid(); it.next(), i++) {
+        assertArrayEquals(keys.get(i), it.keySlice().toArray());
+        assertArrayEquals(value(i), it.valueSlice().toArray());
+        assertArrayEquals(value(i), it.value());
+      }
+      assertEquals(50, i);
+    }
+  }
+
+  /** Bytewise order that compares a stored key in place, as the internal-key comparator does. */
+  private enum InPlaceBytewise implements io.stratadb.key.SliceComparator {
+    INSTANCE;
+
+    @Override
+    public int compare(byte[] a, byte[] b) {
+      return Arrays.compareUnsigned(a, b);
+    }
+
+    @Override
+    public int compare(byte[] a, int offset, int length, byte[] b) {
+      return Arrays.compareUnsigned(a, offset, offset + length, b, 0, b.length);
+    }
+  }
+
+  @Test
+  void viewRejectsABigEndianBufferOrARangeOutsideIt() {
+    byte[] data = finished(keys(5), 2);
+    java.nio.ByteBuffer bigEndian = java.nio.ByteBuffer.allocateDirect(data.length).put(0, data);
+    assertThrows(IllegalArgumentException.class, () -> Block.view(bigEndian, 0, data.length, "f.sst", 0));
+    java.nio.ByteBuffer little = java.nio.ByteBuffer.allocateDirect(data.length)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).put(0, data);
+    assertThrows(IndexOutOfBoundsException.class, () -> Block.view(little, 1, data.length, "f.sst", 0));
+    assertFalse(new Block(data, "f.sst", 0).isView());
+  }
+
+  @Test
+  void viewWithABadRestartCountIsCorruption() {
+    byte[] data = finished(keys(5), 2);
+    Coding.putFixed32(data, data.length - 4, 1 << 20);
+    CorruptionException e = assertThrows(CorruptionException.class, () -> view(data));
+    assertTrue(e.getMessage().contains("mapped.sst"), e.getMessage());
+  }
 }

@@ -242,4 +242,43 @@ class TableReaderTest {
     reader.release();
     assertFalse(reader.retain(), "closed after the last release");
   }
+
+  @Test
+  void uncompressedBlocksOfAMappedTableAreViewsThatBypassTheBlockCache() throws IOException {
+    Path path = dir.resolve("plain.sst");
+    TableTestSupport.write(path, tenThousand(), 1024, 16, 10);
+    BlockCache cache = new BlockCache(1 << 20);
+    TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, path, 1, cache);
+    try {
+      for (int i = 0; i < 10_000; i += 7) {
+        LookupResult found = reader.get(userKey(2 * i), Long.MAX_VALUE >>> 8);
+        assertArrayEquals(b("value" + i), found.value());
+      }
+      BlockHandle first = TableTestSupport.layout(path).dataBlocks().get(0);
+      assertTrue(reader.readDataBlock(first).isView());
+      assertEquals(0, cache.size(), "the page cache holds mapped blocks; the block cache holds none");
+    } finally {
+      reader.release();
+    }
+  }
+
+  @Test
+  void compressedBlocksOfAMappedTableAreCachedCopies() throws IOException {
+    Path path = dir.resolve("lz4.sst");
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      entries.add(put(userKey(i), i + 1, b("compressible-value-".repeat(4) + i)));
+    }
+    TableTestSupport.write(path, entries, 1024, 16, 10, io.stratadb.Compression.LZ4);
+    BlockCache cache = new BlockCache(1 << 20);
+    TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, path, 1, cache);
+    try {
+      assertArrayEquals(entries.get(5).value(), reader.get(userKey(5), Long.MAX_VALUE >>> 8).value());
+      BlockHandle first = TableTestSupport.layout(path).dataBlocks().get(0);
+      assertFalse(reader.readDataBlock(first).isView());
+      assertTrue(cache.size() > 0);
+    } finally {
+      reader.release();
+    }
+  }
 }
