@@ -110,27 +110,27 @@ public final class Block {
     return data == null;
   }
 
-  // The three reads every decode goes through; a heap block and a view take one branch each.
-
-  private int byteAt(int p) {
-    return data != null ? data[p] : mapped.get(base + p);
-  }
-
   private int fixed32At(int p) {
     return data != null ? Coding.getFixed32(data, p) : mapped.getInt(base + p);
   }
 
-  private void copyOut(int p, byte[] dst, int off, int len) {
-    if (data != null) {
-      System.arraycopy(data, p, dst, off, len);
-    } else {
-      mapped.get(base + p, dst, off, len);
-    }
-  }
-
   /** An unpositioned iterator ordering keys by {@code comparator}. */
   public InternalIterator iterator(Comparator<byte[]> comparator) {
-    return new BlockIterator(comparator);
+    return new BlockIterator(comparator, this);
+  }
+
+  /**
+   * As {@link #iterator(Comparator)}, but re-pointing {@code reuse} at this block when it is an
+   * iterator of another block with the same comparator, so a table iterator moving from block to
+   * block keeps its buffers instead of allocating new ones. {@code reuse} (possibly null) must not
+   * be used afterwards except as the returned iterator.
+   */
+  public InternalIterator iterator(Comparator<byte[]> comparator, InternalIterator reuse) {
+    if (reuse instanceof BlockIterator it && it.comparator == comparator) {
+      it.bind(this);
+      return it;
+    }
+    return iterator(comparator);
   }
 
   /**
@@ -146,13 +146,21 @@ public final class Block {
    * the block itself and never copy. With a {@link SliceComparator} (as {@link InternalKey#COMPARATOR}),
    * seeks compare restart keys in the block and scanned keys in the buffer without copying.
    */
-  private final class BlockIterator implements InternalIterator {
+  private static final class BlockIterator implements InternalIterator {
     private static final int PREV_FIELDS = 5;
     private final Comparator<byte[]> comparator;
     /** The comparator when it compares in place, else null. */
     private final SliceComparator slices;
+    // The block iterated, its fields copied by bind(): a heap array or a mapped buffer at base.
+    private byte[] data;
+    private ByteBuffer mapped;
+    private int base;
+    private int restartsOffset;
+    private int restartCount;
+    private String fileName;
+    private long fileOffset;
     /** Offset of the current entry; {@code restartsOffset} when invalid. */
-    private int current = restartsOffset;
+    private int current;
     private int nextEntry;
     /** Index of the restart point at or before {@code current}. */
     private int restartIndex;
@@ -193,9 +201,45 @@ public final class Block {
     private int headerUnshared;
     private int headerValueLength;
 
-    BlockIterator(Comparator<byte[]> comparator) {
+    BlockIterator(Comparator<byte[]> comparator, Block block) {
       this.comparator = comparator;
       this.slices = comparator instanceof SliceComparator s ? s : null;
+      bind(block);
+    }
+
+    /** Points this iterator, unpositioned, at {@code block}, keeping its buffers. */
+    void bind(Block block) {
+      data = block.data;
+      mapped = block.mapped;
+      base = block.base;
+      restartsOffset = block.restartsOffset;
+      restartCount = block.restartCount;
+      fileName = block.fileName;
+      fileOffset = block.fileOffset;
+      current = restartsOffset;
+      key = null;
+      value = null;
+      prevCount = 0;
+      prevKeysUsed = 0;
+      prevPosition = -1;
+    }
+
+    // The three reads every decode goes through; a heap block and a view take one branch each.
+
+    private int byteAt(int p) {
+      return data != null ? data[p] : mapped.get(base + p);
+    }
+
+    private int fixed32At(int p) {
+      return data != null ? Coding.getFixed32(data, p) : mapped.getInt(base + p);
+    }
+
+    private void copyOut(int p, byte[] dst, int off, int len) {
+      if (data != null) {
+        System.arraycopy(data, p, dst, off, len);
+      } else {
+        mapped.get(base + p, dst, off, len);
+      }
     }
 
     @Override

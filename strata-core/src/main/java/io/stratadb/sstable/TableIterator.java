@@ -24,6 +24,8 @@ final class TableIterator implements InternalIterator {
   /** The current data block's position in the index; out of {@code [0, index.size())} when none. */
   private int blockIndex = -1;
   private InternalIterator dataIterator;
+  /** The last block iterator made, re-pointed at the next block loaded instead of a new one. */
+  private InternalIterator blockIterator;
   /** The block {@link #dataIterator} reads, kept so moving back onto it does not look it up again. */
   private Block dataBlock;
   /** File offset of the data block {@link #dataIterator} reads. */
@@ -150,6 +152,7 @@ final class TableIterator implements InternalIterator {
   @Override
   public void close() {
     dataIterator = null;
+    blockIterator = null;
     dataBlock = null;
     if (ownsReference) {
       ownsReference = false;
@@ -170,9 +173,11 @@ final class TableIterator implements InternalIterator {
     if (dataBlock == null || offset != dataBlockOffset) {
       dataBlock = table.readDataBlock(blockIndex, offset, index.blockSize(blockIndex), fillCache);
       dataBlockOffset = offset;
-      dataIterator = dataBlock.iterator(InternalKey.COMPARATOR);
+      dataIterator = dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);
+      blockIterator = dataIterator;
     } else if (dataIterator == null) {
-      dataIterator = dataBlock.iterator(InternalKey.COMPARATOR);
+      dataIterator = dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);
+      blockIterator = dataIterator;
     }
   }
 
