@@ -49,10 +49,31 @@ final class BenchData {
    * sequence 1000 - i with {@link #value}(i): about 4 KiB for {@link #blockUserKeys}.
    */
   static Block dataBlock(byte[][] userKeys) {
+    return new Block(blockContents(userKeys), "bench", 0);
+  }
+
+  private static byte[] blockContents(byte[][] userKeys) {
     BlockBuilder builder = new BlockBuilder(16, 4096);
     for (int i = 0; i < userKeys.length; i++) {
       builder.add(InternalKey.encode(userKeys[i], 1000 - i, ValueType.PUT), value(i));
     }
-    return new Block(builder.finish(), "bench", 0);
+    return builder.finish();
+  }
+
+  /**
+   * {@link #dataBlock} where {@code storage} says: {@code heap} (a block read into or cached in
+   * memory) or {@code view} (a block read in place from a mapped table, here a direct buffer).
+   */
+  static Block dataBlock(byte[][] userKeys, String storage) {
+    if (storage.equals("heap")) {
+      return dataBlock(userKeys);
+    }
+    if (!storage.equals("view")) {
+      throw new IllegalArgumentException("storage must be heap or view, got " + storage);
+    }
+    byte[] contents = blockContents(userKeys);
+    java.nio.ByteBuffer mapped = java.nio.ByteBuffer.allocateDirect(contents.length)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).put(0, contents);
+    return Block.view(mapped, 0, contents.length, "bench", 0);
   }
 }

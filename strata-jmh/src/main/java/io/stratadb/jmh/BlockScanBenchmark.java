@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -30,6 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class BlockScanBenchmark {
+  /** Where the block lies: {@code heap} (read or cached) or {@code view} (in a mapped table). */
+  @Param({"heap", "view"})
+  public String storage;
+
   private Block block;
   /** Entries in the block. */
   public int entries;
@@ -38,7 +43,7 @@ public class BlockScanBenchmark {
   public void build() {
     byte[][] keys = BenchData.blockUserKeys();
     entries = keys.length;
-    block = BenchData.dataBlock(keys);
+    block = BenchData.dataBlock(keys, storage);
   }
 
   @Benchmark

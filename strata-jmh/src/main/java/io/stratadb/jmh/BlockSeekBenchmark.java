@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,6 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class BlockSeekBenchmark {
+  /** Where the block lies: {@code heap} (read or cached) or {@code view} (in a mapped table). */
+  @Param({"heap", "view"})
+  public String storage;
+
   private Block block;
   private byte[][] targets;
   private int next;
@@ -41,7 +46,7 @@ public class BlockSeekBenchmark {
     for (int i = 0; i < keys.length; i++) {
       targets[i] = InternalKey.forSeek(keys[i], InternalKey.MAX_SEQUENCE);
     }
-    block = BenchData.dataBlock(keys);
+    block = BenchData.dataBlock(keys, storage);
   }
 
   /** One seek with a new iterator, as a table read does. */
