@@ -543,14 +543,14 @@ public final class Block {
      */
     private int decodeHeader(int p) {
       if (p + 3 <= restartsOffset) {
-        int shared = byteAt(p);
-        int unshared = byteAt(p + 1);
-        int valueLength = byteAt(p + 2);
-        if ((shared | unshared | valueLength) >= 0) {
-          // Fast path, as LevelDB's DecodeEntry: all three lengths fit one byte each (below 128).
-          headerShared = shared;
-          headerUnshared = unshared;
-          headerValueLength = valueLength;
+        // Fast path, as LevelDB's DecodeEntry: all three lengths fit one byte each (below 128).
+        // One 4-byte load reads them: at least the restart count follows the entries, so the
+        // fourth byte is inside the block.
+        int word = fixed32At(p);
+        if ((word & 0x808080) == 0) {
+          headerShared = word & 0xff;
+          headerUnshared = (word >>> 8) & 0xff;
+          headerValueLength = (word >>> 16) & 0xff;
           return p + 3;
         }
       }
