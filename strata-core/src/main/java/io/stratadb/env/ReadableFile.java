@@ -19,8 +19,11 @@ public interface ReadableFile extends Closeable {
 
   /**
    * The whole file as a read-only, little-endian buffer when it is memory-mapped, so readers can
-   * use its bytes in place; null when it is not. Only absolute reads may be made on it (threads
-   * share it). The buffer stays valid while referenced, even after {@link #close()}.
+   * use its bytes in place; null when it is not. Callers make only absolute reads on it and never
+   * change its order, position or limit: threads share it. An implementation must keep the buffer
+   * readable while anything references it, even after {@link #close()} (never unmap it
+   * explicitly): block views outlive the file's reference count, and reading unmapped memory
+   * would crash the JVM.
    *
    * @throws IOException if the file is closed
    */

@@ -142,9 +142,15 @@ public final class Block {
    *
    * <p>Entries are decoded into a reused key buffer; {@link #key()} and {@link #value()} copy out
    * a fresh array only when asked, once per position, so the entries a seek or a {@code prev} steps
-   * over cost no allocation; {@link #keySlice()} and {@link #valueSlice()} view the key buffer and
-   * the block itself and never copy. With a {@link SliceComparator} (as {@link InternalKey#COMPARATOR}),
-   * seeks compare restart keys in the block and scanned keys in the buffer without copying.
+   * over cost no allocation; {@link #keySlice()} views the key buffer and {@link #valueSlice()}
+   * the block itself (for a heap block; a view of a mapped block copies the value into a reused
+   * buffer, as no slice can view a mapping). With a {@link SliceComparator} (as {@link
+   * InternalKey#COMPARATOR}), seeks compare scanned keys in the buffer, and restart keys in a heap
+   * block, without copying.
+   *
+   * <p>Once it reported damage ({@link CorruptionException}) the iterator is invalid until
+   * positioned again. {@link Block#iterator(Comparator, InternalIterator)} re-points it at another
+   * block.
    */
   private static final class BlockIterator implements InternalIterator {
     private static final int PREV_FIELDS = 5;
@@ -180,8 +186,8 @@ public final class Block {
     /** Re-pointed at the key buffer and the value's bytes in the block on each call. */
     private final Slice keySlice = new Slice();
     private final Slice valueSlice = new Slice();
-    /** Restart keys and values copied out of a mapped block, which no slice can view. */
-    private byte[] scratch = new byte[32];
+    /** Restart keys and values copied out of a mapped block, which no slice can view; lazily made. */
+    private byte[] scratch;
     /**
      * The prev cache (RocksDB's {@code DataBlockIter::PrevImpl}): the entries of restart interval
      * {@code prevRestartIndex} up to the one a re-decoding {@link #prev()} stopped at, each as
@@ -425,11 +431,9 @@ public final class Block {
         valueSlice.set(data, valueOffset, valueLength);
       } else {
         // A mapped block cannot be viewed as an array: copy into a buffer this iterator reuses.
-        if (valueLength > scratch.length) {
-          scratch = new byte[Math.max(valueLength, 2 * scratch.length)];
-        }
-        copyOut(valueOffset, scratch, 0, valueLength);
-        valueSlice.set(scratch, 0, valueLength);
+        byte[] copy = scratch(valueLength);
+        copyOut(valueOffset, copy, 0, valueLength);
+        valueSlice.set(copy, 0, valueLength);
       }
       return valueSlice;
     }
@@ -443,6 +447,14 @@ public final class Block {
       current = restartsOffset;
       key = null;
       value = null;
+    }
+
+    /** {@link #scratch}, at least {@code length} bytes long. */
+    private byte[] scratch(int length) {
+      if (scratch == null || length > scratch.length) {
+        scratch = new byte[Math.max(length, scratch == null ? 128 : 2 * scratch.length)];
+      }
+      return scratch;
     }
 
     /** Makes the entry at restart point {@code index} the next one to parse. */
@@ -471,17 +483,14 @@ public final class Block {
         throw corrupt("restart entry key runs past the entries");
       }
       try {
-        if (slices != null && data != null) {
-          return slices.compare(data, p, headerUnshared, target);
+        if (data != null) {
+          return slices != null ? slices.compare(data, p, headerUnshared, target)
+              : comparator.compare(Arrays.copyOfRange(data, p, p + headerUnshared), target);
         }
-        if (headerUnshared > scratch.length) {
-          scratch = new byte[Math.max(headerUnshared, 2 * scratch.length)];
-        }
-        copyOut(p, scratch, 0, headerUnshared);
-        if (slices != null) {
-          return slices.compare(scratch, 0, headerUnshared, target);
-        }
-        return comparator.compare(Arrays.copyOf(scratch, headerUnshared), target);
+        byte[] copy = scratch(headerUnshared);
+        copyOut(p, copy, 0, headerUnshared);
+        return slices != null ? slices.compare(copy, 0, headerUnshared, target)
+            : comparator.compare(Arrays.copyOf(copy, headerUnshared), target);
       } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
         throw cannotOrder(e);
       }
@@ -581,7 +590,9 @@ public final class Block {
       return offset;
     }
 
+    /** The error for damage found at the current step; leaves the iterator invalid, not half-moved. */
     private CorruptionException corrupt(String what) {
+      invalidate();
       return new CorruptionException(fileName, fileOffset, "block " + what);
     }
   }

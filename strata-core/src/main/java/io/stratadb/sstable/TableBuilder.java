@@ -139,7 +139,10 @@ public final class TableBuilder {
     return (int) crc.getValue();
   }
 
-  /** As {@link #blockChecksum(byte[], int, int, byte)} over the remaining bytes of {@code contents}. */
+  /**
+   * As {@link #blockChecksum(byte[], int, int, byte)} over the remaining bytes of {@code contents},
+   * which it consumes (its position ends at its limit).
+   */
   static int blockChecksum(java.nio.ByteBuffer contents, byte type) {
     CRC32C crc = new CRC32C();
     crc.update(contents);

@@ -171,7 +171,7 @@ final class TableIterator implements InternalIterator {
     }
     long offset = index.offset(blockIndex);
     if (dataBlock == null || offset != dataBlockOffset) {
-      dataBlock = table.readDataBlock(blockIndex, offset, index.blockSize(blockIndex), fillCache);
+      dataBlock = table.readDataBlock(blockIndex, fillCache);
       dataBlockOffset = offset;
       dataIterator = dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);
       blockIterator = dataIterator;

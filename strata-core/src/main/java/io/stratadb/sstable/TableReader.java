@@ -18,9 +18,12 @@ import io.stratadb.util.RefCount;
 
 /**
  * An open SSTable: its footer, index block and bloom filter in memory, data blocks read on demand
- * with their checksums verified (LevelDB's {@code table/table.cc}).
+ * with their checksums verified (LevelDB's {@code table/table.cc}); an uncompressed block of a
+ * memory-mapped table is read in place and verified on its first read ({@link
+ * #readDataBlock(int, boolean)}).
  *
- * <p>Thread-safe: reads are positional and the parsed state is immutable. Reference-counted so the
+ * <p>Thread-safe: reads are positional, the parsed state is immutable once built, and what readers
+ * learn about blocks is kept in thread-safe {@link BlockBitSet}s. Reference-counted so the
  * {@link TableCache} can evict it while readers still use it: the file closes when the last
  * reference is released. Errors: {@link CorruptionException} (names the file and offset) for a
  * failed checksum or format check, {@link StrataIOException} for a failed read.
@@ -40,8 +43,12 @@ public final class TableReader {
   private final RefCount references = new RefCount();
   /** {@link #index} decoded on first use, so opening a table keeps reporting what it did. */
   private volatile IndexBlock decodedIndex;
-  /** The data blocks of a mapped table verified so far; set before {@link #decodedIndex}. */
-  private volatile VerifiedBlocks verifiedBlocks;
+  /**
+   * The uncompressed data blocks of a mapped table verified so far, and the blocks found
+   * compressed; made with {@link #decodedIndex} and written before it, so read after it.
+   */
+  private BlockBitSet verifiedBlocks;
+  private BlockBitSet compressedBlocks;
 
   private TableReader(
       ReadableFile file, String fileName, long fileNumber, Block index, long indexOffset, byte[] filter,
@@ -238,35 +245,50 @@ public final class TableReader {
   }
 
   /**
-   * Reads the data block at {@code handle}, verifying its checksum (on every call, for tools that
-   * check a table) and decompressing it (through the block cache, if the table has one); an
-   * uncompressed block of a mapped table is a {@link Block#view} of the mapping. The returned block
-   * is immutable; its entries are not validated beyond the restart array.
+   * Reads the data block at {@code handle}, verifying its checksum when it comes from the file
+   * (an uncompressed block of a mapped table on every call: tools that check a table use this) and
+   * decompressing it (through the block cache, if the table has one); an uncompressed block of a
+   * mapped table is a {@link Block#view} of the mapping. The returned block is immutable; its
+   * entries are not validated beyond the restart array.
    *
    * @throws CorruptionException if the handle lies outside the table, the checksum fails or the
    *     block does not decompress (names the file and the block's offset)
    * @throws StrataIOException if the read fails
    */
   public Block readDataBlock(BlockHandle handle) {
-    return readDataBlock(-1, handle.offset(), handle.size(), true);
+    Block view = mappedView(-1, handle.offset(), handle.size());
+    return view != null ? view : cachedBlock(handle.offset(), handle.size(), true);
   }
 
   /**
-   * As {@link #readDataBlock(BlockHandle)} for the block at {@code offset} of {@code size} bytes,
-   * which is block {@code blockIndex} of the index, or -1 for a block to verify on every read.
-   * With {@code fillCache} false a block read from disk is not added to the block cache (RocksDB's
-   * {@code ReadOptions::fill_cache}), so a compaction's one-pass read does not evict the blocks
-   * readers use. A cache hit allocates no handle.
+   * Data block {@code blockIndex} of the index, as {@link #readDataBlock(BlockHandle)}. With {@code
+   * fillCache} false a block read from the file is not added to the block cache (RocksDB's {@code
+   * ReadOptions::fill_cache}), so a compaction's one-pass read does not evict the blocks readers
+   * use. A cache hit allocates no handle.
    *
    * <p>An uncompressed block of a memory-mapped table is a {@link Block#view} of the mapping: it is
    * neither copied nor cached (the page cache holds it), as LevelDB does for mmap'd tables, and its
-   * checksum is verified on its first read through this reader ({@link VerifiedBlocks}).
+   * checksum is verified on its first read through this reader, then trusted as a cached block is.
+   * A block found compressed is remembered, so its later reads go to the block cache without
+   * touching the mapping (whose pages the OS may have evicted). Both are a {@link BlockBitSet}.
+   *
+   * @throws IndexOutOfBoundsException if {@code blockIndex} is not in {@code [0, blocks)}
    */
-  Block readDataBlock(int blockIndex, long offset, long size, boolean fillCache) {
-    Block view = mappedView(blockIndex, offset, size);
-    if (view != null) {
-      return view;
+  Block readDataBlock(int blockIndex, boolean fillCache) {
+    IndexBlock index = decodedIndex();
+    long offset = index.offset(blockIndex);
+    long size = index.blockSize(blockIndex);
+    if (!compressedBlocks.contains(blockIndex)) {
+      Block view = mappedView(blockIndex, offset, size);
+      if (view != null) {
+        return view;
+      }
     }
+    return cachedBlock(offset, size, fillCache);
+  }
+
+  /** The block at {@code offset}, from the block cache or read, checked and decompressed. */
+  private Block cachedBlock(long offset, long size, boolean fillCache) {
     if (blockCache != null) {
       Block cached = blockCache.get(fileNumber, offset);
       if (cached != null) {
@@ -286,7 +308,8 @@ public final class TableReader {
 
   /**
    * The block at {@code offset} as a view of the table's mapping, checksum-verified unless block
-   * {@code blockIndex} already was; null when the table is not mapped or the block is compressed.
+   * {@code blockIndex} (-1: none, verify) already was; null when the table is not mapped or the
+   * block is compressed (then remembered as such for {@code blockIndex}).
    */
   private Block mappedView(int blockIndex, long offset, long size) {
     ByteBuffer mapping;
@@ -301,18 +324,20 @@ public final class TableReader {
     checkInRange(fileName, offset, size, footerOffset, indexOffset);
     int at = (int) offset; // a mapping is at most Integer.MAX_VALUE bytes, and the block lies in it
     int length = (int) size;
-    byte type = mapping.get(at + length);
-    if (type != TableFormat.NO_COMPRESSION) {
-      return null;
-    }
-    VerifiedBlocks verified = blockIndex < 0 ? null : verifiedBlocks;
-    if (verified == null || !verified.contains(blockIndex)) {
+    if (blockIndex < 0 || !verifiedBlocks.contains(blockIndex)) {
+      byte type = mapping.get(at + length);
+      if (type != TableFormat.NO_COMPRESSION) {
+        if (blockIndex >= 0) {
+          compressedBlocks.add(blockIndex);
+        }
+        return null;
+      }
       int expected = Crc32c.unmask(mapping.getInt(at + length + 1));
       if (expected != TableBuilder.blockChecksum(mapping.slice(at, length), type)) {
         throw new CorruptionException(fileName, offset, "block checksum mismatch");
       }
-      if (verified != null) {
-        verified.add(blockIndex);
+      if (blockIndex >= 0) {
+        verifiedBlocks.add(blockIndex);
       }
     }
     return Block.view(mapping, at, length, fileName, offset);
@@ -437,7 +462,7 @@ public final class TableReader {
     if (i >= index.size()) {
       return LookupResult.ABSENT; // past the table's last key
     }
-    Block block = readDataBlock(i, index.offset(i), index.blockSize(i), true);
+    Block block = readDataBlock(i, true);
     InternalIterator it = block.iterator(InternalKey.COMPARATOR);
     it.seek(target);
     if (!it.isValid()) {
@@ -477,20 +502,26 @@ public final class TableReader {
   }
 
   /**
-   * The index decoded into arrays, built on first use (racing threads may each build one; they
-   * are equal and immutable).
+   * The index decoded into arrays, built once, on first use.
    *
    * @throws CorruptionException if the index does not decode (names the index block's offset)
    */
   IndexBlock decodedIndex() {
     IndexBlock decoded = decodedIndex;
     if (decoded == null) {
-      decoded = IndexBlock.decode(index, fileName, indexOffset);
-      verifiedBlocks = new VerifiedBlocks(decoded.size());
-      decodedIndex = decoded;
+      synchronized (this) { // once: the bit sets made with it collect what every reader learns
+        decoded = decodedIndex;
+        if (decoded == null) {
+          decoded = IndexBlock.decode(index, fileName, indexOffset);
+          verifiedBlocks = new BlockBitSet(decoded.size());
+          compressedBlocks = new BlockBitSet(decoded.size());
+          decodedIndex = decoded;
+        }
+      }
     }
     return decoded;
   }
+
 
   /** Takes a reference; false if the reader is already closed (open it again). */
   public boolean retain() {

@@ -83,4 +83,23 @@ class MappedReadableFileTest {
     assertThrows(ClosedChannelException.class, () -> file.read(0, new byte[4], 0, 4));
     assertThrows(ClosedChannelException.class, file::size);
   }
+
+  @Test
+  void mappingIsTheWholeFileReadOnlyAndLittleEndianUntilClosed() throws Exception {
+    byte[] data = new byte[10_000];
+    new Random(3).nextBytes(data);
+    Path path = fileOf(data);
+    ReadableFile file = LocalFileSystem.INSTANCE.openImmutable(path);
+    java.nio.ByteBuffer mapping = file.mapping();
+    assertEquals(data.length, mapping.limit());
+    assertEquals(java.nio.ByteOrder.LITTLE_ENDIAN, mapping.order());
+    assertEquals(io.stratadb.util.Coding.getFixed32(data, 100), mapping.getInt(100));
+    org.junit.jupiter.api.Assertions.assertTrue(mapping.isReadOnly());
+    file.close();
+    assertThrows(ClosedChannelException.class, file::mapping);
+    assertEquals(data[9_999], mapping.get(9_999), "a mapping handed out stays readable after close");
+    try (ReadableFile channel = LocalFileSystem.INSTANCE.openReadable(path)) {
+      org.junit.jupiter.api.Assertions.assertNull(channel.mapping(), "a channel file is not mapped");
+    }
+  }
 }

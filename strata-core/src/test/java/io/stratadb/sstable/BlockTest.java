@@ -410,21 +410,6 @@ class BlockTest {
     }
   }
 
-  /** Bytewise order that compares a stored key in place, as the internal-key comparator does. */
-  private enum InPlaceBytewise implements io.stratadb.key.SliceComparator {
-    INSTANCE;
-
-    @Override
-    public int compare(byte[] a, byte[] b) {
-      return Arrays.compareUnsigned(a, b);
-    }
-
-    @Override
-    public int compare(byte[] a, int offset, int length, byte[] b) {
-      return Arrays.compareUnsigned(a, offset, offset + length, b, 0, b.length);
-    }
-  }
-
   @Test
   void viewRejectsABigEndianBufferOrARangeOutsideIt() {
     byte[] data = finished(keys(5), 2);

@@ -262,14 +262,20 @@ class TableReaderTest {
     }
   }
 
-  @Test
-  void compressedBlocksOfAMappedTableAreCachedCopies() throws IOException {
-    Path path = dir.resolve("lz4.sst");
+  /** Writes 2,000 entries with values LZ4 shrinks, so every data block is stored compressed. */
+  private static List<Entry> writeCompressible(Path path) throws IOException {
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
       entries.add(put(userKey(i), i + 1, b("compressible-value-".repeat(4) + i)));
     }
     TableTestSupport.write(path, entries, 1024, 16, 10, io.stratadb.Compression.LZ4);
+    return entries;
+  }
+
+  @Test
+  void compressedBlocksOfAMappedTableAreCachedCopies() throws IOException {
+    Path path = dir.resolve("lz4.sst");
+    List<Entry> entries = writeCompressible(path);
     BlockCache cache = new BlockCache(1 << 20);
     TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, path, 1, cache);
     try {
@@ -277,6 +283,53 @@ class TableReaderTest {
       BlockHandle first = TableTestSupport.layout(path).dataBlocks().get(0);
       assertFalse(reader.readDataBlock(first).isView());
       assertTrue(cache.size() > 0);
+    } finally {
+      reader.release();
+    }
+  }
+
+  @Test
+  void aBlockFoundCompressedIsReadFromTheCacheWithoutTouchingTheMapping() throws IOException {
+    Path path = dir.resolve("lz4-counted.sst");
+    List<Entry> entries = writeCompressible(path);
+    java.util.concurrent.atomic.AtomicInteger mappingCalls = new java.util.concurrent.atomic.AtomicInteger();
+    io.stratadb.env.FileSystem counting = new io.stratadb.env.ForwardingFileSystem() {
+      @Override
+      public io.stratadb.env.ReadableFile openImmutable(Path p) throws IOException {
+        io.stratadb.env.ReadableFile mapped = delegate.openImmutable(p);
+        return new io.stratadb.env.ReadableFile() {
+          @Override
+          public int read(long position, byte[] dst, int off, int len) throws IOException {
+            return mapped.read(position, dst, off, len);
+          }
+
+          @Override
+          public long size() throws IOException {
+            return mapped.size();
+          }
+
+          @Override
+          public java.nio.ByteBuffer mapping() throws IOException {
+            mappingCalls.incrementAndGet();
+            return mapped.mapping();
+          }
+
+          @Override
+          public void close() throws IOException {
+            mapped.close();
+          }
+        };
+      }
+    };
+    TableReader reader = TableReader.open(counting, path, 1, new BlockCache(1 << 20));
+    try {
+      assertArrayEquals(entries.get(7).value(), reader.get(userKey(7), Long.MAX_VALUE >>> 8).value());
+      int afterFirst = mappingCalls.get();
+      assertEquals(1, afterFirst, "the first read learns the block is compressed");
+      for (int i = 0; i < 5; i++) {
+        assertArrayEquals(entries.get(7).value(), reader.get(userKey(7), Long.MAX_VALUE >>> 8).value());
+      }
+      assertEquals(afterFirst, mappingCalls.get(), "later reads go to the block cache only");
     } finally {
       reader.release();
     }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-class VerifiedBlocksTest {
+class BlockBitSetTest {
   @Test
   void remembersExactlyTheBlocksAdded() {
-    VerifiedBlocks verified = new VerifiedBlocks(130);
+    BlockBitSet verified = new BlockBitSet(130);
     for (int i : new int[] {0, 63, 64, 127, 129}) {
       verified.add(i);
     }
@@ -21,12 +21,12 @@ class VerifiedBlocksTest {
 
   @Test
   void indexesOutsideTheTableAreNeverVerified() {
-    VerifiedBlocks verified = new VerifiedBlocks(10);
+    BlockBitSet verified = new BlockBitSet(10);
     verified.add(-1);
     verified.add(64);
     assertFalse(verified.contains(-1));
     assertFalse(verified.contains(64));
-    assertFalse(new VerifiedBlocks(0).contains(0));
-    assertThrows(IllegalArgumentException.class, () -> new VerifiedBlocks(-1));
+    assertFalse(new BlockBitSet(0).contains(0));
+    assertThrows(IllegalArgumentException.class, () -> new BlockBitSet(-1));
   }
 }
