@@ -378,14 +378,14 @@ final class BenchCommand extends CliCommand {
       out.printf("Engines:    %s, interleaved per workload, each open to close alone; equal write buffer, "
           + "block size, bloom bits, block cache (%d bytes) and codec%n",
           String.join(", ", engines.stream().map(BenchEngine.Kind::label).toList()), options.blockCacheSize());
-      if (rounds > 1) {
-        out.printf("Rounds:     %d, each the whole workload list from a fresh database; the table reports the "
-            + "median%n", rounds);
-      }
       if (engines.contains(BenchEngine.Kind.LEVELDB)) {
         out.printf("            leveldb (iq80 0.12): no bloom filter; codec %s%n",
             LevelDbBenchEngine.codec(options.compression()).name().toLowerCase(Locale.ROOT));
       }
+    }
+    if (rounds > 1) {
+      out.printf("Rounds:     %d, each the whole workload list as a single run (fill workloads start empty, same "
+          + "seeds); the table reports medians%n", rounds);
     }
     if (BenchCommand.class.desiredAssertionStatus()) {
       out.println("WARNING: Assertions are enabled; benchmarks unnecessarily slow");
