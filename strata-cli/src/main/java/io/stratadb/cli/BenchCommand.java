@@ -28,9 +28,13 @@ import picocli.CommandLine.TypeConversionException;
  * {@code strata bench}: LevelDB db_bench-style workloads with db_bench's report format. Fill
  * benchmarks start from an empty database (db_bench's {@code fresh_db}); the others use what the
  * previous ones left. Only the workload's own operations are timed. Without {@code --db} the
- * database lives in a new directory under {@code ./strata-data-bench}, removed at the end.
+ * database lives in a new directory under {@code ./strata-data-bench}, removed at the end. With
+ * {@code --compare} each workload also runs on the peer engines, interleaved, and {@code --rounds N}
+ * repeats the whole list N times and reports medians ({@link BenchComparison}).
  */
-@Command(name = "bench", description = "Run db_bench-style benchmarks and print micros/op, ops/sec and MB/s.")
+@Command(name = "bench", description = {"Run db_bench-style benchmarks and print micros/op, ops/sec and MB/s.",
+    "With --compare, also on RocksJava and/or iq80 LevelDB, interleaved; with --rounds N, the whole list N times "
+        + "and the table gives each workload's median ops/sec with its min-max range."})
 final class BenchCommand extends CliCommand {
 
   static final String DEFAULT_BENCHMARKS =
@@ -107,8 +111,13 @@ final class BenchCommand extends CliCommand {
       + "these engines, interleaved with StrataDB under equal settings: rocksdb (RocksJava), leveldb (iq80).")
   List<String> compare = List.of();
 
-  @Option(names = "--results", paramLabel = "DIR", description = "With --compare: where results.csv, results.json "
-      + "and results.png go (default: ./strata-bench-results).")
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "With --compare: run the whole "
+      + "workload list N times in a row, each round as a single run, and report per workload the median ops/sec "
+      + "over the rounds with its min-max range (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--results", paramLabel = "DIR", description = "With --compare: where results.csv, summary.csv, "
+      + "results.json and results.png go (default: ./strata-bench-results).")
   Path resultsDir = Path.of("strata-bench-results");
 
   @Override
@@ -116,6 +125,11 @@ final class BenchCommand extends CliCommand {
     List<BenchWorkload> workloads = parseWorkloads();
     List<BenchEngine.Kind> engines = parseEngines();
     validate();
+    if (rounds > 1 && engines.size() < 2) {
+      // The medians are reported by the comparison table and its files, which exist only with peers.
+      throw usageError("--rounds above 1 needs --compare (e.g. --compare rocksdb,leveldb); got --rounds " + rounds
+          + " without it");
+    }
     Options options = options();
     BenchSettings settings = new BenchSettings(options.writeBufferSize(), options.blockSize(),
         options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(), sync,
@@ -128,47 +142,13 @@ final class BenchCommand extends CliCommand {
     PrintWriter out = out();
     printHeader(out, options, path, temporary, engines);
     BenchComparison comparison = new BenchComparison(engines);
-    long seed = FIRST_SEED;
     Map<BenchEngine.Kind, BenchEngine> open = new EnumMap<>(BenchEngine.Kind.class);
     try {
-      for (BenchWorkload w : workloads) {
-        for (BenchEngine.Kind kind : engines) {
-          if (w == BenchWorkload.TXN && kind != BenchEngine.Kind.STRATADB) {
-            out.printf("%-9s %-12s : n/a (StrataDB transactions only)%n", kind.label(), w.benchName());
-            continue;
-          }
-          if (w == BenchWorkload.READREVERSE && !kind.supportsReverse()) {
-            out.printf("%-9s %-12s : n/a (its iterators only move forward)%n", kind.label(), w.benchName());
-            continue;
-          }
-          Path engineDir = comparing ? path.resolve(kind.label()) : path;
-          BenchEngine engine = open.get(kind);
-          if (w.freshDb() || engine == null) {
-            if (engine != null) {
-              open.remove(kind).close();
-            }
-            reset(kind, engineDir, w.freshDb());
-            engine = kind.open(engineDir, settings);
-            open.put(kind, engine);
-          }
-          long writtenBefore = IoCounters.writtenBytes();
-          BenchResult result = BenchRunner.run(w, engine, config, seed);
-          String shape = w.writes() ? engine.shape() : "";
-          if (comparing) {
-            // Each engine runs alone, open to close, so no engine's background work overlaps
-            // another's run, and the bytes written include what its run left to do.
-            open.remove(kind).close();
-          }
-          long writtenAfter = IoCounters.writtenBytes();
-          comparison.add(new BenchComparison.Row(kind, result,
-              writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore));
-          out.println(comparing ? String.format("%-9s %s", kind.label(), result.line()) : result.line());
-          if (!shape.isEmpty()) {
-            out.println(String.format("%-" + (comparing ? 22 : 12) + "s : %s", "", shape));
-          }
-          out.flush();
+      for (int round = 1; round <= rounds; round++) {
+        if (rounds > 1) {
+          out.printf("Round %d of %d%n", round, rounds);
         }
-        seed += threads;
+        runRound(round, workloads, engines, path, settings, config, open, comparison, out);
       }
       BenchEngine strata = open.get(BenchEngine.Kind.STRATADB);
       if (report && strata != null) {
@@ -204,6 +184,58 @@ final class BenchCommand extends CliCommand {
       BenchDirectory.remove(path);
     }
     return 0;
+  }
+
+  /**
+   * Runs every workload once on every engine, interleaved, as a single run does: the key seeds
+   * start again at {@link #FIRST_SEED}, fill workloads empty each engine's database, and with
+   * several engines each is opened and closed around each workload. {@code open} holds the
+   * engines left open (only StrataDB, and only without {@code --compare}).
+   */
+  private void runRound(int round, List<BenchWorkload> workloads, List<BenchEngine.Kind> engines, Path path,
+      BenchSettings settings, BenchConfig config, Map<BenchEngine.Kind, BenchEngine> open,
+      BenchComparison comparison, PrintWriter out) throws IOException, InterruptedException {
+    boolean comparing = engines.size() > 1;
+    long seed = FIRST_SEED;
+    for (BenchWorkload w : workloads) {
+      for (BenchEngine.Kind kind : engines) {
+        if (w == BenchWorkload.TXN && kind != BenchEngine.Kind.STRATADB) {
+          out.printf("%-9s %-12s : n/a (StrataDB transactions only)%n", kind.label(), w.benchName());
+          continue;
+        }
+        if (w == BenchWorkload.READREVERSE && !kind.supportsReverse()) {
+          out.printf("%-9s %-12s : n/a (its iterators only move forward)%n", kind.label(), w.benchName());
+          continue;
+        }
+        Path engineDir = comparing ? path.resolve(kind.label()) : path;
+        BenchEngine engine = open.get(kind);
+        if (w.freshDb() || engine == null) {
+          if (engine != null) {
+            open.remove(kind).close();
+          }
+          reset(kind, engineDir, w.freshDb());
+          engine = kind.open(engineDir, settings);
+          open.put(kind, engine);
+        }
+        long writtenBefore = IoCounters.writtenBytes();
+        BenchResult result = BenchRunner.run(w, engine, config, seed);
+        String shape = w.writes() ? engine.shape() : "";
+        if (comparing) {
+          // Each engine runs alone, open to close, so no engine's background work overlaps
+          // another's run, and the bytes written include what its run left to do.
+          open.remove(kind).close();
+        }
+        long writtenAfter = IoCounters.writtenBytes();
+        comparison.add(new BenchComparison.Row(round, kind, result,
+            writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore));
+        out.println(comparing ? String.format("%-9s %s", kind.label(), result.line()) : result.line());
+        if (!shape.isEmpty()) {
+          out.println(String.format("%-" + (comparing ? 22 : 12) + "s : %s", "", shape));
+        }
+        out.flush();
+      }
+      seed += threads;
+    }
   }
 
   /** Prepares {@code dir} for {@code kind}: emptied for a fresh database, else only created. */
@@ -257,6 +289,9 @@ final class BenchCommand extends CliCommand {
   private void validate() {
     if (num < 1) {
       throw usageError("--num must be at least 1, got " + num);
+    }
+    if (rounds < 1) {
+      throw usageError("--rounds must be at least 1, got " + rounds);
     }
     if (threads < 1 || threads > num) {
       throw usageError("--threads must be between 1 and --num, got " + threads);
@@ -347,6 +382,10 @@ final class BenchCommand extends CliCommand {
         out.printf("            leveldb (iq80 0.12): no bloom filter; codec %s%n",
             LevelDbBenchEngine.codec(options.compression()).name().toLowerCase(Locale.ROOT));
       }
+    }
+    if (rounds > 1) {
+      out.printf("Rounds:     %d, each the whole workload list as a single run (fill workloads start empty, same "
+          + "seeds); the table reports medians%n", rounds);
     }
     if (BenchCommand.class.desiredAssertionStatus()) {
       out.println("WARNING: Assertions are enabled; benchmarks unnecessarily slow");

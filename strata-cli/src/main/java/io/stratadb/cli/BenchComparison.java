@@ -19,20 +19,24 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 
 /**
- * The results of {@code strata bench --compare}: one row per workload and engine, printed as a
- * table of ops/sec with StrataDB's ratio to each peer, then disk size and write amplification per
- * engine, and written as {@code results.csv}, {@code results.json} and a bar chart {@code
- * results.png} (XChart). Not thread-safe; filled by the benchmark's main thread.
+ * The results of {@code strata bench --compare [--rounds N]}: one row per round, workload and
+ * engine. Printed as a table of the median ops/sec over the rounds with StrataDB's ratio of
+ * medians to each peer (and, over several rounds, each cell's min-max range), then disk size
+ * (after the last round) and write amplification (median of the rounds') per engine. Written as
+ * {@code results.csv} (every round's rows), {@code summary.csv} (the medians), {@code
+ * results.json} (both) and a bar chart of the medians {@code results.png} (XChart). Not
+ * thread-safe; filled by the benchmark's main thread.
  */
 final class BenchComparison {
 
   /**
-   * One workload run on one engine.
+   * One workload run on one engine in one round.
    *
+   * @param round the round, from 1
    * @param result the measurements
    * @param writtenBytes bytes the process wrote while the engine ran it (open to close), or -1
    */
-  record Row(BenchEngine.Kind engine, BenchResult result, long writtenBytes) {}
+  record Row(int round, BenchEngine.Kind engine, BenchResult result, long writtenBytes) {}
 
   private final List<BenchEngine.Kind> engines;
   private final List<Row> rows = new ArrayList<>();
@@ -46,8 +50,14 @@ final class BenchComparison {
     rows.add(row);
   }
 
+  /** Records the engine's directory size in bytes, measured after the last round. */
   void diskBytes(BenchEngine.Kind engine, long bytes) {
     diskBytes.put(engine, bytes);
+  }
+
+  /** The number of rounds run: the highest round of any row, 1 if there is none. */
+  int rounds() {
+    return rows.stream().mapToInt(Row::round).max().orElse(1);
   }
 
   private Set<String> workloads() {
@@ -56,13 +66,19 @@ final class BenchComparison {
     return names;
   }
 
-  private Row find(String workload, BenchEngine.Kind engine) {
-    for (Row r : rows) {
-      if (r.engine() == engine && r.result().workload().benchName().equals(workload)) {
-        return r;
-      }
-    }
-    return null;
+  /** Ops/sec of {@code workload} on {@code engine} over the rounds, or null if it never ran. */
+  RoundStats opsPerSec(String workload, BenchEngine.Kind engine) {
+    double[] values = rows.stream()
+        .filter(r -> r.engine() == engine && r.result().workload().benchName().equals(workload))
+        .mapToDouble(r -> opsPerSec(r.result())).toArray();
+    return values.length == 0 ? null : RoundStats.of(values);
+  }
+
+  /** Median StrataDB ops/sec over the peer's median for {@code workload}, or NaN if either did not run. */
+  double ratio(String workload, BenchEngine.Kind peer) {
+    RoundStats strata = opsPerSec(workload, engines.get(0));
+    RoundStats other = opsPerSec(workload, peer);
+    return strata == null || other == null ? Double.NaN : strata.median() / other.median();
   }
 
   private static double opsPerSec(BenchResult r) {
@@ -71,56 +87,91 @@ final class BenchComparison {
 
   /** Prints the ops/sec table with ratios, disk sizes and write amplification. */
   void print(PrintWriter out) {
+    int rounds = rounds();
+    Map<String, List<String>> cells = new LinkedHashMap<>();
+    int width = 12;
+    for (String w : workloads()) {
+      List<String> line = new ArrayList<>();
+      for (BenchEngine.Kind e : engines) {
+        RoundStats s = opsPerSec(w, e);
+        line.add(s == null ? "n/a"
+            : rounds > 1 ? String.format("%.0f (%s)", s.median(), s.range()) : String.format("%.0f", s.median()));
+        width = Math.max(width, line.get(line.size() - 1).length());
+      }
+      cells.put(w, line);
+    }
     out.println("------------------------------------------------");
-    out.println("Comparison: ops/sec per engine; ratio = stratadb / peer (above 1: StrataDB faster)");
+    out.println(rounds > 1
+        ? "Comparison: median ops/sec of " + rounds + " rounds (min-max); ratio = median stratadb / median peer "
+            + "(above 1: StrataDB faster)"
+        : "Comparison: ops/sec per engine; ratio = stratadb / peer (above 1: StrataDB faster)");
     StringBuilder head = new StringBuilder(String.format("%-13s", "workload"));
-    engines.forEach(e -> head.append(String.format(" %12s", e.label())));
+    String column = " %" + width + "s";
+    engines.forEach(e -> head.append(String.format(column, e.label())));
     engines.stream().skip(1).forEach(e -> head.append(String.format(" %11s", "vs " + e.label())));
     out.println(head);
     for (String w : workloads()) {
       StringBuilder line = new StringBuilder(String.format("%-13s", w));
-      for (BenchEngine.Kind e : engines) {
-        Row r = find(w, e);
-        line.append(r == null ? String.format(" %12s", "n/a") : String.format(" %12.0f", opsPerSec(r.result())));
+      for (String cell : cells.get(w)) {
+        line.append(String.format(column, cell));
       }
-      Row strata = find(w, engines.get(0));
       for (BenchEngine.Kind e : engines.subList(1, engines.size())) {
-        Row peer = find(w, e);
-        line.append(strata == null || peer == null ? String.format(" %11s", "n/a")
-            : String.format(" %10.2fx", opsPerSec(strata.result()) / opsPerSec(peer.result())));
+        double ratio = ratio(w, e);
+        line.append(Double.isNaN(ratio) ? String.format(" %11s", "n/a") : String.format(" %10.2fx", ratio));
       }
       out.println(line);
     }
     StringBuilder disk = new StringBuilder(String.format("%-13s", "disk MB"));
     StringBuilder amp = new StringBuilder(String.format("%-13s", "write amp"));
     for (BenchEngine.Kind e : engines) {
-      disk.append(String.format(" %12.1f", diskBytes.getOrDefault(e, 0L) / 1048576.0));
+      disk.append(String.format(" %" + width + ".1f", diskBytes.getOrDefault(e, 0L) / 1048576.0));
       double wa = writeAmplification(e);
-      amp.append(wa < 0 ? String.format(" %12s", "n/a") : String.format(" %12.2f", wa));
+      amp.append(wa < 0 ? String.format(column, "n/a") : String.format(" %" + width + ".2f", wa));
     }
-    out.println(disk);
-    out.println(amp + "  (bytes the process wrote during write workloads / user bytes written)");
+    out.println(rounds > 1 ? disk + "  (after the last round)" : disk.toString());
+    out.println(amp + "  (bytes the process wrote during write workloads / user bytes written"
+        + (rounds > 1 ? "; median of the rounds)" : ")"));
     out.flush();
   }
 
-  /** Bytes written during the engine's write workloads over their user bytes; -1 if unknown. */
+  /**
+   * The engine's write amplification: the median over the rounds of each round's bytes written
+   * during its write workloads over their user bytes; -1 if unknown in any round or if nothing was
+   * written.
+   */
   double writeAmplification(BenchEngine.Kind engine) {
-    long written = 0;
-    long user = 0;
-    for (Row r : rows) {
-      if (r.engine() == engine && r.result().workload().writes()) {
-        if (r.writtenBytes() < 0) {
-          return -1;
-        }
-        written += r.writtenBytes();
-        user += r.result().bytes();
-      }
+    List<Double> perRound = writeAmplificationPerRound(engine);
+    if (perRound.isEmpty() || perRound.contains(-1.0)) {
+      return -1;
     }
-    return user == 0 ? -1 : (double) written / user;
+    return RoundStats.of(perRound.stream().mapToDouble(Double::doubleValue).toArray()).median();
+  }
+
+  /** Each round's write amplification of the engine, in round order, -1 where unknown. */
+  private List<Double> writeAmplificationPerRound(BenchEngine.Kind engine) {
+    List<Double> perRound = new ArrayList<>();
+    for (int round = 1; round <= rounds(); round++) {
+      long written = 0;
+      long user = 0;
+      boolean known = true;
+      for (Row r : rows) {
+        if (r.round() == round && r.engine() == engine && r.result().workload().writes()) {
+          known &= r.writtenBytes() >= 0;
+          written += r.writtenBytes();
+          user += r.result().bytes();
+        }
+      }
+      perRound.add(!known || user == 0 ? -1.0 : (double) written / user);
+    }
+    return perRound;
   }
 
   /**
-   * Writes {@code results.csv}, {@code results.json} and {@code results.png} into {@code dir}.
+   * Writes {@code results.csv} (a row per round, workload and engine, with a {@code round}
+   * column), {@code summary.csv} (a row per workload and engine: median, min and max ops/sec over
+   * the rounds and StrataDB's ratio of medians), {@code results.json} (both, as {@code results}
+   * and {@code median}, plus per-engine disk size and write amplification) and {@code
+   * results.png} (the medians) into {@code dir}.
    *
    * @return the paths written
    * @throws IOException if a file cannot be written
@@ -129,15 +180,16 @@ final class BenchComparison {
     Files.createDirectories(dir);
     Path csv = dir.resolve("results.csv");
     StringBuilder sb = new StringBuilder("workload,engine,ops_per_sec,mb_per_sec,micros_per_op,operations,found,"
-        + "written_bytes\n");
+        + "written_bytes,round\n");
     List<Map<String, Object>> json = new ArrayList<>();
     for (Row r : rows) {
       BenchResult b = r.result();
       double mbPerSec = b.bytes() / 1048576.0 / Math.max(b.wallSeconds(), 1e-9);
       double micros = b.threadSeconds() * 1e6 / Math.max(b.done(), 1);
-      sb.append(String.format(Locale.ROOT, "%s,%s,%.1f,%.2f,%.3f,%d,%d,%d%n", b.workload().benchName(),
-          r.engine().label(), opsPerSec(b), mbPerSec, micros, b.done(), b.found(), r.writtenBytes()));
+      sb.append(String.format(Locale.ROOT, "%s,%s,%.1f,%.2f,%.3f,%d,%d,%d,%d%n", b.workload().benchName(),
+          r.engine().label(), opsPerSec(b), mbPerSec, micros, b.done(), b.found(), r.writtenBytes(), r.round()));
       Map<String, Object> o = new LinkedHashMap<>();
+      o.put("round", r.round());
       o.put("workload", b.workload().benchName());
       o.put("engine", r.engine().label());
       o.put("opsPerSec", opsPerSec(b));
@@ -149,32 +201,67 @@ final class BenchComparison {
       json.add(o);
     }
     Files.writeString(csv, sb);
+    Path summary = dir.resolve("summary.csv");
+    StringBuilder sum = new StringBuilder("workload,engine,rounds,median_ops_per_sec,min_ops_per_sec,"
+        + "max_ops_per_sec,stratadb_ratio\n");
+    List<Map<String, Object>> medians = new ArrayList<>();
+    for (String w : workloads()) {
+      for (BenchEngine.Kind e : engines) {
+        RoundStats s = opsPerSec(w, e);
+        if (s == null) {
+          continue;
+        }
+        double ratio = ratio(w, e);
+        sum.append(String.format(Locale.ROOT, "%s,%s,%d,%.1f,%.1f,%.1f,%.3f%n", w, e.label(), s.rounds(), s.median(),
+            s.min(), s.max(), ratio));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("workload", w);
+        o.put("engine", e.label());
+        o.put("rounds", s.rounds());
+        o.put("opsPerSec", s.median());
+        o.put("minOpsPerSec", s.min());
+        o.put("maxOpsPerSec", s.max());
+        if (!Double.isNaN(ratio)) {
+          o.put("stratadbRatio", ratio);
+        }
+        medians.add(o);
+      }
+    }
+    Files.writeString(summary, sum);
     Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("rounds", rounds());
     doc.put("results", json);
+    doc.put("median", medians);
     Map<String, Object> engineTotals = new LinkedHashMap<>();
     for (BenchEngine.Kind e : engines) {
-      engineTotals.put(e.label(), Map.of("diskBytes", diskBytes.getOrDefault(e, 0L),
-          "writeAmplification", writeAmplification(e)));
+      Map<String, Object> totals = new LinkedHashMap<>();
+      totals.put("diskBytes", diskBytes.getOrDefault(e, 0L));
+      totals.put("writeAmplification", writeAmplification(e));
+      totals.put("writeAmplificationPerRound", writeAmplificationPerRound(e));
+      engineTotals.put(e.label(), totals);
     }
     doc.put("engines", engineTotals);
     Path jsonFile = dir.resolve("results.json");
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(jsonFile.toFile(), doc);
     Path png = dir.resolve("results.png");
     writeChart(png);
-    return List.of(csv, jsonFile, png);
+    return List.of(csv, summary, jsonFile, png);
   }
 
   private void writeChart(Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
+    int rounds = rounds();
     CategoryChart chart = new CategoryChartBuilder().width(1000).height(600)
-        .title("strata bench --compare: operations per second").xAxisTitle("workload").yAxisTitle("ops/sec")
+        .title(rounds > 1 ? "strata bench --compare: median operations per second of " + rounds + " rounds"
+            : "strata bench --compare: operations per second")
+        .xAxisTitle("workload").yAxisTitle("ops/sec")
         .build();
     List<String> names = new ArrayList<>(workloads());
     for (BenchEngine.Kind e : engines) {
       List<Double> values = new ArrayList<>();
       for (String w : names) {
-        Row r = find(w, e);
-        values.add(r == null ? 0.0 : opsPerSec(r.result()));
+        RoundStats s = opsPerSec(w, e);
+        values.add(s == null ? 0.0 : s.median());
       }
       chart.addSeries(e.label(), names, values);
     }

@@ -2,6 +2,7 @@ package io.stratadb.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,13 +53,72 @@ class BenchCompareTest {
 
     List<String> csv = Files.readAllLines(results.resolve("results.csv"));
     assertEquals(13, csv.size(), "header and twelve runs: " + csv);
-    assertTrue(csv.get(1).startsWith("fillrandom,stratadb,"), csv.get(1));
+    assertTrue(csv.get(1).startsWith("fillrandom,stratadb,") && csv.get(1).endsWith(",1"), csv.get(1));
     JsonNode json = new ObjectMapper().readTree(results.resolve("results.json").toFile());
     assertEquals(12, json.get("results").size());
     assertTrue(json.get("engines").get("rocksdb").get("diskBytes").asLong() > 0);
     byte[] png = Files.readAllBytes(results.resolve("results.png"));
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
     assertTrue(Files.exists(tmp.resolve("db/rocksdb/" + BenchDirectory.PEER_MARKER)));
+  }
+
+  @Test
+  void roundsRepeatTheWholeListOnTheSameKeysAndReportMedians() throws Exception {
+    Path results = tmp.resolve("results");
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "2000", "--compare", "rocksdb,leveldb",
+        "--rounds", "2", "--benchmarks", "fillrandom,readrandom", "--results", results.toString());
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    List<String> runs = new java.util.ArrayList<>();
+    java.util.Set<String> found = new java.util.HashSet<>();
+    for (String line : r.outLines()) {
+      if (line.startsWith("Round ")) {
+        runs.add(line);
+      }
+      Matcher m = LINE.matcher(line);
+      if (m.matches()) {
+        runs.add(m.group(1) + " " + m.group(2));
+        if (m.group(4) != null) {
+          found.add(m.group(4));
+        }
+      }
+    }
+    List<String> round = List.of("stratadb fillrandom", "rocksdb fillrandom", "leveldb fillrandom",
+        "stratadb readrandom", "rocksdb readrandom", "leveldb readrandom");
+    List<String> expected = new java.util.ArrayList<>(List.of("Round 1 of 2"));
+    expected.addAll(round);
+    expected.add("Round 2 of 2");
+    expected.addAll(round);
+    assertEquals(expected, runs, r.out());
+    // Each round starts from a fresh database with the same seeds: every engine, every round, finds the same keys.
+    assertEquals(1, found.size(), r.out());
+    assertTrue(r.out().contains("median ops/sec of 2 rounds"), r.out());
+    assertTrue(Pattern.compile("(?m)^readrandom +\\d+ \\([0-9.]+[kM]?-[0-9.]+[kM]?\\) ").matcher(r.out()).find(),
+        r.out());
+
+    List<String> csv = Files.readAllLines(results.resolve("results.csv"));
+    assertEquals(13, csv.size(), "header and 2 rounds of six runs: " + csv);
+    assertTrue(csv.get(0).endsWith(",round"), csv.get(0));
+    assertTrue(csv.get(6).startsWith("readrandom,leveldb,") && csv.get(6).endsWith(",1"), csv.get(6));
+    assertTrue(csv.get(7).startsWith("fillrandom,stratadb,") && csv.get(7).endsWith(",2"), csv.get(7));
+    List<String> summary = Files.readAllLines(results.resolve("summary.csv"));
+    assertEquals(7, summary.size(), "header and six medians: " + summary);
+    assertTrue(summary.get(1).startsWith("fillrandom,stratadb,2,"), summary.get(1));
+    JsonNode json = new ObjectMapper().readTree(results.resolve("results.json").toFile());
+    assertEquals(2, json.get("rounds").asInt());
+    assertEquals(12, json.get("results").size());
+    assertEquals(6, json.get("median").size());
+  }
+
+  @Test
+  void roundsMustBePositiveAndNeedCompare() {
+    CliRunner.Result zero = CliRunner.runOn(tmp.resolve("db"), "bench", "--compare", "rocksdb", "--rounds", "0");
+    assertEquals(2, zero.exitCode());
+    assertTrue(zero.err().contains("--rounds must be at least 1, got 0"), zero.err());
+    CliRunner.Result alone = CliRunner.runOn(tmp.resolve("db"), "bench", "--rounds", "3");
+    assertEquals(2, alone.exitCode());
+    assertTrue(alone.err().contains("--rounds above 1 needs --compare"), alone.err());
+    assertEquals(2, CliRunner.runOn(tmp.resolve("db"), "bench", "--rounds", "two").exitCode());
+    assertFalse(Files.exists(tmp.resolve("db")), "a usage error creates nothing");
   }
 
   @Test
