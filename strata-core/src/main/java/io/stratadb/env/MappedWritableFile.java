@@ -26,9 +26,9 @@ import java.util.List;
  *
  * <p>Durability: bytes appended survive a process crash once appended (they are in the page cache,
  * shared with the file). {@link #sync()} forces the regions written since the last sync ({@code
- * msync(MS_SYNC)}), and fsyncs the whole file only when its metadata changed since the last sync:
- * the file was created or truncated, or a region was zeroed, which grows the file and allocates its
- * blocks. On Linux that is enough: {@code msync(MS_SYNC)} of a shared file mapping is {@code
+ * msync(MS_SYNC)}), and fsyncs the whole file only when its metadata changed since the last full
+ * fsync: the file was created or truncated, or a region was zeroed, which grows the file and
+ * allocates its blocks. On Linux that is enough: {@code msync(MS_SYNC)} of a shared file mapping is {@code
  * vfs_fsync_range(file, start, end, datasync=1)} ({@code mm/msync.c}), an {@code fdatasync} of the
  * range, which writes the pages and the metadata needed to read them back and flushes the disk's
  * write cache; what it skips is the modification time (fdatasync(2): "does not flush modified
@@ -39,10 +39,12 @@ import java.util.List;
  * fdatasync} for the same reason. A full fsync after every msync, as before, wrote the inode for
  * its mtime and flushed the disk's cache a second time: 110-280 us more per sync on the benchmark
  * machine (ext4; syncs of 130 bytes alternating in one process, msync alone 750-985 us). On other
- * systems, where {@code msync} promises less, every sync still ends with a full fsync. Interrupts: mapping a region goes through a
- * {@link FileChannel}, which an interrupt of the calling thread would close; the interrupt status
- * is hidden while mapping and restored after, and a channel closed anyway is reopened, so
- * interrupting a writer never breaks the WAL.
+ * systems, where {@code msync} promises less, every sync still ends with a full fsync. Details and
+ * measurements: {@code docs/wal-sync.md}.
+ *
+ * <p>Interrupts: mapping a region goes through a {@link FileChannel}, which an interrupt of the
+ * calling thread would close; the interrupt status is hidden while mapping and restored after, and
+ * a channel closed anyway is reopened, so interrupting a writer never breaks the WAL.
  *
  * <p>Not thread-safe: the caller serialises appends, as for every {@link WritableFile}.
  */
