@@ -117,4 +117,27 @@ class MappedWritableFileTest {
     }
     assertArrayEquals(new byte[] {9}, Files.readAllBytes(path));
   }
+
+  @Test
+  void syncFsyncsTheWholeFileOnlyAfterItsLengthChanged() throws IOException {
+    try (MappedWritableFile f = MappedWritableFile.create(dir.resolve("f.log"))) {
+      f.sync();
+      assertEquals(1, f.fullSyncsForTest(), "a created (truncated) file is fsynced once");
+      f.append(new byte[100], 0, 100); // zeroes and maps the first region: the file grows
+      f.sync();
+      assertEquals(2, f.fullSyncsForTest(), "the first sync after a region was zeroed is a full fsync");
+      long expected = 2;
+      for (int i = 0; i < 10; i++) { // 1000 more bytes: still in the first 64 KiB region
+        f.append(new byte[100], 0, 100);
+        f.sync();
+        if (!MappedWritableFile.msyncIsDatasyncForTest()) {
+          expected++;
+        }
+        assertEquals(expected, f.fullSyncsForTest(), "appends inside a zeroed region need only msync");
+      }
+      f.append(new byte[70_000], 0, 70_000); // crosses into the second region
+      f.sync();
+      assertEquals(expected + 1, f.fullSyncsForTest(), "a new region is followed by a full fsync");
+    }
+  }
 }
