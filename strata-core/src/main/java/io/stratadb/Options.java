@@ -39,6 +39,7 @@ public final class Options {
   private final CompactionFilter compactionFilter;
   private final boolean statistics;
   private final boolean jmx;
+  private final boolean seekCompaction;
 
   private Options(Builder b) {
     this.writeBufferSize = b.writeBufferSize;
@@ -67,6 +68,7 @@ public final class Options {
     this.compactionFilter = b.compactionFilter;
     this.statistics = b.statistics;
     this.jmx = b.jmx;
+    this.seekCompaction = b.seekCompaction;
   }
 
   /** The default options. */
@@ -108,6 +110,7 @@ public final class Options {
     b.compactionFilter = compactionFilter;
     b.statistics = statistics;
     b.jmx = jmx;
+    b.seekCompaction = seekCompaction;
     return b;
   }
 
@@ -265,6 +268,18 @@ public final class Options {
     return jmx;
   }
 
+  /**
+   * Whether point lookups that read tables in vain trigger compaction (LevelDB's seek compaction,
+   * {@link io.stratadb.manifest.SeekBudget}): a table whose data blocks lookups keep reading without
+   * finding their keys, while the keys lie in other tables, is merged into the level below once
+   * the wasted reads cost more than the compaction would. Only a table its bloom filter admitted is
+   * charged. Leveled compaction only (the other strategies ignore it). Default true, as LevelDB
+   * (RocksDB has no seek compaction).
+   */
+  public boolean seekCompaction() {
+    return seekCompaction;
+  }
+
   /** Builds {@link Options}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
   public static final class Builder {
     private long writeBufferSize = 4L << 20;
@@ -293,6 +308,7 @@ public final class Options {
     private CompactionFilter compactionFilter;
     private boolean statistics = false;
     private boolean jmx = true;
+    private boolean seekCompaction = true;
 
     private Builder() {}
 
@@ -474,6 +490,12 @@ public final class Options {
     /** Whether to register the database's JMX MXBean; see {@link Options#jmx()}. */
     public Builder jmx(boolean value) {
       this.jmx = value;
+      return this;
+    }
+
+    /** Whether lookups that read tables in vain trigger compaction; see {@link Options#seekCompaction()}. */
+    public Builder seekCompaction(boolean value) {
+      this.seekCompaction = value;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.stratadb.compaction;
 
 import io.stratadb.CompactionStrategy;
+import io.stratadb.manifest.FileMetadata;
 import io.stratadb.manifest.Version;
 import java.util.Set;
 
@@ -34,6 +35,19 @@ public interface CompactionPicker {
    */
   default CompactionTask pickBottommost(Version version, byte[] lower, byte[] upper) {
     return OverlapSearch.bottommost(version, lower, upper);
+  }
+
+  /**
+   * A task compacting {@code file}, a table of {@code level} that point lookups keep reading in
+   * vain ({@link io.stratadb.manifest.SeekBudget}), into the level below; null if the table is no
+   * longer there, its inputs are busy, or the strategy does not compact for seeks (the default).
+   *
+   * @param busyFiles tables that running compactions are reading: a task must not include any
+   * @param busyOutputLevels levels that running compactions are writing: a task must not write there
+   */
+  default CompactionTask pickSeekCompaction(Version version, int level, FileMetadata file, Set<Long> busyFiles,
+      Set<Integer> busyOutputLevels) {
+    return null;
   }
 
   /** The deepest level this strategy uses. */

@@ -118,22 +118,56 @@ final class LeveledPicker implements CompactionPicker {
     }
     for (int i = 0; i < files.size(); i++) {
       FileMetadata candidate = files.get((start + i) % files.size());
-      if (busyFiles.contains(candidate.number())) {
-        continue;
+      CompactionTask task = compactTable(version, level, candidate, busyFiles, reason);
+      if (task != null) {
+        compactPointer[level] = InternalKey.userKey(candidate.largest());
+        return task;
       }
-      List<FileMetadata> below = OverlapSearch.overlapping(version, output,
-          InternalKey.userKey(candidate.smallest()), InternalKey.userKey(candidate.largest()));
-      if (OverlapSearch.anyBusy(below, busyFiles)) {
-        continue;
-      }
-      compactPointer[level] = InternalKey.userKey(candidate.largest());
-      if (below.isEmpty()) {
-        return CompactionTask.move(level, candidate, output, reason);
-      }
-      return CompactionTask.merge(output, reason,
-          new CompactionTask.LevelInputs(level, List.of(candidate)), new CompactionTask.LevelInputs(output, below));
     }
     return null;
+  }
+
+  /**
+   * {@code candidate} of {@code level} (below L0) with the tables of the next level it overlaps,
+   * or moved down when it overlaps none; null if any of them is busy.
+   */
+  private static CompactionTask compactTable(Version version, int level, FileMetadata candidate,
+      Set<Long> busyFiles, String reason) {
+    int output = level + 1;
+    if (busyFiles.contains(candidate.number())) {
+      return null;
+    }
+    List<FileMetadata> below = OverlapSearch.overlapping(version, output,
+        InternalKey.userKey(candidate.smallest()), InternalKey.userKey(candidate.largest()));
+    if (OverlapSearch.anyBusy(below, busyFiles)) {
+      return null;
+    }
+    if (below.isEmpty()) {
+      return CompactionTask.move(level, candidate, output, reason);
+    }
+    return CompactionTask.merge(output, reason,
+        new CompactionTask.LevelInputs(level, List.of(candidate)), new CompactionTask.LevelInputs(output, below));
+  }
+
+  /**
+   * LevelDB's seek compaction: a table of L0 takes every L0 table with it into the base level, as
+   * an L0 compaction by count does (L0 tables overlap, and older ones must not end up above newer
+   * data); a deeper table merges with the tables it overlaps below.
+   */
+  @Override
+  public CompactionTask pickSeekCompaction(Version version, int level, FileMetadata file, Set<Long> busyFiles,
+      Set<Integer> busyOutputLevels) {
+    if (level >= maxLevel() || version.files(level).stream().noneMatch(f -> f.number() == file.number())) {
+      return null; // compacted or moved since it was charged
+    }
+    String reason = "seeks on #" + file.number();
+    if (level == 0) {
+      return pickLevel0(version, targets(version).baseLevel(), busyFiles, busyOutputLevels, reason);
+    }
+    if (busyOutputLevels.contains(level + 1)) {
+      return null;
+    }
+    return compactTable(version, level, file, busyFiles, reason);
   }
 
   @Override

@@ -26,6 +26,7 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.manifest.FileMetadata;
 import io.stratadb.manifest.FileNames;
+import io.stratadb.manifest.SeekBudget;
 import io.stratadb.manifest.Version;
 import io.stratadb.manifest.VersionEdit;
 import io.stratadb.manifest.VersionSet;
@@ -105,6 +106,10 @@ public final class DbImpl implements Db {
   private boolean flushRunning;
   /** A compactRange is running: background compactions wait. Guarded by mutex. */
   private boolean manualCompaction;
+  /** Charged by lookups that read tables in vain; null when seek compaction is off. */
+  private final SeekBudget seekBudget;
+  /** A table that ran out of its seek allowance, waiting for a compaction thread; guarded by mutex. */
+  private SeekBudget.Exhausted pendingSeekCompaction;
   /** The picker's pending-bytes estimate for the current version; drives write stalls. */
   private volatile long pendingCompactionBytes;
   private final List<Thread> backgroundThreads = new ArrayList<>();
@@ -128,6 +133,7 @@ public final class DbImpl implements Db {
         new TableCache(fs, n -> FileNames.table(dir, n), options.maxOpenFiles(), blockCache, statistics);
     this.versions = openVersions(versionsHolder);
     this.picker = CompactionPicker.of(options.compactionStrategy());
+    this.seekBudget = options.seekCompaction() ? new SeekBudget() : null;
     backgroundThreads.add(new Thread(this::flushLoop, "strata-flush-" + dir.getFileName()));
     for (int i = 1; i < options.maxBackgroundJobs(); i++) {
       backgroundThreads.add(new Thread(this::compactionLoop, "strata-compact-" + i + "-" + dir.getFileName()));
@@ -550,9 +556,29 @@ public final class DbImpl implements Db {
         statistics.recordMemtableHit();
         return r.value(); // the memtable's value is already a fresh copy
       }
-      return s.version().get(key, hash, sequence, tableCache).value(); // a fresh copy too (TableReader.get)
+      byte[] value = s.version().get(key, hash, sequence, tableCache, seekBudget).value(); // a fresh copy too
+      if (seekBudget != null && seekBudget.hasExhausted()) {
+        requestSeekCompaction(seekBudget.takeExhausted());
+      }
+      return value;
     } finally {
       s.version().release();
+    }
+  }
+
+  /** Hands a table that ran out of its seek allowance to the compaction threads. */
+  private void requestSeekCompaction(SeekBudget.Exhausted exhausted) {
+    if (exhausted == null) {
+      return; // another lookup took it
+    }
+    mutex.lock();
+    try {
+      if (pendingSeekCompaction == null) {
+        pendingSeekCompaction = exhausted;
+        stateChanged.signalAll();
+      }
+    } finally {
+      mutex.unlock();
     }
   }
 
@@ -818,6 +844,12 @@ public final class DbImpl implements Db {
       while (!closed) {
         if (backgroundError == null && !manualCompaction) {
           CompactionTask task = picker.pick(versions.current(), busyFiles, busyOutputLevels);
+          if (task == null && pendingSeekCompaction != null) {
+            SeekBudget.Exhausted seeks = pendingSeekCompaction;
+            pendingSeekCompaction = null; // tried once; its next wasted read offers it again
+            task = picker.pickSeekCompaction(versions.current(), seeks.level(), seeks.file(), busyFiles,
+                busyOutputLevels);
+          }
           // A merge into L0 must be numbered below every table flushed after it, so it waits
           // for a flush that may already hold a lower number.
           if (task != null && !(writesLevel0(task) && flushRunning)) {
@@ -1083,6 +1115,9 @@ public final class DbImpl implements Db {
       if (!keep) {
         if (parsed.kind() == FileNames.Kind.TABLE) {
           tableCache.evict(parsed.number());
+          if (seekBudget != null) {
+            seekBudget.forget(parsed.number());
+          }
         }
         try {
           fs.deleteIfExists(dir.resolve(name));

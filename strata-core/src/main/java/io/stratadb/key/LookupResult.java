@@ -10,6 +10,13 @@ public final class LookupResult {
   /** The key has no entry in this source at the requested sequence number. */
   public static final LookupResult ABSENT = new LookupResult(null, false, 0);
 
+  /**
+   * As {@link #ABSENT}, but learnt by reading a data block of an SSTable that its key range and
+   * bloom filter had admitted: the wasted read that seek-triggered compaction counts (LevelDB's
+   * {@code GetStats::seek_file}). Not decided; look further.
+   */
+  public static final LookupResult MISSED = new LookupResult(null, false, 0);
+
   private final byte[] value;
   private final boolean deleted;
   private final long sequence;

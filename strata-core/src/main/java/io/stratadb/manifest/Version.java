@@ -152,21 +152,37 @@ public final class Version {
    * hash serves every table's bloom filter.
    */
   public LookupResult get(byte[] userKey, long hash, long sequence, TableCache tables) {
-    for (FileMetadata f : levels.get(0)) {
-      if (f.mayHold(userKey)) {
+    return get(userKey, hash, sequence, tables, null);
+  }
+
+  /**
+   * As {@link #get(byte[], long, long, TableCache)}, charging {@code seeks} (null for none) with
+   * the first table whose data block the lookup read in vain when it then had to consult another
+   * table (LevelDB's {@code Version::Get} and {@code UpdateStats}).
+   */
+  public LookupResult get(byte[] userKey, long hash, long sequence, TableCache tables, SeekBudget seeks) {
+    FileMetadata missed = null; // the first table read in vain, charged when another table is consulted
+    int missedLevel = 0;
+    for (int level = 0; level < NUM_LEVELS; level++) {
+      List<FileMetadata> files = levels.get(level);
+      int i = level == 0 ? 0 : findFile(files, userKey);
+      int end = level == 0 ? files.size() : Math.min(i + 1, files.size());
+      for (; i < end; i++) {
+        FileMetadata f = files.get(i);
+        if (!f.mayHold(userKey)) {
+          continue;
+        }
+        if (missed != null && seeks != null) {
+          seeks.charge(missedLevel, missed);
+          seeks = null; // once per lookup
+        }
         LookupResult r = tables.get(f.number(), userKey, hash, sequence);
         if (r.isDecided()) {
           return r;
         }
-      }
-    }
-    for (int level = 1; level < NUM_LEVELS; level++) {
-      List<FileMetadata> files = levels.get(level);
-      int i = findFile(files, userKey);
-      if (i < files.size() && files.get(i).mayHold(userKey)) {
-        LookupResult r = tables.get(files.get(i).number(), userKey, hash, sequence);
-        if (r.isDecided()) {
-          return r;
+        if (r == LookupResult.MISSED && missed == null) {
+          missed = f;
+          missedLevel = level;
         }
       }
     }

@@ -450,6 +450,9 @@ public final class TableReader {
    * without a two-level iterator: the index holds each block's last key, so the first block whose
    * last key is at or after the seek key holds the first entry at or after it.
    *
+   * @return the decided result; {@link LookupResult#MISSED} if a data block was read and did not
+   *     hold the key (a bloom false positive, or no filter); {@link LookupResult#ABSENT} if the
+   *     filter or the table's key range ruled it out without a read
    * @throws CorruptionException if the index, the data block or the entry found is damaged
    */
   public LookupResult get(byte[] userKey, long hash, long sequence) {
@@ -477,7 +480,7 @@ public final class TableReader {
       throw new CorruptionException(fileName, index.offset(i), "malformed internal key in data block");
     }
     if (InternalKey.compareUserKey(key, userKey) != 0) {
-      return LookupResult.ABSENT; // a bloom false positive: no value copied
+      return LookupResult.MISSED; // a bloom false positive: no value copied
     }
     return LookupResult.fromEntry(userKey, key, it.value());
   }
@@ -488,7 +491,7 @@ public final class TableReader {
    */
   LookupResult lookup(InternalIterator it, byte[] userKey, long sequence) {
     it.seek(InternalKey.forSeek(userKey, sequence));
-    return it.isValid() ? LookupResult.fromEntry(userKey, it.key(), it.value()) : LookupResult.ABSENT;
+    return it.isValid() ? LookupResult.fromEntry(userKey, it.key(), it.value()) : LookupResult.MISSED;
   }
 
   /** An unpositioned iterator over every entry. The caller must hold a reference while using it. */

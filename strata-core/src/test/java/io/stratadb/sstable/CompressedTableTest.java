@@ -83,7 +83,7 @@ class CompressedTableTest {
           assertFalse(it.isValid());
         }
         assertArrayEquals(entries.get(k).value(), reader.get(userKey(2 * k), InternalKey.MAX_SEQUENCE).value());
-        assertSame(LookupResult.ABSENT, reader.get(userKey(2 * k + 1), InternalKey.MAX_SEQUENCE));
+        assertFalse(reader.get(userKey(2 * k + 1), InternalKey.MAX_SEQUENCE).isDecided());
       }
     } finally {
       reader.release();
