@@ -79,6 +79,16 @@ public interface InternalIterator extends AutoCloseable {
     byte[] value = value();
     return new Slice(value, 0, value.length);
   }
+  /**
+   * A fresh copy of the current value that the caller owns (unlike {@link #value()}, which an
+   * implementation may hand out once per position and share). The default copies {@link
+   * #valueSlice()}; a block view overrides it to copy straight out of the mapping, once.
+   * REQUIRES: valid.
+   */
+  default byte[] valueCopy() {
+    return valueSlice().toArray();
+  }
+
 
   /** Releases resources. Idempotent; never throws. */
   @Override

@@ -218,7 +218,7 @@ public final class LsmIterator implements DbIterator {
   public byte[] value() {
     checkPositioned();
     // Moving forward, inner rests on the entry that produced the current key.
-    return forward ? inner.valueSlice().toArray() : Arrays.copyOf(valueBuffer, valueLength);
+    return forward ? inner.valueCopy() : Arrays.copyOf(valueBuffer, valueLength);
   }
 
   @Override

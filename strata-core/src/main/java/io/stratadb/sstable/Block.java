@@ -437,6 +437,16 @@ public final class Block {
       }
       return valueSlice;
     }
+    @Override
+    public byte[] valueCopy() {
+      if (!isValid()) {
+        throw new IllegalStateException("iterator is not valid");
+      }
+      byte[] copy = new byte[valueLength];
+      copyOut(valueOffset, copy, 0, valueLength);
+      return copy;
+    }
+
 
     @Override
     public void close() {

@@ -459,4 +459,22 @@ class BlockTest {
     assertTrue(a.iterator(BYTEWISE, null) != null);
   }
 
+
+  @Test
+  void valueCopyIsAFreshArrayForHeapBlocksAndViews() {
+    List<byte[]> keys = keys(40);
+    for (Block block : List.of(build(keys, 4), view(finished(keys, 4)))) {
+      try (InternalIterator it = block.iterator(InPlaceBytewise.INSTANCE)) {
+        int i = 0;
+        for (it.seekToFirst(); it.isValid(); it.next(), i++) {
+          byte[] first = it.valueCopy();
+          assertArrayEquals(value(i), first);
+          first[0] ^= 1;
+          assertArrayEquals(value(i), it.valueCopy(), "a copy the caller changed is not the block's");
+        }
+        assertEquals(40, i);
+        assertThrows(IllegalStateException.class, it::valueCopy);
+      }
+    }
+  }
 }
