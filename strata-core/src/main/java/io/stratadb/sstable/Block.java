@@ -92,7 +92,7 @@ public final class Block {
     if (length < 4) {
       throw new CorruptionException(fileName, fileOffset, "block too short");
     }
-    this.restartCount = fixed32At(length - 4);
+    this.restartCount = fixed32(data, mapped, base, length - 4);
     long offset = (long) length - 4 - 4L * restartCount;
     if (restartCount < 1 || offset < 0) {
       throw new CorruptionException(fileName, fileOffset, "bad restart count " + restartCount);
@@ -110,7 +110,8 @@ public final class Block {
     return data == null;
   }
 
-  private int fixed32At(int p) {
+  /** The little-endian int at {@code p} of a block in {@code data}, or else in {@code mapped} at {@code base}. */
+  private static int fixed32(byte[] data, ByteBuffer mapped, int base, int p) {
     return data != null ? Coding.getFixed32(data, p) : mapped.getInt(base + p);
   }
 
@@ -237,7 +238,7 @@ public final class Block {
     }
 
     private int fixed32At(int p) {
-      return data != null ? Coding.getFixed32(data, p) : mapped.getInt(base + p);
+      return fixed32(data, mapped, base, p);
     }
 
     private void copyOut(int p, byte[] dst, int off, int len) {
