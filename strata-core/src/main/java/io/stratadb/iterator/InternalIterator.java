@@ -79,6 +79,7 @@ public interface InternalIterator extends AutoCloseable {
     byte[] value = value();
     return new Slice(value, 0, value.length);
   }
+
   /**
    * A fresh copy of the current value that the caller owns (unlike {@link #value()}, which an
    * implementation may hand out once per position and share). The default copies {@link
@@ -88,7 +89,6 @@ public interface InternalIterator extends AutoCloseable {
   default byte[] valueCopy() {
     return valueSlice().toArray();
   }
-
 
   /** Releases resources. Idempotent; never throws. */
   @Override

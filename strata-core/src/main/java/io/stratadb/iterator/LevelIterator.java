@@ -109,11 +109,11 @@ public final class LevelIterator implements InternalIterator {
   public Slice valueSlice() {
     return table.valueSlice();
   }
+
   @Override
   public byte[] valueCopy() {
     return table.valueCopy();
   }
-
 
   @Override
   public void close() {

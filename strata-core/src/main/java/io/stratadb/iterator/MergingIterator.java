@@ -293,12 +293,12 @@ public final class MergingIterator implements InternalIterator {
     checkValid();
     return sources[heap[0]].valueSlice();
   }
+
   @Override
   public byte[] valueCopy() {
     checkValid();
     return sources[heap[0]].valueCopy();
   }
-
 
   @Override
   public void close() {

@@ -438,6 +438,7 @@ public final class Block {
       }
       return valueSlice;
     }
+
     @Override
     public byte[] valueCopy() {
       if (!isValid()) {
@@ -447,7 +448,6 @@ public final class Block {
       copyOut(valueOffset, copy, 0, valueLength);
       return copy;
     }
-
 
     @Override
     public void close() {

@@ -148,11 +148,11 @@ final class TableIterator implements InternalIterator {
   public Slice valueSlice() {
     return dataIterator.valueSlice();
   }
+
   @Override
   public byte[] valueCopy() {
     return dataIterator.valueCopy();
   }
-
 
   @Override
   public void close() {
