@@ -39,13 +39,16 @@ public final class SeekBudget {
   }
 
   /**
-   * Charges one wasted read to {@code file} at {@code level}; once that has used up its allowance,
-   * records it for {@link #takeExhausted()} unless another table is already waiting (so a table
-   * whose compaction could not start yet is offered again by its next wasted read, as in LevelDB).
+   * Charges one wasted read to {@code file} at {@code level}; when that uses up its allowance,
+   * records it for {@link #takeExhausted()} unless another table is already waiting. A table whose
+   * compaction could not start (its inputs were busy) is offered again after each further
+   * allowance of wasted reads, not on every one: a handover takes the database's mutex.
    */
   public void charge(int level, FileMetadata file) {
-    AtomicInteger left = remaining.computeIfAbsent(file.number(), n -> new AtomicInteger(allowance(file)));
-    if (left.decrementAndGet() <= 0) {
+    int allowance = allowance(file);
+    AtomicInteger left = remaining.computeIfAbsent(file.number(), n -> new AtomicInteger(allowance));
+    int now = left.decrementAndGet();
+    if (now <= 0 && now % allowance == 0) {
       exhausted.compareAndSet(null, new Exhausted(level, file));
     }
   }

@@ -38,6 +38,10 @@ class SeekBudgetTest {
     assertSame(small, taken.file());
     assertEquals(0, taken.level());
     assertNull(budget.takeExhausted(), "taken once");
+    for (int i = 0; i < 99; i++) {
+      budget.charge(0, small);
+    }
+    assertFalse(budget.hasExhausted(), "not offered on every further wasted read");
     budget.charge(0, small);
     assertSame(small, budget.takeExhausted().file(), "a table still there is offered again");
   }
@@ -54,7 +58,7 @@ class SeekBudgetTest {
     SeekBudget.Exhausted first = budget.takeExhausted();
     assertSame(a, first.file());
     assertEquals(1, first.level());
-    assertNull(budget.takeExhausted(), "b ran out while a waited: offered on its next wasted read");
+    assertNull(budget.takeExhausted(), "b ran out while a waited: offered after its next allowance");
     budget.forget(2);
     for (int i = 0; i < 99; i++) {
       budget.charge(2, b);
