@@ -13,6 +13,7 @@ import io.stratadb.util.Coding;
 import io.stratadb.util.Crc32c;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import io.stratadb.util.RefCount;
 
@@ -187,12 +188,23 @@ public final class TableReader {
     int size = (int) handle.size();
     byte[] buf = new byte[size + TableFormat.BLOCK_TRAILER_SIZE];
     readFully(file, name, handle.offset(), buf);
-    byte type = buf[size];
-    int expected = Crc32c.unmask(Coding.getFixed32(buf, size + 1));
-    if (expected != TableBuilder.blockChecksum(buf, 0, size, type)) {
-      throw new CorruptionException(name, handle.offset(), "block checksum mismatch");
-    }
+    checkChecksum(ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN), 0, size, name, handle.offset());
     return buf;
+  }
+
+  /**
+   * Verifies the CRC32C in the trailer that follows the block at {@code buffer[at, at + length)}
+   * (LevelDB block format: type byte, then the masked checksum of contents and type).
+   *
+   * @param buffer a little-endian buffer holding the block and its trailer; only absolute reads
+   * @throws CorruptionException naming {@code name} and {@code offset} if the checksum differs
+   */
+  private static void checkChecksum(ByteBuffer buffer, int at, int length, String name, long offset) {
+    byte type = buffer.get(at + length);
+    int expected = Crc32c.unmask(buffer.getInt(at + length + 1));
+    if (expected != TableBuilder.blockChecksum(buffer.slice(at, length), type)) {
+      throw new CorruptionException(name, offset, "block checksum mismatch");
+    }
   }
 
   /**
@@ -332,10 +344,7 @@ public final class TableReader {
         }
         return null;
       }
-      int expected = Crc32c.unmask(mapping.getInt(at + length + 1));
-      if (expected != TableBuilder.blockChecksum(mapping.slice(at, length), type)) {
-        throw new CorruptionException(fileName, offset, "block checksum mismatch");
-      }
+      checkChecksum(mapping, at, length, fileName, offset);
       if (blockIndex >= 0) {
         verifiedBlocks.add(blockIndex);
       }
