@@ -98,6 +98,15 @@ final class MappedReadableFile implements ReadableFile {
     return b;
   }
 
+  /** Loads the range into the page table on a background thread ({@link MappingReadahead}). */
+  @Override
+  public void prefetch(long offset, long length) {
+    MappedByteBuffer b = buffer;
+    if (b != null) {
+      MappingReadahead.SHARED.load(b, offset, length);
+    }
+  }
+
   @Override
   public void close() {
     buffer = null;

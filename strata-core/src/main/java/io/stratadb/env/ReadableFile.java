@@ -30,4 +30,12 @@ public interface ReadableFile extends Closeable {
   default ByteBuffer mapping() throws IOException {
     return null;
   }
+
+  /**
+   * A hint that the {@code length} bytes at {@code offset} will be read soon, so the implementation
+   * may bring them into memory in the background (POSIX {@code posix_fadvise(WILLNEED)}; RocksDB's
+   * {@code FSRandomAccessFile::Prefetch}). Returns at once; never fails: a range past the end of
+   * the file is cut at the end, and a closed file ignores the hint. The default does nothing.
+   */
+  default void prefetch(long offset, long length) {}
 }

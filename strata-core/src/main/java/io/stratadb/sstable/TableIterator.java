@@ -35,6 +35,7 @@ final class TableIterator implements InternalIterator {
    * TableCache} iterator), so no wrapper sits between every step and the table.
    */
   private boolean ownsReference;
+  private final BlockReadahead readahead = new BlockReadahead();
 
   TableIterator(TableReader table, boolean fillCache) {
     this(table, fillCache, false);
@@ -64,6 +65,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekToFirst() {
+    readahead.restart();
     index();
     blockIndex = 0;
     loadDataBlock();
@@ -76,6 +78,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seek(byte[] target) {
+    readahead.restart();
     blockIndex = index().firstBlockEndingAtOrAfter(target);
     loadDataBlock();
     if (dataIterator != null) {
@@ -87,6 +90,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekToLast() {
+    readahead.restart();
     blockIndex = index().size() - 1;
     loadDataBlock();
     if (dataIterator != null) {
@@ -98,6 +102,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekForPrev(byte[] target) {
+    readahead.restart();
     // The index key of a block is its last key: the first block whose last key is >= target holds
     // the answer, or the block before it does when all of its keys are greater than target.
     blockIndex = Math.min(index().firstBlockEndingAtOrAfter(target), index.size() - 1);
@@ -178,6 +183,9 @@ final class TableIterator implements InternalIterator {
     if (dataBlock == null || offset != dataBlockOffset) {
       dataBlock = table.readDataBlock(blockIndex, fillCache);
       dataBlockOffset = offset;
+      if (readahead.onBlockRead(blockIndex, offset + index.blockSize(blockIndex))) {
+        table.prefetch(readahead.requestOffset(), readahead.requestLength());
+      }
       dataIterator = dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);
       blockIterator = dataIterator;
     } else if (dataIterator == null) {

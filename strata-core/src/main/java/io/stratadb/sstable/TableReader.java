@@ -352,6 +352,18 @@ public final class TableReader {
     return Block.view(mapping, at, length, fileName, offset);
   }
 
+  /**
+   * Hints that the data blocks in the {@code length} bytes at {@code offset} will be read soon
+   * ({@link ReadableFile#prefetch}), cut where the data blocks end; used by sequential iterators.
+   */
+  void prefetch(long offset, long length) {
+    long dataEnd = footer.filter().size() > 0 ? footer.filter().offset() : indexOffset;
+    long end = Math.min(dataEnd, offset + length);
+    if (end > offset) {
+      file.prefetch(offset, end - offset);
+    }
+  }
+
   /** Decodes an index entry's value. */
   BlockHandle decodeHandle(byte[] encoded) {
     try {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stratadb.CorruptionException;
 import io.stratadb.StrataIOException;
 import io.stratadb.env.ForwardingFileSystem;
+import io.stratadb.env.ForwardingReadableFile;
 import io.stratadb.env.ReadableFile;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
@@ -245,18 +246,8 @@ class TableCacheTest {
       ReadableFile file = delegate.openReadable(path);
       open.incrementAndGet();
       opened.incrementAndGet();
-      return new ReadableFile() {
+      return new ForwardingReadableFile(file) {
         private boolean closed;
-
-        @Override
-        public int read(long position, byte[] dst, int off, int len) throws IOException {
-          return file.read(position, dst, off, len);
-        }
-
-        @Override
-        public long size() throws IOException {
-          return file.size();
-        }
 
         @Override
         public void close() throws IOException {
@@ -265,7 +256,7 @@ class TableCacheTest {
           }
           closed = true;
           open.decrementAndGet();
-          file.close();
+          delegate.close();
         }
       };
     }

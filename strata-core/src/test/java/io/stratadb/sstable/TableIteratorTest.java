@@ -5,11 +5,15 @@ import static io.stratadb.sstable.TableTestSupport.delete;
 import static io.stratadb.sstable.TableTestSupport.put;
 import static io.stratadb.sstable.TableTestSupport.userKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stratadb.env.ForwardingFileSystem;
+import io.stratadb.env.ForwardingReadableFile;
 import io.stratadb.env.LocalFileSystem;
+import io.stratadb.env.ReadableFile;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.ModelWalk;
 import io.stratadb.key.InternalKey;
@@ -150,5 +154,84 @@ class TableIteratorTest {
     } finally {
       reader.release();
     }
+  }
+
+  /** Tables whose files record the {@link ReadableFile#prefetch} hints they get, as [offset, end). */
+  private static final class HintRecordingFileSystem extends ForwardingFileSystem {
+    final List<long[]> hints = new ArrayList<>();
+
+    @Override
+    public ReadableFile openImmutable(Path path) throws IOException {
+      return new ForwardingReadableFile(delegate.openImmutable(path)) {
+        @Override
+        public void prefetch(long offset, long length) {
+          hints.add(new long[] {offset, offset + length});
+        }
+      };
+    }
+  }
+
+  @Test
+  void aForwardScanReadsTheDataBlocksAheadOfItself() throws IOException {
+    List<Entry> entries = entries();
+    Path path = dir.resolve("000007.sst");
+    TableTestSupport.write(path, entries, 256, 4, 10);
+    TableTestSupport.Layout layout = TableTestSupport.layout(path);
+    List<BlockHandle> blocks = layout.dataBlocks();
+    HintRecordingFileSystem fs = new HintRecordingFileSystem();
+    TableReader reader = TableReader.open(fs, path, 7);
+    try (InternalIterator it = reader.iterator()) {
+      int block = 0;
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        long at = fs.hints.isEmpty() ? -1 : fs.hints.get(fs.hints.size() - 1)[1];
+        while (block < blocks.size() && !inBlock(reader, blocks.get(block), it.key())) {
+          block++;
+        }
+        if (block >= 3 && block + 1 < blocks.size()) {
+          BlockHandle nextBlock = blocks.get(block + 1);
+          assertTrue(at >= nextBlock.offset() + nextBlock.size(), "block " + (block + 1) + " asked for while in " + block);
+        }
+      }
+    } finally {
+      reader.release();
+    }
+    assertFalse(fs.hints.isEmpty());
+    long dataEnd = layout.filter().offset();
+    for (int i = 0; i < fs.hints.size(); i++) {
+      long[] hint = fs.hints.get(i);
+      assertTrue(hint[0] < hint[1] && hint[1] <= dataEnd, "within the data blocks: " + Arrays.toString(hint));
+      if (i > 0) {
+        assertEquals(fs.hints.get(i - 1)[1], hint[0], "contiguous");
+      }
+    }
+    assertEquals(dataEnd, fs.hints.get(fs.hints.size() - 1)[1], "up to the last data block");
+  }
+
+  private static boolean inBlock(TableReader reader, BlockHandle handle, byte[] key) {
+    try (InternalIterator block = reader.readDataBlock(handle).iterator(InternalKey::compare)) {
+      block.seekToLast();
+      return InternalKey.compare(key, block.key()) <= 0;
+    }
+  }
+
+  @Test
+  void seeksWithAFewStepsAskForNoReadahead() throws IOException {
+    List<Entry> entries = entries();
+    Path path = dir.resolve("000007.sst");
+    TableTestSupport.write(path, entries, 256, 4, 10);
+    HintRecordingFileSystem fs = new HintRecordingFileSystem();
+    TableReader reader = TableReader.open(fs, path, 7);
+    Random random = new Random(3);
+    try (InternalIterator it = reader.iterator()) {
+      for (int i = 0; i < 300; i++) {
+        it.seek(target(random));
+        for (int step = 0; step < 3 && it.isValid(); step++) {
+          it.next();
+        }
+      }
+    } finally {
+      reader.release();
+    }
+    assertEquals(List.of(), fs.hints);
   }
 }

@@ -299,26 +299,11 @@ class TableReaderTest {
       @Override
       public io.stratadb.env.ReadableFile openImmutable(Path p) throws IOException {
         io.stratadb.env.ReadableFile mapped = delegate.openImmutable(p);
-        return new io.stratadb.env.ReadableFile() {
-          @Override
-          public int read(long position, byte[] dst, int off, int len) throws IOException {
-            return mapped.read(position, dst, off, len);
-          }
-
-          @Override
-          public long size() throws IOException {
-            return mapped.size();
-          }
-
+        return new io.stratadb.env.ForwardingReadableFile(mapped) {
           @Override
           public java.nio.ByteBuffer mapping() throws IOException {
             mappingCalls.incrementAndGet();
-            return mapped.mapping();
-          }
-
-          @Override
-          public void close() throws IOException {
-            mapped.close();
+            return delegate.mapping();
           }
         };
       }
