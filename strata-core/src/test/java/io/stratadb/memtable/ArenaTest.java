@@ -3,7 +3,10 @@ package io.stratadb.memtable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -94,5 +97,46 @@ class ArenaTest {
     assertThrows(IllegalArgumentException.class, () -> arena.allocateNode(2, -1, 0));
     assertThrows(IllegalArgumentException.class, () -> arena.allocateNode(2, 1, 2));
     assertEquals(0, arena.allocatedBytes(), "a rejected allocation takes nothing");
+  }
+
+  @Test
+  void aChunkFillsOneHeapRegionButItsHeader() {
+    assertEquals((1 << 20) - 64, Arena.maxChunkBytes(0), "not G1: 1 MiB");
+    assertEquals((4 << 20) - 64, Arena.maxChunkBytes(4 << 20));
+    assertEquals((32 << 20) - 64, Arena.maxChunkBytes(512 << 20), "capped at 32 MiB");
+  }
+
+  @Test
+  void aFullSizeChunkGoesStraightToTheOldGeneration() {
+    MemoryPoolMXBean old = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getName().equals("G1 Old Gen")).findFirst().orElse(null);
+    assumeTrue(old != null, "runs under G1 only");
+    // Without a collection in between, the old generation grows only by humongous allocations.
+    for (int attempt = 0; attempt < 10; attempt++) {
+      long collections = collections();
+      long before = old.getUsage().getUsed();
+      Arena arena = new Arena();
+      long chunk = arena.allocateNode(Arena.MAX_NODE_CHUNK_LONGS, 0, 0);
+      long grown = old.getUsage().getUsed() - before;
+      if (collections() == collections) {
+        assertEquals(Arena.MAX_NODE_CHUNK_LONGS, arena.nodes(chunk).length);
+        assertTrue(grown >= Arena.MAX_CHUNK_BYTES, "a humongous object: the old generation grew by " + grown + " bytes");
+        return;
+      }
+    }
+    throw new AssertionError("a collection ran during every attempt");
+  }
+
+  private static long collections() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> gc.getCollectionCount()).sum();
+  }
+
+  @Test
+  void aNodeLargerThanTheNextChunkGetsAChunkItFitsIn() {
+    Arena arena = new Arena();
+    long small = arena.allocateNode(3, 0, 0);
+    long large = arena.allocateNode(5_000, 0, 0);
+    assertTrue(arena.nodes(large).length - (int) large >= 5_000, "the whole node lies in its chunk");
+    assertTrue(arena.nodes(small) != arena.nodes(large));
   }
 }
