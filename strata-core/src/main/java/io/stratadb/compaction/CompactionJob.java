@@ -132,11 +132,7 @@ public final class CompactionJob {
           sources.add(tables.newIterator(f.number(), false));
         }
       } else {
-        List<byte[]> largest = new ArrayList<>(files.size());
-        for (FileMetadata f : files) {
-          largest.add(f.largest());
-        }
-        sources.add(new LevelIterator(largest, i -> tables.newIterator(files.get(i).number(), false)));
+        sources.add(new LevelIterator(Version.largestKeys(files), i -> tables.newIterator(files.get(i).number(), false)));
       }
     }
     return sources;

@@ -1,8 +1,8 @@
 package io.stratadb.iterator;
 
 import io.stratadb.key.InternalKey;
+import io.stratadb.key.SortedKeys;
 import io.stratadb.util.Slice;
-import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -14,7 +14,7 @@ import java.util.function.IntFunction;
  * <p>Not thread-safe. Closing it closes the open table iterator.
  */
 public final class LevelIterator implements InternalIterator {
-  private final List<byte[]> largestKeys;
+  private final SortedKeys largestKeys;
   private final IntFunction<InternalIterator> openTable;
   private int tableIndex = -1;
   private InternalIterator table;
@@ -23,7 +23,7 @@ public final class LevelIterator implements InternalIterator {
    * @param largestKeys the largest internal key of each table, ascending
    * @param openTable opens the iterator of the i-th table; the returned iterator is closed here
    */
-  public LevelIterator(List<byte[]> largestKeys, IntFunction<InternalIterator> openTable) {
+  public LevelIterator(SortedKeys largestKeys, IntFunction<InternalIterator> openTable) {
     this.largestKeys = largestKeys;
     this.openTable = openTable;
   }
@@ -125,17 +125,7 @@ public final class LevelIterator implements InternalIterator {
 
   /** Index of the first table whose largest key is {@code >= target}; the table count if none. */
   private int firstTableEndingAtOrAfter(byte[] target) {
-    int lo = 0;
-    int hi = largestKeys.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (InternalKey.compare(largestKeys.get(mid), target) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    return largestKeys.firstAtOrAfter(target);
   }
 
   /** Makes table {@code index} the open one; none when the index is outside the run. */

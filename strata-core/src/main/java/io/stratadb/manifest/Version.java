@@ -4,6 +4,7 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.LevelIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
+import io.stratadb.key.SortedKeys;
 import io.stratadb.sstable.Hash64;
 import io.stratadb.sstable.TableCache;
 import io.stratadb.util.RefCount;
@@ -35,22 +36,27 @@ public final class Version {
 
   private final List<List<FileMetadata>> levels;
   /** Per level, its tables' largest keys in order, built once for every {@link LevelIterator}. */
-  private final List<List<byte[]>> largestKeys;
+  private final List<SortedKeys> largestKeys;
   private final RefCount references = new RefCount();
   private final Consumer<Version> onUnreferenced;
 
   private Version(List<List<FileMetadata>> levels, Consumer<Version> onUnreferenced) {
     this.levels = levels;
     this.onUnreferenced = onUnreferenced;
-    List<List<byte[]>> largest = new ArrayList<>(levels.size());
+    List<SortedKeys> largest = new ArrayList<>(levels.size());
     for (List<FileMetadata> files : levels) {
-      List<byte[]> keys = new ArrayList<>(files.size());
-      for (FileMetadata f : files) {
-        keys.add(f.largest());
-      }
-      largest.add(Collections.unmodifiableList(keys));
+      largest.add(largestKeys(files));
     }
     this.largestKeys = largest;
+  }
+
+  /** The largest keys of a sorted run's tables, in order, for a {@link LevelIterator}. */
+  public static SortedKeys largestKeys(List<FileMetadata> files) {
+    byte[][] keys = new byte[files.size()][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = files.get(i).largest();
+    }
+    return SortedKeys.of(keys);
   }
 
   /** An empty version holding one reference (the creator's). */

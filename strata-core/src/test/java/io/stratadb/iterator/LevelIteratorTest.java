@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.key.InternalKey;
+import io.stratadb.key.SortedKeys;
 import io.stratadb.key.ValueType;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ class LevelIteratorTest {
     for (List<ListIterator.Entry> t : tables) {
       largest.add(new ListIterator(t).lastKey());
     }
-    it = new LevelIterator(largest, i -> {
+    it = new LevelIterator(SortedKeys.of(largest.toArray(new byte[0][])), i -> {
       ListIterator table = new ListIterator(tables.get(i));
       opened.add(table);
       return table;
@@ -97,7 +98,7 @@ class LevelIteratorTest {
 
   @Test
   void emptyLevel() {
-    LevelIterator empty = new LevelIterator(List.of(), i -> {
+    LevelIterator empty = new LevelIterator(SortedKeys.of(new byte[0][]), i -> {
       throw new AssertionError("no table to open");
     });
     empty.seekToFirst();
@@ -188,7 +189,7 @@ class LevelIteratorTest {
 
   @Test
   void emptyLevelInReverse() {
-    LevelIterator empty = new LevelIterator(List.of(), i -> {
+    LevelIterator empty = new LevelIterator(SortedKeys.of(new byte[0][]), i -> {
       throw new AssertionError("no table to open");
     });
     empty.seekToLast();

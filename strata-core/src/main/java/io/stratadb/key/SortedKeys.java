@@ -1,0 +1,133 @@
+package io.stratadb.key;
+
+import java.util.Arrays;
+
+/**
+ * Internal keys in ascending order ({@link InternalKey#compare}), searched for the first key at
+ * or after a target: the last keys of a table's data blocks, the largest keys of a level's tables.
+ *
+ * <p>A binary search over separately allocated keys misses the CPU cache on nearly every probe,
+ * so the search runs first over one {@code long[]} of fingerprints: the 8 bytes of each user key
+ * that follow the prefix all the keys share, big-endian and zero-padded. Fingerprints never
+ * decrease with the key, so they narrow the search to the keys whose fingerprint equals the
+ * target's, and only those are compared whole (the idea of a key prefix kept beside the index, as
+ * in Pebble's and RocksDB's cache-conscious index searches).
+ *
+ * <p>Immutable and thread-safe once built; the key arrays are shared, never copied or changed.
+ */
+public final class SortedKeys {
+  private static final SortedKeys EMPTY = new SortedKeys(new byte[0][]);
+
+  private final byte[][] keys;
+  /** The user-key prefix every key shares. */
+  private final byte[] sharedPrefix;
+  /** Per key: {@link #fingerprint} of its user key. */
+  private final long[] fingerprints;
+
+  private SortedKeys(byte[][] keys) {
+    this.keys = keys;
+    int n = keys.length;
+    if (n == 0) {
+      this.sharedPrefix = new byte[0];
+    } else {
+      byte[] first = keys[0];
+      byte[] last = keys[n - 1];
+      int firstLength = InternalKey.userKeyLength(first);
+      int lastLength = InternalKey.userKeyLength(last);
+      int mismatch = Arrays.mismatch(first, 0, firstLength, last, 0, lastLength);
+      this.sharedPrefix = Arrays.copyOf(first, mismatch < 0 ? firstLength : mismatch);
+    }
+    this.fingerprints = new long[n];
+    for (int i = 0; i < n; i++) {
+      fingerprints[i] = fingerprint(keys[i], InternalKey.userKeyLength(keys[i]));
+    }
+  }
+
+  /**
+   * The keys, which must be well-formed internal keys in ascending order (not checked); the array
+   * is kept, not copied.
+   */
+  public static SortedKeys of(byte[][] keys) {
+    return keys.length == 0 ? EMPTY : new SortedKeys(keys);
+  }
+
+  /** Number of keys. */
+  public int size() {
+    return keys.length;
+  }
+
+  /** Key {@code i}, shared: callers must not change it. */
+  public byte[] get(int i) {
+    return keys[i];
+  }
+
+  /** Big-endian value of the 8 user-key bytes after the shared prefix, zero-padded. */
+  private long fingerprint(byte[] key, int userKeyLength) {
+    long f = 0;
+    int from = sharedPrefix.length;
+    for (int i = 0; i < 8; i++) {
+      int p = from + i;
+      f = (f << 8) | (p < userKeyLength ? key[p] & 0xff : 0);
+    }
+    return f;
+  }
+
+  /**
+   * Index of the first key {@code >= target} in internal-key order; {@link #size()} if none.
+   *
+   * @throws IllegalArgumentException if {@code target} is shorter than an internal key and has to
+   *     be compared whole ({@link InternalKey#compare})
+   */
+  public int firstAtOrAfter(byte[] target) {
+    int n = keys.length;
+    int targetLength = InternalKey.userKeyLength(target);
+    if (n == 0 || targetLength < 0) {
+      return search(target, 0, n); // the full comparison reports a malformed target
+    }
+    int p = Math.min(sharedPrefix.length, targetLength);
+    int c = Arrays.compareUnsigned(target, 0, p, sharedPrefix, 0, p);
+    if (c < 0 || (c == 0 && targetLength < sharedPrefix.length)) {
+      return 0; // below every key
+    }
+    if (c > 0) {
+      return n; // above every key
+    }
+    long f = fingerprint(target, targetLength);
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) { // first fingerprint >= f
+      int mid = (lo + hi) >>> 1;
+      if (Long.compareUnsigned(fingerprints[mid], f) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    int end = lo;
+    hi = n;
+    while (end < hi) { // first fingerprint > f
+      int mid = (end + hi) >>> 1;
+      if (Long.compareUnsigned(fingerprints[mid], f) <= 0) {
+        end = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return search(target, lo, end);
+  }
+
+  /** First index in {@code [from, to)} whose key is {@code >= target}; {@code to} if none. */
+  private int search(byte[] target, int from, int to) {
+    int lo = from;
+    int hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (InternalKey.compare(keys[mid], target) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}
