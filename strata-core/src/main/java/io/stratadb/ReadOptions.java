@@ -74,8 +74,10 @@ public final class ReadOptions {
    * table too large to map, read with {@code pread}, or a compressed block decompressed on a block
    * cache miss. It costs when everything is in memory (mapped, uncompressed, or cached): handing a
    * seek to another thread and waiting for it takes longer than the seek itself; the calling thread
-   * runs any seek no pool thread has started yet, which bounds that loss. See docs/architecture.md
-   * (read path) for measurements.
+   * runs any seek no pool thread has started yet, which bounds that loss. Measured on 2 cores
+   * ({@code strata bench --benchmarks fillrandom,seekrandom --cache-size 1048576}, 4-8 L0 tables):
+   * seekrandom 2.9x slower uncompressed, 1.4x slower with lz4, about 1.1x faster with zstd (see
+   * docs/architecture.md, read path).
    *
    * @param parallel whether iterators seek their sources in parallel
    */
