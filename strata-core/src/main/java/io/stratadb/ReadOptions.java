@@ -6,14 +6,16 @@ package io.stratadb;
  * methods return modified copies.
  */
 public final class ReadOptions {
-  private static final ReadOptions DEFAULT = new ReadOptions(null, 0);
+  private static final ReadOptions DEFAULT = new ReadOptions(null, 0, false);
 
   private final Snapshot snapshot;
   private final long autoRefreshMillis;
+  private final boolean parallelSeek;
 
-  private ReadOptions(Snapshot snapshot, long autoRefreshMillis) {
+  private ReadOptions(Snapshot snapshot, long autoRefreshMillis, boolean parallelSeek) {
     this.snapshot = snapshot;
     this.autoRefreshMillis = autoRefreshMillis;
+    this.parallelSeek = parallelSeek;
   }
 
   /** Read the newest data. */
@@ -30,7 +32,7 @@ public final class ReadOptions {
     if (snapshot == null) {
       throw new IllegalArgumentException("snapshot must not be null; use ReadOptions.defaults()");
     }
-    return new ReadOptions(snapshot, 0);
+    return new ReadOptions(snapshot, 0, false);
   }
 
   /**
@@ -55,7 +57,32 @@ public final class ReadOptions {
     if (millis < 0) {
       throw new IllegalArgumentException("autoRefreshMillis must be >= 0 (0 disables): " + millis);
     }
-    return new ReadOptions(snapshot, millis);
+    return new ReadOptions(snapshot, millis, parallelSeek);
+  }
+
+  /**
+   * These options with parallel seek on or off (off by default): an iterator's {@code seek...}
+   * calls position its sources (the memtables, each L0 table, each deeper level) concurrently, the
+   * newest source on the calling thread and the others on a small pool of daemon threads the
+   * database starts on first use ({@code strata-parallel-seek-N}, at most 4) and stops at {@link
+   * Db#close()} (RocksDB's {@code ReadOptions::async_io}; the mini-lsm tutorial's "parallelize the
+   * process of creating iterators"). Results are exactly those of a sequential seek. Only iterators
+   * use it ({@link Db#newIterator(ReadOptions)}, {@link Db#scan(Bound, Bound, ReadOptions)}); {@link
+   * Db#get(byte[], ReadOptions)} ignores it, and so do {@code next} and {@code prev}.
+   *
+   * <p>It pays when several sources' seeks do real work: a block read from a cold page cache, a
+   * table too large to map, read with {@code pread}, or a compressed block decompressed on a block
+   * cache miss. It costs when everything is in memory (mapped, uncompressed, or cached): handing a
+   * seek to another thread and waiting for it takes longer than the seek itself; the calling thread
+   * runs any seek no pool thread has started yet, which bounds that loss. Measured on 2 cores
+   * ({@code strata bench --benchmarks fillrandom,seekrandom --cache-size 1048576}, 4-8 L0 tables):
+   * seekrandom 2.9x slower uncompressed, 1.4x slower with lz4, about 1.1x faster with zstd (see
+   * docs/architecture.md, read path).
+   *
+   * @param parallel whether iterators seek their sources in parallel
+   */
+  public ReadOptions withParallelSeek(boolean parallel) {
+    return new ReadOptions(snapshot, autoRefreshMillis, parallel);
   }
 
   /** The snapshot to read at, or null for the newest data. */
@@ -66,5 +93,10 @@ public final class ReadOptions {
   /** The iterator auto-refresh interval in milliseconds; 0 when off (the default). */
   public long autoRefreshMillis() {
     return autoRefreshMillis;
+  }
+
+  /** Whether iterators seek their sources in parallel; false by default. */
+  public boolean parallelSeek() {
+    return parallelSeek;
   }
 }

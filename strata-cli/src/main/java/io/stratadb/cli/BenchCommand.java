@@ -90,6 +90,10 @@ final class BenchCommand extends CliCommand {
       description = "Data block compression at every level (default: the engine's, lz4).")
   Compression compression;
 
+  @Option(names = "--parallel-seek", description = "StrataDB's iterators seek their sources in parallel "
+      + "(ReadOptions.withParallelSeek).")
+  boolean parallelSeek;
+
   @Option(names = "--compaction", paramLabel = "leveled|tiered|simple-leveled",
       description = "Compaction strategy with its defaults (default: leveled).")
   String compaction;
@@ -133,7 +137,7 @@ final class BenchCommand extends CliCommand {
     Options options = options();
     BenchSettings settings = new BenchSettings(options.writeBufferSize(), options.blockSize(),
         options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(), sync,
-        statistics);
+        statistics, parallelSeek);
     BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync),
         txnKeys == null ? Math.min(1000, num) : txnKeys, isolation);
     boolean comparing = engines.size() > 1;
@@ -369,10 +373,10 @@ final class BenchCommand extends CliCommand {
     out.printf("FileSize:   %.1f MB (estimated)%n", (keySize + valueSize / 2.0) * num / 1048576.0);
     out.printf("Threads:    %d%n", threads);
     out.printf("Options:    write_buffer_size=%d block_size=%d bloom_bits=%d cache_size=%d compression=%s "
-        + "compaction=%s sync=%s statistics=%s%n", options.writeBufferSize(), options.blockSize(), options.bloomBitsPerKey(),
-        options.blockCacheSize(),
+        + "compaction=%s sync=%s statistics=%s parallel_seek=%s%n", options.writeBufferSize(), options.blockSize(),
+        options.bloomBitsPerKey(), options.blockCacheSize(),
         options.compression().name().toLowerCase(Locale.ROOT), options.compactionStrategy().name(), sync,
-        statistics);
+        statistics, parallelSeek);
     out.printf("Database:   %s%s%n", path, temporary ? " (temporary, removed at the end)" : "");
     if (engines.size() > 1) {
       out.printf("Engines:    %s, interleaved per workload, each open to close alone; equal write buffer, "

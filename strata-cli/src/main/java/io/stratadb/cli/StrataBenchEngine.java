@@ -2,6 +2,7 @@ package io.stratadb.cli;
 
 import io.stratadb.Db;
 import io.stratadb.DbIterator;
+import io.stratadb.ReadOptions;
 import io.stratadb.WriteOptions;
 import java.nio.file.Path;
 
@@ -9,10 +10,12 @@ import java.nio.file.Path;
 final class StrataBenchEngine implements BenchEngine {
   private final Db db;
   private final WriteOptions writeOptions;
+  private final ReadOptions cursorOptions;
 
-  private StrataBenchEngine(Db db, boolean sync) {
+  private StrataBenchEngine(Db db, boolean sync, ReadOptions cursorOptions) {
     this.db = db;
     this.writeOptions = WriteOptions.of(sync);
+    this.cursorOptions = cursorOptions;
   }
 
   /**
@@ -21,7 +24,8 @@ final class StrataBenchEngine implements BenchEngine {
    * @throws IllegalArgumentException if a setting is out of range
    */
   static StrataBenchEngine open(Path dir, BenchSettings settings) {
-    return new StrataBenchEngine(Db.open(dir, settings.strataOptions()), settings.sync());
+    return new StrataBenchEngine(Db.open(dir, settings.strataOptions()), settings.sync(),
+        settings.strataReadOptions());
   }
 
   @Override
@@ -46,7 +50,7 @@ final class StrataBenchEngine implements BenchEngine {
 
   @Override
   public DbIterator newCursor() {
-    return db.newIterator();
+    return db.newIterator(cursorOptions);
   }
 
   @Override

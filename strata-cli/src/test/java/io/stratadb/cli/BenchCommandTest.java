@@ -67,6 +67,30 @@ class BenchCommandTest {
     assertTrue(r.out().matches("(?s).*\\n  put +count=1000 .*"), r.out());
   }
 
+  /** The seekrandom line of a run: "seekrandom : ... (found of num found)". */
+  private static String seekRandomFound(CliRunner.Result r) {
+    for (String line : r.outLines()) {
+      Matcher m = LINE.matcher(line);
+      if (m.matches() && m.group(1).equals("seekrandom")) {
+        return m.group(6) + " of " + m.group(7);
+      }
+    }
+    throw new AssertionError("no seekrandom line: " + r.out());
+  }
+
+  @Test
+  void parallelSeekFlagSeeksAlikeAndSaysSo() {
+    CliRunner.Result sequential = CliRunner.runOn(tmp.resolve("a"), "bench", "--benchmarks", "fillrandom,seekrandom",
+        "--num", "2000", "--write-buffer-size", "65536");
+    CliRunner.Result parallel = CliRunner.runOn(tmp.resolve("b"), "bench", "--benchmarks", "fillrandom,seekrandom",
+        "--num", "2000", "--write-buffer-size", "65536", "--parallel-seek");
+    assertEquals(0, sequential.exitCode(), sequential.err());
+    assertEquals(0, parallel.exitCode(), parallel.err());
+    assertTrue(sequential.out().contains("parallel_seek=false"), sequential.out());
+    assertTrue(parallel.out().contains("parallel_seek=true"), parallel.out());
+    assertEquals(seekRandomFound(sequential), seekRandomFound(parallel));
+  }
+
   @Test
   void selectedBenchmarksWithThreadsAndOptions() {
     CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--benchmarks", "fillseq,readseq",

@@ -22,6 +22,7 @@ import io.stratadb.env.FileSystem;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.LsmIterator;
 import io.stratadb.iterator.MergingIterator;
+import io.stratadb.iterator.SeekPool;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.manifest.FileMetadata;
@@ -46,6 +47,7 @@ import java.util.List;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -118,6 +120,8 @@ public final class DbImpl implements Db {
   /** The JMX MBean of this database; replaced once by open, closed by close. */
   private volatile JmxRegistration jmx = JmxRegistration.none();
   private final SnapshotList snapshots = new SnapshotList();
+  /** Threads for iterators opened with {@link ReadOptions#parallelSeek()}; started on first use. */
+  private final SeekPool seekPool = new SeekPool();
   /** TEST ONLY: runs after a compaction wrote its outputs, before it installs them. */
   private volatile Runnable beforeCompactionInstall = () -> { };
 
@@ -700,7 +704,7 @@ public final class DbImpl implements Db {
    * transaction's scans cost as much again at commit.
    */
   boolean rangeChangedAfter(Bound lower, Bound upper, long sequence) {
-    try (InternalIterator it = openSources(acquireState())) {
+    try (InternalIterator it = openSources(acquireState(), null)) {
       if (lower.isUnbounded()) {
         it.seekToFirst();
       } else {
@@ -754,6 +758,7 @@ public final class DbImpl implements Db {
     long start = statistics.startTimer();
     ensureOpen();
     LsmIterator it;
+    Executor seekExecutor = readOptions.parallelSeek() ? seekPool.executor() : null;
     if (readOptions.autoRefreshMillis() == 0) {
       // State before sequence, as in get: the pinned state holds every write the sequence sees.
       DbState s = acquireState();
@@ -764,13 +769,13 @@ public final class DbImpl implements Db {
         s.version().release();
         throw e;
       }
-      it = new LsmIterator(openSources(s), sequence, lower, upper, () -> { }, this::ensureOpen);
+      it = new LsmIterator(openSources(s, seekExecutor), sequence, lower, upper, () -> { }, this::ensureOpen);
     } else {
       // Registered like a snapshot (the sequence is read under the list's lock), so compaction
       // keeps what the sequence sees in every state the iterator refreshes to.
       SnapshotList.DbSnapshot registration = snapshots.take(() -> readSequence(readOptions));
       try {
-        it = new LsmIterator(() -> openSources(acquireState()),
+        it = new LsmIterator(() -> openSources(acquireState(), seekExecutor),
             TimeUnit.MILLISECONDS.toNanos(readOptions.autoRefreshMillis()), System::nanoTime,
             registration.sequence(), lower, upper, registration::close, this::ensureOpen);
       } catch (RuntimeException e) {
@@ -792,9 +797,10 @@ public final class DbImpl implements Db {
 
   /**
    * The merged iterator over {@code s}'s memtables and tables. Takes over the caller's reference to
-   * {@code s}'s version: closing the iterator (or a failure here) releases it.
+   * {@code s}'s version: closing the iterator (or a failure here) releases it. Its seeks run on
+   * {@code seekExecutor} (null: on the calling thread).
    */
-  private InternalIterator openSources(DbState s) {
+  private InternalIterator openSources(DbState s, Executor seekExecutor) {
     try {
       // One heap over every source, newest first: memtables, then the version's tables.
       List<InternalIterator> sources = new ArrayList<>();
@@ -802,7 +808,7 @@ public final class DbImpl implements Db {
         sources.add(m.iterator());
       }
       sources.addAll(s.version().iterators(tableCache));
-      return new MergingIterator(sources, s.version()::release);
+      return new MergingIterator(sources, s.version()::release, seekExecutor);
     } catch (RuntimeException e) {
       s.version().release();
       throw e;
@@ -1222,6 +1228,7 @@ public final class DbImpl implements Db {
         }
       }
     }
+    seekPool.close();
     StrataIOException[] failure = new StrataIOException[1];
     writeQueue.exclusive(() -> {
       try {

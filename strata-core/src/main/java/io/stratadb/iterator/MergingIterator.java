@@ -4,6 +4,7 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.util.Slice;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Merges any number of sorted {@link InternalIterator}s into one sorted stream, in both
@@ -25,6 +26,15 @@ import java.util.List;
  * lower index (the newer source) in both heaps; every heap entry with the top's key is linked to
  * the top through entries with that key, so older duplicates are found among the top's children.
  *
+ * <p>Parallel seek (RocksDB's {@code ReadOptions::async_io}): built with a seek executor and over
+ * at least two sources, {@link #seek}, {@link #seekForPrev}, {@link #seekToFirst} and {@link
+ * #seekToLast} position the sources concurrently ({@link ParallelSeek}), then build the heap; the
+ * results are those of the sequential seeks. The re-seeks of a direction switch stay sequential.
+ *
+ * <p>A positioning call that throws (a source's seek failed) leaves the iterator invalid; with
+ * parallel seek it throws only once every source's seek has finished, the failure of the lowest
+ * failing source itself.
+ *
  * <p>Not thread-safe. Closing it closes every source, then runs the release action given at
  * construction, once (LevelDB's {@code Iterator::RegisterCleanup}).
  */
@@ -45,6 +55,8 @@ public final class MergingIterator implements InternalIterator {
   private final Slice keySlice = new Slice();
   /** Runs once at close; null when none or already run. */
   private Runnable release;
+  /** Runs the sources' seeks in parallel; null when they run on the calling thread. */
+  private final Executor seekExecutor;
 
   /** @param sources iterators, newest first; owned by this iterator from now on */
   public MergingIterator(List<? extends InternalIterator> sources) {
@@ -57,6 +69,20 @@ public final class MergingIterator implements InternalIterator {
    *     pinned version); null for none
    */
   public MergingIterator(List<? extends InternalIterator> sources, Runnable release) {
+    this(sources, release, null);
+  }
+
+  /**
+   * @param sources iterators, newest first; owned by this iterator from now on. With a seek
+   *     executor they must tolerate being positioned on a thread other than the one that created
+   *     them (one thread at a time), as the memtable, table and level iterators do
+   * @param release runs once, after the sources are closed by {@link #close()}; null for none
+   * @param seekExecutor runs the seeks of sources 1..n-1 while the calling thread seeks source 0
+   *     (a {@link SeekPool}'s executor); null to seek every source on the calling thread. It may
+   *     reject tasks (say, once closed): the calling thread then seeks them itself
+   */
+  public MergingIterator(List<? extends InternalIterator> sources, Runnable release, Executor seekExecutor) {
+    this.seekExecutor = seekExecutor;
     this.sources = sources.toArray(new InternalIterator[0]);
     int n = this.sources.length;
     this.heap = new int[n];
@@ -73,34 +99,58 @@ public final class MergingIterator implements InternalIterator {
 
   @Override
   public void seekToFirst() {
-    for (InternalIterator source : sources) {
-      source.seekToFirst();
+    size = 0;
+    if (parallel()) {
+      ParallelSeek.positionAll(sources, InternalIterator::seekToFirst, seekExecutor);
+    } else {
+      for (InternalIterator source : sources) {
+        source.seekToFirst();
+      }
     }
     rebuild(true);
   }
 
   @Override
   public void seek(byte[] target) {
-    for (InternalIterator source : sources) {
-      source.seek(target);
+    size = 0;
+    if (parallel()) {
+      ParallelSeek.positionAll(sources, source -> source.seek(target), seekExecutor);
+    } else {
+      for (InternalIterator source : sources) {
+        source.seek(target);
+      }
     }
     rebuild(true);
   }
 
   @Override
   public void seekToLast() {
-    for (InternalIterator source : sources) {
-      source.seekToLast();
+    size = 0;
+    if (parallel()) {
+      ParallelSeek.positionAll(sources, InternalIterator::seekToLast, seekExecutor);
+    } else {
+      for (InternalIterator source : sources) {
+        source.seekToLast();
+      }
     }
     rebuild(false);
   }
 
   @Override
   public void seekForPrev(byte[] target) {
-    for (InternalIterator source : sources) {
-      source.seekForPrev(target);
+    size = 0;
+    if (parallel()) {
+      ParallelSeek.positionAll(sources, source -> source.seekForPrev(target), seekExecutor);
+    } else {
+      for (InternalIterator source : sources) {
+        source.seekForPrev(target);
+      }
     }
     rebuild(false);
+  }
+
+  private boolean parallel() {
+    return seekExecutor != null && sources.length > 1;
   }
 
   @Override
