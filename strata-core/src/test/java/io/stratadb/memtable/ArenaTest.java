@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -107,28 +107,13 @@ class ArenaTest {
   }
 
   @Test
-  void aFullSizeChunkGoesStraightToTheOldGeneration() {
-    MemoryPoolMXBean old = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(pool -> pool.getName().equals("G1 Old Gen")).findFirst().orElse(null);
-    assumeTrue(old != null, "runs under G1 only");
-    // Without a collection in between, the old generation grows only by humongous allocations.
-    for (int attempt = 0; attempt < 10; attempt++) {
-      long collections = collections();
-      long before = old.getUsage().getUsed();
-      Arena arena = new Arena();
-      long chunk = arena.allocateNode(Arena.MAX_NODE_CHUNK_LONGS, 0, 0);
-      long grown = old.getUsage().getUsed() - before;
-      if (collections() == collections) {
-        assertEquals(Arena.MAX_NODE_CHUNK_LONGS, arena.nodes(chunk).length);
-        assertTrue(grown >= Arena.MAX_CHUNK_BYTES, "a humongous object: the old generation grew by " + grown + " bytes");
-        return;
-      }
-    }
-    throw new AssertionError("a collection ran during every attempt");
-  }
-
-  private static long collections() {
-    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> gc.getCollectionCount()).sum();
+  void aFullChunkFillsThisJvmsHeapRegion() {
+    HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+    assumeTrue(Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue()), "runs under G1 only");
+    long region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+    // Humongous (at least half a region) and within one region with its 16-byte array header.
+    assertEquals(Arena.maxChunkBytes(region), Arena.MAX_CHUNK_BYTES);
+    assertTrue(Arena.MAX_CHUNK_BYTES >= region / 2 && Arena.MAX_CHUNK_BYTES + 16 <= region);
   }
 
   @Test
