@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Brings ranges of memory-mapped files into the page table on a background thread
@@ -25,17 +26,25 @@ final class MappingReadahead {
   static final int MAX_QUEUED = 64;
 
   /** The process-wide instance mapped tables use. */
-  static final MappingReadahead SHARED = new MappingReadahead(backgroundThread());
+  static final MappingReadahead SHARED = new MappingReadahead(backgroundThread(), MappedByteBuffer::load);
 
   private final Executor executor;
+  private final Consumer<MappedByteBuffer> loader;
   private final AtomicLong bytesLoaded = new AtomicLong();
+  private final AtomicLong faults = new AtomicLong();
 
-  /** @param executor runs each request; the shared instance's is one daemon thread */
-  MappingReadahead(Executor executor) {
+  /**
+   * @param executor runs each request; the shared instance's is one daemon thread
+   * @param loader loads one requested range, given as a slice of the mapping; the shared
+   *     instance's is {@link MappedByteBuffer#load()}
+   */
+  MappingReadahead(Executor executor, Consumer<MappedByteBuffer> loader) {
     this.executor = executor;
+    this.loader = loader;
   }
 
-  private static Executor backgroundThread() {
+  /** The shared instance's executor: one daemon thread that ends after a minute without work. */
+  static Executor backgroundThread() {
     ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(MAX_QUEUED),
         task -> {
@@ -53,22 +62,27 @@ final class MappingReadahead {
    * capacity) to be loaded; returns at once. Nothing happens when the range is empty.
    */
   void load(MappedByteBuffer buffer, long offset, long length) {
-    long end = Math.min(buffer.capacity(), offset + Math.max(0, length));
-    if (offset < 0 || offset >= end) {
+    if (offset < 0 || offset >= buffer.capacity() || length <= 0) {
       return;
     }
     int from = (int) offset;
-    int bytes = (int) (end - offset);
+    int bytes = (int) Math.min(length, buffer.capacity() - offset);
     executor.execute(() -> {
       try {
-        buffer.slice(from, bytes).load();
+        loader.accept(buffer.slice(from, bytes));
         bytesLoaded.addAndGet(bytes);
       } catch (InternalError fault) {
         // How the JVM reports a fault in mapped memory: the file shrank under its mapping, which
         // a table never does in use (a test may rewrite one). The reader that needs the bytes
-        // will meet the same fault and report it; a hint has nobody to report to.
+        // meets the same fault and reports it; a hint has nobody to report to, so it is counted.
+        faults.incrementAndGet();
       }
     });
+  }
+
+  /** Requests that met a fault in mapped memory (the file shrank under its mapping) and stopped. */
+  long faults() {
+    return faults.get();
   }
 
   /** Bytes this instance's requests have loaded so far (for tests and statistics). */
