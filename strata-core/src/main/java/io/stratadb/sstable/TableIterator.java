@@ -183,7 +183,10 @@ final class TableIterator implements InternalIterator {
     if (dataBlock == null || offset != dataBlockOffset) {
       dataBlock = table.readDataBlock(blockIndex, fillCache);
       dataBlockOffset = offset;
-      if (readahead.onBlockRead(blockIndex, offset + index.blockSize(blockIndex))) {
+      // Only blocks read in place from the mapping: a block from the block cache (a compressed
+      // one) does not touch the mapping, so there is nothing to fault in ahead of it.
+      if (dataBlock.isView()
+          && readahead.onBlockRead(blockIndex, offset + index.blockSize(blockIndex) + TableFormat.BLOCK_TRAILER_SIZE)) {
         table.prefetch(readahead.requestOffset(), readahead.requestLength());
       }
       dataIterator = dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);

@@ -234,4 +234,26 @@ class TableIteratorTest {
     }
     assertEquals(List.of(), fs.hints);
   }
+
+  @Test
+  void aScanOfCompressedBlocksAsksForNoReadahead() throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      entries.add(put(userKey(i), 1, "a".repeat(100).getBytes()));
+    }
+    Path path = dir.resolve("000007.sst");
+    TableTestSupport.write(path, entries, 1024, 16, 10, io.stratadb.Compression.LZ4);
+    HintRecordingFileSystem fs = new HintRecordingFileSystem();
+    TableReader reader = TableReader.open(fs, path, 7, new BlockCache(1 << 20));
+    int n = 0;
+    try (InternalIterator it = reader.iterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        n++;
+      }
+    } finally {
+      reader.release();
+    }
+    assertEquals(entries.size(), n);
+    assertEquals(List.of(), fs.hints, "compressed blocks come through the block cache, not the mapping");
+  }
 }
