@@ -65,8 +65,9 @@ public final class ReadOptions {
    * calls position its sources (the memtables, each L0 table, each deeper level) concurrently, the
    * newest source on the calling thread and the others on a small pool of daemon threads the
    * database starts on first use ({@code strata-parallel-seek-N}, at most 4) and stops at {@link
-   * Db#close()} (RocksDB's {@code ReadOptions::async_io}; the mini-lsm tutorial's "parallelize the
-   * process of creating iterators"). Results are exactly those of a sequential seek. Only iterators
+   * Db#close()} (in purpose like RocksDB's {@code ReadOptions::async_io}, which issues
+   * asynchronous reads where this runs the seeks on threads; the mini-lsm tutorial's "parallelize
+   * the process of creating iterators"). Results are exactly those of a sequential seek. Only iterators
    * use it ({@link Db#newIterator(ReadOptions)}, {@link Db#scan(Bound, Bound, ReadOptions)}); {@link
    * Db#get(byte[], ReadOptions)} ignores it, and so do {@code next} and {@code prev}.
    *

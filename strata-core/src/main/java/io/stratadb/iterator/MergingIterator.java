@@ -5,6 +5,7 @@ import io.stratadb.util.Slice;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Merges any number of sorted {@link InternalIterator}s into one sorted stream, in both
@@ -26,7 +27,8 @@ import java.util.concurrent.Executor;
  * lower index (the newer source) in both heaps; every heap entry with the top's key is linked to
  * the top through entries with that key, so older duplicates are found among the top's children.
  *
- * <p>Parallel seek (RocksDB's {@code ReadOptions::async_io}): built with a seek executor and over
+ * <p>Parallel seek (in purpose like RocksDB's {@code ReadOptions::async_io}, which issues
+ * asynchronous reads; here the seeks themselves run on threads): built with a seek executor and over
  * at least two sources, {@link #seek}, {@link #seekForPrev}, {@link #seekToFirst} and {@link
  * #seekToLast} position the sources concurrently ({@link ParallelSeek}), then build the heap; the
  * results are those of the sequential seeks. The re-seeks of a direction switch stay sequential.
@@ -99,54 +101,35 @@ public final class MergingIterator implements InternalIterator {
 
   @Override
   public void seekToFirst() {
-    size = 0;
-    if (parallel()) {
-      ParallelSeek.positionAll(sources, InternalIterator::seekToFirst, seekExecutor);
-    } else {
-      for (InternalIterator source : sources) {
-        source.seekToFirst();
-      }
-    }
-    rebuild(true);
+    position(InternalIterator::seekToFirst, true);
   }
 
   @Override
   public void seek(byte[] target) {
-    size = 0;
-    if (parallel()) {
-      ParallelSeek.positionAll(sources, source -> source.seek(target), seekExecutor);
-    } else {
-      for (InternalIterator source : sources) {
-        source.seek(target);
-      }
-    }
-    rebuild(true);
+    position(source -> source.seek(target), true);
   }
 
   @Override
   public void seekToLast() {
-    size = 0;
-    if (parallel()) {
-      ParallelSeek.positionAll(sources, InternalIterator::seekToLast, seekExecutor);
-    } else {
-      for (InternalIterator source : sources) {
-        source.seekToLast();
-      }
-    }
-    rebuild(false);
+    position(InternalIterator::seekToLast, false);
   }
 
   @Override
   public void seekForPrev(byte[] target) {
-    size = 0;
+    position(source -> source.seekForPrev(target), false);
+  }
+
+  /** Positions every source with {@code move} (in parallel when it may), then builds the heap. */
+  private void position(Consumer<InternalIterator> move, boolean forwardNow) {
+    size = 0; // a move that throws leaves the iterator invalid
     if (parallel()) {
-      ParallelSeek.positionAll(sources, source -> source.seekForPrev(target), seekExecutor);
+      ParallelSeek.positionAll(sources, move, seekExecutor);
     } else {
       for (InternalIterator source : sources) {
-        source.seekForPrev(target);
+        move.accept(source);
       }
     }
-    rebuild(false);
+    rebuild(forwardNow);
   }
 
   private boolean parallel() {

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * Positions every source of a {@link MergingIterator} with one seek each, overlapping the seeks
- * on an executor (RocksDB's {@code ReadOptions::async_io}; the mini-lsm tutorial's "parallelize the
+ * on an executor (in purpose like RocksDB's {@code ReadOptions::async_io}, which issues
+ * asynchronous reads instead; the mini-lsm tutorial's "parallelize the
  * process of creating iterators"): the calling thread seeks source 0 (the newest, usually the
  * memtable) while up to {@link SeekPool#MAX_THREADS} helper tasks on the executor claim sources 1
  * to n-1 one at a time from a shared counter; then the calling thread claims what is left, runs

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads a {@link MergingIterator} hands its sources' seeks to when an iterator is opened
- * with parallel seek ({@code ReadOptions.withParallelSeek}; RocksDB's {@code async_io}). One per
+ * with parallel seek ({@code ReadOptions.withParallelSeek}; in purpose like RocksDB's {@code
+ * async_io}, done with threads). One per
  * database, which owns it and closes it; the pool's threads start on first use.
  *
  * <p>Size: {@code min(}{@value #MAX_THREADS}{@code , availableProcessors)} daemon threads named
