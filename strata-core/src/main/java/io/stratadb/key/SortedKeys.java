@@ -44,11 +44,21 @@ public final class SortedKeys {
   }
 
   /**
-   * The keys, which must be well-formed internal keys in ascending order (not checked); the array
-   * is kept, not copied.
+   * The keys, which must be well-formed internal keys in ascending order (checked only when Java
+   * assertions are on); the array is kept, not copied.
    */
   public static SortedKeys of(byte[][] keys) {
+    assert ascending(keys) : "keys out of order";
     return keys.length == 0 ? EMPTY : new SortedKeys(keys);
+  }
+
+  private static boolean ascending(byte[][] keys) {
+    for (int i = 1; i < keys.length; i++) {
+      if (InternalKey.compare(keys[i - 1], keys[i]) > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Number of keys. */

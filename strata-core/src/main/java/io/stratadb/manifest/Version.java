@@ -44,13 +44,17 @@ public final class Version {
     this.levels = levels;
     this.onUnreferenced = onUnreferenced;
     List<SortedKeys> largest = new ArrayList<>(levels.size());
-    for (List<FileMetadata> files : levels) {
-      largest.add(largestKeys(files));
+    for (int level = 0; level < levels.size(); level++) {
+      // L0's tables overlap and are never searched as one sorted run.
+      largest.add(level == 0 ? SortedKeys.of(new byte[0][]) : largestKeys(levels.get(level)));
     }
     this.largestKeys = largest;
   }
 
-  /** The largest keys of a sorted run's tables, in order, for a {@link LevelIterator}. */
+  /**
+   * The largest keys of a sorted run's tables (a level deeper than L0, whose tables are in key
+   * order), for a {@link LevelIterator}. Thread-safe: reads only the tables' immutable metadata.
+   */
   public static SortedKeys largestKeys(List<FileMetadata> files) {
     byte[][] keys = new byte[files.size()][];
     for (int i = 0; i < keys.length; i++) {
