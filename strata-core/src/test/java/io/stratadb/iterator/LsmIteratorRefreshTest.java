@@ -203,69 +203,48 @@ class LsmIteratorRefreshTest {
   }
 
   /** Runs a tick before every call that moves the iterator. */
-  private static final class TickingIterator implements InternalIterator {
-    private final InternalIterator inner;
+  private static final class TickingIterator extends ForwardingIterator {
     private final Runnable tick;
 
     TickingIterator(InternalIterator inner, Runnable tick) {
-      this.inner = inner;
+      super(inner);
       this.tick = tick;
-    }
-
-    @Override
-    public boolean isValid() {
-      return inner.isValid();
     }
 
     @Override
     public void seekToFirst() {
       tick.run();
-      inner.seekToFirst();
+      super.seekToFirst();
     }
 
     @Override
     public void seek(byte[] target) {
       tick.run();
-      inner.seek(target);
+      super.seek(target);
     }
 
     @Override
     public void next() {
       tick.run();
-      inner.next();
+      super.next();
     }
 
     @Override
     public void seekToLast() {
       tick.run();
-      inner.seekToLast();
+      super.seekToLast();
     }
 
     @Override
     public void seekForPrev(byte[] target) {
       tick.run();
-      inner.seekForPrev(target);
+      super.seekForPrev(target);
     }
 
     @Override
     public void prev() {
       tick.run();
-      inner.prev();
-    }
-
-    @Override
-    public byte[] key() {
-      return inner.key();
-    }
-
-    @Override
-    public byte[] value() {
-      return inner.value();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
+      super.prev();
     }
   }
 }

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stratadb.CorruptionException;
 import io.stratadb.StrataIOException;
 import io.stratadb.key.InternalKey;
-import io.stratadb.util.Slice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -120,7 +119,7 @@ class MergingIteratorParallelSeekTest {
   }
 
   /** Records the name of the thread of each positioning call. */
-  private static class RecordingIterator extends ForwardingIterator {
+  private static class RecordingIterator extends SeekHookIterator {
     final List<String> threads = new ArrayList<>();
 
     RecordingIterator(InternalIterator delegate) {
@@ -157,7 +156,7 @@ class MergingIteratorParallelSeekTest {
   void seeksOfDifferentSourcesOverlapOnThePool() throws Exception {
     // Source 1's seek waits until source 2's seek has started: done one after the other, it never would.
     CountDownLatch secondStarted = new CountDownLatch(1);
-    ForwardingIterator first = new ForwardingIterator(ListIterator.of(put("a", 1, "a"))) {
+    SeekHookIterator first = new SeekHookIterator(ListIterator.of(put("a", 1, "a"))) {
       @Override
       void beforeSeek() {
         try {
@@ -167,7 +166,7 @@ class MergingIteratorParallelSeekTest {
         }
       }
     };
-    ForwardingIterator second = new ForwardingIterator(ListIterator.of(put("b", 1, "b"))) {
+    SeekHookIterator second = new SeekHookIterator(ListIterator.of(put("b", 1, "b"))) {
       @Override
       void beforeSeek() {
         secondStarted.countDown();
@@ -233,13 +232,13 @@ class MergingIteratorParallelSeekTest {
     java.util.concurrent.atomic.AtomicBoolean heldByHelper = new java.util.concurrent.atomic.AtomicBoolean();
     // Source 0 (the caller's) waits until a pool thread holds source 1; that one waits until the
     // caller is parked waiting for it, interrupted: the caller must keep waiting, then keep the flag.
-    ForwardingIterator newest = new ForwardingIterator(ListIterator.of(put("k0", 1, "v0"))) {
+    SeekHookIterator newest = new SeekHookIterator(ListIterator.of(put("k0", 1, "v0"))) {
       @Override
       void beforeSeek() {
         awaitSpinning(heldByHelper::get, "a pool thread seeks source 1");
       }
     };
-    ForwardingIterator held = new ForwardingIterator(ListIterator.of(put("k1", 1, "v1"))) {
+    SeekHookIterator held = new SeekHookIterator(ListIterator.of(put("k1", 1, "v1"))) {
       @Override
       void beforeSeek() {
         heldByHelper.set(true);
@@ -272,83 +271,36 @@ class MergingIteratorParallelSeekTest {
     }
   }
 
-  /** Passes every call to a delegate, calling {@link #beforeSeek()} before each positioning call. */
-  private static class ForwardingIterator implements InternalIterator {
-    private final InternalIterator delegate;
-
-    ForwardingIterator(InternalIterator delegate) {
-      this.delegate = delegate;
+  /** Forwards every call, calling {@link #beforeSeek()} before each positioning call. */
+  private static class SeekHookIterator extends ForwardingIterator {
+    SeekHookIterator(InternalIterator delegate) {
+      super(delegate);
     }
 
     void beforeSeek() {}
 
     @Override
-    public boolean isValid() {
-      return delegate.isValid();
-    }
-
-    @Override
     public void seekToFirst() {
       beforeSeek();
-      delegate.seekToFirst();
+      super.seekToFirst();
     }
 
     @Override
     public void seek(byte[] target) {
       beforeSeek();
-      delegate.seek(target);
+      super.seek(target);
     }
 
     @Override
     public void seekToLast() {
       beforeSeek();
-      delegate.seekToLast();
+      super.seekToLast();
     }
 
     @Override
     public void seekForPrev(byte[] target) {
       beforeSeek();
-      delegate.seekForPrev(target);
-    }
-
-    @Override
-    public void next() {
-      delegate.next();
-    }
-
-    @Override
-    public void prev() {
-      delegate.prev();
-    }
-
-    @Override
-    public byte[] key() {
-      return delegate.key();
-    }
-
-    @Override
-    public byte[] value() {
-      return delegate.value();
-    }
-
-    @Override
-    public Slice keySlice() {
-      return delegate.keySlice();
-    }
-
-    @Override
-    public Slice valueSlice() {
-      return delegate.valueSlice();
-    }
-
-    @Override
-    public byte[] valueCopy() {
-      return delegate.valueCopy();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
+      super.seekForPrev(target);
     }
   }
 }
