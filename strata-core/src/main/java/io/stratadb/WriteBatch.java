@@ -1,5 +1,6 @@
 package io.stratadb;
 
+import io.stratadb.util.Coding;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -8,12 +9,17 @@ import java.util.Objects;
  * of it becomes visible at once, and after a crash either all of it or none of it is recovered.
  * Later operations on the same key win over earlier ones in the same batch, as in LevelDB.
  *
- * <p>Keys and values are copied when added, so callers may reuse their arrays. Not thread-safe:
- * build a batch in one thread, then hand it to {@link Db#write(WriteBatch)}.
+ * <p>Keys and values are copied when added into one growable byte array (LevelDB's {@code
+ * WriteBatch} rep), so callers may reuse their arrays, a batch costs no allocation per operation,
+ * and a batch reused through {@link #clear()} none at all once its array is large enough. Each
+ * operation is stored as {@code type (1 byte) | key length (fixed32) | value length (fixed32) |
+ * key | value}; this layout lives only in memory (the WAL has its own, {@code docs/format.md}).
+ *
+ * <p>Not thread-safe: build a batch in one thread, then hand it to {@link Db#write(WriteBatch)}.
  */
 public final class WriteBatch {
 
-  /** Receives the operations of a batch, in the order they were added. */
+  /** Receives the operations of a batch, in the order they were added, as fresh arrays. */
   public interface Handler {
     /** A put of {@code value} under {@code key}. */
     void put(byte[] key, byte[] value);
@@ -22,14 +28,30 @@ public final class WriteBatch {
     void delete(byte[] key);
   }
 
-  private static final byte[][] NONE = new byte[0][];
+  /**
+   * Receives the operations of a batch, in the order they were added, as views into the batch's
+   * own array, without copies. The viewed bytes must not be modified, and are valid only during
+   * the call.
+   */
+  public interface View {
+    /** A put: the key is {@code buf[keyOffset, keyOffset + keyLength)}, the value likewise. */
+    void put(byte[] buf, int keyOffset, int keyLength, int valueOffset, int valueLength);
 
-  /** The key of each operation, in {@code [0, count)}; grown by doubling from one slot. */
-  private byte[][] keys = NONE;
-  /** The value of each operation, or {@code null} for a delete. */
-  private byte[][] values = NONE;
+    /** A delete of the key {@code buf[keyOffset, keyOffset + keyLength)}. */
+    void delete(byte[] buf, int keyOffset, int keyLength);
+  }
+
+  private static final byte PUT = 1;
+  private static final byte DELETE = 0;
+  /** Type byte and two fixed32 lengths before each operation's key. */
+  private static final int ENTRY_HEADER_BYTES = 9;
+  /** Per-operation overhead counted by {@link #approximateSizeInBytes()} (as the WAL's varints). */
+  private static final int PUT_OVERHEAD = 12;
+  private static final int DELETE_OVERHEAD = 8;
+
+  private byte[] rep = new byte[0];
+  private int size;
   private int count;
-
   private long approximateSize;
   private int deletes;
 
@@ -45,8 +67,8 @@ public final class WriteBatch {
   public WriteBatch put(byte[] key, byte[] value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
-    add(key.clone(), value.clone());
-    approximateSize += key.length + value.length + 12;
+    add(PUT, key, value);
+    approximateSize += key.length + value.length + PUT_OVERHEAD;
     return this;
   }
 
@@ -58,21 +80,30 @@ public final class WriteBatch {
    */
   public WriteBatch delete(byte[] key) {
     Objects.requireNonNull(key, "key");
-    add(key.clone(), null);
-    approximateSize += key.length + 8;
+    add(DELETE, key, null);
+    approximateSize += key.length + DELETE_OVERHEAD;
     deletes++;
     return this;
   }
 
-  private void add(byte[] key, byte[] value) {
-    if (count == keys.length) {
-      // A single put (the common batch, made by Db.put) costs two one-slot arrays.
-      int capacity = Math.max(1, count * 2);
-      keys = Arrays.copyOf(keys, capacity);
-      values = Arrays.copyOf(values, capacity);
+  private void add(byte type, byte[] key, byte[] value) {
+    int valueLength = value == null ? 0 : value.length;
+    long needed = (long) size + ENTRY_HEADER_BYTES + key.length + valueLength;
+    if (needed > rep.length) {
+      if (needed > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException("write batch would exceed 2 GiB");
+      }
+      rep = Arrays.copyOf(rep, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * rep.length)));
     }
-    keys[count] = key;
-    values[count] = value;
+    rep[size] = type;
+    Coding.putFixed32(rep, size + 1, key.length);
+    Coding.putFixed32(rep, size + 5, valueLength);
+    int at = size + ENTRY_HEADER_BYTES;
+    System.arraycopy(key, 0, rep, at, key.length);
+    if (value != null) {
+      System.arraycopy(value, 0, rep, at + key.length, valueLength);
+    }
+    size = (int) needed;
     count++;
   }
 
@@ -86,32 +117,57 @@ public final class WriteBatch {
     return deletes;
   }
 
-  /** Approximate encoded size of the batch, in bytes. */
+  /** Approximate encoded (WAL) size of the batch, in bytes. */
   public long approximateSizeInBytes() {
     return approximateSize;
   }
 
-  /** Removes every operation. */
+  /** Removes every operation; the batch keeps its array for the next ones. */
   public void clear() {
-    Arrays.fill(keys, 0, count, null);
-    Arrays.fill(values, 0, count, null);
+    size = 0;
     count = 0;
     approximateSize = 0;
     deletes = 0;
   }
 
   /**
-   * Calls {@code handler} for every operation in insertion order. The arrays passed are the
-   * batch's own: the handler must not modify them.
+   * Bytes of the array the batch holds, whether used or not; lets a caller that reuses a batch
+   * drop one grown by a rare large write.
    */
+  public int capacityBytes() {
+    return rep.length;
+  }
+
+  /** Calls {@code handler} for every operation in insertion order, with fresh copies of the bytes. */
   public void forEach(Handler handler) {
-    for (int i = 0; i < count; i++) {
-      byte[] value = values[i];
-      if (value == null) {
-        handler.delete(keys[i]);
-      } else {
-        handler.put(keys[i], value);
+    forEach(new View() {
+      @Override
+      public void put(byte[] buf, int keyOffset, int keyLength, int valueOffset, int valueLength) {
+        handler.put(Arrays.copyOfRange(buf, keyOffset, keyOffset + keyLength),
+            Arrays.copyOfRange(buf, valueOffset, valueOffset + valueLength));
       }
+
+      @Override
+      public void delete(byte[] buf, int keyOffset, int keyLength) {
+        handler.delete(Arrays.copyOfRange(buf, keyOffset, keyOffset + keyLength));
+      }
+    });
+  }
+
+  /** Calls {@code view} for every operation in insertion order, without copying (see {@link View}). */
+  public void forEach(View view) {
+    byte[] b = rep;
+    int at = 0;
+    while (at < size) {
+      int keyLength = Coding.getFixed32(b, at + 1);
+      int valueLength = Coding.getFixed32(b, at + 5);
+      int key = at + ENTRY_HEADER_BYTES;
+      if (b[at] == PUT) {
+        view.put(b, key, keyLength, key + keyLength, valueLength);
+      } else {
+        view.delete(b, key, keyLength);
+      }
+      at = key + keyLength + valueLength;
     }
   }
 }

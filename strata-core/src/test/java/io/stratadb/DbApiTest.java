@@ -109,6 +109,35 @@ class DbApiTest {
   }
 
   @Test
+  void aPutThatFailsLeavesNothingInTheThreadsReusedBatch() {
+    try (Db db = Db.open(dir, Options.defaults())) {
+      assertThrows(IllegalArgumentException.class, () -> db.put(b("a"), b("1"), null));
+      assertThrows(IllegalArgumentException.class, () -> db.delete(b("c"), null));
+      db.put(b("b"), b("2"));
+      assertNull(db.get(b("a")));
+      assertEquals("2", s(db.get(b("b"))));
+      assertEquals(1, db.stats().lastSequence(), "only the second put was written");
+    }
+  }
+
+  @Test
+  void largeAndSmallPutsAlternateOnOneThread() {
+    try (Db db = Db.open(dir, Options.defaults())) {
+      byte[] large = new byte[200_000];
+      large[199_999] = 7;
+      for (int i = 0; i < 3; i++) {
+        db.put(b("large" + i), large);
+        db.put(b("small" + i), b("v" + i));
+        db.delete(b("large" + (i - 1)));
+      }
+      assertArrayEquals(large, db.get(b("large2")));
+      assertNull(db.get(b("large1")));
+      assertEquals("v1", s(db.get(b("small1"))));
+      assertEquals(9, db.stats().lastSequence());
+    }
+  }
+
+  @Test
   void invalidOptionsAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> Options.builder().writeBufferSize(10));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().blockRestartInterval(0));

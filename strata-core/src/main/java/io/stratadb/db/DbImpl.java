@@ -49,6 +49,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -69,6 +70,8 @@ public final class DbImpl implements Db {
   private static final Logger LOG = LoggerFactory.getLogger(DbImpl.class);
   /** A WAL encode buffer grown past this by a large batch is dropped after use, in bytes. */
   private static final int MAX_RETAINED_WAL_BUFFER_BYTES = 4 << 20;
+  /** A thread's reusable put/delete batch grown past this by a large value is dropped, in bytes. */
+  private static final int MAX_RETAINED_SINGLE_WRITE_BYTES = 64 << 10;
 
   private final Path dir;
   private final Options options;
@@ -87,6 +90,17 @@ public final class DbImpl implements Db {
   private LogWriter wal;
   /** The WAL record being encoded, reused across groups. Used only by the write queue's leader. */
   private ByteSink walBuffer = new ByteSink(4096);
+  /** Used only by the write queue's leader. */
+  private final WalBatch.Encoder walEncoder = new WalBatch.Encoder();
+  /** Used only by the write queue's leader. */
+  private final MemtableInserter memtableInserter = new MemtableInserter();
+  /** The leader's commit, made once (a method reference would be a new object per write). */
+  private final Consumer<List<WriteQueue.Writer>> commitGroup = this::commitGroup;
+  /**
+   * Each thread's batch for {@link #put} and {@link #delete}, cleared and reused, so that a single
+   * write allocates no batch and copies its key and value once before the memtable.
+   */
+  private final ThreadLocal<WriteBatch> singleWriteBatches = ThreadLocal.withInitial(WriteBatch::new);
   /** Written under mutex; read freely. */
   private volatile DbState state;
   /** Sequence number of the newest write visible to readers. Written by the write leader. */
@@ -292,7 +306,12 @@ public final class DbImpl implements Db {
     long start = statistics.startTimer();
     checkKey(key);
     checkValue(value);
-    submit(new WriteBatch().put(key, value), writeOptions);
+    WriteBatch batch = singleWriteBatch();
+    try {
+      submit(batch.put(key, value), writeOptions);
+    } finally {
+      releaseSingleWriteBatch(batch);
+    }
     statistics.recordPut(start);
   }
 
@@ -305,8 +324,26 @@ public final class DbImpl implements Db {
   public void delete(byte[] key, WriteOptions writeOptions) {
     long start = statistics.startTimer();
     checkKey(key);
-    submit(new WriteBatch().delete(key), writeOptions);
+    WriteBatch batch = singleWriteBatch();
+    try {
+      submit(batch.delete(key), writeOptions);
+    } finally {
+      releaseSingleWriteBatch(batch);
+    }
     statistics.recordDelete(start);
+  }
+
+  /** This thread's empty reusable batch, or a new one if it is in use (a write made re-entrantly). */
+  private WriteBatch singleWriteBatch() {
+    WriteBatch batch = singleWriteBatches.get();
+    return batch.count() == 0 ? batch : new WriteBatch();
+  }
+
+  private void releaseSingleWriteBatch(WriteBatch batch) {
+    batch.clear();
+    if (batch.capacityBytes() > MAX_RETAINED_SINGLE_WRITE_BYTES && singleWriteBatches.get() == batch) {
+      singleWriteBatches.remove(); // a rare large value must not stay pinned to the thread
+    }
   }
 
   @Override
@@ -328,16 +365,16 @@ public final class DbImpl implements Db {
       throw new IllegalArgumentException("batch and write options must not be null");
     }
     ensureOpen();
-    batch.forEach(new WriteBatch.Handler() {
+    batch.forEach(new WriteBatch.View() {
       @Override
-      public void put(byte[] key, byte[] value) {
-        checkKey(key);
-        checkValue(value);
+      public void put(byte[] buf, int keyOffset, int keyLength, int valueOffset, int valueLength) {
+        checkKeyLength(keyLength);
+        checkValueLength(valueLength);
       }
 
       @Override
-      public void delete(byte[] key) {
-        checkKey(key);
+      public void delete(byte[] buf, int keyOffset, int keyLength) {
+        checkKeyLength(keyLength);
       }
     });
     submit(batch, writeOptions);
@@ -352,7 +389,7 @@ public final class DbImpl implements Db {
     if (batch.count() == 0) {
       return;
     }
-    writeQueue.write(batch, writeOptions.sync(), this::commitGroup);
+    writeQueue.write(batch, writeOptions.sync(), commitGroup);
   }
 
   /** A live memtable backed by WAL {@code logNumber}, with the configured bloom filter. */
@@ -365,17 +402,24 @@ public final class DbImpl implements Db {
     ensureWritable();
     makeRoomForWrite(false);
     long first = lastSequence + 1;
-    List<WriteBatch> batches = new ArrayList<>(group.size());
     long bytes = 0;
-    for (WriteQueue.Writer w : group) {
-      batches.add(w.batch);
-      bytes += w.batch.approximateSizeInBytes();
+    int count = 0;
+    int deletes = 0;
+    for (int i = 0; i < group.size(); i++) {
+      WriteBatch batch = group.get(i).batch;
+      bytes += batch.approximateSizeInBytes();
+      count += batch.count();
+      deletes += batch.deleteCount();
     }
-    WalBatch.encodeInto(walBuffer, first, batches);
+    walEncoder.begin(walBuffer, first, count);
+    for (int i = 0; i < group.size(); i++) {
+      walEncoder.append(group.get(i).batch);
+    }
     int recordBytes = walBuffer.size();
+    boolean sync = group.get(0).sync;
     try {
       wal.addRecord(walBuffer.array(), 0, recordBytes);
-      if (group.get(0).sync) {
+      if (sync) {
         wal.sync();
       } else {
         wal.flush();
@@ -386,34 +430,25 @@ public final class DbImpl implements Db {
     if (walBuffer.array().length > MAX_RETAINED_WAL_BUFFER_BYTES) {
       walBuffer = new ByteSink(4096);
     }
-    Memtable memtable = state.memtable();
-    long[] sequence = {first};
-    WriteBatch.Handler insert = new WriteBatch.Handler() {
-      @Override
-      public void put(byte[] key, byte[] value) {
-        memtable.add(sequence[0]++, io.stratadb.key.ValueType.PUT, key, value);
-      }
-
-      @Override
-      public void delete(byte[] key) {
-        memtable.add(sequence[0]++, io.stratadb.key.ValueType.DELETE, key, null);
-      }
-    };
-    for (WriteBatch batch : batches) {
-      batch.forEach(insert);
+    memtableInserter.begin(state.memtable(), first);
+    for (int i = 0; i < group.size(); i++) {
+      memtableInserter.insert(group.get(i).batch);
     }
-    lastSequence = sequence[0] - 1;
+    lastSequence = memtableInserter.nextSequence() - 1;
     counters.bytesIngested.addAndGet(bytes);
-    statistics.recordCommit(batches, recordBytes, group.get(0).sync);
+    statistics.recordCommit(count - deletes, deletes, recordBytes, sync);
   }
 
   void checkKey(byte[] key) {
     if (key == null) {
       throw new IllegalArgumentException("key must not be null");
     }
-    if (key.length > options.maxKeySize()) {
-      throw new IllegalArgumentException(
-          "key of " + key.length + " bytes exceeds maxKeySize " + options.maxKeySize());
+    checkKeyLength(key.length);
+  }
+
+  private void checkKeyLength(int length) {
+    if (length > options.maxKeySize()) {
+      throw new IllegalArgumentException("key of " + length + " bytes exceeds maxKeySize " + options.maxKeySize());
     }
   }
 
@@ -421,9 +456,13 @@ public final class DbImpl implements Db {
     if (value == null) {
       throw new IllegalArgumentException("value must not be null");
     }
-    if (value.length > options.maxValueSize()) {
+    checkValueLength(value.length);
+  }
+
+  private void checkValueLength(int length) {
+    if (length > options.maxValueSize()) {
       throw new IllegalArgumentException(
-          "value of " + value.length + " bytes exceeds maxValueSize " + options.maxValueSize());
+          "value of " + length + " bytes exceeds maxValueSize " + options.maxValueSize());
     }
   }
 

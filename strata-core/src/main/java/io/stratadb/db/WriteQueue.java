@@ -172,7 +172,8 @@ final class WriteQueue {
     if (next != null) {
       next.handOver(LEADING);
     }
-    for (Writer w : group) {
+    for (int i = 0; i < group.size(); i++) { // indexed: an iterator would be garbage per write
+      Writer w = group.get(i);
       if (w != self) {
         w.error = failure;
         w.handOver(DONE);
@@ -229,6 +230,9 @@ final class WriteQueue {
 
   /** The leader and the batches behind it that fit its group. REQUIRES: lock held. */
   private List<Writer> group(Writer leader) {
+    if (queue.size() == 1) { // the leader alone, as for every write of a single writer
+      return List.of(leader);
+    }
     List<Writer> group = new ArrayList<>();
     long bytes = leader.batch.approximateSizeInBytes();
     long limit = bytes <= SMALL_BATCH_BYTES ? bytes + SMALL_BATCH_BYTES : MAX_GROUP_BYTES;

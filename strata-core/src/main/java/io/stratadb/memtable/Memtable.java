@@ -66,14 +66,27 @@ public final class Memtable {
    * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
    */
   public void add(long sequence, ValueType type, byte[] userKey, byte[] value) {
+    byte[] stored = type == ValueType.PUT ? value : EMPTY;
+    add(sequence, type, userKey, 0, userKey.length, stored, 0, stored.length);
+  }
+
+  /**
+   * As {@link #add(long, ValueType, byte[], byte[])}, for the user key {@code userKey[keyOffset,
+   * keyOffset + keyLength)} and the value {@code value[valueOffset, valueOffset + valueLength)}:
+   * the write path inserts straight from a write batch's array, copying each byte once, into the
+   * memtable's arena. A delete must pass an empty value range.
+   *
+   * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
+   */
+  public void add(long sequence, ValueType type, byte[] userKey, int keyOffset, int keyLength, byte[] value,
+      int valueOffset, int valueLength) {
     if (sequence < 0 || sequence > InternalKey.MAX_SEQUENCE) {
       throw new IllegalArgumentException("sequence number out of range: " + sequence);
     }
-    byte[] stored = type == ValueType.PUT ? value : EMPTY;
     if (bloom != null) {
-      bloom.add(Hash64.hash(userKey, 0, userKey.length)); // before the entry is published
+      bloom.add(Hash64.hash(userKey, keyOffset, keyLength)); // before the entry is published
     }
-    table.insert(userKey, (sequence << 8) | type.code(), stored);
+    table.insert(userKey, keyOffset, keyLength, (sequence << 8) | type.code(), value, valueOffset, valueLength);
   }
 
   /**

@@ -229,9 +229,20 @@ final class SkipList {
    * @return whether a node was added
    */
   boolean insert(byte[] userKey, long trailer, byte[] value) {
-    int keyLength = userKey.length;
-    long k0 = prefix(userKey, 0, 0, keyLength);
-    long k1 = prefix(userKey, 0, 8, keyLength);
+    return insert(userKey, 0, userKey.length, trailer, value, 0, value.length);
+  }
+
+  /**
+   * As {@link #insert(byte[], long, byte[])}, for the user key {@code key[keyOffset, keyOffset +
+   * keyLength)} and the value {@code value[valueOffset, valueOffset + valueLength)}; both are
+   * copied, so the caller may reuse its arrays.
+   *
+   * @return whether a node was added
+   */
+  boolean insert(byte[] userKey, int keyOffset, int keyLength, long trailer, byte[] value, int valueOffset,
+      int valueLength) {
+    long k0 = prefix(userKey, keyOffset, 0, keyLength);
+    long k1 = prefix(userKey, keyOffset, 8, keyLength);
     int h = randomHeight();
     int max = (int) HEIGHT.getVolatile(this);
     while (h > max && !HEIGHT.compareAndSet(this, max, h)) {
@@ -239,11 +250,11 @@ final class SkipList {
     }
     int top = Math.max(h, max);
     long[] splice = splices.get();
-    if (!spliceBrackets(splice, top, k0, k1, userKey, keyLength, trailer)) {
+    if (!spliceBrackets(splice, top, k0, k1, userKey, keyOffset, keyLength, trailer)) {
       long p = head;
       for (int level = top - 1; level >= 0; level--) {
         long n = next(p, level);
-        while (n != NIL && compare(n, k0, k1, userKey, 0, keyLength, trailer) < 0) {
+        while (n != NIL && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) < 0) {
           p = n;
           n = next(p, level);
         }
@@ -258,12 +269,12 @@ final class SkipList {
     for (int level = 0; level < h; level++) {
       while (true) {
         long n = splice[MAX_HEIGHT + level];
-        if (level == 0 && n != NIL && compare(n, k0, k1, userKey, 0, keyLength, trailer) == 0) {
-          replaceValue(n, value);
+        if (level == 0 && n != NIL && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) == 0) {
+          replaceValue(n, Arrays.copyOfRange(value, valueOffset, valueOffset + valueLength));
           return false;
         }
         if (x == NIL) {
-          x = newNode(userKey, k0, k1, trailer, value, h);
+          x = newNode(userKey, keyOffset, keyLength, k0, k1, trailer, value, valueOffset, valueLength, h);
           xw = arena.nodes(x);
           xi = (int) x;
         }
@@ -275,7 +286,7 @@ final class SkipList {
         }
         // Another writer linked a node here: find the splice again from the old predecessor.
         n = next(prev, level);
-        while (n != NIL && compare(n, k0, k1, userKey, 0, keyLength, trailer) < 0) {
+        while (n != NIL && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) < 0) {
           prev = n;
           n = next(prev, level);
         }
@@ -298,15 +309,15 @@ final class SkipList {
    * may be stale (a node linked since, by another thread); the link's CAS then fails and the
    * search resumes from the predecessor, as for any race.
    */
-  private boolean spliceBrackets(long[] splice, int top, long k0, long k1, byte[] key, int keyLength,
-      long trailer) {
+  private boolean spliceBrackets(long[] splice, int top, long k0, long k1, byte[] key, int keyOffset,
+      int keyLength, long trailer) {
     if (splice[SPLICE_HEIGHT] < top) {
       return false;
     }
     long prev = splice[0];
     long next = splice[MAX_HEIGHT];
-    return (prev == head || compare(prev, k0, k1, key, 0, keyLength, trailer) < 0)
-        && (next == NIL || compare(next, k0, k1, key, 0, keyLength, trailer) > 0);
+    return (prev == head || compare(prev, k0, k1, key, keyOffset, keyLength, trailer) < 0)
+        && (next == NIL || compare(next, k0, k1, key, keyOffset, keyLength, trailer) > 0);
   }
 
   /** Reserves a node of height {@code h} and {@code bytes} bytes; returns its reference. */
@@ -315,9 +326,8 @@ final class SkipList {
   }
 
   /** Allocates and fills a node of height {@code h}, not yet linked. */
-  private long newNode(byte[] userKey, long k0, long k1, long trailer, byte[] value, int h) {
-    int keyLength = userKey.length;
-    int valueLength = value.length;
+  private long newNode(byte[] userKey, int keyOffset, int keyLength, long k0, long k1, long trailer, byte[] value,
+      int valueOffset, int valueLength, int h) {
     long x = allocateNode(h, keyLength + InternalKey.TRAILER_BYTES + valueLength);
     long[] w = arena.nodes(x);
     int i = (int) x;
@@ -328,14 +338,15 @@ final class SkipList {
     long ref = w[i + BYTES];
     byte[] b = arena.bytes(ref);
     int off = (int) ref;
-    System.arraycopy(userKey, 0, b, off, keyLength);
+    System.arraycopy(userKey, keyOffset, b, off, keyLength);
     Coding.putFixed64(b, off + keyLength, trailer);
-    System.arraycopy(value, 0, b, off + keyLength + InternalKey.TRAILER_BYTES, valueLength);
+    System.arraycopy(value, valueOffset, b, off + keyLength + InternalKey.TRAILER_BYTES, valueLength);
     return x;
   }
 
+  /** Replaces node {@code n}'s value with {@code value}, which the skiplist now owns. */
   private void replaceValue(long n, byte[] value) {
-    replacedValues.put(n, value.clone());
+    replacedValues.put(n, value);
     replacedBytes.addAndGet(value.length);
     // Release: a reader that sees the flag sees the map entry.
     WORD.getAndBitwiseOrRelease(arena.nodes(n), (int) n + LENGTHS, REPLACED);

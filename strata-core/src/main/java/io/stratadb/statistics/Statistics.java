@@ -2,7 +2,6 @@ package io.stratadb.statistics;
 
 import io.stratadb.LatencyStats;
 import io.stratadb.OperationStats;
-import io.stratadb.WriteBatch;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -121,17 +120,12 @@ public final class Statistics {
   }
 
   /**
-   * A write group committed {@code batches} as one WAL record of {@code walRecordBytes} bytes,
-   * fsynced if {@code synced}. Called by the write group's leader.
+   * A write group committed {@code putCount} puts and {@code deleteCount} deletes as one WAL
+   * record of {@code walRecordBytes} bytes, fsynced if {@code synced}. Called by the write
+   * group's leader.
    */
-  public void recordCommit(List<WriteBatch> batches, long walRecordBytes, boolean synced) {
-    long deleteCount = 0;
-    long total = 0;
-    for (WriteBatch b : batches) {
-      deleteCount += b.deleteCount();
-      total += b.count();
-    }
-    puts.add(total - deleteCount);
+  public void recordCommit(long putCount, long deleteCount, long walRecordBytes, boolean synced) {
+    puts.add(putCount);
     deletes.add(deleteCount);
     walBytes.add(walRecordBytes);
     if (synced) {

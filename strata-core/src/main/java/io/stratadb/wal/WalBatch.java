@@ -39,43 +39,54 @@ public final class WalBatch {
    */
   public static byte[] encode(long firstSequence, java.util.List<WriteBatch> batches) {
     long size = 16;
+    int count = 0;
     for (WriteBatch b : batches) {
       size += b.approximateSizeInBytes();
+      count += b.count();
     }
+    Encoder encoder = new Encoder();
     ByteSink sink = new ByteSink((int) Math.min(Integer.MAX_VALUE - 64, size));
-    encodeInto(sink, firstSequence, batches);
+    encoder.begin(sink, firstSequence, count);
+    batches.forEach(encoder::append);
     return sink.toByteArray();
   }
 
   /**
-   * Encodes like {@link #encode(long, java.util.List)} into {@code sink}, after resetting it: the
-   * record is {@code sink.array()[0, sink.size())}. Lets the write path reuse one buffer.
+   * Encodes a record batch by batch into a caller's buffer, so the write path's leader can encode
+   * its group without building a list or allocating per entry. Reusable; not thread-safe (one
+   * leader at a time).
    */
-  public static void encodeInto(ByteSink sink, long firstSequence, java.util.List<WriteBatch> batches) {
-    int count = 0;
-    for (WriteBatch b : batches) {
-      count += b.count();
-    }
-    sink.reset();
-    sink.putFixed64(firstSequence).putFixed32(count);
-    for (WriteBatch batch : batches) {
-      appendEntries(sink, batch);
-    }
-  }
+  public static final class Encoder implements WriteBatch.View {
+    private ByteSink sink;
 
-  private static void appendEntries(ByteSink sink, WriteBatch batch) {
-    batch.forEach(
-        new WriteBatch.Handler() {
-          @Override
-          public void put(byte[] key, byte[] value) {
-            sink.put(ValueType.PUT.code()).putLengthPrefixed(key).putLengthPrefixed(value);
-          }
+    /**
+     * Resets {@code sink} and writes the record's header: the first sequence number and the
+     * total entry count of the batches that {@link #append} will add. The record is then {@code
+     * sink.array()[0, sink.size())}.
+     */
+    public void begin(ByteSink sink, long firstSequence, int count) {
+      this.sink = sink;
+      sink.reset();
+      sink.putFixed64(firstSequence).putFixed32(count);
+    }
 
-          @Override
-          public void delete(byte[] key) {
-            sink.put(ValueType.DELETE.code()).putLengthPrefixed(key);
-          }
-        });
+    /** Appends every entry of {@code batch}. REQUIRES: {@link #begin} was called. */
+    public void append(WriteBatch batch) {
+      batch.forEach(this);
+    }
+
+    /** Encodes one put (called through {@link WriteBatch#forEach(WriteBatch.View)}). */
+    @Override
+    public void put(byte[] buf, int keyOffset, int keyLength, int valueOffset, int valueLength) {
+      sink.put(ValueType.PUT.code()).putVarint64(keyLength).put(buf, keyOffset, keyLength)
+          .putVarint64(valueLength).put(buf, valueOffset, valueLength);
+    }
+
+    /** Encodes one delete (called through {@link WriteBatch#forEach(WriteBatch.View)}). */
+    @Override
+    public void delete(byte[] buf, int keyOffset, int keyLength) {
+      sink.put(ValueType.DELETE.code()).putVarint64(keyLength).put(buf, keyOffset, keyLength);
+    }
   }
 
   /**

@@ -40,6 +40,42 @@ class MemtableTest {
   }
 
   @Test
+  void entriesAddedFromRangesOfASharedArrayMatchCopiesOfThem() {
+    Random random = new Random(42);
+    Memtable fromRanges = new Memtable(1, 4096);
+    Memtable fromCopies = new Memtable(1, 4096);
+    byte[] buf = new byte[64 * 1024];
+    for (int seq = 1; seq <= 500; seq++) {
+      random.nextBytes(buf); // junk around every range: a read outside it would show
+      int keyOffset = 1 + random.nextInt(100);
+      // short keys share prefixes (inline compare), long ones differ past byte 16 (tail compare)
+      int keyLength = random.nextBoolean() ? 1 + random.nextInt(3) : 17 + random.nextInt(20);
+      for (int i = 0; i < Math.min(keyLength, 16); i++) {
+        buf[keyOffset + i] = (byte) ('a' + random.nextInt(2));
+      }
+      int valueOffset = keyOffset + keyLength + random.nextInt(10);
+      int valueLength = random.nextInt(50);
+      ValueType type = random.nextInt(5) == 0 ? ValueType.DELETE : ValueType.PUT;
+      byte[] key = java.util.Arrays.copyOfRange(buf, keyOffset, keyOffset + keyLength);
+      byte[] value = java.util.Arrays.copyOfRange(buf, valueOffset, valueOffset + valueLength);
+      fromRanges.add(seq, type, buf, keyOffset, keyLength, buf, valueOffset, type == ValueType.PUT ? valueLength : 0);
+      fromCopies.add(seq, type, key, value);
+    }
+    assertEquals(entries(fromCopies), entries(fromRanges));
+  }
+
+  /** Every entry, in order, as "internal key bytes => value bytes". */
+  private static List<String> entries(Memtable m) {
+    List<String> out = new ArrayList<>();
+    try (InternalIterator it = m.iterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(java.util.Arrays.toString(it.key()) + " => " + java.util.Arrays.toString(it.value()));
+      }
+    }
+    return out;
+  }
+
+  @Test
   void tombstoneHidesOlderValueOnlyFromItsSequenceOn() {
     Memtable m = new Memtable(1);
     m.add(1, ValueType.PUT, b("k"), b("v"));

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.LatencyStats;
 import io.stratadb.OperationStats;
-import io.stratadb.WriteBatch;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatisticsTest {
@@ -27,10 +25,8 @@ class StatisticsTest {
   @Test
   void commitsCountPutsDeletesWalBytesAndSyncs() {
     Statistics s = new Statistics(false);
-    WriteBatch a = new WriteBatch().put(new byte[1], new byte[1]).delete(new byte[1]);
-    WriteBatch b = new WriteBatch().put(new byte[2], new byte[0]);
-    s.recordCommit(List.of(a, b), 100, true);
-    s.recordCommit(List.of(b), 30, false);
+    s.recordCommit(2, 1, 100, true);
+    s.recordCommit(1, 0, 30, false);
     s.recordWalSync();
     OperationStats o = s.snapshot();
     assertEquals(3, o.puts());

@@ -31,11 +31,26 @@ class WalBatchGroupTest {
   @Test
   void encodingIntoAReusedSinkForgetsTheEarlierRecord() {
     io.stratadb.util.ByteSink sink = new io.stratadb.util.ByteSink(4);
+    WalBatch.Encoder encoder = new WalBatch.Encoder();
     WriteBatch big = new WriteBatch().put(b("a-long-key"), new byte[300]).delete(b("zz"));
-    WalBatch.encodeInto(sink, 5, List.of(big));
+    encoder.begin(sink, 5, big.count());
+    encoder.append(big);
     assertArrayEquals(WalBatch.encode(5, big), java.util.Arrays.copyOf(sink.array(), sink.size()));
     WriteBatch small = new WriteBatch().put(b("k"), b("v"));
-    WalBatch.encodeInto(sink, 9, List.of(small, small));
+    encoder.begin(sink, 9, 2);
+    encoder.append(small);
+    encoder.append(small);
     assertArrayEquals(WalBatch.encode(9, List.of(small, small)), java.util.Arrays.copyOf(sink.array(), sink.size()));
+  }
+
+  @Test
+  void theRecordBytesAreTheDocumentedFormat() {
+    WriteBatch batch = new WriteBatch().put(b("ab"), b("xyz")).delete(b("c"));
+    byte[] expected = {
+        7, 0, 0, 0, 0, 0, 0, 0, // sequence, fixed64 little-endian
+        2, 0, 0, 0, // count, fixed32
+        1, 2, 'a', 'b', 3, 'x', 'y', 'z', // put: type, key length, key, value length, value
+        0, 1, 'c'}; // delete: type, key length, key
+    assertArrayEquals(expected, WalBatch.encode(7, batch));
   }
 }
