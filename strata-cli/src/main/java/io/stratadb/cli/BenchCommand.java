@@ -222,6 +222,7 @@ final class BenchCommand extends CliCommand {
           open.put(kind, engine);
         }
         long writtenBefore = IoCounters.writtenBytes();
+        ProcessCosts costsBefore = ProcessCosts.now();
         BenchResult result = BenchRunner.run(w, engine, config, seed);
         String shape = w.writes() ? engine.shape() : "";
         if (comparing) {
@@ -230,9 +231,13 @@ final class BenchCommand extends CliCommand {
           open.remove(kind).close();
         }
         long writtenAfter = IoCounters.writtenBytes();
+        ProcessCosts costs = ProcessCosts.now().since(costsBefore);
         comparison.add(new BenchComparison.Row(round, kind, result,
-            writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore));
+            writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore, costs));
         out.println(comparing ? String.format("%-9s %s", kind.label(), result.line()) : result.line());
+        if (comparing) {
+          out.println(String.format("%-22s : %s", "", costs.line()));
+        }
         if (!shape.isEmpty()) {
           out.println(String.format("%-" + (comparing ? 22 : 12) + "s : %s", "", shape));
         }

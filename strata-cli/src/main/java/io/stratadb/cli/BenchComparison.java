@@ -35,8 +35,9 @@ final class BenchComparison {
    * @param round the round, from 1
    * @param result the measurements
    * @param writtenBytes bytes the process wrote while the engine ran it (open to close), or -1
+   * @param costs page faults, garbage collections and CPU time of the process meanwhile
    */
-  record Row(int round, BenchEngine.Kind engine, BenchResult result, long writtenBytes) {}
+  record Row(int round, BenchEngine.Kind engine, BenchResult result, long writtenBytes, ProcessCosts costs) {}
 
   private final List<BenchEngine.Kind> engines;
   private final List<Row> rows = new ArrayList<>();
@@ -180,14 +181,16 @@ final class BenchComparison {
     Files.createDirectories(dir);
     Path csv = dir.resolve("results.csv");
     StringBuilder sb = new StringBuilder("workload,engine,ops_per_sec,mb_per_sec,micros_per_op,operations,found,"
-        + "written_bytes,round\n");
+        + "written_bytes,round,minor_faults,gc_count,gc_ms,cpu_seconds\n");
     List<Map<String, Object>> json = new ArrayList<>();
     for (Row r : rows) {
       BenchResult b = r.result();
       double mbPerSec = b.bytes() / 1048576.0 / Math.max(b.wallSeconds(), 1e-9);
       double micros = b.threadSeconds() * 1e6 / Math.max(b.done(), 1);
-      sb.append(String.format(Locale.ROOT, "%s,%s,%.1f,%.2f,%.3f,%d,%d,%d,%d%n", b.workload().benchName(),
-          r.engine().label(), opsPerSec(b), mbPerSec, micros, b.done(), b.found(), r.writtenBytes(), r.round()));
+      ProcessCosts c = r.costs();
+      sb.append(String.format(Locale.ROOT, "%s,%s,%.1f,%.2f,%.3f,%d,%d,%d,%d,%d,%d,%d,%.3f%n", b.workload().benchName(),
+          r.engine().label(), opsPerSec(b), mbPerSec, micros, b.done(), b.found(), r.writtenBytes(), r.round(),
+          c.minorFaults(), c.collections(), c.gcMillis(), c.cpuNanos() < 0 ? -1.0 : c.cpuNanos() / 1e9));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("round", r.round());
       o.put("workload", b.workload().benchName());
@@ -198,6 +201,10 @@ final class BenchComparison {
       o.put("operations", b.done());
       o.put("found", b.found());
       o.put("writtenBytes", r.writtenBytes());
+      o.put("minorFaults", r.costs().minorFaults());
+      o.put("gcCount", r.costs().collections());
+      o.put("gcMillis", r.costs().gcMillis());
+      o.put("cpuSeconds", r.costs().cpuNanos() < 0 ? -1.0 : r.costs().cpuNanos() / 1e9);
       json.add(o);
     }
     Files.writeString(csv, sb);

@@ -29,7 +29,9 @@ class BenchComparisonTest {
     double seconds = 1000 / opsPerSec;
     long bytes = w.writes() ? USER_BYTES : 0;
     long written = amplification < 0 ? -1 : Math.round(USER_BYTES * amplification);
-    return new BenchComparison.Row(round, engine, new BenchResult(w, 1000, 0, bytes, 0, seconds, seconds), written);
+    ProcessCosts costs = new ProcessCosts(1000L * round, round, 10L * round, round * 1_500_000_000L);
+    return new BenchComparison.Row(round, engine, new BenchResult(w, 1000, 0, bytes, 0, seconds, seconds), written,
+        costs);
   }
 
   /** Three rounds: StrataDB fillrandom 100k, 300k, 200k; RocksJava 100k, 100k, 50k; one readrandom each. */
@@ -108,13 +110,15 @@ class BenchComparisonTest {
         written.stream().map(p -> p.getFileName().toString()).toList());
 
     List<String> csv = Files.readAllLines(tmp.resolve("results.csv"));
-    assertEquals("workload,engine,ops_per_sec,mb_per_sec,micros_per_op,operations,found,written_bytes,round",
-        csv.get(0));
+    assertEquals("workload,engine,ops_per_sec,mb_per_sec,micros_per_op,operations,found,written_bytes,round,"
+        + "minor_faults,gc_count,gc_ms,cpu_seconds", csv.get(0));
     assertEquals(13, csv.size(), "header and 3 rounds of 4 runs: " + csv);
-    assertTrue(csv.get(1).startsWith("fillrandom,stratadb,100000.0,") && csv.get(1).endsWith(",232000,1"),
-        csv.get(1));
-    assertTrue(csv.get(6).startsWith("fillrandom,rocksdb,100000.0,") && csv.get(6).endsWith(",-1,2"), csv.get(6));
-    assertTrue(csv.get(12).startsWith("readrandom,rocksdb,80000.0,") && csv.get(12).endsWith(",3"), csv.get(12));
+    assertTrue(csv.get(1).startsWith("fillrandom,stratadb,100000.0,")
+        && csv.get(1).endsWith(",232000,1,1000,1,10,1.500"), csv.get(1));
+    assertTrue(csv.get(6).startsWith("fillrandom,rocksdb,100000.0,") && csv.get(6).endsWith(",-1,2,2000,2,20,3.000"),
+        csv.get(6));
+    assertTrue(csv.get(12).startsWith("readrandom,rocksdb,80000.0,") && csv.get(12).endsWith(",3,3000,3,30,4.500"),
+        csv.get(12));
 
     assertEquals(List.of("workload,engine,rounds,median_ops_per_sec,min_ops_per_sec,max_ops_per_sec,stratadb_ratio",
         "fillrandom,stratadb,3,200000.0,100000.0,300000.0,1.000",
@@ -126,6 +130,8 @@ class BenchComparisonTest {
     assertEquals(3, json.get("rounds").asInt());
     assertEquals(12, json.get("results").size());
     assertEquals(2, json.get("results").get(5).get("round").asInt());
+    assertEquals(2000, json.get("results").get(5).get("minorFaults").asLong());
+    assertEquals(3.0, json.get("results").get(5).get("cpuSeconds").asDouble(), 1e-9);
     JsonNode median = json.get("median");
     assertEquals(4, median.size());
     assertEquals("rocksdb", median.get(1).get("engine").asText());
