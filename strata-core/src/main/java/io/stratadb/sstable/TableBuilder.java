@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class TableBuilder {
 
   private static final Logger LOG = LoggerFactory.getLogger(TableBuilder.class);
+  private static final int HASH_CHUNK_BITS = 10;
+  private static final int HASH_CHUNK = 1 << HASH_CHUNK_BITS;
 
   /** What a finished table holds, for the manifest. */
   public record TableInfo(long fileSize, byte[] smallest, byte[] largest, long entries) {}
@@ -49,7 +51,11 @@ public final class TableBuilder {
   private byte[] smallest;
   /** A copy of the last key added; empty before the first add. */
   private final ByteSink lastKey = new ByteSink(64);
-  private long[] keyHashes = new long[1024];
+  /**
+   * The bloom hashes of the user keys added, in chunks of {@link #HASH_CHUNK}: filled chunk by
+   * chunk, never copied to grow (a table of a million keys would otherwise allocate 16 MB of arrays to hold 8 MB of hashes).
+   */
+  private long[][] keyHashes = new long[8][];
   private int keyHashCount;
   private boolean closed;
 
@@ -123,10 +129,14 @@ public final class TableBuilder {
     }
     if (bloomBitsPerKey > 0 && (first
         || !Arrays.equals(lastKey.array(), 0, lastKey.size() - InternalKey.TRAILER_BYTES, k, kOff, kOff + userLen))) {
-      if (keyHashCount == keyHashes.length) {
-        keyHashes = Arrays.copyOf(keyHashes, keyHashCount * 2);
+      int chunk = keyHashCount >>> HASH_CHUNK_BITS;
+      if (chunk == keyHashes.length) {
+        keyHashes = Arrays.copyOf(keyHashes, chunk * 2);
       }
-      keyHashes[keyHashCount++] = Hash64.hash(k, kOff, userLen);
+      if (keyHashes[chunk] == null) {
+        keyHashes[chunk] = new long[HASH_CHUNK];
+      }
+      keyHashes[chunk][keyHashCount++ & (HASH_CHUNK - 1)] = Hash64.hash(k, kOff, userLen);
     }
     lastKey.reset();
     lastKey.put(k, kOff, kLen);
@@ -213,7 +223,9 @@ public final class TableBuilder {
     flushDataBlock();
     BlockHandle filter = new BlockHandle(0, 0);
     if (bloomBitsPerKey > 0) {
-      filter = writeBlock(BloomFilter.build(keyHashes, keyHashCount, bloomBitsPerKey));
+      long[][] hashes = keyHashes;
+      filter = writeBlock(BloomFilter.build(
+          i -> hashes[i >>> HASH_CHUNK_BITS][i & (HASH_CHUNK - 1)], keyHashCount, bloomBitsPerKey));
     }
     Slice indexContents = indexBlock.finishInPlace();
     BlockHandle index = writeBlock(indexContents.array(), indexContents.offset(), indexContents.length(),

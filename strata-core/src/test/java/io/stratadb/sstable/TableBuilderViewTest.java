@@ -141,19 +141,20 @@ class TableBuilderViewTest {
       }
       String[] f = line.trim().split(" +");
       long seed = Long.parseLong(f[0]);
-      List<Entry> entries = corpora.computeIfAbsent(seed, s -> TableCorpus.entries(s, 1000));
+      int userKeys = Integer.parseInt(f[1]);
+      List<Entry> entries = corpora.computeIfAbsent(seed, s -> TableCorpus.entries(s, userKeys));
       MemoryFileSystem fs = newFileSystem();
-      TableBuilder.TableInfo info = buildFromViews(fs, entries, Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-          Integer.parseInt(f[3]), Compression.valueOf(f[4]));
+      TableBuilder.TableInfo info = buildFromViews(fs, entries, Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+          Integer.parseInt(f[4]), Compression.valueOf(f[5]));
       byte[] file = fileBytes(fs);
-      assertEquals(Long.parseLong(f[5]), file.length, line);
-      assertEquals(Long.parseLong(f[5]), info.fileSize(), line);
-      assertEquals(f[6], sha256(file), line);
+      assertEquals(Long.parseLong(f[6]), file.length, line);
+      assertEquals(Long.parseLong(f[6]), info.fileSize(), line);
+      assertEquals(f[7], sha256(file), line);
       assertArrayEquals(entries.get(0).key(), info.smallest(), line);
       assertArrayEquals(entries.get(entries.size() - 1).key(), info.largest(), line);
       checked++;
     }
-    assertEquals(2 * 4 * Compression.values().length, checked, "digest lines");
+    assertEquals(2 * 4 * Compression.values().length + 4, checked, "digest lines");
   }
 
   /** Random entries: user keys sharing prefixes or not, 1-3 versions each, tombstones, empty values. */
