@@ -46,6 +46,9 @@ public final class TableBuilder {
   /** Compressed data blocks are built here, reused from block to block. */
   private final ByteSink compressed = new ByteSink(0);
   private final Slice lastKeyView = new Slice();
+  /** The index entry being added: a block handle's encoding, and a view of it. */
+  private final ByteSink handleBytes = new ByteSink(20);
+  private final Slice handleView = new Slice();
   private long offset;
   private long entries;
   private byte[] smallest;
@@ -171,8 +174,10 @@ public final class TableBuilder {
     dataBlock.reset();
     // The block's last key is the table's last key: its index separator.
     lastKeyView.set(lastKey.array(), 0, lastKey.size());
-    byte[] encoded = handle.encode();
-    indexBlock.add(lastKeyView, new Slice(encoded, 0, encoded.length));
+    handleBytes.reset();
+    handle.encodeTo(handleBytes);
+    handleView.set(handleBytes.array(), 0, handleBytes.size());
+    indexBlock.add(lastKeyView, handleView);
   }
 
   private BlockHandle writeBlock(byte[] contents) throws IOException {
