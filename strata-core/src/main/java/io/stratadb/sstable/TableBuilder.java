@@ -55,8 +55,8 @@ public final class TableBuilder {
   /** A copy of the last key added; empty before the first add. */
   private final ByteSink lastKey = new ByteSink(64);
   /**
-   * The bloom hashes of the user keys added, in chunks of {@link #HASH_CHUNK}: filled chunk by
-   * chunk, never copied to grow (a table of a million keys would otherwise allocate 16 MB of arrays to hold 8 MB of hashes).
+   * The bloom hashes of the user keys added, in chunks of {@link #HASH_CHUNK}: never copied to
+   * grow (one doubling array allocates 16 MB of arrays to hold a million keys' 8 MB of hashes).
    */
   private long[][] keyHashes = new long[8][];
   private int keyHashCount;
@@ -132,14 +132,7 @@ public final class TableBuilder {
     }
     if (bloomBitsPerKey > 0 && (first
         || !Arrays.equals(lastKey.array(), 0, lastKey.size() - InternalKey.TRAILER_BYTES, k, kOff, kOff + userLen))) {
-      int chunk = keyHashCount >>> HASH_CHUNK_BITS;
-      if (chunk == keyHashes.length) {
-        keyHashes = Arrays.copyOf(keyHashes, chunk * 2);
-      }
-      if (keyHashes[chunk] == null) {
-        keyHashes[chunk] = new long[HASH_CHUNK];
-      }
-      keyHashes[chunk][keyHashCount++ & (HASH_CHUNK - 1)] = Hash64.hash(k, kOff, userLen);
+      addKeyHash(Hash64.hash(k, kOff, userLen));
     }
     lastKey.reset();
     lastKey.put(k, kOff, kLen);
@@ -148,6 +141,17 @@ public final class TableBuilder {
     if (dataBlock.currentSizeEstimate() >= blockSize) {
       flushDataBlock();
     }
+  }
+
+  private void addKeyHash(long hash) {
+    int chunk = keyHashCount >>> HASH_CHUNK_BITS;
+    if (chunk == keyHashes.length) {
+      keyHashes = Arrays.copyOf(keyHashes, chunk * 2);
+    }
+    if (keyHashes[chunk] == null) {
+      keyHashes[chunk] = new long[HASH_CHUNK];
+    }
+    keyHashes[chunk][keyHashCount++ & (HASH_CHUNK - 1)] = hash;
   }
 
   /** Entries added so far. */

@@ -193,7 +193,8 @@ class TableBuilderViewTest {
   @Property(tries = 60)
   void viewsAndArraysBuildIdenticalTablesThatReadBackExactly(@ForAll @LongRange(min = 0, max = 1L << 40) long seed,
       @ForAll @IntRange(min = 1, max = 400) int userKeys, @ForAll @IntRange(min = 0, max = 600) int maxKeyLength,
-      @ForAll @IntRange(min = 0, max = 3000) int maxValueLength, @ForAll @IntRange(min = 1, max = 17) int restartInterval,
+      @ForAll @IntRange(min = 0, max = 3000) int maxValueLength,
+      @ForAll @IntRange(min = 1, max = 17) int restartInterval,
       @ForAll @IntRange(min = 32, max = 4096) int blockSize, @ForAll boolean bloom, @ForAll Compression compression)
       throws IOException {
     List<Entry> entries = randomEntries(seed, userKeys, maxKeyLength, maxValueLength);
@@ -255,8 +256,8 @@ class TableBuilderViewTest {
     for (int i = 0; i < 2_000; i++) {
       byte[] user = Arrays.copyOf(prefix, prefix.length + 6);
       System.arraycopy(String.format("%06d", i).getBytes(StandardCharsets.US_ASCII), 0, user, prefix.length, 6);
-      entries.add(i % 7 == 0 ? TableTestSupport.delete(user, 5_000 - i)
-          : TableTestSupport.put(user, 5_000 - i, i % 5 == 0 ? new byte[0] : ("value" + i).getBytes(StandardCharsets.US_ASCII)));
+      byte[] value = i % 5 == 0 ? new byte[0] : ("value" + i).getBytes(StandardCharsets.US_ASCII);
+      entries.add(i % 7 == 0 ? TableTestSupport.delete(user, 5_000 - i) : TableTestSupport.put(user, 5_000 - i, value));
     }
     MemoryFileSystem fs = newFileSystem();
     TableBuilder.TableInfo info = buildFromViews(fs, entries, 512, 16, 10, Compression.NONE, false);
