@@ -10,8 +10,11 @@ import io.stratadb.manifest.FileMetadata;
 import io.stratadb.manifest.Version;
 import io.stratadb.manifest.VersionEdit;
 import io.stratadb.sstable.TableCache;
+import io.stratadb.util.ByteSink;
+import io.stratadb.util.Slice;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -73,41 +76,55 @@ public final class CompactionJob {
    */
   public VersionEdit run(TableCache tables, TableSink sink) throws IOException {
     try (MergingIterator merged = new MergingIterator(sources(tables))) {
-      byte[] currentUserKey = null;
+      // A copy of the newest entry's user key: the merged key is a view the iterator re-points
+      // when it moves.
+      ByteSink currentUserKey = new ByteSink(64);
+      boolean first = true;
       int newerStripe = -1;
       for (merged.seekToFirst(); merged.isValid(); merged.next()) {
-        byte[] ikey = merged.key();
+        Slice key = merged.keySlice();
+        byte[] k = key.array();
+        int kOff = key.offset();
+        int userLen = key.length() - InternalKey.TRAILER_BYTES;
         entriesIn++;
-        boolean newestOfKey = currentUserKey == null || !InternalKey.sameUserKey(currentUserKey, ikey);
+        boolean newestOfKey = first
+            || !Arrays.equals(currentUserKey.array(), 0, currentUserKey.size(), k, kOff, kOff + userLen);
         if (newestOfKey) {
-          currentUserKey = ikey;
+          first = false;
+          currentUserKey.reset();
+          currentUserKey.put(k, kOff, userLen);
           newerStripe = -1;
         }
-        long sequence = InternalKey.sequence(ikey);
+        long trailer = InternalKey.trailer(k, kOff, key.length());
+        long sequence = trailer >>> 8;
         int stripe = stripe(sequence);
         if (stripe == newerStripe) {
           entriesDropped++;
           continue;
         }
         newerStripe = stripe;
-        byte[] value = merged.value();
-        if (filter != null && newestOfKey && stripe == snapshots.length
-            && InternalKey.type(ikey) == ValueType.PUT) {
-          CompactionFilter.Decision decision =
-              filter.filter(task.outputLevel(), InternalKey.userKey(ikey), value);
+        boolean delete = (trailer & 0xff) == ValueType.DELETE.code();
+        if (filter != null && newestOfKey && stripe == snapshots.length && !delete) {
+          byte[] userKey = currentUserKey.toByteArray();
+          CompactionFilter.Decision decision = filter.filter(task.outputLevel(), userKey, merged.valueCopy());
           if (decision.remove()) {
-            ikey = InternalKey.encode(InternalKey.userKey(ikey), sequence, ValueType.DELETE);
-            value = new byte[0];
             entriesFiltered++;
+            if (sequence > smallestSnapshot || !isBaseLevelFor(userKey)) {
+              sink.add(InternalKey.encode(userKey, sequence, ValueType.DELETE), new byte[0]);
+            } else {
+              entriesDropped++;
+            }
+            continue;
           } else if (decision.newValue() != null) {
-            value = decision.newValue();
             entriesFiltered++;
+            sink.add(key, new Slice(decision.newValue(), 0, decision.newValue().length));
+            continue;
           }
         }
-        if (InternalKey.type(ikey) == ValueType.DELETE && sequence <= smallestSnapshot && isBaseLevelFor(ikey)) {
+        if (delete && sequence <= smallestSnapshot && isBaseLevelFor(currentUserKey.toByteArray())) {
           entriesDropped++;
         } else {
-          sink.add(ikey, value);
+          sink.add(key, merged.valueSlice());
         }
       }
     }
@@ -154,12 +171,11 @@ public final class CompactionJob {
   }
 
   /**
-   * Whether no older data outside the inputs holds {@code ikey}'s user key: no level below the
-   * output level, and, when the output is L0 (a tiered merge of the newest runs), no L0 table left
-   * out of the merge, all of which are older.
+   * Whether no older data outside the inputs holds {@code userKey}: no level below the output
+   * level, and, when the output is L0 (a tiered merge of the newest runs), no L0 table left out of
+   * the merge, all of which are older.
    */
-  private boolean isBaseLevelFor(byte[] ikey) {
-    byte[] userKey = InternalKey.userKey(ikey);
+  private boolean isBaseLevelFor(byte[] userKey) {
     if (task.outputLevel() == 0) {
       for (FileMetadata f : base.files(0)) {
         if (!inputNumbers.contains(f.number()) && f.mayHold(userKey)) {

@@ -6,9 +6,12 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.manifest.FileMetadata;
 import io.stratadb.manifest.FileNames;
 import io.stratadb.sstable.TableBuilder;
+import io.stratadb.util.ByteSink;
+import io.stratadb.util.Slice;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -16,6 +19,9 @@ import java.util.function.LongSupplier;
  * Writes a sorted stream of internal entries into one or more SSTables, starting a new table once
  * the current one reaches the target size, but never between two versions of one user key (so the
  * tables of a sorted run never share a user key). Used by memtable flushes and compactions.
+ *
+ * <p>Entries may be views ({@link #add(Slice, Slice)}) that the caller re-points after each call:
+ * the sink and its table builders copy what they keep.
  *
  * <p>Not thread-safe. On failure call {@link #abandon()}, which deletes every output.
  */
@@ -38,7 +44,8 @@ public final class TableSink {
   private final List<Long> allocated = new ArrayList<>();
   private TableBuilder builder;
   private long builderNumber;
-  private byte[] lastKey;
+  /** A copy of the user key of the last entry added. */
+  private final ByteSink lastUserKey = new ByteSink(64);
 
   /**
    * @param newFileNumber allocates the number of each new table (the caller protects it from
@@ -55,13 +62,31 @@ public final class TableSink {
   }
 
   /**
-   * Appends an entry; keys must arrive in internal-key order.
+   * Appends an entry whose key and value are arrays; as {@link #add(Slice, Slice)}.
    *
+   * @throws IllegalArgumentException if {@code ikey} is malformed or out of order
    * @throws IOException if writing a table fails
    */
   public void add(byte[] ikey, byte[] value) throws IOException {
+    add(new Slice(ikey, 0, ikey.length), new Slice(value, 0, value.length));
+  }
+
+  /**
+   * Appends an entry given as views of an encoded internal key and its value, copying their bytes
+   * (no reference to the slices or their arrays is kept); keys must arrive in internal-key order.
+   *
+   * @throws IllegalArgumentException if {@code ikey} is shorter than its trailer or out of order
+   * @throws IOException if writing a table fails
+   */
+  public void add(Slice ikey, Slice value) throws IOException {
+    byte[] k = ikey.array();
+    int kOff = ikey.offset();
+    int userLen = ikey.length() - InternalKey.TRAILER_BYTES;
+    if (userLen < 0) {
+      throw new IllegalArgumentException("internal key of " + ikey.length() + " bytes is shorter than its trailer");
+    }
     if (builder != null && builder.estimatedFileSize() >= targetFileSize
-        && !InternalKey.sameUserKey(lastKey, ikey)) {
+        && !Arrays.equals(lastUserKey.array(), 0, lastUserKey.size(), k, kOff, kOff + userLen)) {
       finishTable();
     }
     if (builder == null) {
@@ -71,7 +96,8 @@ public final class TableSink {
           settings.blockSize(), settings.restartInterval(), settings.bloomBitsPerKey(), settings.compression());
     }
     builder.add(ikey, value);
-    lastKey = ikey;
+    lastUserKey.reset();
+    lastUserKey.put(k, kOff, userLen);
   }
 
   private void finishTable() throws IOException {

@@ -272,7 +272,7 @@ public final class DbImpl implements Db {
     TableSink sink = new TableSink(fs, dir, tableSettings(0), this::newOutputNumber, Long.MAX_VALUE);
     try (InternalIterator it = memtable.iterator()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        sink.add(it.key(), it.value());
+        sink.add(it.keySlice(), it.valueSlice());
       }
       for (FileMetadata f : sink.finish()) {
         edit.addFile(0, f);

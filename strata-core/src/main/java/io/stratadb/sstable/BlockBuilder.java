@@ -1,6 +1,7 @@
 package io.stratadb.sstable;
 
 import io.stratadb.util.ByteSink;
+import io.stratadb.util.Slice;
 import java.util.Arrays;
 
 /**
@@ -15,7 +16,14 @@ import java.util.Arrays;
  *
  * Every {@code restartInterval}-th key is stored whole (shared = 0) and its offset recorded as a
  * restart point, so a reader can binary-search restart points. Keys must be added in strictly
- * increasing order. Not thread-safe.
+ * increasing order.
+ *
+ * <p>Keys and values are copied into the block as they are added, so a caller may hand in views
+ * it reuses ({@link Slice}s of an iterator): the builder keeps no reference to them. The finished
+ * block can be read in place ({@link #finishInPlace()}) and the builder reset for the next block,
+ * so building a table allocates per block only when a block outgrows the buffer.
+ *
+ * <p>Not thread-safe.
  */
 public final class BlockBuilder {
   private final int restartInterval;
@@ -23,7 +31,10 @@ public final class BlockBuilder {
   private int[] restarts = new int[16];
   private int restartCount;
   private int counter;
-  private byte[] lastKey = new byte[0];
+  /** The last key added is {@code lastKey[0, lastKeyLength)}: a copy, reused across adds. */
+  private byte[] lastKey = new byte[64];
+  private int lastKeyLength;
+  private final Slice finishedView = new Slice();
   private boolean finished;
   private int entries;
 
@@ -43,7 +54,7 @@ public final class BlockBuilder {
     restartCount = 0;
     addRestart(0);
     counter = 0;
-    lastKey = new byte[0];
+    lastKeyLength = 0;
     finished = false;
     entries = 0;
   }
@@ -55,24 +66,48 @@ public final class BlockBuilder {
     restarts[restartCount++] = offset;
   }
 
-  /** Appends an entry; {@code key} must sort after the previous key. */
+  /**
+   * Appends an entry, copying both arrays' bytes; {@code key} must sort after the previous key.
+   *
+   * @throws IllegalStateException if the block is finished and not reset
+   */
   public void add(byte[] key, byte[] value) {
+    add(new Slice(key, 0, key.length), new Slice(value, 0, value.length));
+  }
+
+  /**
+   * Appends an entry, copying the bytes {@code key} and {@code value} view; the builder keeps no
+   * reference to either slice or its array, so the caller may re-point or overwrite them at once.
+   * {@code key} must sort after the previous key (not checked here: {@link TableBuilder} checks
+   * internal-key order).
+   *
+   * @throws IllegalStateException if the block is finished and not reset
+   */
+  public void add(Slice key, Slice value) {
     if (finished) {
       throw new IllegalStateException("block already finished");
     }
+    byte[] k = key.array();
+    int kOff = key.offset();
+    int kLen = key.length();
     int shared = 0;
     if (counter < restartInterval) {
-      int max = Math.min(lastKey.length, key.length);
-      int mismatch = Arrays.mismatch(lastKey, 0, max, key, 0, max);
+      int max = Math.min(lastKeyLength, kLen);
+      int mismatch = Arrays.mismatch(lastKey, 0, max, k, kOff, kOff + max);
       shared = mismatch < 0 ? max : mismatch;
     } else {
       addRestart(buffer.size());
       counter = 0;
     }
-    int unshared = key.length - shared;
-    buffer.putVarint64(shared).putVarint64(unshared).putVarint64(value.length);
-    buffer.put(key, shared, unshared).put(value);
-    lastKey = key;
+    int unshared = kLen - shared;
+    buffer.putVarint64(shared).putVarint64(unshared).putVarint64(value.length());
+    buffer.put(k, kOff + shared, unshared).put(value.array(), value.offset(), value.length());
+    // Only the unshared tail differs from the previous key, which lastKey already holds.
+    if (kLen > lastKey.length) {
+      lastKey = Arrays.copyOf(lastKey, Math.max(kLen, lastKey.length * 2));
+    }
+    System.arraycopy(k, kOff + shared, lastKey, shared, unshared);
+    lastKeyLength = kLen;
     counter++;
     entries++;
   }
@@ -87,18 +122,33 @@ public final class BlockBuilder {
     return entries == 0;
   }
 
-  /** The last key added. */
+  /** A copy of the last key added (empty if none since the last reset). */
   public byte[] lastKey() {
-    return lastKey;
+    return Arrays.copyOf(lastKey, lastKeyLength);
   }
 
   /** Appends the restart array and returns the finished block's bytes (a copy). */
   public byte[] finish() {
+    return finishInPlace().toArray();
+  }
+
+  /**
+   * Appends the restart array and returns a view of the finished block in the builder's own
+   * buffer, without copying it. The view (the same slice object on every call) and its bytes stay
+   * valid until the next {@link #reset()}; the caller must not write through it.
+   *
+   * @throws IllegalStateException if the block is already finished
+   */
+  public Slice finishInPlace() {
+    if (finished) {
+      throw new IllegalStateException("block already finished");
+    }
     for (int i = 0; i < restartCount; i++) {
       buffer.putFixed32(restarts[i]);
     }
     buffer.putFixed32(restartCount);
     finished = true;
-    return buffer.toByteArray();
+    finishedView.set(buffer.array(), 0, buffer.size());
+    return finishedView;
   }
 }

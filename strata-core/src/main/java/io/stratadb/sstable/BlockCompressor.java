@@ -22,25 +22,41 @@ final class BlockCompressor {
 
   private BlockCompressor() {}
 
-  /** The compressed form of {@code raw}, or null when it would not save at least 1/8. */
-  static byte[] compress(Compression type, byte[] raw) {
-    byte[] out;
+  /**
+   * Compresses {@code raw[off, off + len)} into {@code out} (reset first), without an intermediate
+   * copy: the codecs write straight into {@code out}'s buffer. The bytes are those of the codecs'
+   * whole-array calls (LZ4 and Zstd prefixed by the raw length as a varint).
+   *
+   * @return whether {@code out} holds the compressed form; false (and {@code out}'s contents
+   *     undefined) for {@link Compression#NONE} or when compression would not save at least 1/8
+   * @throws IllegalStateException if a codec fails
+   */
+  static boolean compress(Compression type, byte[] raw, int off, int len, ByteSink out) {
+    out.reset();
     switch (type) {
       case NONE:
-        return null;
+        return false;
       case LZ4: {
-        byte[] body = LZ4.fastCompressor().compress(raw);
-        out = new ByteSink(body.length + 5).putVarint64(raw.length).put(body).toByteArray();
+        var lz4 = LZ4.fastCompressor();
+        int bound = lz4.maxCompressedLength(len);
+        out.putVarint64(len);
+        out.advance(lz4.compress(raw, off, len, out.reserve(bound), out.size(), bound));
         break;
       }
       case ZSTD: {
-        byte[] body = Zstd.compress(raw, ZSTD_LEVEL);
-        out = new ByteSink(body.length + 5).putVarint64(raw.length).put(body).toByteArray();
+        int bound = (int) Zstd.compressBound(len);
+        out.putVarint64(len);
+        long n = Zstd.compressByteArray(out.reserve(bound), out.size(), bound, raw, off, len, ZSTD_LEVEL);
+        if (Zstd.isError(n)) {
+          throw new IllegalStateException("zstd compression failed: " + Zstd.getErrorName(n));
+        }
+        out.advance((int) n);
         break;
       }
       case SNAPPY:
         try {
-          out = Snappy.compress(raw);
+          int bound = Snappy.maxCompressedLength(len);
+          out.advance(Snappy.compress(raw, off, len, out.reserve(bound), 0));
         } catch (IOException e) {
           throw new IllegalStateException("snappy compression failed", e);
         }
@@ -48,7 +64,7 @@ final class BlockCompressor {
       default:
         throw new IllegalArgumentException("unknown compression " + type);
     }
-    return out.length < raw.length - raw.length / 8 ? out : null;
+    return out.size() < len - len / 8;
   }
 
   /** Rejects a stated raw length the codec could not produce from the stored bytes. */

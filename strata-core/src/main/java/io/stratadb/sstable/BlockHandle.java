@@ -14,7 +14,12 @@ public record BlockHandle(long offset, long size) {
 
   /** Encodes as varint offset, varint size. */
   public byte[] encode() {
-    return new ByteSink(20).putVarint64(offset).putVarint64(size).toByteArray();
+    return encodeTo(new ByteSink(20)).toByteArray();
+  }
+
+  /** Appends the encoding of {@link #encode()} to {@code out} (2 to 20 bytes) and returns it. */
+  public ByteSink encodeTo(ByteSink out) {
+    return out.putVarint64(offset).putVarint64(size);
   }
 
   /**

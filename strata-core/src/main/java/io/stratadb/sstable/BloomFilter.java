@@ -19,10 +19,21 @@ public final class BloomFilter {
   /**
    * Builds the filter for {@code count} key hashes.
    *
-   * @param hashes {@link Hash64} of each user key
+   * @param hashes {@link Hash64} of each user key, in {@code hashes[0, count)}
    * @return filter bytes: bit array, then the probe count
    */
   public static byte[] build(long[] hashes, int count, int bitsPerKey) {
+    return build(i -> hashes[i], count, bitsPerKey);
+  }
+
+  /**
+   * Builds the filter for {@code count} key hashes, read through {@code hashAt} (so a builder may
+   * keep them in chunks rather than one array it regrows).
+   *
+   * @param hashAt the {@link Hash64} of key {@code i}, for i in {@code [0, count)}
+   * @return filter bytes: bit array, then the probe count
+   */
+  public static byte[] build(java.util.function.IntToLongFunction hashAt, int count, int bitsPerKey) {
     long bits = Math.max(64, (long) count * bitsPerKey);
     int bytes = (int) Math.min(Integer.MAX_VALUE - 1, (bits + 7) / 8);
     bits = bytes * 8L;
@@ -30,7 +41,7 @@ public final class BloomFilter {
     byte[] filter = new byte[bytes + 1];
     filter[bytes] = (byte) k;
     for (int i = 0; i < count; i++) {
-      long h = hashes[i];
+      long h = hashAt.applyAsLong(i);
       // (h1 + j * h2) mod bits, stepped: two divisions per key instead of k (h1 and h2 are below
       // 2^32 and j below 31, so the sum never overflows and floorMod is the plain remainder).
       long bit = (h & 0xffffffffL) % bits;

@@ -6,6 +6,7 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.util.ByteSink;
 import io.stratadb.util.Coding;
 import io.stratadb.util.Crc32c;
+import io.stratadb.util.Slice;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -15,11 +16,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes one SSTable in the {@link TableFormat} from entries added in internal-key order (LevelDB's
  * {@code table/table_builder.cc}). Call {@link #finish()} to complete the file, or {@link
- * #abandon()} to close it unfinished. Not thread-safe. I/O errors surface as {@link IOException}.
+ * #abandon()} to close it unfinished.
+ *
+ * <p>Entries may be handed in as views ({@link #add(Slice, Slice)}, as LevelDB's {@code
+ * TableBuilder::Add(const Slice&, const Slice&)}): their bytes are copied into the data block being
+ * built, and what the builder needs across calls (the last key, for order checks and index
+ * separators; the smallest key; the bloom hashes) it keeps in its own buffers, never a reference to
+ * the caller's array. Finished blocks are written from the block builder's buffer (or a reused
+ * compression buffer) and the builder reset, so a flush allocates per block, not per entry.
+ *
+ * <p>Not thread-safe. I/O errors surface as {@link IOException}.
  */
 public final class TableBuilder {
 
   private static final Logger LOG = LoggerFactory.getLogger(TableBuilder.class);
+  private static final int HASH_CHUNK_BITS = 10;
+  private static final int HASH_CHUNK = 1 << HASH_CHUNK_BITS;
 
   /** What a finished table holds, for the manifest. */
   public record TableInfo(long fileSize, byte[] smallest, byte[] largest, long entries) {}
@@ -31,11 +43,22 @@ public final class TableBuilder {
   private final BlockBuilder dataBlock;
   private final BlockBuilder indexBlock;
   private final byte[] trailer = new byte[TableFormat.BLOCK_TRAILER_SIZE];
+  /** Compressed data blocks are built here, reused from block to block. */
+  private final ByteSink compressed = new ByteSink(0);
+  private final Slice lastKeyView = new Slice();
+  /** The index entry being added: a block handle's encoding, and a view of it. */
+  private final ByteSink handleBytes = new ByteSink(20);
+  private final Slice handleView = new Slice();
   private long offset;
   private long entries;
   private byte[] smallest;
-  private byte[] lastKey;
-  private long[] keyHashes = new long[1024];
+  /** A copy of the last key added; empty before the first add. */
+  private final ByteSink lastKey = new ByteSink(64);
+  /**
+   * The bloom hashes of the user keys added, in chunks of {@link #HASH_CHUNK}: never copied to
+   * grow (one doubling array allocates 16 MB of arrays to hold a million keys' 8 MB of hashes).
+   */
+  private long[][] keyHashes = new long[8][];
   private int keyHashCount;
   private boolean closed;
 
@@ -67,32 +90,68 @@ public final class TableBuilder {
   }
 
   /**
-   * Appends an entry.
+   * Appends an entry whose key and value are arrays; as {@link #add(Slice, Slice)}.
    *
-   * @param ikey an internal key sorting after every key added before
-   * @throws IllegalArgumentException if keys are out of order
+   * @param ikey an encoded internal key sorting after every key added before
+   * @param value the value (empty for a tombstone)
+   * @throws IllegalArgumentException if {@code ikey} is shorter than its trailer or keys are out of
+   *     order
    * @throws IOException if writing a full block fails
    */
   public void add(byte[] ikey, byte[] value) throws IOException {
-    if (lastKey != null && InternalKey.compare(lastKey, ikey) >= 0) {
-      throw new IllegalArgumentException(
-          "keys out of order: " + InternalKey.toString(lastKey) + " then " + InternalKey.toString(ikey));
+    add(new Slice(ikey, 0, ikey.length), new Slice(value, 0, value.length));
+  }
+
+  /**
+   * Appends an entry given as views, copying their bytes: the builder keeps no reference to either
+   * slice or the arrays they view, so the caller (a memtable or merging iterator) may move them or
+   * overwrite the bytes as soon as this returns.
+   *
+   * @param ikey an encoded internal key (user key and 8-byte trailer) sorting after every key
+   *     added before
+   * @param value the value (empty for a tombstone)
+   * @throws IllegalArgumentException if {@code ikey} is shorter than its trailer or keys are out of
+   *     order (nothing is added then)
+   * @throws IOException if writing a full block fails
+   */
+  public void add(Slice ikey, Slice value) throws IOException {
+    byte[] k = ikey.array();
+    int kOff = ikey.offset();
+    int kLen = ikey.length();
+    int userLen = kLen - InternalKey.TRAILER_BYTES;
+    if (userLen < 0) {
+      throw new IllegalArgumentException("internal key of " + kLen + " bytes is shorter than its trailer");
     }
-    if (smallest == null) {
-      smallest = ikey;
+    boolean first = entries == 0;
+    if (!first && InternalKey.compare(lastKey.array(), 0, lastKey.size(), k, kOff, kLen) >= 0) {
+      throw new IllegalArgumentException("keys out of order: "
+          + InternalKey.toString(lastKey.toByteArray()) + " then " + InternalKey.toString(ikey.toArray()));
     }
-    if (bloomBitsPerKey > 0 && (lastKey == null || !InternalKey.sameUserKey(lastKey, ikey))) {
-      if (keyHashCount == keyHashes.length) {
-        keyHashes = Arrays.copyOf(keyHashes, keyHashCount * 2);
-      }
-      keyHashes[keyHashCount++] = Hash64.hash(ikey, 0, InternalKey.userKeyLength(ikey));
+    if (first) {
+      smallest = ikey.toArray();
     }
-    lastKey = ikey;
+    if (bloomBitsPerKey > 0 && (first
+        || !Arrays.equals(lastKey.array(), 0, lastKey.size() - InternalKey.TRAILER_BYTES, k, kOff, kOff + userLen))) {
+      addKeyHash(Hash64.hash(k, kOff, userLen));
+    }
+    lastKey.reset();
+    lastKey.put(k, kOff, kLen);
     entries++;
     dataBlock.add(ikey, value);
     if (dataBlock.currentSizeEstimate() >= blockSize) {
       flushDataBlock();
     }
+  }
+
+  private void addKeyHash(long hash) {
+    int chunk = keyHashCount >>> HASH_CHUNK_BITS;
+    if (chunk == keyHashes.length) {
+      keyHashes = Arrays.copyOf(keyHashes, chunk * 2);
+    }
+    if (keyHashes[chunk] == null) {
+      keyHashes[chunk] = new long[HASH_CHUNK];
+    }
+    keyHashes[chunk][keyHashCount++ & (HASH_CHUNK - 1)] = hash;
   }
 
   /** Entries added so far. */
@@ -109,25 +168,34 @@ public final class TableBuilder {
     if (dataBlock.isEmpty()) {
       return;
     }
-    byte[] last = dataBlock.lastKey();
-    byte[] raw = dataBlock.finish();
-    byte[] compressed = BlockCompressor.compress(compression, raw);
-    BlockHandle handle = compressed == null ? writeBlock(raw) : writeBlock(compressed, (byte) compression.code());
+    Slice raw = dataBlock.finishInPlace();
+    BlockHandle handle;
+    if (BlockCompressor.compress(compression, raw.array(), raw.offset(), raw.length(), compressed)) {
+      handle = writeBlock(compressed.array(), 0, compressed.size(), (byte) compression.code());
+    } else {
+      handle = writeBlock(raw.array(), raw.offset(), raw.length(), TableFormat.NO_COMPRESSION);
+    }
     dataBlock.reset();
-    indexBlock.add(last, handle.encode());
+    // The block's last key is the table's last key: its index separator.
+    lastKeyView.set(lastKey.array(), 0, lastKey.size());
+    handleBytes.reset();
+    handle.encodeTo(handleBytes);
+    handleView.set(handleBytes.array(), 0, handleBytes.size());
+    indexBlock.add(lastKeyView, handleView);
   }
 
   private BlockHandle writeBlock(byte[] contents) throws IOException {
-    return writeBlock(contents, TableFormat.NO_COMPRESSION);
+    return writeBlock(contents, 0, contents.length, TableFormat.NO_COMPRESSION);
   }
 
-  private BlockHandle writeBlock(byte[] contents, byte type) throws IOException {
-    BlockHandle handle = new BlockHandle(offset, contents.length);
+  /** Writes {@code contents[off, off + len)} and its trailer (type, masked CRC32C) at the end. */
+  private BlockHandle writeBlock(byte[] contents, int off, int len, byte type) throws IOException {
+    BlockHandle handle = new BlockHandle(offset, len);
     trailer[0] = type;
-    Coding.putFixed32(trailer, 1, Crc32c.mask(blockChecksum(contents, 0, contents.length, trailer[0])));
-    file.append(contents, 0, contents.length);
+    Coding.putFixed32(trailer, 1, Crc32c.mask(blockChecksum(contents, off, len, trailer[0])));
+    file.append(contents, off, len);
     file.append(trailer, 0, trailer.length);
-    offset += contents.length + trailer.length;
+    offset += len + trailer.length;
     return handle;
   }
 
@@ -164,9 +232,13 @@ public final class TableBuilder {
     flushDataBlock();
     BlockHandle filter = new BlockHandle(0, 0);
     if (bloomBitsPerKey > 0) {
-      filter = writeBlock(BloomFilter.build(keyHashes, keyHashCount, bloomBitsPerKey));
+      long[][] hashes = keyHashes;
+      filter = writeBlock(BloomFilter.build(
+          i -> hashes[i >>> HASH_CHUNK_BITS][i & (HASH_CHUNK - 1)], keyHashCount, bloomBitsPerKey));
     }
-    BlockHandle index = writeBlock(indexBlock.finish());
+    Slice indexContents = indexBlock.finishInPlace();
+    BlockHandle index = writeBlock(indexContents.array(), indexContents.offset(), indexContents.length(),
+        TableFormat.NO_COMPRESSION);
     ByteSink footer = new ByteSink(TableFormat.FOOTER_SIZE);
     footer.putFixed64(index.offset()).putFixed64(index.size());
     footer.putFixed64(filter.offset()).putFixed64(filter.size());
@@ -178,7 +250,7 @@ public final class TableBuilder {
     file.sync();
     closed = true;
     file.close();
-    return new TableInfo(offset, smallest, lastKey, entries);
+    return new TableInfo(offset, smallest, lastKey.toByteArray(), entries);
   }
 
   /** Closes the file without finishing it; the caller deletes it. Never throws. */

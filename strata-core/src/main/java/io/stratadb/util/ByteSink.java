@@ -82,6 +82,33 @@ public final class ByteSink {
     return buf;
   }
 
+  /**
+   * Makes room for {@code extra} more bytes and returns the backing array, so a codec can write
+   * into it directly at index {@link #size()}; {@link #advance} then counts what it wrote. The
+   * array returned may be replaced by a later append.
+   *
+   * @throws IllegalArgumentException if {@code extra} is negative
+   */
+  public byte[] reserve(int extra) {
+    if (extra < 0) {
+      throw new IllegalArgumentException("cannot reserve " + extra + " bytes");
+    }
+    ensure(extra);
+    return buf;
+  }
+
+  /**
+   * Counts {@code n} bytes written directly into the array {@link #reserve} returned.
+   *
+   * @throws IllegalArgumentException if {@code n} is negative or more than the room reserved
+   */
+  public void advance(int n) {
+    if (n < 0 || n > buf.length - size) {
+      throw new IllegalArgumentException("cannot advance " + n + " bytes with " + (buf.length - size) + " free");
+    }
+    size += n;
+  }
+
   /** A copy of the contents. */
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);

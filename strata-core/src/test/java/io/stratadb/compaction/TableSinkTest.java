@@ -13,6 +13,7 @@ import io.stratadb.key.ValueType;
 import io.stratadb.manifest.FileMetadata;
 import io.stratadb.manifest.FileNames;
 import io.stratadb.sstable.TableReader;
+import io.stratadb.util.Slice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,36 @@ class TableSinkTest {
     FileMetadata hot = outputs.get(1);
     assertEquals("hot@500:PUT", InternalKey.toString(hot.smallest()));
     assertEquals("hot@1:PUT", InternalKey.toString(hot.largest()));
+  }
+
+  @Test
+  void viewsIntoAReusedBufferSplitAtUserKeysAndAreCopied() throws IOException {
+    // As a flush hands in a memtable iterator's views: the same slices, re-pointed at one buffer
+    // the source overwrites, so the sink must remember the last user key by copy. The user keys
+    // have one length, so a kept view would show the new key and never differ from it.
+    TableSink sink = sink(4 << 10);
+    byte[] buffer = new byte[256];
+    Slice key = new Slice();
+    Slice value = new Slice();
+    List<String> written = new ArrayList<>();
+    for (String user : new String[] {"aaa", "hot", "zzz"}) {
+      for (int seq = 60; seq >= 1; seq--) {
+        byte[] k = ikey(user, seq);
+        java.util.Arrays.fill(buffer, (byte) seq);
+        System.arraycopy(k, 0, buffer, 3, k.length);
+        key.set(buffer, 3, k.length);
+        value.set(buffer, 100, 100);
+        sink.add(key, value);
+        written.add(InternalKey.toString(k));
+      }
+    }
+    java.util.Arrays.fill(buffer, (byte) 0);
+    List<FileMetadata> outputs = sink.finish();
+    assertEquals(written, read(outputs));
+    assertEquals(3, outputs.size(), "a new table at each user key once the target is passed");
+    assertEquals("aaa@60:PUT", InternalKey.toString(outputs.get(0).smallest()));
+    assertEquals("hot@1:PUT", InternalKey.toString(outputs.get(1).largest()));
+    assertEquals("zzz@60:PUT", InternalKey.toString(outputs.get(2).smallest()));
   }
 
   @Test

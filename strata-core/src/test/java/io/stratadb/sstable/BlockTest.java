@@ -11,6 +11,7 @@ import io.stratadb.CorruptionException;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.iterator.ModelWalk;
 import io.stratadb.util.Coding;
+import io.stratadb.util.Slice;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -195,6 +196,37 @@ class BlockTest {
     CorruptionException e = assertThrows(CorruptionException.class,
         () -> block.iterator(BYTEWISE).seek(b("prefix/000040")));
     assertEquals(8, e.offset());
+  }
+
+  @Test
+  void viewsAddedFromAReusedBufferBuildTheBlockArraysBuild() {
+    // Keys share prefixes and the source rewrites one buffer in place: the delta of each key must
+    // be taken against a copy of the previous key, not against a view of the reused buffer.
+    BlockBuilder fromArrays = new BlockBuilder(4, 16);
+    BlockBuilder fromViews = new BlockBuilder(4, 16);
+    byte[] buffer = new byte[64];
+    Slice key = new Slice();
+    Slice value = new Slice();
+    for (int round = 0; round < 2; round++) { // the second round reuses both builders after reset
+      for (int i = 0; i < 40; i++) {
+        byte[] k = b(String.format("prefix/%04d", i * 7 + round));
+        byte[] v = i % 3 == 0 ? new byte[0] : b("v" + i);
+        fromArrays.add(k, v);
+        System.arraycopy(k, 0, buffer, 2, k.length);
+        System.arraycopy(v, 0, buffer, 40, v.length);
+        key.set(buffer, 2, k.length);
+        value.set(buffer, 40, v.length);
+        fromViews.add(key, value);
+        Arrays.fill(buffer, (byte) 'x');
+      }
+      assertArrayEquals(b(String.format("prefix/%04d", 39 * 7 + round)), fromViews.lastKey());
+      byte[] expected = fromArrays.finish();
+      Slice inPlace = fromViews.finishInPlace();
+      assertArrayEquals(expected, inPlace.toArray(), "round " + round);
+      assertThrows(IllegalStateException.class, fromViews::finishInPlace, "finished twice");
+      fromArrays.reset();
+      fromViews.reset();
+    }
   }
 
   @Test

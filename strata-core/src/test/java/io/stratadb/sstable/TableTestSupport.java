@@ -57,13 +57,21 @@ final class TableTestSupport {
   record Layout(List<BlockHandle> dataBlocks, BlockHandle filter, BlockHandle index, long footerOffset) {}
 
   static Layout layout(Path path) throws IOException {
-    byte[] file = Files.readAllBytes(path);
+    return layoutOf(Files.readAllBytes(path), path.toString());
+  }
+
+  /** As {@link #layout(Path)}, for a table's bytes held in memory. */
+  static Layout layoutOf(byte[] file) {
+    return layoutOf(file, "memory.sst");
+  }
+
+  private static Layout layoutOf(byte[] file, String name) {
     int footer = file.length - TableFormat.FOOTER_SIZE;
     BlockHandle index = new BlockHandle(Coding.getFixed64(file, footer), Coding.getFixed64(file, footer + 8));
     BlockHandle filter = new BlockHandle(Coding.getFixed64(file, footer + 16), Coding.getFixed64(file, footer + 24));
     byte[] indexContents = Arrays.copyOfRange(file, (int) index.offset(), (int) (index.offset() + index.size()));
     List<BlockHandle> data = new ArrayList<>();
-    try (var it = new Block(indexContents, path.toString(), index.offset()).iterator(InternalKey::compare)) {
+    try (var it = new Block(indexContents, name, index.offset()).iterator(InternalKey::compare)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         data.add(BlockHandle.decode(it.value()));
       }
