@@ -257,7 +257,7 @@ public final class DbImpl implements Db {
         pendingOutputs.clear();
         Version current = versions.current();
         current.tryRetain();
-        state = new DbState(newMemtable(logNumber, null), List.of(), current);
+        state = new DbState(newMemtable(logNumber), List.of(), current);
         pendingCompactionBytes = picker.pendingCompactionBytes(current);
         deleteObsoleteFiles();
       } finally {
@@ -392,12 +392,9 @@ public final class DbImpl implements Db {
     writeQueue.write(batch, writeOptions.sync(), commitGroup);
   }
 
-  /**
-   * A live memtable backed by WAL {@code logNumber}, with the configured bloom filter, expecting
-   * keys shaped like those of {@code previous} (null for none).
-   */
-  private Memtable newMemtable(long logNumber, Memtable previous) {
-    return new Memtable(logNumber, (long) (options.writeBufferSize() * options.memtableBloomSizeRatio()), previous);
+  /** A live memtable backed by WAL {@code logNumber}, with the configured bloom filter. */
+  private Memtable newMemtable(long logNumber) {
+    return new Memtable(logNumber, (long) (options.writeBufferSize() * options.memtableBloomSizeRatio()));
   }
 
   /** Commits a write group: one WAL record, then the memtable. Runs on the group's leader. */
@@ -521,7 +518,7 @@ public final class DbImpl implements Db {
           throw setBackgroundError(new StrataIOException("cannot switch to WAL " + logNumber, e));
         }
         wal = fresh;
-        state = s.rotate(newMemtable(logNumber, s.memtable()));
+        state = s.rotate(newMemtable(logNumber));
         stateChanged.signalAll();
         return;
       }

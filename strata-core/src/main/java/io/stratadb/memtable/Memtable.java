@@ -21,7 +21,7 @@ public final class Memtable {
 
   private static final byte[] EMPTY = new byte[0];
 
-  private final SkipList table;
+  private final SkipList table = new SkipList();
   private final long logNumber;
   /** Whole-key filter consulted by {@link #get}, or null when disabled. */
   private final MemtableBloom bloom;
@@ -34,7 +34,6 @@ public final class Memtable {
   public Memtable(long logNumber) {
     this.logNumber = logNumber;
     this.bloom = null;
-    this.table = new SkipList();
   }
 
   /**
@@ -47,43 +46,11 @@ public final class Memtable {
    * @throws IllegalArgumentException if {@code bloomBytes} is negative or above 1 GiB
    */
   public Memtable(long logNumber, long bloomBytes) {
-    this(logNumber, bloomBytes, null);
-  }
-
-  /**
-   * As {@link #Memtable(long, long)}, expecting keys shaped like those of {@code previous}, the
-   * memtable this one follows: the skiplist summarises keys past the prefix that {@code
-   * previous}'s smallest and largest keys share (see {@link KeySummary}), so searches skip more
-   * cache misses when keys share a long prefix (zero-padded numbers, table prefixes). Only speed
-   * depends on the guess. {@code previous} may be null.
-   *
-   * @param logNumber file number of the WAL that makes this memtable durable
-   * @param bloomBytes filter size in bytes; 0 for none
-   * @param previous the memtable this one follows, or null
-   * @throws IllegalArgumentException if {@code bloomBytes} is negative or above 1 GiB
-   */
-  public Memtable(long logNumber, long bloomBytes, Memtable previous) {
     if (bloomBytes < 0) {
       throw new IllegalArgumentException("memtable bloom size must be >= 0, got " + bloomBytes);
     }
     this.logNumber = logNumber;
     this.bloom = bloomBytes == 0 ? null : new MemtableBloom(bloomBytes);
-    this.table = new SkipList(previous == null ? KeySummary.FIRST_BYTES : previous.keySummary());
-  }
-
-  /** A summary skipping the prefix this memtable's smallest and largest user keys share. */
-  private KeySummary keySummary() {
-    long first = table.first();
-    long last = table.seekBefore(null, false);
-    if (first == SkipList.NIL || last == SkipList.NIL) {
-      return KeySummary.FIRST_BYTES;
-    }
-    return KeySummary.sharedBy(userKey(first), userKey(last));
-  }
-
-  private byte[] userKey(long node) {
-    byte[] ikey = table.internalKey(node);
-    return java.util.Arrays.copyOf(ikey, ikey.length - InternalKey.TRAILER_BYTES);
   }
 
   /** The file number of the WAL backing this memtable. */

@@ -27,23 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   word 0   k0: user key bytes 0-7, big-endian, zero-padded        &lt;- the node's reference
  *   word 1   k1: user key bytes 8-15, likewise
  *   word 2   trailer (sequence &lt;&lt; 8 | type)
- *   word 3.. the tower, two words per level, height 1..16:
- *              the forward link (0 ends the level), then
- *              a lower bound of the {@link KeySummary} of the node it links to
+ *   word 3.. the tower: one forward link per level, height 1..16; 0 ends a level
  * </pre>
  *
  * A hop reads one link and the three words at the reference, usually one cache line (the words a
  * search needs are contiguous; the two read only for a tie or a value come before). The key bytes
  * are read only when two user keys share their first 16 bytes. No node has reference 0 (the first
  * chunk starts with the head's cold words), so 0 means "no node".
- *
- * <p>The summary beside each link saves the cache miss a search would take on the node where it
- * stops at each level: when the stored summary exceeds the search key's, the next node sorts after
- * the key and the search goes down without loading it. That stop is about a third of the nodes a
- * search visits at the bottom levels, which do not fit in the CPU caches. The word only ever
- * decreases (an inserter lowers it to its new node's summary before linking the node, with
- * compare-and-set), so it stays at or below the summary of every node ever linked there, the
- * current successor included.
  *
  * <p>Why not {@link java.util.concurrent.ConcurrentSkipListMap} or node objects: profiles of
  * fillrandom spent most samples chasing references (index object, node object, its link array,
@@ -124,7 +114,6 @@ final class SkipList {
   }
 
   private final Arena arena = new Arena();
-  private final KeySummary summary;
   private final long head = allocateNode(MAX_HEIGHT, 0);
   /** Arena bytes of the head, not counted in {@link #memoryBytes()}. */
   private final long headBytes = arena.allocatedBytes();
@@ -141,20 +130,6 @@ final class SkipList {
   /** Height of the tallest tower linked so far; only grows. Accessed through {@link #HEIGHT}. */
   @SuppressWarnings("unused")
   private volatile int height = 1;
-
-  /** A skiplist whose link summaries are of the keys' first 8 bytes. */
-  SkipList() {
-    this(KeySummary.FIRST_BYTES);
-  }
-
-  /** A skiplist whose link summaries skip the prefix {@code summary} skips. */
-  SkipList(KeySummary summary) {
-    this.summary = summary;
-    long[] w = arena.nodes(head);
-    for (int level = 0; level < MAX_HEIGHT; level++) {
-      w[(int) head + TOWER + 2 * level + 1] = -1L; // no successor yet: nothing to bound
-    }
-  }
 
   /**
    * The user key's bytes {@code [at, at + 8)} as a big-endian long, bytes past {@code length}
@@ -243,26 +218,7 @@ final class SkipList {
 
   /** The node after {@code n} at {@code level}, or {@link #NIL}. */
   private long next(long n, int level) {
-    return (long) WORD.getAcquire(arena.nodes(n), (int) n + TOWER + 2 * level);
-  }
-
-  /**
-   * Whether the successor of {@code p} at {@code level}, read before through {@link #next}, may
-   * sort at or before a key of summary {@code keySummary}; false means it surely sorts after it.
-   */
-  private boolean successorMayNotFollow(long p, int level, long keySummary) {
-    long bound = (long) WORD.getOpaque(arena.nodes(p), (int) p + TOWER + 2 * level + 1);
-    return Long.compareUnsigned(bound, keySummary) <= 0;
-  }
-
-  /** Lowers the summary bound beside {@code p}'s link at {@code level} to {@code keySummary}. */
-  private void lowerSuccessorBound(long p, int level, long keySummary) {
-    long[] w = arena.nodes(p);
-    int i = (int) p + TOWER + 2 * level + 1;
-    long bound = (long) WORD.getVolatile(w, i);
-    while (Long.compareUnsigned(bound, keySummary) > 0 && !WORD.compareAndSet(w, i, bound, keySummary)) {
-      bound = (long) WORD.getVolatile(w, i);
-    }
+    return (long) WORD.getAcquire(arena.nodes(n), (int) n + TOWER + level);
   }
 
   /**
@@ -287,7 +243,6 @@ final class SkipList {
       int valueLength) {
     long k0 = prefix(userKey, keyOffset, 0, keyLength);
     long k1 = prefix(userKey, keyOffset, 8, keyLength);
-    long ks = summary.of(userKey, keyOffset, keyLength);
     int h = randomHeight();
     int max = (int) HEIGHT.getVolatile(this);
     while (h > max && !HEIGHT.compareAndSet(this, max, h)) {
@@ -299,8 +254,7 @@ final class SkipList {
       long p = head;
       for (int level = top - 1; level >= 0; level--) {
         long n = next(p, level);
-        while (n != NIL && successorMayNotFollow(p, level, ks)
-            && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) < 0) {
+        while (n != NIL && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) < 0) {
           p = n;
           n = next(p, level);
         }
@@ -315,9 +269,7 @@ final class SkipList {
     for (int level = 0; level < h; level++) {
       while (true) {
         long n = splice[MAX_HEIGHT + level];
-        long prev = splice[level];
-        if (level == 0 && n != NIL && successorMayNotFollow(prev, 0, ks)
-            && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) == 0) {
+        if (level == 0 && n != NIL && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) == 0) {
           replaceValue(n, Arrays.copyOfRange(value, valueOffset, valueOffset + valueLength));
           return false;
         }
@@ -326,20 +278,15 @@ final class SkipList {
           xw = arena.nodes(x);
           xi = (int) x;
         }
-        // Plain stores: x is not reachable at this level until the CAS below publishes it. The
-        // predecessor's bound, read after n was linked, is a bound for n too.
-        long[] pw = arena.nodes(prev);
-        int pi = (int) prev + TOWER + 2 * level;
-        xw[xi + TOWER + 2 * level] = n;
-        xw[xi + TOWER + 2 * level + 1] = (long) WORD.getVolatile(pw, pi + 1);
-        lowerSuccessorBound(prev, level, ks); // before x is visible there: a reader must not skip x
-        if (WORD.compareAndSet(pw, pi, n, x)) {
+        // Plain store: x is not reachable at this level until the CAS below publishes it.
+        xw[xi + TOWER + level] = n;
+        long prev = splice[level];
+        if (WORD.compareAndSet(arena.nodes(prev), (int) prev + TOWER + level, n, x)) {
           break;
         }
         // Another writer linked a node here: find the splice again from the old predecessor.
         n = next(prev, level);
-        while (n != NIL && successorMayNotFollow(prev, level, ks)
-            && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) < 0) {
+        while (n != NIL && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) < 0) {
           prev = n;
           n = next(prev, level);
         }
@@ -375,7 +322,7 @@ final class SkipList {
 
   /** Reserves a node of height {@code h} and {@code bytes} bytes; returns its reference. */
   private long allocateNode(int h, int bytes) {
-    return arena.allocateNode(COLD_WORDS + TOWER + 2 * h, bytes, COLD_WORDS + BYTES) + COLD_WORDS;
+    return arena.allocateNode(COLD_WORDS + TOWER + h, bytes, COLD_WORDS + BYTES) + COLD_WORDS;
   }
 
   /** Allocates and fills a node of height {@code h}, not yet linked. */
@@ -407,11 +354,10 @@ final class SkipList {
 
   /** The first node at or after {@code p} in internal-key order, or {@link #NIL}. */
   long seek(Probe p) {
-    long ks = summary.of(p.bytes, p.offset, p.userKeyLength);
     long x = head;
     for (int level = (int) HEIGHT.getAcquire(this) - 1; level >= 0; level--) {
       long n = next(x, level);
-      while (n != NIL && successorMayNotFollow(x, level, ks) && compare(n, p) < 0) {
+      while (n != NIL && compare(n, p) < 0) {
         x = n;
         n = next(x, level);
       }
@@ -427,11 +373,10 @@ final class SkipList {
    * none. A null {@code p} finds the last node.
    */
   long seekBefore(Probe p, boolean inclusive) {
-    long ks = p == null ? -1L : summary.of(p.bytes, p.offset, p.userKeyLength);
     long x = head;
     for (int level = (int) HEIGHT.getAcquire(this) - 1; level >= 0; level--) {
       long n = next(x, level);
-      while (n != NIL && (p == null || successorMayNotFollow(x, level, ks) && compare(n, p) < (inclusive ? 1 : 0))) {
+      while (n != NIL && (p == null || compare(n, p) < (inclusive ? 1 : 0))) {
         x = n;
         n = next(x, level);
       }

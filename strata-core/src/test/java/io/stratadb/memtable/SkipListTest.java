@@ -45,21 +45,6 @@ class SkipListTest {
     return k;
   }
 
-  /**
-   * A memtable whose skiplist summarises keys past a prefix that two random keys share (as the
-   * database derives it from the previous memtable), or, one time in three, past none.
-   */
-  private static Memtable newMemtable(Random rnd) {
-    if (rnd.nextInt(3) == 0) {
-      return new Memtable(1);
-    }
-    Memtable previous = new Memtable(0);
-    byte[] a = randomKey(rnd);
-    previous.add(1, ValueType.PUT, a, new byte[0]);
-    previous.add(2, ValueType.PUT, rnd.nextBoolean() ? a : randomKey(rnd), new byte[0]);
-    return new Memtable(1, 0, previous);
-  }
-
   /** Adds {@code entries} random puts and deletes to {@code m}; returns the model of its contents. */
   private static TreeMap<byte[], byte[]> fill(Memtable m, Random rnd, int entries, int maxSequence) {
     TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey::compare);
@@ -82,7 +67,7 @@ class SkipListTest {
   void iterationInBothDirectionsMatchesTheModel(@ForAll @IntRange(min = 0, max = 2_000) int entries,
       @ForAll long seed) {
     Random rnd = new Random(seed);
-    Memtable m = newMemtable(rnd);
+    Memtable m = new Memtable(1);
     TreeMap<byte[], byte[]> model = fill(m, rnd, entries, entries + 1);
     List<byte[]> keys = modelKeys(model);
     try (InternalIterator it = m.iterator()) {
@@ -107,7 +92,7 @@ class SkipListTest {
   @Property(tries = 40)
   void seeksAndLookupsMatchTheModel(@ForAll @IntRange(min = 0, max = 500) int entries, @ForAll long seed) {
     Random rnd = new Random(seed);
-    Memtable m = newMemtable(rnd);
+    Memtable m = new Memtable(1);
     TreeMap<byte[], byte[]> model = fill(m, rnd, entries, 50);
     try (InternalIterator it = m.iterator()) {
       for (int probe = 0; probe < 300; probe++) {
@@ -211,21 +196,9 @@ class SkipListTest {
 
   @Test
   void concurrentWritersAndReadersSeeAConsistentOrderedList() throws Exception {
-    concurrentWritersAndReaders(new Memtable(1));
-  }
-
-  @Test
-  void concurrentWritersAndReadersWithSummariesPastASharedPrefix() throws Exception {
-    Memtable previous = new Memtable(0);
-    previous.add(1, ValueType.PUT, "0000000000000000".getBytes(), new byte[0]);
-    previous.add(2, ValueType.PUT, "0000000000999999".getBytes(), new byte[0]);
-    // summaries of bytes 10-17: almost every stop is decided by the bound beside the link
-    concurrentWritersAndReaders(new Memtable(1, 0, previous));
-  }
-
-  private static void concurrentWritersAndReaders(Memtable m) throws Exception {
     int writers = 4;
     int perWriter = 20_000;
+    Memtable m = new Memtable(1);
     // Each key is written once, by one writer, with a unique sequence number.
     Map<Long, byte[]> written = new ConcurrentHashMap<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
