@@ -63,6 +63,7 @@ public final class WriteBatch {
    *
    * @return this batch, for chaining
    * @throws NullPointerException if either is null
+   * @throws IllegalArgumentException if the batch would exceed 2 GiB (nothing is added)
    */
   public WriteBatch put(byte[] key, byte[] value) {
     Objects.requireNonNull(key, "key");
@@ -77,6 +78,7 @@ public final class WriteBatch {
    *
    * @return this batch, for chaining
    * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if the batch would exceed 2 GiB (nothing is added)
    */
   public WriteBatch delete(byte[] key) {
     Objects.requireNonNull(key, "key");
@@ -91,7 +93,7 @@ public final class WriteBatch {
     long needed = (long) size + ENTRY_HEADER_BYTES + key.length + valueLength;
     if (needed > rep.length) {
       if (needed > Integer.MAX_VALUE - 16) {
-        throw new IllegalStateException("write batch would exceed 2 GiB");
+        throw new IllegalArgumentException("write batch would exceed 2 GiB");
       }
       rep = Arrays.copyOf(rep, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * rep.length)));
     }
@@ -122,7 +124,10 @@ public final class WriteBatch {
     return approximateSize;
   }
 
-  /** Removes every operation; the batch keeps its array for the next ones. */
+  /**
+   * Removes every operation; the batch keeps its array, grown to its largest contents so far, for
+   * the next ones (drop a batch a rare large write grew, see {@link #capacityBytes()}).
+   */
   public void clear() {
     size = 0;
     count = 0;

@@ -39,7 +39,7 @@ import io.stratadb.statistics.JmxRegistration;
 import io.stratadb.statistics.Statistics;
 import io.stratadb.util.ByteSink;
 import io.stratadb.wal.LogWriter;
-import io.stratadb.wal.WalBatch;
+import io.stratadb.wal.WalBatchEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,14 +91,16 @@ public final class DbImpl implements Db {
   /** The WAL record being encoded, reused across groups. Used only by the write queue's leader. */
   private ByteSink walBuffer = new ByteSink(4096);
   /** Used only by the write queue's leader. */
-  private final WalBatch.Encoder walEncoder = new WalBatch.Encoder();
+  private final WalBatchEncoder walEncoder = new WalBatchEncoder();
   /** Used only by the write queue's leader. */
   private final MemtableInserter memtableInserter = new MemtableInserter();
   /** The leader's commit, made once (a method reference would be a new object per write). */
   private final Consumer<List<WriteQueue.Writer>> commitGroup = this::commitGroup;
   /**
    * Each thread's batch for {@link #put} and {@link #delete}, cleared and reused, so that a single
-   * write allocates no batch and copies its key and value once before the memtable.
+   * write allocates no batch and copies its key and value once before the memtable. A thread keeps
+   * its batch (at most {@link #MAX_RETAINED_SINGLE_WRITE_BYTES} of array) after {@link #close}
+   * until the closed database is garbage: a {@code ThreadLocal} can only be cleared by its thread.
    */
   private final ThreadLocal<WriteBatch> singleWriteBatches = ThreadLocal.withInitial(WriteBatch::new);
   /** Written under mutex; read freely. */
@@ -333,6 +335,11 @@ public final class DbImpl implements Db {
     statistics.recordDelete(start);
   }
 
+  /** The calling thread's reusable put/delete batch, for tests. */
+  WriteBatch singleWriteBatchForTest() {
+    return singleWriteBatches.get();
+  }
+
   /** This thread's empty reusable batch, or a new one if it is in use (a write made re-entrantly). */
   private WriteBatch singleWriteBatch() {
     WriteBatch batch = singleWriteBatches.get();
@@ -403,18 +410,15 @@ public final class DbImpl implements Db {
     makeRoomForWrite(false);
     long first = lastSequence + 1;
     long bytes = 0;
-    int count = 0;
     int deletes = 0;
+    walEncoder.begin(walBuffer, first);
     for (int i = 0; i < group.size(); i++) {
       WriteBatch batch = group.get(i).batch;
       bytes += batch.approximateSizeInBytes();
-      count += batch.count();
       deletes += batch.deleteCount();
+      walEncoder.append(batch);
     }
-    walEncoder.begin(walBuffer, first, count);
-    for (int i = 0; i < group.size(); i++) {
-      walEncoder.append(group.get(i).batch);
-    }
+    int count = walEncoder.finish();
     int recordBytes = walBuffer.size();
     boolean sync = group.get(0).sync;
     try {
@@ -431,10 +435,15 @@ public final class DbImpl implements Db {
       walBuffer = new ByteSink(4096);
     }
     memtableInserter.begin(state.memtable(), first);
-    for (int i = 0; i < group.size(); i++) {
-      memtableInserter.insert(group.get(i).batch);
+    long last;
+    try {
+      for (int i = 0; i < group.size(); i++) {
+        memtableInserter.insert(group.get(i).batch);
+      }
+    } finally {
+      last = memtableInserter.end(); // releases the memtable even if an insert failed
     }
-    lastSequence = memtableInserter.nextSequence() - 1;
+    lastSequence = last;
     counters.bytesIngested.addAndGet(bytes);
     statistics.recordCommit(count - deletes, deletes, recordBytes, sync);
   }
@@ -715,7 +724,7 @@ public final class DbImpl implements Db {
    */
   void commitTransaction(WriteBatch batch, boolean sync, Runnable validate) {
     ensureOpen();
-    writeQueue.writeAlone(batch, sync, validate, this::commitGroup);
+    writeQueue.writeAlone(batch, sync, validate, commitGroup);
   }
 
   /**

@@ -25,9 +25,14 @@ final class MemtableInserter implements WriteBatch.View {
     batch.forEach(this);
   }
 
-  /** The sequence number the next entry would get: one past the last inserted. */
-  long nextSequence() {
-    return sequence;
+  /**
+   * Ends the group and lets go of the memtable, so a flushed one is not kept reachable from here.
+   *
+   * @return the sequence number of the last entry inserted (one below the first if none was)
+   */
+  long end() {
+    memtable = null;
+    return sequence - 1;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.stratadb.key.LookupResult;
 import io.stratadb.key.ValueType;
 import io.stratadb.sstable.Hash64;
 import io.stratadb.util.Slice;
+import java.util.Objects;
 
 /**
  * The in-memory write buffer: a concurrent skiplist of internal keys to values (LevelDB's {@code
@@ -74,15 +75,21 @@ public final class Memtable {
    * As {@link #add(long, ValueType, byte[], byte[])}, for the user key {@code userKey[keyOffset,
    * keyOffset + keyLength)} and the value {@code value[valueOffset, valueOffset + valueLength)}:
    * the write path inserts straight from a write batch's array, copying each byte once, into the
-   * memtable's arena. A delete must pass an empty value range.
+   * memtable's arena. The value range of a {@link ValueType#DELETE} is ignored (stored empty).
    *
    * @throws IllegalArgumentException if {@code sequence} does not fit an internal key
+   * @throws IndexOutOfBoundsException if a range is outside its array (nothing is added)
    */
   public void add(long sequence, ValueType type, byte[] userKey, int keyOffset, int keyLength, byte[] value,
       int valueOffset, int valueLength) {
     if (sequence < 0 || sequence > InternalKey.MAX_SEQUENCE) {
       throw new IllegalArgumentException("sequence number out of range: " + sequence);
     }
+    Objects.checkFromIndexSize(keyOffset, keyLength, userKey.length);
+    if (type != ValueType.PUT) {
+      valueLength = 0;
+    }
+    Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
     if (bloom != null) {
       bloom.add(Hash64.hash(userKey, keyOffset, keyLength)); // before the entry is published
     }

@@ -16,7 +16,8 @@ import io.stratadb.util.ByteSource;
  *   entry: type (1 byte: 1 put, 0 delete) | key length (varint) | key | [value length (varint) | value]
  * </pre>
  *
- * The i-th entry gets sequence number {@code sequence + i}. Static helpers; thread-safe.
+ * The i-th entry gets sequence number {@code sequence + i}. Static helpers; thread-safe. The write
+ * path encodes through a reusable {@link WalBatchEncoder} instead.
  */
 public final class WalBatch {
 
@@ -39,54 +40,15 @@ public final class WalBatch {
    */
   public static byte[] encode(long firstSequence, java.util.List<WriteBatch> batches) {
     long size = 16;
-    int count = 0;
     for (WriteBatch b : batches) {
       size += b.approximateSizeInBytes();
-      count += b.count();
     }
-    Encoder encoder = new Encoder();
+    WalBatchEncoder encoder = new WalBatchEncoder();
     ByteSink sink = new ByteSink((int) Math.min(Integer.MAX_VALUE - 64, size));
-    encoder.begin(sink, firstSequence, count);
+    encoder.begin(sink, firstSequence);
     batches.forEach(encoder::append);
+    encoder.finish();
     return sink.toByteArray();
-  }
-
-  /**
-   * Encodes a record batch by batch into a caller's buffer, so the write path's leader can encode
-   * its group without building a list or allocating per entry. Reusable; not thread-safe (one
-   * leader at a time).
-   */
-  public static final class Encoder implements WriteBatch.View {
-    private ByteSink sink;
-
-    /**
-     * Resets {@code sink} and writes the record's header: the first sequence number and the
-     * total entry count of the batches that {@link #append} will add. The record is then {@code
-     * sink.array()[0, sink.size())}.
-     */
-    public void begin(ByteSink sink, long firstSequence, int count) {
-      this.sink = sink;
-      sink.reset();
-      sink.putFixed64(firstSequence).putFixed32(count);
-    }
-
-    /** Appends every entry of {@code batch}. REQUIRES: {@link #begin} was called. */
-    public void append(WriteBatch batch) {
-      batch.forEach(this);
-    }
-
-    /** Encodes one put (called through {@link WriteBatch#forEach(WriteBatch.View)}). */
-    @Override
-    public void put(byte[] buf, int keyOffset, int keyLength, int valueOffset, int valueLength) {
-      sink.put(ValueType.PUT.code()).putVarint64(keyLength).put(buf, keyOffset, keyLength)
-          .putVarint64(valueLength).put(buf, valueOffset, valueLength);
-    }
-
-    /** Encodes one delete (called through {@link WriteBatch#forEach(WriteBatch.View)}). */
-    @Override
-    public void delete(byte[] buf, int keyOffset, int keyLength) {
-      sink.put(ValueType.DELETE.code()).putVarint64(keyLength).put(buf, keyOffset, keyLength);
-    }
   }
 
   /**

@@ -15,6 +15,7 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.key.ValueType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -56,12 +57,26 @@ class MemtableTest {
       int valueOffset = keyOffset + keyLength + random.nextInt(10);
       int valueLength = random.nextInt(50);
       ValueType type = random.nextInt(5) == 0 ? ValueType.DELETE : ValueType.PUT;
-      byte[] key = java.util.Arrays.copyOfRange(buf, keyOffset, keyOffset + keyLength);
-      byte[] value = java.util.Arrays.copyOfRange(buf, valueOffset, valueOffset + valueLength);
+      byte[] key = Arrays.copyOfRange(buf, keyOffset, keyOffset + keyLength);
+      byte[] value = Arrays.copyOfRange(buf, valueOffset, valueOffset + valueLength);
       fromRanges.add(seq, type, buf, keyOffset, keyLength, buf, valueOffset, type == ValueType.PUT ? valueLength : 0);
       fromCopies.add(seq, type, key, value);
     }
     assertEquals(entries(fromCopies), entries(fromRanges));
+  }
+
+  @Test
+  void aRangeAddChecksItsRangesAndStoresADeleteEmpty() {
+    Memtable m = new Memtable(1, 4096);
+    byte[] buf = b("keyvalue");
+    m.add(1, ValueType.DELETE, buf, 0, 3, buf, 3, 5);
+    try (InternalIterator it = m.iterator()) {
+      it.seekToFirst();
+      assertArrayEquals(new byte[0], it.value(), "a tombstone keeps no value");
+    }
+    assertThrows(IndexOutOfBoundsException.class, () -> m.add(2, ValueType.PUT, buf, 5, 4, buf, 0, 1));
+    assertThrows(IndexOutOfBoundsException.class, () -> m.add(3, ValueType.PUT, buf, 0, 3, buf, 6, 5));
+    assertEquals(1, m.entryCount(), "a bad range adds nothing");
   }
 
   /** Every entry, in order, as "internal key bytes => value bytes". */
@@ -69,7 +84,7 @@ class MemtableTest {
     List<String> out = new ArrayList<>();
     try (InternalIterator it = m.iterator()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        out.add(java.util.Arrays.toString(it.key()) + " => " + java.util.Arrays.toString(it.value()));
+        out.add(Arrays.toString(it.key()) + " => " + Arrays.toString(it.value()));
       }
     }
     return out;

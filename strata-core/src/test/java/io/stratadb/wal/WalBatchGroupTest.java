@@ -2,6 +2,7 @@ package io.stratadb.wal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stratadb.WriteBatch;
 import java.nio.charset.StandardCharsets;
@@ -31,16 +32,35 @@ class WalBatchGroupTest {
   @Test
   void encodingIntoAReusedSinkForgetsTheEarlierRecord() {
     io.stratadb.util.ByteSink sink = new io.stratadb.util.ByteSink(4);
-    WalBatch.Encoder encoder = new WalBatch.Encoder();
+    WalBatchEncoder encoder = new WalBatchEncoder();
     WriteBatch big = new WriteBatch().put(b("a-long-key"), new byte[300]).delete(b("zz"));
-    encoder.begin(sink, 5, big.count());
+    encoder.begin(sink, 5);
     encoder.append(big);
-    assertArrayEquals(WalBatch.encode(5, big), java.util.Arrays.copyOf(sink.array(), sink.size()));
+    assertEquals(2, encoder.finish());
+    byte[] first = java.util.Arrays.copyOf(sink.array(), sink.size());
+    assertEquals(12 + (1 + 1 + 10 + 2 + 300) + (1 + 1 + 2), first.length);
+    assertArrayEquals(new byte[] {1, 10, 'a', '-', 'l'}, java.util.Arrays.copyOfRange(first, 12, 17));
+    assertArrayEquals(new byte[] {(byte) 0xac, 0x02}, java.util.Arrays.copyOfRange(first, 24, 26), "300 as a varint");
     WriteBatch small = new WriteBatch().put(b("k"), b("v"));
-    encoder.begin(sink, 9, 2);
+    encoder.begin(sink, 9);
     encoder.append(small);
     encoder.append(small);
-    assertArrayEquals(WalBatch.encode(9, List.of(small, small)), java.util.Arrays.copyOf(sink.array(), sink.size()));
+    assertEquals(2, encoder.finish());
+    assertArrayEquals(new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1, 1, 'k', 1, 'v', 1, 1, 'k', 1, 'v'},
+        java.util.Arrays.copyOf(sink.array(), sink.size()));
+  }
+
+  @Test
+  void theEncoderCountsEntriesAndRefusesUseOutsideARecord() {
+    WalBatchEncoder encoder = new WalBatchEncoder();
+    assertThrows(IllegalStateException.class, () -> encoder.append(new WriteBatch()));
+    assertThrows(IllegalStateException.class, encoder::finish);
+    io.stratadb.util.ByteSink sink = new io.stratadb.util.ByteSink(16);
+    encoder.begin(sink, 1);
+    encoder.append(new WriteBatch());
+    assertEquals(0, encoder.finish());
+    assertThrows(IllegalStateException.class, encoder::finish, "finish lets go of the buffer");
+    assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, java.util.Arrays.copyOf(sink.array(), sink.size()));
   }
 
   @Test
