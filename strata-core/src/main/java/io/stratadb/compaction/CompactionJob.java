@@ -14,7 +14,6 @@ import io.stratadb.util.ByteSink;
 import io.stratadb.util.Slice;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -87,12 +86,10 @@ public final class CompactionJob {
         int kOff = key.offset();
         int userLen = key.length() - InternalKey.TRAILER_BYTES;
         entriesIn++;
-        boolean newestOfKey = first
-            || !Arrays.equals(currentUserKey.array(), 0, currentUserKey.size(), k, kOff, kOff + userLen);
+        boolean newestOfKey = first || !currentUserKey.contentEquals(k, kOff, userLen);
         if (newestOfKey) {
           first = false;
-          currentUserKey.reset();
-          currentUserKey.put(k, kOff, userLen);
+          currentUserKey.copyOf(k, kOff, userLen);
           newerStripe = -1;
         }
         long trailer = InternalKey.trailer(k, kOff, key.length());

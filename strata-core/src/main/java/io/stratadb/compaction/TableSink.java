@@ -11,7 +11,6 @@ import io.stratadb.util.Slice;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -86,7 +85,7 @@ public final class TableSink {
       throw new IllegalArgumentException("internal key of " + ikey.length() + " bytes is shorter than its trailer");
     }
     if (builder != null && builder.estimatedFileSize() >= targetFileSize
-        && !Arrays.equals(lastUserKey.array(), 0, lastUserKey.size(), k, kOff, kOff + userLen)) {
+        && !lastUserKey.contentEquals(k, kOff, userLen)) {
       finishTable();
     }
     if (builder == null) {
@@ -96,8 +95,7 @@ public final class TableSink {
           settings.blockSize(), settings.restartInterval(), settings.bloomBitsPerKey(), settings.compression());
     }
     builder.add(ikey, value);
-    lastUserKey.reset();
-    lastUserKey.put(k, kOff, userLen);
+    lastUserKey.copyOf(k, kOff, userLen);
   }
 
   private void finishTable() throws IOException {

@@ -56,7 +56,7 @@ final class BlockCompressor {
       case SNAPPY:
         try {
           int bound = Snappy.maxCompressedLength(len);
-          out.advance(Snappy.compress(raw, off, len, out.reserve(bound), 0));
+          out.advance(Snappy.compress(raw, off, len, out.reserve(bound), out.size()));
         } catch (IOException e) {
           throw new IllegalStateException("snappy compression failed", e);
         }

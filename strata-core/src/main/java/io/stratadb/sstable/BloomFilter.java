@@ -1,5 +1,7 @@
 package io.stratadb.sstable;
 
+import java.util.function.IntToLongFunction;
+
 /**
  * A whole-table bloom filter over user keys (LevelDB's {@code util/bloom.cc} layout: the bit array
  * followed by one byte holding the probe count k). Probes use double hashing (Kirsch and
@@ -33,7 +35,7 @@ public final class BloomFilter {
    * @param hashAt the {@link Hash64} of key {@code i}, for i in {@code [0, count)}
    * @return filter bytes: bit array, then the probe count
    */
-  public static byte[] build(java.util.function.IntToLongFunction hashAt, int count, int bitsPerKey) {
+  public static byte[] build(IntToLongFunction hashAt, int count, int bitsPerKey) {
     long bits = Math.max(64, (long) count * bitsPerKey);
     int bytes = (int) Math.min(Integer.MAX_VALUE - 1, (bits + 7) / 8);
     bits = bytes * 8L;

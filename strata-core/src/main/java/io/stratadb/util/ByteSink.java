@@ -77,6 +77,17 @@ public final class ByteSink {
     size = 0;
   }
 
+  /** Replaces the contents with a copy of {@code src[off, off + len)}, keeping the capacity. */
+  public void copyOf(byte[] src, int off, int len) {
+    size = 0;
+    put(src, off, len);
+  }
+
+  /** Whether the contents equal {@code src[off, off + len)}. */
+  public boolean contentEquals(byte[] src, int off, int len) {
+    return Arrays.equals(buf, 0, size, src, off, off + len);
+  }
+
   /** The backing array; valid up to {@link #size()}. */
   public byte[] array() {
     return buf;

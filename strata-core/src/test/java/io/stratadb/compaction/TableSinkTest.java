@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -116,7 +117,7 @@ class TableSinkTest {
     for (String user : new String[] {"aaa", "hot", "zzz"}) {
       for (int seq = 60; seq >= 1; seq--) {
         byte[] k = ikey(user, seq);
-        java.util.Arrays.fill(buffer, (byte) seq);
+        Arrays.fill(buffer, (byte) seq);
         System.arraycopy(k, 0, buffer, 3, k.length);
         key.set(buffer, 3, k.length);
         value.set(buffer, 100, 100);
@@ -124,7 +125,7 @@ class TableSinkTest {
         written.add(InternalKey.toString(k));
       }
     }
-    java.util.Arrays.fill(buffer, (byte) 0);
+    Arrays.fill(buffer, (byte) 0);
     List<FileMetadata> outputs = sink.finish();
     assertEquals(written, read(outputs));
     assertEquals(3, outputs.size(), "a new table at each user key once the target is passed");
