@@ -34,8 +34,9 @@ final class BenchComparison {
    *
    * @param round the round, from 1
    * @param result the measurements
-   * @param writtenBytes bytes the process wrote while the engine ran it (open to close), or -1
-   * @param costs page faults, garbage collections and CPU time of the process meanwhile
+   * @param writtenBytes bytes the process wrote from just after the engine opened until it closed
+   *     again (the close included, the open not), or -1
+   * @param costs page faults, garbage collections and CPU time of the process over the same window
    */
   record Row(int round, BenchEngine.Kind engine, BenchResult result, long writtenBytes, ProcessCosts costs) {}
 

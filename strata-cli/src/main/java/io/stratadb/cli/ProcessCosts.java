@@ -6,6 +6,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * What the whole process spent, read before and after a workload so a slow round can be
@@ -76,7 +77,8 @@ record ProcessCosts(long minorFaults, long collections, long gcMillis, long cpuN
 
   /** A report line, e.g. {@code 132,421 page faults; 6 GCs, 150 ms; CPU 9.02 s}. */
   String line() {
-    return String.format("%s page faults; %d GCs, %d ms; CPU %s", minorFaults < 0 ? "n/a" : String.format("%,d", minorFaults),
-        collections, gcMillis, cpuNanos < 0 ? "n/a" : String.format("%.2f s", cpuNanos / 1e9));
+    return String.format(Locale.ROOT, "%s page faults; %d GCs, %d ms; CPU %s",
+        minorFaults < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", minorFaults), collections, gcMillis,
+        cpuNanos < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f s", cpuNanos / 1e9));
   }
 }
