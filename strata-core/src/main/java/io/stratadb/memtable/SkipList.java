@@ -222,20 +222,10 @@ final class SkipList {
   }
 
   /**
-   * Links a new node for the internal key ({@code userKey}, {@code trailer}) with a copy of
-   * {@code value} in the arena; if the internal key is present, replaces its value with a copy of
-   * {@code value} instead (the caller may reuse its arrays).
-   *
-   * @return whether a node was added
-   */
-  boolean insert(byte[] userKey, long trailer, byte[] value) {
-    return insert(userKey, 0, userKey.length, trailer, value, 0, value.length);
-  }
-
-  /**
-   * As {@link #insert(byte[], long, byte[])}, for the user key {@code key[keyOffset, keyOffset +
-   * keyLength)} and the value {@code value[valueOffset, valueOffset + valueLength)}; both are
-   * copied, so the caller may reuse its arrays.
+   * Links a new node for the internal key ({@code userKey[keyOffset, keyOffset + keyLength)},
+   * {@code trailer}) with a copy of {@code value[valueOffset, valueOffset + valueLength)} in the
+   * arena; if the internal key is present, replaces its value with a copy instead. Both are copied,
+   * so the caller may reuse its arrays.
    *
    * @return whether a node was added
    */

@@ -344,13 +344,17 @@ class SkipListTest {
     }
   }
 
+  private static void insert(SkipList list, byte[] userKey, long trailer, byte[] value) {
+    list.insert(userKey, 0, userKey.length, trailer, value, 0, value.length);
+  }
+
   @Test
   void zeroCopyAccessorsSeeTheSameBytesAsTheCopies() {
     SkipList list = new SkipList();
     byte[] longKey = "0123456789abcdefXYZ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    list.insert(longKey, (7L << 8) | 1, new byte[] {1, 2, 3});
-    list.insert(new byte[] {'k'}, (5L << 8) | 1, new byte[0]);
-    list.insert(new byte[] {'k'}, (5L << 8) | 1, new byte[] {9, 9}); // replaced: held outside the arena
+    insert(list, longKey, (7L << 8) | 1, new byte[] {1, 2, 3});
+    insert(list, new byte[] {'k'}, (5L << 8) | 1, new byte[0]);
+    insert(list, new byte[] {'k'}, (5L << 8) | 1, new byte[] {9, 9}); // replaced: held outside the arena
     for (long n = list.first(); n != SkipList.NIL; n = list.next(n)) {
       byte[] key = list.internalKey(n);
       int off = list.keyOffset(n);
