@@ -135,6 +135,22 @@ public final class Block {
   }
 
   /**
+   * As {@link #iterator(Comparator, InternalIterator)}, for a scan that will read most of the
+   * block's entries: a view of a mapped file is first copied, in one bulk copy, into a heap buffer
+   * the iterator keeps for the blocks it is re-pointed at, and decoded from there. Decoding heap
+   * bytes and copying values out of them costs less per entry than reading the mapping a few bytes
+   * at a time, which pays off once a scan reads most of the block; a seek that reads a few
+   * entries is better off reading in place. A heap block is not copied.
+   */
+  public InternalIterator scanIterator(Comparator<byte[]> comparator, InternalIterator reuse) {
+    InternalIterator it = iterator(comparator, reuse);
+    if (data == null) {
+      ((BlockIterator) it).copyToHeap(length);
+    }
+    return it;
+  }
+
+  /**
    * Iterates the entries of the block in both directions. Forward steps decode the next entry;
    * backward steps re-decode from the restart point before the current entry, as LevelDB's {@code
    * table/block.cc} {@code Block::Iter::Prev}, but remember the entries decoded on the way, so
@@ -189,6 +205,8 @@ public final class Block {
     private final Slice valueSlice = new Slice();
     /** Restart keys and values copied out of a mapped block, which no slice can view; lazily made. */
     private byte[] scratch;
+    /** Holds a mapped block copied by {@link #copyToHeap}; kept for the next block. Lazily made. */
+    private byte[] heapCopy;
     /**
      * The prev cache (RocksDB's {@code DataBlockIter::PrevImpl}): the entries of restart interval
      * {@code prevRestartIndex} up to the one a re-decoding {@link #prev()} stopped at, each as
@@ -229,6 +247,20 @@ public final class Block {
       prevCount = 0;
       prevKeysUsed = 0;
       prevPosition = -1;
+    }
+
+    /**
+     * Copies the bound mapped block, {@code length} bytes, into {@link #heapCopy} and reads that
+     * from now on, until the next {@link #bind}.
+     */
+    void copyToHeap(int length) {
+      if (heapCopy == null || heapCopy.length < length) {
+        heapCopy = new byte[Math.max(length, heapCopy == null ? 4096 : 2 * heapCopy.length)];
+      }
+      mapped.get(base, heapCopy, 0, length);
+      data = heapCopy;
+      mapped = null;
+      base = 0;
     }
 
     // The three reads every decode goes through; a heap block and a view take one branch each.

@@ -185,11 +185,17 @@ final class TableIterator implements InternalIterator {
       dataBlockOffset = offset;
       // Only blocks read in place from the mapping: a block from the block cache (a compressed
       // one) does not touch the mapping, so there is nothing to fault in ahead of it.
-      if (dataBlock.isView()
-          && readahead.onBlockRead(blockIndex, offset + index.blockSize(blockIndex) + TableFormat.BLOCK_TRAILER_SIZE)) {
-        table.prefetch(readahead.requestOffset(), readahead.requestLength());
+      boolean scanning = false;
+      if (dataBlock.isView()) {
+        if (readahead.onBlockRead(blockIndex, offset + index.blockSize(blockIndex) + TableFormat.BLOCK_TRAILER_SIZE)) {
+          table.prefetch(readahead.requestOffset(), readahead.requestLength());
+        }
+        scanning = readahead.isScanning();
       }
-      dataIterator = dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);
+      // A scan reads most of each block: one bulk copy to the heap beats reading the mapping in place.
+      dataIterator = scanning
+          ? dataBlock.scanIterator(InternalKey.COMPARATOR, blockIterator)
+          : dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);
       blockIterator = dataIterator;
     } else if (dataIterator == null) {
       dataIterator = dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);

@@ -27,7 +27,7 @@ class BlockReadaheadTest {
     long requestedUpTo = -1;
     long longest = 0;
     int requests = 0;
-    for (int block = 0; block < 2000; block++) {
+    for (int block = 0; block < 8000; block++) {
       long end = (block + 1) * BLOCK;
       if (readahead.onBlockRead(block, end)) {
         requests++;
@@ -46,7 +46,7 @@ class BlockReadaheadTest {
       assertTrue(requestedUpTo <= end + BlockReadahead.MAX_BYTES, "never more than the largest readahead ahead");
     }
     assertTrue(longest <= BlockReadahead.MAX_BYTES && longest >= BlockReadahead.MAX_BYTES / 2, "grew to " + longest);
-    assertTrue(requests < 2000 * BLOCK / (BlockReadahead.MAX_BYTES / 4), "few requests: " + requests);
+    assertTrue(requests < 8000 * BLOCK / (BlockReadahead.MAX_BYTES / 4), "few requests: " + requests);
   }
 
   @Test
@@ -71,5 +71,25 @@ class BlockReadaheadTest {
     assertFalse(readahead.onBlockRead(2, 3 * BLOCK));
     assertFalse(readahead.onBlockRead(3, 4 * BLOCK));
     assertTrue(readahead.onBlockRead(4, 5 * BLOCK));
+  }
+
+  @Test
+  void aScanIsThreeBlocksInARowUntilASeekOrARestart() {
+    BlockReadahead readahead = new BlockReadahead();
+    assertFalse(readahead.isScanning(), "nothing read yet");
+    readahead.onBlockRead(4, 5 * BLOCK);
+    readahead.onBlockRead(5, 6 * BLOCK);
+    assertFalse(readahead.isScanning(), "two blocks in a row");
+    readahead.onBlockRead(6, 7 * BLOCK);
+    assertTrue(readahead.isScanning(), "three blocks in a row");
+    readahead.onBlockRead(7, 8 * BLOCK);
+    assertTrue(readahead.isScanning());
+    readahead.onBlockRead(2, 3 * BLOCK);
+    assertFalse(readahead.isScanning(), "a jump is a seek");
+    readahead.onBlockRead(3, 4 * BLOCK);
+    readahead.onBlockRead(4, 5 * BLOCK);
+    assertTrue(readahead.isScanning());
+    readahead.restart();
+    assertFalse(readahead.isScanning(), "a restart forgets the scan");
   }
 }

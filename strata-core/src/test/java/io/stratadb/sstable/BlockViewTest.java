@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Blocks read in place from a mapped table ({@link Block#view}) against blocks on the heap: the same
  * random scripts of seeks and steps over random, partly corrupted blocks give the same entries and
- * the same errors, fresh or re-pointed; a table mixing compressed (heap) and raw (view) blocks
+ * the same errors, fresh or re-pointed, read in place or copied for a scan; a table mixing compressed (heap) and raw (view) blocks
  * scans both ways; and a raw block is verified on its first read.
  */
 class BlockViewTest {
@@ -74,9 +74,12 @@ class BlockViewTest {
   /** Runs a fixed random script, recording outcomes; only CorruptionException may escape an op. */
   private static List<String> trace(Block block, Comparator<byte[]> cmp, long seed, List<byte[]> keys,
       InternalIterator reuse) {
+    return trace(reuse == null ? block.iterator(cmp) : block.iterator(cmp, reuse), seed, keys);
+  }
+
+  private static List<String> trace(InternalIterator it, long seed, List<byte[]> keys) {
     List<String> out = new ArrayList<>();
     Random r = new Random(seed);
-    InternalIterator it = reuse == null ? block.iterator(cmp) : block.iterator(cmp, reuse);
     boolean failed = true;
     for (int op = 0; op < 30; op++) {
       try {
@@ -176,6 +179,11 @@ class BlockViewTest {
         }
         List<String> reused = trace(r.nextBoolean() ? heap : mapped, cmp, seed, keys, other);
         assertEquals(h, reused, "reused, round " + round);
+        // a scan iterator copies the view to the heap first, into a buffer it keeps for the next block
+        InternalIterator scan = mapped.scanIterator(cmp, r.nextBoolean() ? null : other);
+        assertEquals(h, trace(scan, seed, keys), "scan copy, round " + round);
+        assertEquals(h, trace(mapped.scanIterator(cmp, scan), seed, keys), "scan copy re-pointed, round " + round);
+        assertEquals(h, trace(mapped.iterator(cmp, scan), seed, keys), "in place after a scan copy, round " + round);
         if (h.stream().anyMatch(s -> s.startsWith("C:"))) {
           corruptions++;
         }
