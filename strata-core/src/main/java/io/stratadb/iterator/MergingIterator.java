@@ -249,10 +249,24 @@ public final class MergingIterator implements InternalIterator {
     return a < b;
   }
 
+  /**
+   * Whether sources {@code a} and {@code b} hold equal internal keys. The trailers go first: two
+   * sources rarely hold one entry, so the sequence numbers almost always differ and settle it.
+   */
   private boolean sameKey(int a, int b) {
+    int length = keyLengths[a];
+    if (length != keyLengths[b]) {
+      return false;
+    }
+    byte[] aArray = keyArrays[a];
+    byte[] bArray = keyArrays[b];
     int aOffset = keyOffsets[a];
     int bOffset = keyOffsets[b];
-    return Arrays.equals(keyArrays[a], aOffset, aOffset + keyLengths[a], keyArrays[b], bOffset, bOffset + keyLengths[b]);
+    if (InternalKey.trailer(aArray, aOffset, length) != InternalKey.trailer(bArray, bOffset, length)) {
+      return false;
+    }
+    int userLength = length - InternalKey.TRAILER_BYTES;
+    return Arrays.equals(aArray, aOffset, aOffset + userLength, bArray, bOffset, bOffset + userLength);
   }
 
   private void siftDown(int pos) {
