@@ -27,6 +27,7 @@ final class KeyCommands {
   static final int DEFAULT_SCAN_COUNT = 10;
 
   private final StringStore store;
+  private final ScanCursor cursors = new ScanCursor();
 
   KeyCommands(StringStore store) {
     this.store = store;
@@ -77,7 +78,7 @@ final class KeyCommands {
 
   /** {@code SCAN cursor [MATCH pattern] [COUNT n] [TYPE t]}; COUNT bounds the keys examined. */
   private RedisMessage scan(ClientSession s, byte[][] args) {
-    byte[] after = ScanCursor.lastKey(args[1]);
+    byte[] after = cursors.lastKey(args[1]);
     GlobPattern match = null;
     long count = DEFAULT_SCAN_COUNT;
     boolean onlyStrings = true;
@@ -121,7 +122,7 @@ final class KeyCommands {
           }
         }
         if (it.isValid()) {
-          next = ScanCursor.after(last);
+          next = cursors.after(last);
         }
       }
     }

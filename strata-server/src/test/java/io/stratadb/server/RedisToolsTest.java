@@ -49,6 +49,20 @@ class RedisToolsTest extends ServerTestBase {
     assertEquals("300", run(cli, "-p", port(), "DBSIZE").trim());
   }
 
+  /** Keys longer than 7 bytes need remembered cursors: redis-cli reads cursors as 64-bit integers. */
+  @Test
+  void redisCliScanWalksLongKeys() throws Exception {
+    String cli = tool("redis-cli");
+    for (int i = 0; i < 250; i++) {
+      jedis.set(String.format("user:%06d:profile", i), "v");
+    }
+    List<String> keys = run(cli, "-p", port(), "--scan").lines().toList();
+    assertEquals(250, keys.size(), keys.toString());
+    assertEquals(keys.stream().sorted().distinct().toList(), keys, "once each, in key order");
+    List<String> matched = run(cli, "-p", port(), "--scan", "--pattern", "user:0001*").lines().toList();
+    assertEquals(100, matched.size(), matched.toString());
+  }
+
   @Test
   void redisBenchmarkShortRun() throws Exception {
     String bench = tool("redis-benchmark");
