@@ -1,10 +1,9 @@
 package io.stratadb.env;
 
+import io.stratadb.util.IdleDaemonExecutor;
 import java.nio.MappedByteBuffer;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -45,16 +44,7 @@ final class MappingReadahead {
 
   /** The shared instance's executor: one daemon thread that ends after a minute without work. */
   static Executor backgroundThread() {
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(MAX_QUEUED),
-        task -> {
-          Thread thread = new Thread(task, "strata-mapping-readahead");
-          thread.setDaemon(true);
-          return thread;
-        },
-        new ThreadPoolExecutor.DiscardPolicy());
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
+    return IdleDaemonExecutor.create("strata-mapping-readahead", MAX_QUEUED, new ThreadPoolExecutor.DiscardPolicy());
   }
 
   /**

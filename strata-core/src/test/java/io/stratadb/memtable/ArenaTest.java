@@ -1,6 +1,7 @@
 package io.stratadb.memtable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** The arena's chunk boundaries: nodes and byte ranges never overlap or straddle a chunk. */
@@ -123,5 +125,61 @@ class ArenaTest {
     long large = arena.allocateNode(5_000, 0, 0);
     assertTrue(arena.nodes(large).length - (int) large >= 5_000, "the whole node lies in its chunk");
     assertTrue(arena.nodes(small) != arena.nodes(large));
+  }
+
+  @Test
+  void fullSizeByteChunksArePreparedAheadOneRequestAtATime() {
+    List<Runnable> queued = new ArrayList<>();
+    Arena arena = new Arena(queued::add);
+    int range = Arena.MAX_CHUNK_BYTES / 8;
+    for (int i = 0; i < 1000 && queued.isEmpty(); i++) {
+      arena.allocateNode(1, range, 0);
+    }
+    assertEquals(1, queued.size(), "the first full-size chunk asks for a spare");
+    for (int i = 0; i < 24; i++) {
+      arena.allocateNode(1, range, 0); // three more full chunks, allocated by the writer
+    }
+    assertEquals(1, queued.size(), "one request at a time");
+    queued.remove(0).run();
+    assertTrue(arena.hasSpareByteChunk());
+    for (int i = 0; i < 9 && arena.hasSpareByteChunk(); i++) {
+      arena.allocateNode(1, range, 0);
+    }
+    assertFalse(arena.hasSpareByteChunk(), "the next full chunk is the spare");
+    assertEquals(1, queued.size(), "and the next spare is asked for");
+  }
+
+  @Test
+  void fullSizeNodeChunksArePreparedAheadToo() {
+    List<Runnable> queued = new ArrayList<>();
+    Arena arena = new Arena(queued::add);
+    int longs = Arena.MAX_NODE_CHUNK_LONGS / 8;
+    for (int i = 0; i < 1000 && queued.isEmpty(); i++) {
+      arena.allocateNode(longs, 0, 0);
+    }
+    assertEquals(1, queued.size());
+    queued.remove(0).run();
+    assertTrue(arena.hasSpareNodeChunk());
+    for (int i = 0; i < 9 && arena.hasSpareNodeChunk(); i++) {
+      arena.allocateNode(longs, 0, 0);
+    }
+    assertFalse(arena.hasSpareNodeChunk(), "the next full node chunk is the spare");
+  }
+
+  @Test
+  void aRejectingPreparerLeavesTheWriterToAllocate() {
+    Arena arena = new Arena(task -> {
+      throw new RejectedExecutionException("full");
+    });
+    int range = Arena.MAX_CHUNK_BYTES / 8;
+    Set<Long> refs = new HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      long node = arena.allocateNode(1, range, 0);
+      long bytes = arena.nodes(node)[(int) node];
+      assertTrue((int) bytes + range <= arena.bytes(bytes).length);
+      assertTrue(refs.add(bytes), "each range is new");
+    }
+    assertFalse(arena.hasSpareByteChunk());
+    assertEquals(40L * (8 + range), arena.allocatedBytes());
   }
 }
