@@ -18,9 +18,13 @@ import java.util.Comparator;
  * <p>The bytes lie either in a heap array (a block read into memory, decompressed, or cached) or
  * in a memory-mapped table ({@link #view}), which is read in place: LevelDB serves uncompressed
  * blocks of mmap'd tables the same way, without copying them or caching them twice
- * ({@code table/format.cc ReadBlock}).
+ * ({@code table/format.cc ReadBlock}). A scan is the exception: {@link #scanIterator} copies a
+ * view into the iterator's own heap buffer first.
  */
 public final class Block {
+  /** The largest block {@link #scanIterator} copies to the heap, in bytes (16 default blocks). */
+  public static final int SCAN_COPY_MAX_BYTES = 64 * 1024;
+
   /** The block's bytes when it lives on the heap; null for a view of a mapped file. */
   private final byte[] data;
   /** The mapped file holding the block, when {@link #data} is null; the block starts at {@link #base}. */
@@ -140,11 +144,13 @@ public final class Block {
    * the iterator keeps for the blocks it is re-pointed at, and decoded from there. Decoding heap
    * bytes and copying values out of them costs less per entry than reading the mapping a few bytes
    * at a time, which pays off once a scan reads most of the block; a seek that reads a few
-   * entries is better off reading in place. A heap block is not copied.
+   * entries is better off reading in place. A heap block is not copied, and neither is a block
+   * larger than {@link #SCAN_COPY_MAX_BYTES} (a few large values, which a scan may not even read,
+   * and a buffer the iterator would keep as long as it lives).
    */
   public InternalIterator scanIterator(Comparator<byte[]> comparator, InternalIterator reuse) {
     InternalIterator it = iterator(comparator, reuse);
-    if (data == null) {
+    if (data == null && length <= SCAN_COPY_MAX_BYTES) {
       ((BlockIterator) it).copyToHeap(length);
     }
     return it;
@@ -160,10 +166,11 @@ public final class Block {
    * <p>Entries are decoded into a reused key buffer; {@link #key()} and {@link #value()} copy out
    * a fresh array only when asked, once per position, so the entries a seek or a {@code prev} steps
    * over cost no allocation; {@link #keySlice()} views the key buffer and {@link #valueSlice()}
-   * the block itself (for a heap block; a view of a mapped block copies the value into a reused
-   * buffer, as no slice can view a mapping). With a {@link SliceComparator} (as {@link
-   * InternalKey#COMPARATOR}), seeks compare scanned keys in the buffer, and restart keys in a heap
-   * block, without copying.
+   * the block itself (for a heap block, and for a view copied by {@link Block#scanIterator}, whose
+   * copy is overwritten when the iterator is re-pointed at the next block; an uncopied view of a
+   * mapped block copies the value into a reused buffer, as no slice can view a mapping). With a
+   * {@link SliceComparator} (as {@link InternalKey#COMPARATOR}), seeks compare scanned keys in the
+   * buffer, and restart keys in a heap block, without copying.
    *
    * <p>Once it reported damage ({@link CorruptionException}) the iterator is invalid until
    * positioned again. {@link Block#iterator(Comparator, InternalIterator)} re-points it at another
@@ -255,7 +262,8 @@ public final class Block {
      */
     void copyToHeap(int length) {
       if (heapCopy == null || heapCopy.length < length) {
-        heapCopy = new byte[Math.max(length, heapCopy == null ? 4096 : 2 * heapCopy.length)];
+        int doubled = heapCopy == null ? 4096 : 2 * heapCopy.length;
+        heapCopy = new byte[Math.max(length, Math.min(doubled, SCAN_COPY_MAX_BYTES))];
       }
       mapped.get(base, heapCopy, 0, length);
       data = heapCopy;

@@ -279,8 +279,9 @@ public final class TableReader {
    * use. A cache hit allocates no handle.
    *
    * <p>An uncompressed block of a memory-mapped table is a {@link Block#view} of the mapping: it is
-   * neither copied nor cached (the page cache holds it), as LevelDB does for mmap'd tables, and its
-   * checksum is verified on its first read through this reader, then trusted as a cached block is.
+   * neither copied nor cached (the page cache holds it), as LevelDB does for mmap'd tables (a
+   * scanning iterator may copy it afterwards, {@link Block#scanIterator}), and its checksum is
+   * verified on its first read through this reader, then trusted as a cached block is.
    * A block found compressed is remembered, so its later reads go to the block cache without
    * touching the mapping (whose pages the OS may have evicted). Both are a {@link BlockBitSet}.
    *
