@@ -155,15 +155,19 @@ final class SkipList {
   }
 
   private int compare(long n, long k0, long k1, byte[] key, int keyOffset, int keyLength, long trailer) {
+    return compare(n, arena.nodes(n)[(int) n + K0], k0, k1, key, keyOffset, keyLength, trailer);
+  }
+
+  /** As {@link #compare(long, long, long, byte[], int, int, long)}, given {@code a}, node {@code n}'s k0. */
+  private int compare(long n, long a, long k0, long k1, byte[] key, int keyOffset, int keyLength, long trailer) {
     long[] w = arena.nodes(n);
     int i = (int) n;
-    long a = w[i + K0];
     if (a != k0) {
       return Long.compareUnsigned(a, k0);
     }
-    a = w[i + K1];
-    if (a != k1) {
-      return Long.compareUnsigned(a, k1);
+    long b = w[i + K1];
+    if (b != k1) {
+      return Long.compareUnsigned(b, k1);
     }
     int c = compareTails(w, i, key, keyOffset, keyLength);
     return c != 0 ? c : Long.compareUnsigned(trailer, w[i + TRAILER]);
@@ -241,16 +245,7 @@ final class SkipList {
     int top = Math.max(h, max);
     long[] splice = splices.get();
     if (!spliceBrackets(splice, top, k0, k1, userKey, keyOffset, keyLength, trailer)) {
-      long p = head;
-      for (int level = top - 1; level >= 0; level--) {
-        long n = next(p, level);
-        while (n != NIL && compare(n, k0, k1, userKey, keyOffset, keyLength, trailer) < 0) {
-          p = n;
-          n = next(p, level);
-        }
-        splice[level] = p;
-        splice[MAX_HEIGHT + level] = n;
-      }
+      search(top, k0, k1, userKey, keyOffset, keyLength, trailer, splice);
       splice[SPLICE_HEIGHT] = top;
     }
     long x = NIL;
@@ -344,18 +339,51 @@ final class SkipList {
 
   /** The first node at or after {@code p} in internal-key order, or {@link #NIL}. */
   long seek(Probe p) {
+    return search((int) HEIGHT.getAcquire(this), p.k0, p.k1, p.bytes, p.offset, p.userKeyLength, p.trailer, null);
+  }
+
+  /**
+   * Searches levels {@code [0, top)} for the internal key and returns the first node at or after
+   * it, or {@link #NIL}; if {@code splice} is not null, records each level's predecessor and
+   * successor in it.
+   *
+   * <p>A search is a chain of cache misses, one per node it compares, each address read from the
+   * node before. While it compares a node at one level, it also loads the first key word of the
+   * node it would compare next if it stepped down a level: that address is already known, so the
+   * two misses overlap, and a step down then finds its node's key loaded. (The load is an acquire,
+   * so the compiler keeps it ahead of the comparison rather than moving it to the step down.)
+   */
+  private long search(int top, long k0, long k1, byte[] key, int keyOffset, int keyLength, long trailer,
+      long[] splice) {
     long x = head;
-    for (int level = (int) HEIGHT.getAcquire(this) - 1; level >= 0; level--) {
-      long n = next(x, level);
-      while (n != NIL && compare(n, p) < 0) {
+    int level = top - 1;
+    long n = next(x, level);
+    long nk0 = firstKeyWord(n);
+    while (true) {
+      long below = level > 0 ? next(x, level - 1) : NIL;
+      long belowK0 = firstKeyWord(below);
+      if (n != NIL && compare(n, nk0, k0, k1, key, keyOffset, keyLength, trailer) < 0) {
         x = n;
         n = next(x, level);
+        nk0 = firstKeyWord(n);
+        continue;
+      }
+      if (splice != null) {
+        splice[level] = x;
+        splice[MAX_HEIGHT + level] = n;
       }
       if (level == 0) {
         return n;
       }
+      level--;
+      n = below;
+      nk0 = belowK0;
     }
-    throw new AssertionError("height below 1");
+  }
+
+  /** Node {@code n}'s word k0 (read with acquire, see {@link #search}), or 0 for {@link #NIL}. */
+  private long firstKeyWord(long n) {
+    return n == NIL ? 0 : (long) WORD.getAcquire(arena.nodes(n), (int) n + K0);
   }
 
   /**
