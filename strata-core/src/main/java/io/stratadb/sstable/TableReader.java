@@ -30,6 +30,13 @@ import io.stratadb.util.RefCount;
  * failed checksum or format check, {@link StrataIOException} for a failed read.
  */
 public final class TableReader {
+  /**
+   * Each thread's block iterator for {@link #get}, re-pointed at every lookup's block so that its
+   * heap copy buffer ({@link Block#heapIterator}) is allocated once per thread, not per lookup. A
+   * lookup copies its result out before returning and does not nest, so one per thread suffices.
+   */
+  private static final ThreadLocal<InternalIterator> LOOKUP_ITERATOR = new ThreadLocal<>();
+
   private final ReadableFile file;
   private final String fileName;
   private final long fileNumber;
@@ -279,8 +286,9 @@ public final class TableReader {
    * use. A cache hit allocates no handle.
    *
    * <p>An uncompressed block of a memory-mapped table is a {@link Block#view} of the mapping: it is
-   * neither copied nor cached (the page cache holds it), as LevelDB does for mmap'd tables (a
-   * scanning iterator may copy it afterwards, {@link Block#scanIterator}), and its checksum is
+   * neither cached nor copied into the block cache (the page cache holds it), as LevelDB does for
+   * mmap'd tables (the iterator decoding it copies it to its own buffer, {@link
+   * Block#heapIterator}), and its checksum is
    * verified on its first read through this reader, then trusted as a cached block is.
    * A block found compressed is remembered, so its later reads go to the block cache without
    * touching the mapping (whose pages the OS may have evicted). Both are a {@link BlockBitSet}.
@@ -488,7 +496,8 @@ public final class TableReader {
       return LookupResult.ABSENT; // past the table's last key
     }
     Block block = readDataBlock(i, true);
-    InternalIterator it = block.iterator(InternalKey.COMPARATOR);
+    InternalIterator it = block.heapIterator(InternalKey.COMPARATOR, LOOKUP_ITERATOR.get());
+    LOOKUP_ITERATOR.set(it);
     it.seek(target);
     if (!it.isValid()) {
       // Only a block that ends before its index key (an empty one) gets here: the two-level

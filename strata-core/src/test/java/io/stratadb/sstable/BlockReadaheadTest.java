@@ -72,24 +72,4 @@ class BlockReadaheadTest {
     assertFalse(readahead.onBlockRead(3, 4 * BLOCK));
     assertTrue(readahead.onBlockRead(4, 5 * BLOCK));
   }
-
-  @Test
-  void aScanIsThreeBlocksInARowUntilASeekOrARestart() {
-    BlockReadahead readahead = new BlockReadahead();
-    assertFalse(readahead.isScanning(), "nothing read yet");
-    readahead.onBlockRead(4, 5 * BLOCK);
-    readahead.onBlockRead(5, 6 * BLOCK);
-    assertFalse(readahead.isScanning(), "two blocks in a row");
-    readahead.onBlockRead(6, 7 * BLOCK);
-    assertTrue(readahead.isScanning(), "three blocks in a row");
-    readahead.onBlockRead(7, 8 * BLOCK);
-    assertTrue(readahead.isScanning());
-    readahead.onBlockRead(2, 3 * BLOCK);
-    assertFalse(readahead.isScanning(), "a jump is a seek");
-    readahead.onBlockRead(3, 4 * BLOCK);
-    readahead.onBlockRead(4, 5 * BLOCK);
-    assertTrue(readahead.isScanning());
-    readahead.restart();
-    assertFalse(readahead.isScanning(), "a restart forgets the scan");
-  }
 }

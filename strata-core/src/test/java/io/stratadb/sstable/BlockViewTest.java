@@ -180,9 +180,9 @@ class BlockViewTest {
         List<String> reused = trace(r.nextBoolean() ? heap : mapped, cmp, seed, keys, other);
         assertEquals(h, reused, "reused, round " + round);
         // a scan iterator copies the view to the heap first, into a buffer it keeps for the next block
-        InternalIterator scan = mapped.scanIterator(cmp, r.nextBoolean() ? null : other);
+        InternalIterator scan = mapped.heapIterator(cmp, r.nextBoolean() ? null : other);
         assertEquals(h, trace(scan, seed, keys), "scan copy, round " + round);
-        assertEquals(h, trace(mapped.scanIterator(cmp, scan), seed, keys), "scan copy re-pointed, round " + round);
+        assertEquals(h, trace(mapped.heapIterator(cmp, scan), seed, keys), "scan copy re-pointed, round " + round);
         assertEquals(h, trace(mapped.iterator(cmp, scan), seed, keys), "in place after a scan copy, round " + round);
         if (h.stream().anyMatch(s -> s.startsWith("C:"))) {
           corruptions++;

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scans that copy mapped blocks to the heap ({@link Block#scanIterator}) under a {@link
+ * Scans that copy mapped blocks to the heap ({@link Block#heapIterator}) under a {@link
  * MergingIterator} of several mapped tables, against a model: forward and backward scans, long
  * forward runs broken by steps back and seeks, a random walk; blocks over {@link
- * Block#SCAN_COPY_MAX_BYTES} (read in place) mixed with copied ones; and one source's slices
+ * Block#HEAP_COPY_MAX_BYTES} (read in place) mixed with copied ones; and one source's slices
  * unchanged while another source scans to its end.
  */
 class TableScanCopyTest {
