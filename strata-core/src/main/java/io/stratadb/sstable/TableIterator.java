@@ -24,6 +24,16 @@ final class TableIterator implements InternalIterator {
   /** The current data block's position in the index; out of {@code [0, index.size())} when none. */
   private int blockIndex = -1;
   private InternalIterator dataIterator;
+  /**
+   * Block iterators of closed table iterators, per thread, for the next ones to re-point (at most
+   * {@link #SPARES} each, with their heap copy buffers of up to {@link Block#HEAP_COPY_MAX_BYTES}):
+   * an iterator opened per seek then allocates no buffer, which cost about as much as the copy
+   * saved. Spares move between threads only with the table iterators that hand them over.
+   */
+  private static final ThreadLocal<InternalIterator[]> SPARE_BLOCK_ITERATORS =
+      ThreadLocal.withInitial(() -> new InternalIterator[TableIterator.SPARES]);
+  private static final int SPARES = 4;
+
   /** The last block iterator made, re-pointed at the next block loaded instead of a new one. */
   private InternalIterator blockIterator;
   /** The block {@link #dataIterator} reads, kept so moving back onto it does not look it up again. */
@@ -162,7 +172,10 @@ final class TableIterator implements InternalIterator {
   @Override
   public void close() {
     dataIterator = null;
-    blockIterator = null;
+    if (blockIterator != null) {
+      keepSpare(blockIterator);
+      blockIterator = null;
+    }
     dataBlock = null;
     if (ownsReference) {
       ownsReference = false;
@@ -189,7 +202,7 @@ final class TableIterator implements InternalIterator {
           && readahead.onBlockRead(blockIndex, offset + index.blockSize(blockIndex) + TableFormat.BLOCK_TRAILER_SIZE)) {
         table.prefetch(readahead.requestOffset(), readahead.requestLength());
       }
-      dataIterator = dataBlock.heapIterator(InternalKey.COMPARATOR, blockIterator);
+      dataIterator = dataBlock.heapIterator(InternalKey.COMPARATOR, blockIterator != null ? blockIterator : takeSpare());
       blockIterator = dataIterator;
     } else if (dataIterator == null) {
       dataIterator = dataBlock.heapIterator(InternalKey.COMPARATOR, blockIterator);
@@ -198,6 +211,28 @@ final class TableIterator implements InternalIterator {
   }
 
   /** Rejects a malformed key at the new position; called at the end of every positioning method. */
+  private static InternalIterator takeSpare() {
+    InternalIterator[] spares = SPARE_BLOCK_ITERATORS.get();
+    for (int i = 0; i < SPARES; i++) {
+      InternalIterator spare = spares[i];
+      if (spare != null) {
+        spares[i] = null;
+        return spare;
+      }
+    }
+    return null;
+  }
+
+  private static void keepSpare(InternalIterator it) {
+    InternalIterator[] spares = SPARE_BLOCK_ITERATORS.get();
+    for (int i = 0; i < SPARES; i++) {
+      if (spares[i] == null) {
+        spares[i] = it;
+        return;
+      }
+    }
+  }
+
   private void checkKey() {
     if (dataIterator != null && dataIterator.isValid() && !wellFormed(dataIterator.keySlice())) {
       throw new CorruptionException(table.fileName(), dataBlockOffset, "malformed internal key in data block");
