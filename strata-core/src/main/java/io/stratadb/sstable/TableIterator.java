@@ -211,7 +211,8 @@ final class TableIterator implements InternalIterator {
   }
 
   /** Rejects a malformed key at the new position; called at the end of every positioning method. */
-  private static InternalIterator takeSpare() {
+  /** One of this thread's spare block iterators, or null if it has none; a point lookup uses one too. */
+  static InternalIterator takeSpare() {
     InternalIterator[] spares = SPARE_BLOCK_ITERATORS.get();
     for (int i = 0; i < SPARES; i++) {
       InternalIterator spare = spares[i];
@@ -223,7 +224,8 @@ final class TableIterator implements InternalIterator {
     return null;
   }
 
-  private static void keepSpare(InternalIterator it) {
+  /** Keeps {@code it}, no longer used, as a spare of this thread (dropped if it has {@link #SPARES}). */
+  static void keepSpare(InternalIterator it) {
     InternalIterator[] spares = SPARE_BLOCK_ITERATORS.get();
     for (int i = 0; i < SPARES; i++) {
       if (spares[i] == null) {

@@ -30,13 +30,6 @@ import io.stratadb.util.RefCount;
  * failed checksum or format check, {@link StrataIOException} for a failed read.
  */
 public final class TableReader {
-  /**
-   * Each thread's block iterator for {@link #get}, re-pointed at every lookup's block so that its
-   * heap copy buffer ({@link Block#heapIterator}) is allocated once per thread, not per lookup. A
-   * lookup copies its result out before returning and does not nest, so one per thread suffices.
-   */
-  private static final ThreadLocal<InternalIterator> LOOKUP_ITERATOR = new ThreadLocal<>();
-
   private final ReadableFile file;
   private final String fileName;
   private final long fileNumber;
@@ -496,24 +489,28 @@ public final class TableReader {
       return LookupResult.ABSENT; // past the table's last key
     }
     Block block = readDataBlock(i, true);
-    InternalIterator it = block.heapIterator(InternalKey.COMPARATOR, LOOKUP_ITERATOR.get());
-    LOOKUP_ITERATOR.set(it);
-    it.seek(target);
-    if (!it.isValid()) {
-      // Only a block that ends before its index key (an empty one) gets here: the two-level
-      // iterator steps on to the next block.
-      try (InternalIterator table = iterator()) {
-        return lookup(table, userKey, sequence);
+    // The thread's spare block iterator (and its heap copy buffer), as a table iterator takes one.
+    InternalIterator it = block.heapIterator(InternalKey.COMPARATOR, TableIterator.takeSpare());
+    try {
+      it.seek(target);
+      if (!it.isValid()) {
+        // Only a block that ends before its index key (an empty one) gets here: the two-level
+        // iterator steps on to the next block.
+        try (InternalIterator table = iterator()) {
+          return lookup(table, userKey, sequence);
+        }
       }
+      byte[] key = it.key();
+      if (!InternalKey.isWellFormed(key)) {
+        throw new CorruptionException(fileName, index.offset(i), "malformed internal key in data block");
+      }
+      if (InternalKey.compareUserKey(key, userKey) != 0) {
+        return LookupResult.MISSED; // a bloom false positive: no value copied
+      }
+      return LookupResult.fromEntry(userKey, key, it.value());
+    } finally {
+      TableIterator.keepSpare(it);
     }
-    byte[] key = it.key();
-    if (!InternalKey.isWellFormed(key)) {
-      throw new CorruptionException(fileName, index.offset(i), "malformed internal key in data block");
-    }
-    if (InternalKey.compareUserKey(key, userKey) != 0) {
-      return LookupResult.MISSED; // a bloom false positive: no value copied
-    }
-    return LookupResult.fromEntry(userKey, key, it.value());
   }
 
   /**
