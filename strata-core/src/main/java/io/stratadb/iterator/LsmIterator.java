@@ -5,6 +5,7 @@ import io.stratadb.DbIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.ValueType;
 import io.stratadb.util.Slice;
+import io.stratadb.util.UnsignedBytes;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 
@@ -295,7 +296,7 @@ public final class LsmIterator implements DbIterator {
         }
         long trailer = InternalKey.trailer(array, offset, ikey.length());
         if ((trailer >>> 8) <= sequence
-            && (!skipping || Arrays.compareUnsigned(array, offset, offset + userLength, keyBuffer, 0, keyLength) > 0)) {
+            && (!skipping || UnsignedBytes.compare(array, offset, userLength, keyBuffer, 0, keyLength) > 0)) {
           // A new user key: its newest visible version decides it; older ones are skipped.
           setKey(array, offset, userLength);
           if (lowerKey != null && !admitsAsLower(array, offset, userLength)) {
@@ -336,7 +337,7 @@ public final class LsmIterator implements DbIterator {
         }
         long trailer = InternalKey.trailer(array, offset, ikey.length());
         if ((trailer >>> 8) <= sequence && (upperKey == null || admitsAsUpper(array, offset, userLength))) {
-          if (candidate && Arrays.compareUnsigned(array, offset, offset + userLength, keyBuffer, 0, keyLength) < 0) {
+          if (candidate && UnsignedBytes.compare(array, offset, userLength, keyBuffer, 0, keyLength) < 0) {
             break; // an older user key: the candidate is the newest visible version of its key
           }
           if (ValueType.fromCode((int) (trailer & 0xff)) == ValueType.DELETE) {
@@ -376,19 +377,18 @@ public final class LsmIterator implements DbIterator {
   /** Compares the user key of the internal key {@code ikey} with the current user key. */
   private int compareUserKey(Slice ikey) {
     int offset = ikey.offset();
-    return Arrays.compareUnsigned(ikey.array(), offset, offset + ikey.length() - InternalKey.TRAILER_BYTES,
-        keyBuffer, 0, keyLength);
+    return UnsignedBytes.compare(ikey.array(), offset, ikey.length() - InternalKey.TRAILER_BYTES, keyBuffer, 0, keyLength);
   }
 
   /** {@link Bound#admitsAsLower} on the user key {@code array[offset, offset + length)}. */
   private boolean admitsAsLower(byte[] array, int offset, int length) {
-    int c = Arrays.compareUnsigned(array, offset, offset + length, lowerKey, 0, lowerKey.length);
+    int c = UnsignedBytes.compare(array, offset, length, lowerKey, 0, lowerKey.length);
     return lower.isInclusive() ? c >= 0 : c > 0;
   }
 
   /** {@link Bound#admitsAsUpper} on the user key {@code array[offset, offset + length)}. */
   private boolean admitsAsUpper(byte[] array, int offset, int length) {
-    int c = Arrays.compareUnsigned(array, offset, offset + length, upperKey, 0, upperKey.length);
+    int c = UnsignedBytes.compare(array, offset, length, upperKey, 0, upperKey.length);
     return upper.isInclusive() ? c <= 0 : c < 0;
   }
 

@@ -2,7 +2,7 @@ package io.stratadb.iterator;
 
 import io.stratadb.key.InternalKey;
 import io.stratadb.util.Slice;
-import java.util.Arrays;
+import io.stratadb.util.UnsignedBytes;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -266,7 +266,7 @@ public final class MergingIterator implements InternalIterator {
       return false;
     }
     int userLength = length - InternalKey.TRAILER_BYTES;
-    return Arrays.equals(aArray, aOffset, aOffset + userLength, bArray, bOffset, bOffset + userLength);
+    return UnsignedBytes.equal(aArray, aOffset, bArray, bOffset, userLength);
   }
 
   private void siftDown(int pos) {

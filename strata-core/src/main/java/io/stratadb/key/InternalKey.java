@@ -1,6 +1,7 @@
 package io.stratadb.key;
 
 import io.stratadb.util.Coding;
+import io.stratadb.util.UnsignedBytes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -185,7 +186,7 @@ public final class InternalKey {
     if (aUser < 0 || bUser < 0) {
       throw new IllegalArgumentException("internal key shorter than its " + TRAILER_BYTES + "-byte trailer");
     }
-    int c = Arrays.compareUnsigned(a, aOffset, aOffset + aUser, b, bOffset, bOffset + bUser);
+    int c = UnsignedBytes.compare(a, aOffset, aUser, b, bOffset, bUser);
     if (c != 0) {
       return c;
     }
