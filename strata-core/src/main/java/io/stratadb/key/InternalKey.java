@@ -133,12 +133,12 @@ public final class InternalKey {
 
   /** Compares the user-key parts of two internal keys, unsigned lexicographically. */
   public static int compareUserKeys(byte[] a, byte[] b) {
-    return Arrays.compareUnsigned(a, 0, a.length - TRAILER_BYTES, b, 0, b.length - TRAILER_BYTES);
+    return UnsignedBytes.compare(a, 0, a.length - TRAILER_BYTES, b, 0, b.length - TRAILER_BYTES);
   }
 
   /** Compares the user-key part of {@code ikey} with a plain user key. */
   public static int compareUserKey(byte[] ikey, byte[] userKey) {
-    return Arrays.compareUnsigned(ikey, 0, ikey.length - TRAILER_BYTES, userKey, 0, userKey.length);
+    return UnsignedBytes.compare(ikey, 0, ikey.length - TRAILER_BYTES, userKey, 0, userKey.length);
   }
 
   /** Whether two internal keys have the same user key. */
@@ -167,7 +167,7 @@ public final class InternalKey {
     if (aUser < 0 || bUser < 0) {
       throw new IllegalArgumentException("internal key shorter than its " + TRAILER_BYTES + "-byte trailer");
     }
-    int c = Arrays.compareUnsigned(a, offset, offset + aUser, b, 0, bUser);
+    int c = UnsignedBytes.compare(a, offset, aUser, b, 0, bUser);
     if (c != 0) {
       return c;
     }

@@ -2,6 +2,7 @@ package io.stratadb.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -50,5 +51,13 @@ class UnsignedBytesTest {
     assertTrue(UnsignedBytes.compare(word, 0, 8, smaller, 0, 8) > 0);
     assertFalse(UnsignedBytes.equal(word, 0, smaller, 0, 8));
     assertTrue(UnsignedBytes.equal(word, 1, smaller, 1, 7));
+  }
+
+  @Test
+  void negativeLengthsAreRefused() {
+    byte[] key = new byte[4];
+    assertThrows(IndexOutOfBoundsException.class, () -> UnsignedBytes.compare(key, 0, -1, key, 0, 4));
+    assertThrows(IndexOutOfBoundsException.class, () -> UnsignedBytes.compare(key, 0, 4, key, 0, -8));
+    assertThrows(IndexOutOfBoundsException.class, () -> UnsignedBytes.equal(key, 0, key, 0, -1));
   }
 }
