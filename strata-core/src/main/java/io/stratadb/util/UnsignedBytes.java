@@ -34,12 +34,14 @@ public final class UnsignedBytes {
    *
    * @return negative, zero or positive as {@code a}'s range sorts before, equal to or after
    *     {@code b}'s
-   * @throws IndexOutOfBoundsException if a length is negative or a byte read lies outside its
-   *     array (a range that is not inside its array is a caller's error, not always detected)
+   * @throws IllegalArgumentException if a length is negative (as the JDK's {@code fromIndex >
+   *     toIndex})
+   * @throws IndexOutOfBoundsException if a byte read lies outside its array (a range that is not
+   *     inside its array is a caller's error, not always detected)
    */
   public static int compare(byte[] a, int aFrom, int aLength, byte[] b, int bFrom, int bLength) {
     if ((aLength | bLength) < 0) {
-      throw new IndexOutOfBoundsException("negative length: " + aLength + ", " + bLength);
+      throw new IllegalArgumentException("negative length: " + aLength + ", " + bLength);
     }
     int common = Math.min(aLength, bLength);
     if (common > SHORT_BYTES) {
@@ -66,12 +68,14 @@ public final class UnsignedBytes {
    * Whether {@code a[aFrom, aFrom + length)} and {@code b[bFrom, bFrom + length)} hold the same
    * bytes.
    *
-   * @throws IndexOutOfBoundsException if a length is negative or a byte read lies outside its
-   *     array (a range that is not inside its array is a caller's error, not always detected)
+   * @throws IllegalArgumentException if a length is negative (as the JDK's {@code fromIndex >
+   *     toIndex})
+   * @throws IndexOutOfBoundsException if a byte read lies outside its array (a range that is not
+   *     inside its array is a caller's error, not always detected)
    */
   public static boolean equal(byte[] a, int aFrom, byte[] b, int bFrom, int length) {
     if (length < 0) {
-      throw new IndexOutOfBoundsException("negative length: " + length);
+      throw new IllegalArgumentException("negative length: " + length);
     }
     if (length > SHORT_BYTES) {
       return Arrays.equals(a, aFrom, aFrom + length, b, bFrom, bFrom + length);

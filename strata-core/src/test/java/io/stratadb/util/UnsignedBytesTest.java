@@ -56,8 +56,8 @@ class UnsignedBytesTest {
   @Test
   void negativeLengthsAreRefused() {
     byte[] key = new byte[4];
-    assertThrows(IndexOutOfBoundsException.class, () -> UnsignedBytes.compare(key, 0, -1, key, 0, 4));
-    assertThrows(IndexOutOfBoundsException.class, () -> UnsignedBytes.compare(key, 0, 4, key, 0, -8));
-    assertThrows(IndexOutOfBoundsException.class, () -> UnsignedBytes.equal(key, 0, key, 0, -1));
+    assertThrows(IllegalArgumentException.class, () -> UnsignedBytes.compare(key, 0, -1, key, 0, 4));
+    assertThrows(IllegalArgumentException.class, () -> UnsignedBytes.compare(key, 0, 4, key, 0, -8));
+    assertThrows(IllegalArgumentException.class, () -> UnsignedBytes.equal(key, 0, key, 0, -1));
   }
 }
