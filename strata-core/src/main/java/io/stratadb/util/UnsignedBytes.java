@@ -14,13 +14,14 @@ import java.util.Arrays;
  * compares keys once or twice per entry (the merging iterator's heap, the skip of older
  * versions), and profiles of readseq put about 12% of its time in that call chain. Short ranges
  * are compared here 8 bytes at a time as big-endian longs (whose unsigned order is the bytes'
- * order), as LevelDB's and Pebble's comparators do with {@code memcmp}; ranges longer than {@link
- * #SHORT_BYTES} still go to the JDK, whose vector loop wins there.
+ * order), as the {@code memcmp} under LevelDB's bytewise comparator reads words; when even the
+ * shorter of the two ranges is longer than {@link #SHORT_BYTES}, the JDK compares them, as its
+ * vector loop wins there.
  *
  * <p>Thread-safety: stateless; the arrays must not change during a call.
  */
 public final class UnsignedBytes {
-  /** Ranges up to this many bytes are compared here, longer ones by the JDK. */
+  /** Compares whose shorter range is at most this many bytes are done here, longer ones by the JDK. */
   static final int SHORT_BYTES = 64;
 
   private static final VarHandle LONG_BE =
