@@ -18,6 +18,7 @@ public final class Options {
   private final int blockRestartInterval;
   private final int bloomBitsPerKey;
   private final double memtableBloomSizeRatio;
+  private final MemtableRep memtableRep;
   private final int maxOpenFiles;
   private final long blockCacheSize;
   private final Compression compression;
@@ -47,6 +48,7 @@ public final class Options {
     this.blockRestartInterval = b.blockRestartInterval;
     this.bloomBitsPerKey = b.bloomBitsPerKey;
     this.memtableBloomSizeRatio = b.memtableBloomSizeRatio;
+    this.memtableRep = b.memtableRep;
     this.maxOpenFiles = b.maxOpenFiles;
     this.blockCacheSize = b.blockCacheSize;
     this.compression = b.compression;
@@ -89,6 +91,7 @@ public final class Options {
     b.blockRestartInterval = blockRestartInterval;
     b.bloomBitsPerKey = bloomBitsPerKey;
     b.memtableBloomSizeRatio = memtableBloomSizeRatio;
+    b.memtableRep = memtableRep;
     b.maxOpenFiles = maxOpenFiles;
     b.blockCacheSize = blockCacheSize;
     b.compression = compression;
@@ -137,11 +140,16 @@ public final class Options {
   /**
    * Size of each memtable's whole-key bloom filter as a fraction of {@link #writeBufferSize()}
    * (RocksDB's {@code memtable_prefix_bloom_size_ratio} with whole-key filtering); 0 disables it.
-   * Point lookups of keys a memtable does not hold then skip its skiplist search. Default 1/64
+   * Point lookups of keys a memtable does not hold then skip its search. Default 1/64
    * (about 20 bits per key for 100-byte values), allocated when the memtable is created.
    */
   public double memtableBloomSizeRatio() {
     return memtableBloomSizeRatio;
+  }
+
+  /** How each memtable orders its entries. Default {@link MemtableRep#BPLUS_TREE}. */
+  public MemtableRep memtableRep() {
+    return memtableRep;
   }
 
   /** Maximum SSTables held open in the table cache. Default 1000. */
@@ -287,6 +295,7 @@ public final class Options {
     private int blockRestartInterval = 16;
     private int bloomBitsPerKey = 10;
     private double memtableBloomSizeRatio = 1.0 / 64;
+    private MemtableRep memtableRep = MemtableRep.BPLUS_TREE;
     private int maxOpenFiles = 1000;
     private long blockCacheSize = 8L << 20;
     private Compression compression = Compression.LZ4;
@@ -397,6 +406,19 @@ public final class Options {
     /** Immutable memtables waiting for flush before writers stall, 1 to 64. */
     public Builder maxImmutableMemtables(int count) {
       this.maxImmutableMemtables = (int) check("maxImmutableMemtables", count, 1, 64);
+      return this;
+    }
+
+    /**
+     * How each memtable orders its entries (RocksDB's {@code memtable_factory}).
+     *
+     * @throws IllegalArgumentException if {@code rep} is null
+     */
+    public Builder memtableRep(MemtableRep rep) {
+      if (rep == null) {
+        throw new IllegalArgumentException("memtableRep must not be null");
+      }
+      this.memtableRep = rep;
       return this;
     }
 

@@ -138,6 +138,38 @@ class DbApiTest {
   }
 
   @Test
+  void eitherMemtableRepServesReadsAcrossFlushesAndReopen() {
+    assertEquals(MemtableRep.BPLUS_TREE, Options.defaults().memtableRep());
+    for (MemtableRep rep : MemtableRep.values()) {
+      Path at = dir.resolve(rep.name());
+      // A 64 KiB write buffer: 3,000 entries of ~60 bytes fill several memtables.
+      Options options = Options.builder().writeBufferSize(64 << 10).memtableRep(rep).build();
+      assertEquals(rep, options.toBuilder().build().memtableRep());
+      try (Db db = Db.open(at, options)) {
+        for (int i = 0; i < 3000; i++) {
+          db.put(key(i * 7919 % 3000), b("value-" + i + "-" + rep));
+        }
+        db.delete(key(5));
+        assertNull(db.get(key(5)));
+        assertTrue(db.stats().flushCount() > 0, rep + ": some memtables were flushed");
+        try (DbIterator it = db.newIterator()) {
+          it.seekToLast();
+          assertEquals(s(key(2999)), s(it.key()), rep.name());
+          it.prev();
+          assertEquals(s(key(2998)), s(it.key()), rep.name());
+        }
+      }
+      try (Db db = Db.open(at, options)) {
+        assertNull(db.get(key(5)));
+        try (DbIterator it = db.newIterator()) {
+          it.seekToFirst();
+          assertEquals(2999, keys(it).size(), rep.name());
+        }
+      }
+    }
+  }
+
+  @Test
   void invalidOptionsAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> Options.builder().writeBufferSize(10));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().blockRestartInterval(0));
@@ -145,6 +177,7 @@ class DbApiTest {
     assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableBloomSizeRatio(-0.01));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableBloomSizeRatio(0.3));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableBloomSizeRatio(Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableRep(null));
     assertThrows(IllegalArgumentException.class,
         () -> Options.builder().l0SlowdownWritesTrigger(8).l0StopWritesTrigger(4).build());
   }

@@ -2,6 +2,7 @@ package io.stratadb.cli;
 
 import io.stratadb.Compression;
 import io.stratadb.IsolationLevel;
+import io.stratadb.MemtableRep;
 import io.stratadb.Db;
 import io.stratadb.Bound;
 import io.stratadb.CompactionStrategy;
@@ -90,6 +91,10 @@ final class BenchCommand extends CliCommand {
       description = "Data block compression at every level (default: the engine's, lz4).")
   Compression compression;
 
+  @Option(names = "--memtable-rep", paramLabel = "bplus-tree|skiplist", converter = MemtableRepConverter.class,
+      description = "How StrataDB's memtables order their entries (default: bplus-tree).")
+  MemtableRep memtableRep;
+
   @Option(names = "--parallel-seek", description = "StrataDB's iterators seek their sources in parallel "
       + "(ReadOptions.withParallelSeek).")
   boolean parallelSeek;
@@ -136,8 +141,8 @@ final class BenchCommand extends CliCommand {
     }
     Options options = options();
     BenchSettings settings = new BenchSettings(options.writeBufferSize(), options.blockSize(),
-        options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(), sync,
-        statistics, parallelSeek);
+        options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(),
+        options.memtableRep(), sync, statistics, parallelSeek);
     BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync),
         txnKeys == null ? Math.min(1000, num) : txnKeys, isolation);
     boolean comparing = engines.size() > 1;
@@ -341,6 +346,9 @@ final class BenchCommand extends CliCommand {
     if (compaction != null) {
       b.compactionStrategy(CompactionStrategy.named(compaction));
     }
+    if (memtableRep != null) {
+      b.memtableRep(memtableRep);
+    }
     return b.build();
   }
 
@@ -378,10 +386,10 @@ final class BenchCommand extends CliCommand {
     out.printf("FileSize:   %.1f MB (estimated)%n", (keySize + valueSize / 2.0) * num / 1048576.0);
     out.printf("Threads:    %d%n", threads);
     out.printf("Options:    write_buffer_size=%d block_size=%d bloom_bits=%d cache_size=%d compression=%s "
-        + "compaction=%s sync=%s statistics=%s parallel_seek=%s%n", options.writeBufferSize(), options.blockSize(),
-        options.bloomBitsPerKey(), options.blockCacheSize(),
-        options.compression().name().toLowerCase(Locale.ROOT), options.compactionStrategy().name(), sync,
-        statistics, parallelSeek);
+        + "compaction=%s memtable=%s sync=%s statistics=%s parallel_seek=%s%n", options.writeBufferSize(),
+        options.blockSize(), options.bloomBitsPerKey(), options.blockCacheSize(),
+        options.compression().name().toLowerCase(Locale.ROOT), options.compactionStrategy().name(),
+        MemtableRepConverter.name(options.memtableRep()), sync, statistics, parallelSeek);
     out.printf("Database:   %s%s%n", path, temporary ? " (temporary, removed at the end)" : "");
     if (engines.size() > 1) {
       out.printf("Engines:    %s, interleaved per workload, each open to close alone; equal write buffer, "
@@ -425,6 +433,24 @@ final class BenchCommand extends CliCommand {
         }
       }
       throw new TypeConversionException("expected none, snappy, lz4 or zstd but was '" + value + "'");
+    }
+  }
+
+  /** Reads {@code bplus-tree} or {@code skiplist}, in any case. */
+  static final class MemtableRepConverter implements ITypeConverter<MemtableRep> {
+    @Override
+    public MemtableRep convert(String value) {
+      for (MemtableRep rep : MemtableRep.values()) {
+        if (name(rep).equalsIgnoreCase(value)) {
+          return rep;
+        }
+      }
+      throw new TypeConversionException("expected bplus-tree or skiplist but was '" + value + "'");
+    }
+
+    /** The option's spelling of {@code rep}: lower case, words joined by '-'. */
+    static String name(MemtableRep rep) {
+      return rep.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 }

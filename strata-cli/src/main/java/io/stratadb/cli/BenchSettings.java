@@ -2,6 +2,7 @@ package io.stratadb.cli;
 
 import io.stratadb.CompactionStrategy;
 import io.stratadb.Compression;
+import io.stratadb.MemtableRep;
 import io.stratadb.Options;
 import io.stratadb.ReadOptions;
 
@@ -9,12 +10,12 @@ import io.stratadb.ReadOptions;
  * The settings every engine of a benchmark run gets alike, so that a comparison is fair: the
  * memtable (write buffer) and block sizes in bytes, bloom filter bits per key, block cache bytes,
  * data block compression, and whether each write fsyncs its WAL. {@code compaction}, {@code
- * statistics} (latency histograms) and {@code parallelSeek} (its iterators' {@link
+ * memtableRep}, {@code statistics} (latency histograms) and {@code parallelSeek} (its iterators' {@link
  * ReadOptions#withParallelSeek(boolean)}) apply to StrataDB only (each peer keeps its own default
  * leveled compaction, records no statistics and seeks sequentially). Immutable.
  */
 record BenchSettings(long writeBufferSize, int blockSize, int bloomBitsPerKey, long blockCacheSize,
-    Compression compression, CompactionStrategy compaction, boolean sync, boolean statistics, boolean parallelSeek) {
+    Compression compression, CompactionStrategy compaction, MemtableRep memtableRep, boolean sync, boolean statistics, boolean parallelSeek) {
 
   /**
    * StrataDB options with these settings.
@@ -24,7 +25,7 @@ record BenchSettings(long writeBufferSize, int blockSize, int bloomBitsPerKey, l
   Options strataOptions() {
     return Options.builder().writeBufferSize(writeBufferSize).blockSize(blockSize)
         .bloomBitsPerKey(bloomBitsPerKey).blockCacheSize(blockCacheSize).compression(compression)
-        .compactionStrategy(compaction).statistics(statistics).build();
+        .compactionStrategy(compaction).memtableRep(memtableRep).statistics(statistics).build();
   }
 
   /** The read options of StrataDB's iterators under benchmark. */

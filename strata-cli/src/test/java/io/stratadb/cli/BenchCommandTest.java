@@ -92,14 +92,22 @@ class BenchCommandTest {
   }
 
   @Test
+  void anUnknownMemtableRepIsAUsageError() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--memtable-rep", "hash", "--num", "10");
+    assertEquals(2, r.exitCode(), r.out());
+    assertTrue(r.err().contains("expected bplus-tree or skiplist but was 'hash'"), r.err());
+  }
+
+  @Test
   void selectedBenchmarksWithThreadsAndOptions() {
     CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--benchmarks", "fillseq,readseq",
         "--num", "1000", "--threads", "2", "--value-size", "10", "--key-size", "8", "--bloom-bits", "0",
-        "--block-size", "1024", "--write-buffer-size", "65536", "--compression", "ZSTD", "--sync");
+        "--block-size", "1024", "--write-buffer-size", "65536", "--compression", "ZSTD", "--sync",
+        "--memtable-rep", "SkipList");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("\nfillseq      : "), r.out());
     assertTrue(r.out().contains("\nreadseq      : "), r.out());
-    assertTrue(r.out().contains("block_size=1024 bloom_bits=0 cache_size=8388608 compression=zstd compaction=leveled sync=true"),
+    assertTrue(r.out().contains("block_size=1024 bloom_bits=0 cache_size=8388608 compression=zstd compaction=leveled memtable=skiplist sync=true"),
         r.out());
     // Two threads each write their own 500 keys of fillseq; readseq has 1000 entries to read.
     assertEquals("1000\n", CliRunner.runOn(tmp.resolve("db"), "stats").out().lines()

@@ -399,9 +399,10 @@ public final class DbImpl implements Db {
     writeQueue.write(batch, writeOptions.sync(), commitGroup);
   }
 
-  /** A live memtable backed by WAL {@code logNumber}, with the configured bloom filter. */
+  /** A live memtable backed by WAL {@code logNumber}, with the configured bloom filter and representation. */
   private Memtable newMemtable(long logNumber) {
-    return new Memtable(logNumber, (long) (options.writeBufferSize() * options.memtableBloomSizeRatio()));
+    return new Memtable(logNumber, (long) (options.writeBufferSize() * options.memtableBloomSizeRatio()),
+        options.memtableRep());
   }
 
   /** Commits a write group: one WAL record, then the memtable. Runs on the group's leader. */

@@ -12,15 +12,15 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Bump allocation of a memtable's memory in large chunks (LevelDB's {@code util/arena.h}, HBase's
- * MSLAB, Pebble's {@code arenaskl}): skiplist nodes in {@code long[]} chunks, keys and values in
- * {@code byte[]} chunks. Millions of small objects that live as long as the memtable would each be
+ * MSLAB, Pebble's {@code arenaskl}): entries' words and index nodes in {@code long[]} chunks, keys
+ * and values in {@code byte[]} chunks. Millions of small objects that live as long as the memtable would each be
  * copied by every young collection until promoted, carry a 12-byte header and be reached through
  * a reference; a few hundred chunks are not (a chunk of half a G1 region or more is allocated in
  * the old generation directly), and the words of one node sit next to each other.
  *
  * <p>A reference is a {@code long}: the chunk's number in the high 32 bits, the index in the
  * chunk (in longs for nodes, bytes for byte ranges) in the low 32. Node reference 0 is the first
- * node allocated (the skiplist's head). Chunks start small (a memtable of a few entries costs
+ * node allocated (an index's head or placeholder). Chunks start small (a memtable of a few entries costs
  * little) and double up to {@link #MAX_CHUNK_BYTES}; a byte range larger than a quarter of that gets a chunk of its
  * own. Nothing is ever freed: the arena dies with its memtable.
  *
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Thread-safety: {@link #allocateNode} is synchronized. The words and bytes a caller writes
  * into its ranges become visible to other threads through the caller's own publication (the
- * skiplist's release store of a link); {@link #nodes}, {@link #bytes} and {@link #allocatedBytes}
+ * index's release store of a reference); {@link #nodes}, {@link #bytes} and {@link #allocatedBytes}
  * may be called from any thread, for references so published.
  */
 final class Arena {
@@ -114,6 +114,28 @@ final class Arena {
       throw new IllegalArgumentException(
           "bad allocation: " + longs + " longs, " + bytes + " bytes, reference at " + byteRefSlot);
     }
+    long node = takeWords(longs);
+    nodeChunk[(int) node + byteRefSlot] = allocateBytes(bytes);
+    allocated.lazySet(allocated.get() + (long) longs * Long.BYTES + bytes);
+    return node;
+  }
+
+  /**
+   * Reserves {@code longs} zeroed words in a node chunk, with no byte range (an index node).
+   *
+   * @return the words' reference; never 0 once the arena has allocated anything
+   * @throws IllegalArgumentException if {@code longs} is not in [1, {@link #MAX_NODE_CHUNK_LONGS}]
+   */
+  synchronized long allocateWords(int longs) {
+    if (longs < 1 || longs > MAX_NODE_CHUNK_LONGS) {
+      throw new IllegalArgumentException("bad allocation: " + longs + " longs");
+    }
+    long node = takeWords(longs);
+    allocated.lazySet(allocated.get() + (long) longs * Long.BYTES);
+    return node;
+  }
+
+  private long takeWords(int longs) {
     if (nodeChunk.length - nodesUsed < longs) {
       while (nextNodeChunkLongs < longs) {
         nextNodeChunkLongs = Math.min(MAX_NODE_CHUNK_LONGS, nextNodeChunkLongs * 2);
@@ -125,8 +147,6 @@ final class Arena {
     }
     long node = reference(nodeChunkCount - 1, nodesUsed);
     nodesUsed += longs;
-    nodeChunk[(int) node + byteRefSlot] = allocateBytes(bytes);
-    allocated.lazySet(allocated.get() + (long) longs * Long.BYTES + bytes);
     return node;
   }
 
@@ -207,6 +227,17 @@ final class Arena {
   /** The node chunk that {@code ref} points into; the node starts at index {@code (int) ref}. */
   long[] nodes(long ref) {
     return nodeChunks[(int) (ref >>> 32)];
+  }
+
+  /**
+   * As {@link #nodes}, or null if this thread does not see {@code ref}'s chunk: for an optimistic
+   * reader that may have read a reference without a happens-before edge to its allocation, and
+   * then retries.
+   */
+  long[] nodesIfVisible(long ref) {
+    long[][] chunks = nodeChunks;
+    int chunk = (int) (ref >>> 32);
+    return chunk < chunks.length ? chunks[chunk] : null;
   }
 
   /** The byte chunk that {@code ref} points into; the range starts at index {@code (int) ref}. */

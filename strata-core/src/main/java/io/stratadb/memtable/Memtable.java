@@ -1,5 +1,6 @@
 package io.stratadb.memtable;
 
+import io.stratadb.MemtableRep;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
@@ -9,20 +10,23 @@ import io.stratadb.util.Slice;
 import java.util.Objects;
 
 /**
- * The in-memory write buffer: a concurrent skiplist of internal keys to values (LevelDB's {@code
- * db/memtable.cc}, here on our own {@link SkipList}). Every version of a key is kept, ordered
- * newest first, so readers filter by sequence number and see one point in time.
+ * The in-memory write buffer: an ordered index of internal keys to values (LevelDB's {@code
+ * db/memtable.cc}), a {@link BPlusTree} or a {@link SkipList} as {@link MemtableRep} chooses. Every
+ * version of a key is kept, ordered newest first, so readers filter by sequence number and see one
+ * point in time.
  *
- * <p>Thread-safety: {@link #add} may be called by several threads at once (the skiplist's inserts
- * are lock-free), though the database calls it from one thread at a time: a write group's leader
- * inserts every batch of the group. Lookups and iterators run concurrently with it and with each
- * other. Once frozen (immutable memtable), it is only read.
+ * <p>Thread-safety: {@link #add} may be called by several threads at once (the skiplist links
+ * without locking, the B+tree's writers take turns), though the database calls it from one thread
+ * at a time: a write group's leader inserts every batch of the group. Lookups and iterators run
+ * concurrently with it and with each other, without locking. Once frozen (immutable memtable), it
+ * is only read.
  */
 public final class Memtable {
 
   private static final byte[] EMPTY = new byte[0];
 
-  private final SkipList table = new SkipList();
+  private final MemtableIndex table;
+  private final Entries entries;
   private final long logNumber;
   /** Whole-key filter consulted by {@link #get}, or null when disabled. */
   private final MemtableBloom bloom;
@@ -33,8 +37,7 @@ public final class Memtable {
    * @param logNumber file number of the WAL that makes this memtable durable
    */
   public Memtable(long logNumber) {
-    this.logNumber = logNumber;
-    this.bloom = null;
+    this(logNumber, 0, MemtableRep.BPLUS_TREE);
   }
 
   /**
@@ -47,11 +50,26 @@ public final class Memtable {
    * @throws IllegalArgumentException if {@code bloomBytes} is negative or above 1 GiB
    */
   public Memtable(long logNumber, long bloomBytes) {
+    this(logNumber, bloomBytes, MemtableRep.BPLUS_TREE);
+  }
+
+  /**
+   * As {@link #Memtable(long, long)}, with entries ordered by {@code rep}.
+   *
+   * @throws IllegalArgumentException if {@code bloomBytes} is negative or above 1 GiB
+   * @throws NullPointerException if {@code rep} is null
+   */
+  public Memtable(long logNumber, long bloomBytes, MemtableRep rep) {
     if (bloomBytes < 0) {
       throw new IllegalArgumentException("memtable bloom size must be >= 0, got " + bloomBytes);
     }
     this.logNumber = logNumber;
     this.bloom = bloomBytes == 0 ? null : new MemtableBloom(bloomBytes);
+    this.table = switch (Objects.requireNonNull(rep, "rep")) {
+      case BPLUS_TREE -> new BPlusTree();
+      case SKIPLIST -> new SkipList();
+    };
+    this.entries = table.entries();
   }
 
   /** The file number of the WAL backing this memtable. */
@@ -120,17 +138,17 @@ public final class Memtable {
       return LookupResult.ABSENT;
     }
     // The PUT trailer is the largest of this sequence: the seek lands on the newest visible version.
-    SkipList.Probe probe = new SkipList.Probe(userKey, 0, userKey.length, (sequence << 8) | ValueType.PUT.code());
-    long n = table.seek(probe);
-    if (n == SkipList.NIL || table.compareUserKey(n, probe) != 0) {
+    Probe probe = new Probe(userKey, 0, userKey.length, (sequence << 8) | ValueType.PUT.code());
+    long e = table.seek(probe);
+    if (e == Entries.NIL || !entries.sameUserKey(e, probe)) {
       return LookupResult.ABSENT;
     }
-    long trailer = table.trailer(n);
-    return LookupResult.decided(trailer, (trailer & 0xff) == ValueType.PUT.code() ? table.value(n) : EMPTY);
+    long trailer = entries.trailer(e);
+    return LookupResult.decided(trailer, (trailer & 0xff) == ValueType.PUT.code() ? entries.value(e) : EMPTY);
   }
 
   /**
-   * Memory used by the entries, in bytes: their keys, values and skiplist nodes as laid out in the
+   * Memory used by the entries, in bytes: their keys, values and index nodes as laid out in the
    * arena (chunk slack not counted), plus values replaced by a second insert of their internal key.
    */
   public long approximateBytes() {
@@ -139,13 +157,14 @@ public final class Memtable {
 
   /** Whether no entry has been added. */
   public boolean isEmpty() {
-    return table.first() == SkipList.NIL;
+    return table.cursor().first() == Entries.NIL;
   }
 
   /** Number of entries (all versions). O(n). */
   public int entryCount() {
     int count = 0;
-    for (long n = table.first(); n != SkipList.NIL; n = table.next(n)) {
+    MemtableIndex.Cursor cursor = table.cursor();
+    for (long e = cursor.first(); e != Entries.NIL; e = cursor.next()) {
       count++;
     }
     return count;
@@ -153,19 +172,20 @@ public final class Memtable {
 
   /** An iterator over all entries; it sees entries added after its creation (filter by sequence). */
   public InternalIterator iterator() {
-    return new MemtableIterator(table);
+    return new MemtableIterator(table.cursor(), entries);
   }
 
   /**
-   * Iterator over the skiplist, in both directions. Forward steps follow level-0 links (O(1)
-   * each); backward steps and seeks search from the head, O(log n) each (a skiplist has no back
-   * links, like LevelDB's {@code db/skiplist.h} {@code Prev}). {@link #keySlice()} and {@link
-   * #valueSlice()} view the node's bytes in the arena (or its replaced value) without copying.
+   * Iterator over the index, in both directions, through its {@link MemtableIndex.Cursor} (a
+   * skiplist steps back by a search from the head, like LevelDB's {@code db/skiplist.h} {@code
+   * Prev}; the B+tree within a leaf). {@link #keySlice()} and {@link #valueSlice()} view the
+   * entry's bytes in the arena (or its replaced value) without copying.
    */
   private static final class MemtableIterator implements InternalIterator {
-    private final SkipList list;
-    /** The current node, or {@link SkipList#NIL} if not valid. */
-    private long current = SkipList.NIL;
+    private final MemtableIndex.Cursor cursor;
+    private final Entries entries;
+    /** The current entry, or {@link Entries#NIL} if not valid. */
+    private long current = Entries.NIL;
     /** The current entry's key and value, copied out of the arena on first use. */
     private byte[] key;
     private byte[] value;
@@ -177,12 +197,13 @@ public final class Memtable {
      */
     private boolean valueResolved;
 
-    MemtableIterator(SkipList list) {
-      this.list = list;
+    MemtableIterator(MemtableIndex.Cursor cursor, Entries entries) {
+      this.cursor = cursor;
+      this.entries = entries;
     }
 
-    private void moveTo(long n) {
-      current = n;
+    private void moveTo(long e) {
+      current = e;
       key = null;
       value = null;
       valueResolved = false;
@@ -190,49 +211,52 @@ public final class Memtable {
 
     @Override
     public boolean isValid() {
-      return current != SkipList.NIL;
+      return current != Entries.NIL;
     }
 
     @Override
     public void seekToFirst() {
-      moveTo(list.first());
+      moveTo(cursor.first());
     }
 
     @Override
     public void seek(byte[] target) {
-      moveTo(list.seek(SkipList.Probe.ofInternalKey(target)));
+      moveTo(cursor.seek(Probe.ofInternalKey(target)));
     }
 
     @Override
     public void seekToLast() {
-      moveTo(list.seekBefore(null, true));
+      moveTo(cursor.seekBefore(null, true));
     }
 
     @Override
     public void seekForPrev(byte[] target) {
-      moveTo(list.seekBefore(SkipList.Probe.ofInternalKey(target), true));
+      moveTo(cursor.seekBefore(Probe.ofInternalKey(target), true));
     }
 
     @Override
     public void next() {
-      if (current == SkipList.NIL) {
-        throw new IllegalStateException("iterator is not valid");
-      }
-      moveTo(list.next(current));
+      requireValid();
+      moveTo(cursor.next());
     }
 
     @Override
     public void prev() {
-      if (current == SkipList.NIL) {
+      requireValid();
+      moveTo(cursor.previous());
+    }
+
+    private void requireValid() {
+      if (current == Entries.NIL) {
         throw new IllegalStateException("iterator is not valid");
       }
-      moveTo(list.previous(current));
     }
 
     @Override
     public byte[] key() {
       if (key == null) {
-        key = list.internalKey(current);
+        requireValid();
+        key = entries.internalKey(current);
       }
       return key;
     }
@@ -247,22 +271,17 @@ public final class Memtable {
 
     @Override
     public Slice keySlice() {
-      long n = current;
-      if (n == SkipList.NIL) {
-        throw new IllegalStateException("iterator is not valid");
-      }
-      keySlice.set(list.keyBytes(n), list.keyOffset(n), list.internalKeyLength(n));
+      requireValid();
+      long e = current;
+      keySlice.set(entries.keyBytes(e), entries.keyOffset(e), entries.internalKeyLength(e));
       return keySlice;
     }
 
     @Override
     public Slice valueSlice() {
-      long n = current;
-      if (n == SkipList.NIL) {
-        throw new IllegalStateException("iterator is not valid");
-      }
+      requireValid();
       if (!valueResolved) {
-        list.viewValue(n, valueSlice);
+        entries.viewValue(current, valueSlice);
         valueResolved = true;
       }
       return valueSlice;
@@ -270,7 +289,7 @@ public final class Memtable {
 
     @Override
     public void close() {
-      moveTo(SkipList.NIL);
+      moveTo(Entries.NIL);
     }
   }
 }

@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A whole-key bloom filter over a memtable's user keys, so a point lookup of a key the memtable
- * does not hold skips the skiplist search (RocksDB's {@code memtable_whole_key_filtering} with its
+ * does not hold skips the index search (RocksDB's {@code memtable_whole_key_filtering} with its
  * {@code DynamicBloom}). Cache-local: every probe of a key falls in one 64-byte block (8 longs),
  * so a lookup costs one cache miss however many probes it makes.
  *
@@ -16,7 +16,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Thread-safe: {@link #add} sets bits with atomic ORs, so several writers may add at once; a
  * reader sees every bit set before the write it reads was published (the memtable's entries are
- * published after their bits, through the skiplist's CAS and the database's sequence number).
+ * published after their bits, through the index's release store and the database's sequence number).
  */
 final class MemtableBloom {
   /** Probes per key: about the optimum (ln 2 x bits per key) for 10-20 bits per key. */
