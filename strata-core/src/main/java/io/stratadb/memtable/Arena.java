@@ -34,12 +34,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * at most one spare chunk of each kind, not counted in {@link #allocatedBytes}, so a memtable may
  * hold up to two full chunks more than it reports.
  *
- * <p>Thread-safety: {@link #allocateNode} is synchronized. The words and bytes a caller writes
+ * <p>Not final only so that tests can make an allocation fail.
+ *
+ * <p>Thread-safety: {@link #allocateNode} and {@link #allocateWords} are synchronized. The words and bytes a caller writes
  * into its ranges become visible to other threads through the caller's own publication (the
  * index's release store of a reference); {@link #nodes}, {@link #bytes} and {@link #allocatedBytes}
  * may be called from any thread, for references so published.
  */
-final class Arena {
+class Arena {
   /**
    * The largest chunk, in bytes: a G1 heap region less room for the array header, so that G1
    * allocates a full-size chunk as a humongous object, straight into the old generation, and never

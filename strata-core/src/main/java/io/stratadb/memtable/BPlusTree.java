@@ -39,11 +39,16 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Thread-safety: writers take this tree's lock, one at a time (the database inserts from one
  * thread, its write group's leader). A writer makes a node's version odd, changes the node in
- * place and makes the version even again; entries and new nodes are filled before a release
- * store makes them reachable. Readers never block: they read a node's version, then its words,
- * then check the version is unchanged (a node's child is only trusted once the node is validated
- * after reading the child's version), and start again from the root if it changed. A reader sees
- * every entry whose insert returned before its read began.
+ * place and makes the version even again; entries and new nodes are allocated and filled before
+ * any node is locked (so no allocation failure can leave a node locked), and a release store
+ * makes them reachable. Readers take no lock: they read a node's version, then its words, then
+ * check the version is unchanged (a node's child is only trusted once the node is validated after
+ * reading the child's version), and start again from the root if it changed; they spin only
+ * while a writer shifts a node's keys. A reader sees every entry whose insert returned before its
+ * read began. The words a reader reads under a version are plain reads ordered by fences, as in
+ * {@code StampedLock}; a reference that a split moved with a plain copy is read with acquire, but
+ * its happens-before edge to the entry's allocation runs through the writer's fences rather than
+ * the Java memory model's synchronizes-with, which every JVM on x86 and ARM honours.
  */
 final class BPlusTree implements MemtableIndex {
   /** Keys per node; 32 and 64 were alike, 16 slower (random inserts, 2026-12-02). */
@@ -79,8 +84,8 @@ final class BPlusTree implements MemtableIndex {
     }
   }
 
-  private final Entries entries = new Entries(new Arena());
-  private final Arena arena = entries.arena();
+  private final Entries entries;
+  private final Arena arena;
   /** The root node; replaced (release) when the root splits. Accessed through {@link #ROOT}. */
   @SuppressWarnings("unused")
   private volatile long root;
@@ -94,8 +99,18 @@ final class BPlusTree implements MemtableIndex {
   private final long[] splitK1 = new long[FANOUT + 1];
   private final long[] splitRef = new long[FANOUT + 1];
   private final long[] splitChild = new long[FANOUT + 2];
+  /** Inner nodes allocated for a split before any node is locked, taken as the split climbs. */
+  private final long[] spareInner = new long[MAX_LEVELS + 1];
+  private int spareInners;
 
   BPlusTree() {
+    this(new Arena());
+  }
+
+  /** A tree whose entries and nodes live in {@code arena}, which must be new. */
+  BPlusTree(Arena arena) {
+    this.arena = arena;
+    this.entries = new Entries(arena);
     // A word first, so that no node or entry has reference 0.
     arena.allocateWords(1);
     root = arena.allocateWords(LEAF_WORDS);
@@ -197,8 +212,43 @@ final class BPlusTree implements MemtableIndex {
       unlock(w, i);
       return true;
     }
-    splitLeaf(n, w, i, pos, p, e, rightmost && w[i + NEXT] == NIL && pos == count);
+    // Every node the split needs is allocated first: an allocation failing (OutOfMemoryError)
+    // with a node locked would leave readers spinning on it for good.
+    long r = arena.allocateWords(LEAF_WORDS);
+    allocateSpareInners(level(root));
+    splitLeaf(n, w, i, r, pos, p, e, rightmost && w[i + NEXT] == NIL && pos == count);
     return true;
+  }
+
+  private int level(long node) {
+    return (int) arena.nodes(node)[(int) node + LEVEL];
+  }
+
+  /**
+   * Allocates the inner nodes a leaf split on the writer's path will take: one per full inner
+   * node from level 1 up, and a new root if every one up to the root is full.
+   */
+  private void allocateSpareInners(int height) {
+    int needed = 0;
+    for (int l = 1; ; l++) {
+      if (l > height) {
+        needed++;
+        break;
+      }
+      long n = pathNodes[l];
+      if (arena.nodes(n)[(int) n + COUNT] < FANOUT) {
+        break;
+      }
+      needed++;
+    }
+    while (spareInners < needed) {
+      long node = arena.allocateWords(INNER_WORDS); // first: spareInners++ on the left would run before it
+      spareInner[spareInners++] = node;
+    }
+  }
+
+  private long takeSpareInner() {
+    return spareInner[--spareInners];
   }
 
   /** Shifts keys {@code [pos, count)} up by one and puts the key at {@code pos}; count + 1. */
@@ -222,10 +272,10 @@ final class BPlusTree implements MemtableIndex {
 
   /**
    * Splits the full leaf {@code n} to add entry {@code e} at {@code pos}: the right half (or, for
-   * an append to the rightmost leaf, only the new entry) goes to a new leaf, linked after it.
+   * an append to the rightmost leaf, only the new entry) goes to the new leaf {@code r}, linked
+   * after it.
    */
-  private void splitLeaf(long n, long[] w, int i, int pos, Probe p, long e, boolean append) {
-    long r = arena.allocateWords(LEAF_WORDS);
+  private void splitLeaf(long n, long[] w, int i, long r, int pos, Probe p, long e, boolean append) {
     long[] rw = arena.nodes(r);
     int ri = (int) r;
     int keep = append ? FANOUT : FANOUT / 2;
@@ -255,7 +305,7 @@ final class BPlusTree implements MemtableIndex {
     long top = root;
     long[] tw = arena.nodes(top);
     if (level > tw[(int) top + LEVEL]) {
-      long r = arena.allocateWords(INNER_WORDS);
+      long r = takeSpareInner();
       long[] rw = arena.nodes(r);
       int ri = (int) r;
       rw[ri + LEVEL] = level;
@@ -307,7 +357,7 @@ final class BPlusTree implements MemtableIndex {
 
     boolean append = slot == FANOUT && isRightmost(level);
     int up = append ? FANOUT : (FANOUT + 1) / 2;
-    long r = arena.allocateWords(INNER_WORDS);
+    long r = takeSpareInner();
     long[] rw = arena.nodes(r);
     int ri = (int) r;
     int rightKeys = FANOUT - up;

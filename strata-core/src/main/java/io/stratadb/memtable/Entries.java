@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   word 1.. the index's words
  * </pre>
  *
- * No entry has reference 0 (the arena's first chunk starts with the first entry's cold words), so
- * 0 ({@link #NIL}) means "no entry". Inserting an internal key already present replaces its value,
+ * No entry has reference 0 (an entry's reference follows its two cold words), so 0 ({@link #NIL})
+ * means "no entry". Inserting an internal key already present replaces its value,
  * as {@code Map.put} did: the new value is held outside the arena and the entry flagged.
  *
  * <p>Thread-safety: {@link #allocate} is safe from any thread (the arena is synchronized); an
