@@ -1,5 +1,6 @@
 package io.stratadb.jmh;
 
+import io.stratadb.MemtableRep;
 import io.stratadb.key.ValueType;
 import io.stratadb.memtable.Memtable;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,6 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class MemtableBenchmark {
+  /** The memtable's index: the default B+tree or the skiplist. */
+  @Param({"BPLUS_TREE", "SKIPLIST"})
+  public MemtableRep rep;
+
   private static final int ENTRIES = 100_000;
 
   private final byte[][] keys = BenchData.randomKeys(ENTRIES, Long.MAX_VALUE / 2, 1);
@@ -38,7 +44,7 @@ public class MemtableBenchmark {
   /** Builds the full memtable once. */
   @Setup(Level.Trial)
   public void fill() {
-    full = new Memtable(1);
+    full = new Memtable(1, 0, rep);
     for (int i = 0; i < ENTRIES; i++) {
       full.add(i + 1, ValueType.PUT, keys[i], value);
     }
@@ -47,7 +53,7 @@ public class MemtableBenchmark {
   /** A fresh memtable for inserts every iteration, so it never grows past ENTRIES. */
   @Setup(Level.Iteration)
   public void freshMemtable() {
-    filling = new Memtable(2);
+    filling = new Memtable(2, 0, rep);
     next = 0;
   }
 

@@ -1,5 +1,6 @@
 package io.stratadb.jmh;
 
+import io.stratadb.MemtableRep;
 import io.stratadb.key.ValueType;
 import io.stratadb.memtable.Memtable;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -18,9 +20,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Several threads inserting into one memtable at once (the skiplist's compare-and-set links, as
- * RocksDB's concurrent memtable writes): throughput over all threads. The memtable is replaced
- * when it passes 4 MiB (a write buffer's size), as a flush would.
+ * Several threads inserting into one memtable at once: throughput over all threads. The skiplist
+ * links with compare-and-set (RocksDB's concurrent memtable writes), the B+tree's writers take
+ * turns on its lock. The memtable is replaced when it passes 4 MiB (a write buffer's size), as a
+ * flush would.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -30,6 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Threads(4)
 public class MemtableConcurrentInsertBenchmark {
+  /** The memtable's index: the default B+tree or the skiplist. */
+  @Param({"BPLUS_TREE", "SKIPLIST"})
+  public MemtableRep rep;
+
   private static final int KEYS = 1 << 17;
   private static final long WRITE_BUFFER_BYTES = 4 << 20;
 
@@ -41,7 +48,7 @@ public class MemtableConcurrentInsertBenchmark {
   /** A fresh memtable every iteration. */
   @Setup(Level.Iteration)
   public void freshMemtable() {
-    memtable = new Memtable(1);
+    memtable = new Memtable(1, 0, rep);
   }
 
   /** One put of a random key with a unique sequence number. */
@@ -51,7 +58,7 @@ public class MemtableConcurrentInsertBenchmark {
     Memtable m = memtable;
     if ((seq & 1023) == 0 && m.approximateBytes() > WRITE_BUFFER_BYTES) {
       // Racing threads may each replace it: harmless, the old one is only dropped.
-      memtable = new Memtable(1);
+      memtable = new Memtable(1, 0, rep);
     }
     m.add(seq, ValueType.PUT, keys[(int) (seq & (KEYS - 1))], value);
   }
