@@ -73,7 +73,8 @@ enum BenchWorkload {
     void run(BenchThread t) {
       try (DbIterator it = t.engine.newCursor()) {
         it.seekToFirst();
-        for (long i = 0; i < t.config.opsPerThread() && it.isValid(); i++, it.next()) {
+        long ops = t.config.opsPerThread();
+        for (long i = 0; i < ops && it.isValid(); i++, it.next()) {
           t.bytes += it.key().length + it.value().length;
           t.done++;
         }
@@ -86,7 +87,8 @@ enum BenchWorkload {
     void run(BenchThread t) {
       try (DbIterator it = t.engine.newCursor()) {
         it.seekToLast();
-        for (long i = 0; i < t.config.opsPerThread() && it.isValid(); i++, it.prev()) {
+        long ops = t.config.opsPerThread();
+        for (long i = 0; i < ops && it.isValid(); i++, it.prev()) {
           t.bytes += it.key().length + it.value().length;
           t.done++;
         }
@@ -97,7 +99,8 @@ enum BenchWorkload {
   SEEKRANDOM(false, false, true) {
     @Override
     void run(BenchThread t) {
-      for (long i = 0; i < t.config.opsPerThread(); i++) {
+      long ops = t.config.opsPerThread();
+      for (long i = 0; i < ops; i++) {
         try (DbIterator it = t.engine.newCursor()) {
           byte[] target = t.key(t.randomKeyNumber());
           it.seek(target);
@@ -119,7 +122,8 @@ enum BenchWorkload {
   DELETERANDOM(false, true, false) {
     @Override
     void run(BenchThread t) {
-      for (long i = 0; i < t.config.opsPerThread(); i++) {
+      long ops = t.config.opsPerThread();
+      for (long i = 0; i < ops; i++) {
         byte[] key = t.key(t.randomKeyNumber());
         t.engine.delete(key);
         t.done++;
@@ -135,7 +139,8 @@ enum BenchWorkload {
     @Override
     void run(BenchThread t) {
       TransactionOptions options = TransactionOptions.of(t.config.isolation(), t.config.writeOptions().sync());
-      for (long i = 0; i < t.config.opsPerThread(); i++) {
+      long ops = t.config.opsPerThread();
+      for (long i = 0; i < ops; i++) {
         byte[] key = t.key(t.randomKeyNumber(t.config.txnKeys()));
         while (true) {
           try (Transaction txn = t.engine.strata().beginTransaction(options)) {
@@ -209,7 +214,8 @@ enum BenchWorkload {
   }
 
   private static void readRandom(BenchThread t) {
-    for (long i = 0; i < t.config.opsPerThread(); i++) {
+    long ops = t.config.opsPerThread();
+    for (long i = 0; i < ops; i++) {
       byte[] key = t.key(t.randomKeyNumber());
       byte[] value = t.engine.get(key);
       if (value != null) {
@@ -221,7 +227,8 @@ enum BenchWorkload {
   }
 
   private static void putRandom(BenchThread t) {
-    for (long i = 0; i < t.config.opsPerThread(); i++) {
+    long ops = t.config.opsPerThread();
+    for (long i = 0; i < ops; i++) {
       t.put(t.randomKeyNumber());
     }
   }
