@@ -39,8 +39,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Thread-safety: writers take this tree's lock, one at a time (the database inserts from one
  * thread, its write group's leader). A writer makes a node's version odd, changes the node in
- * place and makes the version even again; entries and new nodes are allocated and filled before
- * any node is locked (so no allocation failure can leave a node locked), and a release store
+ * place and makes the version even again; entries and new nodes are allocated before any node is
+ * locked (so no allocation failure can leave a node locked) and filled before a release store
  * makes them reachable. Readers take no lock: they read a node's version, then its words, then
  * check the version is unchanged (a node's child is only trusted once the node is validated after
  * reading the child's version), and start again from the root if it changed; they spin only
@@ -102,6 +102,8 @@ final class BPlusTree implements MemtableIndex {
   /** Inner nodes allocated for a split before any node is locked, taken as the split climbs. */
   private final long[] spareInner = new long[MAX_LEVELS + 1];
   private int spareInners;
+  /** A leaf allocated for a split that then failed, or {@link Entries#NIL}. */
+  private long spareLeaf = NIL;
 
   BPlusTree() {
     this(new Arena());
@@ -214,8 +216,10 @@ final class BPlusTree implements MemtableIndex {
     }
     // Every node the split needs is allocated first: an allocation failing (OutOfMemoryError)
     // with a node locked would leave readers spinning on it for good.
-    long r = arena.allocateWords(LEAF_WORDS);
+    long r = spareLeaf != NIL ? spareLeaf : arena.allocateWords(LEAF_WORDS);
+    spareLeaf = r; // kept for the next split if an inner node's allocation fails
     allocateSpareInners(level(root));
+    spareLeaf = NIL;
     splitLeaf(n, w, i, r, pos, p, e, rightmost && w[i + NEXT] == NIL && pos == count);
     return true;
   }

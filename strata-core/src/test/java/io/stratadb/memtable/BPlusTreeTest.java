@@ -201,17 +201,31 @@ class BPlusTreeTest extends MemtableIndexTest {
 
   @Test
   void aSplitWhoseAllocationFailsLeavesNoNodeLockedAndLosesNothing() {
+    checkAllocationFailures(false);
+  }
+
+  @Test
+  void anAppendSplitWhoseAllocationFailsLeavesNoNodeLockedAndLosesNothing() {
+    checkAllocationFailures(true);
+  }
+
+  /**
+   * Inserts keys (ascending, for append splits, or random) while node allocations run out at
+   * every step of a split: none allowed (the leaf's fails), one (the leaf's succeeds, an inner
+   * node's fails), two or three (spare inner nodes are left for a later split); then checks that
+   * every stored key is there, in order, and no node was left locked.
+   */
+  private static void checkAllocationFailures(boolean ascending) {
     FailingArena arena = new FailingArena();
     BPlusTree tree = new BPlusTree(arena);
     List<Integer> stored = new ArrayList<>();
     Random rnd = new Random(3);
+    int[] allowances = {1, 0, Integer.MAX_VALUE, 2, 3};
     int failures = 0;
-    // Enough keys for inner nodes to split too. Every third insert may allocate one node at most
-    // (a leaf split whose parent is full, or that needs a new root, fails after the leaf's node),
-    // every third none (any split fails).
+    // Enough keys for inner nodes to split too (three levels).
     for (int i = 0; i < 60_000; i++) {
-      int k = rnd.nextInt(1_000_000_000);
-      arena.allowance = i % 3 == 0 ? 1 : i % 3 == 1 ? 0 : Integer.MAX_VALUE;
+      int k = ascending ? i : rnd.nextInt(1_000_000_000);
+      arena.allowance = allowances[i % allowances.length];
       try {
         put(tree, k);
         stored.add(k);
