@@ -19,6 +19,7 @@ public final class Options {
   private final int bloomBitsPerKey;
   private final double memtableBloomSizeRatio;
   private final MemtableRep memtableRep;
+  private final boolean preloadTables;
   private final int maxOpenFiles;
   private final long blockCacheSize;
   private final Compression compression;
@@ -49,6 +50,7 @@ public final class Options {
     this.bloomBitsPerKey = b.bloomBitsPerKey;
     this.memtableBloomSizeRatio = b.memtableBloomSizeRatio;
     this.memtableRep = b.memtableRep;
+    this.preloadTables = b.preloadTables;
     this.maxOpenFiles = b.maxOpenFiles;
     this.blockCacheSize = b.blockCacheSize;
     this.compression = b.compression;
@@ -92,6 +94,7 @@ public final class Options {
     b.bloomBitsPerKey = bloomBitsPerKey;
     b.memtableBloomSizeRatio = memtableBloomSizeRatio;
     b.memtableRep = memtableRep;
+    b.preloadTables = preloadTables;
     b.maxOpenFiles = maxOpenFiles;
     b.blockCacheSize = blockCacheSize;
     b.compression = compression;
@@ -150,6 +153,16 @@ public final class Options {
   /** How each memtable orders its entries. Default {@link MemtableRep#BPLUS_TREE}. */
   public MemtableRep memtableRep() {
     return memtableRep;
+  }
+
+  /**
+   * Whether opening the database also opens its SSTables (mapping each, reading its index block
+   * and bloom filter into the table cache), up to {@link #maxOpenFiles()}, on a background thread,
+   * so the first reads do not pay for it: RocksDB's behaviour with {@code max_open_files = -1}, its
+   * default. Default true.
+   */
+  public boolean preloadTables() {
+    return preloadTables;
   }
 
   /** Maximum SSTables held open in the table cache. Default 1000. */
@@ -296,6 +309,7 @@ public final class Options {
     private int bloomBitsPerKey = 10;
     private double memtableBloomSizeRatio = 1.0 / 64;
     private MemtableRep memtableRep = MemtableRep.BPLUS_TREE;
+    private boolean preloadTables = true;
     private int maxOpenFiles = 1000;
     private long blockCacheSize = 8L << 20;
     private Compression compression = Compression.LZ4;
@@ -419,6 +433,12 @@ public final class Options {
         throw new IllegalArgumentException("memtableRep must not be null");
       }
       this.memtableRep = rep;
+      return this;
+    }
+
+    /** Whether opening the database opens its SSTables in the background ({@link Options#preloadTables()}). */
+    public Builder preloadTables(boolean preload) {
+      this.preloadTables = preload;
       return this;
     }
 

@@ -158,6 +158,9 @@ public final class DbImpl implements Db {
     for (int i = 1; i < options.maxBackgroundJobs(); i++) {
       backgroundThreads.add(new Thread(this::compactionLoop, "strata-compact-" + i + "-" + dir.getFileName()));
     }
+    if (options.preloadTables()) {
+      backgroundThreads.add(new Thread(this::preloadTables, "strata-preload-" + dir.getFileName()));
+    }
     backgroundThreads.forEach(t -> t.setDaemon(true));
   }
 
@@ -865,6 +868,35 @@ public final class DbImpl implements Db {
   }
 
   // ---------------------------------------------------------------- background work
+
+  /**
+   * Opens the tables of the version current at open into the table cache, L0 first, until the
+   * cache is full or the database closes (RocksDB opens every table at open when {@code
+   * max_open_files} is -1). A table that fails to open is left to the read that needs it, which
+   * reports the error.
+   */
+  private void preloadTables() {
+    Version version = state.version();
+    if (!version.tryRetain()) {
+      return;
+    }
+    try {
+      for (int level = 0; level < Version.NUM_LEVELS; level++) {
+        for (FileMetadata file : version.files(level)) {
+          if (closed || tableCache.size() >= options.maxOpenFiles()) {
+            return;
+          }
+          try {
+            tableCache.acquire(file.number()).release();
+          } catch (RuntimeException e) {
+            LOG.debug("preloading table {} failed; its first read will report it", file.number(), e);
+          }
+        }
+      }
+    } finally {
+      version.release();
+    }
+  }
 
   /** The flush thread: flushes immutable memtables oldest first and deletes obsolete files. */
   private void flushLoop() {
