@@ -65,10 +65,7 @@ public final class Memtable {
     }
     this.logNumber = logNumber;
     this.bloom = bloomBytes == 0 ? null : new MemtableBloom(bloomBytes);
-    this.table = switch (Objects.requireNonNull(rep, "rep")) {
-      case BPLUS_TREE -> new BPlusTree();
-      case SKIPLIST -> new SkipList();
-    };
+    this.table = MemtableIndex.create(Objects.requireNonNull(rep, "rep"));
     this.entries = table.entries();
   }
 

@@ -1,5 +1,7 @@
 package io.stratadb.memtable;
 
+import io.stratadb.MemtableRep;
+
 /**
  * The ordered index of a memtable's entries, in internal-key order ({@link
  * io.stratadb.key.InternalKey#compare}): user key ascending (unsigned bytes), then trailer
@@ -11,6 +13,14 @@ package io.stratadb.memtable;
  * see every entry whose insert returned before their read began.
  */
 interface MemtableIndex {
+  /** A new, empty index of the kind {@code rep} names. */
+  static MemtableIndex create(MemtableRep rep) {
+    return switch (rep) {
+      case BPLUS_TREE -> new BPlusTree();
+      case SKIPLIST -> new SkipList();
+    };
+  }
+
   /** The entries this index orders, for reading their keys and values. */
   Entries entries();
 

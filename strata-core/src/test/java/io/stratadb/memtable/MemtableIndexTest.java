@@ -42,7 +42,7 @@ abstract class MemtableIndexTest {
 
   /** An empty index of the representation under test. */
   MemtableIndex newIndex() {
-    return rep() == MemtableRep.SKIPLIST ? new SkipList() : new BPlusTree();
+    return MemtableIndex.create(rep());
   }
 
   /** A key from a small alphabet with zeroes, so prefixes and zero padding collide often. */
