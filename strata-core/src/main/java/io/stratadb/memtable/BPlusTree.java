@@ -307,8 +307,7 @@ final class BPlusTree implements MemtableIndex {
    */
   private void addToParent(int level, long k0, long k1, long ref, long child) {
     long top = root;
-    long[] tw = arena.nodes(top);
-    if (level > tw[(int) top + LEVEL]) {
+    if (level > level(top)) {
       long r = takeSpareInner();
       long[] rw = arena.nodes(r);
       int ri = (int) r;
@@ -384,8 +383,7 @@ final class BPlusTree implements MemtableIndex {
 
   /** Whether the writer's path at {@code level} and above took each node's last child. */
   private boolean isRightmost(int level) {
-    long top = root;
-    int height = (int) arena.nodes(top)[(int) top + LEVEL];
+    int height = level(root);
     for (int l = level + 1; l <= height; l++) {
       long n = pathNodes[l];
       if (pathSlots[l] != arena.nodes(n)[(int) n + COUNT]) {
