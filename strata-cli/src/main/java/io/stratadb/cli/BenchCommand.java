@@ -20,6 +20,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -31,7 +33,9 @@ import picocli.CommandLine.TypeConversionException;
  * previous ones left. Only the workload's own operations are timed. Without {@code --db} the
  * database lives in a new directory under {@code ./strata-data-bench}, removed at the end. With
  * {@code --compare} each workload also runs on the peer engines, interleaved, and {@code --rounds N}
- * repeats the whole list N times and reports medians ({@link BenchComparison}).
+ * repeats the whole list N times and reports medians ({@link BenchComparison}). With {@code
+ * --thread-counts} StrataDB runs the list at each thread count in turn within every round, and the
+ * report gives each count's ops/sec and its ratio to the first count ({@link BenchScaling}).
  */
 @Command(name = "bench", description = {"Run db_bench-style benchmarks and print micros/op, ops/sec and MB/s.",
     "With --compare, also on RocksJava and/or iq80 LevelDB, interleaved; with --rounds N, the whole list N times "
@@ -125,6 +129,12 @@ final class BenchCommand extends CliCommand {
       + "over the rounds with its min-max range (default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(names = "--thread-counts", paramLabel = "N", split = ",", description = "Run every workload on StrataDB "
+      + "at each of these thread counts, interleaved within each round, and report ops/sec per count and each "
+      + "count's ratio to the first, paired by round (e.g. --sync --benchmarks fillrandom --thread-counts 1,16 "
+      + "--rounds 5 for group commit). Not with --compare or --threads.")
+  List<Integer> threadCounts = List.of();
+
   @Option(names = "--results", paramLabel = "DIR", description = "With --compare: where results.csv, summary.csv, "
       + "results.json and results.png go (default: ./strata-bench-results).")
   Path resultsDir = Path.of("strata-bench-results");
@@ -134,10 +144,10 @@ final class BenchCommand extends CliCommand {
     List<BenchWorkload> workloads = parseWorkloads();
     List<BenchEngine.Kind> engines = parseEngines();
     validate();
-    if (rounds > 1 && engines.size() < 2) {
-      // The medians are reported by the comparison table and its files, which exist only with peers.
-      throw usageError("--rounds above 1 needs --compare (e.g. --compare rocksdb,leveldb); got --rounds " + rounds
-          + " without it");
+    if (rounds > 1 && engines.size() < 2 && threadCounts.isEmpty()) {
+      // The medians are reported by the comparison or scaling table, which exist only with peers or counts.
+      throw usageError("--rounds above 1 needs --compare (e.g. --compare rocksdb,leveldb) or --thread-counts; got "
+          + "--rounds " + rounds + " without them");
     }
     Options options = options();
     BenchSettings settings = new BenchSettings(options.writeBufferSize(), options.blockSize(),
@@ -151,13 +161,23 @@ final class BenchCommand extends CliCommand {
     PrintWriter out = out();
     printHeader(out, options, path, temporary, engines);
     BenchComparison comparison = new BenchComparison(engines);
+    BenchScaling scaling = threadCounts.isEmpty() ? null : new BenchScaling(threadCounts);
     Map<BenchEngine.Kind, BenchEngine> open = new EnumMap<>(BenchEngine.Kind.class);
     try {
       for (int round = 1; round <= rounds; round++) {
         if (rounds > 1) {
           out.printf("Round %d of %d%n", round, rounds);
         }
-        runRound(round, workloads, engines, path, settings, config, open, comparison, out);
+        if (scaling == null) {
+          runRound(round, workloads, engines, path, settings, config, open, comparison::add, out);
+          continue;
+        }
+        for (int count : threadCounts) {
+          out.printf("Threads %d%n", count);
+          int r = round;
+          runRound(round, workloads, engines, path, settings, config.withThreads(count), open,
+              row -> scaling.add(new BenchScaling.Row(r, count, row.result())), out);
+        }
       }
       BenchEngine strata = open.get(BenchEngine.Kind.STRATADB);
       if (report && strata != null) {
@@ -167,6 +187,9 @@ final class BenchCommand extends CliCommand {
       for (BenchEngine engine : open.values()) {
         engine.close();
       }
+    }
+    if (scaling != null) {
+      scaling.print(out);
     }
     if (comparing) {
       for (BenchEngine.Kind kind : engines) {
@@ -199,11 +222,12 @@ final class BenchCommand extends CliCommand {
    * Runs every workload once on every engine, interleaved, as a single run does: the key seeds
    * start again at {@link #FIRST_SEED}, fill workloads empty each engine's database, and with
    * several engines each is opened and closed around each workload. {@code open} holds the
-   * engines left open (only StrataDB, and only without {@code --compare}).
+   * engines left open (only StrataDB, and only without {@code --compare}); {@code results}
+   * receives every run's row.
    */
   private void runRound(int round, List<BenchWorkload> workloads, List<BenchEngine.Kind> engines, Path path,
       BenchSettings settings, BenchConfig config, Map<BenchEngine.Kind, BenchEngine> open,
-      BenchComparison comparison, PrintWriter out) throws IOException, InterruptedException {
+      Consumer<BenchComparison.Row> results, PrintWriter out) throws IOException, InterruptedException {
     boolean comparing = engines.size() > 1;
     long seed = FIRST_SEED;
     for (BenchWorkload w : workloads) {
@@ -237,7 +261,7 @@ final class BenchCommand extends CliCommand {
         }
         long writtenAfter = IoCounters.writtenBytes();
         ProcessCosts costs = ProcessCosts.now().since(costsBefore);
-        comparison.add(new BenchComparison.Row(round, kind, result,
+        results.accept(new BenchComparison.Row(round, kind, result,
             writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore, costs));
         out.println(comparing ? String.format("%-9s %s", kind.label(), result.line()) : result.line());
         if (comparing) {
@@ -248,7 +272,7 @@ final class BenchCommand extends CliCommand {
         }
         out.flush();
       }
-      seed += threads;
+      seed += config.threads();
     }
   }
 
@@ -313,7 +337,21 @@ final class BenchCommand extends CliCommand {
     if (valueSize < 0) {
       throw usageError("--value-size must be >= 0, got " + valueSize);
     }
-    if (threads < 2 && benchmarks.stream().anyMatch(b -> b.strip().equalsIgnoreCase("readwhilewriting"))) {
+    if (!threadCounts.isEmpty()) {
+      if (!compare.isEmpty() || threads != 1) {
+        throw usageError("--thread-counts runs StrataDB alone at each count: drop --compare and --threads");
+      }
+      if (threadCounts.size() < 2) {
+        throw usageError("--thread-counts needs at least two counts to compare, got " + threadCounts);
+      }
+      for (int count : threadCounts) {
+        if (count < 1 || count > num) {
+          throw usageError("--thread-counts must each be between 1 and --num, got " + count);
+        }
+      }
+    }
+    int fewestThreads = threadCounts.isEmpty() ? threads : threadCounts.stream().min(Integer::compare).orElseThrow();
+    if (fewestThreads < 2 && benchmarks.stream().anyMatch(b -> b.strip().equalsIgnoreCase("readwhilewriting"))) {
       throw usageError("readwhilewriting needs --threads of at least 2 (one writer, the others readers)");
     }
     if (txnKeys != null && (txnKeys < 1 || txnKeys > num)) {
@@ -384,7 +422,8 @@ final class BenchCommand extends CliCommand {
     out.printf("Entries:    %d%n", num);
     out.printf("RawSize:    %.1f MB (estimated)%n", rawMb);
     out.printf("FileSize:   %.1f MB (estimated)%n", (keySize + valueSize / 2.0) * num / 1048576.0);
-    out.printf("Threads:    %d%n", threads);
+    out.printf("Threads:    %s%n", threadCounts.isEmpty() ? threads
+        : threadCounts.stream().map(String::valueOf).collect(Collectors.joining(",")) + ", interleaved per round");
     out.printf("Options:    write_buffer_size=%d block_size=%d bloom_bits=%d cache_size=%d compression=%s "
         + "compaction=%s memtable=%s sync=%s statistics=%s parallel_seek=%s%n", options.writeBufferSize(),
         options.blockSize(), options.bloomBitsPerKey(), options.blockCacheSize(),

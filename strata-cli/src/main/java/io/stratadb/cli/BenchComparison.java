@@ -72,7 +72,7 @@ final class BenchComparison {
   RoundStats opsPerSec(String workload, BenchEngine.Kind engine) {
     double[] values = rows.stream()
         .filter(r -> r.engine() == engine && r.result().workload().benchName().equals(workload))
-        .mapToDouble(r -> opsPerSec(r.result())).toArray();
+        .mapToDouble(r -> r.result().opsPerSec()).toArray();
     return values.length == 0 ? null : RoundStats.of(values);
   }
 
@@ -81,10 +81,6 @@ final class BenchComparison {
     RoundStats strata = opsPerSec(workload, engines.get(0));
     RoundStats other = opsPerSec(workload, peer);
     return strata == null || other == null ? Double.NaN : strata.median() / other.median();
-  }
-
-  private static double opsPerSec(BenchResult r) {
-    return r.done() / Math.max(r.wallSeconds(), 1e-9);
   }
 
   /** Prints the ops/sec table with ratios, disk sizes and write amplification. */
@@ -190,13 +186,13 @@ final class BenchComparison {
       double micros = b.threadSeconds() * 1e6 / Math.max(b.done(), 1);
       ProcessCosts c = r.costs();
       sb.append(String.format(Locale.ROOT, "%s,%s,%.1f,%.2f,%.3f,%d,%d,%d,%d,%d,%d,%d,%.3f%n", b.workload().benchName(),
-          r.engine().label(), opsPerSec(b), mbPerSec, micros, b.done(), b.found(), r.writtenBytes(), r.round(),
+          r.engine().label(), b.opsPerSec(), mbPerSec, micros, b.done(), b.found(), r.writtenBytes(), r.round(),
           c.minorFaults(), c.collections(), c.gcMillis(), c.cpuNanos() < 0 ? -1.0 : c.cpuNanos() / 1e9));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("round", r.round());
       o.put("workload", b.workload().benchName());
       o.put("engine", r.engine().label());
-      o.put("opsPerSec", opsPerSec(b));
+      o.put("opsPerSec", b.opsPerSec());
       o.put("mbPerSec", mbPerSec);
       o.put("microsPerOp", micros);
       o.put("operations", b.done());

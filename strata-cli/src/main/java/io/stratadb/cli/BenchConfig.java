@@ -17,6 +17,11 @@ import io.stratadb.WriteOptions;
 record BenchConfig(long num, int threads, int keySize, int valueSize, WriteOptions writeOptions, long txnKeys,
     IsolationLevel isolation) {
 
+  /** This configuration with {@code threads} threads. */
+  BenchConfig withThreads(int threads) {
+    return new BenchConfig(num, threads, keySize, valueSize, writeOptions, txnKeys, isolation);
+  }
+
   /** Operations each thread performs. */
   long opsPerThread() {
     return num / threads;

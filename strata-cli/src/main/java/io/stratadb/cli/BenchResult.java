@@ -43,6 +43,11 @@ record BenchResult(BenchWorkload workload, long done, long found, long bytes, lo
     return new BenchResult(workload, done, found, bytes, aborts, threadSeconds, (last - first) / 1e9);
   }
 
+  /** Operations per second of wall-clock time. */
+  double opsPerSec() {
+    return done / Math.max(wallSeconds, 1e-9);
+  }
+
   /**
    * The db_bench report line, e.g. {@code fillseq      :       1.234 micros/op;    810372 ops/sec;
    * 89.6 MB/s}, with {@code (N of M found)} for random reads and seeks and without MB/s when no

@@ -187,6 +187,49 @@ class BenchCommandTest {
   }
 
   @Test
+  void threadCountsRunEachCountPerRoundAndPrintTheRatio() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "800", "--benchmarks",
+        "fillrandom,readrandom", "--thread-counts", "1,4", "--rounds", "2", "--no-report");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Threads:    1,4, interleaved per round"), r.out());
+    List<String> order = new ArrayList<>();
+    for (String line : r.outLines()) {
+      if (line.startsWith("Round ") || line.startsWith("Threads ")) {
+        order.add(line);
+      } else if (LINE.matcher(line).matches()) {
+        order.add(line.substring(0, line.indexOf(' ')));
+      }
+    }
+    List<String> oneRound = List.of("Threads 1", "fillrandom", "readrandom", "Threads 4", "fillrandom", "readrandom");
+    List<String> expected = new ArrayList<>();
+    expected.add("Round 1 of 2");
+    expected.addAll(oneRound);
+    expected.add("Round 2 of 2");
+    expected.addAll(oneRound);
+    assertEquals(expected, order, r.out());
+    String table = r.out().substring(r.out().indexOf("Scaling: median ops/sec of 2 rounds"));
+    assertTrue(table.contains("4 vs 1"), table);
+    assertTrue(table.lines().anyMatch(l -> l.matches("fillrandom +\\d+ \\(.*\\) +\\d+ \\(.*\\) +[0-9.]+x \\(.*x\\)")),
+        table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("readrandom")), table);
+  }
+
+  @Test
+  void threadCountsAreCheckedAndExcludeCompareAndThreads() {
+    Path db = tmp.resolve("db");
+    assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "1").exitCode());
+    assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "1,0").exitCode());
+    assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "1,200").exitCode());
+    assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "1,2", "--threads", "2")
+        .exitCode());
+    CliRunner.Result r = CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "1,2", "--compare", "leveldb");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--thread-counts runs StrataDB alone"), r.err());
+    assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--benchmarks", "readwhilewriting",
+        "--thread-counts", "1,4").exitCode());
+  }
+
+  @Test
   void engineOptionOutOfRangeIsAnError() {
     CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--block-size", "1");
     assertEquals(1, r.exitCode());
