@@ -341,8 +341,8 @@ final class BenchCommand extends CliCommand {
       if (!compare.isEmpty() || threads != 1) {
         throw usageError("--thread-counts runs StrataDB alone at each count: drop --compare and --threads");
       }
-      if (threadCounts.size() < 2) {
-        throw usageError("--thread-counts needs at least two counts to compare, got " + threadCounts);
+      if (threadCounts.stream().distinct().count() != threadCounts.size() || threadCounts.size() < 2) {
+        throw usageError("--thread-counts needs at least two different counts to compare, got " + threadCounts);
       }
       for (int count : threadCounts) {
         if (count < 1 || count > num) {
@@ -352,7 +352,8 @@ final class BenchCommand extends CliCommand {
     }
     int fewestThreads = threadCounts.isEmpty() ? threads : threadCounts.stream().min(Integer::compare).orElseThrow();
     if (fewestThreads < 2 && benchmarks.stream().anyMatch(b -> b.strip().equalsIgnoreCase("readwhilewriting"))) {
-      throw usageError("readwhilewriting needs --threads of at least 2 (one writer, the others readers)");
+      throw usageError("readwhilewriting needs at least 2 threads (one writer, the others readers)"
+          + (threadCounts.isEmpty() ? "" : " at every --thread-counts count"));
     }
     if (txnKeys != null && (txnKeys < 1 || txnKeys > num)) {
       throw usageError("--txn-keys must be between 1 and --num, got " + txnKeys);

@@ -219,6 +219,7 @@ class BenchCommandTest {
     Path db = tmp.resolve("db");
     assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "1").exitCode());
     assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "1,0").exitCode());
+    assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "4,4").exitCode());
     assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "1,200").exitCode());
     assertEquals(2, CliRunner.runOn(db, "bench", "--num", "100", "--thread-counts", "1,2", "--threads", "2")
         .exitCode());
