@@ -140,4 +140,20 @@ class MappedWritableFileTest {
       assertEquals(expected + 1, f.fullSyncsForTest(), "a new region is followed by a full fsync");
     }
   }
+
+  @Test
+  void regionsAfterTheFirstSyncAreZeroedAPagePerWrite() throws IOException {
+    Path path = dir.resolve("z.log");
+    byte[] data = new byte[200_000];
+    new Random(7).nextBytes(data);
+    try (MappedWritableFile f = MappedWritableFile.create(path)) {
+      assertEquals(64 << 10, f.zeroingWriteBytes(), "a file never synced zeroes in 64 KiB writes");
+      f.append(data, 0, 100_000); // fills the 64 KiB region and part of the 128 KiB one
+      f.sync();
+      assertEquals(4 << 10, f.zeroingWriteBytes(), "once synced, a page per write");
+      f.append(data, 100_000, 100_000); // the 256 KiB region is zeroed a page at a time
+      f.sync();
+    }
+    assertArrayEquals(data, Files.readAllBytes(path), "the appends read back whole across the regions");
+  }
 }
