@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,9 +62,7 @@ final class BenchComparison {
   }
 
   private Set<String> workloads() {
-    Set<String> names = new LinkedHashSet<>();
-    rows.forEach(r -> names.add(r.result().workload().benchName()));
-    return names;
+    return BenchResult.workloadNames(rows.stream().map(Row::result));
   }
 
   /** Ops/sec of {@code workload} on {@code engine} over the rounds, or null if it never ran. */

@@ -1,6 +1,10 @@
 package io.stratadb.cli;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The measurements of one benchmark run, merged over its threads as db_bench merges its {@code
@@ -41,6 +45,11 @@ record BenchResult(BenchWorkload workload, long done, long found, long bytes, lo
       last = Math.max(last, t.finishNanos);
     }
     return new BenchResult(workload, done, found, bytes, aborts, threadSeconds, (last - first) / 1e9);
+  }
+
+  /** The names of the workloads that ran, each once, in the order they first appear. */
+  static Set<String> workloadNames(Stream<BenchResult> results) {
+    return results.map(r -> r.workload().benchName()).collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
   /** Operations per second of wall-clock time. */

@@ -2,7 +2,6 @@ package io.stratadb.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -103,8 +102,6 @@ final class BenchScaling {
   }
 
   private Set<String> workloads() {
-    Set<String> names = new LinkedHashSet<>();
-    rows.forEach(r -> names.add(r.result().workload().benchName()));
-    return names;
+    return BenchResult.workloadNames(rows.stream().map(Row::result));
   }
 }

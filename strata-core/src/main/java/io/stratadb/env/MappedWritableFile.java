@@ -20,11 +20,10 @@ import java.util.List;
  * <p>The file grows by regions of 64 KiB doubling to 4 MiB. Each region is first filled with
  * zeroes through ordinary writes (a page per write once the file has been synced, so that a sync
  * writes back pages rather than large folios; see {@code SYNCED_ZEROING_BYTES}), so the file
- * system allocates its blocks then: a full disk
- * fails that write with an {@link IOException} instead of failing a later store into the map with
- * a {@code SIGBUS}. {@link #close()} truncates the file to the bytes appended; after a crash the
- * file may instead end in up to one region of zeroes, which {@code LogReader} reads as the end of
- * the log.
+ * system allocates its blocks then: a full disk fails that write with an {@link IOException}
+ * instead of failing a later store into the map with a {@code SIGBUS}. {@link #close()} truncates
+ * the file to the bytes appended; after a crash the file may instead end in up to one region of
+ * zeroes, which {@code LogReader} reads as the end of the log.
  *
  * <p>Durability: bytes appended survive a process crash once appended (they are in the page cache,
  * shared with the file). {@link #sync()} forces the regions written since the last sync ({@code
