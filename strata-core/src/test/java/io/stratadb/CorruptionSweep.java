@@ -80,11 +80,21 @@ final class CorruptionSweep {
    * {@code mask} is 0, cut to {@code position} bytes.
    */
   record Trial(String file, Kind kind, long position, int mask) {
+    /** The {@code mask} of a trial that deletes the file. */
+    static final int DELETE = -1;
+
     String what() {
+      if (mask == DELETE) {
+        return "deleted";
+      }
       return mask == 0 ? "cut to " + position + " bytes" : "flip byte " + position + " (xor " + mask + ")";
     }
 
+    /** The damaged content, or null when the trial deletes the file. */
     byte[] damage(byte[] pristine) {
+      if (mask == DELETE) {
+        return null;
+      }
       if (mask == 0) {
         return Arrays.copyOf(pristine, (int) position);
       }
@@ -212,6 +222,10 @@ final class CorruptionSweep {
           out.add(new Trial(name, kind, n, 0));
         }
       }
+      if (kind == Kind.CURRENT) {
+        // A lost CURRENT (a stray rm, a partial restore) must be refused, never replaced.
+        out.add(new Trial(names.get(0), kind, 0, Trial.DELETE));
+      }
     }
     return out;
   }
@@ -237,8 +251,7 @@ final class CorruptionSweep {
 
   /** Runs one trial and records its outcome. */
   void run(Trial trial, boolean verify) throws IOException {
-    Map<String, byte[]> files = new TreeMap<>(pristine.files);
-    files.put(trial.file(), trial.damage(pristine.files.get(trial.file())));
+    Map<String, byte[]> files = damagedCopy(trial);
     fs.restore(dir, files);
     Tally tally = tallies.get(trial.kind());
     tally.tried++;
@@ -259,6 +272,7 @@ final class CorruptionSweep {
     } catch (Throwable e) {
       seen.errors.add(e);
       checkVerifier(trial, report, classify(trial, seen));
+      checkNothingDeleted(trial, files.keySet());
       return;
     }
     try {
@@ -290,9 +304,7 @@ final class CorruptionSweep {
 
   /** Repairs the damaged copy of {@code trial} and checks the result (see {@link Plan#repairEvery}). */
   void repair(Trial trial) throws IOException {
-    Map<String, byte[]> files = new TreeMap<>(pristine.files);
-    files.put(trial.file(), trial.damage(pristine.files.get(trial.file())));
-    fs.restore(dir, files);
+    fs.restore(dir, damagedCopy(trial));
     try {
       DbRepairer.repair(dir, pristine.options);
       VerifyReport report = DbVerifier.verify(fs, dir);
@@ -312,6 +324,29 @@ final class CorruptionSweep {
       tallies.get(trial.kind()).repaired++;
     } catch (Throwable e) {
       fail(trial, "REPAIR FAILED", e + "\n" + stack(e));
+    }
+  }
+
+  /** The pristine files with {@code trial}'s damage applied (its file removed for a deletion). */
+  private Map<String, byte[]> damagedCopy(Trial trial) {
+    Map<String, byte[]> files = new TreeMap<>(pristine.files);
+    byte[] damaged = trial.damage(pristine.files.get(trial.file()));
+    if (damaged == null) {
+      files.remove(trial.file());
+    } else {
+      files.put(trial.file(), damaged);
+    }
+    return files;
+  }
+
+  /** An open that failed must leave every file it found in place, for repair to salvage. */
+  private void checkNothingDeleted(Trial trial, java.util.Set<String> before) throws IOException {
+    java.util.Set<String> after = new java.util.HashSet<>(fs.listFileNames(dir));
+    for (String name : before) {
+      if (!after.contains(name)) {
+        fail(trial, "FAILED OPEN DELETED FILES", name + " is gone after the refused open");
+        return;
+      }
     }
   }
 

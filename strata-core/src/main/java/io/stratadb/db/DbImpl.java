@@ -166,6 +166,9 @@ public final class DbImpl implements Db {
 
   private VersionSet openVersions(VersionSet[] holder) {
     boolean exists = fs.exists(FileNames.current(dir));
+    if (!exists) {
+      refuseDatabaseWithoutCurrent();
+    }
     if (exists && options.errorIfExists()) {
       throw new IllegalArgumentException("database already exists: " + dir);
     }
@@ -177,6 +180,39 @@ public final class DbImpl implements Db {
         ? VersionSet.recover(fs, dir, options.maxManifestFileSize(), dropped)
         : VersionSet.create(fs, dir, options.maxManifestFileSize(), dropped);
     return holder[0];
+  }
+
+  /**
+   * Fails if {@code dir} has no {@code CURRENT} but holds SSTables, WALs or manifests: a database
+   * that lost its {@code CURRENT} (a stray {@code rm}, a partial restore) must be repaired, never
+   * replaced by a new one whose first obsolete-file pass would delete every table.
+   *
+   * @throws io.stratadb.CorruptionException naming {@code CURRENT} and the files found
+   */
+  private void refuseDatabaseWithoutCurrent() {
+    List<String> found = new ArrayList<>();
+    try {
+      if (fs.exists(dir)) {
+        for (String name : fs.listFileNames(dir)) {
+          FileNames.Parsed parsed = FileNames.parse(name);
+          if (parsed != null && (parsed.kind() == FileNames.Kind.TABLE || parsed.kind() == FileNames.Kind.LOG
+              || parsed.kind() == FileNames.Kind.MANIFEST)) {
+            found.add(name);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new StrataIOException("cannot list " + dir, e);
+    }
+    if (!found.isEmpty()) {
+      found.sort(null);
+      String shown = found.size() <= 10 ? String.join(", ", found)
+          : String.join(", ", found.subList(0, 10)) + " and " + (found.size() - 10) + " more";
+      throw new io.stratadb.CorruptionException(FileNames.current(dir).toString(), 0,
+          "CURRENT is missing, yet the directory holds database files (" + shown + "); refusing to open or"
+              + " create a database over them: run `strata repair --db " + dir + "` to rebuild CURRENT and the"
+              + " manifest from them");
+    }
   }
 
   /**
@@ -1179,8 +1215,8 @@ public final class DbImpl implements Db {
     live.addAll(versions.liveFiles());
     for (String name : names) {
       FileNames.Parsed parsed = FileNames.parse(name);
-      if (parsed == null) {
-        continue;
+      if (parsed == null || (parsed.kind() != FileNames.Kind.LOG && !versions.accountsFor(parsed.number()))) {
+        continue; // not a database file, or one the manifest history never handed out
       }
       boolean keep;
       switch (parsed.kind()) {

@@ -18,6 +18,8 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The manifest and the current {@link Version} (LevelDB's {@code db/version_set.cc}). Every change
@@ -32,6 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread.
  */
 public final class VersionSet implements Closeable {
+  /**
+   * File numbers each manifest edit reserves beyond those already handed out: an edit records
+   * {@code nextFileNumber + FILE_NUMBER_RESERVE}, so every file this database creates before its
+   * next edit (WALs, SSTables of a flush or compaction that may crash before its edit) has a
+   * number the manifest history accounts for; see {@link #accountsFor(long)}.
+   */
+  static final long FILE_NUMBER_RESERVE = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(VersionSet.class);
+
   private final FileSystem fs;
   private final Path dir;
   private final long maxManifestFileSize;
@@ -44,6 +55,12 @@ public final class VersionSet implements Closeable {
   private long lastSequence;
   private long manifestNumber;
   private LogWriter manifest;
+  /** The next file number the manifest last recorded: numbers below it are accounted for. */
+  private long reservedFileNumber;
+  /** Numbers below this were accounted for by the manifest history replayed at open. */
+  private long historyFileNumber;
+  /** Numbers from this on are handed out by this process; set once, at open. */
+  private long firstOwnFileNumber;
 
   private VersionSet(FileSystem fs, Path dir, long maxManifestFileSize, Runnable onVersionDropped) {
     this.fs = fs;
@@ -65,6 +82,7 @@ public final class VersionSet implements Closeable {
    */
   public static VersionSet create(FileSystem fs, Path dir, long maxManifestFileSize, Runnable onVersionDropped) {
     VersionSet set = new VersionSet(fs, dir, maxManifestFileSize, onVersionDropped);
+    set.firstOwnFileNumber = set.nextFileNumber.get();
     set.writeSnapshotManifest();
     return set;
   }
@@ -130,8 +148,11 @@ public final class VersionSet implements Closeable {
     if (logNumberOffset < 0 || !sawNextFile || !sawLastSequence) {
       throw new CorruptionException(name, end, "manifest lacks log number, next file number or last sequence");
     }
+    historyFileNumber = nextFileNumber.get();
+    reservedFileNumber = historyFileNumber;
     checkFilesExist(version, name, logNumberOffset, addedAt);
     markFileNumberUsed(logNumber);
+    firstOwnFileNumber = nextFileNumber.get();
     install(version);
   }
 
@@ -150,6 +171,7 @@ public final class VersionSet implements Closeable {
     } catch (IOException e) {
       throw new StrataIOException("cannot list " + dir, e);
     }
+    markUnaccountedFilesUsed(present);
     for (int level = 0; level < Version.NUM_LEVELS; level++) {
       for (FileMetadata f : version.files(level)) {
         String table = FileNames.table(dir, f.number()).getFileName().toString();
@@ -163,6 +185,37 @@ public final class VersionSet implements Closeable {
       throw new CorruptionException(manifestName, logNumberOffset, "manifest log number " + logNumber
           + " names a WAL that does not exist (the manifest lost its newest edits, or the WAL was removed)");
     }
+  }
+
+  /**
+   * Files whose numbers the replayed history never handed out (a newer state's tables after a
+   * {@code CURRENT} that was rolled back, files copied in by hand) are never deleted: their
+   * numbers are marked used so that no new file overwrites them, and they are logged for
+   * {@code strata repair} to adopt.
+   */
+  private void markUnaccountedFilesUsed(Set<String> present) {
+    StringBuilder unaccounted = new StringBuilder();
+    for (String fileName : present) {
+      FileNames.Parsed parsed = FileNames.parse(fileName);
+      if (parsed != null && parsed.number() >= historyFileNumber && parsed.kind() != FileNames.Kind.LOG) {
+        markFileNumberUsed(parsed.number());
+        unaccounted.append(unaccounted.length() == 0 ? "" : ", ").append(fileName);
+      }
+    }
+    if (unaccounted.length() > 0) {
+      LOG.warn("{}: files the manifest history does not account for are kept, never deleted: {}",
+          dir, unaccounted);
+    }
+  }
+
+  /**
+   * Whether file number {@code number} was handed out by the manifest history this database
+   * replayed at open or by this process since, so that deleting the file when no version needs
+   * it is safe. Files beyond the history (see {@link #markUnaccountedFilesUsed}) are not.
+   * Thread-safe (the bounds are fixed at open).
+   */
+  public boolean accountsFor(long number) {
+    return number < historyFileNumber || number >= firstOwnFileNumber;
   }
 
   private String readCurrent() {
@@ -215,9 +268,13 @@ public final class VersionSet implements Closeable {
   }
 
   private void writeSnapshotManifest() {
+    // A new manifest starts above every number the old one reserved, so that a CURRENT rolled
+    // back to the old manifest never accounts for a file of the new one.
+    markFileNumberUsed(reservedFileNumber - 1);
     long number = newFileNumber();
     Path path = FileNames.manifest(dir, number);
-    VersionEdit snapshot = snapshotEdit(current, logNumber, lastSequence, nextFileNumber.get());
+    long reserve = nextFileNumber.get() + FILE_NUMBER_RESERVE;
+    VersionEdit snapshot = snapshotEdit(current, logNumber, lastSequence, reserve);
     LogWriter writer = null;
     try {
       writer = new LogWriter(fs.newWritableFile(path));
@@ -231,6 +288,7 @@ public final class VersionSet implements Closeable {
     LogWriter old = manifest;
     manifest = writer;
     manifestNumber = number;
+    reservedFileNumber = reserve;
     if (old != null) {
       try {
         old.close();
@@ -289,7 +347,8 @@ public final class VersionSet implements Closeable {
     if (edit.lastSequence() == null) {
       edit.lastSequence(lastSequence);
     }
-    edit.nextFileNumber(nextFileNumber.get());
+    long reserve = nextFileNumber.get() + FILE_NUMBER_RESERVE;
+    edit.nextFileNumber(reserve);
     Version next = current.apply(edit);
     try {
       manifest.addRecord(edit.encode());
@@ -300,6 +359,7 @@ public final class VersionSet implements Closeable {
     }
     logNumber = edit.logNumber();
     lastSequence = edit.lastSequence();
+    reservedFileNumber = reserve;
     install(next);
   }
 

@@ -117,8 +117,13 @@ class VersionSetTest {
       assertEquals(files, describe(set.current()));
       assertEquals(logNumber, set.logNumber());
       assertEquals(300, set.lastSequence());
-      assertEquals(next, set.manifestNumber(), "the new manifest takes the recorded next file number");
-      assertEquals(next + 1, set.newFileNumber());
+      // The last edit reserved FILE_NUMBER_RESERVE numbers past those handed out; the new manifest
+      // takes the first number past the reservation.
+      assertEquals(next + VersionSet.FILE_NUMBER_RESERVE, set.manifestNumber(),
+          "the new manifest takes the recorded next file number");
+      assertEquals(next + VersionSet.FILE_NUMBER_RESERVE + 1, set.newFileNumber());
+      assertTrue(set.accountsFor(next), "a number handed out before the last edit is accounted for");
+      assertTrue(set.accountsFor(next + VersionSet.FILE_NUMBER_RESERVE - 1), "so is one reserved by it");
     }
   }
 
