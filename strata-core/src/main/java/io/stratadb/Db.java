@@ -1,6 +1,6 @@
 package io.stratadb;
 
-import io.stratadb.db.DbImpl;
+import io.stratadb.db.DbOpen;
 import java.nio.file.Path;
 
 /**
@@ -45,7 +45,7 @@ public interface Db extends AutoCloseable {
    *     {@code Db} instance holds the directory's lock
    */
   static Db open(Path dir, Options options) {
-    return DbImpl.open(dir, options);
+    return DbOpen.open(dir, options);
   }
 
   /**

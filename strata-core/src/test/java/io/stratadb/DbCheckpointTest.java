@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stratadb.db.DbImpl;
+import io.stratadb.db.DbTestHooks;
 import io.stratadb.env.FaultInjectionFileSystem;
 import io.stratadb.env.ForwardingFileSystem;
 import java.io.IOException;
@@ -197,7 +197,7 @@ class DbCheckpointTest {
         }
         db.flush();
       }
-      ((DbImpl) db).TEST_setBeforeCompactionInstall(() -> {
+      DbTestHooks.TEST_setBeforeCompactionInstall(db, () -> {
         // A compaction wrote its outputs and is about to delete its inputs.
         if (checkpoints.getAndIncrement() == 0) {
           db.checkpoint(during);
@@ -207,7 +207,7 @@ class DbCheckpointTest {
       db.checkpoint(after);
       Set<String> linked = tables(after);
       db.compactRange(null, null);
-      ((DbImpl) db).TEST_setBeforeCompactionInstall(null);
+      DbTestHooks.TEST_setBeforeCompactionInstall(db, null);
       Set<String> gone = new TreeSet<>(linked);
       gone.removeAll(tables(dir));
       assertFalse(gone.isEmpty(), "the compaction deleted tables the checkpoint links: " + linked);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stratadb.db.DbImpl;
+import io.stratadb.db.DbTestHooks;
 import io.stratadb.env.FaultInjectionFileSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -167,7 +167,7 @@ class DbCompactionTest {
     AtomicBoolean copied = new AtomicBoolean();
     Options options = options(strategy).toBuilder().fileSystem(fs).build();
     try (Db db = Db.open(dir, options)) {
-      ((DbImpl) db).TEST_setBeforeCompactionInstall(() -> {
+      DbTestHooks.TEST_setBeforeCompactionInstall(db, () -> {
         if (copied.compareAndSet(false, true)) {
           try {
             fs.copyAsAfterPowerLoss(dir, crashed);

@@ -12,10 +12,10 @@ import io.stratadb.key.InternalKey;
  */
 public record FileMetadata(long number, long size, byte[] smallest, byte[] largest) {
 
-  /** Whether the table's user-key range overlaps {@code [smallestUserKey, largestUserKey]}. */
+  /** Whether the table's user-key range overlaps {@code [smallestUserKey, largestUserKey]}; a null bound is unbounded. */
   public boolean overlaps(byte[] smallestUserKey, byte[] largestUserKey) {
-    return InternalKey.compareUserKey(largest, smallestUserKey) >= 0
-        && InternalKey.compareUserKey(smallest, largestUserKey) <= 0;
+    return (smallestUserKey == null || InternalKey.compareUserKey(largest, smallestUserKey) >= 0)
+        && (largestUserKey == null || InternalKey.compareUserKey(smallest, largestUserKey) <= 0);
   }
 
   /** Whether {@code userKey} lies within the table's user-key range. */

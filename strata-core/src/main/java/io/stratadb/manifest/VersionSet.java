@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * a new manifest file, and {@code CURRENT} is switched to it by atomic rename; the same rewrite
  * happens when the manifest grows past {@code maxManifestFileSize} bytes.
  *
- * <p>Thread safety: {@link #logAndApply} must be serialised by the caller (the DB holds its mutex);
- * {@link #current()}, {@link #newFileNumber()} and {@link #liveFiles()} may be called from any
- * thread.
+ * <p>Thread safety: {@link #logAndApply} must be serialised by the caller (the DB's manifest lock,
+ * taken without its mutex: the write and fsync happen under no other lock); {@link #current()},
+ * {@link #newFileNumber()}, {@link #liveFiles()}, {@link #logNumber()}, {@link #lastSequence()},
+ * {@link #manifestNumber()} and {@link #accountsFor} may be called from any thread.
  */
 public final class VersionSet implements Closeable {
   /**
@@ -50,10 +51,12 @@ public final class VersionSet implements Closeable {
   /** Versions with references: the current one and those pinned by readers. Guarded by itself. */
   private final Set<Version> liveVersions = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Runnable onVersionDropped;
+  // Written by the (serialised) manifest writer; volatile so that any thread may read them.
   private volatile Version current;
-  private long logNumber;
-  private long lastSequence;
-  private long manifestNumber;
+  private volatile long logNumber;
+  private volatile long lastSequence;
+  private volatile long manifestNumber;
+  /** Used only by the manifest writer. */
   private LogWriter manifest;
   /** The next file number the manifest last recorded: numbers below it are accounted for. */
   private long reservedFileNumber;

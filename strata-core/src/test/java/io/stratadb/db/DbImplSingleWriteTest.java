@@ -27,10 +27,10 @@ class DbImplSingleWriteTest {
   void aThreadReusesOneBatchAndLeavesItEmpty() {
     try (DbImpl db = (DbImpl) Db.open(dir, Options.defaults())) {
       db.put(b("a"), b("1"));
-      WriteBatch batch = db.singleWriteBatchForTest();
+      WriteBatch batch = db.writePath.singleWriteBatchForTest();
       db.delete(b("b"));
       db.put(b("c"), b("3"));
-      assertSame(batch, db.singleWriteBatchForTest());
+      assertSame(batch, db.writePath.singleWriteBatchForTest());
       assertEquals(0, batch.count());
     }
   }
@@ -40,9 +40,9 @@ class DbImplSingleWriteTest {
     try (DbImpl db = (DbImpl) Db.open(dir, Options.defaults())) {
       // null write options fail in submit, after the key and value went into the batch
       assertThrows(IllegalArgumentException.class, () -> db.put(b("a"), b("1"), null));
-      assertEquals(0, db.singleWriteBatchForTest().count());
+      assertEquals(0, db.writePath.singleWriteBatchForTest().count());
       assertThrows(IllegalArgumentException.class, () -> db.delete(b("a"), null));
-      assertEquals(0, db.singleWriteBatchForTest().count());
+      assertEquals(0, db.writePath.singleWriteBatchForTest().count());
     }
   }
 
@@ -50,11 +50,11 @@ class DbImplSingleWriteTest {
   void aBatchGrownByALargeValueIsDropped() {
     try (DbImpl db = (DbImpl) Db.open(dir, Options.defaults())) {
       db.put(b("small"), b("v"));
-      WriteBatch before = db.singleWriteBatchForTest();
+      WriteBatch before = db.writePath.singleWriteBatchForTest();
       byte[] large = new byte[100_000];
       large[99_999] = 9;
       db.put(b("large"), large);
-      WriteBatch after = db.singleWriteBatchForTest();
+      WriteBatch after = db.writePath.singleWriteBatchForTest();
       assertNotSame(before, after);
       assertTrue(after.capacityBytes() <= 64 << 10, "capacity " + after.capacityBytes());
       assertArrayEquals(large, db.get(b("large")));

@@ -1,0 +1,171 @@
+package io.stratadb.db;
+
+import io.stratadb.CorruptionException;
+import io.stratadb.Db;
+import io.stratadb.Options;
+import io.stratadb.StrataIOException;
+import io.stratadb.env.FileSystem;
+import io.stratadb.manifest.FileNames;
+import io.stratadb.manifest.VersionEdit;
+import io.stratadb.manifest.VersionSet;
+import io.stratadb.memtable.Memtable;
+import io.stratadb.wal.LogWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opening a database (Pebble's {@code open.go}, LevelDB's {@code DB::Open} and {@code
+ * DBImpl::Recover}): locks the directory, creates or recovers the manifest, replays the WALs the
+ * manifest does not cover into L0 tables, starts a new WAL, publishes the first state, deletes
+ * obsolete files and starts the background threads. Never deletes what it did not create: a
+ * directory with database files but no {@code CURRENT} is refused.
+ *
+ * <p>Thread safety: {@link #open} may be called from any thread; one directory is opened by one
+ * {@code Db} at a time (the {@code LOCK} file).
+ */
+public final class DbOpen {
+  private DbOpen() {}
+
+  /**
+   * Opens or creates the database in {@code dir}; see {@link Db#open(Path, Options)}.
+   *
+   * @throws IllegalArgumentException for a null argument or an existence check that fails
+   * @throws CorruptionException if recovery finds corruption, or {@code CURRENT} is missing while
+   *     the directory holds database files
+   * @throws StrataIOException if files cannot be read or written or the directory is locked
+   */
+  public static Db open(Path dir, Options options) {
+    if (dir == null || options == null) {
+      throw new IllegalArgumentException("dir and options must not be null");
+    }
+    FileSystem fs = options.fileSystem();
+    if (!fs.exists(dir) && !options.createIfMissing()) {
+      throw new IllegalArgumentException("no database in " + dir + " and createIfMissing is false");
+    }
+    AutoCloseable lock;
+    try {
+      fs.createDirectories(dir);
+      lock = fs.lock(FileNames.lock(dir));
+    } catch (IOException e) {
+      throw new StrataIOException("cannot lock database directory " + dir, e);
+    }
+    VersionSet[] versions = new VersionSet[1];
+    DbImpl db = null;
+    try {
+      db = new DbImpl(dir, options, lock, onDropped -> versions[0] = openVersions(fs, dir, options, onDropped));
+      recover(db, dir);
+      db.start();
+      return db;
+    } catch (RuntimeException | Error e) {
+      if (versions[0] != null) {
+        try {
+          versions[0].close();
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (db != null) {
+        db.closeAfterFailedOpen(e);
+      }
+      try {
+        lock.close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static VersionSet openVersions(FileSystem fs, Path dir, Options options, Runnable onDropped) {
+    boolean exists = fs.exists(FileNames.current(dir));
+    if (!exists) {
+      refuseDatabaseWithoutCurrent(fs, dir);
+    }
+    if (exists && options.errorIfExists()) {
+      throw new IllegalArgumentException("database already exists: " + dir);
+    }
+    if (!exists && !options.createIfMissing()) {
+      throw new IllegalArgumentException("no database in " + dir + " and createIfMissing is false");
+    }
+    return exists
+        ? VersionSet.recover(fs, dir, options.maxManifestFileSize(), onDropped)
+        : VersionSet.create(fs, dir, options.maxManifestFileSize(), onDropped);
+  }
+
+  /**
+   * Fails if {@code dir} has no {@code CURRENT} but holds SSTables, WALs or manifests: a database
+   * that lost its {@code CURRENT} (a stray {@code rm}, a partial restore) must be repaired, never
+   * replaced by a new one whose first obsolete-file pass would delete every table.
+   *
+   * @throws CorruptionException naming {@code CURRENT} and the files found
+   */
+  private static void refuseDatabaseWithoutCurrent(FileSystem fs, Path dir) {
+    List<String> found = new ArrayList<>();
+    try {
+      if (fs.exists(dir)) {
+        for (String name : fs.listFileNames(dir)) {
+          FileNames.Parsed parsed = FileNames.parse(name);
+          if (parsed != null && (parsed.kind() == FileNames.Kind.TABLE || parsed.kind() == FileNames.Kind.LOG
+              || parsed.kind() == FileNames.Kind.MANIFEST)) {
+            found.add(name);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new StrataIOException("cannot list " + dir, e);
+    }
+    if (!found.isEmpty()) {
+      found.sort(null);
+      String shown = found.size() <= 10 ? String.join(", ", found)
+          : String.join(", ", found.subList(0, 10)) + " and " + (found.size() - 10) + " more";
+      throw new CorruptionException(FileNames.current(dir).toString(), 0,
+          "CURRENT is missing, yet the directory holds database files (" + shown + "); refusing to open or"
+              + " create a database over them: run `strata repair --db " + dir + "` to rebuild CURRENT and the"
+              + " manifest from them");
+    }
+  }
+
+  /**
+   * Replays the WALs the manifest does not cover into L0 tables, starts a new WAL, records both in
+   * the manifest, publishes the first state and deletes obsolete files. Runs before the background
+   * threads start, so nothing else touches the database.
+   */
+  private static void recover(DbImpl db, Path dir) {
+    FileSystem fs = db.fileSystem();
+    VersionSet versions = db.versions();
+    WalRecovery recovery = new WalRecovery(fs, dir, versions.lastSequence());
+    VersionEdit edit = new VersionEdit();
+    try {
+      Memtable memtable = new Memtable(0);
+      for (long log : recovery.logsToReplay(versions.logNumber())) {
+        versions.markFileNumberUsed(log);
+        memtable = recovery.replay(log, memtable, db.options().writeBufferSize(),
+            full -> db.outputs.writeLevel0Table(full, edit));
+      }
+      if (!memtable.isEmpty()) {
+        db.outputs.writeLevel0Table(memtable, edit);
+      }
+      long logNumber = versions.newFileNumber();
+      db.writePath.startWal(new LogWriter(fs.newLogFile(FileNames.log(dir, logNumber))));
+      // A synced write is durable only once the WAL's directory entry is (RocksDB syncs the WAL
+      // directory too), and the edit below names this WAL: after a power loss the manifest must
+      // never name a WAL that is gone (recovery treats that as lost edits).
+      fs.syncDirectory(dir);
+      db.publishSequence(recovery.lastSequence());
+      edit.logNumber(logNumber).lastSequence(recovery.lastSequence());
+      versions.logAndApply(edit); // no other manifest writer runs yet
+      edit.newFiles().forEach(f -> db.outputs.release(f.file().number()));
+      db.mutex.lock();
+      try {
+        db.publishFirstState(new DbState(db.writePath.newMemtable(logNumber), List.of(), versions.current()));
+      } finally {
+        db.mutex.unlock();
+      }
+      db.obsoleteFiles.deleteObsoleteFiles();
+    } catch (IOException e) {
+      throw new StrataIOException("recovery of " + dir + " failed", e);
+    }
+  }
+}

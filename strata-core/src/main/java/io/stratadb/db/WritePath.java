@@ -1,0 +1,384 @@
+package io.stratadb.db;
+
+import io.stratadb.Options;
+import io.stratadb.StrataIOException;
+import io.stratadb.WriteBatch;
+import io.stratadb.WriteOptions;
+import io.stratadb.env.FileSystem;
+import io.stratadb.manifest.FileNames;
+import io.stratadb.memtable.Memtable;
+import io.stratadb.statistics.Statistics;
+import io.stratadb.util.ByteSink;
+import io.stratadb.wal.LogWriter;
+import io.stratadb.wal.WalBatchEncoder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The commit path (Pebble's {@code commit.go}, LevelDB's {@code DBImpl::Write} and {@code
+ * MakeRoomForWrite}): validates writes, groups concurrent writers in the {@link WriteQueue}, and on
+ * the group's leader appends one WAL record, inserts into the memtable and publishes the new last
+ * sequence; applies write stalls and switches a full memtable to a new WAL.
+ *
+ * <p>Locking: the write queue's leadership guards {@link #wal}, {@link #walBuffer}, the encoder and
+ * the inserter, and makes the leader the only thread that switches memtables. The leader takes
+ * the DB mutex only to wait out a stall and to publish the switched state, never across WAL I/O.
+ * Lock order: write leadership, then the manifest lock, then the DB mutex.
+ */
+final class WritePath {
+  /** A WAL encode buffer grown past this by a large batch is dropped after use, in bytes. */
+  private static final int MAX_RETAINED_WAL_BUFFER_BYTES = 4 << 20;
+  /** A thread's reusable put/delete batch grown past this by a large value is dropped, in bytes. */
+  private static final int MAX_RETAINED_SINGLE_WRITE_BYTES = 64 << 10;
+
+  private final DbImpl db;
+  private final Path dir;
+  private final Options options;
+  private final FileSystem fs;
+  private final Statistics statistics;
+  private final DbCounters counters;
+  private final WriteQueue writeQueue = new WriteQueue();
+
+  // ---- Guarded by write leadership (see WriteQueue).
+  /** The live WAL. */
+  private LogWriter wal;
+  /** The WAL record being encoded, reused across groups. */
+  private ByteSink walBuffer = new ByteSink(4096);
+  private final WalBatchEncoder walEncoder = new WalBatchEncoder();
+  private final MemtableInserter memtableInserter = new MemtableInserter();
+
+  /** The leader's commit, made once (a method reference would be a new object per write). */
+  private final Consumer<List<WriteQueue.Writer>> commitGroup = this::commitGroup;
+  /**
+   * Each thread's batch for {@code put} and {@code delete}, cleared and reused, so that a single
+   * write allocates no batch and copies its key and value once before the memtable. A thread keeps
+   * its batch (at most {@link #MAX_RETAINED_SINGLE_WRITE_BYTES} of array) after close until the
+   * closed database is garbage: a {@code ThreadLocal} can only be cleared by its thread.
+   */
+  private final ThreadLocal<WriteBatch> singleWriteBatches = ThreadLocal.withInitial(WriteBatch::new);
+
+  WritePath(DbImpl db, Path dir, Options options, Statistics statistics, DbCounters counters) {
+    this.db = db;
+    this.dir = dir;
+    this.options = options;
+    this.fs = options.fileSystem();
+    this.statistics = statistics;
+    this.counters = counters;
+  }
+
+  /** Sets the WAL recovery created. REQUIRES: open, before any write. */
+  void startWal(LogWriter first) {
+    this.wal = first;
+  }
+
+  /** A live memtable backed by WAL {@code logNumber}, with the configured bloom filter and representation. */
+  Memtable newMemtable(long logNumber) {
+    return new Memtable(logNumber, (long) (options.writeBufferSize() * options.memtableBloomSizeRatio()),
+        options.memtableRep());
+  }
+
+  void put(byte[] key, byte[] value, WriteOptions writeOptions) {
+    long start = statistics.startTimer();
+    checkKey(key);
+    checkValue(value);
+    WriteBatch batch = singleWriteBatch();
+    try {
+      submit(batch.put(key, value), writeOptions);
+    } finally {
+      releaseSingleWriteBatch(batch);
+    }
+    statistics.recordPut(start);
+  }
+
+  void delete(byte[] key, WriteOptions writeOptions) {
+    long start = statistics.startTimer();
+    checkKey(key);
+    WriteBatch batch = singleWriteBatch();
+    try {
+      submit(batch.delete(key), writeOptions);
+    } finally {
+      releaseSingleWriteBatch(batch);
+    }
+    statistics.recordDelete(start);
+  }
+
+  /** The calling thread's reusable put/delete batch, for tests. */
+  WriteBatch singleWriteBatchForTest() {
+    return singleWriteBatches.get();
+  }
+
+  /** This thread's empty reusable batch, or a new one if it is in use (a write made re-entrantly). */
+  private WriteBatch singleWriteBatch() {
+    WriteBatch batch = singleWriteBatches.get();
+    return batch.count() == 0 ? batch : new WriteBatch();
+  }
+
+  private void releaseSingleWriteBatch(WriteBatch batch) {
+    batch.clear();
+    if (batch.capacityBytes() > MAX_RETAINED_SINGLE_WRITE_BYTES && singleWriteBatches.get() == batch) {
+      singleWriteBatches.remove(); // a rare large value must not stay pinned to the thread
+    }
+  }
+
+  void write(WriteBatch batch, WriteOptions writeOptions) {
+    long start = statistics.startTimer();
+    if (batch == null || writeOptions == null) {
+      throw new IllegalArgumentException("batch and write options must not be null");
+    }
+    db.ensureOpen();
+    batch.forEach(new WriteBatch.View() {
+      @Override
+      public void put(byte[] buf, int keyOffset, int keyLength, int valueOffset, int valueLength) {
+        checkKeyLength(keyLength);
+        checkValueLength(valueLength);
+      }
+
+      @Override
+      public void delete(byte[] buf, int keyOffset, int keyLength) {
+        checkKeyLength(keyLength);
+      }
+    });
+    submit(batch, writeOptions);
+    if (batch.count() > 0) { // an empty batch writes nothing
+      statistics.recordWrite(start);
+    }
+  }
+
+  /** Commits a validated batch in a write group. */
+  private void submit(WriteBatch batch, WriteOptions writeOptions) {
+    if (writeOptions == null) {
+      throw new IllegalArgumentException("write options must not be null");
+    }
+    db.ensureOpen();
+    if (batch.count() == 0) {
+      return;
+    }
+    writeQueue.write(batch, writeOptions.sync(), commitGroup);
+  }
+
+  /**
+   * Commits a transaction's writes as one batch in a write group of its own, after {@code
+   * validate} (its conflict check) ran with no other write in between.
+   */
+  void commitTransaction(WriteBatch batch, boolean sync, Runnable validate) {
+    db.ensureOpen();
+    writeQueue.writeAlone(batch, sync, validate, commitGroup);
+  }
+
+  /** Runs {@code action} while no write group runs (checkpoint, close). */
+  void exclusive(Runnable action) {
+    writeQueue.exclusive(action);
+  }
+
+  /** Commits a write group: one WAL record, then the memtable. Runs on the group's leader. */
+  private void commitGroup(List<WriteQueue.Writer> group) {
+    db.ensureWritable();
+    makeRoomForWrite(false);
+    long first = db.lastSequence() + 1;
+    long bytes = 0;
+    int deletes = 0;
+    walEncoder.begin(walBuffer, first);
+    for (int i = 0; i < group.size(); i++) {
+      WriteBatch batch = group.get(i).batch;
+      bytes += batch.approximateSizeInBytes();
+      deletes += batch.deleteCount();
+      walEncoder.append(batch);
+    }
+    int count = walEncoder.finish();
+    int recordBytes = walBuffer.size();
+    boolean sync = group.get(0).sync;
+    try {
+      wal.addRecord(walBuffer.array(), 0, recordBytes);
+      if (sync) {
+        wal.sync();
+      } else {
+        wal.flush();
+      }
+    } catch (IOException e) {
+      throw db.setBackgroundError(new StrataIOException("WAL write failed in " + dir, e));
+    }
+    if (walBuffer.array().length > MAX_RETAINED_WAL_BUFFER_BYTES) {
+      walBuffer = new ByteSink(4096);
+    }
+    memtableInserter.begin(db.state().memtable(), first);
+    long last;
+    try {
+      for (int i = 0; i < group.size(); i++) {
+        memtableInserter.insert(group.get(i).batch);
+      }
+    } finally {
+      last = memtableInserter.end(); // releases the memtable even if an insert failed
+    }
+    db.publishSequence(last);
+    counters.bytesIngested.addAndGet(bytes);
+    statistics.recordCommit(count - deletes, deletes, recordBytes, sync);
+  }
+
+  void checkKey(byte[] key) {
+    if (key == null) {
+      throw new IllegalArgumentException("key must not be null");
+    }
+    checkKeyLength(key.length);
+  }
+
+  private void checkKeyLength(int length) {
+    if (length > options.maxKeySize()) {
+      throw new IllegalArgumentException("key of " + length + " bytes exceeds maxKeySize " + options.maxKeySize());
+    }
+  }
+
+  void checkValue(byte[] value) {
+    if (value == null) {
+      throw new IllegalArgumentException("value must not be null");
+    }
+    checkValueLength(value.length);
+  }
+
+  private void checkValueLength(int length) {
+    if (length > options.maxValueSize()) {
+      throw new IllegalArgumentException(
+          "value of " + length + " bytes exceeds maxValueSize " + options.maxValueSize());
+    }
+  }
+
+  /** Whether the live memtable must be switched: it is full (or, when {@code force}, not empty). */
+  private boolean needsSwitch(DbState s, boolean force) {
+    return force ? !s.memtable().isEmpty() : s.memtable().approximateBytes() >= options.writeBufferSize();
+  }
+
+  /**
+   * Delays the write by 1 ms when L0 or pending compaction passes its slowdown limit, and switches
+   * the memtable when it is full (or when {@code force} and it is not empty), blocking while too
+   * many immutable memtables or L0 tables wait or pending compaction passes its hard limit
+   * (LevelDB's {@code MakeRoomForWrite}, RocksDB's write stall triggers). The new WAL is made
+   * with the DB mutex released. REQUIRES: write leader; the DB mutex not held.
+   */
+  private void makeRoomForWrite(boolean force) {
+    assert !db.holdsMutex();
+    DbState current = db.state();
+    if (current.version().files(0).size() >= options.l0SlowdownWritesTrigger()
+        || db.pendingCompactionBytes() >= options.softPendingCompactionBytesLimit()) {
+      long start = System.nanoTime();
+      LockSupport.parkNanos(1_000_000);
+      counters.slowdowns.incrementAndGet();
+      counters.stallNanos.addAndGet(System.nanoTime() - start);
+    }
+    if (!needsSwitch(current, force) || !awaitRoomForSwitch(force)) {
+      return;
+    }
+    // Only the write leader switches memtables, so the memtable checked above stays the live one
+    // while the WAL I/O below runs without the mutex; flushes and installs may change the rest.
+    long logNumber = db.versions().newFileNumber();
+    LogWriter fresh = null;
+    try {
+      // Sync the old WAL before writes go to the new one: otherwise a later synced write could
+      // survive a power loss while earlier unsynced ones in the old WAL are lost, leaving a hole
+      // in the history instead of a lost suffix.
+      wal.sync();
+      statistics.recordWalSync();
+      fresh = new LogWriter(fs.newLogFile(FileNames.log(dir, logNumber)));
+      fs.syncDirectory(dir);
+      wal.close();
+    } catch (IOException e) {
+      if (fresh != null) {
+        try {
+          fresh.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw db.setBackgroundError(new StrataIOException("cannot switch to WAL " + logNumber, e));
+    }
+    wal = fresh;
+    db.publishSwitchedMemtable(newMemtable(logNumber));
+  }
+
+  /**
+   * Waits under the DB mutex while a switch would pass a stop trigger (too many immutable
+   * memtables or L0 tables, or pending compaction past its hard limit). Returns whether a switch
+   * is still needed; the mutex is released on return.
+   *
+   * @throws StrataIOException if a background error occurs meanwhile
+   */
+  private boolean awaitRoomForSwitch(boolean force) {
+    long stallStart = 0;
+    db.mutex.lock();
+    try {
+      while (true) {
+        db.ensureWritable();
+        DbState s = db.state();
+        if (!needsSwitch(s, force)) {
+          return false;
+        }
+        if (s.immutables().size() < options.maxImmutableMemtables()
+            && s.version().files(0).size() < options.l0StopWritesTrigger()
+            && db.pendingCompactionBytes() < options.hardPendingCompactionBytesLimit()) {
+          return true;
+        }
+        if (stallStart == 0) {
+          stallStart = System.nanoTime();
+          counters.stops.incrementAndGet();
+        }
+        db.stateChanged.awaitUninterruptibly();
+      }
+    } finally {
+      if (stallStart != 0) {
+        counters.stallNanos.addAndGet(System.nanoTime() - stallStart);
+      }
+      db.mutex.unlock();
+    }
+  }
+
+  /** Size of the live WAL in bytes. REQUIRES: {@link #exclusive} (no write runs). */
+  long walSize() {
+    return wal.size();
+  }
+
+  /**
+   * Switches a non-empty memtable and returns the immutable memtable to wait for, or null if the
+   * memtable was empty; see {@code Db.flush}.
+   */
+  Memtable switchForFlush() {
+    Memtable[] target = new Memtable[1];
+    writeQueue.exclusive(() -> {
+      db.ensureWritable();
+      makeRoomForWrite(true);
+      List<Memtable> imms = db.state().immutables();
+      target[0] = imms.isEmpty() ? null : imms.get(0);
+    });
+    return target[0];
+  }
+
+  /**
+   * Closes the WAL once no write runs.
+   *
+   * @throws StrataIOException if closing fails
+   */
+  void close() {
+    StrataIOException[] failure = new StrataIOException[1];
+    writeQueue.exclusive(() -> {
+      try {
+        wal.close();
+      } catch (IOException e) {
+        failure[0] = new StrataIOException("closing WAL of " + dir + " failed", e);
+      }
+    });
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+  }
+
+  /** Closes the WAL after a failed open, adding a failure to {@code primary}. */
+  void closeAfterFailedOpen(Throwable primary) {
+    if (wal != null) {
+      try {
+        wal.close();
+      } catch (IOException e) {
+        primary.addSuppressed(e);
+      }
+    }
+  }
+}
