@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.env.ForwardingFileSystem;
+import io.stratadb.env.ForwardingWritableFile;
 import io.stratadb.env.WritableFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,17 +49,7 @@ class DbManifestUnlockedTest {
       if (!path.getFileName().toString().startsWith("MANIFEST-")) {
         return file;
       }
-      return new WritableFile() {
-        @Override
-        public void append(byte[] data, int off, int len) throws IOException {
-          file.append(data, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-          file.flush();
-        }
-
+      return new ForwardingWritableFile(file) {
         @Override
         public void sync() throws IOException {
           if (armed.compareAndSet(true, false)) {
@@ -70,17 +61,7 @@ class DbManifestUnlockedTest {
               throw new IOException("interrupted", e);
             }
           }
-          file.sync();
-        }
-
-        @Override
-        public long size() {
-          return file.size();
-        }
-
-        @Override
-        public void close() throws IOException {
-          file.close();
+          delegate.sync();
         }
       };
     }

@@ -14,6 +14,7 @@ import io.stratadb.CorruptionException;
 import io.stratadb.StrataIOException;
 import io.stratadb.env.FileSystem;
 import io.stratadb.env.ForwardingFileSystem;
+import io.stratadb.env.ForwardingWritableFile;
 import io.stratadb.env.LocalFileSystem;
 import io.stratadb.env.WritableFile;
 import io.stratadb.wal.LogFormat;
@@ -413,18 +414,13 @@ class VersionSetTest {
       if (!manifest) {
         return file;
       }
-      return new WritableFile() {
+      return new ForwardingWritableFile(file) {
         @Override
         public void append(byte[] data, int off, int len) throws IOException {
           if (failAppends.get()) {
             throw new IOException("injected: no space left on device");
           }
-          file.append(data, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-          file.flush();
+          delegate.append(data, off, len);
         }
 
         @Override
@@ -432,17 +428,7 @@ class VersionSetTest {
           if (failAppends.get()) {
             throw new IOException("injected: fsync failed");
           }
-          file.sync();
-        }
-
-        @Override
-        public long size() {
-          return file.size();
-        }
-
-        @Override
-        public void close() throws IOException {
-          file.close();
+          delegate.sync();
         }
       };
     }
