@@ -21,12 +21,13 @@ import picocli.CommandLine.Spec;
  *
  * <p>Not thread-safe: one instance runs one command.
  */
-abstract class CliCommand implements Callable<Integer> {
+public abstract class CliCommand implements Callable<Integer> {
 
   /** Exit code of a command that failed. */
-  static final int EXIT_FAILURE = 1;
+  protected static final int EXIT_FAILURE = 1;
 
-  @Spec CommandSpec spec;
+  /** The command's model, injected by picocli. */
+  @Spec protected CommandSpec spec;
 
   @ParentCommand StrataCli root;
 

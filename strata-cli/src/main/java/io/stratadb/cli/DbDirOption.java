@@ -11,10 +11,10 @@ import picocli.CommandLine.Option;
  * database it names, without JMX: these commands are over before a JMX client could attach, and
  * starting the platform MBean server would add a few hundred ms to each. Not thread-safe (picocli sets the field once, before the command runs).
  */
-final class DbDirOption {
+public final class DbDirOption {
 
   /** The directory used when {@code --db} is not given. */
-  static final String DEFAULT_DIR = "./strata-data";
+  public static final String DEFAULT_DIR = "./strata-data";
 
   @Option(
       names = "--db",
@@ -24,7 +24,7 @@ final class DbDirOption {
   Path dir;
 
   /** The database directory. */
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 
@@ -33,7 +33,7 @@ final class DbDirOption {
    *
    * @throws io.stratadb.StrataException if it cannot be opened (see {@link Db#open})
    */
-  Db openOrCreate(Options options) {
+  public Db openOrCreate(Options options) {
     return Db.open(dir, options.toBuilder().createIfMissing(true).jmx(false).build());
   }
 
@@ -44,7 +44,7 @@ final class DbDirOption {
    * @throws IllegalArgumentException if there is no database in the directory
    * @throws io.stratadb.StrataException if it cannot be opened (see {@link Db#open})
    */
-  Db openExisting(Options options) {
+  public Db openExisting(Options options) {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("no database at " + dir + " (the directory does not exist)");
     }

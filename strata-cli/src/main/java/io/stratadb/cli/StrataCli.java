@@ -1,9 +1,26 @@
 package io.stratadb.cli;
 
+import io.stratadb.cli.bench.BenchCommand;
+import io.stratadb.cli.command.CheckpointCommand;
+import io.stratadb.cli.command.CompactCommand;
+import io.stratadb.cli.command.CompactionSimCommand;
+import io.stratadb.cli.command.DeleteCommand;
+import io.stratadb.cli.command.DemoCommand;
+import io.stratadb.cli.command.GetCommand;
+import io.stratadb.cli.command.LoadCommand;
+import io.stratadb.cli.command.ManifestDumpCommand;
+import io.stratadb.cli.command.PutCommand;
+import io.stratadb.cli.command.RepairCommand;
+import io.stratadb.cli.command.ScanCommand;
+import io.stratadb.cli.command.ServeCommand;
+import io.stratadb.cli.command.SstDumpCommand;
+import io.stratadb.cli.command.StatsCommand;
+import io.stratadb.cli.command.VerifyCommand;
+import io.stratadb.cli.command.WalDumpCommand;
+import io.stratadb.cli.stress.StressCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The root {@code strata} command and the program's entry point. It only dispatches: each

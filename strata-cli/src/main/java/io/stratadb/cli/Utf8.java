@@ -11,16 +11,16 @@ import java.nio.charset.StandardCharsets;
  * Conversions between command-line strings and the engine's byte arrays: keys and values are
  * UTF-8. Stateless; thread-safe.
  */
-final class Utf8 {
+public final class Utf8 {
   private Utf8() {}
 
   /** The UTF-8 bytes of {@code s}. */
-  static byte[] bytes(String s) {
+  public static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** {@code b} decoded as UTF-8; invalid sequences become U+FFFD. */
-  static String string(byte[] b) {
+  public static String string(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);
   }
 
@@ -30,7 +30,7 @@ final class Utf8 {
    * \n}, {@code \r} or {@code \xNN}; a backslash and a single quote are escaped ({@code \\},
    * {@code \'}), so the text can be quoted with single quotes and read back unambiguously.
    */
-  static String escaped(byte[] b) {
+  public static String escaped(byte[] b) {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(b);
