@@ -2,9 +2,9 @@ package io.stratadb.cli.command;
 
 import io.stratadb.Db;
 import io.stratadb.Options;
+import io.stratadb.admin.DbFileName;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
-import io.stratadb.manifest.FileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +38,9 @@ public final class CheckpointCommand extends CliCommand {
     long bytes = 0;
     try (Stream<Path> files = Files.list(target)) {
       for (Path p : (Iterable<Path>) files::iterator) {
-        FileNames.Parsed parsed = FileNames.parse(p.getFileName().toString());
-        tables += parsed != null && parsed.kind() == FileNames.Kind.TABLE ? 1 : 0;
-        wals += parsed != null && parsed.kind() == FileNames.Kind.LOG ? 1 : 0;
+        DbFileName.Kind kind = DbFileName.parse(p.getFileName().toString()).map(DbFileName::kind).orElse(null);
+        tables += kind == DbFileName.Kind.TABLE ? 1 : 0;
+        wals += kind == DbFileName.Kind.LOG ? 1 : 0;
         bytes += Files.size(p);
       }
     }

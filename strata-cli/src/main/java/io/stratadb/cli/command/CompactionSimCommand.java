@@ -1,8 +1,8 @@
 package io.stratadb.cli.command;
 
 import io.stratadb.CompactionStrategy;
+import io.stratadb.admin.CompactionSimulator;
 import io.stratadb.cli.CliCommand;
-import io.stratadb.compaction.CompactionSimulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

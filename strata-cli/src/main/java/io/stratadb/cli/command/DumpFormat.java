@@ -1,8 +1,8 @@
 package io.stratadb.cli.command;
 
+import io.stratadb.admin.ParsedInternalKey;
+import io.stratadb.admin.TableFile;
 import io.stratadb.cli.Utf8;
-import io.stratadb.key.InternalKey;
-import io.stratadb.manifest.FileMetadata;
 import java.util.HexFormat;
 
 /**
@@ -19,19 +19,16 @@ final class DumpFormat {
     return hex ? "0x" + HexFormat.of().formatHex(b) : "'" + Utf8.escaped(b) + "'";
   }
 
-  /** {@code 'user key' @ sequence TYPE}; a malformed key in hex. */
-  static String internalKey(byte[] ikey, boolean hex) {
-    if (ikey == null) {
+  /** {@code 'user key' @ sequence TYPE}; {@code (none)} for null. */
+  static String internalKey(ParsedInternalKey key, boolean hex) {
+    if (key == null) {
       return "(none)";
     }
-    if (!InternalKey.isWellFormed(ikey)) {
-      return "malformed key 0x" + HexFormat.of().formatHex(ikey);
-    }
-    return bytes(InternalKey.userKey(ikey), hex) + " @ " + InternalKey.sequence(ikey) + " " + InternalKey.type(ikey);
+    return bytes(key.userKey(), hex) + " @ " + key.sequence() + " " + key.type();
   }
 
   /** {@code #N NNNN bytes [smallest .. largest]}. */
-  static String table(FileMetadata f, boolean hex) {
+  static String table(TableFile f, boolean hex) {
     return "#" + f.number() + " " + f.size() + " bytes [" + internalKey(f.smallest(), hex) + " .. "
         + internalKey(f.largest(), hex) + "]";
   }

@@ -1,12 +1,10 @@
 package io.stratadb.cli.command;
 
+import io.stratadb.admin.ManifestDumper;
+import io.stratadb.admin.ManifestEdit;
+import io.stratadb.admin.TableFile;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
-import io.stratadb.env.LocalFileSystem;
-import io.stratadb.manifest.FileMetadata;
-import io.stratadb.manifest.Version;
-import io.stratadb.manifest.VersionEdit;
-import io.stratadb.tools.ManifestDumper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,16 +39,16 @@ public final class ManifestDumpCommand extends CliCommand {
     if (file != null && spec.commandLine().getParseResult().hasMatchedOption("--db")) {
       throw usageError("give either --db DIR or a manifest FILE, not both");
     }
-    Path manifest = file != null ? file : ManifestDumper.currentManifest(LocalFileSystem.INSTANCE, db.dir());
+    Path manifest = file != null ? file : ManifestDumper.currentManifest(db.dir());
     PrintWriter out = out();
     out.println("manifest: " + manifest);
-    ManifestDumper.Result r = ManifestDumper.dump(LocalFileSystem.INSTANCE, manifest, (offset, edit) -> {
-      out.println("edit at offset " + offset + ":" + fields(edit));
-      for (VersionEdit.DeletedFile d : edit.deletedFiles()) {
+    ManifestDumper.Result r = ManifestDumper.dump(manifest, edit -> {
+      out.println("edit at offset " + edit.offset() + ":" + fields(edit));
+      for (ManifestEdit.DeletedTable d : edit.deletedTables()) {
         out.println("  delete L" + d.level() + " #" + d.number());
       }
-      for (VersionEdit.NewFile f : edit.newFiles()) {
-        out.println("  add    L" + f.level() + " " + DumpFormat.table(f.file(), hex));
+      for (ManifestEdit.AddedTable f : edit.addedTables()) {
+        out.println("  add    L" + f.level() + " " + DumpFormat.table(f.table(), hex));
       }
     });
     if (r.droppedTailOffset() >= 0) {
@@ -59,12 +57,12 @@ public final class ManifestDumpCommand extends CliCommand {
     out.println("current version (" + r.records() + " edits, " + r.fileSize() + " bytes): log number "
         + orNone(r.logNumber()) + ", next file number " + orNone(r.nextFileNumber()) + ", last sequence "
         + orNone(r.lastSequence()));
-    for (int level = 0; level < Version.NUM_LEVELS; level++) {
-      List<FileMetadata> files = r.levels().get(level);
-      long bytes = files.stream().mapToLong(FileMetadata::size).sum();
+    for (int level = 0; level < r.levels().size(); level++) {
+      List<TableFile> files = r.levels().get(level);
+      long bytes = files.stream().mapToLong(TableFile::size).sum();
       out.println("  L" + level + ": " + files.size() + (files.size() == 1 ? " file, " : " files, ") + bytes
           + " bytes");
-      for (FileMetadata f : files) {
+      for (TableFile f : files) {
         out.println("    " + DumpFormat.table(f, hex));
       }
     }
@@ -72,7 +70,7 @@ public final class ManifestDumpCommand extends CliCommand {
   }
 
   /** The edit's scalar fields, e.g. {@code " log number 4, last sequence 100"}; empty if none. */
-  private static String fields(VersionEdit edit) {
+  private static String fields(ManifestEdit edit) {
     List<String> parts = new ArrayList<>();
     if (edit.comparatorName() != null) {
       parts.add("comparator " + edit.comparatorName());

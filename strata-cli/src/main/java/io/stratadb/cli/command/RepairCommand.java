@@ -1,16 +1,16 @@
 package io.stratadb.cli.command;
 
 import io.stratadb.Options;
+import io.stratadb.admin.DbAdmin;
+import io.stratadb.admin.Finding;
+import io.stratadb.admin.RepairReport;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
-import io.stratadb.repair.DbRepairer;
-import io.stratadb.repair.Finding;
-import io.stratadb.repair.RepairReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code strata repair}: salvages what is readable ({@link DbRepairer}, LevelDB's {@code RepairDB}):
+ * {@code strata repair}: salvages what is readable ({@link DbAdmin#repair}, LevelDB's {@code RepairDB}):
  * prints what was dropped ({@code dropped: FILE at offset N: REASON}), what was read and written,
  * and which files went to {@code lost/}. Exit code 0 when the database was rebuilt (even if data
  * was dropped), 1 when repair could not run (the database is open, or there is none).
@@ -24,7 +24,7 @@ public final class RepairCommand extends CliCommand {
 
   @Override
   protected int run() {
-    RepairReport report = DbRepairer.repair(db.dir(), Options.defaults());
+    RepairReport report = DbAdmin.repair(db.dir(), Options.defaults());
     for (Finding f : report.damage()) {
       out().println("dropped: " + f);
     }
@@ -35,7 +35,7 @@ public final class RepairCommand extends CliCommand {
         report.walBatches(), report.tablesRead(), report.tablesDamaged(), report.blocksDropped());
     out().printf("wrote: %d entries in %d SSTables at L1; CURRENT names MANIFEST-%06d (last sequence %d)%n",
         report.entriesWritten(), report.newTables().size(), report.manifestNumber(), report.lastSequence());
-    out().printf("moved to %s: %s%n", db.dir().resolve(DbRepairer.LOST_DIR), String.join(" ", report.movedToLost()));
+    out().printf("moved to %s: %s%n", db.dir().resolve(DbAdmin.LOST_DIR), String.join(" ", report.movedToLost()));
     out().println("result: repaired" + (report.damage().isEmpty() ? "" : ", " + report.damage().size()
         + " damaged records or blocks dropped") + " (check it with strata verify)");
     return 0;

@@ -1,12 +1,10 @@
 package io.stratadb.cli.command;
 
 import io.stratadb.Compression;
+import io.stratadb.admin.EntryType;
+import io.stratadb.admin.SstFileDumper;
+import io.stratadb.admin.TableProperties;
 import io.stratadb.cli.CliCommand;
-import io.stratadb.env.LocalFileSystem;
-import io.stratadb.key.InternalKey;
-import io.stratadb.key.ValueType;
-import io.stratadb.tools.SstFileDumper;
-import io.stratadb.tools.TableProperties;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,13 +43,13 @@ public final class SstDumpCommand extends CliCommand {
       throw usageError("--limit must be >= 0, got " + limit);
     }
     PrintWriter out = out();
-    try (SstFileDumper dumper = SstFileDumper.open(LocalFileSystem.INSTANCE, file)) {
+    try (SstFileDumper dumper = SstFileDumper.open(file)) {
       print(dumper.properties(), out);
       if (entries || limit != null) {
         out.println("entries:");
         dumper.entries(limit == null ? Long.MAX_VALUE : limit, (key, value) -> {
           String line = "  " + DumpFormat.internalKey(key, hex);
-          if (InternalKey.type(key) == ValueType.PUT) {
+          if (key.type() == EntryType.PUT) {
             line += " => " + DumpFormat.bytes(value, hex);
           }
           out.print(line + '\n');
@@ -72,9 +70,9 @@ public final class SstDumpCommand extends CliCommand {
     out.printf("raw value bytes:    %d%n", p.rawValueBytes());
     out.printf("data blocks:        %d, %d bytes stored, %d bytes uncompressed%n", p.dataBlocks(),
         p.dataStoredBytes(), p.dataRawBytes());
-    out.printf("index block:        %d bytes at offset %d%n", p.index().size(), p.index().offset());
-    out.printf("filter block:       %s%n", p.filter().size() == 0 ? "none"
-        : p.filter().size() + " bytes at offset " + p.filter().offset());
+    out.printf("index block:        %d bytes at offset %d%n", p.indexBytes(), p.indexOffset());
+    out.printf("filter block:       %s%n", p.filterBytes() == 0 ? "none"
+        : p.filterBytes() + " bytes at offset " + p.filterOffset());
     out.printf("smallest key:       %s%n", DumpFormat.internalKey(p.smallest(), hex));
     out.printf("largest key:        %s%n", DumpFormat.internalKey(p.largest(), hex));
     out.printf("sequence range:     %s%n", p.entries() == 0 ? "(none)" : p.minSequence() + " .. " + p.maxSequence());

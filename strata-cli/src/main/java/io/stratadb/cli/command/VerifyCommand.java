@@ -1,16 +1,16 @@
 package io.stratadb.cli.command;
 
+import io.stratadb.admin.DbAdmin;
+import io.stratadb.admin.Finding;
+import io.stratadb.admin.VerifyReport;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
-import io.stratadb.repair.DbVerifier;
-import io.stratadb.repair.Finding;
-import io.stratadb.repair.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
  * {@code strata verify}: checks every checksum of the database without opening it ({@link
- * DbVerifier}): prints each damaged record or block ({@code damaged: FILE at offset N: REASON}),
+ * DbAdmin#verify}): prints each damaged record or block ({@code damaged: FILE at offset N: REASON}),
  * each warning, what was checked, and a result line. Exit code 0 when no damage is found (warnings
  * allowed), 1 when some is, or when the directory holds no database.
  */
@@ -23,7 +23,7 @@ public final class VerifyCommand extends CliCommand {
 
   @Override
   protected int run() {
-    VerifyReport report = DbVerifier.verify(db.dir());
+    VerifyReport report = DbAdmin.verify(db.dir());
     for (Finding f : report.damage()) {
       out().println("damaged: " + f);
     }

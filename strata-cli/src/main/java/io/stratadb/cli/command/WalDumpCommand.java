@@ -1,9 +1,8 @@
 package io.stratadb.cli.command;
 
+import io.stratadb.admin.EntryType;
+import io.stratadb.admin.WalDumper;
 import io.stratadb.cli.CliCommand;
-import io.stratadb.env.LocalFileSystem;
-import io.stratadb.key.ValueType;
-import io.stratadb.tools.WalDumper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -32,14 +31,14 @@ public final class WalDumpCommand extends CliCommand {
   protected int run() {
     PrintWriter out = out();
     out.println("WAL: " + file);
-    WalDumper.Result r = WalDumper.dump(LocalFileSystem.INSTANCE, file, record -> {
+    WalDumper.Result r = WalDumper.dump(file, record -> {
       StringBuilder s = new StringBuilder();
       s.append("record at offset ").append(record.offset()).append(": sequence ").append(record.sequence())
           .append(", count ").append(record.ops().size()).append('\n');
       for (WalDumper.Op op : record.ops()) {
         s.append("  ").append(op.sequence()).append(' ').append(op.type()).append(' ')
             .append(DumpFormat.bytes(op.key(), hex));
-        if (op.type() == ValueType.PUT) {
+        if (op.type() == EntryType.PUT) {
           s.append(" => ").append(DumpFormat.bytes(op.value(), hex));
         }
         s.append('\n');

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * </ul>
  *
  * <p>Not part of the {@code strata} command set: the parent starts it as {@code java -cp
- * <classpath> io.stratadb.cli.StressChild <options>}. Not thread-safe: one instance per process.
+ * <classpath> io.stratadb.cli.stress.StressChild <options>}. Not thread-safe: one instance per process.
  */
 @Command(name = "stress-child", description = "The child process of strata stress (not for direct use).")
 final class StressChild implements Callable<Integer> {

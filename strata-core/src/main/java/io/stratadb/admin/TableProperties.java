@@ -1,7 +1,6 @@
-package io.stratadb.tools;
+package io.stratadb.admin;
 
 import io.stratadb.Compression;
-import io.stratadb.sstable.BlockHandle;
 import java.util.Map;
 
 /**
@@ -16,32 +15,40 @@ import java.util.Map;
  * @param dataStoredBytes bytes of data blocks as stored (compressed), trailers excluded
  * @param dataRawBytes bytes of data blocks after decompression
  * @param blocksByCompression number of data blocks stored with each compression type
- * @param index where the index block is (size excludes the trailer)
- * @param filter where the filter block is; size 0 when the table has no bloom filter
+ * @param indexOffset file offset of the index block
+ * @param indexBytes size of the index block in bytes, its trailer excluded
+ * @param filterOffset file offset of the filter block
+ * @param filterBytes size of the filter block in bytes, its trailer excluded; 0 when the table has no
+ *     bloom filter
  * @param entries entries (puts and tombstones)
  * @param puts entries of type PUT
  * @param deletes entries of type DELETE (tombstones)
  * @param userKeys distinct user keys (the keys the bloom filter was built over)
- * @param rawKeyBytes sum of internal key lengths (user key plus 8-byte trailer)
+ * @param rawKeyBytes sum of stored key lengths (user key plus the 8-byte sequence and type trailer)
  * @param rawValueBytes sum of value lengths
- * @param smallest smallest internal key, or null for a table without entries
- * @param largest largest internal key, or null for a table without entries
+ * @param smallest first key, or null for a table without entries
+ * @param largest last key, or null for a table without entries
  * @param minSequence lowest sequence number, or -1 without entries
  * @param maxSequence highest sequence number, or -1 without entries
  * @param filterBits bits in the bloom filter's bit array, 0 without a filter
  * @param filterProbes the bloom filter's probe count k (hash functions), 0 without a filter
  */
 public record TableProperties(String file, long fileSize, int formatVersion, int dataBlocks, long dataStoredBytes,
-    long dataRawBytes, Map<Compression, Integer> blocksByCompression, BlockHandle index, BlockHandle filter,
-    long entries, long puts, long deletes, long userKeys, long rawKeyBytes, long rawValueBytes, byte[] smallest,
-    byte[] largest, long minSequence, long maxSequence, long filterBits, int filterProbes) {
+    long dataRawBytes, Map<Compression, Integer> blocksByCompression, long indexOffset, long indexBytes,
+    long filterOffset, long filterBytes, long entries, long puts, long deletes, long userKeys, long rawKeyBytes,
+    long rawValueBytes, ParsedInternalKey smallest, ParsedInternalKey largest, long minSequence,
+    long maxSequence, long filterBits, int filterProbes) {
 
   /** Copies the map. */
   public TableProperties {
     blocksByCompression = Map.copyOf(blocksByCompression);
   }
 
-  /** Filter bits per distinct user key; 0 without a filter or keys. */
+  /**
+   * Filter bits per distinct user key.
+   *
+   * @return the ratio; 0 without a filter or keys
+   */
   public double bitsPerKey() {
     return userKeys == 0 ? 0 : (double) filterBits / userKeys;
   }
@@ -51,6 +58,8 @@ public record TableProperties(String file, long fileSize, int formatVersion, int
    * e^(-k n / m))^k} for {@code m} bits, {@code n} keys and {@code k} probes (Bloom 1970; Broder and
    * Mitzenmacher, "Network Applications of Bloom Filters"); 1 without a filter, since every lookup
    * then reads the table.
+   *
+   * @return the rate, from 0 to 1
    */
   public double estimatedFalsePositiveRate() {
     if (filterBits == 0 || filterProbes == 0) {

@@ -1,8 +1,7 @@
-package io.stratadb.tools;
+package io.stratadb.admin;
 
 import static io.stratadb.TestKeys.b;
 import static io.stratadb.TestKeys.key;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +11,6 @@ import io.stratadb.CorruptionException;
 import io.stratadb.Db;
 import io.stratadb.Options;
 import io.stratadb.env.LocalFileSystem;
-import io.stratadb.key.InternalKey;
-import io.stratadb.key.ValueType;
 import io.stratadb.manifest.FileNames;
 import io.stratadb.sstable.TableReader;
 import java.io.IOException;
@@ -51,7 +48,7 @@ class SstFileDumperTest {
   @Test
   void propertiesCountWhatWasWritten() throws IOException {
     Path table = table(10);
-    try (SstFileDumper dumper = SstFileDumper.open(LocalFileSystem.INSTANCE, table)) {
+    try (SstFileDumper dumper = SstFileDumper.open(table)) {
       TableProperties p = dumper.properties();
       assertEquals(KEYS + KEYS / 10, p.entries(), "the memtable keeps a key's put under its tombstone");
       assertEquals(KEYS, p.puts());
@@ -59,8 +56,8 @@ class SstFileDumperTest {
       assertEquals(KEYS, p.userKeys());
       assertEquals(Files.size(table), p.fileSize());
       assertEquals(1, p.formatVersion());
-      assertArrayEquals(InternalKey.encode(key(0), KEYS + 1, ValueType.DELETE), p.smallest(), "newest first");
-      assertArrayEquals(InternalKey.encode(key(KEYS - 1), KEYS, ValueType.PUT), p.largest());
+      assertEquals(new ParsedInternalKey(key(0), KEYS + 1, EntryType.DELETE), p.smallest(), "newest first");
+      assertEquals(new ParsedInternalKey(key(KEYS - 1), KEYS, EntryType.PUT), p.largest());
       assertEquals(1, p.minSequence());
       assertEquals(KEYS + KEYS / 10, p.maxSequence());
       assertEquals(p.dataBlocks(), p.blocksByCompression().values().stream().mapToInt(Integer::intValue).sum());
@@ -68,10 +65,10 @@ class SstFileDumperTest {
       assertTrue(p.dataRawBytes() > p.dataStoredBytes(), "LZ4 shrank the blocks");
       assertEquals(7, p.filterProbes());
       assertEquals(10.0, p.bitsPerKey(), 0.01);
-      List<byte[]> first = new ArrayList<>();
+      List<ParsedInternalKey> first = new ArrayList<>();
       dumper.entries(3, (k, v) -> first.add(k));
       assertEquals(3, first.size());
-      assertArrayEquals(p.smallest(), first.get(0));
+      assertEquals(p.smallest(), first.get(0));
       assertThrows(IllegalArgumentException.class, () -> dumper.entries(-1, (k, v) -> { }));
     }
   }
@@ -80,7 +77,7 @@ class SstFileDumperTest {
   void theEstimatedFalsePositiveRateMatchesAMeasurement() throws IOException {
     Path table = table(10);
     double estimate;
-    try (SstFileDumper dumper = SstFileDumper.open(LocalFileSystem.INSTANCE, table)) {
+    try (SstFileDumper dumper = SstFileDumper.open(table)) {
       estimate = dumper.properties().estimatedFalsePositiveRate();
     }
     long number = FileNames.parse(table.getFileName().toString()).number();
@@ -103,9 +100,9 @@ class SstFileDumperTest {
 
   @Test
   void aTableWithoutFilterReportsNone() throws IOException {
-    try (SstFileDumper dumper = SstFileDumper.open(LocalFileSystem.INSTANCE, table(0))) {
+    try (SstFileDumper dumper = SstFileDumper.open(table(0))) {
       TableProperties p = dumper.properties();
-      assertEquals(0, p.filter().size());
+      assertEquals(0, p.filterBytes());
       assertEquals(0, p.filterBits());
       assertEquals(1.0, p.estimatedFalsePositiveRate());
     }
@@ -117,12 +114,11 @@ class SstFileDumperTest {
     byte[] bytes = Files.readAllBytes(table);
     bytes[10] ^= 0x01;
     Files.write(table, bytes);
-    try (SstFileDumper dumper = SstFileDumper.open(LocalFileSystem.INSTANCE, table)) {
+    try (SstFileDumper dumper = SstFileDumper.open(table)) {
       CorruptionException e = assertThrows(CorruptionException.class, dumper::properties);
       assertEquals(table.toString(), e.file());
       assertEquals(0, e.offset());
     }
-    assertThrows(IllegalArgumentException.class, () -> SstFileDumper.open(LocalFileSystem.INSTANCE,
-        dir.resolve("000999.sst")));
+    assertThrows(IllegalArgumentException.class, () -> SstFileDumper.open(dir.resolve("000999.sst")));
   }
 }

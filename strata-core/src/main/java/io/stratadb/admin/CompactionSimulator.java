@@ -1,6 +1,8 @@
-package io.stratadb.compaction;
+package io.stratadb.admin;
 
 import io.stratadb.CompactionStrategy;
+import io.stratadb.compaction.CompactionPicker;
+import io.stratadb.compaction.CompactionTask;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.ValueType;
 import io.stratadb.manifest.FileMetadata;
@@ -15,7 +17,7 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Runs a compaction strategy's real {@link CompactionPicker} on a synthetic workload without
+ * Runs a compaction strategy's real picker (the engine's code choosing compactions) on a synthetic workload without
  * writing any data (mini-lsm's compaction simulator): each step flushes a memtable of random keys
  * from a fixed key space as one L0 table, then runs the picker's tasks until the tree is in shape.
  * Tables are modelled by the exact set of keys they hold (a {@link BitSet}), so merges drop
@@ -39,7 +41,11 @@ public final class CompactionSimulator {
   public record Step(int step, int tasks, int[] filesPerLevel, long[] bytesPerLevel,
       double writeAmplification, double spaceAmplification) {
 
-    /** One line: step, tasks, files and MB per non-empty level, amplifications. */
+    /**
+     * One line: step, tasks, files and MB per non-empty level, amplifications.
+     *
+     * @return e.g. {@code "step    10  tasks  2  L0:3/1.2MB L1:4/8.0MB  W-Amp 1.80  S-Amp 1.10"}
+     */
     public String format() {
       StringBuilder sb = new StringBuilder(String.format("step %5d  tasks %2d ", step, tasks));
       for (int level = 0; level < filesPerLevel.length; level++) {
@@ -67,12 +73,15 @@ public final class CompactionSimulator {
   private int steps;
 
   /**
+   * Creates a simulator with an empty tree.
+   *
    * @param strategy the strategy to simulate
    * @param keySpace number of distinct keys the workload writes
    * @param entriesPerFlush entries per flushed memtable
    * @param entryBytes bytes per entry (key + value + overhead)
    * @param targetFileBytes compaction output table size, in bytes
    * @param seed random seed
+   * @throws IllegalArgumentException if a size is not positive or a table cannot hold one entry
    */
   public CompactionSimulator(CompactionStrategy strategy, int keySpace, int entriesPerFlush, int entryBytes,
       long targetFileBytes, long seed) {
@@ -87,7 +96,11 @@ public final class CompactionSimulator {
     this.random = new Random(seed);
   }
 
-  /** Flushes one memtable and compacts until the picker has nothing to do. */
+  /**
+   * Flushes one memtable and compacts until the picker has nothing to do.
+   *
+   * @return the tree after the step
+   */
   public Step step() {
     BitSet flushed = new BitSet(keySpace);
     for (int i = 0; i < entriesPerFlush; i++) {
@@ -169,7 +182,12 @@ public final class CompactionSimulator {
     return new byte[] {(byte) (key >>> 24), (byte) (key >>> 16), (byte) (key >>> 8), (byte) key};
   }
 
-  /** All steps of a run of {@code steps} flushes. */
+  /**
+   * Runs {@code steps} more steps.
+   *
+   * @param steps the number of flushes
+   * @return the tree after each of them, in order
+   */
   public List<Step> run(int steps) {
     List<Step> out = new ArrayList<>();
     for (int i = 0; i < steps; i++) {

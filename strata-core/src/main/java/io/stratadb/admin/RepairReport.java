@@ -1,9 +1,9 @@
-package io.stratadb.repair;
+package io.stratadb.admin;
 
 import java.util.List;
 
 /**
- * What {@link DbRepairer#repair} salvaged, dropped and moved aside. Immutable.
+ * What {@link DbAdmin#repair} salvaged, dropped and moved aside. Immutable.
  *
  * @param damage every damaged record, block or file met, with file and offset: what was dropped
  * @param warnings what was dropped by design: torn WAL tails (unsynced writes cut by a crash)

@@ -1,4 +1,4 @@
-package io.stratadb.compaction;
+package io.stratadb.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

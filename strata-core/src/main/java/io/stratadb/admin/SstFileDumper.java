@@ -1,9 +1,9 @@
-package io.stratadb.tools;
+package io.stratadb.admin;
 
 import io.stratadb.Compression;
 import io.stratadb.CorruptionException;
 import io.stratadb.StrataIOException;
-import io.stratadb.env.FileSystem;
+import io.stratadb.env.LocalFileSystem;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.ValueType;
@@ -17,9 +17,9 @@ import java.util.Map;
 /**
  * Reads one SSTable for {@code strata sst-dump} (RocksDB's {@code SstFileDumper}, {@code
  * tools/sst_dump_tool.cc}): its properties, computed by reading every data block, and its entries
- * in order. Reading goes through {@link TableReader}, so every block's checksum is verified as it
- * is read, and keys must be well-formed internal keys in ascending order: the first damage stops
- * the dump with {@link CorruptionException} naming the file and the block's offset.
+ * in order. Every block's checksum is verified as it is read, and keys must be well-formed internal
+ * keys in ascending order: the first damage stops the dump with {@link CorruptionException} naming
+ * the file and the block's offset. Reads the local file system.
  *
  * <p>Not thread-safe; close it to close the file.
  */
@@ -31,10 +31,10 @@ public final class SstFileDumper implements AutoCloseable {
     /**
      * One entry.
      *
-     * @param internalKey the user key followed by the 8-byte trailer (see {@link InternalKey})
+     * @param key the entry's user key, sequence number and type
      * @param value the value; empty for a tombstone
      */
-    void entry(byte[] internalKey, byte[] value);
+    void entry(ParsedInternalKey key, byte[] value);
   }
 
   private final String name;
@@ -48,12 +48,15 @@ public final class SstFileDumper implements AutoCloseable {
   /**
    * Opens the SSTable at {@code path}, checking its footer, index and filter.
    *
+   * @param path the SSTable file
+   * @return a dumper holding the file open; close it
    * @throws IllegalArgumentException if there is no such file
    * @throws CorruptionException if the file is not an SSTable, or its footer, index or filter is
    *     damaged (names the file and offset)
    * @throws StrataIOException if the file cannot be read
    */
-  public static SstFileDumper open(FileSystem fs, Path path) {
+  public static SstFileDumper open(Path path) {
+    LocalFileSystem fs = LocalFileSystem.INSTANCE;
     if (!fs.exists(path)) {
       throw new IllegalArgumentException("no such file: " + path);
     }
@@ -65,6 +68,7 @@ public final class SstFileDumper implements AutoCloseable {
   /**
    * Reads every data block and returns the table's properties.
    *
+   * @return the properties
    * @throws CorruptionException at the first damaged block (names the file and its offset)
    * @throws StrataIOException if a read fails
    */
@@ -100,15 +104,19 @@ public final class SstFileDumper implements AutoCloseable {
       sequences[1] = Math.max(sequences[1], sequence);
     });
     return new TableProperties(name, footer.fileSize(), footer.formatVersion(), blocks, stored[0], raw[0],
-        byCompression, footer.index(), footer.filter(), counts[0], counts[1], counts[2], userKeys[0], counts[3],
-        counts[4], range[0], range[1], counts[0] == 0 ? -1 : sequences[0], sequences[1], reader.filterBits(),
-        reader.filterProbes());
+        byCompression, footer.index().offset(), footer.index().size(), footer.filter().offset(),
+        footer.filter().size(), counts[0], counts[1], counts[2], userKeys[0], counts[3], counts[4],
+        range[0] == null ? null : ParsedInternalKey.of(range[0]),
+        range[1] == null ? null : ParsedInternalKey.of(range[1]), counts[0] == 0 ? -1 : sequences[0], sequences[1],
+        reader.filterBits(), reader.filterProbes());
   }
 
   /**
    * Passes the first {@code limit} entries, in order, to {@code visitor}, reading only the blocks
    * they are in.
    *
+   * @param limit the most entries to visit; {@link Long#MAX_VALUE} for all
+   * @param visitor receives the entries in order
    * @throws IllegalArgumentException if {@code limit} is negative
    * @throws CorruptionException at the first damaged block read (names the file and its offset)
    * @throws StrataIOException if a read fails
@@ -117,7 +125,7 @@ public final class SstFileDumper implements AutoCloseable {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0, got " + limit);
     }
-    scan(limit, (entry, block) -> { }, visitor);
+    scan(limit, (entry, block) -> { }, (key, value) -> visitor.entry(ParsedInternalKey.of(key), value));
   }
 
   /** Told about each data block before its entries; {@code block} is null if it is not read. */
@@ -125,8 +133,13 @@ public final class SstFileDumper implements AutoCloseable {
     void block(TableReader.IndexEntry entry, Block block);
   }
 
+  /** Told about each entry, with its encoded internal key. */
+  private interface RawEntryVisitor {
+    void entry(byte[] internalKey, byte[] value);
+  }
+
   /** Walks blocks and entries until {@code limit} entries were visited; returns the block count. */
-  private int scan(long limit, BlockVisitor blocks, EntryVisitor entries) {
+  private int scan(long limit, BlockVisitor blocks, RawEntryVisitor entries) {
     java.util.List<TableReader.IndexEntry> index = reader.indexEntries();
     long visited = 0;
     byte[] previous = null;
@@ -157,7 +170,7 @@ public final class SstFileDumper implements AutoCloseable {
     return index.size();
   }
 
-  /** Releases the table reader, closing the file. */
+  /** Closes the file. */
   @Override
   public void close() {
     reader.release();

@@ -1,8 +1,9 @@
-package io.stratadb.tools;
+package io.stratadb.admin;
 
 import io.stratadb.CorruptionException;
 import io.stratadb.StrataIOException;
 import io.stratadb.env.FileSystem;
+import io.stratadb.env.LocalFileSystem;
 import io.stratadb.env.ReadableFile;
 import io.stratadb.manifest.FileMetadata;
 import io.stratadb.manifest.Version;
@@ -16,9 +17,9 @@ import java.util.List;
 
 /**
  * Reads a manifest for {@code strata manifest-dump} (RocksDB's {@code ldb manifest_dump}): every
- * {@link VersionEdit} with its offset, then the version they add up to, replayed as recovery does
- * ({@link LogReader} in strict mode: a torn tail is dropped and reported, damage followed by valid
- * records throws). Stateless; thread-safe.
+ * version edit ({@link ManifestEdit}) with its offset, then the version they add up to, replayed as
+ * recovery does (a torn tail is dropped and reported, damage followed by valid records throws).
+ * Reads the local file system. Stateless; thread-safe.
  */
 public final class ManifestDumper {
   private ManifestDumper() {}
@@ -26,8 +27,12 @@ public final class ManifestDumper {
   /** Receives the manifest's edits in order. */
   @FunctionalInterface
   public interface EditVisitor {
-    /** The edit stored in the record at file offset {@code offset}. */
-    void edit(long offset, VersionEdit edit);
+    /**
+     * One edit, in file order.
+     *
+     * @param edit the edit, with the file offset of its record
+     */
+    void edit(ManifestEdit edit);
   }
 
   /**
@@ -39,20 +44,30 @@ public final class ManifestDumper {
    * @param logNumber the last log number set, or null if none was
    * @param nextFileNumber the last next file number set, or null
    * @param lastSequence the last last-sequence set, or null
-   * @param levels the resulting version: its tables per level, L0 newest first, other levels by key
+   * @param levels the resulting version: one list of tables per level (L0 first, as many lists as
+   *     the engine has levels), L0 newest first, other levels by key
    * @param droppedTailOffset where a torn tail began (dropped, as recovery drops it), or -1
    */
   public record Result(String file, long fileSize, long records, Long logNumber, Long nextFileNumber,
-      Long lastSequence, List<List<FileMetadata>> levels, long droppedTailOffset) {}
+      Long lastSequence, List<List<TableFile>> levels, long droppedTailOffset) {
+
+    /** Copies the lists. */
+    public Result {
+      levels = levels.stream().map(List::copyOf).toList();
+    }
+  }
 
   /**
-   * The manifest {@code CURRENT} names in the database directory {@code dir}.
+   * The manifest {@code CURRENT} names in the database directory {@code dir}: the live one.
    *
+   * @param dir the database directory
+   * @return the manifest's path, {@code dir/MANIFEST-NNNNNN}
    * @throws IllegalArgumentException if {@code dir} holds no CURRENT file
    * @throws CorruptionException if CURRENT is damaged
    * @throws StrataIOException if it cannot be read
    */
-  public static Path currentManifest(FileSystem fs, Path dir) {
+  public static Path currentManifest(Path dir) {
+    FileSystem fs = LocalFileSystem.INSTANCE;
     if (!fs.exists(dir.resolve("CURRENT"))) {
       throw new IllegalArgumentException("no database at " + dir + " (no CURRENT file)");
     }
@@ -62,12 +77,16 @@ public final class ManifestDumper {
   /**
    * Reads the manifest at {@code path}, passing each edit to {@code visitor} as it is read.
    *
+   * @param path the manifest file
+   * @param visitor receives the edits in order
+   * @return what the whole manifest adds up to
    * @throws IllegalArgumentException if there is no such file
    * @throws CorruptionException if a record is damaged and valid records follow, or an edit does
    *     not decode (names the file and the record's offset); the edits before it were visited
    * @throws StrataIOException if the file cannot be read
    */
-  public static Result dump(FileSystem fs, Path path, EditVisitor visitor) {
+  public static Result dump(Path path, EditVisitor visitor) {
+    FileSystem fs = LocalFileSystem.INSTANCE;
     if (!fs.exists(path)) {
       throw new IllegalArgumentException("no such file: " + path);
     }
@@ -88,15 +107,15 @@ public final class ManifestDumper {
         long offset = reader.lastRecordOffset();
         VersionEdit edit = VersionEdit.decode(record, name, offset);
         records++;
-        visitor.edit(offset, edit);
+        visitor.edit(ManifestEdit.of(offset, edit));
         logNumber = edit.logNumber() != null ? edit.logNumber() : logNumber;
         nextFileNumber = edit.nextFileNumber() != null ? edit.nextFileNumber() : nextFileNumber;
         lastSequence = edit.lastSequence() != null ? edit.lastSequence() : lastSequence;
         version = version.detachedApply(edit);
       }
-      List<List<FileMetadata>> levels = new ArrayList<>();
+      List<List<TableFile>> levels = new ArrayList<>();
       for (int level = 0; level < Version.NUM_LEVELS; level++) {
-        levels.add(version.files(level));
+        levels.add(version.files(level).stream().map(TableFile::of).toList());
       }
       return new Result(name, file.size(), records, logNumber, nextFileNumber, lastSequence, levels,
           reader.droppedTailOffset());

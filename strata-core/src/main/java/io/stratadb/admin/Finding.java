@@ -1,9 +1,9 @@
-package io.stratadb.repair;
+package io.stratadb.admin;
 
 import io.stratadb.CorruptionException;
 
 /**
- * One problem found in a database's files by {@link DbVerifier} or {@link DbRepairer}: which file,
+ * One problem found in a database's files by {@link DbAdmin#verify} or {@link DbAdmin#repair}: which file,
  * where in it, and what is wrong. Immutable.
  *
  * @param file the file's path as a string ({@code CURRENT}, a manifest, a WAL or an SSTable)

@@ -1,9 +1,9 @@
-package io.stratadb.repair;
+package io.stratadb.admin;
 
 import java.util.List;
 
 /**
- * What {@link DbVerifier#verify} checked and found. Immutable.
+ * What {@link DbAdmin#verify} checked and found. Immutable.
  *
  * @param damage problems that make the database fail to open or lose data when read: checksum
  *     mismatches, undecodable records or blocks, missing files, inconsistencies between the
