@@ -21,6 +21,7 @@ import io.stratadb.cli.stress.StressCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +29,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * The root {@code strata} command and the program's entry point. It only dispatches: each
@@ -46,7 +46,8 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = StrataVersion.class,
-    description = "StrataDB: an embedded LSM-tree key-value store. Keys and values are UTF-8 strings.",
+    description = "StrataDB: an embedded LSM-tree key-value store. Keys and values are text (stored as UTF-8), "
+        + "or any bytes with --hex or --base64.",
     subcommands = {
       PutCommand.class,
       GetCommand.class,
@@ -70,9 +71,6 @@ import picocli.CommandLine;
     })
 public final class StrataCli implements Runnable {
 
-  /** slf4j-simple reads its level from this system property when the first logger is made. */
-  private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
-
   @Spec private CommandSpec spec;
 
   private boolean verbose;
@@ -91,9 +89,6 @@ public final class StrataCli implements Runnable {
       description = "Print stack traces with error messages and log engine debug output.")
   void setVerbose(boolean verbose) {
     this.verbose = verbose;
-    if (verbose) {
-      System.setProperty(LOG_LEVEL_PROPERTY, "debug");
-    }
   }
 
   /** Without a subcommand there is nothing to do: a usage error. */
@@ -109,6 +104,7 @@ public final class StrataCli implements Runnable {
    * written as UTF-8.
    */
   public static void main(String[] args) {
+    CliLogging.installLogManager();
     CommandLine cli = new CommandLine(new StrataCli());
     cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
     cli.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));

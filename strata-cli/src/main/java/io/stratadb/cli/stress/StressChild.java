@@ -1,6 +1,7 @@
 package io.stratadb.cli.stress;
 
 import io.stratadb.Db;
+import io.stratadb.cli.CliLogging;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,6 +83,8 @@ final class StressChild implements Callable<Integer> {
 
   /** Runs the child; exits the JVM with its exit code (it normally dies by SIGKILL first). */
   public static void main(String[] args) {
+    CliLogging.installLogManager();
+    CliLogging.configure(Level.WARNING, true);
     System.exit(new CommandLine(new StressChild()).execute(args));
   }
 

@@ -55,7 +55,6 @@ final class StressChildProcess {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.add(CHILD_HEAP);
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(StressChild.class.getName());
