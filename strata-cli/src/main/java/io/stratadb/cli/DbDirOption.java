@@ -2,8 +2,12 @@ package io.stratadb.cli;
 
 import io.stratadb.Db;
 import io.stratadb.Options;
+import io.stratadb.admin.DbFileName;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,18 +27,43 @@ public final class DbDirOption {
       description = "Database directory (default: ${DEFAULT-VALUE}).")
   Path dir;
 
-  /** The database directory. */
+  /**
+   * The database directory.
+   *
+   * @return the directory {@code --db} names
+   */
   public Path dir() {
     return dir;
   }
 
   /**
-   * Opens the database, creating it if it does not exist (for commands that write).
+   * Opens the database for a command that writes, creating it if the directory is missing or empty,
+   * or if {@code create} (the {@code --create} option) says to make one in a directory that holds
+   * other files; so that a mistyped {@code --db} does not scatter database files among unrelated
+   * ones.
    *
+   * @param options the options to open with
+   * @param create whether to create a database in a non-empty directory without one
+   * @return the open database
+   * @throws IllegalArgumentException if the directory holds files but no database and not {@code
+   *     create}
+   * @throws UncheckedIOException if the directory cannot be listed
    * @throws io.stratadb.StrataException if it cannot be opened (see {@link Db#open})
    */
-  public Db openOrCreate(Options options) {
+  public Db openOrCreate(Options options, boolean create) {
+    if (!create && Files.isDirectory(dir) && !Files.exists(dir.resolve(DbFileName.CURRENT)) && !isEmpty(dir)) {
+      throw new IllegalArgumentException(dir + " holds files but no database (no " + DbFileName.CURRENT
+          + " file); give --create to make one there anyway");
+    }
     return Db.open(dir, options.toBuilder().createIfMissing(true).jmx(false).build());
+  }
+
+  private static boolean isEmpty(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.findAny().isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
   }
 
   /**

@@ -23,6 +23,9 @@ import java.util.Optional;
  */
 public record DbFileName(Kind kind, long number) {
 
+  /** The name of the file that names the live manifest; a directory holds a database if it has one. */
+  public static final String CURRENT = "CURRENT";
+
   /** The kinds of files a database directory holds. */
   public enum Kind {
     /** A write-ahead log ({@code NNNNNN.log}). */

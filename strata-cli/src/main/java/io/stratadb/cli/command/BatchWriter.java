@@ -70,6 +70,11 @@ final class BatchWriter {
     return written;
   }
 
+  /** Operations added but not written: those of the batch a failed write left pending. */
+  long pending() {
+    return batch.count();
+  }
+
   /** Key plus value bytes of the operations written so far. */
   long writtenBytes() {
     return writtenBytes;

@@ -5,19 +5,20 @@ import io.stratadb.Options;
 import io.stratadb.WriteOptions;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
-import io.stratadb.cli.Utf8;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code strata delete KEY}: deletes a key; deleting an absent key is not an error. */
+/** {@code strata delete KEY [--hex|--base64]}: deletes a key; deleting an absent key is not an error. */
 @Command(name = "delete", description = "Delete KEY (not an error if it is absent).")
 public final class DeleteCommand extends CliCommand {
 
   @Mixin DbDirOption db;
 
-  @Parameters(index = "0", paramLabel = "KEY", description = "The key (UTF-8).")
+  @Mixin EncodingOptions encoding;
+
+  @Parameters(index = "0", paramLabel = "KEY", description = "The key (text, or with --hex/--base64 its bytes).")
   String key;
 
   @Option(names = "--sync", description = "Fsync the write-ahead log before returning.")
@@ -25,8 +26,9 @@ public final class DeleteCommand extends CliCommand {
 
   @Override
   protected int run() {
+    byte[] k = encoding.argument(key, "KEY");
     try (Db d = db.openExisting(Options.defaults())) {
-      d.delete(Utf8.bytes(key), WriteOptions.of(sync));
+      d.delete(k, WriteOptions.of(sync));
     }
     return 0;
   }

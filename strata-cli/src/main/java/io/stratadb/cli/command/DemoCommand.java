@@ -34,12 +34,14 @@ public final class DemoCommand extends CliCommand {
 
   @Mixin DbDirOption db;
 
+  @Mixin CreateOption create;
+
   @Override
   protected int run() {
     PrintWriter out = out();
     long start = System.nanoTime();
     out.println("StrataDB " + StrataVersion.version() + " demo on " + db.dir().toAbsolutePath().normalize());
-    try (Db d = db.openOrCreate(Options.defaults())) {
+    try (Db d = db.openOrCreate(Options.defaults(), create.create)) {
       load(d, out);
       readBack(d, out);
       scan(d, out);
@@ -48,7 +50,7 @@ public final class DemoCommand extends CliCommand {
     }
     long expected = USERS - USERS / DELETE_EVERY;
     long count;
-    try (Db d = db.openOrCreate(Options.defaults())) {
+    try (Db d = db.openOrCreate(Options.defaults(), create.create)) {
       count = countUsers(d);
     }
     out.printf("%nreopened: %d users found (expected %d)%n", count, expected);

@@ -6,14 +6,28 @@ import picocli.CommandLine.TypeConversionException;
 
 /** The line formats {@code strata load} reads. */
 enum InputFormat {
-  /** {@code key<TAB>value}; the value is everything after the first tab. */
+  /** {@code key<TAB>value}; the value is everything after the first tab, taken as it is. */
   TSV,
+  /**
+   * {@code key<TAB>value} with C-style escapes in both, as {@code strata scan} prints them: {@code
+   * \t}, {@code \n}, {@code \r}, {@code \\}, {@code \'} and {@code \xHH} (any byte), see {@link
+   * io.stratadb.cli.Utf8#unescape}.
+   */
+  ESCAPED,
+  /** {@code key<TAB>value}, both in hex, as {@code strata scan --hex} prints them. */
+  HEX,
+  /** {@code key<TAB>value}, both in base64, as {@code strata scan --base64} prints them. */
+  BASE64,
   /** One JSON object per line: {@code {"key": "...", "value": "..."}}. */
   JSON,
   /** JSON if the first non-blank character of the file is <code>{</code>, otherwise TSV. */
   AUTO;
 
-  /** The lower-case name used on the command line. */
+  /**
+   * The lower-case name used on the command line.
+   *
+   * @return e.g. {@code "tsv"}
+   */
   String cliName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -27,7 +41,7 @@ enum InputFormat {
           return f;
         }
       }
-      throw new TypeConversionException("expected tsv, json or auto but was '" + value + "'");
+      throw new TypeConversionException("expected tsv, escaped, hex, base64, json or auto but was '" + value + "'");
     }
   }
 }

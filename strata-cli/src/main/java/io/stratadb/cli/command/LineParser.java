@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.stratadb.cli.Utf8;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -17,6 +19,9 @@ import java.util.Locale;
  *   <li>TSV: {@code key<TAB>value}; the value is everything after the first tab and may contain
  *       tabs. A line without a tab is an error unless {@code keyOnly}, when it is a key with an
  *       empty value (so word lists load).
+ *   <li>ESCAPED, HEX, BASE64: as TSV, with key and value each decoded: C-style escapes ({@link
+ *       Utf8#unescape}), hex or base64; what {@code strata scan} prints, with or without {@code
+ *       --hex} or {@code --base64}.
  *   <li>JSON: one object per line with string members {@code "key"} and {@code "value"} ({@code
  *       "value"} may be omitted with {@code keyOnly}); other members are ignored.
  *   <li>AUTO: decided by the first non-blank line: JSON if it starts with <code>{</code>.
@@ -51,6 +56,18 @@ final class LineParser {
     this.maxValueSize = maxValueSize;
   }
 
+  /**
+   * The longest line worth reading, in bytes: one holding a key and a value of the largest sizes
+   * in the most verbose format (JSON's {@code \u0000}, six characters per byte), plus some slack;
+   * at most {@code Integer.MAX_VALUE - 16}, the largest array. A longer line is an error, found
+   * without buffering it whole.
+   *
+   * @return the bound in bytes
+   */
+  int maxLineBytes() {
+    return (int) Math.min(Integer.MAX_VALUE - 16, 6L * ((long) maxKeySize + maxValueSize) + 1024);
+  }
+
   /** The format in use: {@link InputFormat#AUTO} until the first non-blank line was parsed. */
   InputFormat format() {
     return format;
@@ -75,22 +92,36 @@ final class LineParser {
     if (format == InputFormat.AUTO) {
       format = line.strip().startsWith("{") ? InputFormat.JSON : InputFormat.TSV;
     }
-    KeyValue kv = format == InputFormat.JSON ? parseJson(line) : parseTsv(line);
+    KeyValue kv = format == InputFormat.JSON ? parseJson(line) : parseFields(line);
     if (kv != null) {
       checkSizes(kv);
     }
     return kv;
   }
 
-  private KeyValue parseTsv(String line) throws BadLineException {
+  private KeyValue parseFields(String line) throws BadLineException {
     int tab = line.indexOf('\t');
     if (tab < 0) {
       if (!keyOnly) {
         throw new BadLineException("missing tab between key and value (use --key-only to load a list of keys)");
       }
-      return new KeyValue(Utf8.bytes(line), new byte[0]);
+      return new KeyValue(field(line, "key"), new byte[0]);
     }
-    return new KeyValue(Utf8.bytes(line.substring(0, tab)), Utf8.bytes(line.substring(tab + 1)));
+    return new KeyValue(field(line.substring(0, tab), "key"), field(line.substring(tab + 1), "value"));
+  }
+
+  /** The bytes of a key or value field in the format in use. */
+  private byte[] field(String text, String what) throws BadLineException {
+    try {
+      return switch (format) {
+        case ESCAPED -> Utf8.unescape(text);
+        case HEX -> HexFormat.of().parseHex(text);
+        case BASE64 -> Base64.getDecoder().decode(text);
+        default -> Utf8.bytes(text);
+      };
+    } catch (IllegalArgumentException e) {
+      throw new BadLineException("the " + what + " is not valid " + format.cliName() + ": " + e.getMessage());
+    }
   }
 
   private KeyValue parseJson(String line) throws BadLineException {

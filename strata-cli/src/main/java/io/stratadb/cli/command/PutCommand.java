@@ -5,22 +5,28 @@ import io.stratadb.Options;
 import io.stratadb.WriteOptions;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
-import io.stratadb.cli.Utf8;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code strata put KEY VALUE [--sync]}: stores one value, creating the database if needed. */
-@Command(name = "put", description = "Store VALUE under KEY (creates the database if missing).")
+/**
+ * {@code strata put KEY VALUE [--sync] [--hex|--base64] [--create]}: stores one value, creating the
+ * database if the directory is missing or empty.
+ */
+@Command(name = "put", description = "Store VALUE under KEY (creates the database in a missing or empty directory).")
 public final class PutCommand extends CliCommand {
 
   @Mixin DbDirOption db;
 
-  @Parameters(index = "0", paramLabel = "KEY", description = "The key (UTF-8).")
+  @Mixin CreateOption create;
+
+  @Mixin EncodingOptions encoding;
+
+  @Parameters(index = "0", paramLabel = "KEY", description = "The key (text, or with --hex/--base64 its bytes).")
   String key;
 
-  @Parameters(index = "1", paramLabel = "VALUE", description = "The value (UTF-8; may be empty).")
+  @Parameters(index = "1", paramLabel = "VALUE", description = "The value (as KEY; may be empty).")
   String value;
 
   @Option(names = "--sync", description = "Fsync the write-ahead log before returning.")
@@ -28,8 +34,10 @@ public final class PutCommand extends CliCommand {
 
   @Override
   protected int run() {
-    try (Db d = db.openOrCreate(Options.defaults())) {
-      d.put(Utf8.bytes(key), Utf8.bytes(value), WriteOptions.of(sync));
+    byte[] k = encoding.argument(key, "KEY");
+    byte[] v = encoding.argument(value, "VALUE");
+    try (Db d = db.openOrCreate(Options.defaults(), create.create)) {
+      d.put(k, v, WriteOptions.of(sync));
     }
     return 0;
   }

@@ -16,11 +16,13 @@ import java.util.Arrays;
  * an earlier line), and counting the bytes consumed for a progress bar.
  *
  * <p>Lines end with {@code \n} or {@code \r\n}; the terminator is not returned. A last line
- * without a terminator is returned too. Not thread-safe.
+ * without a terminator is returned too. A line longer than the bound given is an error, found when
+ * the bound is passed, so a huge line is never buffered whole. Not thread-safe.
  */
 final class Utf8LineReader implements Closeable {
 
   private final InputStream in;
+  private final int maxLineBytes;
   private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -32,15 +34,26 @@ final class Utf8LineReader implements Closeable {
   private long lineNumber;
   private long bytesRead;
 
-  /** Reads from {@code in}, which this reader closes. */
-  Utf8LineReader(InputStream in) {
+  /**
+   * Reads from {@code in}, which this reader closes.
+   *
+   * @param in the input
+   * @param maxLineBytes the longest line accepted, in bytes, terminator excluded
+   * @throws IllegalArgumentException if {@code maxLineBytes} is negative
+   */
+  Utf8LineReader(InputStream in, int maxLineBytes) {
+    if (maxLineBytes < 0) {
+      throw new IllegalArgumentException("maxLineBytes must be >= 0, got " + maxLineBytes);
+    }
     this.in = in;
+    this.maxLineBytes = maxLineBytes;
   }
 
   /**
    * The next line, or null at the end of the stream.
    *
-   * @throws BadLineException if the line is not valid UTF-8 ({@link #lineNumber()} is its number)
+   * @throws BadLineException if the line is not valid UTF-8, or longer than the bound ({@link
+   *     #lineNumber()} is its number); reading cannot go on after the latter
    * @throws IOException if reading fails
    */
   String readLine() throws IOException, BadLineException {
@@ -60,6 +73,12 @@ final class Utf8LineReader implements Closeable {
       int start = pos;
       while (pos < limit && chunk[pos] != '\n') {
         pos++;
+      }
+      // + 1: a \r before the \n belongs to the terminator.
+      if ((long) lineLength + (pos - start) > maxLineBytes + 1L) {
+        lineNumber++;
+        throw new BadLineException("line longer than " + maxLineBytes + " bytes, more than the largest key and "
+            + "value take");
       }
       append(start, pos - start);
       if (pos < limit) {
@@ -98,7 +117,8 @@ final class Utf8LineReader implements Closeable {
 
   private void append(int start, int length) {
     if (lineLength + length > line.length) {
-      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+      long grown = Math.max(2L * line.length, (long) lineLength + length);
+      line = Arrays.copyOf(line, (int) Math.min(grown, Integer.MAX_VALUE - 8));
     }
     System.arraycopy(chunk, start, line, lineLength, length);
     lineLength += length;

@@ -77,6 +77,27 @@ class LineParserTest {
     assertMessage(p, "k\t" + "v".repeat(17), "value is 17 bytes, over the maximum of 16");
   }
 
+  @Test
+  void escapedHexAndBase64DecodeBothFields() throws BadLineException {
+    KeyValue kv = parser(InputFormat.ESCAPED, false).parse("a\\tb\\\\\\xff\tl\\nx\ty");
+    assertArrayEquals(new byte[] {'a', '\t', 'b', '\\', (byte) 0xff}, kv.key());
+    assertArrayEquals("l\nx\ty".getBytes(UTF_8), kv.value(), "a tab after the first is the value's");
+    KeyValue hex = parser(InputFormat.HEX, false).parse("00ff\t");
+    assertArrayEquals(new byte[] {0, (byte) 0xff}, hex.key());
+    assertArrayEquals(new byte[0], hex.value());
+    KeyValue b64 = parser(InputFormat.BASE64, true).parse("/w==");
+    assertArrayEquals(new byte[] {(byte) 0xff}, b64.key());
+    assertMessage(parser(InputFormat.ESCAPED, false), "k\\q\tv", "the key is not valid escaped: unknown escape \\q");
+    assertMessage(parser(InputFormat.HEX, false), "00\tzz", "the value is not valid hex");
+  }
+
+  @Test
+  void aLineMayHoldTheLargestEntryInTheMostVerboseFormat() {
+    assertEquals(6 * (8 + 16) + 1024, parser(InputFormat.AUTO, false).maxLineBytes());
+    assertEquals(6L * ((16 << 20) + (256 << 20)) + 1024,
+        new LineParser(InputFormat.TSV, false, 16 << 20, 256 << 20).maxLineBytes(), "the largest sizes Options allows");
+  }
+
   private static void assertMessage(LineParser p, String line, String expected) {
     BadLineException e = assertThrows(BadLineException.class, () -> p.parse(line), line);
     assertTrue(e.getMessage().startsWith(expected), "for " + line + ": " + e.getMessage());

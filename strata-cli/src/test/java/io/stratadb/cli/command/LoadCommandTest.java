@@ -32,8 +32,8 @@ class LoadCommandTest {
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().startsWith("loaded 3 entries (tsv) from "), r.out());
     assertTrue(r.out().contains("entries/s") && r.out().contains("MB/s"), r.out());
-    // The value is everything after the first tab, tabs included.
-    assertEquals("apple\tred\nbanana\tyellow\ncherry\tdark\tred\n", CliRunner.runOn(db(), "scan").out());
+    // The value is everything after the first tab, tabs included (which scan escapes).
+    assertEquals("apple\tred\nbanana\tyellow\ncherry\tdark\\tred\n", CliRunner.runOn(db(), "scan").out());
   }
 
   @Test
@@ -63,7 +63,7 @@ class LoadCommandTest {
     CliRunner.Result r = CliRunner.runOn(db(), "load", f.toString(), "--no-progress");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().startsWith("loaded 3 entries (json)"), r.out());
-    assertEquals("user:1\talice\nuser:2\tbob\nuser:3\ttab\there, é\n", CliRunner.runOn(db(), "scan").out());
+    assertEquals("user:1\talice\nuser:2\tbob\nuser:3\ttab\\there, é\n", CliRunner.runOn(db(), "scan").out());
   }
 
   @Test
@@ -138,6 +138,19 @@ class LoadCommandTest {
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().startsWith("loaded 3 entries"), r.out());
     assertEquals("apple\t\nmango\t\nzebra\t\n", CliRunner.runOn(db(), "scan").out());
+  }
+
+  @Test
+  void aNonEmptyDirectoryWithoutADatabaseGetsNoneWithoutCreate() throws IOException {
+    Path f = file("in.tsv", "k\tv\n");
+    Path dir = Files.createDirectories(tmp.resolve("photos"));
+    Files.writeString(dir.resolve("holiday.jpg"), "not a database");
+    CliRunner.Result r = CliRunner.runOn(dir, "load", f.toString(), "--no-progress");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().contains("holds files but no database"), r.err());
+    assertFalse(Files.exists(dir.resolve("CURRENT")));
+    assertEquals(0, CliRunner.runOn(dir, "load", f.toString(), "--no-progress", "--create").exitCode());
+    assertEquals("v\n", CliRunner.runOn(dir, "get", "k").out());
   }
 
   @Test

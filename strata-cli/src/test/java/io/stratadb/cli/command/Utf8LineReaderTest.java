@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class Utf8LineReaderTest {
 
   private static Utf8LineReader reader(byte[] bytes) {
-    return new Utf8LineReader(new ByteArrayInputStream(bytes));
+    return new Utf8LineReader(new ByteArrayInputStream(bytes), 1 << 20);
   }
 
   @Test
@@ -64,5 +65,43 @@ class Utf8LineReaderTest {
     BadLineException e = assertThrows(BadLineException.class, r::readLine);
     assertEquals("not valid UTF-8", e.getMessage());
     assertEquals(10_001, r.lineNumber());
+  }
+
+  /** An endless line (a 2.5 GB one used to overflow the buffer) stops at the bound, read in bounded memory. */
+  @Test
+  void aLineOverTheBoundIsABadLineFoundWithoutReadingItAll() throws Exception {
+    InputStream endless = new InputStream() {
+      private long served;
+
+      @Override
+      public int read() {
+        return served++ < 3 ? "ok\n".charAt((int) served - 1) : 'x';
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        for (int i = 0; i < len; i++) {
+          b[off + i] = (byte) read();
+        }
+        return len;
+      }
+    };
+    Utf8LineReader r = new Utf8LineReader(endless, 100_000);
+    assertEquals("ok", r.readLine());
+    BadLineException e = assertThrows(BadLineException.class, r::readLine);
+    assertEquals("line longer than 100000 bytes, more than the largest key and value take", e.getMessage());
+    assertEquals(2, r.lineNumber());
+  }
+
+  @Test
+  void aLineAtTheBoundIsReadWithOrWithoutCarriageReturn() throws Exception {
+    String line = "y".repeat(1000);
+    byte[] input = (line + "\r\n" + line + "\n").getBytes(StandardCharsets.UTF_8);
+    Utf8LineReader r = new Utf8LineReader(new ByteArrayInputStream(input), 1000);
+    assertEquals(line, r.readLine());
+    assertEquals(line, r.readLine());
+    assertThrows(BadLineException.class,
+        () -> new Utf8LineReader(new ByteArrayInputStream((line + "yy\n").getBytes(StandardCharsets.UTF_8)), 1000)
+            .readLine());
   }
 }
