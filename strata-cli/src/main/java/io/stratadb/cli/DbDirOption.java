@@ -51,11 +51,24 @@ public final class DbDirOption {
    * @throws io.stratadb.StrataException if it cannot be opened (see {@link Db#open})
    */
   public Db openOrCreate(Options options, boolean create) {
+    checkCreatable(create);
+    return Db.open(dir, options.toBuilder().createIfMissing(true).jmx(false).build());
+  }
+
+  /**
+   * Checks that a command that writes may open the directory, creating a database if there is none:
+   * it is missing or empty, or holds a database, or {@code create} (the {@code --create} option).
+   *
+   * @param create whether to create a database in a non-empty directory without one
+   * @throws IllegalArgumentException if the directory holds files but no database and not {@code
+   *     create}
+   * @throws UncheckedIOException if the directory cannot be listed
+   */
+  public void checkCreatable(boolean create) {
     if (!create && Files.isDirectory(dir) && !Files.exists(dir.resolve(DbFileName.CURRENT)) && !isEmpty(dir)) {
       throw new IllegalArgumentException(dir + " holds files but no database (no " + DbFileName.CURRENT
           + " file); give --create to make one there anyway");
     }
-    return Db.open(dir, options.toBuilder().createIfMissing(true).jmx(false).build());
   }
 
   private static boolean isEmpty(Path dir) {

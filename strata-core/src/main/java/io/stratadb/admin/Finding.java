@@ -13,7 +13,13 @@ import io.stratadb.CorruptionException;
  */
 public record Finding(String file, long offset, String reason) {
 
-  /** The finding a corruption error describes: its file, offset and reason (without the location suffix). */
+  /**
+   * The finding a corruption error describes: its file, offset and reason (without the location
+   * suffix of its message).
+   *
+   * @param e the error
+   * @return the finding
+   */
   public static Finding of(CorruptionException e) {
     String message = e.getMessage();
     String suffix = " in " + e.file() + " at offset " + e.offset();
@@ -21,7 +27,11 @@ public record Finding(String file, long offset, String reason) {
     return new Finding(e.file(), e.offset(), reason);
   }
 
-  /** {@code file at offset N: reason}, or {@code file: reason} without an offset. */
+  /**
+   * One line for a report.
+   *
+   * @return {@code file at offset N: reason}, or {@code file: reason} without an offset
+   */
   @Override
   public String toString() {
     return offset < 0 ? file + ": " + reason : file + " at offset " + offset + ": " + reason;

@@ -27,7 +27,11 @@ public record VerifyReport(List<Finding> damage, List<Finding> warnings, long ma
     warnings = List.copyOf(warnings);
   }
 
-  /** Whether no damage was found (warnings allowed). */
+  /**
+   * Whether no damage was found (warnings allowed).
+   *
+   * @return true if {@link #damage()} is empty
+   */
   public boolean isClean() {
     return damage.isEmpty();
   }

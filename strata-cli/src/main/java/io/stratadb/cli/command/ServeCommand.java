@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code strata serve}: serves the database over the Redis protocol ({@link RespServer}) until a
  * client sends SHUTDOWN or the process gets SIGTERM or SIGINT; both shut down gracefully (finish
- * the commands already read, close the database). Creates the database if it does not exist.
+ * the commands already read, close the database). Creates the database in a missing or empty
+ * directory, or with {@code --create}.
  */
 @Command(name = "serve",
     description = "Serve the database over the Redis protocol (RESP2): redis-cli, redis-benchmark and Redis "
@@ -20,6 +21,8 @@ import picocli.CommandLine.Option;
 public final class ServeCommand extends CliCommand {
 
   @Mixin DbDirOption db;
+
+  @Mixin CreateOption create;
 
   @Option(names = "--port", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_PORT,
       description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -52,6 +55,7 @@ public final class ServeCommand extends CliCommand {
     if (ioThreads != null) {
       config.ioThreads(ioThreads);
     }
+    db.checkCreatable(create.create);
     RespServer server = RespServer.start(db.dir(), Options.defaults(), config.build());
     Thread hook = new Thread(server::close, "strata-serve-sigterm");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -2,15 +2,20 @@ package io.stratadb.cli.command;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.Db;
 import io.stratadb.Options;
+import io.stratadb.cli.CliRunner;
 import io.stratadb.cli.StrataCli;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +30,18 @@ class ServeCommandTest {
   private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
 
   @TempDir Path tmp;
+
+  @Test
+  void aNonEmptyDirectoryWithoutADatabaseIsNotServedWithoutCreate() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("home"));
+    Files.writeString(dir.resolve("todo.txt"), "mine");
+    // Before the check, serve started and blocked here: the timeout turns that into a failure.
+    CliRunner.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> CliRunner.runOn(dir, "serve", "--port", "0", "--io-threads", "1"));
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().contains("holds files but no database"), r.err());
+    assertFalse(Files.exists(dir.resolve("CURRENT")));
+  }
 
   @Test
   void shutdownCommandStopsTheServerAndClosesTheDatabase() throws Exception {
