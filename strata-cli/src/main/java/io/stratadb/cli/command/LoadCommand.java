@@ -135,8 +135,8 @@ public final class LoadCommand extends CliCommand {
     }
     if (problem != null || error != null) {
       long lost = writer.pending();
-      String where = problem != null ? file + ":" + lineNumber + ": " + problem
-          : file + ": failed after line " + lineNumber + ": " + describe(error);
+      String where = problem == null ? file + ": failed after line " + lineNumber + ": " + describe(error)
+          : file + ":" + lineNumber + ": " + problem + (error == null ? "" : "; then writing failed: " + describe(error));
       err().println(where + "; stopped there, " + writer.written() + (lost == 0 ? " entries before it were loaded"
           : " entries were loaded and the " + lost + " read after them were not"));
       if (error != null && verbose()) {

@@ -125,4 +125,16 @@ class LoadFailureTest {
     assertFalse(r.err().contains("\tat "), r.err());
     assertEquals(4, CliRunner.runOn(db, "scan").outLines().length);
   }
+
+  @Test
+  void aBadLineAfterAFailedWriteReportsBoth() throws IOException {
+    Path in = Files.writeString(tmp.resolve("bad.tsv"), "a\t1\nb\t2\njust-a-word\n");
+    Run r = run(load -> load.testOnlyWrapDb = d -> failingWrites(d, 1),
+        "load", "--db", tmp.resolve("db").toString(), in.toString(), "--no-progress");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().startsWith(in + ":3: missing tab"), r.err());
+    assertTrue(r.err().strip().endsWith("; then writing failed: database db failed earlier and is read-only until "
+        + "reopened: No space left on device; stopped there, 0 entries were loaded and the 2 read after them were "
+        + "not"), r.err());
+  }
 }
