@@ -3,10 +3,10 @@ package io.stratadb;
 import static io.stratadb.TestKeys.b;
 import static io.stratadb.TestKeys.s;
 
+import io.stratadb.admin.VerifyReport;
 import io.stratadb.env.MemoryFileSystem;
 import io.stratadb.repair.DbRepairer;
 import io.stratadb.repair.DbVerifier;
-import io.stratadb.repair.VerifyReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

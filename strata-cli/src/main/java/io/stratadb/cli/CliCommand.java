@@ -3,6 +3,7 @@ package io.stratadb.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Spec;
  * Base of every {@code strata} subcommand: gives access to picocli's output streams and turns
  * errors into a one-line message on stderr and exit code 1, so that engine failures ({@link
  * io.stratadb.StrataException}, {@link IllegalArgumentException}, {@link
- * io.stratadb.DbClosedException}) never show a stack trace unless {@code --verbose} is given.
+ * io.stratadb.DbClosedException}) never show a stack trace unless {@code --verbose} is given; nor
+ * does the engine's log ({@link CliLogging}).
  * Usage errors ({@link ParameterException}) pass through to picocli, which prints the usage and
  * exits with 2.
  *
@@ -21,12 +23,13 @@ import picocli.CommandLine.Spec;
  *
  * <p>Not thread-safe: one instance runs one command.
  */
-abstract class CliCommand implements Callable<Integer> {
+public abstract class CliCommand implements Callable<Integer> {
 
   /** Exit code of a command that failed. */
-  static final int EXIT_FAILURE = 1;
+  protected static final int EXIT_FAILURE = 1;
 
-  @Spec CommandSpec spec;
+  /** The command's model, injected by picocli. */
+  @Spec protected CommandSpec spec;
 
   @ParentCommand StrataCli root;
 
@@ -38,9 +41,14 @@ abstract class CliCommand implements Callable<Integer> {
    */
   protected abstract int run() throws Exception;
 
-  /** Runs {@link #run()}, reporting failures as described in the class comment. */
+  /**
+   * Runs {@link #run()}, reporting failures as described in the class comment, after pointing the
+   * engine's log at stderr ({@link CliLogging}: info and up, stack traces only with {@code
+   * --verbose}; debug and up with it).
+   */
   @Override
   public final Integer call() {
+    CliLogging.configure(verbose() ? Level.FINE : Level.INFO, verbose());
     try {
       return run();
     } catch (ParameterException e) {
@@ -83,8 +91,13 @@ abstract class CliCommand implements Callable<Integer> {
     }
   }
 
-  /** The message of an expected error alone; for anything else its class too, as it is a bug. */
-  static String describe(Throwable e) {
+  /**
+   * The message of an expected error alone; for anything else its class too, as it is a bug.
+   *
+   * @param e the error
+   * @return one line for stderr
+   */
+  protected static String describe(Throwable e) {
     Throwable shown = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
     String message = shown.getMessage();
     boolean expected = shown instanceof RuntimeException && message != null

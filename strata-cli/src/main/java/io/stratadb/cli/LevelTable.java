@@ -7,11 +7,11 @@ import io.stratadb.DbStats.LevelStats;
  * Formats a {@link DbStats} for people: a "Level Files Size" table like RocksDB's, followed by the
  * memtable and counters, or a one-line summary for the benchmark. Stateless; thread-safe.
  */
-final class LevelTable {
+public final class LevelTable {
   private LevelTable() {}
 
   /** The full multi-line report printed by {@code strata stats} and the demo. */
-  static String format(DbStats stats) {
+  public static String format(DbStats stats) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%-5s %6s %10s %14s%n", "Level", "Files", "Size(MB)", "Bytes"));
     sb.append(String.format("%-5s %6s %10s %14s%n", "-----", "-----", "--------", "-----"));
@@ -40,7 +40,7 @@ final class LevelTable {
    * files 7.9 MB, L1 4 files 16.0 MB; memtable 1.2 MB, 0 immutable; 5 flushes, 1 compaction, 0
    * stalls}.
    */
-  static String summary(DbStats stats) {
+  public static String summary(DbStats stats) {
     StringBuilder sb = new StringBuilder();
     for (LevelStats l : stats.levels()) {
       if (l.files() > 0) {

@@ -1,5 +1,23 @@
 package io.stratadb.cli;
 
+import io.stratadb.cli.bench.BenchCommand;
+import io.stratadb.cli.command.CheckpointCommand;
+import io.stratadb.cli.command.CompactCommand;
+import io.stratadb.cli.command.CompactionSimCommand;
+import io.stratadb.cli.command.DeleteCommand;
+import io.stratadb.cli.command.DemoCommand;
+import io.stratadb.cli.command.GetCommand;
+import io.stratadb.cli.command.LoadCommand;
+import io.stratadb.cli.command.ManifestDumpCommand;
+import io.stratadb.cli.command.PutCommand;
+import io.stratadb.cli.command.RepairCommand;
+import io.stratadb.cli.command.ScanCommand;
+import io.stratadb.cli.command.ServeCommand;
+import io.stratadb.cli.command.SstDumpCommand;
+import io.stratadb.cli.command.StatsCommand;
+import io.stratadb.cli.command.VerifyCommand;
+import io.stratadb.cli.command.WalDumpCommand;
+import io.stratadb.cli.stress.StressCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +46,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = StrataVersion.class,
-    description = "StrataDB: an embedded LSM-tree key-value store. Keys and values are UTF-8 strings.",
+    description = "StrataDB: an embedded LSM-tree key-value store. Keys and values are text (stored as UTF-8), "
+        + "or any bytes with --hex or --base64.",
     subcommands = {
       PutCommand.class,
       GetCommand.class,
@@ -52,9 +71,6 @@ import picocli.CommandLine.Spec;
     })
 public final class StrataCli implements Runnable {
 
-  /** slf4j-simple reads its level from this system property when the first logger is made. */
-  private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
-
   @Spec private CommandSpec spec;
 
   private boolean verbose;
@@ -73,9 +89,6 @@ public final class StrataCli implements Runnable {
       description = "Print stack traces with error messages and log engine debug output.")
   void setVerbose(boolean verbose) {
     this.verbose = verbose;
-    if (verbose) {
-      System.setProperty(LOG_LEVEL_PROPERTY, "debug");
-    }
   }
 
   /** Without a subcommand there is nothing to do: a usage error. */
@@ -91,6 +104,7 @@ public final class StrataCli implements Runnable {
    * written as UTF-8.
    */
   public static void main(String[] args) {
+    CliLogging.installLogManager();
     CommandLine cli = new CommandLine(new StrataCli());
     cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
     cli.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));

@@ -6,20 +6,20 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** Test helper: runs {@code strata} in-process with captured stdout and stderr. */
-final class CliRunner {
+public final class CliRunner {
   private CliRunner() {}
 
   /** What a run printed and returned. */
-  record Result(int exitCode, String out, String err) {
+  public record Result(int exitCode, String out, String err) {
 
     /** stdout split into lines. */
-    String[] outLines() {
+    public String[] outLines() {
       return out.isEmpty() ? new String[0] : out.split("\n");
     }
   }
 
   /** Runs {@code strata args...}. */
-  static Result run(String... args) {
+  public static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new StrataCli());
@@ -30,7 +30,7 @@ final class CliRunner {
   }
 
   /** Runs {@code strata command --db dir args...}. */
-  static Result runOn(Path dir, String command, String... args) {
+  public static Result runOn(Path dir, String command, String... args) {
     String[] all = new String[args.length + 3];
     all[0] = command;
     all[1] = "--db";

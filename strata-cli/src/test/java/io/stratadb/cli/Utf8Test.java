@@ -1,7 +1,9 @@
 package io.stratadb.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,5 +19,30 @@ class Utf8Test {
     assertEquals("x\\xc3", Utf8.escaped(new byte[] {'x', (byte) 0xc3})); // a sequence cut off at the end
     assertEquals("\\xc3(", Utf8.escaped(new byte[] {(byte) 0xc3, '('})); // a lead byte without continuation
     assertEquals("", Utf8.escaped(new byte[0]));
+  }
+
+  @Test
+  void escapedFieldLeavesQuotesAndUnescapeReadsBothForms() {
+    byte[] all = new byte[256];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = (byte) i;
+    }
+    String mixed = "it's a\tb\nc\\d caf\u00e9 \ud83d\ude00";
+    for (byte[] b : new byte[][] {all, mixed.getBytes(UTF_8), new byte[0], {(byte) 0xc3}}) {
+      assertArrayEquals(b, Utf8.unescape(Utf8.escapedField(b)));
+      assertArrayEquals(b, Utf8.unescape(Utf8.escaped(b)));
+      assertEquals(-1, Utf8.escapedField(b).indexOf('\t'));
+      assertEquals(-1, Utf8.escapedField(b).indexOf('\n'));
+    }
+    assertEquals("it's", Utf8.escapedField("it's".getBytes(UTF_8)));
+    assertArrayEquals(new byte[] {(byte) 0xab, 'Z'}, Utf8.unescape("\\xAbZ"));
+  }
+
+  @Test
+  void unescapeRejectsWhatItCannotRead() {
+    assertThrows(IllegalArgumentException.class, () -> Utf8.unescape("a\\"));
+    assertThrows(IllegalArgumentException.class, () -> Utf8.unescape("\\q"));
+    assertThrows(IllegalArgumentException.class, () -> Utf8.unescape("\\x4"));
+    assertThrows(IllegalArgumentException.class, () -> Utf8.unescape("\\xg0"));
   }
 }

@@ -3,6 +3,8 @@ package io.stratadb.repair;
 import io.stratadb.CorruptionException;
 import io.stratadb.Options;
 import io.stratadb.StrataIOException;
+import io.stratadb.admin.Finding;
+import io.stratadb.admin.RepairReport;
 import io.stratadb.compaction.TableSink;
 import io.stratadb.env.FileSystem;
 import io.stratadb.env.ReadableFile;

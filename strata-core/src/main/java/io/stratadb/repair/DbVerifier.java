@@ -2,6 +2,8 @@ package io.stratadb.repair;
 
 import io.stratadb.CorruptionException;
 import io.stratadb.StrataIOException;
+import io.stratadb.admin.Finding;
+import io.stratadb.admin.VerifyReport;
 import io.stratadb.env.FileSystem;
 import io.stratadb.env.LocalFileSystem;
 import io.stratadb.env.ReadableFile;

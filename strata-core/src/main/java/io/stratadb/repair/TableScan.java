@@ -1,6 +1,7 @@
 package io.stratadb.repair;
 
 import io.stratadb.CorruptionException;
+import io.stratadb.admin.Finding;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.sstable.Block;

@@ -11,6 +11,7 @@ import io.stratadb.Db;
 import io.stratadb.FileLayouts;
 import io.stratadb.PristineDb;
 import io.stratadb.StrataIOException;
+import io.stratadb.admin.RepairReport;
 import io.stratadb.env.MemoryFileSystem;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;

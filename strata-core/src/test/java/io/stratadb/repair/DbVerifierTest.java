@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.PristineDb;
+import io.stratadb.admin.Finding;
+import io.stratadb.admin.VerifyReport;
 import io.stratadb.env.MemoryFileSystem;
 import io.stratadb.util.Coding;
 import java.io.IOException;

@@ -1,0 +1,90 @@
+package io.stratadb.cli.bench;
+
+import io.stratadb.Db;
+import io.stratadb.DbIterator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A key-value engine under benchmark: StrataDB or a peer (RocksJava, iq80 LevelDB), opened on its
+ * own directory with equal {@link BenchSettings}. Workloads call it from several threads at once,
+ * so implementations are thread-safe as their engines are; a {@link Cursor} is confined to one
+ * thread.
+ */
+interface BenchEngine extends AutoCloseable {
+
+  /** The engines {@code strata bench} knows, by their {@code --compare} names. */
+  enum Kind {
+    STRATADB, ROCKSDB, LEVELDB;
+
+    /** Whether its cursors move backward ({@link DbIterator#seekToLast}, {@link DbIterator#prev}); iq80 0.12's do not. */
+    boolean supportsReverse() {
+      return this != LEVELDB;
+    }
+
+    /** The lower-case name used on the command line and in reports. */
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The kind named {@code name} (any case).
+     *
+     * @throws IllegalArgumentException if there is none
+     */
+    static Kind named(String name) {
+      for (Kind k : values()) {
+        if (k.label().equalsIgnoreCase(name.strip())) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("unknown engine '" + name + "' (known: stratadb, rocksdb, leveldb)");
+    }
+
+    /**
+     * Opens (creating if missing) an engine of this kind on {@code dir}.
+     *
+     * @throws IOException if the engine cannot open the directory
+     */
+    BenchEngine open(Path dir, BenchSettings settings) throws IOException {
+      return switch (this) {
+        case STRATADB -> StrataBenchEngine.open(dir, settings);
+        case ROCKSDB -> RocksDbBenchEngine.open(dir, settings);
+        case LEVELDB -> LevelDbBenchEngine.open(dir, settings);
+      };
+    }
+  }
+
+  /** Which engine this is. */
+  Kind kind();
+
+  /** Stores {@code value} under {@code key}, fsyncing the WAL first if the settings say so. */
+  void put(byte[] key, byte[] value);
+
+  /** The value of {@code key}, or null if absent. */
+  byte[] get(byte[] key);
+
+  /** Deletes {@code key}. */
+  void delete(byte[] key);
+
+  /**
+   * A new iterator over a consistent view, not yet positioned: StrataDB's own, or a peer's iterator
+   * behind the same {@link DbIterator} interface. Confined to one thread.
+   */
+  DbIterator newCursor();
+
+  /** The StrataDB database behind this engine, for StrataDB-only workloads (transactions). */
+  default Db strata() {
+    throw new UnsupportedOperationException(kind().label() + " has no StrataDB transactions");
+  }
+
+  /** A one-line summary of the engine's shape after a write workload (levels, files), or "". */
+  default String shape() {
+    return "";
+  }
+
+  /** Closes the engine, waiting for its background work. */
+  @Override
+  void close();
+}

@@ -1,0 +1,31 @@
+package io.stratadb.cli.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * This process's write counter from Linux's {@code /proc/self/io}: {@code wchar}, the bytes passed
+ * to write system calls by every thread (WAL, SSTables, manifest), whatever the engine. The bytes
+ * an engine wrote during a workload over the user bytes it was given is its write amplification,
+ * measured alike for StrataDB and native peers. Stateless; thread-safe.
+ */
+final class IoCounters {
+  private static final Path PROC_IO = Path.of("/proc/self/io");
+
+  private IoCounters() {}
+
+  /** Bytes written so far by this process, or -1 where {@code /proc/self/io} is not available. */
+  static long writtenBytes() {
+    try {
+      for (String line : Files.readAllLines(PROC_IO)) {
+        if (line.startsWith("wchar:")) {
+          return Long.parseLong(line.substring("wchar:".length()).strip());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

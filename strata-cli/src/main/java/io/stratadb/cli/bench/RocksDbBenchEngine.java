@@ -1,0 +1,192 @@
+package io.stratadb.cli.bench;
+
+import io.stratadb.Compression;
+import io.stratadb.DbIterator;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+
+/**
+ * RocksJava ({@code org.rocksdb:rocksdbjni}) under benchmark, tuned as its wiki's "Setup Options
+ * and Basic Tuning" recommends for a point-lookup-and-scan workload: block-based table with a full
+ * bloom filter of the same bits per key, an LRU block cache of the same size as StrataDB's (with
+ * index and filter blocks in it), dynamic level bytes, two background jobs (this machine's cores),
+ * and the same write buffer, block size and codec. Thread-safe as {@link RocksDB} is; every
+ * native handle is closed in {@link #close()}.
+ */
+final class RocksDbBenchEngine implements BenchEngine {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Options options;
+  private final LRUCache cache;
+  private final BloomFilter filter;
+  private final WriteOptions writeOptions;
+  private final RocksDB db;
+
+  private RocksDbBenchEngine(Path dir, BenchSettings settings) throws RocksDBException {
+    cache = new LRUCache(settings.blockCacheSize());
+    filter = new BloomFilter(Math.max(settings.bloomBitsPerKey(), 1), false);
+    BlockBasedTableConfig table = new BlockBasedTableConfig()
+        .setBlockSize(settings.blockSize())
+        .setBlockCache(cache)
+        .setCacheIndexAndFilterBlocks(true)
+        .setPinL0FilterAndIndexBlocksInCache(true);
+    if (settings.bloomBitsPerKey() > 0) {
+      table.setFilterPolicy(filter);
+    }
+    options = new Options()
+        .setCreateIfMissing(true)
+        .setWriteBufferSize(settings.writeBufferSize())
+        .setMaxBackgroundJobs(Math.max(2, Runtime.getRuntime().availableProcessors()))
+        .setLevelCompactionDynamicLevelBytes(true)
+        .setCompressionType(codec(settings.compression()))
+        .setTableFormatConfig(table);
+    writeOptions = new WriteOptions().setSync(settings.sync());
+    db = RocksDB.open(options, dir.toString());
+  }
+
+  /**
+   * Opens RocksDB on {@code dir}.
+   *
+   * @throws IOException if RocksDB fails to open it
+   */
+  static RocksDbBenchEngine open(Path dir, BenchSettings settings) throws IOException {
+    try {
+      return new RocksDbBenchEngine(dir, settings);
+    } catch (RocksDBException e) {
+      throw new IOException("RocksDB failed to open " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static CompressionType codec(Compression c) {
+    return switch (c) {
+      case NONE -> CompressionType.NO_COMPRESSION;
+      case LZ4 -> CompressionType.LZ4_COMPRESSION;
+      case ZSTD -> CompressionType.ZSTD_COMPRESSION;
+      case SNAPPY -> CompressionType.SNAPPY_COMPRESSION;
+    };
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.ROCKSDB;
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    try {
+      db.put(writeOptions, key, value);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB put failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    try {
+      return db.get(key);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB get failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    try {
+      db.delete(writeOptions, key);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB delete failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public DbIterator newCursor() {
+    RocksIterator it = db.newIterator();
+    return new DbIterator() {
+      @Override
+      public void seekToFirst() {
+        it.seekToFirst();
+      }
+
+      @Override
+      public void seekToLast() {
+        it.seekToLast();
+      }
+
+      @Override
+      public void seek(byte[] target) {
+        it.seek(target);
+      }
+
+      @Override
+      public void seekForPrev(byte[] target) {
+        it.seekForPrev(target);
+      }
+
+      @Override
+      public boolean isValid() {
+        return it.isValid();
+      }
+
+      @Override
+      public byte[] key() {
+        return it.key();
+      }
+
+      @Override
+      public byte[] value() {
+        return it.value();
+      }
+
+      @Override
+      public void next() {
+        it.next();
+      }
+
+      @Override
+      public void prev() {
+        it.prev();
+      }
+
+      @Override
+      public void close() {
+        it.close();
+      }
+    };
+  }
+
+  @Override
+  public String shape() {
+    StringBuilder sb = new StringBuilder();
+    try {
+      for (int level = 0; level < 7; level++) {
+        String files = db.getProperty("rocksdb.num-files-at-level" + level);
+        if (!"0".equals(files)) {
+          sb.append(sb.length() == 0 ? "" : ", ").append('L').append(level).append(' ').append(files).append(" files");
+        }
+      }
+    } catch (RocksDBException e) {
+      return "";
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() {
+    db.close();
+    writeOptions.close();
+    options.close();
+    filter.close();
+    cache.close();
+  }
+}
