@@ -1,6 +1,5 @@
 package io.stratadb;
 
-import io.stratadb.db.DbOpen;
 import java.nio.file.Path;
 
 /**
@@ -45,7 +44,7 @@ public interface Db extends AutoCloseable {
    *     {@code Db} instance holds the directory's lock
    */
   static Db open(Path dir, Options options) {
-    return DbOpen.open(dir, options);
+    return Providers.ENGINE.open(dir, options);
   }
 
   /**

@@ -5,8 +5,7 @@ import static io.stratadb.TestKeys.s;
 
 import io.stratadb.admin.VerifyReport;
 import io.stratadb.env.MemoryFileSystem;
-import io.stratadb.repair.DbRepairer;
-import io.stratadb.repair.DbVerifier;
+import io.stratadb.admin.DbAdmin;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,9 +66,9 @@ final class CorruptionSweep {
    * @param everyByteUpTo files up to this size get every byte flipped and every length cut
    * @param flipSamples flipped bytes sampled per kind of file larger than that (WAL, SST)
    * @param cutSamples arbitrary cut lengths sampled per large file kind, besides the boundaries
-   * @param verifyEvery run {@link DbVerifier} on every n-th damaged copy too (1 = all), and check
+   * @param verifyEvery run {@link DbAdmin#verify} on every n-th damaged copy too (1 = all), and check
    *     that it reports damage exactly when opening and reading did
-   * @param repairEvery run {@link DbRepairer} on every n-th damaged copy too, and check that the
+   * @param repairEvery run {@link DbAdmin#repair} on every n-th damaged copy too, and check that the
    *     repaired database opens, reads without error and verifies clean, and, when only CURRENT or
    *     the manifest was damaged (repair does not read them), holds exactly the pristine content
    */
@@ -258,7 +257,7 @@ final class CorruptionSweep {
     VerifyReport report = null;
     if (verify) {
       try {
-        report = DbVerifier.verify(fs, dir); // before the open, which rewrites the manifest
+        report = DbAdmin.verify(fs, dir); // before the open, which rewrites the manifest
       } catch (Throwable e) {
         fail(trial, "VERIFY THREW", e + "\n" + stack(e));
         return;
@@ -306,8 +305,8 @@ final class CorruptionSweep {
   void repair(Trial trial) throws IOException {
     fs.restore(dir, damagedCopy(trial));
     try {
-      DbRepairer.repair(dir, pristine.options);
-      VerifyReport report = DbVerifier.verify(fs, dir);
+      DbAdmin.repair(dir, pristine.options);
+      VerifyReport report = DbAdmin.verify(fs, dir);
       if (!report.isClean()) {
         fail(trial, "REPAIRED BUT DAMAGED", report.damage().toString());
         return;

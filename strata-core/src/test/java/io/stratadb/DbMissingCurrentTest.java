@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stratadb.repair.DbRepairer;
+import io.stratadb.admin.DbAdmin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +72,7 @@ class DbMissingCurrentTest {
   }
 
   private void assertRepairRecoversEveryKey() {
-    DbRepairer.repair(dir, Options.defaults());
+    DbAdmin.repair(dir, Options.defaults());
     try (Db db = Db.open(dir, Options.defaults())) {
       for (int i = 0; i < KEYS; i++) {
         assertEquals("v" + i, s(db.get(key(i))), "key " + i);

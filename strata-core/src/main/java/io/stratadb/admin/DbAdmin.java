@@ -2,9 +2,8 @@ package io.stratadb.admin;
 
 import io.stratadb.Options;
 import io.stratadb.StrataIOException;
+import io.stratadb.env.FileSystem;
 import io.stratadb.env.LocalFileSystem;
-import io.stratadb.repair.DbRepairer;
-import io.stratadb.repair.DbVerifier;
 import java.nio.file.Path;
 
 /**
@@ -34,7 +33,18 @@ public final class DbAdmin {
    * @throws StrataIOException if a file cannot be listed or read
    */
   public static VerifyReport verify(Path dir) {
-    return DbVerifier.verify(LocalFileSystem.INSTANCE, dir);
+    return verify(LocalFileSystem.INSTANCE, dir);
+  }
+
+  /**
+   * {@link #verify(Path)} on the file system {@code fs} (the one the database is used with, e.g.
+   * an in-memory or fault-injecting one in tests).
+   *
+   * @throws IllegalArgumentException if {@code dir} does not exist
+   * @throws StrataIOException if a file cannot be listed or read
+   */
+  public static VerifyReport verify(FileSystem fs, Path dir) {
+    return DbVerifier.verify(fs, dir);
   }
 
   /**

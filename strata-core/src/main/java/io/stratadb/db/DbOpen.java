@@ -2,6 +2,7 @@ package io.stratadb.db;
 
 import io.stratadb.CorruptionException;
 import io.stratadb.Db;
+import io.stratadb.DbProvider;
 import io.stratadb.Options;
 import io.stratadb.StrataIOException;
 import io.stratadb.env.FileSystem;
@@ -22,11 +23,17 @@ import java.util.List;
  * obsolete files and starts the background threads. Never deletes what it did not create: a
  * directory with database files but no {@code CURRENT} is refused.
  *
- * <p>Thread safety: {@link #open} may be called from any thread; one directory is opened by one
+ * <p>Found by {@link Db#open} as the {@link DbProvider}. Thread safety: {@link #open} may be called from any thread; one directory is opened by one
  * {@code Db} at a time (the {@code LOCK} file).
  */
-public final class DbOpen {
-  private DbOpen() {}
+public final class DbOpen implements DbProvider {
+  /** For {@link java.util.ServiceLoader}; {@link Db#open} is the way in. */
+  public DbOpen() {}
+
+  @Override
+  public Db open(Path dir, Options options) {
+    return openDb(dir, options);
+  }
 
   /**
    * Opens or creates the database in {@code dir}; see {@link Db#open(Path, Options)}.
@@ -36,7 +43,7 @@ public final class DbOpen {
    *     the directory holds database files
    * @throws StrataIOException if files cannot be read or written or the directory is locked
    */
-  public static Db open(Path dir, Options options) {
+  static Db openDb(Path dir, Options options) {
     if (dir == null || options == null) {
       throw new IllegalArgumentException("dir and options must not be null");
     }

@@ -1,4 +1,4 @@
-package io.stratadb.repair;
+package io.stratadb.admin;
 
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;

@@ -1,4 +1,4 @@
-package io.stratadb.repair;
+package io.stratadb.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.PristineDb;
-import io.stratadb.admin.Finding;
-import io.stratadb.admin.VerifyReport;
 import io.stratadb.env.MemoryFileSystem;
 import io.stratadb.util.Coding;
 import java.io.IOException;

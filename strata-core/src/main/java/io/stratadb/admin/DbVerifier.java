@@ -1,9 +1,7 @@
-package io.stratadb.repair;
+package io.stratadb.admin;
 
 import io.stratadb.CorruptionException;
 import io.stratadb.StrataIOException;
-import io.stratadb.admin.Finding;
-import io.stratadb.admin.VerifyReport;
 import io.stratadb.env.FileSystem;
 import io.stratadb.env.LocalFileSystem;
 import io.stratadb.env.ReadableFile;
@@ -41,7 +39,7 @@ import java.util.TreeSet;
  * database another process has open, it may report a torn WAL tail (an append in progress) or a
  * missing table (deleted by a compaction meanwhile). Stateless; thread-safe.
  */
-public final class DbVerifier {
+final class DbVerifier {
   private DbVerifier() {}
 
   /**

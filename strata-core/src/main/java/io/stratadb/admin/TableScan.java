@@ -1,7 +1,6 @@
-package io.stratadb.repair;
+package io.stratadb.admin;
 
 import io.stratadb.CorruptionException;
-import io.stratadb.admin.Finding;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.sstable.Block;

@@ -1,10 +1,8 @@
-package io.stratadb.repair;
+package io.stratadb.admin;
 
 import io.stratadb.CorruptionException;
 import io.stratadb.Options;
 import io.stratadb.StrataIOException;
-import io.stratadb.admin.Finding;
-import io.stratadb.admin.RepairReport;
 import io.stratadb.compaction.TableSink;
 import io.stratadb.env.FileSystem;
 import io.stratadb.env.ReadableFile;
@@ -65,7 +63,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * repair again completes it (the new tables written so far hold everything salvaged). Takes the
  * database's {@code LOCK}, so it fails while the database is open. Stateless; thread-safe.
  */
-public final class DbRepairer {
+final class DbRepairer {
   private DbRepairer() {}
 
   /** Subdirectory of the database directory receiving the replaced files. */

@@ -1,4 +1,4 @@
-package io.stratadb.repair;
+package io.stratadb.admin;
 
 import static io.stratadb.TestKeys.b;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +11,6 @@ import io.stratadb.Db;
 import io.stratadb.FileLayouts;
 import io.stratadb.PristineDb;
 import io.stratadb.StrataIOException;
-import io.stratadb.admin.RepairReport;
 import io.stratadb.env.MemoryFileSystem;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;

@@ -1,0 +1,24 @@
+/**
+ * StrataDB's engine: an embedded, ordered, durable key-value store built as a log-structured merge
+ * tree. The module exports the API ({@code io.stratadb}), the file-system interface an
+ * application may supply to it ({@code io.stratadb.env}, LevelDB's {@code Env}) and the operators'
+ * tools ({@code io.stratadb.admin}: verify, repair, dumps); every other package is internal.
+ */
+module io.stratadb {
+  exports io.stratadb;
+  exports io.stratadb.env;
+  exports io.stratadb.admin;
+
+  requires java.management;
+  requires jdk.management; // Arena reads the JVM's direct-memory limit (HotSpotDiagnosticMXBean)
+  requires org.slf4j;
+  requires com.github.benmanes.caffeine;
+  requires org.lz4.java;
+  requires com.github.luben.zstd_jni;
+  requires snappy.java;
+  requires HdrHistogram;
+
+  uses io.stratadb.DbProvider;
+
+  provides io.stratadb.DbProvider with io.stratadb.db.DbOpen;
+}
