@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 final class BackgroundWork {
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundWork.class);
+  /** How often the flush thread checks that the {@code LOCK} file is still the locked one, in ns (1 s). */
+  private static final long LOCK_CHECK_NANOS = 1_000_000_000L;
 
   private final DbImpl db;
   private final Path dir;
@@ -164,11 +166,27 @@ final class BackgroundWork {
     }
   }
 
-  /** The flush thread: flushes immutable memtables oldest first and deletes obsolete files. */
+  /**
+   * The flush thread: flushes immutable memtables oldest first, deletes obsolete files, and checks
+   * the {@code LOCK} file every {@link #LOCK_CHECK_NANOS}.
+   */
   private void flushLoop() {
+    long nextLockCheck = System.nanoTime() + LOCK_CHECK_NANOS;
     db.mutex.lock();
     try {
       while (!db.isClosed()) {
+        if (System.nanoTime() - nextLockCheck >= 0) {
+          nextLockCheck = System.nanoTime() + LOCK_CHECK_NANOS;
+          db.mutex.unlock(); // a stat is I/O
+          try {
+            db.verifyLock();
+          } catch (StrataIOException lost) {
+            // recorded as the background error: writes now fail
+          } finally {
+            db.mutex.lock();
+          }
+          continue;
+        }
         if (db.backgroundError() == null) {
           try {
             if (!db.state().immutables().isEmpty()) {
@@ -189,10 +207,19 @@ final class BackgroundWork {
             db.setBackgroundError(asStrataException("flush", e));
           }
         }
-        db.stateChanged.awaitUninterruptibly();
+        awaitUntil(nextLockCheck);
       }
     } finally {
       db.mutex.unlock();
+    }
+  }
+
+  /** Waits for a state change or until {@code deadline} (nanoTime). REQUIRES: DB mutex held. */
+  private void awaitUntil(long deadline) {
+    try {
+      db.stateChanged.awaitNanos(Math.max(1, deadline - System.nanoTime()));
+    } catch (InterruptedException e) {
+      // Background threads are never interrupted; keeping the flag would make every wait return at once.
     }
   }
 

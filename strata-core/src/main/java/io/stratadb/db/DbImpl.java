@@ -16,6 +16,7 @@ import io.stratadb.TransactionOptions;
 import io.stratadb.WriteBatch;
 import io.stratadb.WriteOptions;
 import io.stratadb.compaction.CompactionPicker;
+import io.stratadb.env.FileLockHandle;
 import io.stratadb.env.FileSystem;
 import io.stratadb.manifest.SeekBudget;
 import io.stratadb.manifest.Version;
@@ -62,7 +63,7 @@ final class DbImpl implements Db {
   private final Path dir;
   private final Options options;
   private final FileSystem fs;
-  private final AutoCloseable dirLock;
+  private final FileLockHandle dirLock;
   private final VersionSet versions;
   private final TableCache tableCache;
   /** Null when disabled. */
@@ -106,7 +107,7 @@ final class DbImpl implements Db {
    * Builds the engine around a recovered or created {@code versions}; {@link DbOpen} then recovers
    * the WALs, publishes the first state and starts the background threads.
    */
-  DbImpl(Path dir, Options options, AutoCloseable dirLock, java.util.function.Function<Runnable, VersionSet> openVersions) {
+  DbImpl(Path dir, Options options, FileLockHandle dirLock, java.util.function.Function<Runnable, VersionSet> openVersions) {
     this.dir = dir;
     this.options = options;
     this.fs = options.fileSystem();
@@ -437,6 +438,7 @@ final class DbImpl implements Db {
     boolean relocked = false;
     manifestLock.lock();
     try {
+      verifyLock();
       versions.logAndApply(edit);
       mutex.lock();
       relocked = true;
@@ -495,6 +497,24 @@ final class DbImpl implements Db {
     if (error != null) {
       throw new StrataIOException("database " + dir + " failed earlier and is read-only until reopened: "
           + error.getMessage(), error);
+    }
+  }
+
+  /**
+   * Turns the database read-only if its {@code LOCK} file was deleted or replaced since open (a
+   * second process could then lock a new one and open the database too): called before each
+   * synced write, WAL switch and manifest write, and once a second by the flush thread. Touches
+   * the file system, so never under the mutex.
+   *
+   * @throws StrataIOException if the lock was lost (now or earlier)
+   */
+  void verifyLock() {
+    assert !holdsMutex();
+    if (!dirLock.isValid()) {
+      StrataIOException lost = new StrataIOException("the LOCK file of " + dir + " was deleted or replaced while the"
+          + " database was open; another process may have opened it, so this one is read-only until reopened");
+      setBackgroundError(lost);
+      throw lost;
     }
   }
 

@@ -5,6 +5,7 @@ import io.stratadb.Db;
 import io.stratadb.DbProvider;
 import io.stratadb.Options;
 import io.stratadb.StrataIOException;
+import io.stratadb.env.FileLockHandle;
 import io.stratadb.env.FileSystem;
 import io.stratadb.manifest.FileNames;
 import io.stratadb.manifest.VersionEdit;
@@ -51,7 +52,7 @@ public final class DbOpen implements DbProvider {
     if (!fs.exists(dir) && !options.createIfMissing()) {
       throw new IllegalArgumentException("no database in " + dir + " and createIfMissing is false");
     }
-    AutoCloseable lock;
+    FileLockHandle lock;
     try {
       fs.createDirectories(dir);
       lock = fs.lock(FileNames.lock(dir));

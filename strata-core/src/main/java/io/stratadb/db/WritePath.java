@@ -190,6 +190,9 @@ final class WritePath {
     int count = walEncoder.finish();
     int recordBytes = walBuffer.size();
     boolean sync = group.get(0).sync;
+    if (sync) {
+      db.verifyLock(); // a synced write is never acknowledged by a process that lost the LOCK
+    }
     try {
       wal.addRecord(walBuffer.array(), 0, recordBytes);
       if (sync) {
@@ -271,6 +274,7 @@ final class WritePath {
     }
     // Only the write leader switches memtables, so the memtable checked above stays the live one
     // while the WAL I/O below runs without the mutex; flushes and installs may change the rest.
+    db.verifyLock();
     long logNumber = db.versions().newFileNumber();
     LogWriter fresh = null;
     try {

@@ -57,11 +57,11 @@ public interface FileSystem {
 
   /**
    * Takes an exclusive lock on {@code path} (created if absent), held until the returned handle is
-   * closed.
+   * closed; {@link FileLockHandle#isValid()} tells whether the path still names the locked file.
    *
    * @throws IOException if another process or handle holds the lock
    */
-  AutoCloseable lock(Path path) throws IOException;
+  FileLockHandle lock(Path path) throws IOException;
 
   /**
    * Makes {@code link} a second name of the existing file {@code existing} (a POSIX hard link): both

@@ -256,7 +256,7 @@ public final class FaultInjectionFileSystem implements FileSystem {
   }
 
   @Override
-  public AutoCloseable lock(Path path) throws IOException {
+  public FileLockHandle lock(Path path) throws IOException {
     return delegate.lock(path);
   }
 

@@ -54,7 +54,7 @@ public abstract class ForwardingFileSystem implements FileSystem {
   }
 
   @Override
-  public AutoCloseable lock(Path path) throws IOException {
+  public FileLockHandle lock(Path path) throws IOException {
     return delegate.lock(path);
   }
 

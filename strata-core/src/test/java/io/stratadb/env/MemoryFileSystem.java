@@ -227,14 +227,25 @@ public final class MemoryFileSystem implements FileSystem {
   }
 
   @Override
-  public AutoCloseable lock(Path path) throws IOException {
+  public FileLockHandle lock(Path path) throws IOException {
     Path p = norm(path);
     checkParent(p);
     files.putIfAbsent(p, new Node());
+    Node node = files.get(p);
     if (!locks.add(p)) {
       throw new IOException("lock held by another process or Db instance: " + path);
     }
-    return () -> locks.remove(p);
+    return new FileLockHandle() {
+      @Override
+      public boolean isValid() {
+        return locks.contains(p) && files.get(p) == node;
+      }
+
+      @Override
+      public void close() {
+        locks.remove(p);
+      }
+    };
   }
 
   /** Links as POSIX does: both names share one node, so a write through either shows in both. */
