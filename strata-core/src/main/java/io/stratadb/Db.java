@@ -48,6 +48,28 @@ public interface Db extends AutoCloseable {
   }
 
   /**
+   * Opens the database in {@code dir} for reading only (RocksDB's {@code OpenForReadOnly}): it
+   * writes nothing at all (no {@code LOCK}, no new WAL or manifest, no obsolete-file deletion, no
+   * background threads), so it works on a read-only or full disk and beside a process that has the
+   * database open. The WALs are replayed into memory. Reads see the database as of this call;
+   * every write, {@code flush}, {@code compactRange} and {@code checkpoint} throws {@link
+   * UnsupportedOperationException}. If another process writes meanwhile, a table it deletes may
+   * make a later read fail with {@link StrataIOException}; reopen to see its writes.
+   *
+   * @param dir directory holding the database files
+   * @param options tuning options; the creation options are ignored
+   * @return an open, read-only database; close it with {@link #close()}
+   * @throws IllegalArgumentException if {@code dir} or {@code options} is null, or {@code dir}
+   *     holds no database
+   * @throws CorruptionException if the manifest or a WAL is corrupt in a way recovery cannot
+   *     safely skip, or {@code CURRENT} is missing while the directory holds database files
+   * @throws StrataIOException if the files cannot be read
+   */
+  static Db openReadOnly(Path dir, Options options) {
+    return Providers.ENGINE.openReadOnly(dir, options);
+  }
+
+  /**
    * Stores {@code value} under {@code key} with default {@link WriteOptions} (no fsync).
    *
    * @throws IllegalArgumentException if either is null or too large

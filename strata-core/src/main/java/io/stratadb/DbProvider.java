@@ -17,4 +17,10 @@ public interface DbProvider {
    * and exceptions.
    */
   Db open(Path dir, Options options);
+
+  /**
+   * Opens a database for reading only; see {@link Db#openReadOnly(Path, Options)} for the
+   * contract, arguments and exceptions.
+   */
+  Db openReadOnly(Path dir, Options options);
 }

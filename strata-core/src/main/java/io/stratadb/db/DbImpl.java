@@ -63,7 +63,10 @@ final class DbImpl implements Db {
   private final Path dir;
   private final Options options;
   private final FileSystem fs;
+  /** Null for a read-only database, which takes no lock. */
   private final FileLockHandle dirLock;
+  /** Opened by {@link DbOpen#openReadOnly}: writes nothing, refuses writes. */
+  private final boolean readOnly;
   private final VersionSet versions;
   private final TableCache tableCache;
   /** Null when disabled. */
@@ -108,6 +111,16 @@ final class DbImpl implements Db {
    * the WALs, publishes the first state and starts the background threads.
    */
   DbImpl(Path dir, Options options, FileLockHandle dirLock, java.util.function.Function<Runnable, VersionSet> openVersions) {
+    this(dir, options, dirLock, openVersions, false);
+  }
+
+  /**
+   * As above; a {@code readOnly} database has no lock ({@code dirLock} null), no WAL and no
+   * running background threads, and refuses every write.
+   */
+  DbImpl(Path dir, Options options, FileLockHandle dirLock, java.util.function.Function<Runnable, VersionSet> openVersions,
+      boolean readOnly) {
+    this.readOnly = readOnly;
     this.dir = dir;
     this.options = options;
     this.fs = options.fileSystem();
@@ -226,7 +239,7 @@ final class DbImpl implements Db {
 
   @Override
   public void flush() {
-    ensureOpen();
+    ensureWritable();
     Memtable target = writePath.switchForFlush();
     if (target == null) {
       return;
@@ -251,7 +264,7 @@ final class DbImpl implements Db {
 
   @Override
   public void checkpoint(Path target) {
-    ensureOpen();
+    ensureWritable(); // a read-only database has no WAL to copy
     new Checkpointer(fs, dir).create(target, () -> {
       Checkpointer.LiveFiles[] live = new Checkpointer.LiveFiles[1];
       writePath.exclusive(() -> { // no write runs, so every WAL ends on a record boundary
@@ -331,7 +344,9 @@ final class DbImpl implements Db {
       failure = failure != null ? failure : new StrataIOException("closing manifest of " + dir + " failed", e);
     }
     try {
-      dirLock.close();
+      if (dirLock != null) {
+        dirLock.close();
+      }
     } catch (Exception e) {
       failure = failure != null ? failure : new StrataIOException("releasing lock of " + dir + " failed", e);
     }
@@ -493,6 +508,9 @@ final class DbImpl implements Db {
    */
   void ensureWritable() {
     ensureOpen();
+    if (readOnly) {
+      throw new UnsupportedOperationException("database " + dir + " was opened read-only");
+    }
     StrataException error = backgroundError;
     if (error != null) {
       throw new StrataIOException("database " + dir + " failed earlier and is read-only until reopened: "
@@ -510,7 +528,7 @@ final class DbImpl implements Db {
    */
   void verifyLock() {
     assert !holdsMutex();
-    if (!dirLock.isValid()) {
+    if (dirLock != null && !dirLock.isValid()) {
       StrataIOException lost = new StrataIOException("the LOCK file of " + dir + " was deleted or replaced while the"
           + " database was open; another process may have opened it, so this one is read-only until reopened");
       setBackgroundError(lost);

@@ -36,6 +36,57 @@ public final class DbOpen implements DbProvider {
     return openDb(dir, options);
   }
 
+  @Override
+  public Db openReadOnly(Path dir, Options options) {
+    if (dir == null || options == null) {
+      throw new IllegalArgumentException("dir and options must not be null");
+    }
+    FileSystem fs = options.fileSystem();
+    if (!fs.exists(FileNames.current(dir))) {
+      refuseDatabaseWithoutCurrent(fs, dir);
+      throw new IllegalArgumentException("no database in " + dir);
+    }
+    DbImpl db = new DbImpl(dir, options, null, onDropped -> VersionSet.recoverReadOnly(fs, dir, onDropped), true);
+    try {
+      recoverInMemory(db, dir);
+      return db;
+    } catch (RuntimeException | Error e) {
+      try {
+        db.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Replays the WALs the manifest does not cover into memtables kept in memory and publishes the
+   * first state, writing nothing: for a read-only open.
+   */
+  private static void recoverInMemory(DbImpl db, Path dir) {
+    VersionSet versions = db.versions();
+    WalRecovery recovery = new WalRecovery(db.fileSystem(), dir, versions.lastSequence());
+    List<Memtable> full = new ArrayList<>(); // oldest first
+    Memtable memtable = new Memtable(0);
+    try {
+      for (long log : recovery.logsToReplay(versions.logNumber())) {
+        memtable = recovery.replay(log, memtable, db.options().writeBufferSize(), full::add);
+      }
+    } catch (IOException e) {
+      throw new StrataIOException("recovery of " + dir + " failed", e);
+    }
+    List<Memtable> immutables = new ArrayList<>(full);
+    java.util.Collections.reverse(immutables); // the state lists immutables newest first
+    db.publishSequence(recovery.lastSequence());
+    db.mutex.lock();
+    try {
+      db.publishFirstState(new DbState(memtable, List.copyOf(immutables), versions.current()));
+    } finally {
+      db.mutex.unlock();
+    }
+  }
+
   /**
    * Opens or creates the database in {@code dir}; see {@link Db#open(Path, Options)}.
    *

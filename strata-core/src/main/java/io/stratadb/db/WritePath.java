@@ -152,7 +152,7 @@ final class WritePath {
     if (writeOptions == null) {
       throw new IllegalArgumentException("write options must not be null");
     }
-    db.ensureOpen();
+    db.ensureWritable();
     if (batch.count() == 0) {
       return;
     }
@@ -164,7 +164,7 @@ final class WritePath {
    * validate} (its conflict check) ran with no other write in between.
    */
   void commitTransaction(WriteBatch batch, boolean sync, Runnable validate) {
-    db.ensureOpen();
+    db.ensureWritable();
     writeQueue.writeAlone(batch, sync, validate, commitGroup);
   }
 
@@ -365,7 +365,9 @@ final class WritePath {
     StrataIOException[] failure = new StrataIOException[1];
     writeQueue.exclusive(() -> {
       try {
-        wal.close();
+        if (wal != null) { // a read-only database has none
+          wal.close();
+        }
       } catch (IOException e) {
         failure[0] = new StrataIOException("closing WAL of " + dir + " failed", e);
       }

@@ -103,6 +103,19 @@ public final class VersionSet implements Closeable {
     return set;
   }
 
+  /**
+   * Replays the manifest named by {@code CURRENT} and writes nothing: for a read-only open. The
+   * result must not be written to ({@link #logAndApply} fails: there is no manifest open).
+   *
+   * @throws CorruptionException if CURRENT or the manifest is damaged
+   * @throws StrataIOException if the files cannot be read
+   */
+  public static VersionSet recoverReadOnly(FileSystem fs, Path dir, Runnable onVersionDropped) {
+    VersionSet set = new VersionSet(fs, dir, Long.MAX_VALUE, onVersionDropped);
+    set.replay();
+    return set;
+  }
+
   private void replay() {
     String manifestName = readCurrent();
     Path path = dir.resolve(manifestName);
