@@ -6,6 +6,7 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.util.ByteSink;
 import io.stratadb.util.Coding;
 import io.stratadb.util.Crc32c;
+import io.stratadb.util.Hash64;
 import io.stratadb.util.Slice;
 import java.io.IOException;
 import java.util.Arrays;

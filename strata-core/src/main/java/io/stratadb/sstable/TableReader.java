@@ -11,6 +11,7 @@ import io.stratadb.key.LookupResult;
 import io.stratadb.statistics.Statistics;
 import io.stratadb.util.Coding;
 import io.stratadb.util.Crc32c;
+import io.stratadb.util.Hash64;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stratadb.sstable.Hash64;
+import io.stratadb.util.Hash64;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
