@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class MemtableBloomTest {
 
   private static long hashOf(String key) {
