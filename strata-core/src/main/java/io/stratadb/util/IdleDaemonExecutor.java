@@ -133,6 +133,7 @@ public final class IdleDaemonExecutor implements Executor {
         if (task != null) {
           queued.decrementAndGet();
           task.run(); // whatever it throws ends this thread; the finally below hands over
+          Thread.interrupted(); // a task's leftover interrupt would turn the waits into a spin
           idleSince = System.nanoTime();
           continue;
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,26 @@ class IdleDaemonExecutorTest {
     } finally {
       Thread.setDefaultUncaughtExceptionHandler(previous);
     }
+  }
+
+  @Test
+  void aTaskThatLeavesItsThreadInterruptedDoesNotMakeTheWorkerSpin() throws Exception {
+    AtomicInteger waits = new AtomicInteger();
+    Executor executor = new IdleDaemonExecutor("test-interrupt", 4, IdleDaemonExecutor.WhenFull.REJECT,
+        TimeUnit.MILLISECONDS.toNanos(300), nanos -> {
+          waits.incrementAndGet();
+          LockSupport.parkNanos(nanos);
+        });
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicReference<Thread> ran = new AtomicReference<>();
+    executor.execute(() -> {
+      ran.set(Thread.currentThread());
+      Thread.currentThread().interrupt();
+      done.countDown();
+    });
+    assertTrue(done.await(10, TimeUnit.SECONDS));
+    ran.get().join(10_000);
+    assertTrue(waits.get() < 100, "waited " + waits.get() + " times in 300 ms: the wait spun");
   }
 
   /** Runs a task on {@code executor} and returns the thread that ran it. */
