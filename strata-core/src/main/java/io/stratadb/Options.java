@@ -13,66 +13,15 @@ import io.stratadb.env.LocalFileSystem;
  */
 public final class Options {
 
-  private final long writeBufferSize;
-  private final int blockSize;
-  private final int blockRestartInterval;
-  private final int bloomBitsPerKey;
-  private final double memtableBloomSizeRatio;
-  private final MemtableRep memtableRep;
-  private final boolean preloadTables;
-  private final int maxOpenFiles;
-  private final long blockCacheSize;
-  private final Compression compression;
-  private final java.util.List<Compression> compressionPerLevel;
-  private final int maxKeySize;
-  private final int maxValueSize;
-  private final int maxImmutableMemtables;
-  private final CompactionStrategy compactionStrategy;
-  private final int maxBackgroundJobs;
-  private final int l0SlowdownWritesTrigger;
-  private final int l0StopWritesTrigger;
-  private final long softPendingCompactionBytesLimit;
-  private final long hardPendingCompactionBytesLimit;
-  private final long targetFileSize;
-  private final long maxManifestFileSize;
-  private final boolean createIfMissing;
-  private final boolean errorIfExists;
-  private final FileSystem fileSystem;
-  private final CompactionFilter compactionFilter;
-  private final boolean statistics;
-  private final boolean jmx;
-  private final boolean seekCompaction;
+  /**
+   * The values: a private copy of the builder that built them, never changed after (so the options
+   * are immutable; being reached through a final field, safely published). Each getter reads one
+   * field of it, and {@link #toBuilder} copies it, so an option is declared once, in the builder.
+   */
+  private final Builder values;
 
   private Options(Builder b) {
-    this.writeBufferSize = b.writeBufferSize;
-    this.blockSize = b.blockSize;
-    this.blockRestartInterval = b.blockRestartInterval;
-    this.bloomBitsPerKey = b.bloomBitsPerKey;
-    this.memtableBloomSizeRatio = b.memtableBloomSizeRatio;
-    this.memtableRep = b.memtableRep;
-    this.preloadTables = b.preloadTables;
-    this.maxOpenFiles = b.maxOpenFiles;
-    this.blockCacheSize = b.blockCacheSize;
-    this.compression = b.compression;
-    this.compressionPerLevel = b.compressionPerLevel;
-    this.maxKeySize = b.maxKeySize;
-    this.maxValueSize = b.maxValueSize;
-    this.maxImmutableMemtables = b.maxImmutableMemtables;
-    this.compactionStrategy = b.compactionStrategy;
-    this.maxBackgroundJobs = b.maxBackgroundJobs;
-    this.l0SlowdownWritesTrigger = b.l0SlowdownWritesTrigger;
-    this.l0StopWritesTrigger = b.l0StopWritesTrigger;
-    this.softPendingCompactionBytesLimit = b.softPendingCompactionBytesLimit;
-    this.hardPendingCompactionBytesLimit = b.hardPendingCompactionBytesLimit;
-    this.targetFileSize = b.targetFileSize;
-    this.maxManifestFileSize = b.maxManifestFileSize;
-    this.createIfMissing = b.createIfMissing;
-    this.errorIfExists = b.errorIfExists;
-    this.fileSystem = b.fileSystem;
-    this.compactionFilter = b.compactionFilter;
-    this.statistics = b.statistics;
-    this.jmx = b.jmx;
-    this.seekCompaction = b.seekCompaction;
+    this.values = b.copy();
   }
 
   /** The default options. */
@@ -87,57 +36,27 @@ public final class Options {
 
   /** A builder initialised with these options. */
   public Builder toBuilder() {
-    Builder b = new Builder();
-    b.writeBufferSize = writeBufferSize;
-    b.blockSize = blockSize;
-    b.blockRestartInterval = blockRestartInterval;
-    b.bloomBitsPerKey = bloomBitsPerKey;
-    b.memtableBloomSizeRatio = memtableBloomSizeRatio;
-    b.memtableRep = memtableRep;
-    b.preloadTables = preloadTables;
-    b.maxOpenFiles = maxOpenFiles;
-    b.blockCacheSize = blockCacheSize;
-    b.compression = compression;
-    b.compressionPerLevel = compressionPerLevel;
-    b.maxKeySize = maxKeySize;
-    b.maxValueSize = maxValueSize;
-    b.maxImmutableMemtables = maxImmutableMemtables;
-    b.compactionStrategy = compactionStrategy;
-    b.maxBackgroundJobs = maxBackgroundJobs;
-    b.l0SlowdownWritesTrigger = l0SlowdownWritesTrigger;
-    b.l0StopWritesTrigger = l0StopWritesTrigger;
-    b.softPendingCompactionBytesLimit = softPendingCompactionBytesLimit;
-    b.hardPendingCompactionBytesLimit = hardPendingCompactionBytesLimit;
-    b.targetFileSize = targetFileSize;
-    b.maxManifestFileSize = maxManifestFileSize;
-    b.createIfMissing = createIfMissing;
-    b.errorIfExists = errorIfExists;
-    b.fileSystem = fileSystem;
-    b.compactionFilter = compactionFilter;
-    b.statistics = statistics;
-    b.jmx = jmx;
-    b.seekCompaction = seekCompaction;
-    return b;
+    return values.copy();
   }
 
   /** Memtable size in bytes at which it is frozen and flushed. Default 4 MiB. */
   public long writeBufferSize() {
-    return writeBufferSize;
+    return values.writeBufferSize;
   }
 
   /** Target uncompressed size of an SSTable data block, in bytes. Default 4096. */
   public int blockSize() {
-    return blockSize;
+    return values.blockSize;
   }
 
   /** Keys between restart points in a block (prefix compression resets there). Default 16. */
   public int blockRestartInterval() {
-    return blockRestartInterval;
+    return values.blockRestartInterval;
   }
 
   /** Bloom filter bits per key; 0 disables the filter. Default 10 (about 1% false positives). */
   public int bloomBitsPerKey() {
-    return bloomBitsPerKey;
+    return values.bloomBitsPerKey;
   }
 
   /**
@@ -147,12 +66,12 @@ public final class Options {
    * (about 20 bits per key for 100-byte values), allocated when the memtable is created.
    */
   public double memtableBloomSizeRatio() {
-    return memtableBloomSizeRatio;
+    return values.memtableBloomSizeRatio;
   }
 
   /** How each memtable orders its entries. Default {@link MemtableRep#BPLUS_TREE}. */
   public MemtableRep memtableRep() {
-    return memtableRep;
+    return values.memtableRep;
   }
 
   /**
@@ -162,55 +81,56 @@ public final class Options {
    * default. Default true.
    */
   public boolean preloadTables() {
-    return preloadTables;
+    return values.preloadTables;
   }
 
   /** Maximum SSTables held open in the table cache. Default 1000. */
   public int maxOpenFiles() {
-    return maxOpenFiles;
+    return values.maxOpenFiles;
   }
 
   /** Bytes of data blocks kept in the block cache; 0 disables it. Default 8 MiB (LevelDB). */
   public long blockCacheSize() {
-    return blockCacheSize;
+    return values.blockCacheSize;
   }
 
   /** Data block compression of every level without a per-level choice. Default LZ4 (as RocksDB). */
   public Compression compression() {
-    return compression;
+    return values.compression;
   }
 
   /** Per-level compression, L0 first; empty when {@link #compression()} applies everywhere. */
   public java.util.List<Compression> compressionPerLevel() {
-    return compressionPerLevel;
+    return values.compressionPerLevel;
   }
 
   /** The compression of tables written to {@code level}. */
   public Compression compressionForLevel(int level) {
-    if (compressionPerLevel.isEmpty()) {
-      return compression;
+    java.util.List<Compression> perLevel = values.compressionPerLevel;
+    if (perLevel.isEmpty()) {
+      return values.compression;
     }
-    return compressionPerLevel.get(Math.min(level, compressionPerLevel.size() - 1));
+    return perLevel.get(Math.min(level, perLevel.size() - 1));
   }
 
   /** Largest accepted key, in bytes. Default 65536. */
   public int maxKeySize() {
-    return maxKeySize;
+    return values.maxKeySize;
   }
 
   /** Largest accepted value, in bytes. Default 16 MiB. */
   public int maxValueSize() {
-    return maxValueSize;
+    return values.maxValueSize;
   }
 
   /** Immutable memtables that may wait for flush before writers stall. Default 2. */
   public int maxImmutableMemtables() {
-    return maxImmutableMemtables;
+    return values.maxImmutableMemtables;
   }
 
   /** The compaction strategy. Default {@link CompactionStrategy#leveled()}. */
   public CompactionStrategy compactionStrategy() {
-    return compactionStrategy;
+    return values.compactionStrategy;
   }
 
   /**
@@ -218,57 +138,57 @@ public final class Options {
    * one) run compactions concurrently. Default 2 (RocksDB's default).
    */
   public int maxBackgroundJobs() {
-    return maxBackgroundJobs;
+    return values.maxBackgroundJobs;
   }
 
   /** L0 file count at which each write is delayed by 1 ms (LevelDB's slowdown). Default 8. */
   public int l0SlowdownWritesTrigger() {
-    return l0SlowdownWritesTrigger;
+    return values.l0SlowdownWritesTrigger;
   }
 
   /** L0 file count at which writers stall until compaction catches up. Default 12. */
   public int l0StopWritesTrigger() {
-    return l0StopWritesTrigger;
+    return values.l0StopWritesTrigger;
   }
 
   /** Estimated bytes awaiting compaction at which writes are delayed. Default 64 GiB (RocksDB). */
   public long softPendingCompactionBytesLimit() {
-    return softPendingCompactionBytesLimit;
+    return values.softPendingCompactionBytesLimit;
   }
 
   /** Estimated bytes awaiting compaction at which writes stop. Default 256 GiB (RocksDB). */
   public long hardPendingCompactionBytesLimit() {
-    return hardPendingCompactionBytesLimit;
+    return values.hardPendingCompactionBytesLimit;
   }
 
   /** Size in bytes at which compaction starts a new output SSTable. Default 2 MiB. */
   public long targetFileSize() {
-    return targetFileSize;
+    return values.targetFileSize;
   }
 
   /** Manifest size in bytes past which it is rewritten as a snapshot on open. Default 4 MiB. */
   public long maxManifestFileSize() {
-    return maxManifestFileSize;
+    return values.maxManifestFileSize;
   }
 
   /** Whether {@link Db#open} creates a missing database. Default true. */
   public boolean createIfMissing() {
-    return createIfMissing;
+    return values.createIfMissing;
   }
 
   /** Whether {@link Db#open} fails when the database exists. Default false. */
   public boolean errorIfExists() {
-    return errorIfExists;
+    return values.errorIfExists;
   }
 
   /** The file system all files go through; tests inject faults here (LevelDB's {@code Env}). */
   public FileSystem fileSystem() {
-    return fileSystem;
+    return values.fileSystem;
   }
 
   /** The compaction filter, or null for none (the default). */
   public CompactionFilter compactionFilter() {
-    return compactionFilter;
+    return values.compactionFilter;
   }
 
   /**
@@ -277,7 +197,7 @@ public final class Options {
    * two clock reads and a histogram update per operation. Default false. See docs/statistics.md.
    */
   public boolean statistics() {
-    return statistics;
+    return values.statistics;
   }
 
   /**
@@ -286,7 +206,7 @@ public final class Options {
    * the first registration in a process starts the platform MBean server (a few hundred ms).
    */
   public boolean jmx() {
-    return jmx;
+    return values.jmx;
   }
 
   /**
@@ -298,11 +218,11 @@ public final class Options {
    * (RocksDB has no seek compaction).
    */
   public boolean seekCompaction() {
-    return seekCompaction;
+    return values.seekCompaction;
   }
 
   /** Builds {@link Options}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
-  public static final class Builder {
+  public static final class Builder implements Cloneable {
     private long writeBufferSize = 4L << 20;
     private int blockSize = 4096;
     private int blockRestartInterval = 16;
@@ -334,6 +254,15 @@ public final class Options {
     private boolean seekCompaction = true;
 
     private Builder() {}
+
+    /** A copy of this builder's values (all immutable or shared, so a shallow copy). */
+    private Builder copy() {
+      try {
+        return (Builder) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e); // Builder is Cloneable
+      }
+    }
 
     /** Memtable size in bytes, 64 KiB to 1 GiB. */
     public Builder writeBufferSize(long bytes) {

@@ -17,12 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several writers and readers at once, with memtable rotation, flushes and compactions running
  * underneath: readers never see part of a write batch, and never see time go backwards.
  */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class DbConcurrencyTest {
   private static final int WRITERS = 3;
   private static final int READERS = 3;

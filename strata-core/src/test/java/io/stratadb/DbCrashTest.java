@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * instant the directory is cut as a power loss (or a process crash) would leave it, and the copy
  * must open to exactly a prefix of the write history that contains every synced batch.
  */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class DbCrashTest {
   private static final int KEYS = 300;
 
@@ -37,6 +39,7 @@ class DbCrashTest {
 
   @Test
   @Tag("slow")
+  @Timeout(3600)
   void longCrashLoop() throws Exception {
     crashLoop(200, true);
     crashLoop(100, false);

@@ -20,12 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Group commit under many writers: every acknowledged sync write survives a power loss, a failed
  * fsync reaches every writer, and what readers see is closed under "acknowledged before".
  */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class DbGroupCommitTest {
   private static final int THREADS = 16;
 

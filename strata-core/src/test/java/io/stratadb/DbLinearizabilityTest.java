@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * never see two writes in the opposite order; a read of "absent" needs a delete (or the initial
  * state) that was not replaced before the read began. Violations are listed with their times.
  */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class DbLinearizabilityTest {
   private static final int KEYS = 6;
 
@@ -42,6 +44,7 @@ class DbLinearizabilityTest {
 
   @Test
   @Tag("slow")
+  @Timeout(3600)
   void longConcurrentRunIsLinearizable() throws Exception {
     for (int round = 0; round < 20; round++) {
       List<String> violations = runAndCheck(6, 50_000);

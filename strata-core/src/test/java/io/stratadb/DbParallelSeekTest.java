@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and deeper levels read exactly what the default iterator reads, and {@link Db#close()} stops the
  * seek threads.
  */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class DbParallelSeekTest {
   private static final int KEYS = 2000;
   private static final ReadOptions PARALLEL = ReadOptions.defaults().withParallelSeek(true);

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * another thread flushes and compacts at random. Every view must show each group whole (one
  * counter), live views never go back in time, and a snapshot read twice reads the same.
  */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class DbStressTest {
   private static final int WRITERS = 3;
   private static final int GROUP = 8;
@@ -42,6 +44,7 @@ class DbStressTest {
 
   @Test
   @Tag("slow")
+  @Timeout(3600)
   void longStressKeepsEveryInvariant() throws Exception {
     stress(120_000);
   }

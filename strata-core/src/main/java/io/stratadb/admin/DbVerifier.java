@@ -10,7 +10,7 @@ import io.stratadb.manifest.FileMetadata;
 import io.stratadb.manifest.FileNames;
 import io.stratadb.manifest.VersionEdit;
 import io.stratadb.sstable.TableReader;
-import io.stratadb.wal.LogReader;
+import io.stratadb.record.LogReader;
 import io.stratadb.wal.WalBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

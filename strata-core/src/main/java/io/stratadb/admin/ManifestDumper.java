@@ -9,7 +9,7 @@ import io.stratadb.manifest.FileMetadata;
 import io.stratadb.manifest.Version;
 import io.stratadb.manifest.VersionEdit;
 import io.stratadb.manifest.VersionSet;
-import io.stratadb.wal.LogReader;
+import io.stratadb.record.LogReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.key.ValueType;
 import io.stratadb.manifest.FileNames;
 import io.stratadb.sstable.Block;
+import io.stratadb.sstable.Footer;
 import io.stratadb.sstable.TableReader;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -73,7 +74,7 @@ public final class SstFileDumper implements AutoCloseable {
    * @throws StrataIOException if a read fails
    */
   public TableProperties properties() {
-    TableReader.Footer footer = reader.footer();
+    Footer footer = reader.footer();
     Map<Compression, Integer> byCompression = new EnumMap<>(Compression.class);
     long[] stored = {0};
     long[] raw = {0};

@@ -5,7 +5,7 @@ import io.stratadb.StrataIOException;
 import io.stratadb.env.FileSystem;
 import io.stratadb.env.LocalFileSystem;
 import io.stratadb.env.ReadableFile;
-import io.stratadb.wal.LogReader;
+import io.stratadb.record.LogReader;
 import io.stratadb.wal.WalBatch;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import io.stratadb.manifest.Version;
 import io.stratadb.manifest.VersionEdit;
 import io.stratadb.manifest.VersionSet;
 import io.stratadb.memtable.Memtable;
-import io.stratadb.wal.LogWriter;
+import io.stratadb.record.LogWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

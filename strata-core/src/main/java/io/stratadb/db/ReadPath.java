@@ -11,7 +11,7 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.manifest.SeekBudget;
 import io.stratadb.memtable.Memtable;
-import io.stratadb.sstable.Hash64;
+import io.stratadb.util.Hash64;
 import io.stratadb.sstable.TableCache;
 import io.stratadb.statistics.Statistics;
 import java.util.ArrayList;

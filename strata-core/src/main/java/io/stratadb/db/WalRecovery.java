@@ -5,7 +5,7 @@ import io.stratadb.env.FileSystem;
 import io.stratadb.env.ReadableFile;
 import io.stratadb.manifest.FileNames;
 import io.stratadb.memtable.Memtable;
-import io.stratadb.wal.LogReader;
+import io.stratadb.record.LogReader;
 import io.stratadb.wal.WalBatch;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import io.stratadb.manifest.FileNames;
 import io.stratadb.memtable.Memtable;
 import io.stratadb.statistics.Statistics;
 import io.stratadb.util.ByteSink;
-import io.stratadb.wal.LogWriter;
+import io.stratadb.record.LogWriter;
 import io.stratadb.wal.WalBatchEncoder;
 import java.io.IOException;
 import java.nio.file.Path;

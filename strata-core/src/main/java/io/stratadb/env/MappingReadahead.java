@@ -3,7 +3,6 @@ package io.stratadb.env;
 import io.stratadb.util.IdleDaemonExecutor;
 import java.nio.MappedByteBuffer;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -44,7 +43,7 @@ final class MappingReadahead {
 
   /** The shared instance's executor: one daemon thread that ends after a minute without work. */
   static Executor backgroundThread() {
-    return IdleDaemonExecutor.create("strata-mapping-readahead", MAX_QUEUED, new ThreadPoolExecutor.DiscardPolicy());
+    return IdleDaemonExecutor.create("strata-mapping-readahead", MAX_QUEUED, IdleDaemonExecutor.WhenFull.DROP);
   }
 
   /**

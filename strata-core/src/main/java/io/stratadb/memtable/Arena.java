@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import io.stratadb.util.IdleDaemonExecutor;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,7 +60,7 @@ class Arena {
 
   /** Prepares full-size chunks: one daemon thread for the process, idle ones end after a minute. */
   private static final Executor SHARED_PREPARER =
-      IdleDaemonExecutor.create("strata-arena-preparer", 64, new ThreadPoolExecutor.AbortPolicy());
+      IdleDaemonExecutor.create("strata-arena-preparer", 64, IdleDaemonExecutor.WhenFull.REJECT);
 
   private final Executor preparer;
   /** A full-size chunk of each kind allocated ahead, or null; the writer takes it. */
@@ -192,6 +191,7 @@ class Arena {
     if (!preparing.compareAndSet(false, true)) {
       return;
     }
+    boolean queued = false;
     try {
       preparer.execute(() -> {
         try {
@@ -200,8 +200,13 @@ class Arena {
           preparing.set(false);
         }
       });
+      queued = true;
     } catch (RuntimeException rejected) {
-      preparing.set(false); // a hint: the next full chunk is allocated by the writer
+      // a hint: the next full chunk is allocated by the writer
+    } finally {
+      if (!queued) {
+        preparing.set(false); // an Error too (no thread to start), or no request is ever made again
+      }
     }
   }
 

@@ -5,7 +5,7 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.key.ValueType;
-import io.stratadb.sstable.Hash64;
+import io.stratadb.util.Hash64;
 import io.stratadb.util.Slice;
 import java.util.Objects;
 

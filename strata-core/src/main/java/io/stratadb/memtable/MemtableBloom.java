@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * {@code DynamicBloom}). Cache-local: every probe of a key falls in one 64-byte block (8 longs),
  * so a lookup costs one cache miss however many probes it makes.
  *
- * <p>A key's 64-bit hash (MurmurHash64A, {@link io.stratadb.sstable.Hash64}, the hash the SSTable
+ * <p>A key's 64-bit hash (MurmurHash64A, {@link io.stratadb.util.Hash64}, the hash the SSTable
  * filters use) picks the block from its high 32 bits by multiply-shift range reduction; a second
  * mix of the hash gives {@value #PROBES} bit positions of 9 bits each within the block's 512 bits.
  * Never false negatives; with about 20 bits per key the false positive rate is well under 1%.

@@ -1,5 +1,6 @@
 package io.stratadb.sstable;
 
+import io.stratadb.util.Hash64;
 import java.util.function.IntToLongFunction;
 
 /**

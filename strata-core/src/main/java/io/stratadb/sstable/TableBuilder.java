@@ -6,6 +6,7 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.util.ByteSink;
 import io.stratadb.util.Coding;
 import io.stratadb.util.Crc32c;
+import io.stratadb.util.Hash64;
 import io.stratadb.util.Slice;
 import java.io.IOException;
 import java.util.Arrays;
@@ -239,14 +240,9 @@ public final class TableBuilder {
     Slice indexContents = indexBlock.finishInPlace();
     BlockHandle index = writeBlock(indexContents.array(), indexContents.offset(), indexContents.length(),
         TableFormat.NO_COMPRESSION);
-    ByteSink footer = new ByteSink(TableFormat.FOOTER_SIZE);
-    footer.putFixed64(index.offset()).putFixed64(index.size());
-    footer.putFixed64(filter.offset()).putFixed64(filter.size());
-    footer.putFixed32(TableFormat.FORMAT_VERSION);
-    footer.putFixed32(Crc32c.mask(Crc32c.value(footer.array(), 0, footer.size())));
-    footer.putFixed64(TableFormat.MAGIC);
-    file.append(footer.array(), 0, footer.size());
-    offset += footer.size();
+    byte[] footer = Footer.encode(index, filter);
+    file.append(footer, 0, footer.length);
+    offset += footer.length;
     file.sync();
     closed = true;
     file.close();

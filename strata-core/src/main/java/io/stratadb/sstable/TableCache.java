@@ -7,6 +7,7 @@ import io.stratadb.env.FileSystem;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.LookupResult;
 import io.stratadb.statistics.Statistics;
+import io.stratadb.util.Hash64;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongFunction;

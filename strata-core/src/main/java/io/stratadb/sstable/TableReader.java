@@ -9,19 +9,17 @@ import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.statistics.Statistics;
-import io.stratadb.util.Coding;
-import io.stratadb.util.Crc32c;
+import io.stratadb.util.Hash64;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import io.stratadb.util.RefCount;
 
 /**
- * An open SSTable: its footer, index block and bloom filter in memory, data blocks read on demand
- * with their checksums verified (LevelDB's {@code table/table.cc}); an uncompressed block of a
- * memory-mapped table is read in place and verified on its first read ({@link
- * #readDataBlock(int, boolean)}).
+ * An open SSTable: its {@link Footer}, index block and bloom filter in memory, data blocks read on
+ * demand with their checksums verified by a {@link BlockReader} (LevelDB's {@code
+ * table/table.cc}); an uncompressed block of a memory-mapped table is read in place and verified on
+ * its first read ({@link #readDataBlock(int, boolean)}). Point lookups ({@link #get}) and
+ * iterators ({@link TableIterator}) start here.
  *
  * <p>Thread-safe: reads are positional, the parsed state is immutable once built, and what readers
  * learn about blocks is kept in thread-safe {@link BlockBitSet}s. Reference-counted so the
@@ -36,9 +34,9 @@ public final class TableReader {
   private final Block index;
   private final long indexOffset;
   private final byte[] filter;
-  private final long footerOffset;
   private final Footer footer;
-  private final BlockCache blockCache;
+  /** Reads, verifies and decompresses the data blocks, through the block cache. */
+  private final BlockReader blocks;
   /** Counts lookups and bloom probes; null for none. */
   private final Statistics statistics;
   private final RefCount references = new RefCount();
@@ -51,19 +49,17 @@ public final class TableReader {
   private BlockBitSet verifiedBlocks;
   private BlockBitSet compressedBlocks;
 
-  private TableReader(
-      ReadableFile file, String fileName, long fileNumber, Block index, long indexOffset, byte[] filter,
-      long footerOffset, Footer footer, BlockCache blockCache, Statistics statistics) {
+  private TableReader(ReadableFile file, String fileName, long fileNumber, Block index, byte[] filter,
+      Footer footer, BlockCache blockCache, Statistics statistics) {
     this.file = file;
     this.footer = footer;
     this.statistics = statistics;
-    this.blockCache = blockCache;
-    this.footerOffset = footerOffset;
     this.fileName = fileName;
     this.fileNumber = fileNumber;
     this.index = index;
-    this.indexOffset = indexOffset;
+    this.indexOffset = footer.index().offset();
     this.filter = filter;
+    this.blocks = new BlockReader(file, fileName, fileNumber, footer.offset(), indexOffset, blockCache);
   }
 
   /**
@@ -104,35 +100,19 @@ public final class TableReader {
       throw new StrataIOException("cannot open SSTable " + name, e);
     }
     try {
-      long size = file.size();
-      if (size < TableFormat.FOOTER_SIZE) {
-        throw new CorruptionException(name, 0, "file too short for an SSTable footer (" + size + " bytes)");
-      }
-      long footerOffset = size - TableFormat.FOOTER_SIZE;
-      byte[] footer = new byte[TableFormat.FOOTER_SIZE];
-      readFully(file, name, footerOffset, footer);
-      if (Coding.getFixed64(footer, 40) != TableFormat.MAGIC) {
-        throw new CorruptionException(name, footerOffset + 40, "bad SSTable magic number");
-      }
-      if (Crc32c.unmask(Coding.getFixed32(footer, 36)) != Crc32c.value(footer, 0, 36)) {
-        throw new CorruptionException(name, footerOffset, "footer checksum mismatch");
-      }
-      int version = Coding.getFixed32(footer, 32);
-      if (version != TableFormat.FORMAT_VERSION) {
-        throw new CorruptionException(name, footerOffset + 32, "unsupported SSTable format version " + version);
-      }
-      BlockHandle indexHandle = new BlockHandle(Coding.getFixed64(footer, 0), Coding.getFixed64(footer, 8));
-      BlockHandle filterHandle = new BlockHandle(Coding.getFixed64(footer, 16), Coding.getFixed64(footer, 24));
-      Block index = new Block(readBlockContents(file, name, indexHandle, footerOffset, footerOffset), name,
+      Footer footer = Footer.read(file, name);
+      long footerOffset = footer.offset();
+      BlockHandle indexHandle = footer.index();
+      BlockHandle filterHandle = footer.filter();
+      Block index = new Block(BlockReader.readContents(file, name, indexHandle, footerOffset, footerOffset), name,
           indexHandle.offset());
       byte[] filter = filterHandle.size() == 0 ? null
-          : readBlockContents(file, name, filterHandle, footerOffset, footerOffset + 16);
-      return new TableReader(file, name, fileNumber, index, indexHandle.offset(), filter, footerOffset,
-          new Footer(version, indexHandle, filterHandle, size), blockCache, statistics);
+          : BlockReader.readContents(file, name, filterHandle, footerOffset, footerOffset + 16);
+      return new TableReader(file, name, fileNumber, index, filter, footer, blockCache, statistics);
     } catch (IOException e) {
       closeQuietly(file, e);
       throw new StrataIOException("cannot read SSTable " + name, e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       closeQuietly(file, e);
       throw e;
     }
@@ -144,90 +124,6 @@ public final class TableReader {
     } catch (IOException e) {
       primary.addSuppressed(e);
     }
-  }
-
-  private static void readFully(ReadableFile file, String name, long offset, byte[] dst) throws IOException {
-    int n = file.read(offset, dst, 0, dst.length);
-    if (n != dst.length) {
-      throw new CorruptionException(name, offset, "truncated read (" + n + " of " + dst.length + " bytes)");
-    }
-  }
-
-  /**
-   * Reads, checks and decompresses the block at {@code handle}, which must end before {@code limit}.
-   * A handle out of range is reported at {@code handleAt}, where the handle itself is stored (the
-   * footer or the index block): its own offset may lie anywhere.
-   */
-  private static byte[] readBlockContents(ReadableFile file, String name, BlockHandle handle, long limit,
-      long handleAt) throws IOException {
-    byte[] buf = readCheckedBlock(file, name, handle, limit, handleAt);
-    int size = (int) handle.size();
-    return buf[size] == TableFormat.NO_COMPRESSION ? java.util.Arrays.copyOf(buf, size)
-        : decompress(buf, size, name, handle.offset());
-  }
-
-  /**
-   * As {@link #readBlockContents}, parsed as a block. An uncompressed block keeps the buffer it was
-   * read into, trailer and all, instead of copying its contents out of it.
-   */
-  private static Block readBlock(ReadableFile file, String name, BlockHandle handle, long limit, long handleAt)
-      throws IOException {
-    byte[] buf = readCheckedBlock(file, name, handle, limit, handleAt);
-    int size = (int) handle.size();
-    return buf[size] == TableFormat.NO_COMPRESSION ? new Block(buf, size, name, handle.offset())
-        : new Block(decompress(buf, size, name, handle.offset()), name, handle.offset());
-  }
-
-  /**
-   * Reads the block at {@code handle} with its trailer (type byte and checksum) and verifies the
-   * checksum; errors as {@link #readBlockContents}.
-   */
-  private static byte[] readCheckedBlock(ReadableFile file, String name, BlockHandle handle, long limit,
-      long handleAt) throws IOException {
-    checkInRange(name, handle.offset(), handle.size(), limit, handleAt);
-    int size = (int) handle.size();
-    byte[] buf = new byte[size + TableFormat.BLOCK_TRAILER_SIZE];
-    readFully(file, name, handle.offset(), buf);
-    checkChecksum(ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN), 0, size, name, handle.offset());
-    return buf;
-  }
-
-  /**
-   * Verifies the CRC32C in the trailer that follows the block at {@code buffer[at, at + length)}
-   * (LevelDB block format: type byte, then the masked checksum of contents and type).
-   *
-   * @param buffer a little-endian buffer holding the block and its trailer; only absolute reads
-   * @throws CorruptionException naming {@code name} and {@code offset} if the checksum differs
-   */
-  private static void checkChecksum(ByteBuffer buffer, int at, int length, String name, long offset) {
-    byte type = buffer.get(at + length);
-    int expected = Crc32c.unmask(buffer.getInt(at + length + 1));
-    if (expected != TableBuilder.blockChecksum(buffer.slice(at, length), type)) {
-      throw new CorruptionException(name, offset, "block checksum mismatch");
-    }
-  }
-
-  /**
-   * Rejects a block of {@code size} bytes at {@code offset} whose trailer would not end before
-   * {@code limit}, naming {@code handleAt}, where its handle is stored.
-   */
-  private static void checkInRange(String name, long offset, long size, long limit, long handleAt) {
-    if (offset < 0 || size < 0 || size > limit || offset > limit - size - TableFormat.BLOCK_TRAILER_SIZE) {
-      throw new CorruptionException(name, handleAt,
-          "block handle out of range (offset " + offset + ", size " + size + ")");
-    }
-  }
-
-  /** Decompresses the contents of {@code buf}, whose trailer at {@code size} names the codec. */
-  private static byte[] decompress(byte[] buf, int size, String name, long offset) {
-    byte type = buf[size];
-    Compression compression;
-    try {
-      compression = Compression.fromCode(type);
-    } catch (IllegalArgumentException e) {
-      throw new CorruptionException(name, offset, "unknown block compression type " + type);
-    }
-    return BlockCompressor.decompress(compression, buf, size, name, offset);
   }
 
   /**
@@ -268,8 +164,8 @@ public final class TableReader {
    * @throws StrataIOException if the read fails
    */
   public Block readDataBlock(BlockHandle handle) {
-    Block view = mappedView(-1, handle.offset(), handle.size());
-    return view != null ? view : cachedBlock(handle.offset(), handle.size(), true);
+    Block view = blocks.mappedView(-1, handle.offset(), handle.size(), null, null);
+    return view != null ? view : blocks.cached(handle.offset(), handle.size(), true);
   }
 
   /**
@@ -293,65 +189,12 @@ public final class TableReader {
     long offset = index.offset(blockIndex);
     long size = index.blockSize(blockIndex);
     if (!compressedBlocks.contains(blockIndex)) {
-      Block view = mappedView(blockIndex, offset, size);
+      Block view = blocks.mappedView(blockIndex, offset, size, verifiedBlocks, compressedBlocks);
       if (view != null) {
         return view;
       }
     }
-    return cachedBlock(offset, size, fillCache);
-  }
-
-  /** The block at {@code offset}, from the block cache or read, checked and decompressed. */
-  private Block cachedBlock(long offset, long size, boolean fillCache) {
-    if (blockCache != null) {
-      Block cached = blockCache.get(fileNumber, offset);
-      if (cached != null) {
-        return cached;
-      }
-    }
-    try {
-      Block block = readBlock(file, fileName, new BlockHandle(offset, size), footerOffset, indexOffset);
-      if (blockCache != null && fillCache) {
-        blockCache.put(fileNumber, offset, block);
-      }
-      return block;
-    } catch (IOException e) {
-      throw new StrataIOException("cannot read block at " + offset + " of " + fileName, e);
-    }
-  }
-
-  /**
-   * The block at {@code offset} as a view of the table's mapping, checksum-verified unless block
-   * {@code blockIndex} (-1: none, verify) already was; null when the table is not mapped or the
-   * block is compressed (then remembered as such for {@code blockIndex}).
-   */
-  private Block mappedView(int blockIndex, long offset, long size) {
-    ByteBuffer mapping;
-    try {
-      mapping = file.mapping();
-    } catch (IOException e) {
-      throw new StrataIOException("cannot read block at " + offset + " of " + fileName, e);
-    }
-    if (mapping == null) {
-      return null;
-    }
-    checkInRange(fileName, offset, size, footerOffset, indexOffset);
-    int at = (int) offset; // a mapping is at most Integer.MAX_VALUE bytes, and the block lies in it
-    int length = (int) size;
-    if (blockIndex < 0 || !verifiedBlocks.contains(blockIndex)) {
-      byte type = mapping.get(at + length);
-      if (type != TableFormat.NO_COMPRESSION) {
-        if (blockIndex >= 0) {
-          compressedBlocks.add(blockIndex);
-        }
-        return null;
-      }
-      checkChecksum(mapping, at, length, fileName, offset);
-      if (blockIndex >= 0) {
-        verifiedBlocks.add(blockIndex);
-      }
-    }
-    return Block.view(mapping, at, length, fileName, offset);
+    return blocks.cached(offset, size, fillCache);
   }
 
   /**
@@ -374,17 +217,6 @@ public final class TableReader {
       throw new CorruptionException(fileName, indexOffset, "malformed block handle in index block");
     }
   }
-
-  /**
-   * The footer's fields and the file size, for tools ({@code strata sst-dump}); checksum-verified
-   * when the table was opened.
-   *
-   * @param formatVersion the SSTable format version ({@link TableFormat#FORMAT_VERSION})
-   * @param index where the index block is
-   * @param filter where the filter block is; size 0 when the table has no bloom filter
-   * @param fileSize the file's size in bytes
-   */
-  public record Footer(int formatVersion, BlockHandle index, BlockHandle filter, long fileSize) {}
 
   /** The table's footer, as read when it was opened. */
   public Footer footer() {
@@ -409,22 +241,7 @@ public final class TableReader {
    * @throws StrataIOException if the read fails
    */
   public Compression blockCompression(BlockHandle handle) {
-    long at = handle.offset() + handle.size();
-    if (handle.offset() < 0 || handle.size() < 0 || at < 0 || at >= footerOffset) {
-      throw new CorruptionException(fileName, indexOffset,
-          "block handle out of range (offset " + handle.offset() + ", size " + handle.size() + ")");
-    }
-    byte[] type = new byte[1];
-    try {
-      readFully(file, fileName, at, type);
-    } catch (IOException e) {
-      throw new StrataIOException("cannot read block trailer at " + at + " of " + fileName, e);
-    }
-    try {
-      return Compression.fromCode(type[0]);
-    } catch (IllegalArgumentException e) {
-      throw new CorruptionException(fileName, handle.offset(), "unknown block compression type " + type[0]);
-    }
+    return blocks.compression(handle);
   }
 
   /** The table's file name as given to {@link #open}, for error messages. */

@@ -19,7 +19,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class WriteQueueTest {
   private static final int THREADS = 16;
 

@@ -20,12 +20,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link MergingIterator} with a seek executor ({@link ParallelSeek}): same results as without,
  * seeks on the executor's threads, failures and interrupts handled. Behavioural, not timed: where
  * a test needs two seeks to overlap, each waits for the other (with a generous deadlock guard).
  */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class MergingIteratorParallelSeekTest {
   private static final String HELPER = "test-seek-helper";
 

@@ -17,7 +17,7 @@ import io.stratadb.env.ForwardingFileSystem;
 import io.stratadb.env.ForwardingWritableFile;
 import io.stratadb.env.LocalFileSystem;
 import io.stratadb.env.WritableFile;
-import io.stratadb.wal.LogFormat;
+import io.stratadb.record.LogFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -299,7 +299,7 @@ class VersionSetTest {
   @Test
   void manifestWithoutTheRequiredFieldsIsCorruption() throws IOException {
     Path manifest = FileNames.manifest(dir, 5);
-    try (var writer = new io.stratadb.wal.LogWriter(FS.newWritableFile(manifest))) {
+    try (var writer = new io.stratadb.record.LogWriter(FS.newWritableFile(manifest))) {
       writer.addRecord(new VersionEdit().comparatorName(VersionEdit.COMPARATOR_NAME).logNumber(1).encode());
     }
     Files.writeString(FileNames.current(dir), FileNames.manifestName(5) + "\n", UTF_8);
@@ -309,7 +309,7 @@ class VersionSetTest {
   @Test
   void foreignComparatorIsCorruption() throws IOException {
     Path manifest = FileNames.manifest(dir, 5);
-    try (var writer = new io.stratadb.wal.LogWriter(FS.newWritableFile(manifest))) {
+    try (var writer = new io.stratadb.record.LogWriter(FS.newWritableFile(manifest))) {
       writer.addRecord(new VersionEdit().comparatorName("leveldb.BytewiseComparator").logNumber(1)
           .nextFileNumber(6).lastSequence(0).encode());
     }

@@ -182,4 +182,28 @@ class ArenaTest {
     assertFalse(arena.hasSpareByteChunk());
     assertEquals(40L * (8 + range), arena.allocatedBytes());
   }
+
+  @Test
+  void aPreparerThatThrowsAnErrorStillGetsTheNextRequest() {
+    // Executor.execute throws OutOfMemoryError when it cannot start a thread: the request was
+    // never queued, so the arena must not keep waiting for it to finish.
+    List<Runnable> queued = new ArrayList<>();
+    int[] calls = {0};
+    Arena arena = new Arena(task -> {
+      if (calls[0]++ == 0) {
+        throw new OutOfMemoryError("unable to create native thread");
+      }
+      queued.add(task);
+    });
+    int range = Arena.MAX_CHUNK_BYTES / 8;
+    assertThrows(OutOfMemoryError.class, () -> {
+      for (int i = 0; i < 1000; i++) {
+        arena.allocateNode(1, range, 0);
+      }
+    });
+    for (int i = 0; i < 16 && queued.isEmpty(); i++) {
+      arena.allocateNode(1, range, 0);
+    }
+    assertEquals(1, queued.size(), "the next full-size chunk asks for a spare again");
+  }
 }

@@ -23,6 +23,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What every {@link MemtableIndex} must do, through a {@link Memtable} built on it, against a
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * 16-byte prefix: shared prefixes, keys that differ only past byte 16, keys that differ only by
  * trailing zero bytes, empty keys. {@link SkipListTest} and {@link BPlusTreeTest} run it.
  */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 abstract class MemtableIndexTest {
 
   /** The representation under test. */

@@ -26,9 +26,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A damaged table is reported as corruption naming the file and offset, and never returns data. */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class TableCorruptionTest {
   @TempDir Path dir;
   private Path path;

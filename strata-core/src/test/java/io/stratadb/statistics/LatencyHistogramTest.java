@@ -6,7 +6,9 @@ import io.stratadb.LatencyStats;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
 class LatencyHistogramTest {
 
   @Test

@@ -1,7 +1,7 @@
 package io.stratadb.jmh;
 
 import io.stratadb.sstable.BloomFilter;
-import io.stratadb.sstable.Hash64;
+import io.stratadb.util.Hash64;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,7 +1,7 @@
 package io.stratadb.jmh;
 
 import io.stratadb.env.WritableFile;
-import io.stratadb.wal.LogWriter;
+import io.stratadb.record.LogWriter;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,4 +1,4 @@
-package io.stratadb.wal;
+package io.stratadb.record;
 
 /**
  * Constants of the log format shared by the WAL and the manifest; identical to LevelDB's {@code

@@ -1,4 +1,4 @@
-package io.stratadb.wal;
+package io.stratadb.record;
 
 import io.stratadb.env.ReadableFile;
 import io.stratadb.env.WritableFile;

@@ -1,7 +1,7 @@
-package io.stratadb.wal;
+package io.stratadb.record;
 
-import static io.stratadb.wal.LogFormat.BLOCK_SIZE;
-import static io.stratadb.wal.LogFormat.HEADER_SIZE;
+import static io.stratadb.record.LogFormat.BLOCK_SIZE;
+import static io.stratadb.record.LogFormat.HEADER_SIZE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

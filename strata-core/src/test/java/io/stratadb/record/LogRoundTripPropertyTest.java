@@ -1,4 +1,4 @@
-package io.stratadb.wal;
+package io.stratadb.record;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

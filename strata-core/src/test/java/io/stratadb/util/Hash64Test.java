@@ -1,4 +1,4 @@
-package io.stratadb.sstable;
+package io.stratadb.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.stratadb.sstable;
+package io.stratadb.util;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

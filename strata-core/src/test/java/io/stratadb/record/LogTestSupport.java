@@ -1,4 +1,4 @@
-package io.stratadb.wal;
+package io.stratadb.record;
 
 import java.io.IOException;
 import java.util.ArrayList;
