@@ -80,8 +80,24 @@ public final class DbDirOption {
   }
 
   /**
-   * Opens an existing database (for commands that only read), so that a mistyped {@code --db} does
-   * not leave an empty database behind.
+   * Opens an existing database for reading only ({@link Db#openReadOnly}), for commands that only
+   * read ({@code get}, {@code scan}, {@code stats}): it writes nothing, so it works on a full or
+   * read-only disk and beside a server that has the database open, and a mistyped {@code --db}
+   * leaves nothing behind.
+   *
+   * @throws IllegalArgumentException if there is no database in the directory
+   * @throws io.stratadb.StrataException if it cannot be opened (see {@link Db#openReadOnly})
+   */
+  public Db openReadOnly(Options options) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("no database at " + dir + " (the directory does not exist)");
+    }
+    return Db.openReadOnly(dir, options.toBuilder().jmx(false).build());
+  }
+
+  /**
+   * Opens an existing database (for commands that write to one, but must not create one), so that a
+   * mistyped {@code --db} does not leave an empty database behind.
    *
    * @throws IllegalArgumentException if there is no database in the directory
    * @throws io.stratadb.StrataException if it cannot be opened (see {@link Db#open})

@@ -26,7 +26,7 @@ public final class GetCommand extends CliCommand {
   protected int run() {
     byte[] k = encoding.argument(key, "KEY");
     byte[] value;
-    try (Db d = db.openExisting(Options.defaults())) {
+    try (Db d = db.openReadOnly(Options.defaults())) {
       value = d.get(k);
     }
     if (value == null) {

@@ -47,7 +47,7 @@ public final class ScanCommand extends CliCommand {
     encoding.checkOneFormat();
     long max = limit == null ? Long.MAX_VALUE : limit;
     PrintWriter out = out();
-    try (Db d = db.openExisting(Options.defaults());
+    try (Db d = db.openReadOnly(Options.defaults());
         DbIterator it = d.scan(lower, upper)) {
       for (long n = 0; n < max && it.isValid(); n++) {
         // print + '\n' rather than println: println flushes an autoflush writer on every line.

@@ -25,7 +25,7 @@ public final class StatsCommand extends CliCommand {
   @Override
   protected int run() {
     DbStats stats;
-    try (Db d = db.openExisting(Options.defaults())) {
+    try (Db d = db.openReadOnly(Options.defaults())) {
       stats = d.stats();
     }
     out().print(LevelTable.format(stats));

@@ -40,6 +40,31 @@ class GetCommandTest {
     assertEquals("strata get: key not found: b", r.err().strip());
   }
 
+  /** Read-only commands write nothing: they work beside a process holding the database and leave every file as it was. */
+  @Test
+  void readCommandsWriteNothingAndWorkBesideAnOpenDatabase() throws Exception {
+    assertEquals(0, CliRunner.runOn(db, "put", "k", "v").exitCode());
+    java.util.Map<String, Long> before = listing();
+    try (io.stratadb.Db holder = io.stratadb.Db.open(db, io.stratadb.Options.defaults())) {
+      before = listing(); // the holder's own open rewrote the manifest
+      CliRunner.Result get = CliRunner.runOn(db, "get", "k");
+      assertEquals(0, get.exitCode(), get.err());
+      assertEquals("v\n", get.out());
+      CliRunner.Result scan = CliRunner.runOn(db, "scan");
+      assertEquals(0, scan.exitCode(), scan.err());
+      assertEquals("k\tv\n", scan.out());
+      assertEquals(0, CliRunner.runOn(db, "stats").exitCode());
+      assertEquals(before, listing(), "get, scan and stats changed no file");
+    }
+  }
+
+  private java.util.Map<String, Long> listing() throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(db)) {
+      return files.collect(java.util.stream.Collectors.toMap(p -> p.getFileName().toString(),
+          p -> p.toFile().length() * 31 + p.toFile().lastModified(), (a, b) -> a, java.util.TreeMap::new));
+    }
+  }
+
   @Test
   void getOnMissingDatabaseFailsAndCreatesNothing() {
     Path missing = db.resolve("typo");
