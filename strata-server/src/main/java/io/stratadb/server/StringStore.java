@@ -1,6 +1,7 @@
 package io.stratadb.server;
 
 import io.stratadb.Db;
+import io.stratadb.ReadOptions;
 import io.stratadb.WriteBatch;
 import io.stratadb.server.ValueCodec.StoredValue;
 import java.nio.ByteBuffer;
@@ -67,7 +68,12 @@ final class StringStore {
    * @throws RedisError if a stored value is not in the server's format
    */
   StoredValue[] getAll(byte[][] keys) {
-    List<byte[]> stored = db.multiGet(Arrays.asList(keys));
+    return getAll(keys, ReadOptions.defaults());
+  }
+
+  /** As {@link #getAll(byte[][])}, read with {@code options} (at a snapshot, for one). */
+  StoredValue[] getAll(byte[][] keys, ReadOptions options) {
+    List<byte[]> stored = db.multiGet(Arrays.asList(keys), options);
     StoredValue[] out = new StoredValue[keys.length];
     for (int i = 0; i < out.length; i++) {
       byte[] v = stored.get(i);
