@@ -1,6 +1,7 @@
 package io.stratadb.server;
 
 import io.netty.channel.Channel;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Flow control of one connection: whether it may read and run commands now, and its share of the
@@ -76,7 +77,7 @@ final class ConnectionFlow {
     channel.config().setAutoRead(false);
     if (reason == OVER_BUDGET && !waitingForBudget) {
       waitingForBudget = true;
-      budget.whenAvailable(() -> channel.eventLoop().execute(this::budgetAvailable));
+      budget.whenAvailable(this::wakeOnEventLoop);
     }
   }
 
@@ -88,6 +89,15 @@ final class ConnectionFlow {
     pausedFor &= ~reason;
     if (pausedFor == 0) {
       onResume.run();
+    }
+  }
+
+  /** Called on any thread by the budget: hands the wake-up to this connection's event loop. */
+  private void wakeOnEventLoop() {
+    try {
+      channel.eventLoop().execute(this::budgetAvailable);
+    } catch (RejectedExecutionException shuttingDown) {
+      // The event loop has stopped: the connection is closed, nothing to wake.
     }
   }
 

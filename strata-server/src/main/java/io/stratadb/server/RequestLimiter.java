@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *       when the client memory budget is exhausted; {@link #heldBytes} gives the same count for a
  *       complete request, which {@link ConnectionHandler} lets go of once it has run;
  *   <li>a request not complete within {@link ServerConfig#requestTimeoutMillis()} of its header
- *       closes the connection (a slowloris, or an upload that stopped half-way, lets go of what
- *       it holds).
+ *       closes the connection, without a reply (a slowloris, or an upload that stopped half-way,
+ *       lets go of what it holds). The timer is set only for a request still incomplete at the
+ *       end of a socket read.
  * </ul>
  *
  * <p>One instance per connection; confined to its event loop, so not thread-safe.
@@ -54,7 +55,7 @@ final class RequestLimiter extends ChannelInboundHandlerAdapter {
   private long heldBytes;
   private long elementsLeft;
   private boolean bulkOpen;
-  private long requestNumber;
+  private long requestStartNanos;
   private ScheduledFuture<?> deadline;
   private boolean failed;
 
@@ -91,7 +92,7 @@ final class RequestLimiter extends ChannelInboundHandlerAdapter {
         violation = "Protocol error: invalid multibulk length " + header.length() + " (more than " + maxArgs
             + " arguments)";
       } else if (header.length() > 0) {
-        startRequest(ctx, header.length());
+        startRequest(header.length());
       }
     } else if (msg instanceof BulkStringHeaderRedisMessage header) {
       long length = header.bulkStringLength();
@@ -111,11 +112,9 @@ final class RequestLimiter extends ChannelInboundHandlerAdapter {
       }
       if (msg instanceof LastBulkStringRedisContent) {
         bulkOpen = false;
-        completeIfDone();
       }
     } else if (elementsLeft > 0) { // an empty or null bulk string, or a wrong type the aggregator rejects
       argumentArrived();
-      completeIfDone();
     }
     if (violation != null) {
       failed = true;
@@ -128,15 +127,15 @@ final class RequestLimiter extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(msg);
   }
 
-  private void startRequest(ChannelHandlerContext ctx, long elements) {
+  private void startRequest(long elements) {
     elementsLeft = elements;
     bulkOpen = false;
     heldBytes = 0;
-    long number = ++requestNumber;
-    if (requestTimeoutMillis > 0) {
-      cancelDeadline();
-      deadline = ctx.executor().schedule(() -> timedOut(ctx, number), requestTimeoutMillis, TimeUnit.MILLISECONDS);
-    }
+    requestStartNanos = System.nanoTime();
+  }
+
+  private boolean inRequest() {
+    return elementsLeft > 0 || bulkOpen;
   }
 
   private void argumentArrived() {
@@ -149,18 +148,36 @@ final class RequestLimiter extends ChannelInboundHandlerAdapter {
     flow.received(bytes, heldBytes);
   }
 
-  private void completeIfDone() {
-    if (elementsLeft == 0 && !bulkOpen) {
-      cancelDeadline();
+  /**
+   * After each socket read: a request left incomplete gets a deadline, unless one is set. (Requests
+   * that complete within the read they start in, nearly all of them, never schedule a timer.)
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (requestTimeoutMillis > 0 && deadline == null && inRequest() && !failed) {
+      scheduleDeadline(ctx);
     }
+    super.channelReadComplete(ctx);
   }
 
-  private void timedOut(ChannelHandlerContext ctx, long number) {
-    if (number == requestNumber && (elementsLeft > 0 || bulkOpen) && !failed) {
-      LOG.debug("closing {}: request not complete within {} ms", ctx.channel().remoteAddress(), requestTimeoutMillis);
-      failed = true;
-      ctx.close();
+  private void scheduleDeadline(ChannelHandlerContext ctx) {
+    long left = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMillis) - (System.nanoTime() - requestStartNanos);
+    deadline = ctx.executor().schedule(() -> deadlineReached(ctx), Math.max(0, left), TimeUnit.NANOSECONDS);
+  }
+
+  /** The deadline of a request: the one it was set for, or one that started since and may have time left. */
+  private void deadlineReached(ChannelHandlerContext ctx) {
+    deadline = null;
+    if (!inRequest() || failed) {
+      return;
     }
+    if (System.nanoTime() - requestStartNanos < TimeUnit.MILLISECONDS.toNanos(requestTimeoutMillis)) {
+      scheduleDeadline(ctx);
+      return;
+    }
+    LOG.debug("closing {}: request not complete within {} ms", ctx.channel().remoteAddress(), requestTimeoutMillis);
+    failed = true;
+    ctx.close();
   }
 
   private void cancelDeadline() {
