@@ -4,24 +4,27 @@ import io.netty.channel.Channel;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Flow control of one connection: whether it may read and run commands now, and its share of the
- * {@link ClientMemoryBudget}.
- *
- * <p>The connection is paused (Netty's {@code autoRead} off, and {@link ConnectionHandler} holds
- * the commands already decoded instead of running them) for any of two reasons, and resumes when
- * none is left:
+ * Flow control of one connection: whether it may run commands and read now, and its share of the
+ * {@link ClientMemoryBudget}. Running and reading pause separately:
  *
  * <ul>
- *   <li>{@link #UNWRITABLE}: its unsent replies passed the channel's write-buffer high-water mark
- *       ({@code ChannelOption.WRITE_BUFFER_WATER_MARK}); it resumes when they drain below the
- *       low-water mark.
- *   <li>{@link #OVER_BUDGET}: the budget is exhausted and this connection is receiving a request
- *       that already holds more than its allowance. It resumes when releases bring the budget back
- *       under its limit. Requests within the allowance go on, so small commands keep being
- *       served while large uploads wait.
+ *   <li>Running stops for {@link #UNWRITABLE}: a reply took the unsent replies past the channel's
+ *       write-buffer high-water mark ({@code ChannelOption.WRITE_BUFFER_WATER_MARK});
+ *       {@link ConnectionHandler} then holds the commands already decoded, and runs them when the
+ *       replies drain below the low-water mark. Reading goes on meanwhile, so a client that
+ *       writes a whole pipeline before it reads a reply (as redis-py's and Jedis's pipelines do)
+ *       is not deadlocked against a server that waits for it to read.
+ *   <li>Reading stops (Netty's {@code autoRead} off, and {@link FlowHandler} holds back {@code
+ *       read()} calls) for {@link #QUERY_BUFFER_FULL}: the held commands passed {@link
+ *       ServerConfig#maxRequestBytes()} (Redis's {@code client-query-buffer-limit}, which bounds
+ *       Redis's buffer of pipelined input too); it resumes when running brings them under it.
+ *   <li>Reading also stops for {@link #OVER_BUDGET}: the budget is exhausted and this connection
+ *       holds more than its allowance of requests (a large upload, or many held commands). It
+ *       resumes when releases bring the budget back under its limit. Connections within the
+ *       allowance read on, so small commands keep being served while large ones wait.
  * </ul>
  *
- * <p>Replies count in the budget, so queued replies make large uploads wait sooner, but they do
+ * <p>Replies count in the budget, so queued replies make large requests wait sooner, but they do
  * not pause a connection by themselves: a connection's unsent replies are already bounded by the
  * high-water mark plus one reply ({@link ServerConfig#maxReplyBytes()}).
  *
@@ -34,61 +37,76 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class ConnectionFlow {
 
-  /** Pause reason: the outbound buffer is over its high-water mark. */
+  /** Running paused: the unsent replies are over the high-water mark. */
   static final int UNWRITABLE = 1;
-  /** Pause reason: the client memory budget is exhausted. */
+  /** Reading paused: the client memory budget is exhausted. */
   static final int OVER_BUDGET = 2;
+  /** Reading paused: the commands held are over the query buffer limit. */
+  static final int QUERY_BUFFER_FULL = 4;
+
+  private static final int READING_REASONS = OVER_BUDGET | QUERY_BUFFER_FULL;
 
   private final Channel channel;
   private final ClientMemoryBudget budget;
-  private final long requestAllowance;
-  private Runnable onResume = () -> {};
+  private final long allowance;
+  private Runnable onRunnable = () -> {};
   private int pausedFor;
   private boolean waitingForBudget;
   private boolean closed;
   private long inbound;
 
   /**
-   * @param requestAllowance bytes a request may hold before an exhausted budget pauses its reading,
-   *     so that small commands keep running when large ones wait
+   * @param allowance bytes of requests the connection may hold before an exhausted budget pauses
+   *     its reading, so that small commands keep running when large ones wait
    */
-  ConnectionFlow(Channel channel, ClientMemoryBudget budget, long requestAllowance) {
+  ConnectionFlow(Channel channel, ClientMemoryBudget budget, long allowance) {
     this.channel = channel;
     this.budget = budget;
-    this.requestAllowance = requestAllowance;
+    this.allowance = allowance;
   }
 
-  /** Sets what runs when the last pause reason is lifted: the handler runs held commands and reads on. */
-  void onResume(Runnable hook) {
-    this.onResume = hook;
+  /** Sets what runs when running may go on again: the handler runs the commands it holds. */
+  void onRunnable(Runnable hook) {
+    this.onRunnable = hook;
   }
 
-  /** Whether any pause reason holds. */
-  boolean paused() {
-    return pausedFor != 0;
+  /** Whether commands may run now. */
+  boolean running() {
+    return (pausedFor & UNWRITABLE) == 0;
   }
 
-  /** Stops reading for {@code reason} ({@link #UNWRITABLE} or {@link #OVER_BUDGET}). */
+  /** Whether the connection may be read now. */
+  boolean reading() {
+    return !closed && (pausedFor & READING_REASONS) == 0;
+  }
+
+  /** Pauses running or reading for {@code reason}, one of {@link #UNWRITABLE}, {@link #OVER_BUDGET}, {@link #QUERY_BUFFER_FULL}. */
   void pause(int reason) {
     if (closed) {
       return;
     }
     pausedFor |= reason;
-    channel.config().setAutoRead(false);
+    if ((reason & READING_REASONS) != 0) {
+      channel.config().setAutoRead(false);
+    }
     if (reason == OVER_BUDGET && !waitingForBudget) {
       waitingForBudget = true;
       budget.whenAvailable(this::wakeOnEventLoop);
     }
   }
 
-  /** Lifts {@code reason}; once none is left, runs the resume hook. */
+  /** Lifts {@code reason}: runs the held commands if running may go on, then reads again if reading may. */
   void resume(int reason) {
     if (closed || (pausedFor & reason) == 0) {
       return;
     }
+    boolean wasRunning = running();
     pausedFor &= ~reason;
-    if (pausedFor == 0) {
-      onResume.run();
+    if (!wasRunning && running()) {
+      onRunnable.run();
+    }
+    if ((reason & READING_REASONS) != 0 && reading()) {
+      channel.config().setAutoRead(true);
     }
   }
 
@@ -108,15 +126,15 @@ final class ConnectionFlow {
 
   /**
    * Counts {@code bytes} of a request as held; pauses reading if the budget is exhausted and the
-   * request now holds {@code requestBytes}, more than the allowance.
+   * connection now holds more than its allowance.
    */
-  void received(long bytes, long requestBytes) {
+  void received(long bytes) {
     if (closed) {
       return;
     }
     inbound += bytes;
     budget.reserve(bytes);
-    if (requestBytes > requestAllowance && budget.exhausted()) {
+    if (inbound > allowance && budget.exhausted()) {
       pause(OVER_BUDGET);
     }
   }
@@ -138,7 +156,7 @@ final class ConnectionFlow {
     budget.release(bytes);
   }
 
-  /** After a command's reply is written: pauses if it took the unsent replies over the high-water mark. */
+  /** After a command's reply is written: pauses running if it took the unsent replies over the high-water mark. */
   void afterReply() {
     if (!channel.isWritable()) {
       pause(UNWRITABLE);

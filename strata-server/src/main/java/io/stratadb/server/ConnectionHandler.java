@@ -36,11 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Pipelining: replies are written as commands finish and flushed once per socket read, so a
  * pipeline of N commands costs one write system call, not N. Back-pressure is checked between
- * commands, not only between socket reads: once a reply leaves the connection paused (its unsent
- * replies over the high-water mark, or the client memory budget exhausted; see {@link
- * ConnectionFlow}), the commands already decoded from the same read are held, not run, and run
- * when the connection resumes. So a client that pipelines many large GETs and never reads holds
- * one high-water mark of replies plus one reply, not all of them.
+ * commands, not only between socket reads: once a reply takes the unsent replies over the
+ * high-water mark, the commands decoded after it (from the same read or later ones) are held, not
+ * run, and run when the replies drain (see {@link ConnectionFlow}, which also stops reading when
+ * the held commands pass {@link ServerConfig#maxRequestBytes()}). So a client that pipelines many
+ * large GETs and never reads makes the server hold one high-water mark of replies plus one reply,
+ * and its small requests, not all the replies.
  *
  * <p>Timeouts: with an idle timeout (Redis's {@code timeout}), Netty's {@code IdleStateHandler}
  * signals a connection that has neither read nor written for that long, and it is closed without
@@ -58,29 +59,38 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final CommandDispatcher dispatcher;
   private final ClientSession session;
   private final ConnectionFlow flow;
-  /** Requests decoded while the connection was paused, in arrival order; each holds a reference. */
+  private final long maxHeldBytes;
+  /** Requests decoded while running was paused, in arrival order; each holds a reference. */
   private final ArrayDeque<Object> held = new ArrayDeque<>();
+  /** The bytes the held requests were counted for ({@link RequestLimiter#heldBytes}). */
+  private long heldBytes;
   private ChannelHandlerContext ctx;
   private boolean closing;
 
-  ConnectionHandler(CommandDispatcher dispatcher, ClientSession session, ConnectionFlow flow) {
+  /** @param maxHeldBytes held requests beyond this stop the connection being read ({@link ServerConfig#maxRequestBytes()}) */
+  ConnectionHandler(CommandDispatcher dispatcher, ClientSession session, ConnectionFlow flow, long maxHeldBytes) {
     this.dispatcher = dispatcher;
     this.session = session;
     this.flow = flow;
+    this.maxHeldBytes = maxHeldBytes;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext context) {
     this.ctx = context;
-    flow.onResume(this::resume);
+    flow.onRunnable(this::runHeld);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) {
     if (closing) {
       ReferenceCountUtil.release(msg);
-    } else if (flow.paused() || !held.isEmpty()) {
+    } else if (!flow.running() || !held.isEmpty()) {
       held.add(msg);
+      heldBytes += countedBytes(msg);
+      if (heldBytes > maxHeldBytes) {
+        flow.pause(ConnectionFlow.QUERY_BUFFER_FULL);
+      }
     } else {
       run(msg);
     }
@@ -93,9 +103,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         execute(request);
       }
     } finally {
-      if (msg instanceof ArrayRedisMessage array && array.children() != null) {
-        flow.ran(RequestLimiter.heldBytes(array.children()));
-      }
+      flow.ran(countedBytes(msg));
       ReferenceCountUtil.release(msg);
     }
     if (!closing) {
@@ -103,15 +111,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The connection may go on: run the held requests, then read again unless paused anew. */
-  private void resume() {
-    while (!closing && !flow.paused() && !held.isEmpty()) {
-      run(held.poll());
+  /** Running may go on: run the held requests until done or paused anew, and read again once few are left. */
+  private void runHeld() {
+    while (!closing && flow.running() && !held.isEmpty()) {
+      Object msg = held.poll();
+      heldBytes -= countedBytes(msg);
+      run(msg);
     }
     ctx.flush();
-    if (!closing && !flow.paused()) {
-      ctx.channel().config().setAutoRead(true);
+    if (heldBytes <= maxHeldBytes) {
+      flow.resume(ConnectionFlow.QUERY_BUFFER_FULL);
     }
+  }
+
+  /** The bytes {@link RequestLimiter} counted for a request. */
+  private static long countedBytes(Object msg) {
+    return msg instanceof ArrayRedisMessage array && array.children() != null
+        ? RequestLimiter.heldBytes(array.children()) : 0;
   }
 
   private void execute(RedisMessage msg) {

@@ -12,8 +12,8 @@ import io.netty.channel.ChannelPromise;
  * <ul>
  *   <li>counts the encoded reply bytes from the moment they are written until the socket has
  *       taken them (or the write failed), in the flow and so in the {@link ClientMemoryBudget};
- *   <li>holds back {@code read()} requests while the flow is paused. Turning {@code autoRead} off
- *       is not enough on its own: Netty's {@code MessageAggregator} asks for another read itself
+ *   <li>holds back {@code read()} requests while the flow's reading is paused. Turning {@code
+ *       autoRead} off is not enough on its own: Netty's {@code MessageAggregator} asks for another read itself
  *       while it is part-way through a message, which is exactly when a large upload must wait.
  * </ul>
  *
@@ -29,7 +29,7 @@ final class FlowHandler extends ChannelOutboundHandlerAdapter {
 
   @Override
   public void read(ChannelHandlerContext ctx) {
-    if (!flow.paused()) {
+    if (flow.reading()) {
       ctx.read();
     }
   }

@@ -52,7 +52,6 @@ final class RequestLimiter extends ChannelInboundHandlerAdapter {
   private final long requestTimeoutMillis;
   private final ConnectionFlow flow;
   private long declaredBytes;
-  private long heldBytes;
   private long elementsLeft;
   private boolean bulkOpen;
   private long requestStartNanos;
@@ -130,7 +129,6 @@ final class RequestLimiter extends ChannelInboundHandlerAdapter {
   private void startRequest(long elements) {
     elementsLeft = elements;
     bulkOpen = false;
-    heldBytes = 0;
     requestStartNanos = System.nanoTime();
   }
 
@@ -144,8 +142,7 @@ final class RequestLimiter extends ChannelInboundHandlerAdapter {
   }
 
   private void hold(long bytes) {
-    heldBytes += bytes;
-    flow.received(bytes, heldBytes);
+    flow.received(bytes);
   }
 
   /**

@@ -183,7 +183,7 @@ public final class RespServer implements AutoCloseable {
               ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
             }
             ch.pipeline().addLast("handler", new ConnectionHandler(dispatcher,
-                new ClientSession(stats.newClientId(), config.requirePass() == null), flow));
+                new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes()));
           }
         });
     serverChannel = b.bind(config.bind(), config.port()).sync().channel();

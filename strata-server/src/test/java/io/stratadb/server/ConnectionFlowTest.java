@@ -10,9 +10,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,24 @@ class ConnectionFlowTest {
     throw new AssertionError("no mem_clients_normal in INFO");
   }
 
+  /** Writes {@code request} {@code times} times to {@code s} on {@code writer}, as a client pipelining it. */
+  static Future<?> writeRepeatedly(ExecutorService writer, Socket s, byte[] request, int times) {
+    return writer.submit(() -> {
+      OutputStream out = s.getOutputStream();
+      for (int i = 0; i < times; i++) {
+        out.write(request);
+      }
+      out.flush();
+      return null;
+    });
+  }
+
+  /** Stops the writer threads; a blocked write ends when its socket is closed. */
+  static void stop(ExecutorService writers) throws InterruptedException {
+    writers.shutdownNow();
+    assertTrue(writers.awaitTermination(10, TimeUnit.SECONDS));
+  }
+
   @Test
   void pipelinedGetsOfAClientThatDoesNotReadQueueOneHighWaterMarkNotAllReplies() throws Exception {
     int valueBytes = 256 << 10;
@@ -71,6 +91,47 @@ class ConnectionFlowTest {
       }
       s.getOutputStream().write(TestServer.resp("PING"));
       assertEquals('+', in.readByte());
+    }
+  }
+
+  @Test
+  void aClientThatWritesItsWholePipelineBeforeReadingIsNotDeadlocked() throws Exception {
+    // redis-py's and Jedis's pipelines write every command, then read every reply. 24 MB of
+    // requests and 24 MB of replies: more than the kernel's socket buffers hold both ways, so a
+    // server that stopped reading while its replies wait would leave both sides blocked.
+    int commands = 6000;
+    String arg = "e".repeat(4096);
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try (TestServer server = new TestServer(dir); Socket s = server.socket()) {
+      byte[] one = TestServer.resp("ECHO", arg);
+      Future<?> written = writeRepeatedly(writer, s, one, commands);
+      written.get(60, TimeUnit.SECONDS); // throws TimeoutException if the server stopped reading
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      byte[] expected = ("$4096\r\n" + arg + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] reply = new byte[expected.length];
+      for (int i = 0; i < commands; i++) {
+        in.readFully(reply);
+        assertTrue(Arrays.equals(expected, reply), "reply " + i);
+      }
+    } finally {
+      stop(writer);
+    }
+  }
+
+  @Test
+  void aClientThatNeverReadsIsReadOnlyUpToTheQueryBufferLimit() throws Exception {
+    long limit = 64 << 10;
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try (TestServer server = new TestServer(dir, b -> b.maxRequestBytes(limit)); Jedis jedis = server.jedis()) {
+      Socket s = server.socket();
+      byte[] one = TestServer.resp("ECHO", "e".repeat(4096));
+      writeRepeatedly(writer, s, one, 5000); // 20 MB; blocks once the server stops reading, until closed
+      long held = settledClientMemory(jedis);
+      // Held requests: the limit, passed by one socket read; replies: the high-water mark and one reply.
+      assertTrue(held <= limit + (64 << 10) + ServerConfig.WRITE_BUFFER_HIGH_WATER_MARK + 2 * one.length, "held " + held);
+      s.close();
+    } finally {
+      stop(writer);
     }
   }
 
@@ -125,8 +186,7 @@ class ConnectionFlowTest {
           // already closed above
         }
       }
-      pool.shutdownNow();
-      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+      stop(pool);
     }
   }
 }
