@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>The server owns its database: {@link #start} opens it with a {@link TtlCompactionFilter} and
  * a value size limit fitting {@link ServerConfig#maxBulkBytes()}, and shutdown closes it.
  *
- * <p>Pipeline of each connection: {@link ClientLimits}, {@link FlowHandler}, {@link
- * RedisEncoder}, Netty's streaming {@link RedisDecoder} (inline commands on), {@link
- * RequestLimiter}, the bulk-string and array aggregators, Netty's {@link IdleStateHandler} (with
- * an idle timeout), {@link ConnectionHandler}; a {@link ConnectionFlow} per connection and one
+ * <p>Pipeline of each connection: {@link ClientLimits}, Netty's {@link IdleStateHandler} (with an
+ * idle timeout), {@link FlowHandler}, {@link RedisEncoder}, Netty's streaming {@link
+ * RedisDecoder} (inline commands on), {@link RequestLimiter}, the bulk-string and array
+ * aggregators, {@link ConnectionHandler}; a {@link ConnectionFlow} per connection and one
  * {@link ClientMemoryBudget} for all of them pause reading when buffers fill. Commands run on the
  * event loops (see {@link ConnectionHandler} for why).
  *
@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Graceful shutdown ({@link #close()}, the SHUTDOWN command, or SIGTERM through {@code strata
  * serve}'s hook): stop accepting; on each connection's event loop stop reading, flush the replies
- * of the commands already read and close; stop the event loops; close the database.
+ * of the commands already run (commands held by back-pressure are dropped) and close; stop the
+ * event loops; close the database.
  *
  * <p>Thread-safe.
  */
@@ -172,18 +173,18 @@ public final class RespServer implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             clients.add(ch);
             ConnectionFlow flow = new ConnectionFlow(ch, budget, config.maxInlineBytes());
-            ch.pipeline().addLast("limits", limits)
-                .addLast("flow", new FlowHandler(flow))
+            ch.pipeline().addLast("limits", limits);
+            if (config.idleTimeoutMillis() > 0) { // before the decoder, so that every socket read counts, as in Redis
+              ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+            }
+            ch.pipeline().addLast("flow", new FlowHandler(flow))
                 .addLast("encoder", new RedisEncoder())
                 .addLast("decoder", new RedisDecoder(config.maxInlineBytes(), FixedRedisMessagePool.INSTANCE, true))
                 .addLast("requestLimiter", new RequestLimiter(config, flow))
                 .addLast("bulkAggregator", new RedisBulkStringAggregator())
-                .addLast("arrayAggregator", new RedisArrayAggregator(config.maxArgs(), 1));
-            if (config.idleTimeoutMillis() > 0) {
-              ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
-            }
-            ch.pipeline().addLast("handler", new ConnectionHandler(dispatcher,
-                new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes()));
+                .addLast("arrayAggregator", new RedisArrayAggregator(config.maxArgs(), 1))
+                .addLast("handler", new ConnectionHandler(dispatcher,
+                    new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes()));
           }
         });
     serverChannel = b.bind(config.bind(), config.port()).sync().channel();

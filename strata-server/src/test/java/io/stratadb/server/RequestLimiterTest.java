@@ -140,6 +140,22 @@ class RequestLimiterTest {
     }
   }
 
+  @Test
+  void aSlowUploadIsNotIdleWhileItsBytesArrive() throws Exception {
+    try (TestServer timed = new TestServer(dir.resolve("slow"), b -> b.idleTimeoutMillis(400));
+        Socket s = timed.socket()) {
+      OutputStream out = s.getOutputStream();
+      out.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000\r\n".getBytes(StandardCharsets.US_ASCII));
+      for (int i = 0; i < 10; i++) { // 1 s in all, never 400 ms without a byte
+        Thread.sleep(100);
+        out.write(new byte[100]);
+      }
+      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(resp("QUIT"));
+      assertEquals("+OK\r\n+OK\r\n", TestServer.readToEof(s));
+    }
+  }
+
   private void assertServerStillServes() {
     try (Jedis jedis = server.jedis()) {
       assertEquals("PONG", jedis.ping());
