@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * whose default of 512 MiB is lowered here to 64 MiB), {@link #maxRequestBytes()} (the arguments
  * of one command together, Redis's {@code client-query-buffer-limit}), {@link #maxReplyBytes()}
  * (one reply), and on the way out by Netty's write-buffer high-water mark ({@link
- * #WRITE_BUFFER_HIGH_WATER_MARK}): a client that stops reading replies stops being read. All
+ * #WRITE_BUFFER_HIGH_WATER_MARK}): a client that stops reading replies has its further commands
+ * held, not run, and stops being read once they hold {@link #maxRequestBytes()}. All
  * connections together are bounded by {@link #maxClientMemory()} (Redis's {@code
  * maxmemory-clients}), and by {@link #requestTimeoutMillis()} and {@link #idleTimeoutMillis()}
  * in time.
@@ -120,7 +121,11 @@ public final class ServerConfig {
     return maxBulkBytes;
   }
 
-  /** Largest total of one command's bulk strings in bytes. Default 256 MiB. */
+  /**
+   * Largest total of one command's bulk strings in bytes (Redis's {@code
+   * client-query-buffer-limit}); also the most that commands held by back-pressure may hold
+   * before the connection stops being read. Default 256 MiB.
+   */
   public long maxRequestBytes() {
     return maxRequestBytes;
   }
