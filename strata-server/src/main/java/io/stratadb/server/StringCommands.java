@@ -125,8 +125,9 @@ final class StringCommands {
         if (snapshot == null && to < values.length) {
           snapshot = store.db().getSnapshot(); // more than one read: all at one point in time
         }
-        StoredValue[] chunk = store.getAll(distinct.subList(from, to).toArray(new byte[0][]),
-            snapshot == null ? ReadOptions.defaults() : ReadOptions.snapshot(snapshot));
+        ReadOptions at = snapshot == null ? ReadOptions.defaults() : ReadOptions.snapshot(snapshot);
+        StoredValue[] chunk = to - from == 1 ? new StoredValue[] {store.get(distinct.get(from), at)}
+            : store.getAll(distinct.subList(from, to).toArray(new byte[0][]), at);
         for (int k = 0; k < chunk.length; k++, from++) {
           values[from] = chunk[k];
           if (chunk[k] != null) {

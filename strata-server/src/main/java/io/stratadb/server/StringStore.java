@@ -56,7 +56,12 @@ final class StringStore {
    * @throws RedisError if the stored value is not in the server's format
    */
   StoredValue get(byte[] key) {
-    byte[] stored = db.get(key);
+    return get(key, ReadOptions.defaults());
+  }
+
+  /** As {@link #get(byte[])}, read with {@code options} (at a snapshot, for one). */
+  StoredValue get(byte[] key, ReadOptions options) {
+    byte[] stored = db.get(key, options);
     return stored == null ? null : live(stored);
   }
 
