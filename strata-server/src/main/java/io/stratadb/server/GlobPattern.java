@@ -30,19 +30,25 @@ final class GlobPattern {
 
   private record Star() implements Token {}
 
-  /** Matches one byte: any byte, or membership in ranges (inclusive, unsigned), maybe negated. */
-  private record ByteTest(boolean any, int[] ranges, boolean negate) implements Token {
+  /** Matches one byte: the set of the bytes it accepts, 256 bits. */
+  private record ByteTest(long[] accepts) implements Token {
+    static ByteTest any() {
+      return new ByteTest(new long[] {-1L, -1L, -1L, -1L});
+    }
+
+    static ByteTest of(int b) {
+      long[] bits = new long[4];
+      bits[b >>> 6] |= 1L << (b & 63);
+      return new ByteTest(bits);
+    }
+
     boolean matches(int b) {
-      if (any) {
-        return true;
-      }
-      boolean in = false;
-      for (int i = 0; i < ranges.length && !in; i += 2) {
-        in = b >= ranges[i] && b <= ranges[i + 1];
-      }
-      return in != negate;
+      return (accepts[b >>> 6] & (1L << (b & 63))) != 0;
     }
   }
+
+  /** What a pattern needing more bytes than any key has compiles to. */
+  private static final ByteTest[][] NO_SEGMENTS = {};
 
   private final byte[] literalPrefix;
   /** The star-free runs of tokens: [0] anchored at the key's start and, if there is a star, the last at its end. */
@@ -53,8 +59,16 @@ final class GlobPattern {
   /** Shift-And masks of each segment between the first and the last: [segment][byte] -> bit per position. */
   private final long[][][] masks;
 
+  /** @param tokens the pattern, or null for one needing more bytes than any key has */
   private GlobPattern(Token[] tokens, byte[] literalPrefix, int maxKeyBytes) {
     this.literalPrefix = literalPrefix;
+    if (tokens == null) {
+      this.segments = NO_SEGMENTS;
+      this.hasStar = false;
+      this.tooLong = true;
+      this.masks = new long[0][][];
+      return;
+    }
     List<ByteTest[]> runs = new ArrayList<>();
     List<ByteTest> run = new ArrayList<>();
     boolean star = false;
@@ -106,6 +120,7 @@ final class GlobPattern {
     List<Token> tokens = new ArrayList<>();
     ByteArrayOutputStream prefix = new ByteArrayOutputStream();
     boolean inPrefix = true;
+    int byteTests = 0;
     int i = 0;
     while (i < pattern.length) {
       int c = pattern[i] & 0xFF;
@@ -115,8 +130,13 @@ final class GlobPattern {
         }
         inPrefix = false;
         i++;
-      } else if (c == '?') {
-        tokens.add(new ByteTest(true, new int[0], false));
+        continue;
+      }
+      if (++byteTests > maxKeyBytes) { // no key is that long: stop before the tokens take the memory
+        return new GlobPattern(null, prefix.toByteArray(), maxKeyBytes);
+      }
+      if (c == '?') {
+        tokens.add(ByteTest.any());
         inPrefix = false;
         i++;
       } else if (c == '[') {
@@ -126,7 +146,7 @@ final class GlobPattern {
         if (c == '\\' && i + 1 < pattern.length) {
           c = pattern[++i] & 0xFF;
         }
-        tokens.add(new ByteTest(false, new int[] {c, c}, false));
+        tokens.add(ByteTest.of(c));
         if (inPrefix) {
           prefix.write(c);
         }
@@ -142,27 +162,36 @@ final class GlobPattern {
     if (negate) {
       i++;
     }
-    List<Integer> ranges = new ArrayList<>();
+    long[] bits = new long[4];
     while (i < p.length && p[i] != ']') {
       int lo = p[i] & 0xFF;
+      int hi = lo;
       if (lo == '\\' && i + 1 < p.length) {
         lo = p[++i] & 0xFF;
-        ranges.add(lo);
-        ranges.add(lo);
+        hi = lo;
         i++;
       } else if (i + 2 < p.length && p[i + 1] == '-' && p[i + 2] != ']') {
-        int hi = p[i + 2] & 0xFF;
-        ranges.add(Math.min(lo, hi));
-        ranges.add(Math.max(lo, hi));
+        hi = p[i + 2] & 0xFF;
         i += 3;
       } else {
-        ranges.add(lo);
-        ranges.add(lo);
         i++;
       }
+      for (int b = Math.min(lo, hi); b <= Math.max(lo, hi); b++) {
+        bits[b >>> 6] |= 1L << (b & 63);
+      }
     }
-    tokens.add(new ByteTest(false, ranges.stream().mapToInt(Integer::intValue).toArray(), negate));
+    if (negate) {
+      for (int w = 0; w < bits.length; w++) {
+        bits[w] = ~bits[w];
+      }
+    }
+    tokens.add(new ByteTest(bits));
     return Math.min(i + 1, p.length);
+  }
+
+  /** Whether no key can match (the pattern needs more bytes than the longest key): SCAN need not look. */
+  boolean matchesNothing() {
+    return tooLong;
   }
 
   /** The bytes every matching key starts with (empty if the pattern starts with a wildcard). */

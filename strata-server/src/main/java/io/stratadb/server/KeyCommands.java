@@ -129,7 +129,9 @@ final class KeyCommands {
     }
     List<RedisMessage> keys = new ArrayList<>();
     String next = ScanCursor.START;
-    if (onlyStrings && (after == null || upper.isUnbounded() || Arrays.compareUnsigned(after, upper.key()) < 0)) {
+    boolean mayMatch = match == null || !match.matchesNothing();
+    if (onlyStrings && mayMatch
+        && (after == null || upper.isUnbounded() || Arrays.compareUnsigned(after, upper.key()) < 0)) {
       try (DbIterator it = store.db().scan(lower, upper)) {
         long examined = 0;
         long[] work = {0};

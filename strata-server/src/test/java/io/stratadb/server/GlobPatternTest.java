@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,6 +104,25 @@ class GlobPatternTest {
   void aPatternLongerThanAnyKeyMatchesNothingAndBuildsNoTables() {
     byte[] huge = ("*" + "?".repeat(100_000) + "*").getBytes(UTF_8);
     assertFalse(GlobPattern.compile(huge, 1 << 16).matches(new byte[1 << 16]));
+    assertTrue(GlobPattern.compile(huge, 1 << 16).matchesNothing());
+    assertFalse(GlobPattern.compile("*a*".getBytes(UTF_8), 1 << 16).matchesNothing());
+  }
+
+  @Test
+  void compilingAHugePatternTakesLittleMemory() {
+    // 48 MiB of pattern, within the default proto-max-bulk-len: one object per byte took gigabytes.
+    byte[] literal = new byte[48 << 20];
+    Arrays.fill(literal, (byte) 'a');
+    GlobPattern p = GlobPattern.compile(literal, 1 << 16);
+    assertTrue(p.matchesNothing());
+    assertEquals(1 << 16, p.literalPrefix().length, "the prefix stops where the pattern stops being read");
+    byte[] oneClass = new byte[48 << 20];
+    Arrays.fill(oneClass, (byte) 'b');
+    oneClass[0] = '[';
+    oneClass[oneClass.length - 1] = ']';
+    GlobPattern c = GlobPattern.compile(oneClass, 1 << 16);
+    assertTrue(c.matches("b".getBytes(UTF_8)), "one class of 48 MiB is one 256-bit set");
+    assertFalse(c.matches("a".getBytes(UTF_8)));
   }
 
   @ParameterizedTest
