@@ -189,11 +189,20 @@ final class ServerCommands {
     params.put("max-reply-bytes", Long.toString(config.maxReplyBytes()));
     params.put("timeout", Long.toString(config.idleTimeoutMillis() / 1000));
     params.put("request-timeout", Long.toString(config.requestTimeoutMillis() / 1000));
+    List<GlobPattern> patterns = new ArrayList<>();
+    for (int i = 2; i < args.length; i++) { // each compiled once: a pattern may be megabytes long
+      byte[] lower = args[i].clone();
+      for (int k = 0; k < lower.length; k++) {
+        if (lower[k] >= 'A' && lower[k] <= 'Z') {
+          lower[k] += 'a' - 'A';
+        }
+      }
+      patterns.add(GlobPattern.compile(lower, CONFIG_NAME_MAX_BYTES));
+    }
     List<RedisMessage> out = new ArrayList<>();
     for (Map.Entry<String, String> p : params.entrySet()) {
-      for (int i = 2; i < args.length; i++) {
-        byte[] pattern = Args.utf8(args[i]).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
-        if (GlobPattern.compile(pattern, CONFIG_NAME_MAX_BYTES).matches(p.getKey().getBytes(StandardCharsets.UTF_8))) {
+      for (GlobPattern pattern : patterns) {
+        if (pattern.matches(p.getKey().getBytes(StandardCharsets.UTF_8))) {
           out.add(Reply.bulk(p.getKey()));
           out.add(Reply.bulk(p.getValue()));
           break;
