@@ -59,8 +59,8 @@ final class GlobPattern {
   /** Shift-And masks of each segment between the first and the last: [segment][byte] -> bit per position. */
   private final long[][][] masks;
 
-  /** @param tokens the pattern, or null for one needing more bytes than any key has */
-  private GlobPattern(Token[] tokens, byte[] literalPrefix, int maxKeyBytes) {
+  /** @param tokens the pattern, at most as many byte tests as a key has bytes; null for a longer one */
+  private GlobPattern(Token[] tokens, byte[] literalPrefix) {
     this.literalPrefix = literalPrefix;
     if (tokens == null) {
       this.segments = NO_SEGMENTS;
@@ -84,13 +84,9 @@ final class GlobPattern {
     runs.add(run.toArray(new ByteTest[0]));
     this.segments = runs.toArray(new ByteTest[0][]);
     this.hasStar = star;
-    long minKeyBytes = 0;
-    for (ByteTest[] segment : segments) {
-      minKeyBytes += segment.length;
-    }
-    this.tooLong = minKeyBytes > maxKeyBytes;
+    this.tooLong = false; // compile() stops at maxKeyBytes byte tests
     this.masks = new long[segments.length][][];
-    for (int i = 1; i < segments.length - 1 && !tooLong; i++) {
+    for (int i = 1; i < segments.length - 1; i++) {
       masks[i] = shiftAndMasks(segments[i]);
     }
   }
@@ -133,7 +129,7 @@ final class GlobPattern {
         continue;
       }
       if (++byteTests > maxKeyBytes) { // no key is that long: stop before the tokens take the memory
-        return new GlobPattern(null, prefix.toByteArray(), maxKeyBytes);
+        return new GlobPattern(null, prefix.toByteArray());
       }
       if (c == '?') {
         tokens.add(ByteTest.any());
@@ -153,7 +149,7 @@ final class GlobPattern {
         i++;
       }
     }
-    return new GlobPattern(tokens.toArray(new Token[0]), prefix.toByteArray(), maxKeyBytes);
+    return new GlobPattern(tokens.toArray(new Token[0]), prefix.toByteArray());
   }
 
   /** Parses a class after its '['; an unclosed class ends with the pattern, as in Redis. */
