@@ -3,6 +3,7 @@ package io.stratadb.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -187,6 +189,48 @@ class ConnectionFlowTest {
         }
       }
       stop(pool);
+    }
+  }
+
+  @Test
+  void pipelinesThatPauseAndResumeOftenLoseAndReorderNothing() throws Exception {
+    // Small limits, so that every pause reason comes and goes many times while four clients pipeline.
+    int clients = 4;
+    int commands = 2000;
+    ExecutorService threads = Executors.newFixedThreadPool(2 * clients);
+    try (TestServer server = new TestServer(dir, b -> b.maxRequestBytes(16 << 10).maxClientMemory(256 << 10))) {
+      List<Future<?>> readers = new ArrayList<>();
+      List<Socket> sockets = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        Socket s = server.socket();
+        sockets.add(s);
+        Random random = new Random(c);
+        String[] args = new String[commands];
+        ByteArrayOutputStream requests = new ByteArrayOutputStream();
+        for (int i = 0; i < commands; i++) {
+          args[i] = Integer.toString(i) + "x".repeat(random.nextInt(8 << 10));
+          requests.write(TestServer.resp("ECHO", args[i]));
+        }
+        writeRepeatedly(threads, s, requests.toByteArray(), 1);
+        readers.add(threads.submit(() -> {
+          DataInputStream in = new DataInputStream(s.getInputStream());
+          for (String arg : args) {
+            byte[] expected = ("$" + arg.length() + "\r\n" + arg + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] reply = new byte[expected.length];
+            in.readFully(reply);
+            assertTrue(Arrays.equals(expected, reply), () -> "reply to " + arg.substring(0, 8));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> r : readers) {
+        r.get(60, TimeUnit.SECONDS);
+      }
+      for (Socket s : sockets) {
+        s.close();
+      }
+    } finally {
+      stop(threads);
     }
   }
 }
