@@ -6,7 +6,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 
 /**
- * The pipeline side of a connection's {@link ConnectionFlow}, between the pipeline's head and the
+ * The pipeline side of a connection's {@link ConnectionFlow}, on the head's side of the
  * {@code RedisEncoder}:
  *
  * <ul>
