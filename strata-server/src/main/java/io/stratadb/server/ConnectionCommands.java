@@ -5,6 +5,7 @@ import io.netty.handler.codec.redis.RedisMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,6 +25,9 @@ final class ConnectionCommands {
   private static final String NOAUTH_HELLO = "NOAUTH HELLO must be called with the client already "
       + "authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate "
       + "the client and select the RESP protocol version at the same time";
+
+  /** The one user, Redis's {@code default}. */
+  private static final byte[] DEFAULT_USER = "default".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] requirePass;
 
@@ -64,12 +68,14 @@ final class ConnectionCommands {
         throw new RedisError("NOPROTO unsupported protocol version");
       }
     }
+    // As Redis does: parse every option first, so an error anywhere changes nothing (no AUTH, no name).
     String name = null;
-    boolean authGiven = false;
+    byte[] user = null;
+    byte[] password = null;
     for (int i = 2; i < args.length; i++) {
       if (Args.is(args[i], "auth") && i + 2 < args.length) {
-        authenticate(s, args[i + 1], args[i + 2]);
-        authGiven = true;
+        user = args[i + 1];
+        password = args[i + 2];
         i += 2;
       } else if (Args.is(args[i], "setname") && i + 1 < args.length) {
         name = checkName(args[++i]);
@@ -77,7 +83,10 @@ final class ConnectionCommands {
         throw new RedisError("ERR Syntax error in HELLO option '" + Args.utf8(args[i]) + "'");
       }
     }
-    if (!authGiven && !s.authenticated()) {
+    if (user != null) {
+      authenticate(s, user, password);
+    }
+    if (!s.authenticated()) {
       throw new RedisError(NOAUTH_HELLO);
     }
     if (name != null) {
@@ -110,14 +119,19 @@ final class ConnectionCommands {
       throw new RedisError("ERR AUTH <password> called without any password configured for the default "
           + "user. Are you sure your configuration is correct?");
     }
-    authenticate(s, args.length == 3 ? args[1] : "default".getBytes(StandardCharsets.US_ASCII),
+    authenticate(s, args.length == 3 ? args[1] : DEFAULT_USER,
         args[args.length - 1]);
     return Reply.OK;
   }
 
-  /** Authenticates as {@code user} or throws WRONGPASS; without a password any one is accepted, as in Redis. */
+  /**
+   * Authenticates as {@code user} or throws WRONGPASS; without a password any one is accepted, as
+   * in Redis. User names are case-sensitive, as Redis's ACL users are: {@code DEFAULT} is not
+   * {@code default}.
+   */
   private void authenticate(ClientSession s, byte[] user, byte[] password) {
-    boolean ok = Args.is(user, "default") && (requirePass == null || MessageDigest.isEqual(requirePass, password));
+    boolean ok = Arrays.equals(user, DEFAULT_USER)
+        && (requirePass == null || MessageDigest.isEqual(requirePass, password));
     if (!ok) {
       throw new RedisError("WRONGPASS invalid username-password pair or user is disabled.");
     }

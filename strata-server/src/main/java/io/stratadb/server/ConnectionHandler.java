@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.redis.ArrayRedisMessage;
 import io.netty.handler.codec.redis.ErrorRedisMessage;
@@ -13,16 +14,19 @@ import io.netty.handler.codec.redis.FullBulkStringRedisMessage;
 import io.netty.handler.codec.redis.InlineCommandRedisMessage;
 import io.netty.handler.codec.redis.IntegerRedisMessage;
 import io.netty.handler.codec.redis.RedisMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of a connection: turns each decoded request (a RESP array of bulk strings, or
- * an inline command) into arguments, runs it through the {@link CommandDispatcher} and writes the
- * reply.
+ * an inline command split as Redis splits it, {@link InlineArgs}) into arguments, runs it through
+ * the {@link CommandDispatcher} and writes the reply.
  *
  * <p>Threading: commands run inline on the connection's event loop, as in Redis's own design and
  * in most servers over an LSM engine: point reads and writes take microseconds (a write appends to
@@ -31,34 +35,102 @@ import org.slf4j.LoggerFactory;
  * (DBSIZE, FLUSHDB, a large SCAN COUNT) delays the other connections of the same event loop.
  *
  * <p>Pipelining: replies are written as commands finish and flushed once per socket read, so a
- * pipeline of N commands costs one write system call, not N. Back-pressure: when the outbound
- * buffer passes its high-water mark the connection stops being read until it drains, so a client
- * that never reads its replies cannot make the server buffer without bound.
+ * pipeline of N commands costs one write system call, not N. Back-pressure is checked between
+ * commands, not only between socket reads: once a reply takes the unsent replies over the
+ * high-water mark, the commands decoded after it (from the same read or later ones) are held, not
+ * run, and run when the replies drain (see {@link ConnectionFlow}, which also stops reading when
+ * the held commands pass {@link ServerConfig#maxRequestBytes()}). So a client that pipelines many
+ * large GETs and never reads makes the server hold one high-water mark of replies plus one reply,
+ * and its small requests, not all the replies.
+ *
+ * <p>Timeouts: with an idle timeout (Redis's {@code timeout}), Netty's {@code IdleStateHandler}
+ * signals a connection that has neither read nor written for that long, and it is closed without
+ * a reply, as Redis closes idle clients.
  *
  * <p>Protocol errors (garbage, an oversized request, a nested array) get {@code -ERR Protocol
  * error: ...} and the connection is closed, as Redis does; the server stays up.
  *
  * <p>One instance per connection; confined to its event loop, so not thread-safe.
  */
-final class ConnectionHandler extends SimpleChannelInboundHandler<RedisMessage> {
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
   private final CommandDispatcher dispatcher;
   private final ClientSession session;
+  private final ConnectionFlow flow;
+  private final long maxHeldBytes;
+  /** Requests decoded while running was paused, in arrival order; each holds a reference. */
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
+  /** The bytes the held requests were counted for ({@link RequestLimiter#heldBytes}). */
+  private long heldBytes;
+  private ChannelHandlerContext ctx;
   private boolean closing;
 
-  ConnectionHandler(CommandDispatcher dispatcher, ClientSession session) {
-    super(RedisMessage.class);
+  /** @param maxHeldBytes held requests beyond this stop the connection being read ({@link ServerConfig#maxRequestBytes()}) */
+  ConnectionHandler(CommandDispatcher dispatcher, ClientSession session, ConnectionFlow flow, long maxHeldBytes) {
     this.dispatcher = dispatcher;
     this.session = session;
+    this.flow = flow;
+    this.maxHeldBytes = maxHeldBytes;
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, RedisMessage msg) {
+  public void handlerAdded(ChannelHandlerContext context) {
+    this.ctx = context;
+    flow.onRunnable(this::runHeld);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext context, Object msg) {
     if (closing) {
-      return;
+      ReferenceCountUtil.release(msg);
+    } else if (!flow.running() || !held.isEmpty()) {
+      held.add(msg);
+      heldBytes += countedBytes(msg);
+      if (heldBytes > maxHeldBytes) {
+        flow.pause(ConnectionFlow.QUERY_BUFFER_FULL);
+      }
+    } else {
+      run(msg);
     }
+  }
+
+  /** Runs one request, lets go of it, and checks back-pressure before the next. */
+  private void run(Object msg) {
+    try {
+      if (msg instanceof RedisMessage request) {
+        execute(request);
+      }
+    } finally {
+      flow.ran(countedBytes(msg));
+      ReferenceCountUtil.release(msg);
+    }
+    if (!closing) {
+      flow.afterReply();
+    }
+  }
+
+  /** Running may go on: run the held requests until done or paused anew, and read again once few are left. */
+  private void runHeld() {
+    while (!closing && flow.running() && !held.isEmpty()) {
+      Object msg = held.poll();
+      heldBytes -= countedBytes(msg);
+      run(msg);
+    }
+    ctx.flush();
+    if (heldBytes <= maxHeldBytes) {
+      flow.resume(ConnectionFlow.QUERY_BUFFER_FULL);
+    }
+  }
+
+  /** The bytes {@link RequestLimiter} counted for a request. */
+  private static long countedBytes(Object msg) {
+    return msg instanceof ArrayRedisMessage array && array.children() != null
+        ? RequestLimiter.heldBytes(array.children()) : 0;
+  }
+
+  private void execute(RedisMessage msg) {
     byte[][] args;
     try {
       args = arguments(msg);
@@ -98,16 +170,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<RedisMessage> 
       return args;
     }
     if (msg instanceof InlineCommandRedisMessage inline) {
-      String line = inline.content().trim();
-      if (line.isEmpty()) {
-        return new byte[0][];
-      }
-      String[] words = line.split("\\s+");
-      byte[][] args = new byte[words.length][];
-      for (int i = 0; i < words.length; i++) {
-        args[i] = words[i].getBytes(StandardCharsets.UTF_8);
-      }
-      return args;
+      return InlineArgs.split(inline.content().getBytes(StandardCharsets.UTF_8)).toArray(new byte[0][]);
     }
     throw new IllegalArgumentException("expected '*', got '" + typeChar(msg) + "'");
   }
@@ -135,15 +198,44 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<RedisMessage> 
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (!closing) {
-      ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    if (ctx.channel().isWritable()) {
+      flow.resume(ConnectionFlow.UNWRITABLE);
+    } else {
+      flow.pause(ConnectionFlow.UNWRITABLE);
     }
     super.channelWritabilityChanged(ctx);
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      LOG.debug("closing idle connection {}", session.id());
+      closing = true;
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    closing = true;
+    Object msg;
+    while ((msg = held.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
+    flow.close();
+    super.channelInactive(ctx);
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (closing) {
+      return;
+    }
+    if (cause instanceof PrematureChannelClosureException) { // the client left half-way through a request
+      LOG.debug("connection {} closed during a request", session.id());
+      closing = true;
       return;
     }
     if (cause instanceof DecoderException || cause instanceof TooLongFrameException) {

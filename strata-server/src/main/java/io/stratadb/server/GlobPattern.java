@@ -9,8 +9,17 @@ import java.util.List;
  * any run of bytes, {@code ?} one byte, {@code [abc]}, {@code [^abc]}, {@code [a-z]} a byte from a
  * set, and {@code \x} the byte x literally. Matching is over bytes and case-sensitive.
  *
- * <p>Matching uses the greedy one-star backtracking of wildcard matchers, so a pattern with many
- * stars costs O(pattern x key) rather than Redis's exponential worst case.
+ * <p>Matching needs no backtracking. The stars cut the pattern into segments: the first must match
+ * the key's start, the last its end, and each one between is found, left to right, at its
+ * earliest-ending occurrence after the one before (taking the earliest end leaves the most key
+ * for the segments after it, so if any placement matches, this one does). The search is the
+ * bit-parallel Shift-And of Baeza-Yates and Gonnet, which handles {@code ?} and classes as easily
+ * as literal bytes: each key byte is looked at once, at a cost of one 64-bit word per 64 bytes of
+ * the segment. A match therefore costs O(key x (1 + longest segment / 64)): linear in the key for
+ * segments up to 64 bytes, and at most a few tens of millions of word operations for a 64 KiB key
+ * and a 64 KiB pattern, where Redis's recursive matcher can be exponential and a backtracking one
+ * quadratic. {@link #matches(byte[], long[])} reports the operations spent, so that SCAN can
+ * bound its work per call.
  *
  * <p>Immutable and thread-safe.
  */
@@ -21,33 +30,93 @@ final class GlobPattern {
 
   private record Star() implements Token {}
 
-  /** Matches one byte: any byte, or membership in ranges (inclusive, unsigned), maybe negated. */
-  private record ByteTest(boolean any, int[] ranges, boolean negate) implements Token {
+  /** Matches one byte: the set of the bytes it accepts, 256 bits. */
+  private record ByteTest(long[] accepts) implements Token {
+    static ByteTest any() {
+      return new ByteTest(new long[] {-1L, -1L, -1L, -1L});
+    }
+
+    static ByteTest of(int b) {
+      long[] bits = new long[4];
+      bits[b >>> 6] |= 1L << (b & 63);
+      return new ByteTest(bits);
+    }
+
     boolean matches(int b) {
-      if (any) {
-        return true;
-      }
-      boolean in = false;
-      for (int i = 0; i < ranges.length && !in; i += 2) {
-        in = b >= ranges[i] && b <= ranges[i + 1];
-      }
-      return in != negate;
+      return (accepts[b >>> 6] & (1L << (b & 63))) != 0;
     }
   }
 
-  private final Token[] tokens;
-  private final byte[] literalPrefix;
+  /** What a pattern needing more bytes than any key has compiles to. */
+  private static final ByteTest[][] NO_SEGMENTS = {};
 
+  private final byte[] literalPrefix;
+  /** The star-free runs of tokens: [0] anchored at the key's start and, if there is a star, the last at its end. */
+  private final ByteTest[][] segments;
+  private final boolean hasStar;
+  /** Whether the pattern needs more bytes than any key has, so that nothing matches. */
+  private final boolean tooLong;
+  /** Shift-And masks of each segment between the first and the last: [segment][byte] -> bit per position. */
+  private final long[][][] masks;
+
+  /** @param tokens the pattern, at most as many byte tests as a key has bytes; null for a longer one */
   private GlobPattern(Token[] tokens, byte[] literalPrefix) {
-    this.tokens = tokens;
     this.literalPrefix = literalPrefix;
+    if (tokens == null) {
+      this.segments = NO_SEGMENTS;
+      this.hasStar = false;
+      this.tooLong = true;
+      this.masks = new long[0][][];
+      return;
+    }
+    List<ByteTest[]> runs = new ArrayList<>();
+    List<ByteTest> run = new ArrayList<>();
+    boolean star = false;
+    for (Token t : tokens) {
+      if (t instanceof ByteTest bt) {
+        run.add(bt);
+      } else {
+        star = true;
+        runs.add(run.toArray(new ByteTest[0]));
+        run.clear();
+      }
+    }
+    runs.add(run.toArray(new ByteTest[0]));
+    this.segments = runs.toArray(new ByteTest[0][]);
+    this.hasStar = star;
+    this.tooLong = false; // compile() stops at maxKeyBytes byte tests
+    this.masks = new long[segments.length][][];
+    for (int i = 1; i < segments.length - 1; i++) {
+      masks[i] = shiftAndMasks(segments[i]);
+    }
   }
 
-  /** Compiles {@code pattern}; every byte string is a valid pattern, as in Redis. */
-  static GlobPattern compile(byte[] pattern) {
+  /** For each byte value, the positions of {@code segment} that accept it, as bits of 64-bit words. */
+  private static long[][] shiftAndMasks(ByteTest[] segment) {
+    int words = (segment.length + 63) >>> 6;
+    long[][] m = new long[256][words];
+    for (int j = 0; j < segment.length; j++) {
+      for (int b = 0; b < 256; b++) {
+        if (segment[j].matches(b)) {
+          m[b][j >>> 6] |= 1L << (j & 63);
+        }
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Compiles {@code pattern}; every byte string is a valid pattern, as in Redis.
+   *
+   * @param maxKeyBytes the longest key there can be (the engine's limit): a pattern needing more
+   *     bytes matches nothing, and its match tables are not built (they take 32 bytes per pattern
+   *     byte)
+   */
+  static GlobPattern compile(byte[] pattern, int maxKeyBytes) {
     List<Token> tokens = new ArrayList<>();
     ByteArrayOutputStream prefix = new ByteArrayOutputStream();
     boolean inPrefix = true;
+    int byteTests = 0;
     int i = 0;
     while (i < pattern.length) {
       int c = pattern[i] & 0xFF;
@@ -57,8 +126,13 @@ final class GlobPattern {
         }
         inPrefix = false;
         i++;
-      } else if (c == '?') {
-        tokens.add(new ByteTest(true, new int[0], false));
+        continue;
+      }
+      if (++byteTests > maxKeyBytes) { // no key is that long: stop before the tokens take the memory
+        return new GlobPattern(null, prefix.toByteArray());
+      }
+      if (c == '?') {
+        tokens.add(ByteTest.any());
         inPrefix = false;
         i++;
       } else if (c == '[') {
@@ -68,7 +142,7 @@ final class GlobPattern {
         if (c == '\\' && i + 1 < pattern.length) {
           c = pattern[++i] & 0xFF;
         }
-        tokens.add(new ByteTest(false, new int[] {c, c}, false));
+        tokens.add(ByteTest.of(c));
         if (inPrefix) {
           prefix.write(c);
         }
@@ -84,27 +158,36 @@ final class GlobPattern {
     if (negate) {
       i++;
     }
-    List<Integer> ranges = new ArrayList<>();
+    long[] bits = new long[4];
     while (i < p.length && p[i] != ']') {
       int lo = p[i] & 0xFF;
+      int hi = lo;
       if (lo == '\\' && i + 1 < p.length) {
         lo = p[++i] & 0xFF;
-        ranges.add(lo);
-        ranges.add(lo);
+        hi = lo;
         i++;
       } else if (i + 2 < p.length && p[i + 1] == '-' && p[i + 2] != ']') {
-        int hi = p[i + 2] & 0xFF;
-        ranges.add(Math.min(lo, hi));
-        ranges.add(Math.max(lo, hi));
+        hi = p[i + 2] & 0xFF;
         i += 3;
       } else {
-        ranges.add(lo);
-        ranges.add(lo);
         i++;
       }
+      for (int b = Math.min(lo, hi); b <= Math.max(lo, hi); b++) {
+        bits[b >>> 6] |= 1L << (b & 63);
+      }
     }
-    tokens.add(new ByteTest(false, ranges.stream().mapToInt(Integer::intValue).toArray(), negate));
+    if (negate) {
+      for (int w = 0; w < bits.length; w++) {
+        bits[w] = ~bits[w];
+      }
+    }
+    tokens.add(new ByteTest(bits));
     return Math.min(i + 1, p.length);
+  }
+
+  /** Whether no key can match (the pattern needs more bytes than the longest key): SCAN need not look. */
+  boolean matchesNothing() {
+    return tooLong;
   }
 
   /** The bytes every matching key starts with (empty if the pattern starts with a wildcard). */
@@ -114,27 +197,68 @@ final class GlobPattern {
 
   /** Whether {@code key} matches the whole pattern. */
   boolean matches(byte[] key) {
-    int t = 0;
-    int k = 0;
-    int starToken = -1;
-    int starKey = 0;
-    while (k < key.length) {
-      if (t < tokens.length && tokens[t] instanceof ByteTest bt && bt.matches(key[k] & 0xFF)) {
-        t++;
-        k++;
-      } else if (t < tokens.length && tokens[t] instanceof Star) {
-        starToken = t++;
-        starKey = k;
-      } else if (starToken >= 0) {
-        t = starToken + 1;
-        k = ++starKey;
-      } else {
+    return matches(key, new long[1]);
+  }
+
+  /**
+   * Whether {@code key} matches the whole pattern, adding to {@code work[0]} the operations spent
+   * (byte tests and 64-bit word steps), at most about {@code key.length * (1 + longest segment /
+   * 64) + pattern length}.
+   */
+  boolean matches(byte[] key, long[] work) {
+    work[0]++;
+    if (tooLong) {
+      return false;
+    }
+    ByteTest[] first = segments[0];
+    if (!hasStar) {
+      return key.length == first.length && matchesAt(first, key, 0, work);
+    }
+    ByteTest[] last = segments[segments.length - 1];
+    int end = key.length - last.length;
+    if (end < first.length || !matchesAt(first, key, 0, work) || !matchesAt(last, key, end, work)) {
+      return false;
+    }
+    int from = first.length;
+    for (int i = 1; i < segments.length - 1 && from >= 0; i++) {
+      from = earliestEnd(i, key, from, end, work);
+    }
+    return from >= 0;
+  }
+
+  private static boolean matchesAt(ByteTest[] segment, byte[] key, int at, long[] work) {
+    for (int j = 0; j < segment.length; j++) {
+      work[0]++;
+      if (!segment[j].matches(key[at + j] & 0xFF)) {
         return false;
       }
     }
-    while (t < tokens.length && tokens[t] instanceof Star) {
-      t++;
+    return true;
+  }
+
+  /**
+   * Shift-And search of segment {@code i} in {@code key[from, to)}: the index just after its
+   * earliest-ending occurrence, or -1 if it does not occur.
+   */
+  private int earliestEnd(int i, byte[] key, int from, int to, long[] work) {
+    long[][] m = masks[i];
+    int length = segments[i].length;
+    int words = (length + 63) >>> 6;
+    long lastBit = 1L << ((length - 1) & 63);
+    long[] state = new long[words];
+    for (int k = from; k < to; k++) {
+      long[] accept = m[key[k] & 0xFF];
+      long carry = 1; // an occurrence may start at every byte
+      for (int w = 0; w < words; w++) {
+        long next = state[w] >>> 63;
+        state[w] = ((state[w] << 1) | carry) & accept[w];
+        carry = next;
+      }
+      work[0] += words;
+      if ((state[words - 1] & lastBit) != 0) {
+        return k + 1;
+      }
     }
-    return t == tokens.length;
+    return -1;
   }
 }

@@ -25,12 +25,26 @@ final class KeyCommands {
   static final int FLUSH_BATCH = 1000;
   /** SCAN's default COUNT (Redis's). */
   static final int DEFAULT_SCAN_COUNT = 10;
+  /**
+   * Work one SCAN call may do, in keys examined plus MATCH operations ({@link
+   * GlobPattern#matches(byte[], long[])}): about 4 million, milliseconds of work. A call stops
+   * when it has spent this much (after at least one key), as when it reaches COUNT.
+   */
+  static final long SCAN_WORK_PER_CALL = 1L << 22;
 
   private final StringStore store;
+  private final long maxReplyBytes;
+  private final int maxKeyBytes;
   private final ScanCursor cursors = new ScanCursor();
 
-  KeyCommands(StringStore store) {
+  /**
+   * @param maxReplyBytes largest reply ({@link ServerConfig#maxReplyBytes()}): SCAN stops before it
+   * @param maxKeyBytes the engine's longest key, which bounds what a MATCH pattern can match
+   */
+  KeyCommands(StringStore store, long maxReplyBytes, int maxKeyBytes) {
     this.store = store;
+    this.maxReplyBytes = maxReplyBytes;
+    this.maxKeyBytes = maxKeyBytes;
   }
 
   /** Adds the commands to {@code table}. */
@@ -76,7 +90,11 @@ final class KeyCommands {
     return Reply.integer((left + unitMillis / 2) / unitMillis);
   }
 
-  /** {@code SCAN cursor [MATCH pattern] [COUNT n] [TYPE t]}; COUNT bounds the keys examined. */
+  /**
+   * {@code SCAN cursor [MATCH pattern] [COUNT n] [TYPE t]}. A call examines keys in key order until
+   * one of: COUNT keys examined, {@link #SCAN_WORK_PER_CALL} spent, or the reply about to pass
+   * {@link ServerConfig#maxReplyBytes()}; so it may return fewer keys than COUNT, as Redis's may.
+   */
   private RedisMessage scan(ClientSession s, byte[][] args) {
     byte[] after = cursors.lastKey(args[1]);
     GlobPattern match = null;
@@ -87,7 +105,7 @@ final class KeyCommands {
         throw RedisError.syntax();
       }
       if (Args.is(args[i], "match")) {
-        match = GlobPattern.compile(args[i + 1]);
+        match = GlobPattern.compile(args[i + 1], maxKeyBytes);
       } else if (Args.is(args[i], "count")) {
         count = Args.parseLong(args[i + 1]);
         if (count < 1) {
@@ -111,15 +129,26 @@ final class KeyCommands {
     }
     List<RedisMessage> keys = new ArrayList<>();
     String next = ScanCursor.START;
-    if (onlyStrings && (after == null || upper.isUnbounded() || Arrays.compareUnsigned(after, upper.key()) < 0)) {
+    boolean mayMatch = match == null || !match.matchesNothing();
+    if (onlyStrings && mayMatch
+        && (after == null || upper.isUnbounded() || Arrays.compareUnsigned(after, upper.key()) < 0)) {
       try (DbIterator it = store.db().scan(lower, upper)) {
         long examined = 0;
+        long[] work = {0};
+        // The reply: an array of two, the cursor (at most 20 digits), the array of keys.
+        long replyBytes = 2 * Reply.headerBytes(2) + Reply.bulkBytes(20) + Reply.headerBytes(Integer.MAX_VALUE);
         byte[] last = null;
-        for (; it.isValid() && examined < count; it.next(), examined++) {
-          last = it.key();
-          if ((match == null || match.matches(last)) && store.isLive(it.value())) {
-            keys.add(Reply.bulk(last));
+        for (; it.isValid() && examined < count && work[0] < SCAN_WORK_PER_CALL; it.next(), examined++) {
+          byte[] key = it.key();
+          if ((match == null || match.matches(key, work)) && store.isLive(it.value())) {
+            replyBytes += Reply.bulkBytes(key.length);
+            if (replyBytes > maxReplyBytes && last != null) {
+              break; // resume at this key in the next call
+            }
+            keys.add(Reply.bulk(key));
           }
+          work[0]++;
+          last = key;
         }
         if (it.isValid()) {
           next = cursors.after(last);

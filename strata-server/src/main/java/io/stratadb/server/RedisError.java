@@ -23,6 +23,16 @@ final class RedisError extends RuntimeException {
     return new RedisError("ERR value is not an integer or out of range");
   }
 
+  /**
+   * {@code ERR reply exceeds maximum allowed size (max-reply-bytes)}: a reply over {@link
+   * ServerConfig#maxReplyBytes()}. Redis has no such limit; the words are those Redis uses for a
+   * string over {@code proto-max-bulk-len} ({@code checkStringLength}), with this server's
+   * setting named instead.
+   */
+  static RedisError replyTooLarge() {
+    return new RedisError("ERR reply exceeds maximum allowed size (max-reply-bytes)");
+  }
+
   /** {@code ERR wrong number of arguments for 'NAME' command}. */
   static RedisError arity(String name) {
     return new RedisError("ERR wrong number of arguments for '" + name + "' command");

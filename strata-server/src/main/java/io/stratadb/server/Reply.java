@@ -53,6 +53,16 @@ final class Reply {
     return bulk(s.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Bytes a bulk string of {@code length} bytes takes on the wire: {@code $<length>\r\n<bytes>\r\n}. */
+  static long bulkBytes(long length) {
+    return headerBytes(length) + length + 2;
+  }
+
+  /** Bytes an array header or a bulk string header takes on the wire: {@code *<n>\r\n}. */
+  static long headerBytes(long n) {
+    return 1 + Long.toString(n).length() + 2;
+  }
+
   /** An array of replies. */
   static RedisMessage array(List<RedisMessage> items) {
     return items.isEmpty() ? ArrayRedisMessage.EMPTY_INSTANCE : new ArrayRedisMessage(items);

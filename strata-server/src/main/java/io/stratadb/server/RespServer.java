@@ -1,5 +1,6 @@
 package io.stratadb.server;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -18,11 +20,14 @@ import io.netty.handler.codec.redis.RedisArrayAggregator;
 import io.netty.handler.codec.redis.RedisBulkStringAggregator;
 import io.netty.handler.codec.redis.RedisDecoder;
 import io.netty.handler.codec.redis.RedisEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stratadb.Db;
 import io.stratadb.Options;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -38,14 +43,21 @@ import org.slf4j.LoggerFactory;
  * <p>The server owns its database: {@link #start} opens it with a {@link TtlCompactionFilter} and
  * a value size limit fitting {@link ServerConfig#maxBulkBytes()}, and shutdown closes it.
  *
- * <p>Pipeline of each connection: {@link ClientLimits}, {@link RedisEncoder}, Netty's streaming
- * {@link RedisDecoder} (inline commands on), {@link RequestLimiter}, the bulk-string and array
- * aggregators, {@link ConnectionHandler}. Commands run on the event loops (see {@link
- * ConnectionHandler} for why).
+ * <p>Pipeline of each connection: {@link ClientLimits}, Netty's {@link IdleStateHandler} (with an
+ * idle timeout), {@link FlowHandler}, {@link RedisEncoder}, Netty's streaming {@link
+ * RedisDecoder} (inline commands on), {@link RequestLimiter}, the bulk-string and array
+ * aggregators, {@link ConnectionHandler}; a {@link ConnectionFlow} per connection and one
+ * {@link ClientMemoryBudget} for all of them pause reading when buffers fill. Commands run on the
+ * event loops (see {@link ConnectionHandler} for why).
+ *
+ * <p>At start the server logs a warning when it listens beyond loopback without a password, and
+ * lowers {@link ServerConfig#maxClients()} to what the file-descriptor limit allows, as Redis
+ * does.
  *
  * <p>Graceful shutdown ({@link #close()}, the SHUTDOWN command, or SIGTERM through {@code strata
  * serve}'s hook): stop accepting; on each connection's event loop stop reading, flush the replies
- * of the commands already read and close; stop the event loops; close the database.
+ * of the commands already run (commands held by back-pressure are dropped) and close; stop the
+ * event loops; close the database.
  *
  * <p>Thread-safe.
  */
@@ -53,11 +65,18 @@ public final class RespServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RespServer.class);
 
+  /** File descriptors kept for the server's own use when fitting maxclients to the limit (Redis's CONFIG_MIN_RESERVED_FDS). */
+  static final int RESERVED_FDS = 32;
+  /** The file-descriptor limit never lowers maxclients below this (or the requested count, if smaller). */
+  static final int MIN_MAX_CLIENTS = 64;
+
   /** How long shutdown waits for connections to flush and close before forcing them. */
   private static final long CLOSE_WAIT_SECONDS = 10;
 
   private final Db db;
   private final ServerConfig config;
+  private final int maxValueBytes;
+  private final int maxKeyBytes;
   private final ServerStats stats = new ServerStats();
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
@@ -67,9 +86,11 @@ public final class RespServer implements AutoCloseable {
   private Channel serverChannel;
   private boolean shuttingDown; // guarded by shutdownLock
 
-  private RespServer(Db db, ServerConfig config) {
+  private RespServer(Db db, ServerConfig config, int maxValueBytes, int maxKeyBytes) {
     this.db = db;
     this.config = config;
+    this.maxValueBytes = maxValueBytes;
+    this.maxKeyBytes = maxKeyBytes;
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
@@ -83,20 +104,29 @@ public final class RespServer implements AutoCloseable {
    * Opens (or creates) the database in {@code dir} and starts serving it.
    *
    * @param options engine options; the server adds its compaction filter and value size limit
+   * @param requested the settings; maxclients may be lowered (see the class comment)
    * @throws io.stratadb.StrataException if the database cannot be opened
    * @throws java.io.UncheckedIOException if the address cannot be bound (the database is closed again)
    * @throws RuntimeException as Netty throws it if the event loops cannot be created (the database
    *     is closed again; a failure to close it is added as suppressed)
    */
-  public static RespServer start(Path dir, Options options, ServerConfig config) {
+  public static RespServer start(Path dir, Options options, ServerConfig requested) {
+    int maxClients = effectiveMaxClients(requested.maxClients(), fdLimit(), options.maxOpenFiles());
+    if (maxClients < requested.maxClients()) {
+      LOG.warn("maxclients lowered from {} to {}: the file-descriptor limit is {} (ulimit -n), of which {} are kept "
+          + "for the server and {} for the engine's open files; raise ulimit -n to serve more", requested.maxClients(),
+          maxClients, fdLimit(), RESERVED_FDS, options.maxOpenFiles());
+    }
+    ServerConfig config = requested.toBuilder().maxClients(maxClients).build();
+    int maxValueBytes = Math.max(options.maxValueSize(), config.maxBulkBytes() + ValueCodec.EXPIRING_HEADER_BYTES);
     Db db = Db.open(dir, options.toBuilder()
         .createIfMissing(true)
         .compactionFilter(new TtlCompactionFilter(config.clockMillis()))
-        .maxValueSize(Math.max(options.maxValueSize(), config.maxBulkBytes() + ValueCodec.EXPIRING_HEADER_BYTES))
+        .maxValueSize(maxValueBytes)
         .build());
     RespServer server;
     try {
-      server = new RespServer(db, config);
+      server = new RespServer(db, config, maxValueBytes, options.maxKeySize());
     } catch (RuntimeException | Error e) { // event-loop creation failed: no server owns the Db yet
       try {
         db.close();
@@ -120,13 +150,14 @@ public final class RespServer implements AutoCloseable {
 
   private void bind() throws InterruptedException {
     StringStore store = new StringStore(db, config.clockMillis());
+    ClientMemoryBudget budget = new ClientMemoryBudget(config.maxClientMemory());
     CommandTable.Builder table = new CommandTable.Builder();
     CommandTable[] built = new CommandTable[1];
     new ConnectionCommands(config.requirePass()).register(table);
-    new StringCommands(store).register(table);
+    new StringCommands(store, config.maxReplyBytes(), maxValueBytes).register(table);
     new CounterCommands(store).register(table);
-    new KeyCommands(store).register(table);
-    new ServerCommands(() -> built[0], config, stats, db, this::shutdownAsync).register(table);
+    new KeyCommands(store, config.maxReplyBytes(), maxKeyBytes).register(table);
+    new ServerCommands(() -> built[0], config, stats, budget, db, this::shutdownAsync).register(table);
     built[0] = table.build();
     CommandDispatcher dispatcher = new CommandDispatcher(built[0], stats);
     ClientLimits limits = new ClientLimits(config.maxClients(), stats);
@@ -135,22 +166,67 @@ public final class RespServer implements AutoCloseable {
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+            ServerConfig.WRITE_BUFFER_LOW_WATER_MARK, ServerConfig.WRITE_BUFFER_HIGH_WATER_MARK))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
             clients.add(ch);
-            ch.pipeline().addLast("limits", limits)
+            ConnectionFlow flow = new ConnectionFlow(ch, budget, config.maxInlineBytes());
+            ch.pipeline().addLast("limits", limits);
+            if (config.idleTimeoutMillis() > 0) { // before the decoder, so that every socket read counts, as in Redis
+              ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+            }
+            ch.pipeline().addLast("flow", new FlowHandler(flow))
                 .addLast("encoder", new RedisEncoder())
                 .addLast("decoder", new RedisDecoder(config.maxInlineBytes(), FixedRedisMessagePool.INSTANCE, true))
-                .addLast("requestLimiter", new RequestLimiter(config))
+                .addLast("requestLimiter", new RequestLimiter(config, flow))
                 .addLast("bulkAggregator", new RedisBulkStringAggregator())
                 .addLast("arrayAggregator", new RedisArrayAggregator(config.maxArgs(), 1))
                 .addLast("handler", new ConnectionHandler(dispatcher,
-                    new ClientSession(stats.newClientId(), config.requirePass() == null)));
+                    new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes()));
           }
         });
     serverChannel = b.bind(config.bind(), config.port()).sync().channel();
     LOG.info("strata serve listening on {}", serverChannel.localAddress());
+    String warning = exposureWarning(address(), config.requirePass());
+    if (warning != null) {
+      LOG.warn(warning);
+    }
+  }
+
+  /**
+   * The warning for a server reachable beyond this machine without a password (Redis answers
+   * such clients only in its protected mode), or null if it listens on loopback or has one.
+   */
+  static String exposureWarning(InetSocketAddress listening, String requirePass) {
+    if (requirePass != null || listening.getAddress().isLoopbackAddress()) {
+      return null;
+    }
+    return "strata serve listens on " + listening.getAddress().getHostAddress() + ":" + listening.getPort()
+        + ", beyond this machine, without a password: anyone who can reach it can read and change every key. "
+        + "Set one (requirepass in the configuration file, or " + ServerConfig.PASSWORD_ENV
+        + ") or bind to 127.0.0.1.";
+  }
+
+  /**
+   * The connection limit the server applies: {@code requested}, lowered as Redis lowers {@code
+   * maxclients} when the process's file-descriptor limit cannot hold it ({@code fdLimit} less 32
+   * for the server, as Redis reserves, and the engine's open-file limit), but not below {@link
+   * #MIN_MAX_CLIENTS}. {@code fdLimit} is -1 when unknown (then nothing is lowered).
+   */
+  static int effectiveMaxClients(int requested, long fdLimit, int engineOpenFiles) {
+    if (fdLimit < 0) {
+      return requested;
+    }
+    long available = fdLimit - RESERVED_FDS - engineOpenFiles;
+    return (int) Math.min(requested, Math.max(available, Math.min(requested, MIN_MAX_CLIENTS)));
+  }
+
+  /** The process's file-descriptor limit, or -1 where the JVM does not tell (not Unix). */
+  private static long fdLimit() {
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
   }
 
   /** The address the server listens on (with the real port when 0 was asked). */

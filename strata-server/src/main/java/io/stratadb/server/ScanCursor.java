@@ -25,9 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       runs, for {@link #REMEMBERED_IDLE} after its last use, while the cache holds it (at most
  *       {@link #MAX_REMEMBERED}; past that Caffeine's W-TinyLFU policy picks which to drop). A
  *       cursor that is gone (or from before a restart) gets {@code ERR invalid cursor}: the
- *       client learns it, nothing is skipped silently. Longer stateless cursors, as servers
- *       before 2026-12-01 made for every key, are still read.
+ *       client learns it, nothing is skipped silently.
  * </ul>
+ *
+ * <p>As in Redis ({@code parseScanCursorOrReply}), a cursor must fit an unsigned 64-bit integer:
+ * a larger number is {@code ERR invalid cursor}, not read modulo 2^64 or as some other key. (So
+ * the longer stateless cursors servers before 2026-12-01 made for long keys are refused too: the
+ * iteration holding one starts again.)
  *
  * <p>Redis's own cursors are positions in a hash table; these name a key, so keys added or removed
  * during an iteration are seen or not as in Redis, and a key present throughout is returned once.
@@ -38,6 +42,9 @@ final class ScanCursor {
 
   /** The cursor that starts and ends an iteration. */
   static final String START = "0";
+
+  /** Cursors are unsigned 64-bit integers. */
+  private static final int CURSOR_BITS = 64;
 
   /** The longest last key a stateless cursor holds: the marker byte and 7 bytes fill 64 bits. */
   static final int MAX_STATELESS_KEY_BYTES = 7;
@@ -94,10 +101,13 @@ final class ScanCursor {
         throw invalid();
       }
     }
-    if (cursor.length == 0 || cursor[0] == '0') {
+    if (cursor.length == 0 || cursor[0] == '0' || cursor.length > 20) {
       throw invalid();
     }
     BigInteger value = new BigInteger(Args.utf8(cursor));
+    if (value.bitLength() > CURSOR_BITS) {
+      throw invalid();
+    }
     if (value.bitLength() == REMEMBERED_BITS) {
       byte[] key = remembered.getIfPresent(value.longValue());
       if (key == null) {
@@ -107,7 +117,6 @@ final class ScanCursor {
     }
     byte[] b = value.toByteArray();
     int start = b[0] == 0 ? 1 : 0;
-    // Longer stateless cursors than this server makes are still read: older servers made them.
     if (b.length <= start || b[start] != MARKER) {
       throw invalid();
     }

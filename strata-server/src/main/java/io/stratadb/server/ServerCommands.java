@@ -19,9 +19,13 @@ import java.util.function.Supplier;
  */
 final class ServerCommands {
 
+  /** Longer than any parameter name CONFIG GET knows. */
+  private static final int CONFIG_NAME_MAX_BYTES = 64;
+
   private final Supplier<CommandTable> table;
   private final ServerConfig config;
   private final ServerStats stats;
+  private final ClientMemoryBudget clientMemory;
   private final Db db;
   private final Runnable shutdown;
 
@@ -29,10 +33,12 @@ final class ServerCommands {
    * @param table the full command table (supplied late: it contains these commands)
    * @param shutdown starts a graceful shutdown without waiting for it
    */
-  ServerCommands(Supplier<CommandTable> table, ServerConfig config, ServerStats stats, Db db, Runnable shutdown) {
+  ServerCommands(Supplier<CommandTable> table, ServerConfig config, ServerStats stats, ClientMemoryBudget clientMemory,
+      Db db, Runnable shutdown) {
     this.table = table;
     this.config = config;
     this.stats = stats;
+    this.clientMemory = clientMemory;
     this.db = db;
     this.shutdown = shutdown;
   }
@@ -60,6 +66,10 @@ final class ServerCommands {
     clients.put("connected_clients", stats.connected().get());
     clients.put("maxclients", config.maxClients());
     sections.put("Clients", clients);
+    Map<String, Object> memory = new LinkedHashMap<>();
+    memory.put("mem_clients_normal", clientMemory.used());
+    memory.put("maxmemory_clients", clientMemory.limit());
+    sections.put("Memory", memory);
     Map<String, Object> st = new LinkedHashMap<>();
     st.put("total_connections_received", stats.connectionsReceived().sum());
     st.put("total_commands_processed", stats.commandsProcessed().sum());
@@ -175,11 +185,24 @@ final class ServerCommands {
     params.put("maxclients", Integer.toString(config.maxClients()));
     params.put("proto-max-bulk-len", Integer.toString(config.maxBulkBytes()));
     params.put("client-query-buffer-limit", Long.toString(config.maxRequestBytes()));
+    params.put("maxmemory-clients", Long.toString(config.maxClientMemory()));
+    params.put("max-reply-bytes", Long.toString(config.maxReplyBytes()));
+    params.put("timeout", Long.toString(config.idleTimeoutMillis() / 1000));
+    params.put("request-timeout", Long.toString(config.requestTimeoutMillis() / 1000));
+    List<GlobPattern> patterns = new ArrayList<>();
+    for (int i = 2; i < args.length; i++) { // each compiled once: a pattern may be megabytes long
+      byte[] lower = args[i].clone();
+      for (int k = 0; k < lower.length; k++) {
+        if (lower[k] >= 'A' && lower[k] <= 'Z') {
+          lower[k] += 'a' - 'A';
+        }
+      }
+      patterns.add(GlobPattern.compile(lower, CONFIG_NAME_MAX_BYTES));
+    }
     List<RedisMessage> out = new ArrayList<>();
     for (Map.Entry<String, String> p : params.entrySet()) {
-      for (int i = 2; i < args.length; i++) {
-        byte[] pattern = Args.utf8(args[i]).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
-        if (GlobPattern.compile(pattern).matches(p.getKey().getBytes(StandardCharsets.UTF_8))) {
+      for (GlobPattern pattern : patterns) {
+        if (pattern.matches(p.getKey().getBytes(StandardCharsets.UTF_8))) {
           out.add(Reply.bulk(p.getKey()));
           out.add(Reply.bulk(p.getValue()));
           break;

@@ -1,5 +1,7 @@
 package io.stratadb.server;
 
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -9,8 +11,16 @@ import java.util.function.LongSupplier;
  * <p>The memory a connection may hold is bounded by {@link #maxInlineBytes()} (an inline command
  * or a protocol line), {@link #maxBulkBytes()} (one argument, Redis's {@code proto-max-bulk-len},
  * whose default of 512 MiB is lowered here to 64 MiB), {@link #maxRequestBytes()} (the arguments
- * of one command together, Redis's {@code client-query-buffer-limit}), and on the way out by
- * Netty's write-buffer high-water mark: a client that stops reading replies stops being read.
+ * of one command together, Redis's {@code client-query-buffer-limit}), {@link #maxReplyBytes()}
+ * (one reply), and on the way out by Netty's write-buffer high-water mark ({@link
+ * #WRITE_BUFFER_HIGH_WATER_MARK}): a client that stops reading replies has its further commands
+ * held, not run, and stops being read once they hold {@link #maxRequestBytes()}. All
+ * connections together are bounded by {@link #maxClientMemory()} (Redis's {@code
+ * maxmemory-clients}), and by {@link #requestTimeoutMillis()} and {@link #idleTimeoutMillis()}
+ * in time.
+ *
+ * <p>{@link Builder#configFile} reads a Redis-style configuration file ({@link ConfigFile}) and
+ * {@link Builder#environment} the password from {@value #PASSWORD_ENV}.
  */
 public final class ServerConfig {
 
@@ -18,7 +28,11 @@ public final class ServerConfig {
   public static final int DEFAULT_PORT = 6379;
   /** Default address: loopback only, so a fresh server is not reachable from the network. */
   public static final String DEFAULT_BIND = "127.0.0.1";
-  /** Default connection limit, Redis's {@code maxclients}. */
+  /**
+   * Default connection limit, Redis's {@code maxclients}. As in Redis, the server lowers it at
+   * start when the process's file-descriptor limit cannot hold that many connections; memory is
+   * bounded by {@link #maxClientMemory()}, not by this count.
+   */
   public static final int DEFAULT_MAX_CLIENTS = 10_000;
   /** Default largest bulk string (one argument), 64 MiB. */
   public static final int DEFAULT_MAX_BULK_BYTES = 64 << 20;
@@ -28,6 +42,20 @@ public final class ServerConfig {
   public static final int DEFAULT_MAX_INLINE_BYTES = 64 << 10;
   /** Default largest argument count of one command, 1 Mi. */
   public static final int DEFAULT_MAX_ARGS = 1 << 20;
+  /** Default largest reply, 128 MiB: two values of the default largest size, with room to spare. */
+  public static final long DEFAULT_MAX_REPLY_BYTES = 128L << 20;
+  /** Default request timeout: 60 s from a request's first line to its last byte. */
+  public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 60_000;
+  /** Default idle timeout: 0, off, as Redis's {@code timeout}. */
+  public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 0;
+  /** Smallest default for {@link #maxClientMemory()}: 512 MiB, two requests of the default largest size. */
+  public static final long MIN_DEFAULT_CLIENT_MEMORY = 512L << 20;
+  /** A connection whose unsent replies pass this many bytes is paused until they drain (Netty's default). */
+  public static final int WRITE_BUFFER_HIGH_WATER_MARK = 64 << 10;
+  /** ... and resumes when they fall below this many bytes (Netty's default). */
+  public static final int WRITE_BUFFER_LOW_WATER_MARK = 32 << 10;
+  /** The environment variable {@link Builder#environment} takes the password from. */
+  public static final String PASSWORD_ENV = "STRATA_PASSWORD";
   /** Largest accepted bulk limit: the engine's value limit (256 MiB) less the value header. */
   public static final int MAX_BULK_LIMIT = (256 << 20) - ValueCodec.EXPIRING_HEADER_BYTES;
 
@@ -40,6 +68,10 @@ public final class ServerConfig {
   private final int maxInlineBytes;
   private final int maxArgs;
   private final int ioThreads;
+  private final long maxReplyBytes;
+  private final long maxClientMemory;
+  private final long requestTimeoutMillis;
+  private final long idleTimeoutMillis;
   private final LongSupplier clockMillis;
 
   private ServerConfig(Builder b) {
@@ -52,6 +84,10 @@ public final class ServerConfig {
     this.maxInlineBytes = b.maxInlineBytes;
     this.maxArgs = b.maxArgs;
     this.ioThreads = b.ioThreads;
+    this.maxReplyBytes = b.maxReplyBytes;
+    this.maxClientMemory = b.maxClientMemory;
+    this.requestTimeoutMillis = b.requestTimeoutMillis;
+    this.idleTimeoutMillis = b.idleTimeoutMillis;
     this.clockMillis = b.clockMillis;
   }
 
@@ -85,7 +121,11 @@ public final class ServerConfig {
     return maxBulkBytes;
   }
 
-  /** Largest total of one command's bulk strings in bytes. Default 256 MiB. */
+  /**
+   * Largest total of one command's bulk strings in bytes (Redis's {@code
+   * client-query-buffer-limit}); also the most that commands held by back-pressure may hold
+   * before the connection stops being read. Default 256 MiB.
+   */
   public long maxRequestBytes() {
     return maxRequestBytes;
   }
@@ -105,9 +145,58 @@ public final class ServerConfig {
     return ioThreads;
   }
 
+  /**
+   * Largest reply in bytes as sent (RESP-encoded). A command whose reply would be larger (MGET of
+   * many large values) gets {@code -ERR reply exceeds maximum allowed size (max-reply-bytes)}
+   * instead; SCAN returns fewer keys. Default 128 MiB.
+   */
+  public long maxReplyBytes() {
+    return maxReplyBytes;
+  }
+
+  /**
+   * Bytes all connections together may hold in requests received but not yet run and replies not
+   * yet sent (Redis's {@code maxmemory-clients}); when it is reached, connections that would add
+   * to it stop being read until it drains. Default a quarter of the JVM's maximum heap, at least
+   * {@link #MIN_DEFAULT_CLIENT_MEMORY}; never less than {@link #maxRequestBytes()}.
+   */
+  public long maxClientMemory() {
+    return maxClientMemory;
+  }
+
+  /** A request not received whole this many ms after its first line closes the connection; 0 is off. Default 60 s. */
+  public long requestTimeoutMillis() {
+    return requestTimeoutMillis;
+  }
+
+  /** A connection that neither reads nor writes for this many ms is closed (Redis's {@code timeout}); 0 (default) is off. */
+  public long idleTimeoutMillis() {
+    return idleTimeoutMillis;
+  }
+
   /** The clock TTLs are measured against, in epoch ms. Default {@link System#currentTimeMillis()}. */
   public LongSupplier clockMillis() {
     return clockMillis;
+  }
+
+  /** A builder holding this configuration, to change some settings of it. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.bind = bind;
+    b.port = port;
+    b.requirePass = requirePass;
+    b.maxClients = maxClients;
+    b.maxBulkBytes = maxBulkBytes;
+    b.maxRequestBytes = maxRequestBytes;
+    b.maxInlineBytes = maxInlineBytes;
+    b.maxArgs = maxArgs;
+    b.ioThreads = ioThreads;
+    b.maxReplyBytes = maxReplyBytes;
+    b.maxClientMemory = maxClientMemory;
+    b.requestTimeoutMillis = requestTimeoutMillis;
+    b.idleTimeoutMillis = idleTimeoutMillis;
+    b.clockMillis = clockMillis;
+    return b;
   }
 
   /** Builds a {@link ServerConfig}. Not thread-safe. Setters throw IllegalArgumentException when out of range. */
@@ -121,6 +210,10 @@ public final class ServerConfig {
     private int maxInlineBytes = DEFAULT_MAX_INLINE_BYTES;
     private int maxArgs = DEFAULT_MAX_ARGS;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private long maxReplyBytes = DEFAULT_MAX_REPLY_BYTES;
+    private long maxClientMemory = Math.max(MIN_DEFAULT_CLIENT_MEMORY, Runtime.getRuntime().maxMemory() / 4);
+    private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
+    private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
     private LongSupplier clockMillis = System::currentTimeMillis;
 
     private Builder() {}
@@ -182,14 +275,78 @@ public final class ServerConfig {
       return this;
     }
 
+    /** Largest reply in bytes, 1 KiB to 16 GiB; at build, at least {@code maxBulkBytes} plus 64 (a GET of the largest value). */
+    public Builder maxReplyBytes(long bytes) {
+      this.maxReplyBytes = check("maxReplyBytes", bytes, 1024, 16L << 30);
+      return this;
+    }
+
+    /** Memory budget of all connections in bytes, 64 KiB to 1 TiB; at build, at least {@code maxRequestBytes}. */
+    public Builder maxClientMemory(long bytes) {
+      this.maxClientMemory = check("maxClientMemory", bytes, 64 << 10, 1L << 40);
+      return this;
+    }
+
+    /** Request timeout in ms, 0 (off) to 1 day. */
+    public Builder requestTimeoutMillis(long millis) {
+      this.requestTimeoutMillis = check("requestTimeoutMillis", millis, 0, 86_400_000);
+      return this;
+    }
+
+    /** Idle timeout in ms, 0 (off) to 1 year. */
+    public Builder idleTimeoutMillis(long millis) {
+      this.idleTimeoutMillis = check("idleTimeoutMillis", millis, 0, 365L * 86_400_000);
+      return this;
+    }
+
+    /**
+     * Applies the settings of a Redis-style configuration file ({@link ConfigFile} lists the
+     * directives); settings it does not name keep their values, later calls override it.
+     *
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws IllegalArgumentException naming the file and line, for an unknown directive, a
+     *     wrong argument count or a value out of range
+     */
+    public Builder configFile(Path file) {
+      ConfigFile.apply(file, this);
+      return this;
+    }
+
+    /**
+     * Takes the password from the variable {@value #PASSWORD_ENV} of {@code env} if it is set and
+     * not empty (so it need not appear on a command line, where {@code ps} shows it).
+     *
+     * @param env the environment, normally {@link System#getenv()}
+     */
+    public Builder environment(Map<String, String> env) {
+      String password = env.get(PASSWORD_ENV);
+      if (password != null && !password.isEmpty()) {
+        requirePass(password);
+      }
+      return this;
+    }
+
     /** The clock for TTLs, in epoch ms; tests pass one they control. */
     public Builder clockMillis(LongSupplier clock) {
       this.clockMillis = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** The configuration. */
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException if the reply limit cannot hold the largest value, or the
+     *     client memory budget cannot hold the largest request
+     */
     public ServerConfig build() {
+      if (maxReplyBytes < maxBulkBytes + 64L) {
+        throw new IllegalArgumentException("maxReplyBytes (" + maxReplyBytes + ") must be at least maxBulkBytes + 64 ("
+            + (maxBulkBytes + 64L) + "), so that a GET of the largest value can be answered");
+      }
+      if (maxClientMemory < maxRequestBytes) {
+        throw new IllegalArgumentException("maxClientMemory (" + maxClientMemory + ") must be at least maxRequestBytes ("
+            + maxRequestBytes + "), so that the largest request can be received");
+      }
       return new ServerConfig(this);
     }
 

@@ -1,10 +1,15 @@
 package io.stratadb.server;
 
 import io.netty.handler.codec.redis.RedisMessage;
+import io.stratadb.ReadOptions;
+import io.stratadb.Snapshot;
 import io.stratadb.server.ValueCodec.StoredValue;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * GET, SET (NX, XX, GET, EX, PX, EXAT, PXAT, KEEPTTL), SETNX, GETDEL, MGET, MSET, APPEND and
@@ -15,9 +20,17 @@ import java.util.List;
 final class StringCommands {
 
   private final StringStore store;
+  private final long maxReplyBytes;
+  private final long maxValueBytes;
 
-  StringCommands(StringStore store) {
+  /**
+   * @param maxReplyBytes largest reply ({@link ServerConfig#maxReplyBytes()})
+   * @param maxValueBytes largest value the engine may hold, which bounds what one read can return
+   */
+  StringCommands(StringStore store, long maxReplyBytes, long maxValueBytes) {
     this.store = store;
+    this.maxReplyBytes = maxReplyBytes;
+    this.maxValueBytes = maxValueBytes;
   }
 
   /** Adds the commands to {@code table}. */
@@ -75,10 +88,64 @@ final class StringCommands {
     }
   }
 
+  /**
+   * MGET within {@link #maxReplyBytes}: each distinct key is read once (a key asked for 1,000 times
+   * is one read whose bytes the reply shares), in chunks no larger than the reply still allowed
+   * could hold, all at one snapshot; once the reply would pass the limit, the answer is {@link
+   * RedisError#replyTooLarge()} and nothing more is read.
+   */
   private RedisMessage mget(ClientSession s, byte[][] args) {
-    List<RedisMessage> out = new ArrayList<>(args.length - 1);
-    for (StoredValue v : store.getAll(Arrays.copyOfRange(args, 1, args.length))) {
-      out.add(Reply.bulk(v == null ? null : v.value()));
+    Map<ByteBuffer, Integer> slotOf = new HashMap<>();
+    List<byte[]> distinct = new ArrayList<>();
+    List<Integer> uses = new ArrayList<>();
+    int[] slots = new int[args.length - 1];
+    for (int i = 1; i < args.length; i++) {
+      int slot = slotOf.computeIfAbsent(ByteBuffer.wrap(args[i]), k -> distinct.size());
+      if (slot == distinct.size()) {
+        distinct.add(args[i]);
+        uses.add(0);
+      }
+      uses.set(slot, uses.get(slot) + 1);
+      slots[i - 1] = slot;
+    }
+    StoredValue[] values = new StoredValue[distinct.size()];
+    long replyBytes = Reply.headerBytes(slots.length) + slots.length * Reply.bulkBytes(0);
+    if (replyBytes > maxReplyBytes) {
+      throw RedisError.replyTooLarge();
+    }
+    Snapshot snapshot = null;
+    try {
+      for (int from = 0; from < values.length; ) {
+        // Take keys while even values of the largest size would fit in the reply still allowed.
+        int to = from + 1;
+        long worst = uses.get(from) * maxValueBytes;
+        while (to < values.length && worst + uses.get(to) * maxValueBytes <= maxReplyBytes - replyBytes) {
+          worst += uses.get(to++) * maxValueBytes;
+        }
+        if (snapshot == null && to < values.length) {
+          snapshot = store.db().getSnapshot(); // more than one read: all at one point in time
+        }
+        ReadOptions at = snapshot == null ? ReadOptions.defaults() : ReadOptions.snapshot(snapshot);
+        StoredValue[] chunk = to - from == 1 ? new StoredValue[] {store.get(distinct.get(from), at)}
+            : store.getAll(distinct.subList(from, to).toArray(new byte[0][]), at);
+        for (int k = 0; k < chunk.length; k++, from++) {
+          values[from] = chunk[k];
+          if (chunk[k] != null) {
+            replyBytes += uses.get(from) * (Reply.bulkBytes(chunk[k].value().length) - Reply.bulkBytes(0));
+          }
+        }
+        if (replyBytes > maxReplyBytes) {
+          throw RedisError.replyTooLarge();
+        }
+      }
+    } finally {
+      if (snapshot != null) {
+        snapshot.close();
+      }
+    }
+    List<RedisMessage> out = new ArrayList<>(slots.length);
+    for (int slot : slots) {
+      out.add(Reply.bulk(values[slot] == null ? null : values[slot].value()));
     }
     return Reply.array(out);
   }

@@ -1,6 +1,7 @@
 package io.stratadb.server;
 
 import io.stratadb.Db;
+import io.stratadb.ReadOptions;
 import io.stratadb.WriteBatch;
 import io.stratadb.server.ValueCodec.StoredValue;
 import java.nio.ByteBuffer;
@@ -55,7 +56,12 @@ final class StringStore {
    * @throws RedisError if the stored value is not in the server's format
    */
   StoredValue get(byte[] key) {
-    byte[] stored = db.get(key);
+    return get(key, ReadOptions.defaults());
+  }
+
+  /** As {@link #get(byte[])}, read with {@code options} (at a snapshot, for one). */
+  StoredValue get(byte[] key, ReadOptions options) {
+    byte[] stored = db.get(key, options);
     return stored == null ? null : live(stored);
   }
 
@@ -67,7 +73,12 @@ final class StringStore {
    * @throws RedisError if a stored value is not in the server's format
    */
   StoredValue[] getAll(byte[][] keys) {
-    List<byte[]> stored = db.multiGet(Arrays.asList(keys));
+    return getAll(keys, ReadOptions.defaults());
+  }
+
+  /** As {@link #getAll(byte[][])}, read with {@code options} (at a snapshot, for one). */
+  StoredValue[] getAll(byte[][] keys, ReadOptions options) {
+    List<byte[]> stored = db.multiGet(Arrays.asList(keys), options);
     StoredValue[] out = new StoredValue[keys.length];
     for (int i = 0; i < out.length; i++) {
       byte[] v = stored.get(i);

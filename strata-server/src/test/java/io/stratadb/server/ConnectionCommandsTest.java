@@ -95,6 +95,36 @@ class ConnectionCommandsTest {
   }
 
   @Test
+  void userNamesAreCaseSensitiveAsRedisAclUsers() {
+    try (TestServer server = new TestServer(dir, b -> b.requirePass("s3cret")); Jedis jedis = server.jedis()) {
+      assertEquals("WRONGPASS invalid username-password pair or user is disabled.",
+          error(() -> jedis.auth("DEFAULT", "s3cret")));
+      assertEquals("WRONGPASS invalid username-password pair or user is disabled.",
+          error(() -> jedis.sendCommand(Cmd.of("HELLO"), "2", "AUTH", "Default", "s3cret")));
+      assertEquals("NOAUTH Authentication required.", error(() -> jedis.get("k")));
+      assertEquals("OK", jedis.auth("default", "s3cret"));
+    }
+    try (TestServer server = new TestServer(dir.resolve("nopass")); Jedis jedis = server.jedis()) {
+      assertEquals("WRONGPASS invalid username-password pair or user is disabled.",
+          error(() -> jedis.auth("DEFAULT", "anything")), "no such user, password or not");
+    }
+  }
+
+  @Test
+  void helloWithAnErrorAuthenticatesNothing() {
+    try (TestServer server = new TestServer(dir, b -> b.requirePass("s3cret")); Jedis jedis = server.jedis()) {
+      assertEquals("ERR Syntax error in HELLO option 'BOGUS'",
+          error(() -> jedis.sendCommand(Cmd.of("HELLO"), "2", "AUTH", "default", "s3cret", "BOGUS")));
+      assertEquals("NOAUTH Authentication required.", error(() -> jedis.get("k")));
+      assertEquals("ERR Client names cannot contain spaces, newlines or special characters.",
+          error(() -> jedis.sendCommand(Cmd.of("HELLO"), "2", "AUTH", "default", "s3cret", "SETNAME", "a b")));
+      assertEquals("NOAUTH Authentication required.", error(() -> jedis.get("k")));
+      jedis.sendCommand(Cmd.of("HELLO"), "2", "AUTH", "default", "s3cret", "SETNAME", "ok");
+      assertEquals("ok", jedis.clientGetname());
+    }
+  }
+
+  @Test
   void authWithoutAPasswordConfigured() {
     try (TestServer server = new TestServer(dir); Jedis jedis = server.jedis()) {
       assertEquals("ERR AUTH <password> called without any password configured for the default user. "
@@ -116,6 +146,25 @@ class ConnectionCommandsTest {
     try (TestServer server = new TestServer(dir); Socket s = server.socket()) {
       String reply = TestServer.sendAndReadToEof(s, "SET k hello\r\nGET k\r\n\r\nQUIT\r\n".getBytes(StandardCharsets.UTF_8));
       assertEquals("+OK\r\n$5\r\nhello\r\n+OK\r\n", reply);
+    }
+  }
+
+  @Test
+  void inlineCommandsAreQuotedAsRedisSplitsThem() throws Exception {
+    try (TestServer server = new TestServer(dir)) {
+      try (Socket s = server.socket()) {
+        String reply = TestServer.sendAndReadToEof(s, ("SET \"a b\" 'it\\'s'\r\nGET \"a b\"\r\n"
+            + "SET \"\\x41\\x42\\n\" \"\"\r\nSTRLEN AB\r\nEXISTS \"AB\\n\"\r\nQUIT\r\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals("+OK\r\n$4\r\nit's\r\n+OK\r\n:0\r\n:1\r\n+OK\r\n", reply);
+      }
+      try (Socket s = server.socket()) {
+        String reply = TestServer.sendAndReadToEof(s, "SET \"a b\r\nPING\r\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("-ERR Protocol error: unbalanced quotes in request\r\n", reply);
+      }
+      try (Jedis jedis = server.jedis()) {
+        assertEquals(false, jedis.exists("\"a"), "the unbalanced SET stored nothing");
+        assertEquals("it's", jedis.get("a b"));
+      }
     }
   }
 

@@ -3,7 +3,12 @@ package io.stratadb.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,14 +36,98 @@ class GlobPatternTest {
     "a\\*b, axb, false",
     "k*, k, true",
     "k*, j, false",
+    "*aab, aaab, true",
+    "*ab*ab, abab, true",
+    "*ab*ab, aba, false",
+    "a*a, a, false",
+    "*?a?*, xay, true",
+    "*[xy]z*[0-9], axzb7, true",
+    "*[xy]z*[0-9], axzb, false",
+    "*abc*abd*, abcabcabd, true",
+    "*abc*abd*, abdabc, false",
   })
   void matchesLikeRedis(String pattern, String key, boolean expected) {
-    assertEquals(expected, GlobPattern.compile(pattern.getBytes(UTF_8)).matches(key.getBytes(UTF_8)));
+    assertEquals(expected, GlobPattern.compile(pattern.getBytes(UTF_8), 1 << 16).matches(key.getBytes(UTF_8)));
+  }
+
+  /** Redis's recursive matcher (stringmatchlen), the reference: exponential, fine for short strings. */
+  private static boolean reference(byte[] p, int pi, byte[] k, int ki) {
+    if (pi == p.length) {
+      return ki == k.length;
+    }
+    if (p[pi] == '*') {
+      for (int i = ki; i <= k.length; i++) {
+        if (reference(p, pi + 1, k, i)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return ki < k.length && (p[pi] == '?' || p[pi] == k[ki]) && reference(p, pi + 1, k, ki + 1);
+  }
+
+  @Test
+  void agreesWithRedisOnRandomPatterns() {
+    Random random = new Random(7);
+    String alphabet = "ab*?";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder p = new StringBuilder();
+      for (int i = random.nextInt(8); i > 0; i--) {
+        p.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      StringBuilder k = new StringBuilder();
+      for (int i = random.nextInt(10); i > 0; i--) {
+        k.append("ab".charAt(random.nextInt(2)));
+      }
+      byte[] pattern = p.toString().getBytes(UTF_8);
+      byte[] key = k.toString().getBytes(UTF_8);
+      assertEquals(reference(pattern, 0, key, 0), GlobPattern.compile(pattern, 1 << 16).matches(key), p + " ~ " + k);
+    }
+  }
+
+  @Test
+  void workIsLinearInTheKeyTimesTheSegmentWords() {
+    // The reviewer's case: a 60 KB key and a 60 KB pattern. Backtracking from each star position
+    // costs about 30,000 x 30,000 = 9e8 byte tests per key; Shift-And about 60,000 x 470 words.
+    byte[] key = "a".repeat(60_000).getBytes(UTF_8);
+    String[] patterns = {"*" + "a".repeat(29_999) + "b*", "*" + "a".repeat(29_999) + "b", "*" + "?".repeat(29_999) + "b*",
+        "a*".repeat(30_000) + "b"};
+    for (String p : patterns) {
+      long[] work = {0};
+      assertFalse(GlobPattern.compile(p.getBytes(UTF_8), 1 << 16).matches(key, work));
+      long longestSegmentWords = 30_000 / 64 + 1;
+      assertTrue(work[0] <= key.length * (longestSegmentWords + 1) + p.length(), p.length() + " -> " + work[0]);
+    }
+  }
+
+  @Test
+  void aPatternLongerThanAnyKeyMatchesNothingAndBuildsNoTables() {
+    byte[] huge = ("*" + "?".repeat(100_000) + "*").getBytes(UTF_8);
+    assertFalse(GlobPattern.compile(huge, 1 << 16).matches(new byte[1 << 16]));
+    assertTrue(GlobPattern.compile(huge, 1 << 16).matchesNothing());
+    assertFalse(GlobPattern.compile("*a*".getBytes(UTF_8), 1 << 16).matchesNothing());
+  }
+
+  @Test
+  void compilingAHugePatternTakesLittleMemory() {
+    // 48 MiB of pattern, within the default proto-max-bulk-len: one object per byte took gigabytes.
+    byte[] literal = new byte[48 << 20];
+    Arrays.fill(literal, (byte) 'a');
+    GlobPattern p = GlobPattern.compile(literal, 1 << 16);
+    assertTrue(p.matchesNothing());
+    assertEquals(1 << 16, p.literalPrefix().length, "the prefix stops where the pattern stops being read");
+    byte[] oneClass = new byte[48 << 20];
+    Arrays.fill(oneClass, (byte) 'b');
+    oneClass[0] = '[';
+    oneClass[oneClass.length - 1] = ']';
+    GlobPattern c = GlobPattern.compile(oneClass, 1 << 16);
+    assertTrue(c.matches("b".getBytes(UTF_8)), "one class of 48 MiB is one 256-bit set");
+    assertFalse(c.matches("a".getBytes(UTF_8)));
   }
 
   @ParameterizedTest
   @CsvSource({"user:*, user:", "abc, abc", "*x, ''", "a?c, a", "a[b]c, a", "a\\*b*, a*b"})
   void literalPrefixStopsAtTheFirstWildcard(String pattern, String prefix) {
-    assertArrayEquals(prefix.getBytes(UTF_8), GlobPattern.compile(pattern.getBytes(UTF_8)).literalPrefix());
+    assertArrayEquals(prefix.getBytes(UTF_8), GlobPattern.compile(pattern.getBytes(UTF_8), 1 << 16).literalPrefix());
   }
 }

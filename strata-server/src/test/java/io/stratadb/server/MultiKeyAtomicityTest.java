@@ -39,7 +39,8 @@ class MultiKeyAtomicityTest {
   void mgetNeverSeesHalfAnMset() throws Exception {
     try (Db db = Db.open(dir, Options.defaults())) {
       CommandTable.Builder builder = new CommandTable.Builder();
-      new StringCommands(new StringStore(db, System::currentTimeMillis)).register(builder);
+      // A reply limit that lets MGET read one key at a time, so its snapshot is what keeps it whole.
+      new StringCommands(new StringStore(db, System::currentTimeMillis), 1000, 600).register(builder);
       CommandTable table = builder.build();
       Command mset = table.lookup("mset").body();
       Command mget = table.lookup("mget").body();

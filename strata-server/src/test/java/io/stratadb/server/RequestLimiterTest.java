@@ -114,6 +114,48 @@ class RequestLimiterTest {
     assertServerStillServes();
   }
 
+  @Test
+  void anUnfinishedRequestIsDroppedAtTheRequestTimeoutAndAFinishedOneIsNot() throws Exception {
+    try (TestServer timed = new TestServer(dir.resolve("timed"), b -> b.requestTimeoutMillis(300))) {
+      try (Socket s = timed.socket()) {
+        // A slowloris, or an upload that stopped: the header of a 1,000-byte value, 10 bytes of it.
+        s.getOutputStream().write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000\r\n0123456789".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("", TestServer.readToEof(s), "closed without a reply (the socket timeout is 10 s)");
+      }
+      try (Jedis jedis = timed.jedis()) {
+        assertEquals("PONG", jedis.ping());
+        Thread.sleep(600); // twice the request timeout, between requests: nothing is pending
+        assertEquals("PONG", jedis.ping());
+        assertEquals(false, jedis.exists("k"));
+      }
+    }
+  }
+
+  @Test
+  void anIdleConnectionIsClosedAtTheIdleTimeout() throws Exception {
+    try (TestServer timed = new TestServer(dir.resolve("idle"), b -> b.idleTimeoutMillis(300));
+        Socket s = timed.socket()) {
+      s.getOutputStream().write(resp("PING"));
+      assertEquals("+PONG\r\n", TestServer.readToEof(s), "answered, then closed once idle (the socket timeout is 10 s)");
+    }
+  }
+
+  @Test
+  void aSlowUploadIsNotIdleWhileItsBytesArrive() throws Exception {
+    try (TestServer timed = new TestServer(dir.resolve("slow"), b -> b.idleTimeoutMillis(400));
+        Socket s = timed.socket()) {
+      OutputStream out = s.getOutputStream();
+      out.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000\r\n".getBytes(StandardCharsets.US_ASCII));
+      for (int i = 0; i < 10; i++) { // 1 s in all, never 400 ms without a byte
+        Thread.sleep(100);
+        out.write(new byte[100]);
+      }
+      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(resp("QUIT"));
+      assertEquals("+OK\r\n+OK\r\n", TestServer.readToEof(s));
+    }
+  }
+
   private void assertServerStillServes() {
     try (Jedis jedis = server.jedis()) {
       assertEquals("PONG", jedis.ping());

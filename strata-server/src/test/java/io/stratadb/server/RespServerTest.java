@@ -1,11 +1,14 @@
 package io.stratadb.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.Db;
 import io.stratadb.Options;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,5 +111,23 @@ class RespServerTest extends ServerTestBase {
     try (Db reopened = Db.open(dir.resolve("other"), Options.defaults())) {
       assertEquals(null, reopened.get("k".getBytes()));
     }
+  }
+
+  @Test
+  void listeningBeyondLoopbackWithoutAPasswordIsWarnedAbout() {
+    assertNull(RespServer.exposureWarning(new InetSocketAddress("127.0.0.1", 6379), null));
+    assertNull(RespServer.exposureWarning(new InetSocketAddress("0.0.0.0", 6379), "secret"));
+    String warning = RespServer.exposureWarning(new InetSocketAddress("0.0.0.0", 6379), null);
+    assertTrue(warning != null && warning.startsWith("strata serve listens on 0.0.0.0:6379, beyond this machine, "
+        + "without a password"), warning);
+  }
+
+  @Test
+  void maxClientsIsFittedToTheFileDescriptorLimitAsRedisDoes() {
+    assertEquals(10_000, RespServer.effectiveMaxClients(10_000, -1, 1000), "limit unknown");
+    assertEquals(10_000, RespServer.effectiveMaxClients(10_000, 1_048_576, 1000));
+    assertEquals(20_000 - 32 - 1000, RespServer.effectiveMaxClients(100_000, 20_000, 1000));
+    assertEquals(RespServer.MIN_MAX_CLIENTS, RespServer.effectiveMaxClients(10_000, 1024, 1000), "never below 64");
+    assertEquals(10, RespServer.effectiveMaxClients(10, 1024, 1000), "nor above what was asked");
   }
 }

@@ -55,12 +55,16 @@ class ScanCursorTest {
   }
 
   @Test
-  void longStatelessCursorsOfOlderServersAreStillRead() {
+  void cursorsBeyondSixtyFourBitsAreInvalidAsInRedis() {
+    // 2^64 once decoded as the marker byte and eight zero bytes, resuming the scan near its start.
     byte[] key = ascii("a key longer than seven bytes");
     byte[] marked = new byte[key.length + 1];
     marked[0] = 0x01;
     System.arraycopy(key, 0, marked, 1, key.length);
-    assertArrayEquals(key, cursors.lastKey(ascii(new BigInteger(1, marked).toString())));
+    for (String bad : new String[] {"18446744073709551616", new BigInteger(1, marked).toString(), "9".repeat(40)}) {
+      RedisError e = assertThrows(RedisError.class, () -> cursors.lastKey(ascii(bad)), bad);
+      assertEquals("ERR invalid cursor", e.getMessage());
+    }
   }
 
   @Test

@@ -49,6 +49,9 @@ class ServerCommandsTest {
       assertEquals(List.of(), jedis.sendCommand(Cmd.of("COMMAND"), "DOCS"));
       List<Object> config = (List<Object>) jedis.sendCommand(Cmd.of("CONFIG"), "GET", "save");
       assertEquals(2, config.size());
+      List<Object> limits = (List<Object>) jedis.sendCommand(Cmd.of("CONFIG"), "GET", "MAXMEMORY-*", "*timeout");
+      assertEquals(List.of("maxmemory-clients", Long.toString(ServerConfig.builder().build().maxClientMemory()),
+          "timeout", "0", "request-timeout", "60"), limits.stream().map(o -> SafeEncoder.encode((byte[]) o)).toList());
       assertTrue(error(() -> jedis.sendCommand(Cmd.of("CONFIG"), "SET", "save", "")).startsWith("ERR unknown subcommand"));
     }
   }
