@@ -5,6 +5,7 @@ import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
 import io.stratadb.server.RespServer;
 import io.stratadb.server.ServerConfig;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,43 +25,60 @@ public final class ServeCommand extends CliCommand {
 
   @Mixin CreateOption create;
 
-  @Option(names = "--port", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_PORT,
-      description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-  int port;
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Redis-style configuration file (port, bind, requirepass, maxclients, maxmemory-clients, "
+          + "timeout, ...; see docs/server.md). Options given here override it.")
+  Path configFile;
 
-  @Option(names = "--bind", paramLabel = "ADDR", defaultValue = ServerConfig.DEFAULT_BIND,
-      description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+  // No picocli defaults below: an option not given leaves the configuration file's value (or ServerConfig's).
+  @Option(names = "--port", paramLabel = "N",
+      description = "TCP port (default: " + ServerConfig.DEFAULT_PORT + "; 0 picks a free one).")
+  Integer port;
+
+  @Option(names = "--bind", paramLabel = "ADDR",
+      description = "Address to listen on (default: " + ServerConfig.DEFAULT_BIND + ", this machine only).")
   String bind;
 
   @Option(names = "--requirepass", paramLabel = "PASSWORD",
-      description = "Require AUTH PASSWORD (or AUTH default PASSWORD) before other commands.")
+      description = "Require AUTH PASSWORD (or AUTH default PASSWORD) before other commands. Visible in ps: prefer "
+          + ServerConfig.PASSWORD_ENV + " or requirepass in --config.")
   String requirePass;
 
-  @Option(names = "--max-clients", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_CLIENTS,
-      description = "Connections served at once; more get an error and are closed (default: ${DEFAULT-VALUE}).")
-  int maxClients;
+  @Option(names = "--max-clients", paramLabel = "N",
+      description = "Connections served at once; more get an error and are closed (default: "
+          + ServerConfig.DEFAULT_MAX_CLIENTS + ", lowered to fit ulimit -n).")
+  Integer maxClients;
 
-  @Option(names = "--max-bulk-bytes", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_BULK_BYTES,
-      description = "Largest key or value a client may send, in bytes (Redis's proto-max-bulk-len; "
-          + "default: ${DEFAULT-VALUE} = 64 MiB). A larger one gets an error and the connection is closed.")
-  int maxBulkBytes;
+  @Option(names = "--max-bulk-bytes", paramLabel = "N",
+      description = "Largest key or value a client may send, in bytes (Redis's proto-max-bulk-len; default: "
+          + ServerConfig.DEFAULT_MAX_BULK_BYTES + " = 64 MiB). A larger one gets an error and the connection is closed.")
+  Integer maxBulkBytes;
+
+  @Option(names = "--max-client-memory", paramLabel = "BYTES",
+      description = "Bytes all connections together may buffer (Redis's maxmemory-clients; default: a quarter of the "
+          + "heap, at least 512 MiB).")
+  Long maxClientMemory;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "Close connections idle this long (Redis's timeout; default: 0, never).")
+  Long idleTimeoutSeconds;
+
+  @Option(names = "--request-timeout", paramLabel = "SECONDS",
+      description = "Close a connection whose request is not received whole this long after it starts (default: 60; 0 is off).")
+  Long requestTimeoutSeconds;
 
   @Option(names = "--io-threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
   Integer ioThreads;
 
   @Override
   protected int run() throws InterruptedException {
-    ServerConfig.Builder config = ServerConfig.builder().port(port).bind(bind).requirePass(requirePass)
-        .maxClients(maxClients).maxBulkBytes(maxBulkBytes);
-    if (ioThreads != null) {
-      config.ioThreads(ioThreads);
-    }
+    ServerConfig built = config();
     db.checkCreatable(create.create);
-    RespServer server = RespServer.start(db.dir(), Options.defaults(), config.build());
+    RespServer server = RespServer.start(db.dir(), Options.defaults(), built);
     Thread hook = new Thread(server::close, "strata-serve-sigterm");
     Runtime.getRuntime().addShutdownHook(hook);
     out().println("strata serve: listening on " + server.address().getHostString() + ":" + server.port()
-        + ", database " + db.dir() + (requirePass == null ? "" : " (AUTH required)"));
+        + ", database " + db.dir() + (built.requirePass() == null ? "" : " (AUTH required)"));
     out().flush();
     try {
       server.awaitTermination();
@@ -69,6 +87,43 @@ public final class ServeCommand extends CliCommand {
     }
     out().println("strata serve: stopped, database closed");
     return 0;
+  }
+
+  /** The configuration file, then {@code STRATA_PASSWORD}, then the options given, each overriding the last. */
+  private ServerConfig config() {
+    ServerConfig.Builder config = ServerConfig.builder();
+    if (configFile != null) {
+      config.configFile(configFile);
+    }
+    config.environment(System.getenv());
+    if (port != null) {
+      config.port(port);
+    }
+    if (bind != null) {
+      config.bind(bind);
+    }
+    if (requirePass != null) {
+      config.requirePass(requirePass);
+    }
+    if (maxClients != null) {
+      config.maxClients(maxClients);
+    }
+    if (maxBulkBytes != null) {
+      config.maxBulkBytes(maxBulkBytes);
+    }
+    if (maxClientMemory != null) {
+      config.maxClientMemory(maxClientMemory);
+    }
+    if (idleTimeoutSeconds != null) {
+      config.idleTimeoutMillis(Math.multiplyExact(idleTimeoutSeconds, 1000L));
+    }
+    if (requestTimeoutSeconds != null) {
+      config.requestTimeoutMillis(Math.multiplyExact(requestTimeoutSeconds, 1000L));
+    }
+    if (ioThreads != null) {
+      config.ioThreads(ioThreads);
+    }
+    return config.build();
   }
 
   private static void removeHook(Thread hook) {
