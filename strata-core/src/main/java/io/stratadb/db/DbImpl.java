@@ -358,31 +358,6 @@ final class DbImpl implements Db {
     }
   }
 
-  // ---------------------------------------------------------------- transaction support
-
-  /** See {@link WritePath#commitTransaction}. */
-  void commitTransaction(WriteBatch batch, boolean sync, Runnable validate) {
-    writePath.commitTransaction(batch, sync, validate);
-  }
-
-  /** See {@link ReadPath#latestSequence}. */
-  long latestSequence(byte[] key) {
-    return readPath.latestSequence(key);
-  }
-
-  /** See {@link ReadPath#rangeChangedAfter}. */
-  boolean rangeChangedAfter(Bound lower, Bound upper, long sequence) {
-    return readPath.rangeChangedAfter(lower, upper, sequence);
-  }
-
-  void checkKey(byte[] key) {
-    writePath.checkKey(key);
-  }
-
-  void checkValue(byte[] value) {
-    writePath.checkValue(value);
-  }
-
   // ---------------------------------------------------------------- the published state
 
   DbState state() {
@@ -565,14 +540,6 @@ final class DbImpl implements Db {
     return options;
   }
 
-  TableCache tableCache() {
-    return tableCache;
-  }
-
-  Statistics statistics() {
-    return statistics;
-  }
-
   /** Registers the MBean and starts the background threads. REQUIRES: the first state is published. */
   void start() {
     jmx = JmxRegistration.forDb(options.jmx(), dir, this::statsWithoutLatencies, statistics);
@@ -588,10 +555,5 @@ final class DbImpl implements Db {
       primary.addSuppressed(suppressed);
     }
     writePath.closeAfterFailedOpen(primary);
-  }
-
-  /** TEST ONLY: the directory this database lives in. */
-  Path directory() {
-    return dir;
   }
 }

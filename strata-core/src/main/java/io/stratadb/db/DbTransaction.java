@@ -50,7 +50,7 @@ final class DbTransaction implements Transaction {
   @Override
   public byte[] get(byte[] key) {
     checkActive();
-    db.checkKey(key);
+    db.writePath.checkKey(key);
     byte[] buffered = writes.get(key);
     if (buffered != null) {
       return buffered == DELETED ? null : buffered.clone();
@@ -64,15 +64,15 @@ final class DbTransaction implements Transaction {
   @Override
   public void put(byte[] key, byte[] value) {
     checkActive();
-    db.checkKey(key);
-    db.checkValue(value);
+    db.writePath.checkKey(key);
+    db.writePath.checkValue(value);
     writes.put(key.clone(), value.clone());
   }
 
   @Override
   public void delete(byte[] key) {
     checkActive();
-    db.checkKey(key);
+    db.writePath.checkKey(key);
     writes.put(key.clone(), DELETED);
   }
 
@@ -112,7 +112,7 @@ final class DbTransaction implements Transaction {
           batch.put(e.getKey(), e.getValue());
         }
       }
-      db.commitTransaction(batch, options.sync(), this::validate);
+      db.writePath.commitTransaction(batch, options.sync(), this::validate);
     } finally {
       snapshot.close();
     }
@@ -122,17 +122,17 @@ final class DbTransaction implements Transaction {
   private void validate() {
     long since = snapshot.sequence();
     for (byte[] key : writes.keySet()) {
-      if (db.latestSequence(key) > since) {
+      if (db.readPath.latestSequence(key) > since) {
         throw conflict("write-write conflict on key " + hex(key));
       }
     }
     for (byte[] key : reads) {
-      if (db.latestSequence(key) > since) {
+      if (db.readPath.latestSequence(key) > since) {
         throw conflict("key " + hex(key) + " read by the transaction changed");
       }
     }
     for (Bound[] range : scans) {
-      if (db.rangeChangedAfter(range[0], range[1], since)) {
+      if (db.readPath.rangeChangedAfter(range[0], range[1], since)) {
         throw conflict("range " + range[0] + ".." + range[1] + " scanned by the transaction changed");
       }
     }
