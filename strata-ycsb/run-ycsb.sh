@@ -44,6 +44,7 @@ ycsb() {
   java $JAVA_OPTS -cp "$JAR" site.ycsb.Client "$phase" -db "$(binding "$engine")" \
     -P "strata-ycsb/workloads/workload$w" -threads "$THREADS" \
     -p recordcount="$RECORDS" -p operationcount="$ops" -p measurementtype=hdrhistogram \
+    -p hdrhistogram.percentiles=50,95,99,99.9 \
     -p "$engine.dir=$OUT/$engine-db" -p "$engine.writebuffersize=$WRITE_BUFFER" \
     -p "$engine.cachesize=$CACHE" -p "$engine.compression=$COMPRESSION" -p "$engine.sync=false" \
     -s >"$OUT/$name-$engine.txt" 2>"$OUT/$name-$engine.err"
@@ -62,8 +63,8 @@ done
 
 # One row per (workload, engine, operation): throughput of the whole run, latency of that operation.
 {
-  echo "| workload | engine | ops/s | operation | ops | avg us | p95 us | p99 us |"
-  echo "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: |"
+  echo "| workload | engine | ops/s | operation | ops | avg us | p50 us | p99 us | p99.9 us |"
+  echo "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
   for w in $phases; do
     for engine in strata rocksdb; do
       awk -F', ' -v w="$w" -v e="$engine" '
@@ -73,11 +74,12 @@ done
           if (!(op in seen)) { seen[op] = 1; order[++n] = op }
           if ($2 == "Operations") cnt[op] = $3
           if ($2 == "AverageLatency(us)") avg[op] = sprintf("%.0f", $3)
-          if ($2 == "95thPercentileLatency(us)") p95[op] = $3
+          if ($2 == "50thPercentileLatency(us)") p50[op] = $3
           if ($2 == "99thPercentileLatency(us)") p99[op] = $3
+          if ($2 == "99.9PercentileLatency(us)") p999[op] = $3
         }
         END { for (i = 1; i <= n; i++) { op = order[i]
-          printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", toupper(w), e, tput, op, cnt[op], avg[op], p95[op], p99[op] } }
+          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", toupper(w), e, tput, op, cnt[op], avg[op], p50[op], p99[op], p999[op] } }
       ' "$OUT/$w-$engine.txt"
     done
   done

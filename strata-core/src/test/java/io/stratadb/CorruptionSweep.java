@@ -81,10 +81,17 @@ final class CorruptionSweep {
   record Trial(String file, Kind kind, long position, int mask) {
     /** The {@code mask} of a trial that deletes the file. */
     static final int DELETE = -1;
+    /** The {@code mask} of a trial that leaves the file as it is and adds a copy, {@link #STRAY}. */
+    static final int STRAY_COPY = -2;
+    /** The name of the stray copy: a manifest numbered beyond anything the history handed out. */
+    static final String STRAY = "MANIFEST-900000";
 
     String what() {
       if (mask == DELETE) {
         return "deleted";
+      }
+      if (mask == STRAY_COPY) {
+        return "copied as a stray " + STRAY;
       }
       return mask == 0 ? "cut to " + position + " bytes" : "flip byte " + position + " (xor " + mask + ")";
     }
@@ -93,6 +100,9 @@ final class CorruptionSweep {
     byte[] damage(byte[] pristine) {
       if (mask == DELETE) {
         return null;
+      }
+      if (mask == STRAY_COPY) {
+        return pristine;
       }
       if (mask == 0) {
         return Arrays.copyOf(pristine, (int) position);
@@ -225,6 +235,10 @@ final class CorruptionSweep {
         // A lost CURRENT (a stray rm, a partial restore) must be refused, never replaced.
         out.add(new Trial(names.get(0), kind, 0, Trial.DELETE));
       }
+      if (kind == Kind.MANIFEST) {
+        // A stray manifest (a restore gone wrong) changes nothing and is never deleted.
+        out.add(new Trial(names.get(0), kind, 0, Trial.STRAY_COPY));
+      }
     }
     return out;
   }
@@ -299,6 +313,9 @@ final class CorruptionSweep {
       }
     }
     checkVerifier(trial, report, classify(trial, seen));
+    if (trial.mask() == Trial.STRAY_COPY && !fs.listFileNames(dir).contains(Trial.STRAY)) {
+      fail(trial, "STRAY DELETED", Trial.STRAY + " is gone after open and close");
+    }
   }
 
   /** Repairs the damaged copy of {@code trial} and checks the result (see {@link Plan#repairEvery}). */
@@ -333,7 +350,7 @@ final class CorruptionSweep {
     if (damaged == null) {
       files.remove(trial.file());
     } else {
-      files.put(trial.file(), damaged);
+      files.put(trial.mask() == Trial.STRAY_COPY ? Trial.STRAY : trial.file(), damaged);
     }
     return files;
   }
