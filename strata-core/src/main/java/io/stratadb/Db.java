@@ -53,8 +53,9 @@ public interface Db extends AutoCloseable {
    * background threads), so it works on a read-only or full disk and beside a process that has the
    * database open. The WALs are replayed into memory. Reads see the database as of this call;
    * every write, {@code flush}, {@code compactRange} and {@code checkpoint} throws {@link
-   * UnsupportedOperationException}. If another process writes meanwhile, a table it deletes may
-   * make a later read fail with {@link StrataIOException}; reopen to see its writes.
+   * UnsupportedOperationException}. If another process writes meanwhile, the open reads its
+   * manifest again when it changed under it (a few times); a table the writer deletes after the
+   * open may make a later read fail with {@link StrataIOException}; reopen to see its writes.
    *
    * @param dir directory holding the database files
    * @param options tuning options; the creation options are ignored

@@ -67,7 +67,7 @@ final class DbRepairer {
   private DbRepairer() {}
 
   /** Subdirectory of the database directory receiving the replaced files. */
-  public static final String LOST_DIR = "lost";
+  public static final String LOST_DIR = FileNames.LOST_DIR;
 
   /**
    * Repairs the database in {@code dir}. The new tables use {@code options}' block size, restart

@@ -205,6 +205,9 @@ final class BackgroundWork {
             }
           } catch (RuntimeException | IOException e) {
             db.setBackgroundError(asStrataException("flush", e));
+          } catch (Error e) {
+            db.setBackgroundError(new StrataException("flush failed in " + dir, e)); // writers must not wait forever
+            throw e;
           }
         }
         awaitUntil(nextLockCheck);
@@ -243,6 +246,9 @@ final class BackgroundWork {
               runCompaction(task);
             } catch (RuntimeException | IOException e) {
               db.setBackgroundError(asStrataException("compaction", e));
+            } catch (Error e) {
+              db.setBackgroundError(new StrataException("compaction failed in " + dir, e));
+              throw e;
             }
             continue;
           }
@@ -289,14 +295,30 @@ final class BackgroundWork {
       Memtable next = imms.size() >= 2 ? imms.get(imms.size() - 2) : db.state().memtable();
       edit.logNumber(next.logNumber()).lastSequence(db.lastSequence());
       db.logAndApply(edit, (state, version) -> state.afterFlush(oldest, version));
-    } finally {
+      // Only once installed: after a failed manifest write the record may still be on disk, so
+      // the table stays protected from deletion until the database is reopened.
       edit.newFiles().forEach(f -> outputs.release(f.file().number()));
+    } finally {
       flushRunning = false;
       db.stateChanged.signalAll();
     }
     long bytes = edit.newFiles().stream().mapToLong(f -> f.file().size()).sum();
     counters.flushed(bytes, System.nanoTime() - start);
-    obsoleteFilesPending = true;
+    deleteObsoleteFilesUnlocked();
+  }
+
+  /**
+   * Deletes obsolete files now, on this thread, with the DB mutex released (a job's own inputs,
+   * so that they do not pile up while the flush thread is busy). REQUIRES: DB mutex held.
+   */
+  private void deleteObsoleteFilesUnlocked() {
+    obsoleteFilesPending = false;
+    db.mutex.unlock();
+    try {
+      obsoleteFiles.deleteObsoleteFiles();
+    } finally {
+      db.mutex.lock();
+    }
   }
 
   private static boolean writesLevel0(CompactionTask task) {
@@ -321,6 +343,8 @@ final class BackgroundWork {
     CompactionJob job = new CompactionJob(task, base, db.snapshots().sequences(), options.compactionFilter());
     TableSink sink = null;
     long level0Output = -1;
+    boolean installed = false;
+    boolean outputsWritten = false;
     try {
       VersionEdit edit;
       if (task.trivialMove()) {
@@ -337,6 +361,7 @@ final class BackgroundWork {
         db.mutex.unlock();
         try {
           edit = job.run(tableCache, sink);
+          outputsWritten = true;
           beforeCompactionInstall.run();
         } catch (IOException | RuntimeException e) {
           sink.abandon(e);
@@ -347,22 +372,27 @@ final class BackgroundWork {
       }
       edit.lastSequence(db.lastSequence());
       db.logAndApply(edit, DbState::withVersion);
+      installed = true;
       long written = edit.newFiles().stream().mapToLong(f -> f.file().size()).sum();
       counters.compacted(task, written, System.nanoTime() - start);
       LOG.debug("compaction {}: {} entries in, {} dropped, {} bytes written", task, job.entriesIn(),
           job.entriesDropped(), written);
     } finally {
-      if (sink != null) {
-        sink.allocatedNumbers().forEach(outputs::release);
+      // Outputs stay protected if their edit may have reached the manifest without being
+      // installed (a failed manifest write); abandoned or installed ones are released.
+      if (installed || !outputsWritten) {
+        if (sink != null) {
+          sink.allocatedNumbers().forEach(outputs::release);
+        }
+        outputs.release(level0Output);
       }
-      outputs.release(level0Output);
       base.release();
       busyFiles.removeAll(inputs);
       busyOutputLevels.remove(task.outputLevel());
       runningCompactions--;
-      obsoleteFilesPending = true;
       db.stateChanged.signalAll();
     }
+    deleteObsoleteFilesUnlocked();
   }
 
   /**

@@ -134,7 +134,7 @@ final class DbImpl implements Db {
     this.picker = CompactionPicker.of(options.compactionStrategy());
     SeekBudget seekBudget = options.seekCompaction() ? new SeekBudget() : null;
     this.outputs = new TableOutputs(fs, dir, options, versions);
-    this.obsoleteFiles = new ObsoleteFiles(fs, dir, versions, outputs, tableCache, seekBudget);
+    this.obsoleteFiles = new ObsoleteFiles(fs, dir, versions, outputs, tableCache, seekBudget, this::ownsDirectory);
     this.writePath = new WritePath(this, dir, options, statistics, counters);
     this.readPath = new ReadPath(this, tableCache, statistics, snapshots, seekBudget);
     this.background = new BackgroundWork(this, dir, options, tableCache, outputs, obsoleteFiles, picker, counters);
@@ -338,10 +338,13 @@ final class DbImpl implements Db {
       failure = e;
     }
     tableCache.close();
+    manifestLock.lock(); // a compactRange or checkpoint on a user thread finishes its manifest write first
     try {
       versions.close();
     } catch (IOException e) {
       failure = failure != null ? failure : new StrataIOException("closing manifest of " + dir + " failed", e);
+    } finally {
+      manifestLock.unlock();
     }
     try {
       if (dirLock != null) {
@@ -508,6 +511,16 @@ final class DbImpl implements Db {
           + " database was open; another process may have opened it, so this one is read-only until reopened");
       setBackgroundError(lost);
       throw lost;
+    }
+  }
+
+  /** {@link #verifyLock()} as a boolean: false (and the database read-only) once the lock is lost. */
+  private boolean ownsDirectory() {
+    try {
+      verifyLock();
+      return true;
+    } catch (StrataIOException lost) {
+      return false;
     }
   }
 

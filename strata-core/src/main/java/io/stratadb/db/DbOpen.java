@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opening a database (Pebble's {@code open.go}, LevelDB's {@code DB::Open} and {@code
@@ -28,6 +30,8 @@ import java.util.List;
  * {@code Db} at a time (the {@code LOCK} file).
  */
 public final class DbOpen implements DbProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(DbOpen.class);
+
   /** For {@link java.util.ServiceLoader}; {@link Db#open} is the way in. */
   public DbOpen() {}
 
@@ -36,12 +40,43 @@ public final class DbOpen implements DbProvider {
     return openDb(dir, options);
   }
 
+  /** How often a read-only open reads a manifest again that a writer changed under it. */
+  private static final int READ_ONLY_ATTEMPTS = 5;
+
   @Override
   public Db openReadOnly(Path dir, Options options) {
     if (dir == null || options == null) {
       throw new IllegalArgumentException("dir and options must not be null");
     }
     FileSystem fs = options.fileSystem();
+    for (int attempt = 1; ; attempt++) {
+      String before = manifestState(fs, dir);
+      try {
+        return openReadOnlyOnce(fs, dir, options);
+      } catch (CorruptionException | StrataIOException e) {
+        // A process writing the database may have switched or extended the manifest and deleted
+        // the files the old one named between our reads: that is no damage, so read it again.
+        if (attempt == READ_ONLY_ATTEMPTS || before.equals(manifestState(fs, dir))) {
+          throw e;
+        }
+        LOG.debug("{} changed while being opened read-only; reading it again", dir, e);
+      }
+    }
+  }
+
+  /** CURRENT's manifest and that manifest's size: what a writer changes before deleting files. */
+  private static String manifestState(FileSystem fs, Path dir) {
+    try {
+      String manifest = VersionSet.readCurrent(fs, dir);
+      try (io.stratadb.env.ReadableFile file = fs.openReadable(dir.resolve(manifest))) {
+        return manifest + ":" + file.size();
+      }
+    } catch (IOException | RuntimeException e) {
+      return "unreadable: " + e.getMessage();
+    }
+  }
+
+  private static Db openReadOnlyOnce(FileSystem fs, Path dir, Options options) {
     if (!fs.exists(FileNames.current(dir))) {
       refuseDatabaseWithoutCurrent(fs, dir);
       throw new IllegalArgumentException("no database in " + dir);
@@ -154,9 +189,10 @@ public final class DbOpen implements DbProvider {
   }
 
   /**
-   * Fails if {@code dir} has no {@code CURRENT} but holds SSTables, WALs or manifests: a database
-   * that lost its {@code CURRENT} (a stray {@code rm}, a partial restore) must be repaired, never
-   * replaced by a new one whose first obsolete-file pass would delete every table.
+   * Fails if {@code dir} has no {@code CURRENT} but holds SSTables or WALs: a database that lost
+   * its {@code CURRENT} (a stray {@code rm}, a partial restore) must be repaired, never replaced by
+   * a new one whose first obsolete-file pass would delete every table. Manifests alone hold no
+   * data (a creation cut before its {@code CURRENT} leaves one): such a directory is created anew.
    *
    * @throws CorruptionException naming {@code CURRENT} and the files found
    */
@@ -166,8 +202,7 @@ public final class DbOpen implements DbProvider {
       if (fs.exists(dir)) {
         for (String name : fs.listFileNames(dir)) {
           FileNames.Parsed parsed = FileNames.parse(name);
-          if (parsed != null && (parsed.kind() == FileNames.Kind.TABLE || parsed.kind() == FileNames.Kind.LOG
-              || parsed.kind() == FileNames.Kind.MANIFEST)) {
+          if (parsed != null && (parsed.kind() == FileNames.Kind.TABLE || parsed.kind() == FileNames.Kind.LOG)) {
             found.add(name);
           }
         }
@@ -187,6 +222,37 @@ public final class DbOpen implements DbProvider {
   }
 
   /**
+   * Moves the files the manifest history does not account for into {@link FileNames#LOST_DIR}:
+   * they are not this database's to delete, and a later open (whose manifest will have numbered
+   * past them) must not take them for its own obsolete files.
+   *
+   * @throws StrataIOException if a file cannot be moved
+   */
+  private static void moveAsideUnaccountedFiles(FileSystem fs, Path dir, List<String> names) {
+    if (names.isEmpty()) {
+      return;
+    }
+    Path lost = dir.resolve(FileNames.LOST_DIR);
+    try {
+      fs.createDirectories(lost);
+      for (String name : names) {
+        Path target = lost.resolve(name);
+        for (int i = 1; fs.exists(target); i++) {
+          target = lost.resolve(name + "." + i);
+        }
+        fs.rename(dir.resolve(name), target);
+      }
+      fs.syncDirectory(dir);
+      fs.syncDirectory(lost);
+    } catch (IOException e) {
+      throw new StrataIOException("cannot move files the manifest does not account for into " + lost, e);
+    }
+    LOG.warn("{}: moved {} file(s) the manifest history does not account for into {} (a newer state's tables"
+        + " after CURRENT was restored from an older copy, files copied in by hand, or the leftovers of a crash"
+        + " during a manifest switch): {}", dir, names.size(), lost, names);
+  }
+
+  /**
    * Replays the WALs the manifest does not cover into L0 tables, starts a new WAL, records both in
    * the manifest, publishes the first state and deletes obsolete files. Runs before the background
    * threads start, so nothing else touches the database.
@@ -194,6 +260,7 @@ public final class DbOpen implements DbProvider {
   private static void recover(DbImpl db, Path dir) {
     FileSystem fs = db.fileSystem();
     VersionSet versions = db.versions();
+    moveAsideUnaccountedFiles(fs, dir, versions.unaccountedFiles());
     WalRecovery recovery = new WalRecovery(fs, dir, versions.lastSequence());
     VersionEdit edit = new VersionEdit();
     try {

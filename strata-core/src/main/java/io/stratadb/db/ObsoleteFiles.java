@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +35,18 @@ final class ObsoleteFiles {
   private final TableCache tableCache;
   /** Null when seek compaction is off. */
   private final SeekBudget seekBudget;
+  /** Whether this process still owns the directory (its LOCK file is the locked one). */
+  private final BooleanSupplier ownsDirectory;
 
   ObsoleteFiles(FileSystem fs, Path dir, VersionSet versions, TableOutputs outputs, TableCache tableCache,
-      SeekBudget seekBudget) {
+      SeekBudget seekBudget, BooleanSupplier ownsDirectory) {
     this.fs = fs;
     this.dir = dir;
     this.versions = versions;
     this.outputs = outputs;
     this.tableCache = tableCache;
     this.seekBudget = seekBudget;
+    this.ownsDirectory = ownsDirectory;
   }
 
   /** Deletes every obsolete file; failures are logged, never thrown (the next pass retries). */
@@ -52,6 +56,11 @@ final class ObsoleteFiles {
       names = fs.listFileNames(dir);
     } catch (IOException e) {
       LOG.warn("cannot list {} to delete obsolete files", dir, e);
+      return;
+    }
+    // A process that lost its LOCK must not delete: the files may be another process's now.
+    // Checked after the listing, so any file listed was made before the lock was seen intact.
+    if (!ownsDirectory.getAsBoolean()) {
       return;
     }
     // Order matters: outputs are numbered before their files exist, so the live set is read after

@@ -63,6 +63,13 @@ public final class FileNames {
     return dir.resolve("CURRENT");
   }
 
+  /**
+   * The subdirectory into which files a database will not use are moved, never deleted: by an
+   * open, files the manifest history does not account for; by {@code strata repair}, the files it
+   * replaced (LevelDB's {@code lost/}).
+   */
+  public static final String LOST_DIR = "lost";
+
   /** Path of the LOCK file. */
   public static Path lock(Path dir) {
     return dir.resolve("LOCK");

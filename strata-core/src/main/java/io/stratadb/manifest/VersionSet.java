@@ -11,15 +11,15 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The manifest and the current {@link Version} (LevelDB's {@code db/version_set.cc}). Every change
@@ -42,7 +42,6 @@ public final class VersionSet implements Closeable {
    * number the manifest history accounts for; see {@link #accountsFor(long)}.
    */
   static final long FILE_NUMBER_RESERVE = 1000;
-  private static final Logger LOG = LoggerFactory.getLogger(VersionSet.class);
 
   private final FileSystem fs;
   private final Path dir;
@@ -64,6 +63,8 @@ public final class VersionSet implements Closeable {
   private long historyFileNumber;
   /** Numbers from this on are handed out by this process; set once, at open. */
   private long firstOwnFileNumber;
+  /** See {@link #unaccountedFiles()}; set once, at open. */
+  private List<String> unaccountedFiles = List.of();
 
   private VersionSet(FileSystem fs, Path dir, long maxManifestFileSize, Runnable onVersionDropped) {
     this.fs = fs;
@@ -205,23 +206,30 @@ public final class VersionSet implements Closeable {
 
   /**
    * Files whose numbers the replayed history never handed out (a newer state's tables after a
-   * {@code CURRENT} that was rolled back, files copied in by hand) are never deleted: their
-   * numbers are marked used so that no new file overwrites them, and they are logged for
-   * {@code strata repair} to adopt.
+   * {@code CURRENT} that was rolled back, files copied in by hand, a manifest left by a crash
+   * during a manifest switch) are never deleted: their numbers are marked used so that no new file
+   * overwrites them, and they are listed by {@link #unaccountedFiles()} for the opener to move
+   * aside.
    */
   private void markUnaccountedFilesUsed(Set<String> present) {
-    StringBuilder unaccounted = new StringBuilder();
+    List<String> found = new ArrayList<>();
     for (String fileName : present) {
       FileNames.Parsed parsed = FileNames.parse(fileName);
       if (parsed != null && parsed.number() >= historyFileNumber && parsed.kind() != FileNames.Kind.LOG) {
         markFileNumberUsed(parsed.number());
-        unaccounted.append(unaccounted.length() == 0 ? "" : ", ").append(fileName);
+        found.add(fileName);
       }
     }
-    if (unaccounted.length() > 0) {
-      LOG.warn("{}: files the manifest history does not account for are kept, never deleted: {}",
-          dir, unaccounted);
-    }
+    found.sort(null);
+    unaccountedFiles = List.copyOf(found);
+  }
+
+  /**
+   * The SSTables, manifests and temporary files found at open whose numbers the replayed manifest
+   * history never handed out (see {@link #accountsFor}); empty for a new database.
+   */
+  public List<String> unaccountedFiles() {
+    return unaccountedFiles;
   }
 
   /**
@@ -360,7 +368,9 @@ public final class VersionSet implements Closeable {
     if (edit.logNumber() == null) {
       edit.logNumber(logNumber);
     }
-    if (edit.lastSequence() == null) {
+    if (edit.lastSequence() == null || edit.lastSequence() < lastSequence) {
+      // Never backwards: an edit may have read its sequence before another writer of the
+      // manifest recorded a later one (recovery takes the manifest's as a floor).
       edit.lastSequence(lastSequence);
     }
     long reserve = nextFileNumber.get() + FILE_NUMBER_RESERVE;
