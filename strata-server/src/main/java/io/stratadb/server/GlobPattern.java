@@ -2,6 +2,7 @@ package io.stratadb.server;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,11 +16,17 @@ import java.util.List;
  * for the segments after it, so if any placement matches, this one does). The search is the
  * bit-parallel Shift-And of Baeza-Yates and Gonnet, which handles {@code ?} and classes as easily
  * as literal bytes: each key byte is looked at once, at a cost of one 64-bit word per 64 bytes of
- * the segment. A match therefore costs O(key x (1 + longest segment / 64)): linear in the key for
- * segments up to 64 bytes, and at most a few tens of millions of word operations for a 64 KiB key
- * and a 64 KiB pattern, where Redis's recursive matcher can be exponential and a backtracking one
- * quadratic. {@link #matches(byte[], long[])} reports the operations spent, so that SCAN can
- * bound its work per call.
+ * the segment, plus one (a segment may start mid-word, see below). A match therefore costs O(key x
+ * (1 + longest segment / 64)): linear in the key for segments up to 64 bytes, and at most a few
+ * tens of millions of word operations for a 64 KiB key and a 64 KiB pattern, where Redis's
+ * recursive matcher can be exponential and a backtracking one quadratic. {@link #matches(byte[],
+ * long[])} reports the operations spent, so that SCAN can bound its work per call.
+ *
+ * <p>Memory is linear in the pattern. The segments between the first and the last star share one
+ * Shift-And table, packed one after another at bit offsets: 256 rows of one bit per byte test, 32
+ * bytes per byte test, so at most 32 x maxKeyBytes (2 MiB for 64 KiB keys) however many segments
+ * there are. A literal byte, {@code ?} and {@code *} are shared objects, and a class is one 256-bit
+ * set. SCAN compiles its pattern on every call, so this is what one call holds.
  *
  * <p>Immutable and thread-safe.
  */
@@ -47,70 +54,105 @@ final class GlobPattern {
     }
   }
 
-  /** What a pattern needing more bytes than any key has compiles to. */
-  private static final ByteTest[][] NO_SEGMENTS = {};
+  private static final Star STAR = new Star();
+  private static final ByteTest ANY = ByteTest.any();
+  /** The test for each literal byte, shared: a literal costs the pattern one reference. */
+  private static final ByteTest[] LITERALS = new ByteTest[256];
+
+  static {
+    for (int b = 0; b < 256; b++) {
+      LITERALS[b] = ByteTest.of(b);
+    }
+  }
+
+  private static final ByteTest[] NO_TESTS = {};
 
   private final byte[] literalPrefix;
-  /** The star-free runs of tokens: [0] anchored at the key's start and, if there is a star, the last at its end. */
-  private final ByteTest[][] segments;
+  /** The byte tests before the first star (the whole pattern if it has none), anchored at the key's start. */
+  private final ByteTest[] first;
+  /** The byte tests after the last star, anchored at the key's end; empty if there is no star. */
+  private final ByteTest[] last;
   private final boolean hasStar;
   /** Whether the pattern needs more bytes than any key has, so that nothing matches. */
   private final boolean tooLong;
-  /** Shift-And masks of each segment between the first and the last: [segment][byte] -> bit per position. */
-  private final long[][][] masks;
+  /**
+   * The segments between the first and the last star, packed one after another into one Shift-And
+   * table: segment i is bits [starts[i], starts[i + 1]), bit p of the packing being bit p & 63 of
+   * word p >>> 6. {@code starts.length - 1} segments, none empty (compile() merges runs of stars).
+   */
+  private final int[] starts;
+  /** Words per table row: (packed bits + 63) / 64. */
+  private final int rowWords;
+  /**
+   * The Shift-And masks: row b (words [b * rowWords, (b + 1) * rowWords)) has bit p set iff the
+   * packed position p accepts byte b. 256 x rowWords longs: 32 bytes per packed position.
+   */
+  private final long[] table;
+  /** The most table words one segment spans, the Shift-And state's length. */
+  private final int spanWords;
 
   /** @param tokens the pattern, at most as many byte tests as a key has bytes; null for a longer one */
   private GlobPattern(Token[] tokens, byte[] literalPrefix) {
     this.literalPrefix = literalPrefix;
+    this.tooLong = tokens == null; // compile() stops at maxKeyBytes byte tests
     if (tokens == null) {
-      this.segments = NO_SEGMENTS;
-      this.hasStar = false;
-      this.tooLong = true;
-      this.masks = new long[0][][];
-      return;
+      tokens = new Token[0];
     }
-    List<ByteTest[]> runs = new ArrayList<>();
-    List<ByteTest> run = new ArrayList<>();
-    boolean star = false;
-    for (Token t : tokens) {
-      if (t instanceof ByteTest bt) {
-        run.add(bt);
-      } else {
-        star = true;
-        runs.add(run.toArray(new ByteTest[0]));
-        run.clear();
+    int firstStar = -1;
+    int lastStar = -1;
+    int stars = 0;
+    for (int i = 0; i < tokens.length; i++) {
+      if (tokens[i] instanceof Star) {
+        firstStar = firstStar < 0 ? i : firstStar;
+        lastStar = i;
+        stars++;
       }
     }
-    runs.add(run.toArray(new ByteTest[0]));
-    this.segments = runs.toArray(new ByteTest[0][]);
-    this.hasStar = star;
-    this.tooLong = false; // compile() stops at maxKeyBytes byte tests
-    this.masks = new long[segments.length][][];
-    for (int i = 1; i < segments.length - 1; i++) {
-      masks[i] = shiftAndMasks(segments[i]);
+    this.hasStar = stars > 0;
+    this.first = Arrays.copyOfRange(tokens, 0, hasStar ? firstStar : tokens.length, ByteTest[].class);
+    this.last = hasStar ? Arrays.copyOfRange(tokens, lastStar + 1, tokens.length, ByteTest[].class) : NO_TESTS;
+    this.starts = new int[Math.max(stars, 1)];
+    int bits = 0;
+    int segment = 0;
+    for (int i = firstStar + 1; i < lastStar; i++) {
+      if (tokens[i] instanceof Star) {
+        starts[++segment] = bits;
+      } else {
+        bits++;
+      }
+    }
+    starts[starts.length - 1] = bits;
+    this.rowWords = (bits + 63) >>> 6;
+    this.table = new long[256 * rowWords]; // rowWords <= maxKeyBytes / 64 + 1: no overflow for keys under 2^29 bytes
+    int span = 0;
+    for (int i = 0; i + 1 < starts.length; i++) {
+      span = Math.max(span, ((starts[i + 1] - 1) >>> 6) - (starts[i] >>> 6) + 1);
+    }
+    this.spanWords = span;
+    int p = 0;
+    for (int i = firstStar + 1; i < lastStar; i++) {
+      if (tokens[i] instanceof ByteTest bt) {
+        addToTable(bt, p++);
+      }
     }
   }
 
-  /** For each byte value, the positions of {@code segment} that accept it, as bits of 64-bit words. */
-  private static long[][] shiftAndMasks(ByteTest[] segment) {
-    int words = (segment.length + 63) >>> 6;
-    long[][] m = new long[256][words];
-    for (int j = 0; j < segment.length; j++) {
-      for (int b = 0; b < 256; b++) {
-        if (segment[j].matches(b)) {
-          m[b][j >>> 6] |= 1L << (j & 63);
-        }
+  /** Sets bit {@code p} in the row of each byte {@code test} accepts. */
+  private void addToTable(ByteTest test, int p) {
+    for (int w = 0; w < 4; w++) {
+      for (long accepts = test.accepts()[w]; accepts != 0; accepts &= accepts - 1) {
+        int b = (w << 6) + Long.numberOfTrailingZeros(accepts);
+        table[b * rowWords + (p >>> 6)] |= 1L << (p & 63);
       }
     }
-    return m;
   }
 
   /**
    * Compiles {@code pattern}; every byte string is a valid pattern, as in Redis.
    *
    * @param maxKeyBytes the longest key there can be (the engine's limit): a pattern needing more
-   *     bytes matches nothing, and its match tables are not built (they take 32 bytes per pattern
-   *     byte)
+   *     bytes matches nothing, and its Shift-And table is not built (it takes 32 bytes per byte
+   *     test between the first and the last star)
    */
   static GlobPattern compile(byte[] pattern, int maxKeyBytes) {
     List<Token> tokens = new ArrayList<>();
@@ -122,7 +164,7 @@ final class GlobPattern {
       int c = pattern[i] & 0xFF;
       if (c == '*') {
         if (tokens.isEmpty() || !(tokens.get(tokens.size() - 1) instanceof Star)) {
-          tokens.add(new Star());
+          tokens.add(STAR);
         }
         inPrefix = false;
         i++;
@@ -132,7 +174,7 @@ final class GlobPattern {
         return new GlobPattern(null, prefix.toByteArray());
       }
       if (c == '?') {
-        tokens.add(ByteTest.any());
+        tokens.add(ANY);
         inPrefix = false;
         i++;
       } else if (c == '[') {
@@ -142,7 +184,7 @@ final class GlobPattern {
         if (c == '\\' && i + 1 < pattern.length) {
           c = pattern[++i] & 0xFF;
         }
-        tokens.add(ByteTest.of(c));
+        tokens.add(LITERALS[c]);
         if (inPrefix) {
           prefix.write(c);
         }
@@ -210,18 +252,17 @@ final class GlobPattern {
     if (tooLong) {
       return false;
     }
-    ByteTest[] first = segments[0];
     if (!hasStar) {
       return key.length == first.length && matchesAt(first, key, 0, work);
     }
-    ByteTest[] last = segments[segments.length - 1];
     int end = key.length - last.length;
     if (end < first.length || !matchesAt(first, key, 0, work) || !matchesAt(last, key, end, work)) {
       return false;
     }
     int from = first.length;
-    for (int i = 1; i < segments.length - 1 && from >= 0; i++) {
-      from = earliestEnd(i, key, from, end, work);
+    long[] state = new long[spanWords];
+    for (int i = 0; i + 1 < starts.length && from >= 0; i++) {
+      from = earliestEnd(i, key, from, end, state, work);
     }
     return from >= 0;
   }
@@ -238,20 +279,29 @@ final class GlobPattern {
 
   /**
    * Shift-And search of segment {@code i} in {@code key[from, to)}: the index just after its
-   * earliest-ending occurrence, or -1 if it does not occur.
+   * earliest-ending occurrence, or -1 if it does not occur. {@code state} is scratch of at least
+   * the segment's span in words.
+   *
+   * <p>The segment's words of the table also hold bits of its neighbours, which the state may pick
+   * up; they do not matter: the shift carries bits only upwards, so the neighbours above never
+   * reach the segment's bits, and the only one below that does lands on the segment's first bit,
+   * which is set at every step anyway.
    */
-  private int earliestEnd(int i, byte[] key, int from, int to, long[] work) {
-    long[][] m = masks[i];
-    int length = segments[i].length;
-    int words = (length + 63) >>> 6;
-    long lastBit = 1L << ((length - 1) & 63);
-    long[] state = new long[words];
+  private int earliestEnd(int i, byte[] key, int from, int to, long[] state, long[] work) {
+    int start = starts[i];
+    int end = starts[i + 1];
+    int base = start >>> 6;
+    int words = ((end - 1) >>> 6) - base + 1;
+    long firstBit = 1L << (start & 63);
+    long lastBit = 1L << ((end - 1) & 63);
+    Arrays.fill(state, 0, words, 0L);
+    work[0] += words;
     for (int k = from; k < to; k++) {
-      long[] accept = m[key[k] & 0xFF];
-      long carry = 1; // an occurrence may start at every byte
+      int row = (key[k] & 0xFF) * rowWords + base;
+      long carry = firstBit; // an occurrence may start at every byte
       for (int w = 0; w < words; w++) {
         long next = state[w] >>> 63;
-        state[w] = ((state[w] << 1) | carry) & accept[w];
+        state[w] = ((state[w] << 1) | carry) & table[row + w];
         carry = next;
       }
       work[0] += words;
