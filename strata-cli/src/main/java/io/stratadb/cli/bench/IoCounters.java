@@ -13,6 +13,7 @@ import java.nio.file.Path;
  */
 final class IoCounters {
   private static final Path PROC_IO = Path.of("/proc/self/io");
+  private static final Path THREAD_IO = Path.of("/proc/thread-self/io");
 
   private IoCounters() {}
 
@@ -30,9 +31,22 @@ final class IoCounters {
     return counter("read_bytes:");
   }
 
+  /**
+   * Bytes the calling thread alone caused to be fetched from the storage layer so far ({@code
+   * read_bytes} of {@code /proc/thread-self/io}), so that a benchmark thread's reads are told
+   * apart from background compaction's; -1 where not available.
+   */
+  static long threadReadBytes() {
+    return counter(THREAD_IO, "read_bytes:");
+  }
+
   private static long counter(String name) {
+    return counter(PROC_IO, name);
+  }
+
+  private static long counter(Path file, String name) {
     try {
-      for (String line : Files.readAllLines(PROC_IO)) {
+      for (String line : Files.readAllLines(file)) {
         if (line.startsWith(name)) {
           return Long.parseLong(line.substring(name.length()).strip());
         }

@@ -21,7 +21,7 @@ final class LargeFill {
   /**
    * What a fill gave.
    *
-   * @param result the fill's measurements ({@code readBytes} is -1: not measured)
+   * @param result the fill's measurements (the read bytes are -1: not measured)
    * @param writeStalls writes the engine delayed or stopped, or -1 where unknown
    * @param shape the engine's level shape after the fill
    * @param heldOpen deleted files the engine still held just after the last put
@@ -86,7 +86,7 @@ final class LargeFill {
       heldOpen = DeletedFiles.scan(pid, dir);
     }
     LargePhaseResult result = LargePhaseResult.of("fillrandom", engine.kind().label(), 1, order.length,
-        order.length, (now - start) / 1e9, latency, -1);
+        order.length, (now - start) / 1e9, latency, -1, -1);
     return new Outcome(result, stalls, shape, heldOpen, DeletedFiles.scan(pid, dir), BenchDirectory.sizeOf(dir));
   }
 }

@@ -109,6 +109,7 @@ final class LargeReadChild implements Callable<Integer> {
     long[] found = new long[threads];
     long[] start = new long[threads];
     long[] end = new long[threads];
+    long[] threadRead = new long[threads];
     List<Histogram> histograms = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     long readBefore = IoCounters.readBytes();
@@ -121,6 +122,7 @@ final class LargeReadChild implements Callable<Integer> {
         histograms.add(h);
         futures.add(pool.submit(() -> {
           SplittableRandom random = new SplittableRandom(seed + id);
+          long readStart = IoCounters.threadReadBytes();
           start[id] = System.nanoTime();
           long now = start[id];
           for (long i = 0; i < perThread && now < deadline; i++) {
@@ -133,6 +135,8 @@ final class LargeReadChild implements Callable<Integer> {
             found[id] += hit ? 1 : 0;
           }
           end[id] = now;
+          long readEnd = IoCounters.threadReadBytes();
+          threadRead[id] = readStart < 0 || readEnd < 0 ? -1 : readEnd - readStart;
           return null;
         }));
       }
@@ -149,7 +153,8 @@ final class LargeReadChild implements Callable<Integer> {
     histograms.forEach(all::add);
     double seconds = (Arrays.stream(end).max().orElse(0) - Arrays.stream(start).min().orElse(0)) / 1e9;
     return LargePhaseResult.of(workload, engine, threads, Arrays.stream(done).sum(), Arrays.stream(found).sum(),
-        seconds, all, readBefore < 0 || readAfter < 0 ? -1 : readAfter - readBefore);
+        seconds, all, Arrays.stream(threadRead).anyMatch(b -> b < 0) ? -1 : Arrays.stream(threadRead).sum(),
+        readBefore < 0 || readAfter < 0 ? -1 : readAfter - readBefore);
   }
 
   /** A new iterator, a seek to {@code target} and up to 10 nexts; whether the seek landed on it. */

@@ -37,6 +37,7 @@ final class LargeReport {
   private final Map<BenchEngine.Kind, Long> finalDisk = new EnumMap<>(BenchEngine.Kind.class);
   private DeviceProbe.Rate device = new DeviceProbe.Rate(0, 0, 0, "not measured (--device-probe 0)");
 
+  /** An empty report of a run with these parameters; {@code engines} has StrataDB first. */
   LargeReport(List<BenchEngine.Kind> engines, long num, int keySize, int valueSize, LargerThanMemoryOptions options,
       BenchSettings settings, int threads) {
     this.engines = List.copyOf(engines);
@@ -48,20 +49,24 @@ final class LargeReport {
     this.threads = threads;
   }
 
+  /** Records {@code kind}'s fill. */
   void fill(BenchEngine.Kind kind, LargeFill.Outcome fill) {
     fills.put(kind, fill);
     rows.add(fill.result());
   }
 
+  /** Records one of {@code kind}'s read phases. */
   void read(BenchEngine.Kind kind, LargeReadPhase.Outcome read) {
     reads.computeIfAbsent(kind, k -> new ArrayList<>()).add(read);
     rows.add(read.result());
   }
 
+  /** Records the device's measured rate. */
   void device(DeviceProbe.Rate rate) {
     device = rate;
   }
 
+  /** The device's rate, or a rate saying it was not measured. */
   DeviceProbe.Rate device() {
     return device;
   }
@@ -85,11 +90,13 @@ final class LargeReport {
   /** One progress line, e.g. {@code readrandom : 7906 ops/sec; p50 112 us ...}. */
   String line(LargePhaseResult r) {
     return String.format(Locale.ROOT, "%-10s : %9.0f ops/sec; p50 %.1f us, p99 %.1f us, p99.9 %.1f us; %d ops, "
-        + "%d not found; %s disk bytes/op%s", r.workload(), r.opsPerSec(), r.p50Micros(), r.p99Micros(),
-        r.p999Micros(), r.done(), r.notFound(), r.readBytes() < 0 ? "n/a" : String.format("%.0f", r.readBytesPerOp()),
+        + "%d not found; disk bytes/op %s (process %s)%s", r.workload(), r.opsPerSec(), r.p50Micros(),
+        r.p99Micros(), r.p999Micros(), r.done(), r.notFound(), perOp(r.readBytesPerOp()),
+        perOp(r.processReadBytesPerOp()),
         r.peakMemoryBytes() < 0 ? "" : String.format("; reader peak %d MiB", r.peakMemoryBytes() >> 20));
   }
 
+  /** Prints the run's parameters, as {@code bench}'s header, with the database directory {@code path}. */
   void printHeader(PrintWriter out, Path path) {
     out.printf("StrataDB:   version %s%n", StrataVersion.version());
     out.printf("Date:       %s%n", new Date());
@@ -114,15 +121,17 @@ final class LargeReport {
   void print(PrintWriter out) {
     out.println("------------------------------------------------");
     out.println("Larger than memory: " + device.line().replaceFirst("^", "device ceiling "));
-    StringBuilder head = new StringBuilder(String.format("%-11s %-9s %10s %9s %9s %9s %11s %9s %10s",
-        "phase", "engine", "ops/sec", "p50 us", "p99 us", "p99.9 us", "disk B/op", "not found", "memory"));
+    StringBuilder head = new StringBuilder(String.format("%-11s %-9s %10s %9s %9s %9s %11s %11s %9s %10s",
+        "phase", "engine", "ops/sec", "p50 us", "p99 us", "p99.9 us", "disk B/op", "all B/op", "not found",
+        "memory"));
     engines.stream().skip(1).forEach(e -> head.append(String.format(" %11s", "vs " + e.label())));
     head.append(String.format(" %10s", "vs device"));
     out.println(head);
     for (LargePhaseResult r : rows) {
-      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s %-9s %10.0f %9.1f %9.1f %9.1f %11s %9d %10s",
-          r.workload(), r.engine(), r.opsPerSec(), r.p50Micros(), r.p99Micros(), r.p999Micros(),
-          r.readBytes() < 0 ? "n/a" : String.format("%.0f", r.readBytesPerOp()), r.notFound(), memory(r)));
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+          "%-11s %-9s %10.0f %9.1f %9.1f %9.1f %11s %11s %9d %10s", r.workload(), r.engine(), r.opsPerSec(),
+          r.p50Micros(), r.p99Micros(), r.p999Micros(), perOp(r.readBytesPerOp()), perOp(r.processReadBytesPerOp()),
+          r.notFound(), memory(r)));
       for (BenchEngine.Kind peer : engines.subList(1, engines.size())) {
         double ratio = ratio(r, peer);
         line.append(Double.isNaN(ratio) ? String.format(" %11s", "") : String.format(Locale.ROOT, " %10.2fx", ratio));
@@ -143,9 +152,16 @@ final class LargeReport {
           finalDisk.getOrDefault(e, -1L) / 1048576.0, f.heldOpen().files().size() + "/" + f.heldClosed().files().size()
               + "/" + (readerHeld < 0 ? "n/a" : readerHeld));
     }
+    out.println("disk B/op: device bytes the reading threads read per operation; all B/op: the whole reading JVM's "
+        + "(background compaction included)");
     out.println("memory: the reader's cgroup limit/peak in MiB, \"none\" where it ran unlimited; ratio = stratadb "
         + "ops/sec / peer's; vs device = readrandom ops/sec / device reads/sec");
     out.flush();
+  }
+
+  /** A per-operation byte count, or n/a for a negative (unknown) one. */
+  private static String perOp(double bytes) {
+    return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", bytes);
   }
 
   private static String memory(LargePhaseResult r) {
@@ -174,11 +190,13 @@ final class LargeReport {
   List<Path> write(Path dir) throws IOException {
     Files.createDirectories(dir);
     StringBuilder csv = new StringBuilder("workload,engine,threads,ops_per_sec,p50_us,p99_us,p999_us,operations,"
-        + "found,not_found,read_bytes_per_op,memory_limit_bytes,peak_memory_bytes,cache_dropped,seconds\n");
+        + "found,not_found,read_bytes_per_op,process_read_bytes_per_op,memory_limit_bytes,peak_memory_bytes,"
+        + "cache_dropped,seconds\n");
     for (LargePhaseResult r : rows) {
-      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%d,%d,%s,%.3f%n",
+      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%.1f,%d,%d,%s,%.3f%n",
           r.workload(), r.engine(), r.threads(), r.opsPerSec(), r.p50Micros(), r.p99Micros(), r.p999Micros(),
-          r.done(), r.found(), r.notFound(), r.readBytesPerOp(), r.memoryLimitBytes(), r.peakMemoryBytes(),
+          r.done(), r.found(), r.notFound(), r.readBytesPerOp(), r.processReadBytesPerOp(), r.memoryLimitBytes(),
+          r.peakMemoryBytes(),
           r.cacheDropped(), r.seconds()));
     }
     Path csvFile = dir.resolve("larger-than-memory.csv");
