@@ -109,7 +109,15 @@ final class MemoryCgroup implements AutoCloseable {
 
   /** This process's cgroup path (starting with '/') in the v1 memory hierarchy or in v2, or null. */
   private static String ownPath(boolean v1) {
-    for (String line : read(PROC_CGROUP).split("\n")) {
+    return ownPath(read(PROC_CGROUP), v1);
+  }
+
+  /**
+   * The cgroup path (starting with '/') that a {@code /proc/<pid>/cgroup} text gives for the v1
+   * memory hierarchy ({@code 4:memory:/a/b}) or for v2 ({@code 0::/a/b}), or null if it has none.
+   */
+  static String ownPath(String procCgroup, boolean v1) {
+    for (String line : procCgroup.split("\n")) {
       String[] f = line.split(":", 3);
       if (f.length < 3) {
         continue;
