@@ -26,6 +26,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -37,7 +38,8 @@ import picocli.CommandLine.TypeConversionException;
  * {@code --compare} each workload also runs on the peer engines, interleaved, and {@code --rounds N}
  * repeats the whole list N times and reports medians ({@link BenchComparison}). With {@code
  * --thread-counts} StrataDB runs the list at each thread count in turn within every round, and the
- * report gives each count's ops/sec and its ratio to the first count ({@link BenchScaling}).
+ * report gives each count's ops/sec and its ratio to the first count ({@link BenchScaling}). With
+ * {@code --larger-than-memory} it runs that mode instead ({@link LargerThanMemory}).
  */
 @Command(name = "bench", description = {"Run db_bench-style benchmarks and print micros/op, ops/sec and MB/s.",
     "With --compare, also on RocksJava and/or iq80 LevelDB, interleaved; with --rounds N, the whole list N times "
@@ -141,8 +143,17 @@ public final class BenchCommand extends CliCommand {
       + "results.json and results.png go (default: ./strata-bench-results).")
   Path resultsDir = Path.of("strata-bench-results");
 
+  @Mixin
+  LargerThanMemoryOptions largerThanMemory = new LargerThanMemoryOptions();
+
   @Override
   protected int run() throws IOException, InterruptedException {
+    if (largerThanMemory.enabled) {
+      // The mode's defaults, as the setup: 64 MiB memtables, no compression, half the reader heap as cache.
+      writeBufferSize = writeBufferSize == null ? LargerThanMemoryOptions.WRITE_BUFFER_BYTES : writeBufferSize;
+      compression = compression == null ? Compression.NONE : compression;
+      cacheSize = cacheSize == null ? largerThanMemory.readerHeap / 2 : cacheSize;
+    }
     List<BenchWorkload> workloads = parseWorkloads();
     List<BenchEngine.Kind> engines = parseEngines();
     validate();
@@ -157,6 +168,9 @@ public final class BenchCommand extends CliCommand {
         options.memtableRep(), sync, statistics, parallelSeek);
     BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync),
         txnKeys == null ? Math.min(1000, num) : txnKeys, isolation);
+    if (largerThanMemory.enabled) {
+      return runLargerThanMemory(settings, engines);
+    }
     boolean comparing = engines.size() > 1;
     boolean temporary = dir == null;
     Path path = temporary ? BenchDirectory.createTemp(BenchDirectory.DEFAULT_BASE) : dir;
@@ -205,19 +219,47 @@ public final class BenchCommand extends CliCommand {
     }
     if (temporary) {
       if (comparing) {
-        for (BenchEngine.Kind kind : engines) {
-          Path engineDir = path.resolve(kind.label());
-          if (kind == BenchEngine.Kind.STRATADB) {
-            BenchDirectory.destroy(engineDir);
-            Files.deleteIfExists(engineDir);
-          } else {
-            BenchDirectory.removePeer(engineDir);
-          }
-        }
+        removeEngineDirs(path, engines);
       }
       BenchDirectory.remove(path);
     }
     return 0;
+  }
+
+  /** {@code --larger-than-memory}: each engine in its own subdirectory of the database directory. */
+  private int runLargerThanMemory(BenchSettings settings, List<BenchEngine.Kind> engines)
+      throws IOException, InterruptedException {
+    LargerThanMemory mode = new LargerThanMemory(largerThanMemory, settings, compaction, engines, num, keySize,
+        valueSize, threads, FIRST_SEED);
+    try {
+      mode.validate(rounds, !threadCounts.isEmpty());
+    } catch (IllegalArgumentException e) {
+      throw usageError(e.getMessage());
+    }
+    boolean temporary = dir == null;
+    Path path = temporary ? BenchDirectory.createTemp(BenchDirectory.DEFAULT_BASE) : dir;
+    try {
+      mode.run(path, resultsDir, out());
+    } finally {
+      if (temporary) {
+        removeEngineDirs(path, engines);
+        BenchDirectory.remove(path);
+      }
+    }
+    return 0;
+  }
+
+  /** Removes each engine's subdirectory of {@code path}, as made by a comparison. */
+  private static void removeEngineDirs(Path path, List<BenchEngine.Kind> engines) throws IOException {
+    for (BenchEngine.Kind kind : engines) {
+      Path engineDir = path.resolve(kind.label());
+      if (kind == BenchEngine.Kind.STRATADB) {
+        BenchDirectory.destroy(engineDir);
+        Files.deleteIfExists(engineDir);
+      } else {
+        BenchDirectory.removePeer(engineDir);
+      }
+    }
   }
 
   /**
@@ -276,6 +318,11 @@ public final class BenchCommand extends CliCommand {
       }
       seed += config.threads();
     }
+  }
+
+  /** Empties (or creates) {@code dir} for a fresh database of {@code kind}. */
+  static void resetEngineDir(BenchEngine.Kind kind, Path dir) throws IOException {
+    reset(kind, dir, true);
   }
 
   /** Prepares {@code dir} for {@code kind}: emptied for a fresh database, else only created. */

@@ -84,6 +84,14 @@ interface BenchEngine extends AutoCloseable {
     return "";
   }
 
+  /**
+   * Writes the engine delayed or stopped since it opened (StrataDB's {@code writeStallCount},
+   * RocksDB's {@code total-delays} plus {@code total-stops}), or -1 where it does not say.
+   */
+  default long writeStalls() {
+    return -1;
+  }
+
   /** Closes the engine, waiting for its background work. */
   @Override
   void close();

@@ -182,6 +182,17 @@ final class RocksDbBenchEngine implements BenchEngine {
   }
 
   @Override
+  public long writeStalls() {
+    try {
+      java.util.Map<String, String> stats = db.getMapProperty("rocksdb.cf-write-stall-stats");
+      return Long.parseLong(stats.getOrDefault("total-delays", "0").strip())
+          + Long.parseLong(stats.getOrDefault("total-stops", "0").strip());
+    } catch (RocksDBException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  @Override
   public void close() {
     db.close();
     writeOptions.close();

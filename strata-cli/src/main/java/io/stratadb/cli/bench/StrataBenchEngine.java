@@ -65,6 +65,11 @@ final class StrataBenchEngine implements BenchEngine {
   }
 
   @Override
+  public long writeStalls() {
+    return db.stats().writeStallCount();
+  }
+
+  @Override
   public void close() {
     db.close();
   }

@@ -6,8 +6,8 @@ import java.util.Random;
 /**
  * Benchmark values, as LevelDB db_bench's {@code RandomGenerator}: a buffer of at least 1 MiB of
  * pseudo-random printable text built so that it would compress to about half its size, handed out
- * in consecutive slices. Deterministic for a given seed. Not thread-safe: one per benchmark
- * thread.
+ * in consecutive slices, or (for the larger-than-memory mode) of uniformly random bytes that do not
+ * compress. Deterministic for a given seed. Not thread-safe: one per benchmark thread.
  */
 final class ValueGenerator {
 
@@ -25,9 +25,24 @@ final class ValueGenerator {
    * @param maxValueSize the largest value that {@link #next(int)} will be asked for
    */
   ValueGenerator(long seed, int maxValueSize) {
+    this(seed, maxValueSize, true);
+  }
+
+  /**
+   * Builds the buffer (about a millisecond; do it outside timed code).
+   *
+   * @param seed random seed; db_bench uses 301
+   * @param maxValueSize the largest value that {@link #next(int)} will be asked for
+   * @param compressible db_bench's text that compresses to half if true, else random bytes
+   */
+  ValueGenerator(long seed, int maxValueSize, boolean compressible) {
     Random rnd = new Random(seed);
     int size = Math.max(BUFFER_BYTES, maxValueSize);
     data = new byte[size];
+    if (!compressible) {
+      rnd.nextBytes(data);
+      return;
+    }
     for (int filled = 0; filled < size; filled += PIECE_BYTES) {
       byte[] piece = compressiblePiece(rnd);
       System.arraycopy(piece, 0, data, filled, Math.min(PIECE_BYTES, size - filled));

@@ -1,0 +1,101 @@
+package io.stratadb.cli.bench;
+
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The options of {@code strata bench --larger-than-memory} (a picocli mixin of {@link
+ * BenchCommand}): the memory limit of the reading JVM's cgroup, its heap, how long each read
+ * phase may run, how long the device's own rate is measured, and whether values compress. Filled
+ * by picocli; read on the command's thread.
+ */
+final class LargerThanMemoryOptions {
+  /** Default write buffer (memtable) size of the mode, as the RocksDB setup: 64 MiB. */
+  static final long WRITE_BUFFER_BYTES = 64L << 20;
+
+  @Option(names = "--larger-than-memory", description = "Fill --num keys (each once, random order), close, drop "
+      + "the page cache (as root), then run readrandom and seekrandom in a separate JVM held to --memory-limit by a "
+      + "memory cgroup, with RocksJava side by side under --compare rocksdb. See docs/larger-than-memory.md.")
+  boolean enabled;
+
+  @Option(names = "--memory-limit", paramLabel = "SIZE", defaultValue = "1536m", converter = SizeConverter.class,
+      description = "With --larger-than-memory: the reading JVM's memory cgroup limit (heap, off-heap and page "
+          + "cache), e.g. 1536m or 2g (default: ${DEFAULT-VALUE}).")
+  long memoryLimit;
+
+  @Option(names = "--reader-heap", paramLabel = "SIZE", defaultValue = "512m", converter = SizeConverter.class,
+      description = "With --larger-than-memory: the reading JVM's -Xmx, block cache included for StrataDB "
+          + "(default: ${DEFAULT-VALUE}; --cache-size defaults to half of it).")
+  long readerHeap;
+
+  @Option(names = "--duration", paramLabel = "TIME", defaultValue = "60s", converter = DurationConverter.class,
+      description = "With --larger-than-memory: the longest a read phase runs, e.g. 60s, 2m or 500ms; it ends "
+          + "earlier when each thread did --num/--threads operations (default: ${DEFAULT-VALUE}).")
+  long durationMs;
+
+  @Option(names = "--device-probe", paramLabel = "TIME", defaultValue = "5s", converter = DurationConverter.class,
+      description = "With --larger-than-memory: how long the device's random 4 KiB O_DIRECT read rate is measured "
+          + "over the databases' files, 0 to skip (default: ${DEFAULT-VALUE}).")
+  long deviceProbeMs;
+
+  @Option(names = "--drop-caches", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "With --larger-than-memory: sync and drop the machine's page cache before each read phase "
+          + "(needs root; default: on). --no-drop-caches keeps it, e.g. in tests on a shared machine.")
+  boolean dropCaches;
+
+  @Option(names = "--compressible-values", description = "With --larger-than-memory: db_bench's values that "
+      + "compress to half instead of incompressible random bytes.")
+  boolean compressibleValues;
+
+  /** Reads {@code 1536m}, {@code 2g}, {@code 512k} or plain bytes (binary units, any case). */
+  static final class SizeConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      String v = value.strip().toLowerCase(Locale.ROOT);
+      int shift = switch (v.isEmpty() ? ' ' : v.charAt(v.length() - 1)) {
+        case 'k' -> 10;
+        case 'm' -> 20;
+        case 'g' -> 30;
+        default -> 0;
+      };
+      try {
+        long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
+        if (n <= 0 || n > (Long.MAX_VALUE >> shift)) {
+          throw new TypeConversionException("expected a positive size, got '" + value + "'");
+        }
+        return n << shift;
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("expected a size such as 1536m, 2g or 1048576, got '" + value + "'");
+      }
+    }
+  }
+
+  /** Reads {@code 60s}, {@code 2m}, {@code 500ms} or plain seconds into milliseconds. */
+  static final class DurationConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      String v = value.strip().toLowerCase(Locale.ROOT);
+      long unit = 1000;
+      if (v.endsWith("ms")) {
+        unit = 1;
+        v = v.substring(0, v.length() - 2);
+      } else if (v.endsWith("s")) {
+        v = v.substring(0, v.length() - 1);
+      } else if (v.endsWith("m")) {
+        unit = 60_000;
+        v = v.substring(0, v.length() - 1);
+      }
+      try {
+        long n = Long.parseLong(v);
+        if (n < 0 || n > Long.MAX_VALUE / unit) {
+          throw new TypeConversionException("expected a duration of 0 or more, got '" + value + "'");
+        }
+        return n * unit;
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("expected a duration such as 60s, 2m or 500ms, got '" + value + "'");
+      }
+    }
+  }
+}
