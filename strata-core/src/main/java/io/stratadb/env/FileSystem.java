@@ -37,6 +37,16 @@ public interface FileSystem {
     return openReadable(path);
   }
 
+  /**
+   * As {@link #openImmutable(Path)} when {@code map}; otherwise opens the file for positional reads
+   * that are never served from a memory mapping ({@code pread}: a read costs a system call and
+   * reads exactly the bytes asked for). Table readers choose with {@link io.stratadb.ReadMode}. The
+   * default opens the unmapped file with {@link #openReadable}.
+   */
+  default ReadableFile openImmutable(Path path, boolean map) throws IOException {
+    return map ? openImmutable(path) : openReadable(path);
+  }
+
   /** Atomically replaces {@code target} with {@code source} (POSIX rename). */
   void rename(Path source, Path target) throws IOException;
 
