@@ -133,6 +133,19 @@ public final class Options {
     return values.compactionReadaheadSize;
   }
 
+  /**
+   * Whether SSTables are read around the operating system's page cache ({@code O_DIRECT},
+   * RocksDB's {@code use_direct_reads}; Java 17 opens such files without native code): the block
+   * cache is then the only cache of data blocks, so size it to the memory the process may use.
+   * Applies to the reads of user lookups, iterators and compaction inputs; tables are never mapped
+   * (so {@link ReadMode#MMAP} is refused). The file system must support it (tmpfs does not: the
+   * tables then fail to open with a {@link StrataIOException}). Flush and compaction still write
+   * through the page cache. Default false.
+   */
+  public boolean useDirectReads() {
+    return values.useDirectReads;
+  }
+
   /** Data block compression of every level without a per-level choice. Default LZ4 (as RocksDB). */
   public Compression compression() {
     return values.compression;
@@ -276,6 +289,7 @@ public final class Options {
     private long mmapBudgetBytes = -1;
     private int maxAutoReadaheadSize = 256 << 10;
     private int compactionReadaheadSize = 2 << 20;
+    private boolean useDirectReads = false;
     private Compression compression = Compression.LZ4;
     private java.util.List<Compression> compressionPerLevel = java.util.List.of();
     private int maxKeySize = 64 << 10;
@@ -385,6 +399,12 @@ public final class Options {
     /** Compaction input read-ahead in bytes, 0 (none) to 64 MiB; see {@link Options#compactionReadaheadSize()}. */
     public Builder compactionReadaheadSize(int bytes) {
       this.compactionReadaheadSize = (int) check("compactionReadaheadSize", bytes, 0, 64 << 20);
+      return this;
+    }
+
+    /** Whether to read tables around the page cache; see {@link Options#useDirectReads()}. */
+    public Builder useDirectReads(boolean value) {
+      this.useDirectReads = value;
       return this;
     }
 
@@ -548,14 +568,18 @@ public final class Options {
     /**
      * Builds the options.
      *
-     * @throws IllegalArgumentException if {@code l0StopWritesTrigger < l0SlowdownWritesTrigger} or
-     *     the hard pending-compaction limit is below the soft one
+     * @throws IllegalArgumentException if {@code l0StopWritesTrigger < l0SlowdownWritesTrigger},
+     *     the hard pending-compaction limit is below the soft one, or direct reads are asked for
+     *     with {@link ReadMode#MMAP}
      */
     public Options build() {
       if (l0StopWritesTrigger < l0SlowdownWritesTrigger) {
         throw new IllegalArgumentException(
             "l0StopWritesTrigger (" + l0StopWritesTrigger + ") must be >= l0SlowdownWritesTrigger ("
                 + l0SlowdownWritesTrigger + ")");
+      }
+      if (useDirectReads && readMode == ReadMode.MMAP) {
+        throw new IllegalArgumentException("useDirectReads cannot be combined with readMode MMAP");
       }
       if (hardPendingCompactionBytesLimit < softPendingCompactionBytesLimit) {
         throw new IllegalArgumentException("hardPendingCompactionBytesLimit must be >= softPendingCompactionBytesLimit");

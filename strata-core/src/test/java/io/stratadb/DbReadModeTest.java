@@ -27,6 +27,13 @@ class DbReadModeTest {
     record Opened(String name, boolean mapped, boolean actuallyMapped) {}
 
     final List<Opened> opened = Collections.synchronizedList(new ArrayList<>());
+    final List<String> openedDirect = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public ReadableFile openDirect(Path path) throws IOException {
+      openedDirect.add(path.getFileName().toString());
+      return delegate.openDirect(path);
+    }
 
     @Override
     public ReadableFile openImmutable(Path path, boolean map) throws IOException {
@@ -75,6 +82,16 @@ class DbReadModeTest {
         assertEquals(o.mapped(), o.actuallyMapped(), "the local file system maps exactly when asked: " + o);
       }
     }
+  }
+
+  @Test
+  void directReadsOpenEveryTableAroundThePageCache() throws Exception {
+    OpenRecorder fs = new OpenRecorder();
+    try (Db d = Db.open(dir, base(fs).useDirectReads(true).mmapBudgetBytes(1L << 40).build())) {
+      writeAndRead(d, 4);
+    }
+    assertTrue(fs.opened.isEmpty(), "nothing mapped or opened buffered: " + fs.opened);
+    assertTrue(fs.openedDirect.size() >= 4, "opened direct: " + fs.openedDirect);
   }
 
   @Test

@@ -30,6 +30,7 @@ class OptionsTest {
     assertEquals(ReadMode.AUTO, o.readMode());
     assertEquals(256 << 10, o.maxAutoReadaheadSize());
     assertEquals(2 << 20, o.compactionReadaheadSize());
+    assertTrue(!o.useDirectReads());
     assertEquals(io.stratadb.util.MemoryBudget.DEFAULT_MMAP_BUDGET, o.mmapBudgetBytes());
   }
 
@@ -90,6 +91,10 @@ class OptionsTest {
     assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableBloomSizeRatio(Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().compression(null));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().readMode(null));
+    IllegalArgumentException mmapDirect = assertThrows(IllegalArgumentException.class,
+        () -> Options.builder().readMode(ReadMode.MMAP).useDirectReads(true).build());
+    assertEquals("useDirectReads cannot be combined with readMode MMAP", mmapDirect.getMessage());
+    assertTrue(Options.builder().useDirectReads(true).build().useDirectReads(), "AUTO with direct reads");
     assertThrows(IllegalArgumentException.class, () -> Options.builder().mmapBudgetBytes(-1));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().maxAutoReadaheadSize(-1));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().compactionReadaheadSize(65 << 20));

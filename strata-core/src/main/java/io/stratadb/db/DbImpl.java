@@ -130,7 +130,8 @@ final class DbImpl implements Db {
     this.counters = new DbCounters(statistics);
     this.tableCache = new TableCache(fs, n -> io.stratadb.manifest.FileNames.table(dir, n), options.maxOpenFiles(),
         blockCache, statistics, () -> options.readMode().maps(tableBytes(), options.mmapBudgetBytes()),
-        new io.stratadb.sstable.TableReadOptions(options.maxAutoReadaheadSize(), options.compactionReadaheadSize()));
+        new io.stratadb.sstable.TableReadOptions(options.maxAutoReadaheadSize(), options.compactionReadaheadSize(),
+            options.useDirectReads()));
     this.versions = openVersions.apply(this::onVersionDropped);
     this.picker = CompactionPicker.of(options.compactionStrategy());
     SeekBudget seekBudget = options.seekCompaction() ? new SeekBudget() : null;

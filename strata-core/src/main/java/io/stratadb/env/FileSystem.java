@@ -47,6 +47,18 @@ public interface FileSystem {
     return map ? openImmutable(path) : openReadable(path);
   }
 
+  /**
+   * Opens {@code path}, an immutable file, for positional reads that bypass the operating
+   * system's page cache where the file system allows ({@code O_DIRECT}; RocksDB's {@code
+   * use_direct_reads}): every read goes to the device, so only the caller's own caches hold data.
+   * The default opens it with {@link #openReadable} (through the cache).
+   *
+   * @throws IOException if the file cannot be opened, or not for direct reads (e.g. on tmpfs)
+   */
+  default ReadableFile openDirect(Path path) throws IOException {
+    return openReadable(path);
+  }
+
   /** Atomically replaces {@code target} with {@code source} (POSIX rename). */
   void rename(Path source, Path target) throws IOException;
 

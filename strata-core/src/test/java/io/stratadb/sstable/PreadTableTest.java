@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tables opened unmapped ({@code pread} of each block, {@link io.stratadb.ReadMode#PREAD}): the
+ * Tables opened unmapped ({@code pread} of each block, {@link io.stratadb.ReadMode#PREAD}), also
+ * with direct reads ({@code O_DIRECT}, where the temporary directory's file system has them): the
  * same answers as the mapped path, the same error reports, typed errors for a file that shrank,
  * and read-ahead only where reads are sequential.
  */
@@ -86,13 +87,15 @@ class PreadTableTest {
   @Property(tries = 40)
   void preadReturnsWhatTheMappingReturns(@ForAll @IntRange(min = 1, max = 3000) int count,
       @ForAll @IntRange(min = 0, max = 300) int valueBytes, @ForAll @IntRange(min = 256, max = 16384) int blockSize,
-      @ForAll boolean compressed, @ForAll boolean cached, @ForAll long seed) throws IOException {
+      @ForAll boolean compressed, @ForAll boolean cached, @ForAll boolean direct, @ForAll long seed)
+      throws IOException {
     Path path = Files.createTempFile("pread", ".sst");
     try {
       List<Entry> entries = entries(count, valueBytes, seed);
       TableTestSupport.write(path, entries, blockSize, 16, 10, compressed ? Compression.LZ4 : Compression.NONE);
       TableReader mapped = open(path, LocalFileSystem.INSTANCE, true, cached ? new BlockCache(1 << 20) : null);
-      TableReader pread = open(path, LocalFileSystem.INSTANCE, false, cached ? new BlockCache(1 << 20) : null);
+      TableReader pread = TableReader.open(LocalFileSystem.INSTANCE, path, 7, cached ? new BlockCache(1 << 20) : null,
+          null, false, new TableReadOptions(256 << 10, 2 << 20, direct && directReadsWork(path)));
       try {
         assertTrue(mapped.isMapped());
         assertFalse(pread.isMapped());
@@ -136,6 +139,16 @@ class PreadTableTest {
       }
     } finally {
       Files.deleteIfExists(path);
+    }
+  }
+
+  /** Whether {@code path}'s file system opens files for direct reads (tmpfs does not). */
+  static boolean directReadsWork(Path path) {
+    try {
+      LocalFileSystem.INSTANCE.openDirect(path).close();
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -290,7 +303,7 @@ class PreadTableTest {
     List<BlockHandle> blocks = writeLarge(entries);
     ReadCountingFileSystem fs = new ReadCountingFileSystem();
     TableReader reader = TableReader.open(fs, dir.resolve("000007.sst"), 7, null, null, false,
-        new TableReadOptions(256 << 10, 512 << 10));
+        new TableReadOptions(256 << 10, 512 << 10, false));
     try (InternalIterator it = reader.iterator(false)) {
       fs.reads.clear();
       assertEquals(entries.size(), scan(it).size());
@@ -308,7 +321,7 @@ class PreadTableTest {
     Path path = dir.resolve("000007.sst");
     TableTestSupport.write(path, entries(100, 10, 7), 4096, 16, 10);
     TableReader mapped = open(path, LocalFileSystem.INSTANCE, true, null);
-    TableReader none = TableReader.open(LocalFileSystem.INSTANCE, path, 7, null, null, false, new TableReadOptions(0, 0));
+    TableReader none = TableReader.open(LocalFileSystem.INSTANCE, path, 7, null, null, false, new TableReadOptions(0, 0, false));
     try {
       assertNull(mapped.newReadahead(false));
       assertNull(none.newReadahead(false));
