@@ -80,12 +80,17 @@ final class TableIterator implements InternalIterator {
     return dataIterator != null && dataIterator.isValid();
   }
 
-  @Override
-  public void seekToFirst() {
+  /** Forgets the blocks read in a row: the iterator is positioned anew (a seek), as RocksDB does. */
+  private void restartReadahead() {
     readahead.restart();
     if (readaheadBuffer != null) {
       readaheadBuffer.restart();
     }
+  }
+
+  @Override
+  public void seekToFirst() {
+    restartReadahead();
     index();
     blockIndex = 0;
     loadDataBlock();
@@ -98,10 +103,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seek(byte[] target) {
-    readahead.restart();
-    if (readaheadBuffer != null) {
-      readaheadBuffer.restart();
-    }
+    restartReadahead();
     blockIndex = index().firstBlockEndingAtOrAfter(target);
     loadDataBlock();
     if (dataIterator != null) {
@@ -113,10 +115,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekToLast() {
-    readahead.restart();
-    if (readaheadBuffer != null) {
-      readaheadBuffer.restart();
-    }
+    restartReadahead();
     blockIndex = index().size() - 1;
     loadDataBlock();
     if (dataIterator != null) {
@@ -128,10 +127,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekForPrev(byte[] target) {
-    readahead.restart();
-    if (readaheadBuffer != null) {
-      readaheadBuffer.restart();
-    }
+    restartReadahead();
     // The index key of a block is its last key: the first block whose last key is >= target holds
     // the answer, or the block before it does when all of its keys are greater than target.
     blockIndex = Math.min(index().firstBlockEndingAtOrAfter(target), index.size() - 1);
