@@ -20,7 +20,9 @@ import java.io.IOException;
  * </ul>
  *
  * <p>A read never extends past {@code limit} (the end of the data blocks). The buffer is one heap
- * array per iterator, reused. Reads other than block reads (none today) go straight to the file.
+ * array per iterator, reused; bytes of a block that straddles its end are kept, so no byte is read
+ * twice. Only the iterator's data block reads come through it ({@link BlockReader#cached(long,
+ * long, boolean, ReadableFile)}); a read it does not widen goes straight to the file.
  *
  * <p>Not thread-safe: one per iterator.
  */
