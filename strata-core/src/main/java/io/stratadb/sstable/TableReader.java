@@ -15,7 +15,8 @@ import java.nio.file.Path;
 import io.stratadb.util.RefCount;
 
 /**
- * An open SSTable: its {@link Footer}, index block and bloom filter in memory, data blocks read on
+ * An open SSTable: its {@link Footer}, index block and bloom filter in memory (their bytes charged
+ * to the block cache, {@link BlockCache#reserve}, until the table closes), data blocks read on
  * demand with their checksums verified by a {@link BlockReader} (LevelDB's {@code
  * table/table.cc}); an uncompressed block of a memory-mapped table is read in place and verified on
  * its first read ({@link #readDataBlock(int, boolean)}). Point lookups ({@link #get}) and
@@ -48,6 +49,13 @@ public final class TableReader {
    */
   private BlockBitSet verifiedBlocks;
   private BlockBitSet compressedBlocks;
+  /** Caches data blocks, and is charged for the index and filter; null for none. */
+  private final BlockCache blockCache;
+  /**
+   * Bytes charged to {@link #blockCache} for the index block, the filter and the decoded index,
+   * returned when the file closes. Guarded by {@code this}.
+   */
+  private long chargedBytes;
 
   /** Read-ahead sizes of iterators over the table when it is not mapped. */
   private final TableReadOptions readOptions;
@@ -64,6 +72,16 @@ public final class TableReader {
     this.indexOffset = footer.index().offset();
     this.filter = filter;
     this.blocks = new BlockReader(file, fileName, fileNumber, footer.offset(), indexOffset, blockCache);
+    this.blockCache = blockCache;
+    charge(index.size() + (filter == null ? 0 : filter.length));
+  }
+
+  /** Charges {@code bytes} of this table's memory to the block cache, if it has one. */
+  private synchronized void charge(long bytes) {
+    if (blockCache != null) {
+      blockCache.reserve(bytes);
+      chargedBytes += bytes;
+    }
   }
 
   /**
@@ -424,6 +442,7 @@ public final class TableReader {
         decoded = decodedIndex;
         if (decoded == null) {
           decoded = IndexBlock.decode(index, fileName, indexOffset);
+          charge(decoded.memoryBytes());
           verifiedBlocks = new BlockBitSet(decoded.size());
           compressedBlocks = new BlockBitSet(decoded.size());
           decodedIndex = decoded;
@@ -442,6 +461,12 @@ public final class TableReader {
   /** Drops a reference, closing the file when none remain. */
   public void release() {
     if (references.release()) {
+      synchronized (this) {
+        if (blockCache != null) {
+          blockCache.unreserve(chargedBytes);
+          chargedBytes = 0;
+        }
+      }
       try {
         file.close();
       } catch (IOException e) {

@@ -331,4 +331,27 @@ class PreadTableTest {
       none.release();
     }
   }
+
+  @Test
+  void anOpenTableChargesItsIndexAndFilterToTheBlockCacheUntilItCloses() throws IOException {
+    List<Entry> entries = entries(5000, 100, 8);
+    writeLarge(entries);
+    TableTestSupport.Layout layout = TableTestSupport.layout(dir.resolve("000007.sst"));
+    BlockCache cache = new BlockCache(8 << 20);
+    TableReader reader = open(dir.resolve("000007.sst"), LocalFileSystem.INSTANCE, false, cache);
+    long raw = layout.index().size() + layout.filter().size();
+    try {
+      assertEquals(raw, cache.reservedBytes(), "index and filter blocks charged at open");
+      assertArrayEquals(entries.get(3).value(), reader.get(userKey(6), InternalKey.MAX_SEQUENCE).value());
+      long decoded = cache.reservedBytes() - raw;
+      int blocks = layout.dataBlocks().size();
+      assertTrue(decoded >= 48L * blocks + 16L * blocks, "the decoded index is charged too: " + decoded);
+      assertTrue(reader.retain());
+      reader.release();
+      assertEquals(raw + decoded, cache.reservedBytes(), "a reference released is not the close");
+    } finally {
+      reader.release();
+    }
+    assertEquals(0, cache.reservedBytes(), "returned when the table closes");
+  }
 }
