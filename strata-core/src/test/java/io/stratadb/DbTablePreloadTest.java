@@ -26,11 +26,11 @@ class DbTablePreloadTest {
     final Set<Path> opened = ConcurrentHashMap.newKeySet();
 
     @Override
-    public ReadableFile openImmutable(Path path) throws IOException {
+    public ReadableFile openImmutable(Path path, boolean map) throws IOException {
       if (path.toString().endsWith(".sst")) {
         opened.add(path.getFileName());
       }
-      return delegate.openImmutable(path);
+      return delegate.openImmutable(path, map);
     }
   }
 

@@ -27,6 +27,33 @@ class OptionsTest {
     assertEquals(12, o.l0StopWritesTrigger());
     assertTrue(o.createIfMissing() && !o.errorIfExists() && o.jmx() && o.seekCompaction() && !o.statistics());
     assertNull(o.compactionFilter());
+    assertEquals(ReadMode.AUTO, o.readMode());
+    assertEquals(256 << 10, o.maxAutoReadaheadSize());
+    assertEquals(2 << 20, o.compactionReadaheadSize());
+    assertTrue(!o.useDirectReads());
+    assertEquals(io.stratadb.util.MemoryBudget.DEFAULT_MMAP_BUDGET, o.mmapBudgetBytes());
+  }
+
+  @Test
+  void theDefaultMmapBudgetIsHalfTheMemoryBesideTheHeap() {
+    assertEquals(3L << 30, io.stratadb.util.MemoryBudget.mmapBudget(8L << 30, 2L << 30));
+    assertEquals(0, io.stratadb.util.MemoryBudget.mmapBudget(1L << 30, 2L << 30), "a heap larger than memory leaves none");
+    long budget = io.stratadb.util.MemoryBudget.DEFAULT_MMAP_BUDGET;
+    assertTrue(budget >= 0 && budget < Runtime.getRuntime().maxMemory() + (1L << 42), "budget " + budget);
+  }
+
+  @Test
+  void readModeDecidesPerTableOpen() {
+    assertTrue(ReadMode.MMAP.maps(Long.MAX_VALUE, 0));
+    assertTrue(!ReadMode.PREAD.maps(0, Long.MAX_VALUE));
+    assertTrue(ReadMode.AUTO.maps(100, 100));
+    assertTrue(!ReadMode.AUTO.maps(101, 100));
+    Options o = Options.builder().readMode(ReadMode.PREAD).mmapBudgetBytes(5).maxAutoReadaheadSize(0)
+        .compactionReadaheadSize(1 << 20).build().toBuilder().build();
+    assertEquals(ReadMode.PREAD, o.readMode());
+    assertEquals(5, o.mmapBudgetBytes());
+    assertEquals(0, o.maxAutoReadaheadSize());
+    assertEquals(1 << 20, o.compactionReadaheadSize());
   }
 
   @Test
@@ -63,6 +90,14 @@ class OptionsTest {
     assertEquals("blockSize must be between 256 and 4194304, got 100", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableBloomSizeRatio(Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().compression(null));
+    assertThrows(IllegalArgumentException.class, () -> Options.builder().readMode(null));
+    IllegalArgumentException mmapDirect = assertThrows(IllegalArgumentException.class,
+        () -> Options.builder().readMode(ReadMode.MMAP).useDirectReads(true).build());
+    assertEquals("useDirectReads cannot be combined with readMode MMAP", mmapDirect.getMessage());
+    assertTrue(Options.builder().useDirectReads(true).build().useDirectReads(), "AUTO with direct reads");
+    assertThrows(IllegalArgumentException.class, () -> Options.builder().mmapBudgetBytes(-1));
+    assertThrows(IllegalArgumentException.class, () -> Options.builder().maxAutoReadaheadSize(-1));
+    assertThrows(IllegalArgumentException.class, () -> Options.builder().compactionReadaheadSize(65 << 20));
     assertThrows(IllegalArgumentException.class,
         () -> Options.builder().l0SlowdownWritesTrigger(10).l0StopWritesTrigger(9).build());
   }

@@ -129,7 +129,9 @@ final class DbImpl implements Db {
     this.statistics = new Statistics(options.statistics());
     this.counters = new DbCounters(statistics);
     this.tableCache = new TableCache(fs, n -> io.stratadb.manifest.FileNames.table(dir, n), options.maxOpenFiles(),
-        blockCache, statistics);
+        blockCache, statistics, () -> options.readMode().maps(tableBytes(), options.mmapBudgetBytes()),
+        new io.stratadb.sstable.TableReadOptions(options.maxAutoReadaheadSize(), options.compactionReadaheadSize(),
+            options.useDirectReads()));
     this.versions = openVersions.apply(this::onVersionDropped);
     this.picker = CompactionPicker.of(options.compactionStrategy());
     SeekBudget seekBudget = options.seekCompaction() ? new SeekBudget() : null;
@@ -365,6 +367,12 @@ final class DbImpl implements Db {
 
   DbState state() {
     return state;
+  }
+
+  /** Total bytes of the current version's tables, {@link io.stratadb.ReadMode#AUTO}'s measure. */
+  private long tableBytes() {
+    io.stratadb.manifest.Version current = versions.current();
+    return java.util.stream.IntStream.range(0, io.stratadb.manifest.Version.NUM_LEVELS).mapToLong(current::levelBytes).sum();
   }
 
   long lastSequence() {

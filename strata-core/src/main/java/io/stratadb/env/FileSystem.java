@@ -37,6 +37,28 @@ public interface FileSystem {
     return openReadable(path);
   }
 
+  /**
+   * As {@link #openImmutable(Path)} when {@code map}; otherwise opens the file for positional reads
+   * that are never served from a memory mapping ({@code pread}: a read costs a system call and
+   * reads exactly the bytes asked for). Table readers choose with {@link io.stratadb.ReadMode}. The
+   * default opens the unmapped file with {@link #openReadable}.
+   */
+  default ReadableFile openImmutable(Path path, boolean map) throws IOException {
+    return map ? openImmutable(path) : openReadable(path);
+  }
+
+  /**
+   * Opens {@code path}, an immutable file, for positional reads that bypass the operating
+   * system's page cache where the file system allows ({@code O_DIRECT}; RocksDB's {@code
+   * use_direct_reads}): every read goes to the device, so only the caller's own caches hold data.
+   * The default opens it with {@link #openReadable} (through the cache).
+   *
+   * @throws IOException if the file cannot be opened, or not for direct reads (e.g. on tmpfs)
+   */
+  default ReadableFile openDirect(Path path) throws IOException {
+    return openReadable(path);
+  }
+
   /** Atomically replaces {@code target} with {@code source} (POSIX rename). */
   void rename(Path source, Path target) throws IOException;
 

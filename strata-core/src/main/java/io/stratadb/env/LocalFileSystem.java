@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,6 +41,15 @@ public final class LocalFileSystem implements FileSystem {
   @Override
   public ReadableFile openReadable(Path path) throws IOException {
     return new ChannelReadableFile(path);
+  }
+
+  /**
+   * Opens {@code path} for reads that bypass the page cache ({@code O_DIRECT}, see {@link
+   * DirectIo}); the file system must support them (tmpfs does not).
+   */
+  @Override
+  public ReadableFile openDirect(Path path) throws IOException {
+    return new ChannelReadableFile(path, true);
   }
 
   /** Maps the file into memory (see {@link MappedReadableFile}); files over 2 GiB are read as usual. */
@@ -227,13 +237,25 @@ public final class LocalFileSystem implements FileSystem {
    * break an SSTable shared by all.
    */
   private static final class ChannelReadableFile implements ReadableFile {
+    private static final OpenOption[] BUFFERED = {StandardOpenOption.READ};
+
     private final Path path;
+    private final OpenOption[] openOptions;
+    /** The block size direct reads align to; 0 for reads through the page cache. */
+    private final int alignment;
     private volatile FileChannel channel;
     private volatile boolean closed;
 
     ChannelReadableFile(Path path) throws IOException {
+      this(path, false);
+    }
+
+    /** Opens {@code path} for reads through the page cache, or around it if {@code direct}. */
+    ChannelReadableFile(Path path, boolean direct) throws IOException {
       this.path = path;
-      this.channel = FileChannel.open(path, StandardOpenOption.READ);
+      this.openOptions = direct ? DirectIo.OPEN_OPTIONS : BUFFERED;
+      this.alignment = direct ? DirectIo.alignment(path) : 0;
+      this.channel = FileChannel.open(path, openOptions);
     }
 
     @Override
@@ -258,13 +280,16 @@ public final class LocalFileSystem implements FileSystem {
 
     private synchronized FileChannel reopen(FileChannel broken) throws IOException {
       if (channel == broken && !closed) {
-        channel = FileChannel.open(path, StandardOpenOption.READ);
+        channel = FileChannel.open(path, openOptions);
       }
       return channel;
     }
 
-    private static int readFully(FileChannel ch, long position, byte[] dst, int off, int len)
+    private int readFully(FileChannel ch, long position, byte[] dst, int off, int len)
         throws IOException {
+      if (alignment > 0) {
+        return DirectIo.read(ch, alignment, position, dst, off, len);
+      }
       ByteBuffer buf = ByteBuffer.wrap(dst, off, len);
       int total = 0;
       while (buf.hasRemaining()) {

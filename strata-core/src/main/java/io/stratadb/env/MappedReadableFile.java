@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A file nobody writes any more (an SSTable), mapped into memory once and read by copying from the
@@ -15,10 +16,13 @@ import java.nio.file.StandardOpenOption;
  * way on 64-bit platforms ({@code PosixMmapReadableFile}); iq80 LevelDB does too.
  *
  * <p>The mapping covers the file's size when it was opened; the file must not change afterwards.
- * Java 17 cannot unmap a buffer on demand, so {@link #close()} only drops the reference and the
- * garbage collector unmaps it later: until then a deleted table keeps its disk space. Reads after
- * {@code close} throw {@link ClosedChannelException}; a read racing with {@code close} still reads
- * valid memory, because it holds the buffer.
+ * {@link #close()} unmaps it at once ({@link Unmapper}), so a deleted table returns its disk space
+ * as soon as its last reader closes it, not when a garbage collection finds the buffer
+ * unreachable. The caller must therefore make no read, and use no buffer {@link #mapping()}
+ * returned, once it has called {@code close}, nor concurrently with it: reading unmapped memory
+ * crashes the JVM. {@code TableReader} guarantees it with its reference count. Reads after {@code
+ * close} throw {@link ClosedChannelException}. Background loads ({@link #prefetch}) hold {@link
+ * #unmapLock}'s read lock, so {@code close} waits for a running one and later ones do nothing.
  *
  * <p>Thread-safe: reads use absolute positions and share no state.
  */
@@ -28,6 +32,8 @@ final class MappedReadableFile implements ReadableFile {
 
   private final long size;
   private volatile MappedByteBuffer buffer;
+  /** Held for reading by background loads of {@link #buffer}, for writing by {@link #close()}. */
+  private final ReentrantReadWriteLock unmapLock = new ReentrantReadWriteLock();
 
   private MappedReadableFile(MappedByteBuffer buffer, long size) {
     buffer.order(ByteOrder.LITTLE_ENDIAN); // before it is shared: the order is the buffer's state
@@ -103,12 +109,35 @@ final class MappedReadableFile implements ReadableFile {
   public void prefetch(long offset, long length) {
     MappedByteBuffer b = buffer;
     if (b != null) {
-      MappingReadahead.SHARED.load(b, offset, length);
+      MappingReadahead.SHARED.load(b, offset, length, this::whileMapped);
     }
   }
 
+  /** Runs {@code load} under the read lock, unless the file was closed (then the buffer is unmapped). */
+  private void whileMapped(Runnable load) {
+    unmapLock.readLock().lock();
+    try {
+      if (buffer != null) {
+        load.run();
+      }
+    } finally {
+      unmapLock.readLock().unlock();
+    }
+  }
+
+  /** Unmaps the file, after any background load running on it; idempotent. */
   @Override
   public void close() {
-    buffer = null;
+    MappedByteBuffer b;
+    unmapLock.writeLock().lock();
+    try {
+      b = buffer;
+      buffer = null;
+    } finally {
+      unmapLock.writeLock().unlock();
+    }
+    if (b != null) {
+      Unmapper.unmap(b);
+    }
   }
 }

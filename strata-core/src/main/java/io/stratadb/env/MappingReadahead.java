@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  *
  * <p>Requests are hints. They queue (at most {@value #MAX_QUEUED}) for one daemon thread, which
  * ends after a minute without work; a request that finds the queue full is dropped. A request keeps
- * its buffer reachable, so the buffer stays mapped until the request is done.
+ * its buffer reachable, and runs under the file's guard, so the buffer stays mapped until the
+ * request is done.
  *
  * <p>Thread-safe.
  */
@@ -51,6 +52,15 @@ final class MappingReadahead {
    * capacity) to be loaded; returns at once. Nothing happens when the range is empty.
    */
   void load(MappedByteBuffer buffer, long offset, long length) {
+    load(buffer, offset, length, Runnable::run);
+  }
+
+  /**
+   * As {@link #load(MappedByteBuffer, long, long)}, the load run by {@code whileMapped}, which runs
+   * it only while the buffer is still mapped and keeps it mapped meanwhile (a file that unmaps its
+   * buffer explicitly, {@link MappedReadableFile}, skips the load after that).
+   */
+  void load(MappedByteBuffer buffer, long offset, long length, Consumer<Runnable> whileMapped) {
     if (offset < 0 || offset >= buffer.capacity() || length <= 0) {
       return;
     }
@@ -58,8 +68,10 @@ final class MappingReadahead {
     int bytes = (int) Math.min(length, buffer.capacity() - offset);
     executor.execute(() -> {
       try {
-        loader.accept(buffer.slice(from, bytes));
-        bytesLoaded.addAndGet(bytes);
+        whileMapped.accept(() -> {
+          loader.accept(buffer.slice(from, bytes));
+          bytesLoaded.addAndGet(bytes);
+        });
       } catch (InternalError fault) {
         // How the JVM reports a fault in mapped memory: the file shrank under its mapping, which
         // a table never does in use (a test may rewrite one). The reader that needs the bytes

@@ -20,10 +20,12 @@ public interface ReadableFile extends Closeable {
   /**
    * The whole file as a read-only, little-endian buffer when it is memory-mapped, so readers can
    * use its bytes in place; null when it is not. Callers make only absolute reads on it and never
-   * change its order, position or limit: threads share it. An implementation must keep the buffer
-   * readable while anything references it, even after {@link #close()} (never unmap it
-   * explicitly): block views outlive the file's reference count, and reading unmapped memory
-   * would crash the JVM.
+   * change its order, position or limit: threads share it. The buffer is valid until {@link
+   * #close()}, which may unmap it ({@link LocalFileSystem}'s files do, so a deleted file returns
+   * its space at once): the caller must not use it, or any view of it, after closing the file or
+   * concurrently with the close, as reading unmapped memory crashes the JVM. {@code TableReader}
+   * closes its file only when its reference count reaches zero, and block views of the mapping
+   * are used only while a reference is held.
    *
    * @throws IOException if the file is closed
    */

@@ -3,6 +3,7 @@ package io.stratadb.sstable;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Caches uncompressed, checksum-verified data blocks across all SSTables, bounded by their size in
@@ -41,6 +42,12 @@ public final class BlockCache {
   static final int ENTRY_OVERHEAD_BYTES = 96;
 
   private final Cache<Key, Block> cache;
+  private final long capacityBytes;
+  /**
+   * Bytes held outside the cache but charged to its budget: the index and filter blocks of open
+   * tables ({@link #reserve}).
+   */
+  private final AtomicLong reservedBytes = new AtomicLong();
 
   /**
    * @param capacityBytes total bytes of blocks to keep; 0 disables caching
@@ -50,6 +57,7 @@ public final class BlockCache {
     if (capacityBytes < 0) {
       throw new IllegalArgumentException("block cache capacity must be >= 0, got " + capacityBytes);
     }
+    this.capacityBytes = capacityBytes;
     this.cache = Caffeine.newBuilder()
         .maximumWeight(capacityBytes)
         .weigher((Key k, Block b) -> b.size() + ENTRY_OVERHEAD_BYTES)
@@ -74,6 +82,48 @@ public final class BlockCache {
    */
   public void evictFile(long fileNumber) {
     cache.asMap().keySet().removeIf(k -> k.fileNumber() == fileNumber);
+  }
+
+  /**
+   * Charges {@code bytes} held elsewhere (an open table's index and filter blocks, which the table
+   * keeps in memory) to this cache's budget: the room for data blocks shrinks by as much, evicting
+   * blocks if needed, so data blocks, index and filter blocks together stay within the capacity
+   * (RocksDB's {@code cache_index_and_filter_blocks} with the blocks pinned). Charges beyond the
+   * capacity leave no room for data blocks; they are not refused (RocksDB's {@code
+   * strict_capacity_limit} is not built). Undo with {@link #unreserve}.
+   *
+   * @throws IllegalArgumentException if {@code bytes < 0}
+   */
+  public void reserve(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("bytes must be >= 0, got " + bytes);
+    }
+    reservedBytes.addAndGet(bytes);
+    resize();
+  }
+
+  /**
+   * Returns {@code bytes} of an earlier {@link #reserve} to the data blocks.
+   *
+   * @throws IllegalArgumentException if {@code bytes < 0}
+   */
+  public void unreserve(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("bytes must be >= 0, got " + bytes);
+    }
+    reservedBytes.addAndGet(-bytes);
+    resize();
+  }
+
+  /** Bytes currently charged by {@link #reserve}. */
+  public long reservedBytes() {
+    return reservedBytes.get();
+  }
+
+  /** Sets the room for data blocks from the latest reservation; the last caller applies the latest. */
+  private synchronized void resize() {
+    long room = Math.max(0, capacityBytes - reservedBytes.get());
+    cache.policy().eviction().ifPresent(e -> e.setMaximum(room));
   }
 
   /**

@@ -87,8 +87,8 @@ final class BlockReader {
    * As {@link #readContents}, parsed as a block. An uncompressed block keeps the buffer it was read
    * into, trailer and all, instead of copying its contents out of it.
    */
-  private Block read(BlockHandle handle) throws IOException {
-    byte[] buf = readChecked(file, fileName, handle, limit, handlesAt);
+  private Block read(BlockHandle handle, ReadableFile source) throws IOException {
+    byte[] buf = readChecked(source, fileName, handle, limit, handlesAt);
     int size = (int) handle.size();
     return buf[size] == TableFormat.NO_COMPRESSION ? new Block(buf, size, fileName, handle.offset())
         : new Block(decompress(buf, size, fileName, handle.offset()), fileName, handle.offset());
@@ -151,6 +151,14 @@ final class BlockReader {
    * read is added to the cache only if {@code fillCache}. A cache hit allocates nothing.
    */
   Block cached(long offset, long size, boolean fillCache) {
+    return cached(offset, size, fillCache, file);
+  }
+
+  /**
+   * As {@link #cached(long, long, boolean)}, reading a block the cache does not hold through {@code
+   * source}: the table's file, or an iterator's {@link ReadaheadBuffer} over it.
+   */
+  Block cached(long offset, long size, boolean fillCache, ReadableFile source) {
     if (blockCache != null) {
       Block cached = blockCache.get(fileNumber, offset);
       if (cached != null) {
@@ -158,7 +166,7 @@ final class BlockReader {
       }
     }
     try {
-      Block block = read(new BlockHandle(offset, size));
+      Block block = read(new BlockHandle(offset, size), source);
       if (blockCache != null && fillCache) {
         blockCache.put(fileNumber, offset, block);
       }

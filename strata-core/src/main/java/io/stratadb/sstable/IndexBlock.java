@@ -65,6 +65,18 @@ final class IndexBlock {
     return new IndexBlock(keys.toArray(new byte[0][]), offsets, sizes);
   }
 
+  /**
+   * Estimated heap bytes of this decoded index, in bytes: the last keys' bytes plus, per block, an
+   * array header and reference, the handle's two longs and the key's fingerprint.
+   */
+  long memoryBytes() {
+    long bytes = 0;
+    for (int i = 0; i < size(); i++) {
+      bytes += lastKeys.get(i).length;
+    }
+    return bytes + 48L * size();
+  }
+
   /** Number of data blocks. */
   int size() {
     return lastKeys.size();

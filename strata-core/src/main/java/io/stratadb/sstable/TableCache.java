@@ -10,6 +10,7 @@ import io.stratadb.statistics.Statistics;
 import io.stratadb.util.Hash64;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
 /**
@@ -37,6 +38,8 @@ public final class TableCache implements AutoCloseable {
   private final AtomicReferenceArray<TableReader> recent = new AtomicReferenceArray<>(RECENT_SLOTS);
   private final BlockCache blockCache;
   private final Statistics statistics;
+  private final BooleanSupplier mapTables;
+  private final TableReadOptions readOptions;
 
   /**
    * @param fs file system to open tables through
@@ -66,6 +69,23 @@ public final class TableCache implements AutoCloseable {
    */
   public TableCache(FileSystem fs, LongFunction<Path> pathOf, int capacity, BlockCache blockCache,
       Statistics statistics) {
+    this(fs, pathOf, capacity, blockCache, statistics, () -> true, TableReadOptions.DEFAULTS);
+  }
+
+  /**
+   * @param fs file system to open tables through
+   * @param pathOf maps a file number to the table's path
+   * @param capacity maximum number of open tables
+   * @param blockCache cache for the tables' data blocks, or null
+   * @param statistics counts the tables' lookups and bloom probes, or null
+   * @param mapTables asked as each table opens whether to memory-map it ({@link
+   *     io.stratadb.ReadMode}); called on the opening thread, so it must be thread-safe and cheap
+   * @param readOptions read-ahead of iterators over tables that are not mapped
+   */
+  public TableCache(FileSystem fs, LongFunction<Path> pathOf, int capacity, BlockCache blockCache,
+      Statistics statistics, BooleanSupplier mapTables, TableReadOptions readOptions) {
+    this.mapTables = mapTables;
+    this.readOptions = readOptions;
     this.blockCache = blockCache;
     this.statistics = statistics;
     this.fs = fs;
@@ -103,7 +123,8 @@ public final class TableCache implements AutoCloseable {
       // getIfPresent first: the hit path then allocates no loader lambda.
       TableReader reader = cache.getIfPresent(fileNumber);
       if (reader == null) {
-        reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache, statistics));
+        reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache, statistics,
+            mapTables.getAsBoolean(), readOptions));
       }
       if (reader.retain()) {
         return reader;

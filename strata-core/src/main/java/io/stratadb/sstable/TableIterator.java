@@ -45,7 +45,14 @@ final class TableIterator implements InternalIterator {
    * TableCache} iterator), so no wrapper sits between every step and the table.
    */
   private boolean ownsReference;
+  /** Read-ahead of a mapped table: pages faulted in ahead of the scan, on another thread. */
   private final BlockReadahead readahead = new BlockReadahead();
+  /**
+   * Read-ahead of a table that is not mapped: its blocks read ahead into a buffer of this
+   * iterator's, made on the first block load; null for a mapped table or none.
+   */
+  private ReadaheadBuffer readaheadBuffer;
+  private boolean readaheadBufferMade;
 
   TableIterator(TableReader table, boolean fillCache) {
     this(table, fillCache, false);
@@ -73,9 +80,17 @@ final class TableIterator implements InternalIterator {
     return dataIterator != null && dataIterator.isValid();
   }
 
+  /** Forgets the blocks read in a row: the iterator is positioned anew (a seek), as RocksDB does. */
+  private void restartReadahead() {
+    readahead.restart();
+    if (readaheadBuffer != null) {
+      readaheadBuffer.restart();
+    }
+  }
+
   @Override
   public void seekToFirst() {
-    readahead.restart();
+    restartReadahead();
     index();
     blockIndex = 0;
     loadDataBlock();
@@ -88,7 +103,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seek(byte[] target) {
-    readahead.restart();
+    restartReadahead();
     blockIndex = index().firstBlockEndingAtOrAfter(target);
     loadDataBlock();
     if (dataIterator != null) {
@@ -100,7 +115,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekToLast() {
-    readahead.restart();
+    restartReadahead();
     blockIndex = index().size() - 1;
     loadDataBlock();
     if (dataIterator != null) {
@@ -112,7 +127,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekForPrev(byte[] target) {
-    readahead.restart();
+    restartReadahead();
     // The index key of a block is its last key: the first block whose last key is >= target holds
     // the answer, or the block before it does when all of its keys are greater than target.
     blockIndex = Math.min(index().firstBlockEndingAtOrAfter(target), index.size() - 1);
@@ -177,6 +192,7 @@ final class TableIterator implements InternalIterator {
       blockIterator = null;
     }
     dataBlock = null;
+    readaheadBuffer = null;
     if (ownsReference) {
       ownsReference = false;
       table.release();
@@ -194,12 +210,19 @@ final class TableIterator implements InternalIterator {
     }
     long offset = index.offset(blockIndex);
     if (dataBlock == null || offset != dataBlockOffset) {
-      dataBlock = table.readDataBlock(blockIndex, fillCache);
+      long end = offset + index.blockSize(blockIndex) + TableFormat.BLOCK_TRAILER_SIZE;
+      if (!readaheadBufferMade) {
+        readaheadBufferMade = true;
+        readaheadBuffer = table.newReadahead(!fillCache); // fillCache false: a compaction input
+      }
+      if (readaheadBuffer != null) {
+        readaheadBuffer.onBlock(offset, end);
+      }
+      dataBlock = table.readDataBlock(blockIndex, fillCache, readaheadBuffer);
       dataBlockOffset = offset;
       // Only blocks read in place from the mapping: a block from the block cache (a compressed
       // one) does not touch the mapping, so there is nothing to fault in ahead of it.
-      if (dataBlock.isView()
-          && readahead.onBlockRead(blockIndex, offset + index.blockSize(blockIndex) + TableFormat.BLOCK_TRAILER_SIZE)) {
+      if (dataBlock.isView() && readahead.onBlockRead(blockIndex, end)) {
         table.prefetch(readahead.requestOffset(), readahead.requestLength());
       }
       dataIterator = dataBlock.heapIterator(InternalKey.COMPARATOR, blockIterator != null ? blockIterator : takeSpare());

@@ -15,7 +15,8 @@ import java.nio.file.Path;
 import io.stratadb.util.RefCount;
 
 /**
- * An open SSTable: its {@link Footer}, index block and bloom filter in memory, data blocks read on
+ * An open SSTable: its {@link Footer}, index block and bloom filter in memory (their bytes charged
+ * to the block cache, {@link BlockCache#reserve}, until the table closes), data blocks read on
  * demand with their checksums verified by a {@link BlockReader} (LevelDB's {@code
  * table/table.cc}); an uncompressed block of a memory-mapped table is read in place and verified on
  * its first read ({@link #readDataBlock(int, boolean)}). Point lookups ({@link #get}) and
@@ -48,10 +49,21 @@ public final class TableReader {
    */
   private BlockBitSet verifiedBlocks;
   private BlockBitSet compressedBlocks;
+  /** Caches data blocks, and is charged for the index and filter; null for none. */
+  private final BlockCache blockCache;
+  /**
+   * Bytes charged to {@link #blockCache} for the index block, the filter and the decoded index,
+   * returned when the file closes. Guarded by {@code this}.
+   */
+  private long chargedBytes;
+
+  /** Read-ahead sizes of iterators over the table when it is not mapped. */
+  private final TableReadOptions readOptions;
 
   private TableReader(ReadableFile file, String fileName, long fileNumber, Block index, byte[] filter,
-      Footer footer, BlockCache blockCache, Statistics statistics) {
+      Footer footer, BlockCache blockCache, Statistics statistics, TableReadOptions readOptions) {
     this.file = file;
+    this.readOptions = readOptions;
     this.footer = footer;
     this.statistics = statistics;
     this.fileName = fileName;
@@ -60,6 +72,16 @@ public final class TableReader {
     this.indexOffset = footer.index().offset();
     this.filter = filter;
     this.blocks = new BlockReader(file, fileName, fileNumber, footer.offset(), indexOffset, blockCache);
+    this.blockCache = blockCache;
+    charge(index.size() + (filter == null ? 0 : filter.length));
+  }
+
+  /** Charges {@code bytes} of this table's memory to the block cache, if it has one. */
+  private synchronized void charge(long bytes) {
+    if (blockCache != null) {
+      blockCache.reserve(bytes);
+      chargedBytes += bytes;
+    }
   }
 
   /**
@@ -92,10 +114,25 @@ public final class TableReader {
    */
   public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
       Statistics statistics) {
+    return open(fs, path, fileNumber, blockCache, statistics, true, TableReadOptions.DEFAULTS);
+  }
+
+  /**
+   * As {@link #open(FileSystem, Path, long, BlockCache, Statistics)}; the file is opened with
+   * {@link FileSystem#openImmutable(Path, boolean)}, memory-mapped if {@code map} (and the file
+   * system maps), else read with one positional read per block, iterators reading ahead as {@code
+   * readOptions} says; with {@link TableReadOptions#directReads()} it is opened with {@link
+   * FileSystem#openDirect} instead, whatever {@code map} says.
+   *
+   * @throws CorruptionException if the footer, index or filter is damaged
+   * @throws StrataIOException if the file cannot be opened or read
+   */
+  public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
+      Statistics statistics, boolean map, TableReadOptions readOptions) {
     String name = path.toString();
     ReadableFile file;
     try {
-      file = fs.openImmutable(path);
+      file = readOptions.directReads() ? fs.openDirect(path) : fs.openImmutable(path, map);
     } catch (IOException e) {
       throw new StrataIOException("cannot open SSTable " + name, e);
     }
@@ -108,7 +145,7 @@ public final class TableReader {
           indexHandle.offset());
       byte[] filter = filterHandle.size() == 0 ? null
           : BlockReader.readContents(file, name, filterHandle, footerOffset, footerOffset + 16);
-      return new TableReader(file, name, fileNumber, index, filter, footer, blockCache, statistics);
+      return new TableReader(file, name, fileNumber, index, filter, footer, blockCache, statistics, readOptions);
     } catch (IOException e) {
       closeQuietly(file, e);
       throw new StrataIOException("cannot read SSTable " + name, e);
@@ -185,6 +222,14 @@ public final class TableReader {
    * @throws IndexOutOfBoundsException if {@code blockIndex} is not in {@code [0, blocks)}
    */
   Block readDataBlock(int blockIndex, boolean fillCache) {
+    return readDataBlock(blockIndex, fillCache, null);
+  }
+
+  /**
+   * As {@link #readDataBlock(int, boolean)}; a block read from the file of a table that is not
+   * mapped is read through {@code readahead} when it is not null.
+   */
+  Block readDataBlock(int blockIndex, boolean fillCache, ReadaheadBuffer readahead) {
     IndexBlock index = decodedIndex();
     long offset = index.offset(blockIndex);
     long size = index.blockSize(blockIndex);
@@ -194,7 +239,40 @@ public final class TableReader {
         return view;
       }
     }
-    return blocks.cached(offset, size, fillCache);
+    return readahead == null ? blocks.cached(offset, size, fillCache)
+        : blocks.cached(offset, size, fillCache, readahead);
+  }
+
+  /**
+   * A read-ahead buffer for one iterator over this table, a compaction input if {@code
+   * compaction}; null when the table is mapped (iterators then use {@link #prefetch}) or the
+   * read-ahead size is 0.
+   */
+  ReadaheadBuffer newReadahead(boolean compaction) {
+    int bytes = compaction ? readOptions.compactionReadaheadSize() : readOptions.maxAutoReadaheadSize();
+    if (bytes == 0 || isMapped()) {
+      return null;
+    }
+    return compaction ? ReadaheadBuffer.forCompaction(file, dataEnd(), bytes)
+        : ReadaheadBuffer.forIterator(file, dataEnd(), bytes);
+  }
+
+  /**
+   * Whether the table's file is memory-mapped.
+   *
+   * @throws StrataIOException if the file is closed
+   */
+  boolean isMapped() {
+    try {
+      return file.mapping() != null;
+    } catch (IOException e) {
+      throw new StrataIOException("cannot read " + fileName, e);
+    }
+  }
+
+  /** Where the data blocks end: the filter block's offset, or the index block's without one. */
+  private long dataEnd() {
+    return footer.filter().size() > 0 ? footer.filter().offset() : indexOffset;
   }
 
   /**
@@ -202,8 +280,7 @@ public final class TableReader {
    * ({@link ReadableFile#prefetch}), cut where the data blocks end; used by sequential iterators.
    */
   void prefetch(long offset, long length) {
-    long dataEnd = footer.filter().size() > 0 ? footer.filter().offset() : indexOffset;
-    long end = Math.min(dataEnd, offset + length);
+    long end = Math.min(dataEnd(), offset + length);
     if (end > offset) {
       file.prefetch(offset, end - offset);
     }
@@ -344,7 +421,11 @@ public final class TableReader {
     return iterator(true);
   }
 
-  /** An iterator whose block reads fill the block cache only if {@code fillCache}. */
+  /**
+   * An iterator whose block reads fill the block cache only if {@code fillCache}. One that does not
+   * is taken for a compaction input, read once from start to end: when the table is not mapped it
+   * reads {@link TableReadOptions#compactionReadaheadSize()} at a time from its first block.
+   */
   public InternalIterator iterator(boolean fillCache) {
     return new TableIterator(this, fillCache);
   }
@@ -361,6 +442,7 @@ public final class TableReader {
         decoded = decodedIndex;
         if (decoded == null) {
           decoded = IndexBlock.decode(index, fileName, indexOffset);
+          charge(decoded.memoryBytes());
           verifiedBlocks = new BlockBitSet(decoded.size());
           compressedBlocks = new BlockBitSet(decoded.size());
           decodedIndex = decoded;
@@ -379,6 +461,12 @@ public final class TableReader {
   /** Drops a reference, closing the file when none remain. */
   public void release() {
     if (references.release()) {
+      synchronized (this) {
+        if (blockCache != null) {
+          blockCache.unreserve(chargedBytes);
+          chargedBytes = 0;
+        }
+      }
       try {
         file.close();
       } catch (IOException e) {

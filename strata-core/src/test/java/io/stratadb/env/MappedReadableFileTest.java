@@ -3,6 +3,9 @@ package io.stratadb.env;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
 
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
@@ -84,6 +87,14 @@ class MappedReadableFileTest {
     assertThrows(ClosedChannelException.class, file::size);
   }
 
+  /** Whether this process maps {@code path} ({@code /proc/self/maps}, Linux). */
+  static boolean mapsOf(Path path) throws IOException {
+    String name = path.toRealPath().toString();
+    try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/self/maps"))) {
+      return lines.anyMatch(line -> line.contains(name));
+    }
+  }
+
   @Test
   void mappingIsTheWholeFileReadOnlyAndLittleEndianUntilClosed() throws Exception {
     byte[] data = new byte[10_000];
@@ -95,9 +106,12 @@ class MappedReadableFileTest {
     assertEquals(java.nio.ByteOrder.LITTLE_ENDIAN, mapping.order());
     assertEquals(io.stratadb.util.Coding.getFixed32(data, 100), mapping.getInt(100));
     org.junit.jupiter.api.Assertions.assertTrue(mapping.isReadOnly());
+    assertTrue(mapsOf(path), "mapped while open");
     file.close();
     assertThrows(ClosedChannelException.class, file::mapping);
-    assertEquals(data[9_999], mapping.get(9_999), "a mapping handed out stays readable after close");
+    assertTrue(Unmapper.available());
+    org.junit.jupiter.api.Assertions.assertFalse(mapsOf(path), "unmapped at close, not at a later GC");
+    file.close(); // idempotent
     try (ReadableFile channel = LocalFileSystem.INSTANCE.openReadable(path)) {
       org.junit.jupiter.api.Assertions.assertNull(channel.mapping(), "a channel file is not mapped");
     }

@@ -169,4 +169,29 @@ class BlockCacheTest {
     assertEquals(500, cache.size());
     assertEquals(500 * weight(4000), cache.weightedSize());
   }
+
+  @Test
+  void reservedBytesShrinkTheRoomForDataBlocksUntilReturned() {
+    BlockCache cache = new BlockCache(100 * (1024 + BlockCache.ENTRY_OVERHEAD_BYTES));
+    for (int i = 0; i < 100; i++) {
+      cache.put(1, i * 2000L, block(1024));
+    }
+    assertEquals(100, cache.size(), "a full cache");
+    cache.reserve(60L * (1024 + BlockCache.ENTRY_OVERHEAD_BYTES));
+    assertEquals(60L * (1024 + BlockCache.ENTRY_OVERHEAD_BYTES), cache.reservedBytes());
+    assertTrue(cache.size() <= 40, "blocks evicted to make room for the charge: " + cache.size());
+    for (int i = 100; i < 200; i++) {
+      cache.put(1, i * 2000L, block(1024));
+    }
+    assertTrue(cache.size() <= 40, "the room stays shrunk: " + cache.size());
+    cache.unreserve(60L * (1024 + BlockCache.ENTRY_OVERHEAD_BYTES));
+    assertEquals(0, cache.reservedBytes());
+    for (int i = 200; i < 300; i++) {
+      cache.put(1, i * 2000L, block(1024));
+    }
+    assertEquals(100, cache.size(), "the whole capacity again");
+    cache.reserve(1L << 40); // more than the capacity: no room, nothing refused
+    assertEquals(0, cache.size());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> cache.reserve(-1));
+  }
 }

@@ -1,0 +1,42 @@
+package io.stratadb;
+
+/**
+ * How SSTables are read ({@link Options#readMode()}).
+ *
+ * <ul>
+ *   <li>{@link #MMAP}: each table is mapped into memory and blocks are read from the mapping
+ *       (LevelDB's {@code PosixMmapReadableFile}). Cheapest while the tables fit in the page cache:
+ *       an uncompressed block is read in place, with no system call and no copy. When they do not
+ *       fit, every page fault reads as much as the device's read-ahead (often far more than the
+ *       block), mapped pages compete with the heap for memory, and an I/O error or a file that
+ *       shrank surfaces as an {@link InternalError} wherever the JVM notices it.
+ *   <li>{@link #PREAD}: each block is read with one positional read of exactly the block
+ *       ({@code pread}) into the block cache, as RocksDB does; iterators and compaction inputs
+ *       read ahead into a buffer of their own. Right when the database is larger than memory.
+ *   <li>{@link #AUTO}: {@link #MMAP} for a table opened while the database's tables total at most
+ *       {@link Options#mmapBudgetBytes()}, {@link #PREAD} for one opened after that. The default.
+ * </ul>
+ */
+public enum ReadMode {
+  /** Map while the database is small, {@code pread} once it has outgrown the budget. */
+  AUTO,
+  /** Always map tables into memory. */
+  MMAP,
+  /** Never map: one positional read per block. */
+  PREAD;
+
+  /**
+   * Whether a table opened now is mapped, given the database's current total table bytes and the
+   * budget ({@link Options#mmapBudgetBytes()}).
+   */
+  public boolean maps(long totalTableBytes, long mmapBudgetBytes) {
+    switch (this) {
+      case MMAP:
+        return true;
+      case PREAD:
+        return false;
+      default:
+        return totalTableBytes <= mmapBudgetBytes;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.stratadb.sstable;
+
+import io.stratadb.env.ReadableFile;
+import java.io.IOException;
+
+/**
+ * One iterator's read-ahead over a table read with {@code pread} (not mapped): RocksDB's {@code
+ * FilePrefetchBuffer} with its automatic iterator read-ahead ({@code BlockPrefetcher}). The
+ * iterator reports every data block it moves to ({@link #onBlock}), whether the block cache holds
+ * it or not; the block reads that miss the cache then come through {@link #read}.
+ *
+ * <ul>
+ *   <li>An iterator ({@link #forIterator}): from the third block in a row (each starting where the
+ *       previous one's trailer ended), a read that misses the buffer reads the block and {@code
+ *       readahead} bytes after it in one {@code pread}, 8 KiB at first, doubling on each such read
+ *       up to the longest; a block out of sequence (a seek) starts over. Point lookups and short
+ *       seeks so read exactly the block.
+ *   <li>A compaction input ({@link #forCompaction}): read in reads of a fixed size from its first
+ *       block, since it is read whole, once.
+ * </ul>
+ *
+ * <p>A read never extends past {@code limit} (the end of the data blocks). The buffer is one heap
+ * array per iterator, reused; bytes of a block that straddles its end are kept, so no byte is read
+ * twice. Only the iterator's data block reads come through it ({@link BlockReader#cached(long,
+ * long, boolean, ReadableFile)}); a read it does not widen goes straight to the file.
+ *
+ * <p>Not thread-safe: one per iterator.
+ */
+final class ReadaheadBuffer implements ReadableFile {
+  /** The first read-ahead of an iterator, in bytes (RocksDB's initial auto read-ahead size). */
+  static final int INITIAL_BYTES = 8 * 1024;
+  /** Blocks in a row before an iterator reads ahead (RocksDB reads ahead from the third). */
+  static final int SEQUENTIAL_BLOCKS = 3;
+
+  private final ReadableFile file;
+  private final long limit;
+  private final int maxBytes;
+  private final boolean always;
+
+  /** Bytes of the file held, from {@link #bufferStart}; {@link #bufferLength} of them valid. */
+  private byte[] buffer;
+  private long bufferStart;
+  private int bufferLength;
+
+  /** End of the last block reported, trailer included; -1 before the first. */
+  private long previousEnd = -1;
+  private int sequentialBlocks;
+  private int readaheadBytes;
+
+  /** Reads made on the file (for tests and statistics). */
+  private long fileReads;
+
+  private ReadaheadBuffer(ReadableFile file, long limit, int initialBytes, int maxBytes, boolean always) {
+    this.file = file;
+    this.limit = limit;
+    this.maxBytes = maxBytes;
+    this.always = always;
+    this.readaheadBytes = Math.min(initialBytes, maxBytes);
+  }
+
+  /**
+   * An iterator's read-ahead, up to {@code maxBytes} (0: none).
+   *
+   * @param file the table's file; not closed here
+   * @param limit offset where the data blocks end; nothing at or past it is read ahead
+   */
+  static ReadaheadBuffer forIterator(ReadableFile file, long limit, int maxBytes) {
+    return new ReadaheadBuffer(file, limit, INITIAL_BYTES, maxBytes, false);
+  }
+
+  /** A compaction input's read-ahead: reads of {@code bytes} from the first block (0: none). */
+  static ReadaheadBuffer forCompaction(ReadableFile file, long limit, int bytes) {
+    return new ReadaheadBuffer(file, limit, bytes, bytes, true);
+  }
+
+  /**
+   * Records that the iterator moved to the data block at {@code offset} whose trailer ends at
+   * {@code end}.
+   */
+  void onBlock(long offset, long end) {
+    sequentialBlocks = offset == previousEnd ? sequentialBlocks + 1 : 1;
+    if (sequentialBlocks == 1 && !always) {
+      readaheadBytes = Math.min(INITIAL_BYTES, maxBytes);
+    }
+    previousEnd = end;
+  }
+
+  /** Forgets the blocks seen: the iterator was positioned anew (a seek). The buffer is kept. */
+  void restart() {
+    previousEnd = -1;
+  }
+
+  @Override
+  public int read(long position, byte[] dst, int off, int len) throws IOException {
+    long end = position + len;
+    if (position >= bufferStart && end <= bufferStart + bufferLength) {
+      System.arraycopy(buffer, (int) (position - bufferStart), dst, off, len);
+      return len;
+    }
+    boolean ahead = readaheadBytes > 0 && (always || sequentialBlocks >= SEQUENTIAL_BLOCKS);
+    long want = ahead ? Math.max(end, Math.min(limit, end + readaheadBytes)) - position : len;
+    if (!ahead || want <= len) {
+      fileReads++;
+      return file.read(position, dst, off, len);
+    }
+    // Bytes of the block the buffer already holds (it straddles the buffer's end) are kept, so no
+    // byte is read twice (RocksDB's FilePrefetchBuffer keeps them too).
+    int kept = position >= bufferStart && position < bufferStart + bufferLength
+        ? (int) (bufferStart + bufferLength - position) : 0;
+    byte[] target = buffer == null || buffer.length < want ? new byte[(int) want] : buffer;
+    if (kept > 0) {
+      System.arraycopy(buffer, (int) (position - bufferStart), target, 0, kept);
+    }
+    buffer = target;
+    bufferLength = 0;
+    fileReads++;
+    int n = kept + file.read(position + kept, buffer, kept, (int) want - kept);
+    bufferStart = position;
+    bufferLength = n;
+    if (!always) {
+      readaheadBytes = Math.min(maxBytes, readaheadBytes * 2);
+    }
+    int copied = (int) Math.min(len, n);
+    System.arraycopy(buffer, 0, dst, off, Math.max(0, copied));
+    return copied;
+  }
+
+  /** Reads made on the underlying file so far. */
+  long fileReads() {
+    return fileReads;
+  }
+
+  @Override
+  public long size() throws IOException {
+    return file.size();
+  }
+
+  /** Does nothing: the table owns the file. */
+  @Override
+  public void close() {}
+}
