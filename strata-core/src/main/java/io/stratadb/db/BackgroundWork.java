@@ -194,13 +194,7 @@ final class BackgroundWork {
               continue;
             }
             if (obsoleteFilesPending) {
-              obsoleteFilesPending = false;
-              db.mutex.unlock(); // listing and deleting files is I/O
-              try {
-                obsoleteFiles.deleteObsoleteFiles();
-              } finally {
-                db.mutex.lock();
-              }
+              deleteObsoleteFilesUnlocked();
               continue;
             }
           } catch (RuntimeException | IOException e) {

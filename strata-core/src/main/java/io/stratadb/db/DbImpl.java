@@ -108,15 +108,9 @@ final class DbImpl implements Db {
 
   /**
    * Builds the engine around a recovered or created {@code versions}; {@link DbOpen} then recovers
-   * the WALs, publishes the first state and starts the background threads.
-   */
-  DbImpl(Path dir, Options options, FileLockHandle dirLock, java.util.function.Function<Runnable, VersionSet> openVersions) {
-    this(dir, options, dirLock, openVersions, false);
-  }
-
-  /**
-   * As above; a {@code readOnly} database has no lock ({@code dirLock} null), no WAL and no
-   * running background threads, and refuses every write.
+   * the WALs, publishes the first state and starts the background threads. A {@code readOnly}
+   * database has no lock ({@code dirLock} null), no WAL and no running background threads, and
+   * refuses every write.
    */
   DbImpl(Path dir, Options options, FileLockHandle dirLock, java.util.function.Function<Runnable, VersionSet> openVersions,
       boolean readOnly) {
@@ -371,8 +365,12 @@ final class DbImpl implements Db {
 
   /** Total bytes of the current version's tables, {@link io.stratadb.ReadMode#AUTO}'s measure. */
   private long tableBytes() {
-    io.stratadb.manifest.Version current = versions.current();
-    return java.util.stream.IntStream.range(0, io.stratadb.manifest.Version.NUM_LEVELS).mapToLong(current::levelBytes).sum();
+    Version current = versions.current();
+    long bytes = 0;
+    for (int level = 0; level < Version.NUM_LEVELS; level++) {
+      bytes += current.levelBytes(level);
+    }
+    return bytes;
   }
 
   long lastSequence() {

@@ -45,9 +45,7 @@ public final class DbOpen implements DbProvider {
 
   @Override
   public Db openReadOnly(Path dir, Options options) {
-    if (dir == null || options == null) {
-      throw new IllegalArgumentException("dir and options must not be null");
-    }
+    requireArguments(dir, options);
     FileSystem fs = options.fileSystem();
     for (int attempt = 1; ; attempt++) {
       String before = manifestState(fs, dir);
@@ -131,9 +129,7 @@ public final class DbOpen implements DbProvider {
    * @throws StrataIOException if files cannot be read or written or the directory is locked
    */
   static Db openDb(Path dir, Options options) {
-    if (dir == null || options == null) {
-      throw new IllegalArgumentException("dir and options must not be null");
-    }
+    requireArguments(dir, options);
     FileSystem fs = options.fileSystem();
     if (!fs.exists(dir) && !options.createIfMissing()) {
       throw new IllegalArgumentException("no database in " + dir + " and createIfMissing is false");
@@ -148,7 +144,7 @@ public final class DbOpen implements DbProvider {
     VersionSet[] versions = new VersionSet[1];
     DbImpl db = null;
     try {
-      db = new DbImpl(dir, options, lock, onDropped -> versions[0] = openVersions(fs, dir, options, onDropped));
+      db = new DbImpl(dir, options, lock, onDropped -> versions[0] = openVersions(fs, dir, options, onDropped), false);
       recover(db, dir);
       db.start();
       return db;
@@ -169,6 +165,12 @@ public final class DbOpen implements DbProvider {
         e.addSuppressed(suppressed);
       }
       throw e;
+    }
+  }
+
+  private static void requireArguments(Path dir, Options options) {
+    if (dir == null || options == null) {
+      throw new IllegalArgumentException("dir and options must not be null");
     }
   }
 
