@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stratadb.statistics.DbMXBean;
+import io.stratadb.DbMXBean;
 import io.stratadb.statistics.JmxRegistration;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -29,6 +29,17 @@ class DbJmxTest {
 
   private static Set<ObjectName> registered() throws Exception {
     return SERVER.queryNames(new ObjectName("io.stratadb:type=Db,*"), null);
+  }
+
+  /**
+   * JMX calls the MXBean interface reflectively from outside the module: the interface must be in
+   * an exported package, or a modular application's JMX client gets an IllegalAccessException.
+   */
+  @Test
+  void theMxBeanInterfaceIsInAnExportedPackage() {
+    Module module = DbMXBean.class.getModule();
+    assertTrue(!module.isNamed() || module.isExported(DbMXBean.class.getPackageName()),
+        DbMXBean.class + " is not exported by " + module);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.stratadb.statistics;
 
+import io.stratadb.DbMXBean;
 import io.stratadb.DbStats;
 import io.stratadb.LatencyStats;
 import io.stratadb.OperationStats;

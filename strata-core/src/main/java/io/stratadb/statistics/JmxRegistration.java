@@ -1,5 +1,6 @@
 package io.stratadb.statistics;
 
+import io.stratadb.DbMXBean;
 import java.lang.management.ManagementFactory;
 import io.stratadb.DbStats;
 import java.nio.file.Path;

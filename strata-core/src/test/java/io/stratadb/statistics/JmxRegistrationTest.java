@@ -1,5 +1,6 @@
 package io.stratadb.statistics;
 
+import io.stratadb.DbMXBean;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,6 +1,5 @@
-package io.stratadb.statistics;
+package io.stratadb;
 
-import io.stratadb.LatencyStats;
 
 /**
  * The JMX view of one open database, registered as {@code io.stratadb:type=Db,name="<absolute
