@@ -28,7 +28,8 @@ import java.util.Arrays;
 final class BlockReader {
   private final ReadableFile file;
   private final String fileName;
-  private final long fileNumber;
+  /** This reader's key prefix in {@code blockCache} ({@link BlockCache#newCacheId}). */
+  private final long cacheId;
   private final long limit;
   private final long handlesAt;
   /** Caches decompressed and heap blocks; null for none. */
@@ -37,16 +38,15 @@ final class BlockReader {
   /**
    * @param file the table's file; not closed here
    * @param fileName the file's name, for error messages
-   * @param fileNumber the table's number, its key in {@code blockCache}
    * @param limit offset in bytes before which every block and its trailer end (the footer's)
    * @param handlesAt offset reported for a handle out of range (the index block's)
    * @param blockCache the block cache, or null for none
    */
-  BlockReader(ReadableFile file, String fileName, long fileNumber, long limit, long handlesAt,
+  BlockReader(ReadableFile file, String fileName, long limit, long handlesAt,
       BlockCache blockCache) {
     this.file = file;
     this.fileName = fileName;
-    this.fileNumber = fileNumber;
+    this.cacheId = blockCache == null ? 0 : blockCache.newCacheId();
     this.limit = limit;
     this.handlesAt = handlesAt;
     this.blockCache = blockCache;
@@ -160,7 +160,7 @@ final class BlockReader {
    */
   Block cached(long offset, long size, boolean fillCache, ReadableFile source) {
     if (blockCache != null) {
-      Block cached = blockCache.get(fileNumber, offset);
+      Block cached = blockCache.get(cacheId, offset);
       if (cached != null) {
         return cached;
       }
@@ -168,7 +168,7 @@ final class BlockReader {
     try {
       Block block = read(new BlockHandle(offset, size), source);
       if (blockCache != null && fillCache) {
-        blockCache.put(fileNumber, offset, block);
+        blockCache.put(cacheId, offset, block);
       }
       return block;
     } catch (IOException e) {

@@ -204,16 +204,17 @@ public final class TableCache implements AutoCloseable {
     return new TableIterator(acquire(fileNumber), fillCache, true);
   }
 
-  /** Drops {@code fileNumber} and its cached blocks from the caches (its file is being deleted). */
+  /**
+   * Drops table {@code fileNumber}'s reader (its file is being deleted). Its cached blocks stay
+   * until the block cache evicts them: they are keyed by the reader's cache id, which no later
+   * reader shares.
+   */
   public void evict(long fileNumber) {
     TableReader recent = this.recent.get((int) fileNumber & (RECENT_SLOTS - 1));
     if (recent != null && recent.fileNumber() == fileNumber) {
       forget(recent);
     }
     cache.invalidate(fileNumber);
-    if (blockCache != null) {
-      blockCache.evictFile(fileNumber);
-    }
   }
 
   /** Drops {@code reader} from {@link #recent}, so a reader the cache let go is not kept reachable. */

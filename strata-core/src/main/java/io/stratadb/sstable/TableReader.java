@@ -71,7 +71,7 @@ public final class TableReader {
     this.index = index;
     this.indexOffset = footer.index().offset();
     this.filter = filter;
-    this.blocks = new BlockReader(file, fileName, fileNumber, footer.offset(), indexOffset, blockCache);
+    this.blocks = new BlockReader(file, fileName, footer.offset(), indexOffset, blockCache);
     this.blockCache = blockCache;
     charge(index.size() + (filter == null ? 0 : filter.length));
   }

@@ -68,9 +68,6 @@ class BlockCacheTest {
           assertSame(model.get(key), cached, "the newest block put under the key, or nothing");
         }
       }
-      if (op % 20_000 == 0) {
-        cache.evictFile(random.nextInt(8));
-      }
     }
     assertTrue(cache.weightedSize() <= 200 * weight(100), "within capacity: " + cache.weightedSize());
     assertEquals(cache.size() * weight(100), cache.weightedSize());
@@ -147,27 +144,18 @@ class BlockCacheTest {
     assertSame(bigger, cache.get(1, 0));
     assertEquals(1, cache.size());
     assertEquals(weight(300), cache.weightedSize());
-    cache.evictFile(1);
-    assertEquals(0, cache.weightedSize());
   }
 
   @Test
-  void evictFileDropsOnlyThatTablesBlocks() {
-    BlockCache cache = new BlockCache(64 << 20);
-    List<Block> kept = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
-      cache.put(5, i * 4096L, block(4000));
-      Block other = block(4000);
-      kept.add(other);
-      cache.put(6, i * 4096L, other);
-    }
-    cache.evictFile(5);
-    for (int i = 0; i < 500; i++) {
-      assertNull(cache.get(5, i * 4096L));
-      assertSame(kept.get(i), cache.get(6, i * 4096L));
-    }
-    assertEquals(500, cache.size());
-    assertEquals(500 * weight(4000), cache.weightedSize());
+  void cacheIdsAreDistinct() {
+    BlockCache cache = new BlockCache(1 << 20);
+    long first = cache.newCacheId();
+    long second = cache.newCacheId();
+    assertTrue(first != second, first + " " + second);
+    Block block = block(100);
+    cache.put(first, 0, block);
+    assertSame(block, cache.get(first, 0));
+    assertNull(cache.get(second, 0), "another reader's id never sees this block");
   }
 
   @Test
