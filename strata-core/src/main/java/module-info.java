@@ -15,8 +15,9 @@ module io.stratadb {
   requires org.slf4j;
   requires com.github.benmanes.caffeine;
   requires org.lz4.java;
-  requires com.github.luben.zstd_jni;
-  requires snappy.java;
+  // Optional codecs (JNI): the application adds the library and, on the module path, the module.
+  requires static com.github.luben.zstd_jni;
+  requires static snappy.java;
   requires HdrHistogram;
 
   uses io.stratadb.DbProvider;

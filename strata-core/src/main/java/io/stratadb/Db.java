@@ -42,8 +42,14 @@ public interface Db extends AutoCloseable {
    *     safely skip
    * @throws StrataIOException if the files cannot be read or written, or another process or
    *     {@code Db} instance holds the directory's lock
+   * @throws CompressionUnavailableException if {@code options} choose a {@link Compression} whose
+   *     optional library is not on the class path (checked before the directory is touched)
    */
   static Db open(Path dir, Options options) {
+    if (options != null) { // null is the engine's IllegalArgumentException
+      options.compression().requireAvailable();
+      options.compressionPerLevel().forEach(Compression::requireAvailable);
+    }
     return Providers.ENGINE.open(dir, options);
   }
 

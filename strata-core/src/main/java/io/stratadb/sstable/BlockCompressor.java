@@ -12,10 +12,13 @@ import org.xerial.snappy.Snappy;
 /**
  * Compresses and decompresses SSTable blocks with the well-kept codec libraries (lz4-java,
  * zstd-jni, snappy-java). LZ4 and Zstd payloads start with the raw length as a varint (as RocksDB's
- * format version 2); Snappy carries its own. Stateless and thread-safe.
+ * format version 2); Snappy carries its own. LZ4 runs lz4-java's pure-Java safe codec unless
+ * {@code -Dio.stratadb.lz4.native=true} asks for its JNI one (see {@link Compression}). Stateless
+ * and thread-safe.
  */
 final class BlockCompressor {
-  private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
+  private static final LZ4Factory LZ4 =
+      Boolean.getBoolean("io.stratadb.lz4.native") ? LZ4Factory.fastestInstance() : LZ4Factory.safeInstance();
   private static final int ZSTD_LEVEL = 3;
   /** No block may claim to inflate beyond this: the largest entry (16 MiB key, 256 MiB value) plus slack. */
   private static final long MAX_RAW_BYTES = 320L << 20;
@@ -30,9 +33,11 @@ final class BlockCompressor {
    * @return whether {@code out} holds the compressed form; false (and {@code out}'s contents
    *     undefined) for {@link Compression#NONE} or when compression would not save at least 1/8
    * @throws IllegalStateException if a codec fails
+   * @throws io.stratadb.CompressionUnavailableException if the codec's optional library is absent
    */
   static boolean compress(Compression type, byte[] raw, int off, int len, ByteSink out) {
     out.reset();
+    type.requireAvailable();
     switch (type) {
       case NONE:
         return false;
@@ -79,8 +84,10 @@ final class BlockCompressor {
    * Decompresses a block stored with {@code type}.
    *
    * @throws CorruptionException if the payload does not decompress (names the file and offset)
+   * @throws io.stratadb.CompressionUnavailableException if the codec's optional library is absent
    */
   static byte[] decompress(Compression type, byte[] stored, int length, String fileName, long offset) {
+    type.requireAvailable();
     try {
       switch (type) {
         case LZ4: {
