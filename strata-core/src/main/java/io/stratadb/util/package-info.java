@@ -1,0 +1,5 @@
+/**
+ * Internal (not exported by the module {@code io.stratadb}): byte coding (fixed-width integers,
+ * varints), CRC32C with LevelDB's masking, hashing, unsigned byte order, slices, reference counts.
+ */
+package io.stratadb.util;
