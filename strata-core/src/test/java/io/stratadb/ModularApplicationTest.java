@@ -1,19 +1,13 @@
 package io.stratadb;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,29 +63,19 @@ class ModularApplicationTest {
   @TempDir Path tmp;
 
   /**
-   * The built module (target/classes) and strata-core's runtime dependencies but the optional
-   * zstd-jni and snappy-java, from the module path surefire gives this JVM.
+   * The built module and strata-core's runtime dependencies but the optional zstd-jni and
+   * snappy-java, from the paths surefire gives this JVM.
    */
   private static List<String> modulePath() {
-    String strataCore = Path.of(Db.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
-    List<String> path = new ArrayList<>(List.of(strataCore));
-    String given = System.getProperty("jdk.module.path", "") + File.pathSeparator + System.getProperty("java.class.path", "");
-    for (String entry : given.split(File.pathSeparator)) {
-      String name = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
-      if (name.matches("(caffeine|jspecify|error_prone_annotations|slf4j-api|lz4-java|HdrHistogram)-\\d.*\\.jar")
-          && !path.contains(entry)) {
+    List<String> path = new ArrayList<>(List.of(ChildJava.strataCore()));
+    for (String entry : ChildJava.testPaths()) {
+      Path name = Path.of(entry).getFileName();
+      if (name != null && name.toString().matches(
+          "(caffeine|jspecify|error_prone_annotations|slf4j-api|lz4-java|HdrHistogram)-\\d.*\\.jar")) {
         path.add(entry);
       }
     }
     return path;
-  }
-
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "timed out: " + command);
-    assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + out);
-    return out;
   }
 
   @Test
@@ -101,20 +85,13 @@ class ModularApplicationTest {
     Files.writeString(src.resolve("module-info.java"), MODULE_INFO);
     Files.writeString(src.resolve("app/Main.java"), MAIN);
     Path classes = tmp.resolve("classes");
-    String bin = Path.of(System.getProperty("java.home"), "bin").toString();
     List<String> path = modulePath();
     String modulePath = String.join(File.pathSeparator, path);
     assertTrue(path.stream().anyMatch(e -> e.contains("slf4j-api")) && path.stream().anyMatch(e -> e.contains("caffeine")),
         "dependencies not found on the test JVM's paths: " + path);
+    ChildJava.javac(src, classes, List.of("--module-path", modulePath));
 
-    List<String> javac = new ArrayList<>(List.of(Path.of(bin, "javac").toString(), "--release", "17",
-        "--module-path", modulePath, "-d", classes.toString()));
-    try (Stream<Path> files = Files.walk(src)) {
-      javac.addAll(files.filter(f -> f.toString().endsWith(".java")).map(Path::toString).collect(Collectors.toList()));
-    }
-    run(javac);
-
-    String out = run(List.of(Path.of(bin, "java").toString(), "-Xmx256m",
+    String out = ChildJava.run(tmp, List.of(ChildJava.tool("java"), "-Xmx256m",
         "--module-path", classes + File.pathSeparator + modulePath,
         "-m", "app/app.Main", tmp.resolve("db").toString(), tmp.resolve("zstd-db").toString()));
     assertTrue(out.contains("read back: " + "value7".repeat(8)), out);
