@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * dependencies, all on the module path, and run in a child JVM with {@code --module-path}. It
  * opens a database, writes, flushes (LZ4, the default codec), reopens and reads. SLF4J and
  * Caffeine must resolve as named modules; zstd-jni is left off the module path, so choosing
- * {@link Compression#ZSTD} must give {@link CompressionUnavailableException} and touch nothing.
+ * {@link Compression#ZSTD} must give {@link CompressionUnavailableException} and touch nothing, and
+ * so must reading a table that this JVM wrote with Zstd.
  */
 class ModularApplicationTest {
   private static final String MODULE_INFO = """
@@ -56,6 +58,11 @@ class ModularApplicationTest {
             System.out.println("zstd: " + e.getClass().getSimpleName() + " " + e.dependency()
                 + ", directory created: " + Files.exists(zstdDir));
           }
+          try (Db db = Db.open(Path.of(args[2]), Options.defaults())) {
+            System.out.println("zstd table read: " + new String(db.get("zstd-key".getBytes(UTF_8)), UTF_8));
+          } catch (CompressionUnavailableException e) {
+            System.out.println("zstd table read: " + e.getClass().getSimpleName() + " " + e.compression());
+          }
         }
       }
       """;
@@ -91,14 +98,21 @@ class ModularApplicationTest {
         "dependencies not found on the test JVM's paths: " + path);
     ChildJava.javac(src, classes, List.of("--module-path", modulePath));
 
+    Path zstdWritten = tmp.resolve("zstd-written");
+    try (Db db = Db.open(zstdWritten, Options.builder().compression(Compression.ZSTD).build())) {
+      db.put("zstd-key".getBytes(StandardCharsets.UTF_8), "zstd-value".repeat(50).getBytes(StandardCharsets.UTF_8));
+      db.flush();
+    }
+
     String out = ChildJava.run(tmp, List.of(ChildJava.tool("java"), "-Xmx256m",
-        "--module-path", classes + File.pathSeparator + modulePath,
-        "-m", "app/app.Main", tmp.resolve("db").toString(), tmp.resolve("zstd-db").toString()));
+        "--module-path", classes + File.pathSeparator + modulePath, "-m", "app/app.Main",
+        tmp.resolve("db").toString(), tmp.resolve("zstd-db").toString(), zstdWritten.toString()));
     assertTrue(out.contains("read back: " + "value7".repeat(8)), out);
     assertTrue(out.contains("module org.slf4j: true"), out);
     assertTrue(out.contains("module com.github.benmanes.caffeine: true"), out);
     assertTrue(out.contains("zstd: CompressionUnavailableException com.github.luben:zstd-jni:"), out);
     assertTrue(out.contains("directory created: false"), out);
+    assertTrue(out.contains("zstd table read: CompressionUnavailableException ZSTD"), out);
     assertFalse(out.contains("Exception in thread"), out);
   }
 }
