@@ -134,6 +134,11 @@ public final class BenchCommand extends CliCommand {
       + "java.base/sun.nio.ch=ALL-UNNAMED, which strata.jar's manifest carries for java -jar).")
   List<String> compare = List.of();
 
+  @Option(names = "--latency", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Record each operation's latency for the p50/p99/p99.9/max line (one System.nanoTime and a "
+      + "histogram increment per operation); --no-latency leaves them out (default: on).")
+  boolean latency;
+
   @Option(names = "--reopen", description = "Close and reopen each engine before every workload, the workloads "
       + "interleaved across the engines. Default: each engine in turn runs the whole list and stays open from "
       + "the fill to the reads, as an application's process does (a fill still starts a fresh database).")
@@ -178,7 +183,7 @@ public final class BenchCommand extends CliCommand {
         options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(),
         options.memtableRep(), sync, statistics, parallelSeek);
     BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync),
-        txnKeys == null ? Math.min(1000, num) : txnKeys, isolation);
+        txnKeys == null ? Math.min(1000, num) : txnKeys, isolation, latency);
     if (largerThanMemory.enabled) {
       return runLargerThanMemory(settings, engines);
     }

@@ -88,13 +88,16 @@ final class BenchThread {
   }
 
   /**
-   * Counts one operation done and records its latency: the time since the previous operation
-   * ended, or since the thread started for the first. One {@link System#nanoTime()} per operation.
+   * Counts one operation done and, if the configuration records latency, records it: the time
+   * since the previous operation ended, or since the thread started for the first. One {@link
+   * System#nanoTime()} per operation.
    */
   void opDone() {
-    long now = System.nanoTime();
-    latency.recordValue(Math.min(now - lastOpNanos, OpLatency.HIGHEST_TRACKABLE_NANOS));
-    lastOpNanos = now;
+    if (config.latency()) {
+      long now = System.nanoTime();
+      latency.recordValue(Math.min(now - lastOpNanos, OpLatency.HIGHEST_TRACKABLE_NANOS));
+      lastOpNanos = now;
+    }
     done++;
   }
 }

@@ -41,8 +41,14 @@ record OpLatency(long count, long p50Nanos, long p99Nanos, long p999Nanos, long 
         histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9), histogram.getMaxValue());
   }
 
-  /** A report line, e.g. {@code latency us: p50 1.23, p99 4.56, p99.9 31.2, max 1,234}. */
+  /**
+   * A report line, e.g. {@code latency us: p50 1.23, p99 4.56, p99.9 31.2, max 1,234}, or {@code
+   * latency us: not recorded} if nothing was.
+   */
   String line() {
+    if (count == 0) {
+      return "latency us: not recorded";
+    }
     return String.format(Locale.ROOT, "latency us: p50 %s, p99 %s, p99.9 %s, max %s", micros(p50Nanos),
         micros(p99Nanos), micros(p999Nanos), micros(maxNanos));
   }

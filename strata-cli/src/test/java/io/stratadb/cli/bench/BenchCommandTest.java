@@ -261,6 +261,16 @@ class BenchCommandTest {
   }
 
   @Test
+  void noLatencyLeavesThePercentilesOut() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "500", "--benchmarks",
+        "fillrandom,readrandom", "--no-latency");
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(2, r.out().lines().filter(l -> l.endsWith(": latency us: not recorded; GC pauses: "
+        + l.replaceAll(".*GC pauses: ", ""))).count(), r.out());
+    assertTrue(r.out().lines().noneMatch(l -> l.contains("latency us: p50")), r.out());
+  }
+
+  @Test
   void reopenReopensStrataDbBeforeEveryWorkloadAndReadsTheSameData() {
     CliRunner.Result open = CliRunner.runOn(tmp.resolve("a"), "bench", "--num", "2000", "--benchmarks",
         "fillrandom,readrandom,seekrandom");

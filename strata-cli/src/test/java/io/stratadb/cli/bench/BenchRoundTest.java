@@ -21,7 +21,7 @@ class BenchRoundTest {
   private static final List<BenchWorkload> LIST = List.of(BenchWorkload.FILLRANDOM, BenchWorkload.READRANDOM,
       BenchWorkload.SEEKRANDOM, BenchWorkload.FILLSEQ, BenchWorkload.READSEQ);
   private static final BenchConfig CONFIG = new BenchConfig(500, 1, 16, 100, WriteOptions.of(false), 100,
-      IsolationLevel.SNAPSHOT);
+      IsolationLevel.SNAPSHOT, true);
 
   @TempDir Path tmp;
 

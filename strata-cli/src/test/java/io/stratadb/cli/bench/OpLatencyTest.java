@@ -32,7 +32,7 @@ class OpLatencyTest {
   @Test
   void aSlowerOperationThanTheHistogramTracksIsRecordedAsItsHighest() {
     BenchConfig config = new BenchConfig(10, 1, 16, 10, io.stratadb.WriteOptions.of(false), 10,
-        io.stratadb.IsolationLevel.SNAPSHOT);
+        io.stratadb.IsolationLevel.SNAPSHOT, true);
     BenchThread t = new BenchThread(0, 1, null, config, new java.util.concurrent.atomic.AtomicInteger());
     t.lastOpNanos = System.nanoTime() - 2 * OpLatency.HIGHEST_TRACKABLE_NANOS;
     t.opDone();
