@@ -22,7 +22,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -33,16 +32,21 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * {@code strata bench}: LevelDB db_bench-style workloads with db_bench's report format. Fill
  * benchmarks start from an empty database (db_bench's {@code fresh_db}); the others use what the
- * previous ones left. Only the workload's own operations are timed. Without {@code --db} the
+ * previous ones left. Only the workload's own operations are timed, each one into a latency
+ * histogram ({@link OpLatency}). Each engine stays open from the fill to the reads unless {@code
+ * --reopen} ({@link BenchRound}). Without {@code --db} the
  * database lives in a new directory under {@code ./strata-data-bench}, removed at the end. With
- * {@code --compare} each workload also runs on the peer engines, interleaved, and {@code --rounds N}
+ * {@code --compare} each workload also runs on the peer engines, and {@code --rounds N}
  * repeats the whole list N times and reports medians ({@link BenchComparison}). With {@code
  * --thread-counts} StrataDB runs the list at each thread count in turn within every round, and the
  * report gives each count's ops/sec and its ratio to the first count ({@link BenchScaling}). With
  * {@code --larger-than-memory} it runs that mode instead ({@link LargerThanMemory}).
  */
-@Command(name = "bench", description = {"Run db_bench-style benchmarks and print micros/op, ops/sec and MB/s.",
-    "With --compare, also on RocksJava and/or iq80 LevelDB, interleaved; with --rounds N, the whole list N times "
+@Command(name = "bench", description = {"Run db_bench-style benchmarks and print micros/op, ops/sec and MB/s, "
+    + "then each workload's latency per operation (p50, p99, p99.9, max, in us) and the JVM's GC pauses during it.",
+    "Each engine stays open from the fill to the reads, as an application keeps it (--reopen: reopened before "
+        + "every workload).",
+    "With --compare, also on RocksJava, iq80 LevelDB and/or LMDB; with --rounds N, the whole list N times "
         + "and the table gives each workload's median ops/sec with its min-max range."})
 public final class BenchCommand extends CliCommand {
 
@@ -125,8 +129,20 @@ public final class BenchCommand extends CliCommand {
   boolean report;
 
   @Option(names = "--compare", paramLabel = "ENGINE", split = ",", description = "Also run every workload on "
-      + "these engines, interleaved with StrataDB under equal settings: rocksdb (RocksJava), leveldb (iq80).")
+      + "these engines under equal settings: rocksdb (RocksJava), leveldb (iq80), lmdb (lmdbjava; one write "
+      + "transaction per put; needs --add-opens java.base/java.nio=ALL-UNNAMED --add-opens "
+      + "java.base/sun.nio.ch=ALL-UNNAMED, which strata.jar's manifest carries for java -jar).")
   List<String> compare = List.of();
+
+  @Option(names = "--latency", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Record each operation's latency for the p50/p99/p99.9/max line (one System.nanoTime and a "
+      + "histogram increment per operation); --no-latency leaves them out (default: on).")
+  boolean latency;
+
+  @Option(names = "--reopen", description = "Close and reopen each engine before every workload, the workloads "
+      + "interleaved across the engines. Default: each engine in turn runs the whole list and stays open from "
+      + "the fill to the reads, as an application's process does (a fill still starts a fresh database).")
+  boolean reopen;
 
   @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "With --compare: run the whole "
       + "workload list N times in a row, each round as a single run, and report per workload the median ops/sec "
@@ -167,7 +183,7 @@ public final class BenchCommand extends CliCommand {
         options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(),
         options.memtableRep(), sync, statistics, parallelSeek);
     BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync),
-        txnKeys == null ? Math.min(1000, num) : txnKeys, isolation);
+        txnKeys == null ? Math.min(1000, num) : txnKeys, isolation, latency);
     if (largerThanMemory.enabled) {
       return runLargerThanMemory(settings, engines);
     }
@@ -179,20 +195,23 @@ public final class BenchCommand extends CliCommand {
     BenchComparison comparison = new BenchComparison(engines);
     BenchScaling scaling = threadCounts.isEmpty() ? null : new BenchScaling(threadCounts);
     Map<BenchEngine.Kind, BenchEngine> open = new EnumMap<>(BenchEngine.Kind.class);
+    long dataBytes = LmdbBenchEngine.dataBytes(num, keySize, valueSize);
+    BenchRound roundRunner = new BenchRound(reopen ? BenchRound.Mode.REOPEN : BenchRound.Mode.KEEP_OPEN, engines,
+        path, (kind, engineDir) -> kind.open(engineDir, settings, dataBytes), FIRST_SEED, open, out);
     try {
       for (int round = 1; round <= rounds; round++) {
         if (rounds > 1) {
           out.printf("Round %d of %d%n", round, rounds);
         }
         if (scaling == null) {
-          runRound(round, workloads, engines, path, settings, config, open, comparison::add, out);
+          roundRunner.run(round, workloads, config, comparison::add);
           continue;
         }
         for (int count : threadCounts) {
           out.printf("Threads %d%n", count);
           int r = round;
-          runRound(round, workloads, engines, path, settings, config.withThreads(count), open,
-              row -> scaling.add(new BenchScaling.Row(r, count, row.result())), out);
+          roundRunner.run(round, workloads, config.withThreads(count),
+              row -> scaling.add(new BenchScaling.Row(r, count, row.result())));
         }
       }
       BenchEngine strata = open.get(BenchEngine.Kind.STRATADB);
@@ -262,71 +281,13 @@ public final class BenchCommand extends CliCommand {
     }
   }
 
-  /**
-   * Runs every workload once on every engine, interleaved, as a single run does: the key seeds
-   * start again at {@link #FIRST_SEED}, fill workloads empty each engine's database, and with
-   * several engines each is opened and closed around each workload. {@code open} holds the
-   * engines left open (only StrataDB, and only without {@code --compare}); {@code results}
-   * receives every run's row.
-   */
-  private void runRound(int round, List<BenchWorkload> workloads, List<BenchEngine.Kind> engines, Path path,
-      BenchSettings settings, BenchConfig config, Map<BenchEngine.Kind, BenchEngine> open,
-      Consumer<BenchComparison.Row> results, PrintWriter out) throws IOException, InterruptedException {
-    boolean comparing = engines.size() > 1;
-    long seed = FIRST_SEED;
-    for (BenchWorkload w : workloads) {
-      for (BenchEngine.Kind kind : engines) {
-        if (w == BenchWorkload.TXN && kind != BenchEngine.Kind.STRATADB) {
-          out.printf("%-9s %-12s : n/a (StrataDB transactions only)%n", kind.label(), w.benchName());
-          continue;
-        }
-        if (w == BenchWorkload.READREVERSE && !kind.supportsReverse()) {
-          out.printf("%-9s %-12s : n/a (its iterators only move forward)%n", kind.label(), w.benchName());
-          continue;
-        }
-        Path engineDir = comparing ? path.resolve(kind.label()) : path;
-        BenchEngine engine = open.get(kind);
-        if (w.freshDb() || engine == null) {
-          if (engine != null) {
-            open.remove(kind).close();
-          }
-          reset(kind, engineDir, w.freshDb());
-          engine = kind.open(engineDir, settings);
-          open.put(kind, engine);
-        }
-        long writtenBefore = IoCounters.writtenBytes();
-        ProcessCosts costsBefore = ProcessCosts.now();
-        BenchResult result = BenchRunner.run(w, engine, config, seed);
-        String shape = w.writes() ? engine.shape() : "";
-        if (comparing) {
-          // Each engine runs alone, open to close, so no engine's background work overlaps
-          // another's run, and the bytes written include what its run left to do.
-          open.remove(kind).close();
-        }
-        long writtenAfter = IoCounters.writtenBytes();
-        ProcessCosts costs = ProcessCosts.now().since(costsBefore);
-        results.accept(new BenchComparison.Row(round, kind, result,
-            writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore, costs));
-        out.println(comparing ? String.format("%-9s %s", kind.label(), result.line()) : result.line());
-        if (comparing) {
-          out.println(String.format("%-22s : %s", "", costs.line()));
-        }
-        if (!shape.isEmpty()) {
-          out.println(String.format("%-" + (comparing ? 22 : 12) + "s : %s", "", shape));
-        }
-        out.flush();
-      }
-      seed += config.threads();
-    }
-  }
-
   /** Empties (or creates) {@code dir} for a fresh database of {@code kind}. */
   static void resetEngineDir(BenchEngine.Kind kind, Path dir) throws IOException {
     reset(kind, dir, true);
   }
 
   /** Prepares {@code dir} for {@code kind}: emptied for a fresh database, else only created. */
-  private static void reset(BenchEngine.Kind kind, Path dir, boolean fresh) throws IOException {
+  static void reset(BenchEngine.Kind kind, Path dir, boolean fresh) throws IOException {
     if (kind == BenchEngine.Kind.STRATADB) {
       if (fresh) {
         BenchDirectory.destroy(dir);
@@ -345,6 +306,9 @@ public final class BenchCommand extends CliCommand {
       }
       try {
         BenchEngine.Kind kind = BenchEngine.Kind.named(name);
+        if (kind == BenchEngine.Kind.LMDB && !LmdbBenchEngine.missingOpens().isEmpty()) {
+          throw new IllegalArgumentException(LmdbBenchEngine.missingOpens());
+        }
         if (!engines.contains(kind)) {
           engines.add(kind);
         }
@@ -480,13 +444,23 @@ public final class BenchCommand extends CliCommand {
         options.compression().name().toLowerCase(Locale.ROOT), options.compactionStrategy().name(),
         MemtableRepConverter.name(options.memtableRep()), sync, statistics, parallelSeek);
     out.printf("Database:   %s%s%n", path, temporary ? " (temporary, removed at the end)" : "");
+    out.println(reopen
+        ? "Mode:       --reopen: every engine is closed and reopened before every workload, interleaved"
+        : "Mode:       each engine stays open from the fill to the reads, as an application keeps it (--reopen to "
+            + "reopen before every workload)");
     if (engines.size() > 1) {
-      out.printf("Engines:    %s, interleaved per workload, each open to close alone; equal write buffer, "
-          + "block size, bloom bits, block cache (%d bytes) and codec%n",
-          String.join(", ", engines.stream().map(BenchEngine.Kind::label).toList()), options.blockCacheSize());
+      out.printf("Engines:    %s, %s; equal write buffer, block size, bloom bits, block cache (%d bytes) and codec%n",
+          String.join(", ", engines.stream().map(BenchEngine.Kind::label).toList()),
+          reopen ? "interleaved per workload, each open to close alone" : "one after the other, each its whole list",
+          options.blockCacheSize());
       if (engines.contains(BenchEngine.Kind.LEVELDB)) {
         out.printf("            leveldb (iq80 0.12): no bloom filter; codec %s%n",
             LevelDbBenchEngine.codec(options.compression()).name().toLowerCase(Locale.ROOT));
+      }
+      if (engines.contains(BenchEngine.Kind.LMDB)) {
+        out.printf("            lmdb (lmdbjava): B+tree, no write buffer, cache or codec (OS page cache); one write "
+            + "transaction per put%s; map %d bytes%n", sync ? "" : " (MDB_NOSYNC)",
+            LmdbBenchEngine.mapBytes(LmdbBenchEngine.dataBytes(num, keySize, valueSize)));
       }
     }
     if (rounds > 1) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -21,7 +22,9 @@ import org.knowm.xchart.CategoryChartBuilder;
  * The results of {@code strata bench --compare [--rounds N]}: one row per round, workload and
  * engine. Printed as a table of the median ops/sec over the rounds with StrataDB's ratio of
  * medians to each peer (and, over several rounds, each cell's min-max range), then disk size
- * (after the last round) and write amplification (median of the rounds') per engine. Written as
+ * (after the last round) and write amplification (median of the rounds') per engine, then a
+ * table of each workload's latency per operation (p50, p99, p99.9, max) and GC pauses per engine
+ * (medians over the rounds). Written as
  * {@code results.csv} (every round's rows), {@code summary.csv} (the medians), {@code
  * results.json} (both) and a bar chart of the medians {@code results.png} (XChart). Not
  * thread-safe; filled by the benchmark's main thread.
@@ -67,10 +70,49 @@ final class BenchComparison {
 
   /** Ops/sec of {@code workload} on {@code engine} over the rounds, or null if it never ran. */
   RoundStats opsPerSec(String workload, BenchEngine.Kind engine) {
+    return stats(workload, engine, BenchResult::opsPerSec);
+  }
+
+  /** {@code figure} of {@code workload}'s results on {@code engine} over the rounds, or null if it never ran. */
+  RoundStats stats(String workload, BenchEngine.Kind engine, ToDoubleFunction<BenchResult> figure) {
     double[] values = rows.stream()
         .filter(r -> r.engine() == engine && r.result().workload().benchName().equals(workload))
-        .mapToDouble(r -> r.result().opsPerSec()).toArray();
+        .mapToDouble(r -> figure.applyAsDouble(r.result())).toArray();
     return values.length == 0 ? null : RoundStats.of(values);
+  }
+
+  /** The latency table's figures: name, and how to read it from a result (ns, or a count, or ms). */
+  private static final List<Map.Entry<String, ToDoubleFunction<BenchResult>>> TAIL = List.of(
+      Map.entry("p50", r -> r.latency().p50Nanos()), Map.entry("p99", r -> r.latency().p99Nanos()),
+      Map.entry("p99.9", r -> r.latency().p999Nanos()), Map.entry("max", r -> r.latency().maxNanos()),
+      Map.entry("gc pauses", r -> r.gcPauses().count()), Map.entry("gc ms", r -> r.gcPauses().millis()));
+
+  /**
+   * Prints per workload and engine the operations' latency in us (p50, p99, p99.9, max) and the
+   * GC pauses during the run (count, ms); over several rounds, each figure is its median over the
+   * rounds.
+   */
+  void printLatency(PrintWriter out) {
+    int rounds = rounds();
+    out.println(rounds > 1
+        ? "Latency per operation in us and GC pauses during the workload, each the median of " + rounds + " rounds"
+        : "Latency per operation in us and GC pauses during the workload");
+    StringBuilder head = new StringBuilder(String.format("%-13s %-9s", "workload", "engine"));
+    TAIL.forEach(f -> head.append(String.format(" %9s", f.getKey())));
+    out.println(head);
+    for (String w : workloads()) {
+      for (BenchEngine.Kind e : engines) {
+        if (opsPerSec(w, e) == null) {
+          continue;
+        }
+        StringBuilder line = new StringBuilder(String.format("%-13s %-9s", w, e.label()));
+        for (int i = 0; i < TAIL.size(); i++) {
+          double median = stats(w, e, TAIL.get(i).getValue()).median();
+          line.append(String.format(" %9s", i < 4 ? OpLatency.micros(median) : String.format("%.0f", median)));
+        }
+        out.println(line);
+      }
+    }
   }
 
   /** Median StrataDB ops/sec over the peer's median for {@code workload}, or NaN if either did not run. */
@@ -124,15 +166,18 @@ final class BenchComparison {
       amp.append(wa < 0 ? String.format(column, "n/a") : String.format(" %" + width + ".2f", wa));
     }
     out.println(rounds > 1 ? disk + "  (after the last round)" : disk.toString());
-    out.println(amp + "  (bytes the process wrote during write workloads / user bytes written"
+    out.println(amp + "  (bytes the process wrote during all workloads / user bytes written"
         + (rounds > 1 ? "; median of the rounds)" : ")"));
+    out.println("------------------------------------------------");
+    printLatency(out);
     out.flush();
   }
 
   /**
    * The engine's write amplification: the median over the rounds of each round's bytes written
-   * during its write workloads over their user bytes; -1 if unknown in any round or if nothing was
-   * written.
+   * during all its workloads (so the compactions a write workload leaves to the reads after it, and
+   * seek compactions, count) over the user bytes of its write workloads; -1 if unknown in any round
+   * or if nothing was written.
    */
   double writeAmplification(BenchEngine.Kind engine) {
     List<Double> perRound = writeAmplificationPerRound(engine);
@@ -150,10 +195,10 @@ final class BenchComparison {
       long user = 0;
       boolean known = true;
       for (Row r : rows) {
-        if (r.round() == round && r.engine() == engine && r.result().workload().writes()) {
+        if (r.round() == round && r.engine() == engine) {
           known &= r.writtenBytes() >= 0;
           written += r.writtenBytes();
-          user += r.result().bytes();
+          user += r.result().workload().writes() ? r.result().bytes() : 0;
         }
       }
       perRound.add(!known || user == 0 ? -1.0 : (double) written / user);
@@ -175,16 +220,20 @@ final class BenchComparison {
     Files.createDirectories(dir);
     Path csv = dir.resolve("results.csv");
     StringBuilder sb = new StringBuilder("workload,engine,ops_per_sec,mb_per_sec,micros_per_op,operations,found,"
-        + "written_bytes,round,minor_faults,gc_count,gc_ms,cpu_seconds\n");
+        + "written_bytes,round,minor_faults,gc_count,gc_ms,cpu_seconds,p50_us,p99_us,p999_us,max_us,gc_pauses,"
+        + "gc_pause_ms\n");
     List<Map<String, Object>> json = new ArrayList<>();
     for (Row r : rows) {
       BenchResult b = r.result();
       double mbPerSec = b.bytes() / 1048576.0 / Math.max(b.wallSeconds(), 1e-9);
       double micros = b.threadSeconds() * 1e6 / Math.max(b.done(), 1);
       ProcessCosts c = r.costs();
-      sb.append(String.format(Locale.ROOT, "%s,%s,%.1f,%.2f,%.3f,%d,%d,%d,%d,%d,%d,%d,%.3f%n", b.workload().benchName(),
-          r.engine().label(), b.opsPerSec(), mbPerSec, micros, b.done(), b.found(), r.writtenBytes(), r.round(),
-          c.minorFaults(), c.collections(), c.gcMillis(), c.cpuNanos() < 0 ? -1.0 : c.cpuNanos() / 1e9));
+      OpLatency l = b.latency();
+      sb.append(String.format(Locale.ROOT, "%s,%s,%.1f,%.2f,%.3f,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%d,%d%n",
+          b.workload().benchName(), r.engine().label(), b.opsPerSec(), mbPerSec, micros, b.done(), b.found(),
+          r.writtenBytes(), r.round(), c.minorFaults(), c.collections(), c.gcMillis(),
+          c.cpuNanos() < 0 ? -1.0 : c.cpuNanos() / 1e9, l.p50Nanos() / 1e3, l.p99Nanos() / 1e3, l.p999Nanos() / 1e3,
+          l.maxNanos() / 1e3, b.gcPauses().count(), b.gcPauses().millis()));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("round", r.round());
       o.put("workload", b.workload().benchName());
@@ -199,12 +248,18 @@ final class BenchComparison {
       o.put("gcCount", r.costs().collections());
       o.put("gcMillis", r.costs().gcMillis());
       o.put("cpuSeconds", r.costs().cpuNanos() < 0 ? -1.0 : r.costs().cpuNanos() / 1e9);
+      o.put("p50Micros", l.p50Nanos() / 1e3);
+      o.put("p99Micros", l.p99Nanos() / 1e3);
+      o.put("p999Micros", l.p999Nanos() / 1e3);
+      o.put("maxMicros", l.maxNanos() / 1e3);
+      o.put("gcPauses", b.gcPauses().count());
+      o.put("gcPauseMillis", b.gcPauses().millis());
       json.add(o);
     }
     Files.writeString(csv, sb);
     Path summary = dir.resolve("summary.csv");
     StringBuilder sum = new StringBuilder("workload,engine,rounds,median_ops_per_sec,min_ops_per_sec,"
-        + "max_ops_per_sec,stratadb_ratio\n");
+        + "max_ops_per_sec,stratadb_ratio,p50_us,p99_us,p999_us,max_us,gc_pauses,gc_pause_ms\n");
     List<Map<String, Object>> medians = new ArrayList<>();
     for (String w : workloads()) {
       for (BenchEngine.Kind e : engines) {
@@ -213,8 +268,10 @@ final class BenchComparison {
           continue;
         }
         double ratio = ratio(w, e);
-        sum.append(String.format(Locale.ROOT, "%s,%s,%d,%.1f,%.1f,%.1f,%.3f%n", w, e.label(), s.rounds(), s.median(),
-            s.min(), s.max(), ratio));
+        double[] tail = TAIL.stream().mapToDouble(f -> stats(w, e, f.getValue()).median()).toArray();
+        sum.append(String.format(Locale.ROOT, "%s,%s,%d,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.1f%n", w,
+            e.label(), s.rounds(), s.median(), s.min(), s.max(), ratio, tail[0] / 1e3, tail[1] / 1e3, tail[2] / 1e3,
+            tail[3] / 1e3, tail[4], tail[5]));
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("workload", w);
         o.put("engine", e.label());
@@ -225,6 +282,12 @@ final class BenchComparison {
         if (!Double.isNaN(ratio)) {
           o.put("stratadbRatio", ratio);
         }
+        o.put("p50Micros", tail[0] / 1e3);
+        o.put("p99Micros", tail[1] / 1e3);
+        o.put("p999Micros", tail[2] / 1e3);
+        o.put("maxMicros", tail[3] / 1e3);
+        o.put("gcPauses", tail[4]);
+        o.put("gcPauseMillis", tail[5]);
         medians.add(o);
       }
     }

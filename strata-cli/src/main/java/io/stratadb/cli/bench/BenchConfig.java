@@ -13,13 +13,14 @@ import io.stratadb.WriteOptions;
  * @param writeOptions options for every put and delete
  * @param txnKeys keys the {@code txn} workload's transactions contend for
  * @param isolation isolation level of the {@code txn} workload
+ * @param latency whether each operation's latency is recorded ({@link BenchThread#opDone()})
  */
 record BenchConfig(long num, int threads, int keySize, int valueSize, WriteOptions writeOptions, long txnKeys,
-    IsolationLevel isolation) {
+    IsolationLevel isolation, boolean latency) {
 
   /** This configuration with {@code threads} threads. */
   BenchConfig withThreads(int threads) {
-    return new BenchConfig(num, threads, keySize, valueSize, writeOptions, txnKeys, isolation);
+    return new BenchConfig(num, threads, keySize, valueSize, writeOptions, txnKeys, isolation, latency);
   }
 
   /** Operations each thread performs. */

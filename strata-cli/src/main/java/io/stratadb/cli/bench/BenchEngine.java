@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * A key-value engine under benchmark: StrataDB or a peer (RocksJava, iq80 LevelDB), opened on its
+ * A key-value engine under benchmark: StrataDB or a peer (RocksJava, iq80 LevelDB, LMDB), opened on its
  * own directory with equal {@link BenchSettings}. Workloads call it from several threads at once,
  * so implementations are thread-safe as their engines are; a {@link Cursor} is confined to one
  * thread.
@@ -16,7 +16,7 @@ interface BenchEngine extends AutoCloseable {
 
   /** The engines {@code strata bench} knows, by their {@code --compare} names. */
   enum Kind {
-    STRATADB, ROCKSDB, LEVELDB;
+    STRATADB, ROCKSDB, LEVELDB, LMDB;
 
     /** Whether its cursors move backward ({@link DbIterator#seekToLast}, {@link DbIterator#prev}); iq80 0.12's do not. */
     boolean supportsReverse() {
@@ -39,19 +39,32 @@ interface BenchEngine extends AutoCloseable {
           return k;
         }
       }
-      throw new IllegalArgumentException("unknown engine '" + name + "' (known: stratadb, rocksdb, leveldb)");
+      throw new IllegalArgumentException("unknown engine '" + name + "' (known: stratadb, rocksdb, leveldb, lmdb)");
+    }
+
+    /**
+     * Opens (creating if missing) an engine of this kind on {@code dir}, not knowing how much data
+     * it will hold (LMDB then reserves {@link LmdbBenchEngine#DEFAULT_MAP_BYTES}).
+     *
+     * @throws IOException if the engine cannot open the directory
+     */
+    BenchEngine open(Path dir, BenchSettings settings) throws IOException {
+      return open(dir, settings, 0);
     }
 
     /**
      * Opens (creating if missing) an engine of this kind on {@code dir}.
      *
+     * @param dataBytes the raw key and value bytes it will hold at most (LMDB sizes its map from
+     *     them, see {@link LmdbBenchEngine#mapBytes}), or 0 if unknown; the other engines ignore it
      * @throws IOException if the engine cannot open the directory
      */
-    BenchEngine open(Path dir, BenchSettings settings) throws IOException {
+    BenchEngine open(Path dir, BenchSettings settings, long dataBytes) throws IOException {
       return switch (this) {
         case STRATADB -> StrataBenchEngine.open(dir, settings);
         case ROCKSDB -> RocksDbBenchEngine.open(dir, settings);
         case LEVELDB -> LevelDbBenchEngine.open(dir, settings);
+        case LMDB -> LmdbBenchEngine.open(dir, settings, dataBytes);
       };
     }
   }

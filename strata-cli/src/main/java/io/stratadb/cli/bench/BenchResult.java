@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
 
 /**
  * The measurements of one benchmark run, merged over its threads as db_bench merges its {@code
@@ -19,12 +20,21 @@ import java.util.stream.Stream;
  * @param aborts transactions aborted by conflicts
  * @param threadSeconds the threads' elapsed times, summed, in seconds
  * @param wallSeconds wall-clock time of the run, in seconds
+ * @param latency the measured threads' operations' latency, merged
+ * @param gcPauses the JVM's GC pauses during the run
  */
 record BenchResult(BenchWorkload workload, long done, long found, long bytes, long aborts, double threadSeconds,
-    double wallSeconds) {
+    double wallSeconds, OpLatency latency, GcPauses gcPauses) {
 
-  /** Merges the counters of finished threads. */
-  static BenchResult merge(BenchWorkload workload, List<BenchThread> threads) {
+  /** A result without latency or GC figures ({@link OpLatency#NONE}, {@link GcPauses#NONE}). */
+  BenchResult(BenchWorkload workload, long done, long found, long bytes, long aborts, double threadSeconds,
+      double wallSeconds) {
+    this(workload, done, found, bytes, aborts, threadSeconds, wallSeconds, OpLatency.NONE, GcPauses.NONE);
+  }
+
+  /** Merges the counters and latency histograms of finished threads, with the run's GC pauses. */
+  static BenchResult merge(BenchWorkload workload, List<BenchThread> threads, GcPauses gcPauses) {
+    Histogram latency = OpLatency.newHistogram();
     long done = 0;
     long found = 0;
     long bytes = 0;
@@ -40,11 +50,13 @@ record BenchResult(BenchWorkload workload, long done, long found, long bytes, lo
       found += t.found;
       bytes += t.bytes;
       aborts += t.aborts;
+      latency.add(t.latency);
       threadSeconds += (t.finishNanos - t.startNanos) / 1e9;
       first = Math.min(first, t.startNanos);
       last = Math.max(last, t.finishNanos);
     }
-    return new BenchResult(workload, done, found, bytes, aborts, threadSeconds, (last - first) / 1e9);
+    return new BenchResult(workload, done, found, bytes, aborts, threadSeconds, (last - first) / 1e9,
+        OpLatency.of(latency), gcPauses);
   }
 
   /** The names of the workloads that ran, each once, in the order they first appear. */
@@ -55,6 +67,11 @@ record BenchResult(BenchWorkload workload, long done, long found, long bytes, lo
   /** Operations per second of wall-clock time. */
   double opsPerSec() {
     return done / Math.max(wallSeconds, 1e-9);
+  }
+
+  /** The line under {@link #line()}: latency percentiles and GC pauses. */
+  String latencyLine() {
+    return latency.line() + "; " + gcPauses.line();
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs one workload on {@code threads} threads, as db_bench's {@code RunBenchmark}: the threads
  * and their generators are set up first, then released together; each times only its own
- * operations with {@link System#nanoTime()}. Stateless; one run at a time per caller thread.
+ * operations with {@link System#nanoTime()}, and the JVM's GC pauses are read from just before the
+ * release to the last thread's end. Stateless; one run at a time per caller thread.
  */
 final class BenchRunner {
   private BenchRunner() {}
@@ -42,6 +43,7 @@ final class BenchRunner {
       t.setDaemon(true);
       return t;
     });
+    GcPauses gcPauses;
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (BenchThread t : threads) {
@@ -49,22 +51,25 @@ final class BenchRunner {
           ready.countDown();
           go.await();
           t.startNanos = System.nanoTime();
+          t.lastOpNanos = t.startNanos;
           workload.run(t);
           t.finishNanos = System.nanoTime();
           return null;
         }));
       }
       ready.await();
+      GcPauses gcBefore = GcPauses.now();
       go.countDown();
       for (Future<?> f : futures) {
         f.get();
       }
+      gcPauses = GcPauses.now().since(gcBefore);
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
     } finally {
       pool.shutdownNow();
     }
-    return BenchResult.merge(workload, threads);
+    return BenchResult.merge(workload, threads, gcPauses);
   }
 
   private static RuntimeException rethrow(Throwable cause) {

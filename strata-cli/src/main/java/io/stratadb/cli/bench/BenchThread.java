@@ -1,8 +1,8 @@
 package io.stratadb.cli.bench;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
 
 /**
  * One benchmark thread's state: its id, its own random generators (made before the timed region)
@@ -36,6 +36,10 @@ final class BenchThread {
   /** {@link System#nanoTime()} when the thread started and finished its operations. */
   long startNanos;
   long finishNanos;
+  /** Each operation's latency in ns ({@link OpLatency}); made before the timed region. */
+  final Histogram latency = OpLatency.newHistogram();
+  /** {@link System#nanoTime()} when the previous operation ended, or the thread started. */
+  long lastOpNanos;
 
   /**
    * @param id thread number within the benchmark, from 0
@@ -80,6 +84,20 @@ final class BenchThread {
     byte[] value = value();
     engine.put(key, value);
     bytes += key.length + value.length;
+    opDone();
+  }
+
+  /**
+   * Counts one operation done and, if the configuration records latency, records it: the time
+   * since the previous operation ended, or since the thread started for the first. One {@link
+   * System#nanoTime()} per operation.
+   */
+  void opDone() {
+    if (config.latency()) {
+      long now = System.nanoTime();
+      latency.recordValue(Math.min(now - lastOpNanos, OpLatency.HIGHEST_TRACKABLE_NANOS));
+      lastOpNanos = now;
+    }
     done++;
   }
 }

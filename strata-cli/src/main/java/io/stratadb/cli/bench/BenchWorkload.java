@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * The db_bench workloads. Each runs on one {@link BenchThread} and does {@code num / threads}
- * operations; everything it does is inside the timed region.
+ * operations; everything it does is inside the timed region, and each operation ends with {@link
+ * BenchThread#opDone()}, which records its latency.
  */
 enum BenchWorkload {
   /** Puts keys in ascending order; each thread writes its own contiguous slice of [0, num). */
@@ -76,7 +77,7 @@ enum BenchWorkload {
         long ops = t.config.opsPerThread();
         for (long i = 0; i < ops && it.isValid(); i++, it.next()) {
           t.bytes += it.key().length + it.value().length;
-          t.done++;
+          t.opDone();
         }
       }
     }
@@ -90,7 +91,7 @@ enum BenchWorkload {
         long ops = t.config.opsPerThread();
         for (long i = 0; i < ops && it.isValid(); i++, it.prev()) {
           t.bytes += it.key().length + it.value().length;
-          t.done++;
+          t.opDone();
         }
       }
     }
@@ -114,7 +115,7 @@ enum BenchWorkload {
             }
           }
         }
-        t.done++;
+        t.opDone();
       }
     }
   },
@@ -126,7 +127,7 @@ enum BenchWorkload {
       for (long i = 0; i < ops; i++) {
         byte[] key = t.key(t.randomKeyNumber());
         t.engine.delete(key);
-        t.done++;
+        t.opDone();
       }
     }
   },
@@ -158,7 +159,7 @@ enum BenchWorkload {
             t.aborts++;
           }
         }
-        t.done++;
+        t.opDone();
       }
     }
   };
@@ -222,7 +223,7 @@ enum BenchWorkload {
         t.found++;
         t.bytes += key.length + value.length;
       }
-      t.done++;
+      t.opDone();
     }
   }
 

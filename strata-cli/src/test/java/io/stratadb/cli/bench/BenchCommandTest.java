@@ -232,6 +232,55 @@ class BenchCommandTest {
         "--thread-counts", "1,4").exitCode());
   }
 
+  /** A latency line, e.g. "             : latency us: p50 1.23, p99 4.56, p99.9 31.2, max 1,234; GC pauses: 0, 0 ms". */
+  private static final Pattern LATENCY = Pattern.compile("^ +: latency us: p50 ([0-9.,]+), p99 ([0-9.,]+), "
+      + "p99\\.9 ([0-9.,]+), max ([0-9.,]+); GC pauses: (\\d+), (\\d+) ms$");
+
+  @Test
+  void everyWorkloadIsFollowedByItsLatencyPercentilesAndGcPauses() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "2000", "--benchmarks",
+        "fillrandom,readrandom,readseq,seekrandom,deleterandom");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Mode:       each engine stays open from the fill to the reads"), r.out());
+    String[] lines = r.outLines();
+    int workloads = 0;
+    for (int i = 0; i < lines.length; i++) {
+      if (!LINE.matcher(lines[i]).matches()) {
+        continue;
+      }
+      workloads++;
+      Matcher m = LATENCY.matcher(lines[i + 1]);
+      assertTrue(m.matches(), "latency under " + lines[i] + ": " + lines[i + 1]);
+      double[] us = new double[4];
+      for (int p = 0; p < 4; p++) {
+        us[p] = Double.parseDouble(m.group(p + 1).replace(",", ""));
+      }
+      assertTrue(us[0] > 0 && us[0] <= us[1] && us[1] <= us[2] && us[2] <= us[3], lines[i + 1]);
+    }
+    assertEquals(5, workloads, r.out());
+  }
+
+  @Test
+  void noLatencyLeavesThePercentilesOut() {
+    CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--num", "500", "--benchmarks",
+        "fillrandom,readrandom", "--no-latency");
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(2, r.out().lines().filter(l -> l.endsWith(": latency us: not recorded; GC pauses: "
+        + l.replaceAll(".*GC pauses: ", ""))).count(), r.out());
+    assertTrue(r.out().lines().noneMatch(l -> l.contains("latency us: p50")), r.out());
+  }
+
+  @Test
+  void reopenReopensStrataDbBeforeEveryWorkloadAndReadsTheSameData() {
+    CliRunner.Result open = CliRunner.runOn(tmp.resolve("a"), "bench", "--num", "2000", "--benchmarks",
+        "fillrandom,readrandom,seekrandom");
+    CliRunner.Result reopen = CliRunner.runOn(tmp.resolve("b"), "bench", "--num", "2000", "--reopen", "--benchmarks",
+        "fillrandom,readrandom,seekrandom");
+    assertEquals(0, reopen.exitCode(), reopen.err());
+    assertTrue(reopen.out().contains("Mode:       --reopen"), reopen.out());
+    assertEquals(seekRandomFound(open), seekRandomFound(reopen));
+  }
+
   @Test
   void engineOptionOutOfRangeIsAnError() {
     CliRunner.Result r = CliRunner.runOn(tmp.resolve("db"), "bench", "--block-size", "1");

@@ -23,15 +23,21 @@ class BenchComparisonTest {
 
   @TempDir Path tmp;
 
-  /** A run of 1000 operations at {@code opsPerSec}, with {@code amplification} times its user bytes written. */
+  /**
+   * A run of 1000 operations at {@code opsPerSec}, with {@code amplification} times its user bytes
+   * written, latencies of p50 {@code round} us, p99 10x, p99.9 100x, max 1000x that, and {@code round}
+   * GC pauses of 10 ms.
+   */
   private static BenchComparison.Row row(int round, Kind engine, BenchWorkload w, double opsPerSec,
       double amplification) {
     double seconds = 1000 / opsPerSec;
     long bytes = w.writes() ? USER_BYTES : 0;
     long written = amplification < 0 ? -1 : Math.round(USER_BYTES * amplification);
     ProcessCosts costs = new ProcessCosts(1000L * round, round, 10L * round, round * 1_500_000_000L);
-    return new BenchComparison.Row(round, engine, new BenchResult(w, 1000, 0, bytes, 0, seconds, seconds), written,
-        costs);
+    OpLatency latency = new OpLatency(1000, 1000L * round, 10_000L * round, 100_000L * round, 1_000_000L * round);
+    BenchResult result = new BenchResult(w, 1000, 0, bytes, 0, seconds, seconds, latency,
+        new GcPauses(round, 10L * round));
+    return new BenchComparison.Row(round, engine, result, written, costs);
   }
 
   /** Three rounds: StrataDB fillrandom 100k, 300k, 200k; RocksJava 100k, 100k, 50k; one readrandom each. */
@@ -78,6 +84,31 @@ class BenchComparisonTest {
   }
 
   @Test
+  void latencyTableGivesEachEnginesMedianPercentilesAndGcPauses() {
+    String out = printed(threeRounds());
+    assertTrue(out.contains("Latency per operation in us and GC pauses during the workload, each the median of 3 "
+        + "rounds"), out);
+    assertTrue(lineStarting(out, "workload      engine").matches(
+        "workload +engine +p50 +p99 +p99\\.9 +max +gc pauses +gc ms"), out);
+    // Rounds 1-3 have p50 1, 2, 3 us (p99 10x, p99.9 100x, max 1000x) and 1-3 pauses of 10 ms each.
+    assertTrue(lineStarting(out, "fillrandom    rocksdb").matches(
+        "fillrandom +rocksdb +2\\.00 +20\\.0 +200 +2,000 +2 +20"), out);
+    assertTrue(lineStarting(out, "readrandom    stratadb").matches(
+        "readrandom +stratadb +2\\.00 +20\\.0 +200 +2,000 +2 +20"), out);
+  }
+
+  @Test
+  void writeAmplificationCountsWhatReadWorkloadsWroteOverTheWritesUserBytes() {
+    BenchComparison c = new BenchComparison(List.of(Kind.STRATADB, Kind.ROCKSDB));
+    c.add(row(1, Kind.STRATADB, BenchWorkload.FILLRANDOM, 100_000, 2));
+    // The compactions the fill left (and seek compactions) ran while readrandom did: half the user bytes again.
+    c.add(row(1, Kind.STRATADB, BenchWorkload.READRANDOM, 100_000, 0.5));
+    c.add(row(1, Kind.ROCKSDB, BenchWorkload.FILLRANDOM, 100_000, 1));
+    assertEquals(2.5, c.writeAmplification(Kind.STRATADB), 1e-9);
+    assertEquals(1.0, c.writeAmplification(Kind.ROCKSDB), 1e-9);
+  }
+
+  @Test
   void medianOfAnEvenNumberOfRoundsIsTheMeanOfTheMiddleTwo() {
     BenchComparison c = new BenchComparison(List.of(Kind.STRATADB, Kind.LEVELDB));
     c.add(row(1, Kind.STRATADB, BenchWorkload.FILLSEQ, 100_000, 1));
@@ -111,20 +142,22 @@ class BenchComparisonTest {
 
     List<String> csv = Files.readAllLines(tmp.resolve("results.csv"));
     assertEquals("workload,engine,ops_per_sec,mb_per_sec,micros_per_op,operations,found,written_bytes,round,"
-        + "minor_faults,gc_count,gc_ms,cpu_seconds", csv.get(0));
+        + "minor_faults,gc_count,gc_ms,cpu_seconds,p50_us,p99_us,p999_us,max_us,gc_pauses,gc_pause_ms", csv.get(0));
     assertEquals(13, csv.size(), "header and 3 rounds of 4 runs: " + csv);
     assertTrue(csv.get(1).startsWith("fillrandom,stratadb,100000.0,")
-        && csv.get(1).endsWith(",232000,1,1000,1,10,1.500"), csv.get(1));
-    assertTrue(csv.get(6).startsWith("fillrandom,rocksdb,100000.0,") && csv.get(6).endsWith(",-1,2,2000,2,20,3.000"),
+        && csv.get(1).endsWith(",232000,1,1000,1,10,1.500,1.000,10.000,100.000,1000.000,1,10"), csv.get(1));
+    assertTrue(csv.get(6).startsWith("fillrandom,rocksdb,100000.0,") && csv.get(6).endsWith(",-1,2,2000,2,20,3.000,2.000,20.000,200.000,2000.000,2,20"),
         csv.get(6));
-    assertTrue(csv.get(12).startsWith("readrandom,rocksdb,80000.0,") && csv.get(12).endsWith(",3,3000,3,30,4.500"),
+    assertTrue(csv.get(12).startsWith("readrandom,rocksdb,80000.0,") && csv.get(12).endsWith(",3,3000,3,30,4.500,3.000,30.000,300.000,3000.000,3,30"),
         csv.get(12));
 
-    assertEquals(List.of("workload,engine,rounds,median_ops_per_sec,min_ops_per_sec,max_ops_per_sec,stratadb_ratio",
-        "fillrandom,stratadb,3,200000.0,100000.0,300000.0,1.000",
-        "fillrandom,rocksdb,3,100000.0,50000.0,100000.0,2.000",
-        "readrandom,stratadb,3,80000.0,40000.0,120000.0,1.000",
-        "readrandom,rocksdb,3,80000.0,80000.0,80000.0,1.000"), Files.readAllLines(tmp.resolve("summary.csv")));
+    String tail = ",2.000,20.000,200.000,2000.000,2.0,20.0";
+    assertEquals(List.of("workload,engine,rounds,median_ops_per_sec,min_ops_per_sec,max_ops_per_sec,stratadb_ratio,"
+        + "p50_us,p99_us,p999_us,max_us,gc_pauses,gc_pause_ms",
+        "fillrandom,stratadb,3,200000.0,100000.0,300000.0,1.000" + tail,
+        "fillrandom,rocksdb,3,100000.0,50000.0,100000.0,2.000" + tail,
+        "readrandom,stratadb,3,80000.0,40000.0,120000.0,1.000" + tail,
+        "readrandom,rocksdb,3,80000.0,80000.0,80000.0,1.000" + tail), Files.readAllLines(tmp.resolve("summary.csv")));
 
     JsonNode json = new ObjectMapper().readTree(tmp.resolve("results.json").toFile());
     assertEquals(3, json.get("rounds").asInt());
@@ -132,12 +165,17 @@ class BenchComparisonTest {
     assertEquals(2, json.get("results").get(5).get("round").asInt());
     assertEquals(2000, json.get("results").get(5).get("minorFaults").asLong());
     assertEquals(3.0, json.get("results").get(5).get("cpuSeconds").asDouble(), 1e-9);
+    assertEquals(20.0, json.get("results").get(5).get("p99Micros").asDouble(), 1e-9);
+    assertEquals(2, json.get("results").get(5).get("gcPauses").asLong());
+    assertEquals(20, json.get("results").get(5).get("gcPauseMillis").asLong());
     JsonNode median = json.get("median");
     assertEquals(4, median.size());
     assertEquals("rocksdb", median.get(1).get("engine").asText());
     assertEquals(100_000, median.get(1).get("opsPerSec").asDouble(), 1e-3);
     assertEquals(50_000, median.get(1).get("minOpsPerSec").asDouble(), 1e-3);
     assertEquals(2.0, median.get(1).get("stratadbRatio").asDouble(), 1e-9);
+    assertEquals(200.0, median.get(1).get("p999Micros").asDouble(), 1e-9);
+    assertEquals(2000.0, median.get(1).get("maxMicros").asDouble(), 1e-9);
     JsonNode strata = json.get("engines").get("stratadb");
     assertEquals(3 * 1048576L, strata.get("diskBytes").asLong());
     assertEquals(2.0, strata.get("writeAmplification").asDouble(), 1e-9);
