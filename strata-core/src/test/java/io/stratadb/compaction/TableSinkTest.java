@@ -60,15 +60,21 @@ class TableSinkTest {
     return out;
   }
 
-  @Test
-  void splitsOutputsAtTheTargetSize() throws IOException {
-    TableSink sink = sink(8 << 10);
+  /** Adds {@code count} keys with 40-byte values and returns them as "user@seq:TYPE". */
+  private static List<String> addKeys(TableSink sink, int count) throws IOException {
     List<String> written = new ArrayList<>();
-    for (int i = 0; i < 2_000; i++) {
+    for (int i = 0; i < count; i++) {
       byte[] k = ikey(String.format("key%05d", i), 1);
       sink.add(k, new byte[40]);
       written.add(InternalKey.toString(k));
     }
+    return written;
+  }
+
+  @Test
+  void splitsOutputsAtTheTargetSize() throws IOException {
+    TableSink sink = sink(8 << 10);
+    List<String> written = addKeys(sink, 2_000);
     List<FileMetadata> outputs = sink.finish();
     assertTrue(outputs.size() > 5, "outputs: " + outputs.size());
     assertEquals(written, read(outputs), "every entry once, in order");
@@ -208,12 +214,7 @@ class TableSinkTest {
     ExecutorService syncer = Executors.newSingleThreadExecutor();
     try {
       TableSink sink = new TableSink(fs, dir, SETTINGS, numbers::getAndIncrement, 8 << 10, syncer);
-      List<String> written = new ArrayList<>();
-      for (int i = 0; i < 2_000; i++) {
-        byte[] k = ikey(String.format("key%05d", i), 1);
-        sink.add(k, new byte[40]);
-        written.add(InternalKey.toString(k));
-      }
+      List<String> written = addKeys(sink, 2_000);
       List<FileMetadata> outputs = sink.finish();
       assertTrue(outputs.size() > TableSink.MAX_PENDING_SYNCS + 2, "outputs: " + outputs.size());
       for (FileMetadata f : outputs) {
@@ -236,9 +237,7 @@ class TableSinkTest {
       TableSink sink = new TableSink(fs, dir, SETTINGS, numbers::getAndIncrement, 8 << 10, syncer);
       IOException failure = null;
       try {
-        for (int i = 0; i < 2_000; i++) {
-          sink.add(ikey(String.format("key%05d", i), 1), new byte[40]);
-        }
+        addKeys(sink, 2_000);
         sink.finish();
       } catch (IOException e) {
         failure = e;
