@@ -109,8 +109,10 @@ final class LargeReport {
     out.printf("Reader:     JVM with -Xmx%dm in a memory cgroup of %d MiB (when allowed), %d thread(s), each read "
         + "phase at most %d ms, %s%n", options.readerHeap >> 20, options.memoryLimit >> 20, threads,
         options.durationMs, options.dropCaches ? "page cache dropped before it (when allowed)" : "page cache kept");
-    out.printf("Options:    write_buffer_size=%d block_size=%d bloom_bits=%d cache_size=%d compression=%s%n",
-        settings.writeBufferSize(), settings.blockSize(), settings.bloomBitsPerKey(), settings.blockCacheSize(),
+    out.printf("Options:    write_buffer_size=%d target_file_size=%s block_size=%d bloom_bits=%d cache_size=%d "
+        + "compression=%s%n", settings.writeBufferSize(),
+        settings.targetFileSize() > 0 ? Long.toString(settings.targetFileSize()) : "each engine's default",
+        settings.blockSize(), settings.bloomBitsPerKey(), settings.blockCacheSize(),
         settings.compression().name().toLowerCase(Locale.ROOT));
     out.printf("Engines:    %s, each alone%n", String.join(", ", engines.stream().map(BenchEngine.Kind::label).toList()));
     out.printf("Database:   %s%n", path);

@@ -57,6 +57,9 @@ final class RocksDbBenchEngine implements BenchEngine {
         .setLevelCompactionDynamicLevelBytes(true)
         .setCompressionType(codec(settings.compression()))
         .setTableFormatConfig(table);
+    if (settings.targetFileSize() > 0) {
+      options.setTargetFileSizeBase(settings.targetFileSize());
+    }
     writeOptions = new WriteOptions().setSync(settings.sync());
     db = RocksDB.open(options, dir.toString());
   }

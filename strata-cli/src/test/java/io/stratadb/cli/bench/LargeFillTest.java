@@ -35,7 +35,7 @@ class LargeFillTest {
   @Test
   void strataDbIsIdleOnceSettledAfterAFillThatCompacted() throws Exception {
     BenchSettings settings = new BenchSettings(64 << 10, 4096, 10, 8 << 20, io.stratadb.Compression.NONE,
-        io.stratadb.CompactionStrategy.leveled(), io.stratadb.MemtableRep.BPLUS_TREE, false, false, false);
+        io.stratadb.CompactionStrategy.leveled(), io.stratadb.MemtableRep.BPLUS_TREE, false, false, false, 0);
     int[] order = LargeFill.permutation(20_000, 7);
     LargeFill.Outcome fill = LargeFill.run(BenchEngine.Kind.STRATADB.open(tmp, settings), tmp, order, 16, 100, false);
     assertTrue(fill.settleSeconds() >= 0, "settled within the limit");
