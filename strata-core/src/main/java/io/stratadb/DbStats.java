@@ -20,7 +20,8 @@ import java.util.List;
  * @param compactionBytesRead SSTable bytes read by compactions since open
  * @param compactionBytesWritten SSTable bytes written by compactions since open
  * @param writeStallCount writes that were delayed or stopped, since open
- * @param slowdownCount writes delayed by 1 ms (L0 slowdown trigger or soft pending-bytes limit)
+ * @param slowdownCount writes delayed to the delayed write rate (L0 slowdown trigger or soft
+ *     pending-bytes limit; see {@link BackgroundTuning})
  * @param stopCount writes that blocked (too many immutable memtables, L0 stop trigger, hard limit)
  * @param stallMillis total time writers spent delayed or blocked, in ms
  * @param pendingCompactionBytes the strategy's estimate of bytes compaction still has to rewrite

@@ -193,12 +193,12 @@ public final class Options {
     return values.maxBackgroundJobs;
   }
 
-  /** L0 file count at which each write is delayed by 1 ms (LevelDB's slowdown). Default 8. */
+  /** L0 file count at which writes are delayed ({@link BackgroundTuning}). Default 20 (RocksDB). */
   public int l0SlowdownWritesTrigger() {
     return values.l0SlowdownWritesTrigger;
   }
 
-  /** L0 file count at which writers stall until compaction catches up. Default 12. */
+  /** L0 file count at which writers stall until compaction catches up. Default 36 (RocksDB). */
   public int l0StopWritesTrigger() {
     return values.l0StopWritesTrigger;
   }
@@ -273,6 +273,11 @@ public final class Options {
     return values.seekCompaction;
   }
 
+  /** The delayed write rate while compaction is behind. See {@link BackgroundTuning}. */
+  public BackgroundTuning backgroundTuning() {
+    return values.backgroundTuning;
+  }
+
   /** Builds {@link Options}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
   public static final class Builder implements Cloneable {
     private long writeBufferSize = 4L << 20;
@@ -297,8 +302,8 @@ public final class Options {
     private int maxImmutableMemtables = 2;
     private CompactionStrategy compactionStrategy = CompactionStrategy.leveled();
     private int maxBackgroundJobs = 2;
-    private int l0SlowdownWritesTrigger = 8;
-    private int l0StopWritesTrigger = 12;
+    private int l0SlowdownWritesTrigger = 20;
+    private int l0StopWritesTrigger = 36;
     private long softPendingCompactionBytesLimit = 64L << 30;
     private long hardPendingCompactionBytesLimit = 256L << 30;
     private long targetFileSize = 2L << 20;
@@ -310,6 +315,7 @@ public final class Options {
     private boolean statistics = false;
     private boolean jmx = true;
     private boolean seekCompaction = true;
+    private BackgroundTuning backgroundTuning = BackgroundTuning.DEFAULTS;
 
     private Builder() {}
 
@@ -562,6 +568,15 @@ public final class Options {
     /** Whether lookups that read tables in vain trigger compaction; see {@link Options#seekCompaction()}. */
     public Builder seekCompaction(boolean value) {
       this.seekCompaction = value;
+      return this;
+    }
+
+    /** The background tuning; see {@link Options#backgroundTuning()}. @throws IllegalArgumentException if null */
+    public Builder backgroundTuning(BackgroundTuning tuning) {
+      if (tuning == null) {
+        throw new IllegalArgumentException("backgroundTuning must not be null");
+      }
+      this.backgroundTuning = tuning;
       return this;
     }
 

@@ -23,8 +23,9 @@ class OptionsTest {
     assertEquals(Compression.LZ4, o.compression());
     assertTrue(o.compressionPerLevel().isEmpty());
     assertEquals(2, o.maxBackgroundJobs());
-    assertEquals(8, o.l0SlowdownWritesTrigger());
-    assertEquals(12, o.l0StopWritesTrigger());
+    assertEquals(20, o.l0SlowdownWritesTrigger());
+    assertEquals(36, o.l0StopWritesTrigger());
+    assertEquals(16L << 20, o.backgroundTuning().delayedWriteRate());
     assertTrue(o.createIfMissing() && !o.errorIfExists() && o.jmx() && o.seekCompaction() && !o.statistics());
     assertNull(o.compactionFilter());
     assertEquals(ReadMode.AUTO, o.readMode());

@@ -51,9 +51,9 @@ public final class LevelTable {
     if (sb.length() == 0) {
       sb.append("no SSTables");
     }
-    sb.append(String.format("; memtable %.1f MB, %d immutable; %d flushes, %d compactions, %d stalls",
+    sb.append(String.format("; memtable %.1f MB, %d immutable; %d flushes, %d compactions, %d stalls (%d slowdowns, %d stops, %d ms)",
         mb(stats.memtableBytes()), stats.immutableMemtables(), stats.flushCount(), stats.compactionCount(),
-        stats.writeStallCount()));
+        stats.writeStallCount(), stats.slowdownCount(), stats.stopCount(), stats.stallMillis()));
     return sb.toString();
   }
 

@@ -9,9 +9,14 @@ import io.stratadb.sstable.TableBuilder;
 import io.stratadb.util.ByteSink;
 import io.stratadb.util.Slice;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,7 +27,12 @@ import java.util.function.LongSupplier;
  * <p>Entries may be views ({@link #add(Slice, Slice)}) that the caller re-points after each call:
  * the sink and its table builders copy what they keep.
  *
- * <p>Not thread-safe. On failure call {@link #abandon()}, which deletes every output.
+ * <p>Each finished table is fsynced before {@link #finish()} returns. With a syncer executor the
+ * fsync of a finished table runs there while the next table is built (at most {@link
+ * #MAX_PENDING_SYNCS} at a time), so a compaction's merging overlaps the device's writes instead of
+ * waiting for each table's in turn.
+ *
+ * <p>Not thread-safe. On failure call {@link #abandon(Throwable)}, which deletes every output.
  */
 public final class TableSink {
 
@@ -33,6 +43,9 @@ public final class TableSink {
       this(blockSize, restartInterval, bloomBitsPerKey, Compression.NONE);
     }
   }
+
+  /** Finished tables whose fsync may be under way at once; a further one waits for the oldest. */
+  static final int MAX_PENDING_SYNCS = 2;
 
   private final FileSystem fs;
   private final Path dir;
@@ -45,6 +58,10 @@ public final class TableSink {
   private long builderNumber;
   /** A copy of the user key of the last entry added. */
   private final ByteSink lastUserKey = new ByteSink(64);
+  /** Runs the fsyncs of finished tables; null to sync on the caller's thread. */
+  private final Executor syncer;
+  /** The fsyncs handed to {@link #syncer} and not yet awaited, oldest first. */
+  private final ArrayDeque<CompletableFuture<Void>> pendingSyncs = new ArrayDeque<>();
 
   /**
    * @param newFileNumber allocates the number of each new table (the caller protects it from
@@ -53,11 +70,23 @@ public final class TableSink {
    *     for one table
    */
   public TableSink(FileSystem fs, Path dir, TableSettings settings, LongSupplier newFileNumber, long targetFileSize) {
+    this(fs, dir, settings, newFileNumber, targetFileSize, null);
+  }
+
+  /**
+   * A sink whose finished tables are fsynced on {@code syncer} while the next one is built.
+   *
+   * @param syncer runs the fsyncs (a task may wait there behind others); null to sync on the
+   *     caller's thread
+   */
+  public TableSink(FileSystem fs, Path dir, TableSettings settings, LongSupplier newFileNumber, long targetFileSize,
+      Executor syncer) {
     this.fs = fs;
     this.dir = dir;
     this.settings = settings;
     this.newFileNumber = newFileNumber;
     this.targetFileSize = targetFileSize;
+    this.syncer = syncer;
   }
 
   /**
@@ -99,9 +128,55 @@ public final class TableSink {
   }
 
   private void finishTable() throws IOException {
-    TableBuilder.TableInfo info = builder.finish();
-    outputs.add(new FileMetadata(builderNumber, info.fileSize(), info.smallest(), info.largest()));
+    TableBuilder.TableInfo info = builder.finishUnsynced();
+    TableBuilder finished = builder;
     builder = null;
+    outputs.add(new FileMetadata(builderNumber, info.fileSize(), info.smallest(), info.largest()));
+    if (syncer == null) {
+      finished.syncAndClose();
+      return;
+    }
+    pendingSyncs.addLast(CompletableFuture.runAsync(() -> {
+      try {
+        finished.syncAndClose();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, syncer));
+    if (pendingSyncs.size() > MAX_PENDING_SYNCS) {
+      await(pendingSyncs.removeFirst());
+    }
+  }
+
+  /** Waits for {@code sync}, rethrowing its failure. */
+  private static void await(CompletableFuture<Void> sync) throws IOException {
+    try {
+      sync.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      throw e;
+    }
+  }
+
+  /** Waits for every pending fsync, rethrowing the first failure once all have ended. */
+  private void awaitSyncs() throws IOException {
+    IOException failure = null;
+    while (!pendingSyncs.isEmpty()) {
+      try {
+        await(pendingSyncs.removeFirst());
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /**
@@ -113,6 +188,7 @@ public final class TableSink {
     if (builder != null) {
       finishTable();
     }
+    awaitSyncs();
     if (!allocated.isEmpty()) {
       fs.syncDirectory(dir);
     }
@@ -129,6 +205,13 @@ public final class TableSink {
    * cause} as suppressed exceptions (the files are then removed as garbage on the next open).
    */
   public void abandon(Throwable cause) {
+    try {
+      awaitSyncs(); // their files are closed before they are deleted
+    } catch (IOException | RuntimeException e) {
+      if (e != cause) {
+        cause.addSuppressed(e);
+      }
+    }
     if (builder != null) {
       builder.abandon();
       builder = null;

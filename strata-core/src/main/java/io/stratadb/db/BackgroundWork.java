@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +52,10 @@ final class BackgroundWork {
   private final CompactionPicker picker;
   private final DbCounters counters;
   private final List<Thread> threads = new ArrayList<>();
+  /** Fsyncs finished compaction outputs while the compaction builds the next (see {@link TableSink}). */
+  private final ExecutorService syncPool;
+  /** {@link #syncPool}, or the calling thread once it is shut down (a manual compaction racing close). */
+  private final Executor syncer;
 
   // ---- Guarded by the DB mutex.
   /** A version lost its last reference, or an install replaced one: files may be obsolete. */
@@ -84,6 +92,19 @@ final class BackgroundWork {
       threads.add(new Thread(this::preloadTables, "strata-preload-" + dir.getFileName()));
     }
     threads.forEach(t -> t.setDaemon(true));
+    String syncName = "strata-sync-" + dir.getFileName();
+    syncPool = Executors.newCachedThreadPool(task -> {
+      Thread t = new Thread(task, syncName);
+      t.setDaemon(true);
+      return t;
+    });
+    syncer = task -> {
+      try {
+        syncPool.execute(task);
+      } catch (RejectedExecutionException closed) {
+        task.run();
+      }
+    };
   }
 
   /** Starts the threads. REQUIRES: the state is published. */
@@ -107,6 +128,7 @@ final class BackgroundWork {
         }
       }
     }
+    syncPool.shutdown(); // every compaction awaited its syncs before it ended
     return interrupted;
   }
 
@@ -350,7 +372,7 @@ final class BackgroundWork {
           sink = new TableSink(db.fileSystem(), dir, outputs.tableSettings(0), () -> number, Long.MAX_VALUE);
         } else {
           sink = new TableSink(db.fileSystem(), dir, outputs.tableSettings(task.outputLevel()),
-              outputs::newOutputNumber, options.targetFileSize());
+              outputs::newOutputNumber, options.targetFileSize(), syncer);
         }
         db.mutex.unlock();
         try {

@@ -41,6 +41,7 @@ final class WritePath {
   private final Statistics statistics;
   private final DbCounters counters;
   private final WriteQueue writeQueue = new WriteQueue();
+  private final WriteController writeController;
 
   // ---- Guarded by write leadership (see WriteQueue).
   /** The live WAL. */
@@ -67,6 +68,8 @@ final class WritePath {
     this.fs = options.fileSystem();
     this.statistics = statistics;
     this.counters = counters;
+    this.writeController = new WriteController(options.backgroundTuning().delayedWriteRate(),
+        options.l0SlowdownWritesTrigger(), options.l0StopWritesTrigger(), options.softPendingCompactionBytesLimit());
   }
 
   /** Sets the WAL recovery created. REQUIRES: open, before any write. */
@@ -176,14 +179,16 @@ final class WritePath {
   /** Commits a write group: one WAL record, then the memtable. Runs on the group's leader. */
   private void commitGroup(List<WriteQueue.Writer> group) {
     db.ensureWritable();
-    makeRoomForWrite(false);
-    long first = db.lastSequence() + 1;
     long bytes = 0;
+    for (int i = 0; i < group.size(); i++) {
+      bytes += group.get(i).batch.approximateSizeInBytes();
+    }
+    makeRoomForWrite(bytes, false);
+    long first = db.lastSequence() + 1;
     int deletes = 0;
     walEncoder.begin(walBuffer, first);
     for (int i = 0; i < group.size(); i++) {
       WriteBatch batch = group.get(i).batch;
-      bytes += batch.approximateSizeInBytes();
       deletes += batch.deleteCount();
       walEncoder.append(batch);
     }
@@ -253,19 +258,31 @@ final class WritePath {
   }
 
   /**
-   * Delays the write by 1 ms when L0 or pending compaction passes its slowdown limit, and switches
-   * the memtable when it is full (or when {@code force} and it is not empty), blocking while too
-   * many immutable memtables or L0 tables wait or pending compaction passes its hard limit
-   * (LevelDB's {@code MakeRoomForWrite}, RocksDB's write stall triggers). The new WAL is made
-   * with the DB mutex released. REQUIRES: write leader; the DB mutex not held.
+   * Delays a write group of {@code bytes} as the {@link WriteController} says when L0 or pending
+   * compaction passes its slowdown limit, and switches the memtable when it is full (or when
+   * {@code force} and it is not empty), blocking while too many immutable memtables or L0 tables
+   * wait or pending compaction passes its hard limit (LevelDB's {@code MakeRoomForWrite},
+   * RocksDB's write stall triggers). The new WAL is made with the DB mutex released. REQUIRES:
+   * write leader; the DB mutex not held.
    */
-  private void makeRoomForWrite(boolean force) {
+  private void makeRoomForWrite(long bytes, boolean force) {
     assert !db.holdsMutex();
     DbState current = db.state();
-    if (current.version().files(0).size() >= options.l0SlowdownWritesTrigger()
-        || db.pendingCompactionBytes() >= options.softPendingCompactionBytesLimit()) {
-      long start = System.nanoTime();
-      LockSupport.parkNanos(1_000_000);
+    long start = System.nanoTime();
+    long delay = writeController.delayNanos(current.version().files(0).size(), db.pendingCompactionBytes(), bytes,
+        start);
+    if (delay > 0) {
+      // Waits in slices of at most 1 ms, ending early once compaction has caught up (RocksDB's
+      // DelayWrite) or the database fails or closes.
+      long deadline = start + delay;
+      for (long left = delay; left > 0; left = deadline - System.nanoTime()) {
+        LockSupport.parkNanos(Math.min(left, WriteController.REFILL_NANOS));
+        int l0Files = db.state().version().files(0).size();
+        if (!writeController.needsDelay(l0Files, db.pendingCompactionBytes()) || db.isClosed()) {
+          break;
+        }
+        db.ensureWritable();
+      }
       counters.slowdowns.incrementAndGet();
       counters.stallNanos.addAndGet(System.nanoTime() - start);
     }
@@ -349,7 +366,7 @@ final class WritePath {
     Memtable[] target = new Memtable[1];
     writeQueue.exclusive(() -> {
       db.ensureWritable();
-      makeRoomForWrite(true);
+      makeRoomForWrite(0, true);
       List<Memtable> imms = db.state().immutables();
       target[0] = imms.isEmpty() ? null : imms.get(0);
     });

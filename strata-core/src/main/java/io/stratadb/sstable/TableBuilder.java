@@ -227,6 +227,20 @@ public final class TableBuilder {
    * @throws IOException if writing or syncing fails
    */
   public TableInfo finish() throws IOException {
+    TableInfo info = finishUnsynced();
+    syncAndClose();
+    return info;
+  }
+
+  /**
+   * Writes the last data block, the filter, the index and the footer, and leaves the file open
+   * for {@link #syncAndClose}, which may then run on another thread (no other call follows).
+   *
+   * @return the table's size and key range
+   * @throws IllegalStateException if no entry was added
+   * @throws IOException if writing fails (the caller then abandons the builder)
+   */
+  public TableInfo finishUnsynced() throws IOException {
     if (entries == 0) {
       throw new IllegalStateException("cannot finish an empty table");
     }
@@ -243,10 +257,28 @@ public final class TableBuilder {
     byte[] footer = Footer.encode(index, filter);
     file.append(footer, 0, footer.length);
     offset += footer.length;
-    file.sync();
-    closed = true;
-    file.close();
     return new TableInfo(offset, smallest, lastKey.toByteArray(), entries);
+  }
+
+  /**
+   * Fsyncs and closes a table {@link #finishUnsynced finished}; the file is closed even if the
+   * sync fails.
+   *
+   * @throws IOException if syncing or closing fails
+   */
+  public void syncAndClose() throws IOException {
+    closed = true;
+    try {
+      file.sync();
+    } catch (IOException e) {
+      try {
+        file.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    file.close();
   }
 
   /** Closes the file without finishing it; the caller deletes it. Never throws. */

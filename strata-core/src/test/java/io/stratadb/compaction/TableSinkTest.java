@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stratadb.env.ForwardingFileSystem;
+import io.stratadb.env.ForwardingWritableFile;
 import io.stratadb.env.LocalFileSystem;
+import io.stratadb.env.WritableFile;
 import io.stratadb.iterator.InternalIterator;
 import io.stratadb.key.InternalKey;
 import io.stratadb.key.ValueType;
@@ -19,7 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,15 +60,21 @@ class TableSinkTest {
     return out;
   }
 
-  @Test
-  void splitsOutputsAtTheTargetSize() throws IOException {
-    TableSink sink = sink(8 << 10);
+  /** Adds {@code count} keys with 40-byte values and returns them as "user@seq:TYPE". */
+  private static List<String> addKeys(TableSink sink, int count) throws IOException {
     List<String> written = new ArrayList<>();
-    for (int i = 0; i < 2_000; i++) {
+    for (int i = 0; i < count; i++) {
       byte[] k = ikey(String.format("key%05d", i), 1);
       sink.add(k, new byte[40]);
       written.add(InternalKey.toString(k));
     }
+    return written;
+  }
+
+  @Test
+  void splitsOutputsAtTheTargetSize() throws IOException {
+    TableSink sink = sink(8 << 10);
+    List<String> written = addKeys(sink, 2_000);
     List<FileMetadata> outputs = sink.finish();
     assertTrue(outputs.size() > 5, "outputs: " + outputs.size());
     assertEquals(written, read(outputs), "every entry once, in order");
@@ -166,6 +178,78 @@ class TableSinkTest {
     sink.abandon(new IOException("test"));
     try (var files = Files.list(dir)) {
       assertEquals(0, files.count());
+    }
+  }
+
+  /** Records the order of syncs and closes per file; the sync of {@code failing} (a file name) fails. */
+  private static final class SyncRecordingFileSystem extends ForwardingFileSystem {
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    volatile String failing;
+
+    @Override
+    public WritableFile newWritableFile(Path path) throws IOException {
+      String name = path.getFileName().toString();
+      return new ForwardingWritableFile(super.newWritableFile(path)) {
+        @Override
+        public void sync() throws IOException {
+          if (name.equals(failing)) {
+            throw new IOException("injected sync failure on " + name);
+          }
+          super.sync();
+          events.add("sync " + name);
+        }
+
+        @Override
+        public void close() throws IOException {
+          super.close();
+          events.add("close " + name);
+        }
+      };
+    }
+  }
+
+  @Test
+  void withASyncerEveryTableIsSyncedAndClosedBeforeFinishReturns() throws IOException {
+    SyncRecordingFileSystem fs = new SyncRecordingFileSystem();
+    ExecutorService syncer = Executors.newSingleThreadExecutor();
+    try {
+      TableSink sink = new TableSink(fs, dir, SETTINGS, numbers::getAndIncrement, 8 << 10, syncer);
+      List<String> written = addKeys(sink, 2_000);
+      List<FileMetadata> outputs = sink.finish();
+      assertTrue(outputs.size() > TableSink.MAX_PENDING_SYNCS + 2, "outputs: " + outputs.size());
+      for (FileMetadata f : outputs) {
+        String name = FileNames.table(dir, f.number()).getFileName().toString();
+        int sync = fs.events.indexOf("sync " + name);
+        assertTrue(sync >= 0 && fs.events.indexOf("close " + name) > sync, name + ": " + fs.events);
+      }
+      assertEquals(written, read(outputs));
+    } finally {
+      syncer.shutdown();
+    }
+  }
+
+  @Test
+  void aFailedBackgroundSyncFailsFinishAndAbandonDeletesEveryTable() throws IOException {
+    SyncRecordingFileSystem fs = new SyncRecordingFileSystem();
+    fs.failing = FileNames.table(dir, 101).getFileName().toString(); // the second table
+    ExecutorService syncer = Executors.newSingleThreadExecutor();
+    try {
+      TableSink sink = new TableSink(fs, dir, SETTINGS, numbers::getAndIncrement, 8 << 10, syncer);
+      IOException failure = null;
+      try {
+        addKeys(sink, 2_000);
+        sink.finish();
+      } catch (IOException e) {
+        failure = e;
+      }
+      assertTrue(failure != null && failure.getMessage().contains("injected sync failure"), String.valueOf(failure));
+      assertTrue(fs.events.contains("close " + fs.failing), "the failed table's file is closed: " + fs.events);
+      sink.abandon(failure);
+      for (long number : sink.allocatedNumbers()) {
+        assertFalse(Files.exists(FileNames.table(dir, number)), "table " + number + " deleted");
+      }
+    } finally {
+      syncer.shutdown();
     }
   }
 }

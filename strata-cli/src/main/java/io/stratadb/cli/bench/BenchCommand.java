@@ -89,6 +89,11 @@ public final class BenchCommand extends CliCommand {
   @Option(names = "--write-buffer-size", paramLabel = "BYTES", description = "Memtable size (default: 4 MiB).")
   Long writeBufferSize;
 
+  @Option(names = "--target-file-size", paramLabel = "BYTES", description = "SSTable size at which compaction "
+      + "starts a new output table, for every engine (default: each engine's own, StrataDB 2 MiB and RocksDB 64 "
+      + "MiB; with --larger-than-memory 64 MiB).")
+  Long targetFileSize;
+
   @Option(names = "--block-size", paramLabel = "BYTES", description = "SSTable block size (default: 4096).")
   Integer blockSize;
 
@@ -165,10 +170,12 @@ public final class BenchCommand extends CliCommand {
   @Override
   protected int run() throws IOException, InterruptedException {
     if (largerThanMemory.enabled) {
-      // The mode's defaults, as the setup: 64 MiB memtables, no compression, half the reader heap as cache.
+      // The mode's defaults, as the setup: 64 MiB memtables, no compression, half the reader heap as
+      // cache; compaction outputs of RocksDB's default target size.
       writeBufferSize = writeBufferSize == null ? LargerThanMemoryOptions.WRITE_BUFFER_BYTES : writeBufferSize;
       compression = compression == null ? Compression.NONE : compression;
       cacheSize = cacheSize == null ? largerThanMemory.readerHeap / 2 : cacheSize;
+      targetFileSize = targetFileSize == null ? LargerThanMemoryOptions.TARGET_FILE_BYTES : targetFileSize;
     }
     List<BenchWorkload> workloads = parseWorkloads();
     List<BenchEngine.Kind> engines = parseEngines();
@@ -181,7 +188,7 @@ public final class BenchCommand extends CliCommand {
     Options options = options();
     BenchSettings settings = new BenchSettings(options.writeBufferSize(), options.blockSize(),
         options.bloomBitsPerKey(), options.blockCacheSize(), options.compression(), options.compactionStrategy(),
-        options.memtableRep(), sync, statistics, parallelSeek);
+        options.memtableRep(), sync, statistics, parallelSeek, targetFileSize == null ? 0 : options.targetFileSize());
     BenchConfig config = new BenchConfig(num, threads, keySize, valueSize, WriteOptions.of(sync),
         txnKeys == null ? Math.min(1000, num) : txnKeys, isolation, latency);
     if (largerThanMemory.enabled) {
@@ -385,6 +392,9 @@ public final class BenchCommand extends CliCommand {
     }
     if (blockSize != null) {
       b.blockSize(blockSize);
+    }
+    if (targetFileSize != null) {
+      b.targetFileSize(targetFileSize);
     }
     if (bloomBits != null) {
       b.bloomBitsPerKey(bloomBits);

@@ -105,6 +105,19 @@ interface BenchEngine extends AutoCloseable {
     return -1;
   }
 
+  /** The engine's flush and compaction backlog now; {@link FillBacklog#UNKNOWN} where it does not say. */
+  default FillBacklog backlog() {
+    return FillBacklog.UNKNOWN;
+  }
+
+  /**
+   * Milliseconds writers spent delayed or stopped since the engine opened (StrataDB's {@code
+   * stallMillis}, RocksDB's "Cumulative stall" of {@code rocksdb.stats}), or -1 where it does not say.
+   */
+  default long stallMillis() {
+    return -1;
+  }
+
   /** Closes the engine, waiting for its background work. */
   @Override
   void close();

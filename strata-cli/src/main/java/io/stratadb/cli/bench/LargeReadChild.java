@@ -84,7 +84,7 @@ final class LargeReadChild implements Callable<Integer> {
     Options defaults = Options.defaults();
     BenchSettings settings = new BenchSettings(writeBufferSize, blockSize, bloomBits, cacheSize, compression,
         compaction == null ? defaults.compactionStrategy() : CompactionStrategy.named(compaction),
-        memtableRep == null ? defaults.memtableRep() : memtableRep, false, false, parallelSeek);
+        memtableRep == null ? defaults.memtableRep() : memtableRep, false, false, parallelSeek, 0);
     BenchEngine.Kind kind = BenchEngine.Kind.named(engine);
     boolean seeks = switch (workload) {
       case "readrandom" -> false;

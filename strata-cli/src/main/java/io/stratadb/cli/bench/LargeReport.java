@@ -19,7 +19,8 @@ import java.util.Map;
  * The results of {@code strata bench --larger-than-memory}: per phase and engine ops/sec, p50,
  * p99 and p99.9 latency, device bytes read per operation, keys not found and the reader's memory
  * limit and peak, with StrataDB's ratio to each peer and readrandom's to the device's own rate;
- * then per engine the fill's write stalls, disk size and deleted files held. Printed as a table
+ * then per engine the fill's write stalls and their time, the compaction backlog at the last put
+ * and the time it took to settle, disk size and deleted files held. Printed as a table
  * and written as {@code larger-than-memory.csv} (a row per phase and engine) and {@code
  * larger-than-memory.json} (everything). Not thread-safe; filled by the benchmark's thread.
  */
@@ -108,8 +109,10 @@ final class LargeReport {
     out.printf("Reader:     JVM with -Xmx%dm in a memory cgroup of %d MiB (when allowed), %d thread(s), each read "
         + "phase at most %d ms, %s%n", options.readerHeap >> 20, options.memoryLimit >> 20, threads,
         options.durationMs, options.dropCaches ? "page cache dropped before it (when allowed)" : "page cache kept");
-    out.printf("Options:    write_buffer_size=%d block_size=%d bloom_bits=%d cache_size=%d compression=%s%n",
-        settings.writeBufferSize(), settings.blockSize(), settings.bloomBitsPerKey(), settings.blockCacheSize(),
+    out.printf("Options:    write_buffer_size=%d target_file_size=%s block_size=%d bloom_bits=%d cache_size=%d "
+        + "compression=%s%n", settings.writeBufferSize(),
+        settings.targetFileSize() > 0 ? Long.toString(settings.targetFileSize()) : "each engine's default",
+        settings.blockSize(), settings.bloomBitsPerKey(), settings.blockCacheSize(),
         settings.compression().name().toLowerCase(Locale.ROOT));
     out.printf("Engines:    %s, each alone%n", String.join(", ", engines.stream().map(BenchEngine.Kind::label).toList()));
     out.printf("Database:   %s%n", path);
@@ -141,19 +144,28 @@ final class LargeReport {
       line.append(Double.isNaN(vsDevice) ? "" : String.format(Locale.ROOT, " %9.2fx", vsDevice));
       out.println(line);
     }
-    out.printf("%-11s %-9s %12s %12s %12s %26s%n", "engine", "", "write stalls", "disk MiB", "final MiB",
-        "deleted held (open/closed/reader)");
+    out.printf("%-11s %-9s %12s %9s %11s %8s %8s %12s %12s %26s%n", "engine", "", "write stalls", "stall ms",
+        "backlog MiB", "L0 end", "settle s", "disk MiB", "final MiB", "deleted held (open/closed/reader)");
     for (BenchEngine.Kind e : engines) {
       LargeFill.Outcome f = fills.get(e);
       long readerHeld = reads.getOrDefault(e, List.of()).stream().mapToLong(LargeReadPhase.Outcome::heldFiles)
           .max().orElse(-1);
-      out.printf(Locale.ROOT, "%-11s %-9s %12s %12.1f %12.1f %26s%n", e.label(), "",
-          f.writeStalls() < 0 ? "n/a" : Long.toString(f.writeStalls()), f.diskBytes() / 1048576.0,
+      FillBacklog b = f.backlogAtEnd();
+      out.printf(Locale.ROOT, "%-11s %-9s %12s %9s %11s %8s %8s %12.1f %12.1f %26s%n", e.label(), "",
+          f.writeStalls() < 0 ? "n/a" : Long.toString(f.writeStalls()),
+          f.stallMillis() < 0 ? "n/a" : Long.toString(f.stallMillis()),
+          b.pendingBytes() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", b.pendingBytes() / 1048576.0),
+          b.l0Files() < 0 ? "n/a" : Integer.toString(b.l0Files()),
+          f.settleSeconds() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", f.settleSeconds()),
+          f.diskBytes() / 1048576.0,
           finalDisk.getOrDefault(e, -1L) / 1048576.0, f.heldOpen().files().size() + "/" + f.heldClosed().files().size()
               + "/" + (readerHeld < 0 ? "n/a" : readerHeld));
     }
     out.println("disk B/op: device bytes the reading threads read per operation; all B/op: the whole reading JVM's "
         + "(background compaction included)");
+    out.println("stall ms: time writers were delayed or stopped during the fill; backlog MiB, L0 end: estimated "
+        + "pending compaction bytes and L0 tables at the last put; settle s: from the last put until no flush "
+        + "or compaction was pending or running (untimed in the fill's ops/sec)");
     out.println("memory: the reader's cgroup limit/peak in MiB, \"none\" where it ran unlimited; ratio = stratadb "
         + "ops/sec / peer's; vs device = readrandom ops/sec / device reads/sec");
     out.flush();
@@ -221,6 +233,10 @@ final class LargeReport {
       LargeFill.Outcome f = fills.get(e);
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("writeStalls", f.writeStalls());
+      t.put("writeStallMillis", f.stallMillis());
+      t.put("pendingCompactionBytesAtLastPut", f.backlogAtEnd().pendingBytes());
+      t.put("l0FilesAtLastPut", f.backlogAtEnd().l0Files());
+      t.put("settleSeconds", f.settleSeconds());
       t.put("diskBytesAfterFill", f.diskBytes());
       t.put("diskBytesAtEnd", finalDisk.getOrDefault(e, -1L));
       t.put("deletedHeldWhileOpen", f.heldOpen().files());

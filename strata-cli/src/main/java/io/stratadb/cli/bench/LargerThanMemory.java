@@ -99,9 +99,13 @@ final class LargerThanMemory {
           options.compressibleValues);
       report.fill(kind, fill);
       out.printf("%-9s %s%n", kind.label(), report.line(fill.result()));
-      out.printf("%-9s   %s; write stalls %s; %.1f MiB on disk; deleted files held: %s while open, %s "
-          + "after close%n", "", fill.shape().isEmpty() ? "no level shape" : fill.shape(), fill.writeStalls() < 0 ? "n/a" : fill.writeStalls(),
-          fill.diskBytes() / 1048576.0, fill.heldOpen().line(), fill.heldClosed().line());
+      out.printf("%-9s   backlog at the last put: %s; settled %s later: %s%n", "", fill.backlogAtEnd().line(),
+          fill.settleSeconds() < 0 ? "not within the limit" : String.format("%.1f s", fill.settleSeconds()),
+          fill.shape().isEmpty() ? "no level shape" : fill.shape());
+      out.printf("%-9s   write stalls %s (%s ms); %.1f MiB on disk; deleted files held: %s while open, %s "
+          + "after close%n", "", fill.writeStalls() < 0 ? "n/a" : fill.writeStalls(),
+          fill.stallMillis() < 0 ? "n/a" : fill.stallMillis(), fill.diskBytes() / 1048576.0, fill.heldOpen().line(),
+          fill.heldClosed().line());
       out.flush();
     }
     order = null;

@@ -14,6 +14,8 @@ import picocli.CommandLine.TypeConversionException;
 final class LargerThanMemoryOptions {
   /** Default write buffer (memtable) size of the mode, as the RocksDB setup: 64 MiB. */
   static final long WRITE_BUFFER_BYTES = 64L << 20;
+  /** Default compaction output size of the mode, RocksDB's {@code target_file_size_base}: 64 MiB. */
+  static final long TARGET_FILE_BYTES = 64L << 20;
 
   @Option(names = "--larger-than-memory", description = "Fill --num keys (each once, random order), close, drop "
       + "the page cache (as root), then run readrandom and seekrandom in a separate JVM held to --memory-limit by a "

@@ -4,6 +4,8 @@ import io.stratadb.Compression;
 import io.stratadb.DbIterator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
@@ -26,6 +28,10 @@ final class RocksDbBenchEngine implements BenchEngine {
   static {
     RocksDB.loadLibrary();
   }
+
+  /** The DB-wide line of {@code rocksdb.stats}, e.g. "Cumulative stall: 00:00:1.234 H:M:S, 0.5 percent". */
+  private static final Pattern CUMULATIVE_STALL =
+      Pattern.compile("Cumulative stall: (\\d+):(\\d+):(\\d+(?:\\.\\d+)?) H:M:S");
 
   private final Options options;
   private final LRUCache cache;
@@ -51,6 +57,9 @@ final class RocksDbBenchEngine implements BenchEngine {
         .setLevelCompactionDynamicLevelBytes(true)
         .setCompressionType(codec(settings.compression()))
         .setTableFormatConfig(table);
+    if (settings.targetFileSize() > 0) {
+      options.setTargetFileSizeBase(settings.targetFileSize());
+    }
     writeOptions = new WriteOptions().setSync(settings.sync());
     db = RocksDB.open(options, dir.toString());
   }
@@ -187,6 +196,38 @@ final class RocksDbBenchEngine implements BenchEngine {
       java.util.Map<String, String> stats = db.getMapProperty("rocksdb.cf-write-stall-stats");
       return Long.parseLong(stats.getOrDefault("total-delays", "0").strip())
           + Long.parseLong(stats.getOrDefault("total-stops", "0").strip());
+    } catch (RocksDBException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public FillBacklog backlog() {
+    try {
+      boolean pending = longProperty("rocksdb.mem-table-flush-pending") > 0
+          || longProperty("rocksdb.compaction-pending") > 0 || longProperty("rocksdb.num-running-flushes") > 0
+          || longProperty("rocksdb.num-running-compactions") > 0;
+      return new FillBacklog(pending, longProperty("rocksdb.estimate-pending-compaction-bytes"),
+          Integer.parseInt(db.getProperty("rocksdb.num-files-at-level0").strip()));
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB property read failed: " + e.getMessage(), e);
+    }
+  }
+
+  private long longProperty(String name) throws RocksDBException {
+    return db.getLongProperty(name);
+  }
+
+  @Override
+  public long stallMillis() {
+    try {
+      Matcher m = CUMULATIVE_STALL.matcher(db.getProperty("rocksdb.stats"));
+      if (!m.find()) {
+        return -1;
+      }
+      double seconds = Long.parseLong(m.group(1)) * 3600 + Long.parseLong(m.group(2)) * 60
+          + Double.parseDouble(m.group(3));
+      return Math.round(seconds * 1000);
     } catch (RocksDBException | RuntimeException e) {
       return -1;
     }

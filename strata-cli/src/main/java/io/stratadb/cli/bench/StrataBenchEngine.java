@@ -2,6 +2,7 @@ package io.stratadb.cli.bench;
 
 import io.stratadb.Db;
 import io.stratadb.DbIterator;
+import io.stratadb.DbStats;
 import io.stratadb.ReadOptions;
 import io.stratadb.WriteOptions;
 import io.stratadb.cli.LevelTable;
@@ -67,6 +68,19 @@ final class StrataBenchEngine implements BenchEngine {
   @Override
   public long writeStalls() {
     return db.stats().writeStallCount();
+  }
+
+  @Override
+  public FillBacklog backlog() {
+    DbStats stats = db.stats();
+    boolean scored = stats.levels().stream().anyMatch(l -> l.score() >= 1);
+    return new FillBacklog(stats.immutableMemtables() > 0 || stats.pendingCompactionBytes() > 0 || scored,
+        stats.pendingCompactionBytes(), stats.levels().get(0).files());
+  }
+
+  @Override
+  public long stallMillis() {
+    return db.stats().stallMillis();
   }
 
   @Override

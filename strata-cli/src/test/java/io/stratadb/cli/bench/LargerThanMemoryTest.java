@@ -89,6 +89,11 @@ class LargerThanMemoryTest {
       assertTrue(e.get("diskBytesAfterFill").asLong() > (long) NUM * 400, e.toString());
       assertEquals(0, e.get("deletedHeldAfterClose").size(), e.toString());
       assertEquals(0, e.get("deletedHeldByReader").asLong(), e.toString());
+      // Both engines say how far behind they were at the last put, and the fill waited for them to settle.
+      assertTrue(e.get("settleSeconds").asDouble() >= 0, e.toString());
+      assertTrue(e.get("writeStallMillis").asLong() >= 0, e.toString());
+      assertTrue(e.get("pendingCompactionBytesAtLastPut").asLong() >= 0, e.toString());
+      assertTrue(e.get("l0FilesAtLastPut").asInt() >= 0, e.toString());
     }
     assertTrue(Files.exists(tmp.resolve("db/rocksdb/" + BenchDirectory.PEER_MARKER)));
   }
