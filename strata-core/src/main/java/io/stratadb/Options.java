@@ -273,6 +273,11 @@ public final class Options {
     return values.seekCompaction;
   }
 
+  /** The memory budget: memtables charged to the block cache, strict capacity. See {@link MemoryBudget}. */
+  public MemoryBudget memoryBudget() {
+    return values.memoryBudget;
+  }
+
   /** Builds {@link Options}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
   public static final class Builder implements Cloneable {
     private long writeBufferSize = 4L << 20;
@@ -310,6 +315,7 @@ public final class Options {
     private boolean statistics = false;
     private boolean jmx = true;
     private boolean seekCompaction = true;
+    private MemoryBudget memoryBudget = MemoryBudget.DEFAULTS;
 
     private Builder() {}
 
@@ -562,6 +568,15 @@ public final class Options {
     /** Whether lookups that read tables in vain trigger compaction; see {@link Options#seekCompaction()}. */
     public Builder seekCompaction(boolean value) {
       this.seekCompaction = value;
+      return this;
+    }
+
+    /** The memory budget; see {@link Options#memoryBudget()}. @throws IllegalArgumentException if null */
+    public Builder memoryBudget(MemoryBudget budget) {
+      if (budget == null) {
+        throw new IllegalArgumentException("memoryBudget must not be null");
+      }
+      this.memoryBudget = budget;
       return this;
     }
 

@@ -77,7 +77,7 @@ final class WritePath {
   /** A live memtable backed by WAL {@code logNumber}, with the configured bloom filter and representation. */
   Memtable newMemtable(long logNumber) {
     return new Memtable(logNumber, (long) (options.writeBufferSize() * options.memtableBloomSizeRatio()),
-        options.memtableRep());
+        options.memtableRep(), db.memtableBudget.charger());
   }
 
   void put(byte[] key, byte[] value, WriteOptions writeOptions) {
@@ -177,6 +177,7 @@ final class WritePath {
   private void commitGroup(List<WriteQueue.Writer> group) {
     db.ensureWritable();
     makeRoomForWrite(false);
+    db.memtableBudget.awaitRoom();
     long first = db.lastSequence() + 1;
     long bytes = 0;
     int deletes = 0;
@@ -247,9 +248,13 @@ final class WritePath {
     }
   }
 
-  /** Whether the live memtable must be switched: it is full (or, when {@code force}, not empty). */
+  /**
+   * Whether the live memtable must be switched: it is full or the memtable limit asks for a flush
+   * (or, when {@code force}, it is not empty).
+   */
   private boolean needsSwitch(DbState s, boolean force) {
-    return force ? !s.memtable().isEmpty() : s.memtable().approximateBytes() >= options.writeBufferSize();
+    return force ? !s.memtable().isEmpty()
+        : s.memtable().approximateBytes() >= options.writeBufferSize() || db.memtableBudget.shouldFlush(s);
   }
 
   /**

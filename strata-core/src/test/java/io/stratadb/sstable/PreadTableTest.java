@@ -341,11 +341,14 @@ class PreadTableTest {
     TableReader reader = open(dir.resolve("000007.sst"), LocalFileSystem.INSTANCE, false, cache);
     long raw = layout.index().size() + layout.filter().size();
     try {
-      assertEquals(raw, cache.reservedBytes(), "index and filter blocks charged at open");
+      int blocks = layout.dataBlocks().size();
+      long atOpen = cache.reservedBytes();
+      assertEquals(raw + layout.index().size() + 48L * blocks, atOpen,
+          "index and filter blocks charged at open, with a bound of the decoded index");
       assertArrayEquals(entries.get(3).value(), reader.get(userKey(6), InternalKey.MAX_SEQUENCE).value());
       long decoded = cache.reservedBytes() - raw;
-      int blocks = layout.dataBlocks().size();
       assertTrue(decoded >= 48L * blocks + 16L * blocks, "the decoded index is charged too: " + decoded);
+      assertTrue(cache.reservedBytes() <= atOpen, "the bound was not passed once decoded: " + decoded);
       assertTrue(reader.retain());
       reader.release();
       assertEquals(raw + decoded, cache.reservedBytes(), "a reference released is not the close");

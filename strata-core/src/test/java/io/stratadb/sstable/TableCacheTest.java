@@ -261,4 +261,39 @@ class TableCacheTest {
       };
     }
   }
+
+  @Test
+  void underTheStrictLimitATableWhoseIndexAndFilterDoNotFitIsReadUncachedAndClosed() {
+    BlockCache blocks = new BlockCache(256, true, 0); // no table's index and filter fit
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, blocks)) {
+      for (int round = 0; round < 2; round++) {
+        assertArrayEquals(value(2, 17), cache.get(2, key(2, 17), InternalKey.MAX_SEQUENCE).value());
+      }
+      assertEquals(0, cache.size(), "not kept open");
+      assertEquals(0, blocks.reservedBytes());
+      assertEquals(0, blocks.peakReservedBytes(), "nothing charged past the budget");
+    }
+    BlockCache lenient = new BlockCache(256);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, lenient)) {
+      assertArrayEquals(value(2, 17), cache.get(2, key(2, 17), InternalKey.MAX_SEQUENCE).value());
+      assertEquals(1, cache.size());
+      assertTrue(lenient.reservedBytes() > 256, "without the strict limit the charge passes the budget");
+    }
+  }
+
+  @Test
+  void preloadOpensATableOnlyIfItsIndexAndFilterFit() {
+    BlockCache blocks = new BlockCache(256);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, blocks)) {
+      assertFalse(cache.preload(1));
+      assertEquals(0, cache.size());
+      assertEquals(0, blocks.peakReservedBytes());
+    }
+    BlockCache roomy = new BlockCache(1 << 20);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, roomy)) {
+      assertTrue(cache.preload(1));
+      assertEquals(1, cache.size());
+    }
+  }
 }
+
