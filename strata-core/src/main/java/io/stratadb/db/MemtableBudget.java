@@ -144,11 +144,11 @@ final class MemtableBudget implements ChunkCharger {
    * the limit and it holds at least half.
    */
   boolean shouldFlush(DbState s) {
-    if (limit == 0 || s.memtable().isEmpty()) {
+    if (limit == 0) {
       return false;
     }
     long mutable = s.memtable().chargedBytes();
-    return mutable > limit / 8 * 7 || (chargedBytes() >= limit && mutable >= limit / 2);
+    return (mutable > limit / 8 * 7 || (chargedBytes() >= limit && mutable >= limit / 2)) && !s.memtable().isEmpty();
   }
 
   /**
