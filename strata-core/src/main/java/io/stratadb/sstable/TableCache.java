@@ -124,10 +124,15 @@ public final class TableCache implements AutoCloseable {
     return reader;
   }
 
-  /** The table opened, or null if {@code charge} is IF_FITS and it does not fit. */
+  /**
+   * The table opened, or null if {@code charge} is IF_FITS and it does not fit. One opened NEVER
+   * charged reads its data blocks uncached too: its cache id dies with it, so they would never
+   * be found again.
+   */
   private TableReader open(long fileNumber, TableReader.Charge charge) {
-    return TableReader.open(fs, pathOf.apply(fileNumber), fileNumber, blockCache, statistics,
-        mapTables.getAsBoolean(), readOptions, charge);
+    return TableReader.open(fs, pathOf.apply(fileNumber), fileNumber,
+        charge == TableReader.Charge.NEVER ? null : blockCache, statistics, mapTables.getAsBoolean(), readOptions,
+        charge);
   }
 
   /** The cached reader of {@code fileNumber}, retained, opened with {@code charge} if not cached; or null. */

@@ -272,6 +272,7 @@ class TableCacheTest {
       assertEquals(0, cache.size(), "not kept open");
       assertEquals(0, blocks.reservedBytes());
       assertEquals(0, blocks.peakReservedBytes(), "nothing charged past the budget");
+      assertEquals(0, blocks.size(), "nor its data blocks cached, under a cache id no later read has");
     }
     BlockCache lenient = new BlockCache(256);
     try (TableCache cache = new TableCache(fs, this::pathOf, 10, lenient)) {
