@@ -115,6 +115,9 @@ public final class TableCache implements AutoCloseable {
     }
     boolean strict = blockCache != null && blockCache.strictCapacityLimit();
     TableReader reader = acquireFromCache(fileNumber, strict ? TableReader.Charge.IF_FITS : TableReader.Charge.ALWAYS);
+    if (reader == null && !strict) { // a preload's refusal answered this read too
+      reader = acquireFromCache(fileNumber, TableReader.Charge.ALWAYS);
+    }
     if (reader == null) {
       // Under the strict limit its index and filter do not fit the budget: opened for this one
       // caller, uncharged, and closed when it releases it (the index and filter used uncached).
@@ -125,14 +128,15 @@ public final class TableCache implements AutoCloseable {
   }
 
   /**
-   * The table opened, or null if {@code charge} is IF_FITS and it does not fit. One opened NEVER
+   * The table opened with its index decoded (charged as held), or null if {@code charge} is
+   * IF_FITS and it does not fit. One opened NEVER
    * charged reads its data blocks uncached too: its cache id dies with it, so they would never
    * be found again.
    */
   private TableReader open(long fileNumber, TableReader.Charge charge) {
     return TableReader.open(fs, pathOf.apply(fileNumber), fileNumber,
         charge == TableReader.Charge.NEVER ? null : blockCache, statistics, mapTables.getAsBoolean(), readOptions,
-        charge);
+        charge, true);
   }
 
   /** The cached reader of {@code fileNumber}, retained, opened with {@code charge} if not cached; or null. */

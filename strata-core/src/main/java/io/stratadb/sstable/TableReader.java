@@ -83,7 +83,7 @@ public final class TableReader {
 
   private TableReader(ReadableFile file, String fileName, long fileNumber, Block index, byte[] filter,
       Footer footer, BlockCache blockCache, Statistics statistics, TableReadOptions readOptions, long chargedBytes,
-      long decodedEstimate) {
+      long decodedEstimate, IndexBlock decoded) {
     this.file = file;
     this.readOptions = readOptions;
     this.footer = footer;
@@ -97,6 +97,12 @@ public final class TableReader {
     this.blockCache = blockCache;
     this.chargedBytes = chargedBytes;
     this.decodedEstimate = decodedEstimate;
+    if (decoded != null) {
+      this.index = null; // replaced by the decoded index
+      this.verifiedBlocks = new BlockBitSet(decoded.size());
+      this.compressedBlocks = new BlockBitSet(decoded.size());
+      this.decodedIndex = decoded; // last: read first by decodedIndex()
+    }
   }
 
   /**
@@ -171,15 +177,17 @@ public final class TableReader {
    */
   public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
       Statistics statistics, boolean map, TableReadOptions readOptions) {
-    return open(fs, path, fileNumber, blockCache, statistics, map, readOptions, Charge.ALWAYS);
+    return open(fs, path, fileNumber, blockCache, statistics, map, readOptions, Charge.ALWAYS, false);
   }
 
   /**
    * As {@link #open(FileSystem, Path, long, BlockCache, Statistics, boolean, TableReadOptions)},
    * charging the index and filter (and an estimate of the decoded index) to {@code blockCache} as
    * {@code charge} says. With {@link Charge#IF_FITS} the raw index and filter sizes are checked
-   * against the budget from the footer before they are read, and the decoded index's estimate once
-   * the index is read.
+   * against the budget from the footer before they are read, and the decoded index's estimate (or,
+   * with {@code decodeIndex}, what the decoded index takes beyond the raw block) once the index is
+   * read. With {@code decodeIndex} the index is decoded now and its raw block dropped: the table
+   * is charged what it holds, never the estimate; a damaged index then fails the open.
    *
    * @return the reader, or null if {@code charge} is {@link Charge#IF_FITS} and the charge does not
    *     fit (the file is closed again, having read no more than the footer and, if they fit, the
@@ -188,7 +196,7 @@ public final class TableReader {
    * @throws StrataIOException if the file cannot be opened or read
    */
   static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
-      Statistics statistics, boolean map, TableReadOptions readOptions, Charge charge) {
+      Statistics statistics, boolean map, TableReadOptions readOptions, Charge charge, boolean decodeIndex) {
     String name = path.toString();
     ReadableFile file;
     try {
@@ -214,15 +222,18 @@ public final class TableReader {
           indexHandle.offset());
       byte[] filter = filterHandle.size() == 0 ? null
           : BlockReader.readContents(file, name, filterHandle, footerOffset, footerOffset + 16);
-      long estimate = decodedEstimate(index);
-      if (!reserve(charged, estimate, charge)) {
+      IndexBlock decoded = decodeIndex ? IndexBlock.decode(index, name, indexHandle.offset()) : null;
+      long more = decoded != null ? decoded.memoryBytes() - index.size() : decodedEstimate(index);
+      if (more < 0) {
+        unreserveQuietly(charged, -more);
+      } else if (!reserve(charged, more, charge)) {
         charged.unreserve(chargedBytes);
         closeQuietly(file, null);
         return null;
       }
-      chargedBytes += charged == null ? 0 : estimate;
+      chargedBytes += charged == null ? 0 : more;
       return new TableReader(file, name, fileNumber, index, filter, footer, blockCache, statistics, readOptions,
-          chargedBytes, charged == null ? 0 : estimate);
+          chargedBytes, charged == null || decoded != null ? 0 : more, decoded);
     } catch (IOException e) {
       unreserveQuietly(charged, chargedBytes);
       closeQuietly(file, e);

@@ -296,5 +296,22 @@ class TableCacheTest {
       assertEquals(1, cache.size());
     }
   }
+
+  @Test
+  void aTableOpenedThroughTheCacheIsChargedWhatItHoldsNotTheBoundOfItsDecodedIndex() {
+    BlockCache lazy = new BlockCache(1 << 20);
+    TableReader reader = TableReader.open(fs, pathOf(3), 3, lazy);
+    long atOpen = lazy.reservedBytes();
+    assertArrayEquals(value(3, 9), reader.get(key(3, 9), InternalKey.MAX_SEQUENCE).value());
+    long decoded = lazy.reservedBytes();
+    reader.release();
+    assertTrue(decoded < atOpen, "the bound of a lazily decoded index is above what it takes");
+    BlockCache eager = new BlockCache(1 << 20);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, eager)) {
+      assertTrue(cache.preload(3));
+      assertEquals(decoded, eager.reservedBytes(), "decoded at open: charged as held");
+      assertEquals(decoded, eager.peakReservedBytes(), "never the bound");
+    }
+  }
 }
 
