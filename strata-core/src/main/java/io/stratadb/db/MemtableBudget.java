@@ -155,10 +155,13 @@ final class MemtableBudget implements ChunkCharger {
    * Waits while all memtables hold the limit or more and a flush is under way that will free some
    * ({@code WriteBufferManager::ShouldStall}); counted as a write stop. REQUIRES: the write
    * leader; the DB mutex not held.
+   *
+   * @throws io.stratadb.StrataException if a background error occurred meanwhile
    */
   void awaitRoom() {
     if (limit > 0 && chargedBytes() >= limit) {
       awaitFlushWhile(() -> chargedBytes() >= limit);
+      db.ensureWritable();
     }
   }
 
