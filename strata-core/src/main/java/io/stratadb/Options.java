@@ -278,6 +278,11 @@ public final class Options {
     return values.backgroundTuning;
   }
 
+  /** The memory budget: memtables charged to the block cache, strict capacity. See {@link MemoryBudget}. */
+  public MemoryBudget memoryBudget() {
+    return values.memoryBudget;
+  }
+
   /** Builds {@link Options}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
   public static final class Builder implements Cloneable {
     private long writeBufferSize = 4L << 20;
@@ -316,6 +321,7 @@ public final class Options {
     private boolean jmx = true;
     private boolean seekCompaction = true;
     private BackgroundTuning backgroundTuning = BackgroundTuning.DEFAULTS;
+    private MemoryBudget memoryBudget = MemoryBudget.DEFAULTS;
 
     private Builder() {}
 
@@ -577,6 +583,15 @@ public final class Options {
         throw new IllegalArgumentException("backgroundTuning must not be null");
       }
       this.backgroundTuning = tuning;
+      return this;
+    }
+
+    /** The memory budget; see {@link Options#memoryBudget()}. @throws IllegalArgumentException if null */
+    public Builder memoryBudget(MemoryBudget budget) {
+      if (budget == null) {
+        throw new IllegalArgumentException("memoryBudget must not be null");
+      }
+      this.memoryBudget = budget;
       return this;
     }
 

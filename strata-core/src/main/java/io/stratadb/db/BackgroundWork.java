@@ -161,9 +161,10 @@ final class BackgroundWork {
 
   /**
    * Opens the tables of the version current at open into the table cache, L0 first, until the
-   * cache is full or the database closes (RocksDB opens every table at open when {@code
-   * max_open_files} is -1). A table that fails to open is left to the read that needs it, which
-   * reports the error.
+   * cache is full, a table's index and filter would pass the block cache's budget ({@link
+   * TableCache#preload}: tables beyond it open when first read) or the database closes (RocksDB
+   * opens every table at open when {@code max_open_files} is -1). A table that fails to open is
+   * left to the read that needs it, which reports the error.
    */
   private void preloadTables() {
     Version version = db.state().version();
@@ -177,7 +178,10 @@ final class BackgroundWork {
             return;
           }
           try {
-            tableCache.acquire(file.number()).release();
+            if (!tableCache.preload(file.number())) {
+              LOG.debug("preloading stopped at table {}: its index and filter pass the memory budget", file.number());
+              return;
+            }
           } catch (RuntimeException e) {
             LOG.debug("preloading table {} failed; its first read will report it", file.number(), e);
           }
@@ -311,6 +315,7 @@ final class BackgroundWork {
       Memtable next = imms.size() >= 2 ? imms.get(imms.size() - 2) : db.state().memtable();
       edit.logNumber(next.logNumber()).lastSequence(db.lastSequence());
       db.logAndApply(edit, (state, version) -> state.afterFlush(oldest, version));
+      db.memtableBudget.release(oldest); // dropped from the state: its charge is free again
       // Only once installed: after a failed manifest write the record may still be on disk, so
       // the table stays protected from deletion until the database is reopened.
       edit.newFiles().forEach(f -> outputs.release(f.file().number()));

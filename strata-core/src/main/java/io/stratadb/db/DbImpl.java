@@ -77,6 +77,8 @@ final class DbImpl implements Db {
   private final CompactionPicker picker;
 
   // ---- The rooms.
+  /** The memtables' part of the memory budget. */
+  final MemtableBudget memtableBudget;
   final TableOutputs outputs;
   final ObsoleteFiles obsoleteFiles;
   final WritePath writePath;
@@ -119,9 +121,13 @@ final class DbImpl implements Db {
     this.options = options;
     this.fs = options.fileSystem();
     this.dirLock = dirLock;
-    this.blockCache = options.blockCacheSize() > 0 ? new BlockCache(options.blockCacheSize()) : null;
+    io.stratadb.MemoryBudget budget = options.memoryBudget();
+    this.blockCache = options.blockCacheSize() == 0 ? null : new BlockCache(options.blockCacheSize(),
+        budget.strictCapacityLimit(), budget.strictCapacityLimit() && budget.chargeMemtablesToBlockCache()
+            ? budget.memtableLimitBytes() : 0);
     this.statistics = new Statistics(options.statistics());
     this.counters = new DbCounters(statistics);
+    this.memtableBudget = new MemtableBudget(this, counters, budget, blockCache);
     this.tableCache = new TableCache(fs, n -> io.stratadb.manifest.FileNames.table(dir, n), options.maxOpenFiles(),
         blockCache, statistics, () -> options.readMode().maps(tableBytes(), options.mmapBudgetBytes()),
         new io.stratadb.sstable.TableReadOptions(options.maxAutoReadaheadSize(), options.compactionReadaheadSize(),
@@ -553,6 +559,11 @@ final class DbImpl implements Db {
 
   BackgroundWork background() {
     return background;
+  }
+
+  /** The block cache, or null when disabled. */
+  BlockCache blockCache() {
+    return blockCache;
   }
 
   Options options() {

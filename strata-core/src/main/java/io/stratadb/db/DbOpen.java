@@ -172,6 +172,7 @@ public final class DbOpen implements DbProvider {
     if (dir == null || options == null) {
       throw new IllegalArgumentException("dir and options must not be null");
     }
+    options.memoryBudget().checkAgainst(options);
   }
 
   private static VersionSet openVersions(FileSystem fs, Path dir, Options options, Runnable onDropped) {

@@ -80,7 +80,7 @@ final class WritePath {
   /** A live memtable backed by WAL {@code logNumber}, with the configured bloom filter and representation. */
   Memtable newMemtable(long logNumber) {
     return new Memtable(logNumber, (long) (options.writeBufferSize() * options.memtableBloomSizeRatio()),
-        options.memtableRep());
+        options.memtableRep(), db.memtableBudget.charger());
   }
 
   void put(byte[] key, byte[] value, WriteOptions writeOptions) {
@@ -184,6 +184,7 @@ final class WritePath {
       bytes += group.get(i).batch.approximateSizeInBytes();
     }
     makeRoomForWrite(bytes, false);
+    db.memtableBudget.awaitRoom();
     long first = db.lastSequence() + 1;
     int deletes = 0;
     walEncoder.begin(walBuffer, first);
@@ -252,9 +253,13 @@ final class WritePath {
     }
   }
 
-  /** Whether the live memtable must be switched: it is full (or, when {@code force}, not empty). */
+  /**
+   * Whether the live memtable must be switched: it is full or the memtable limit asks for a flush
+   * (or, when {@code force}, it is not empty).
+   */
   private boolean needsSwitch(DbState s, boolean force) {
-    return force ? !s.memtable().isEmpty() : s.memtable().approximateBytes() >= options.writeBufferSize();
+    return force ? !s.memtable().isEmpty()
+        : s.memtable().approximateBytes() >= options.writeBufferSize() || db.memtableBudget.shouldFlush(s);
   }
 
   /**

@@ -33,6 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * at most one spare chunk of each kind, not counted in {@link #allocatedBytes}, so a memtable may
  * hold up to two full chunks more than it reports.
  *
+ * <p>Every chunk is charged to the arena's {@link ChunkCharger} before it is allocated (a spare
+ * only if it fits without waiting), so the database's memory budget counts a memtable's memory as
+ * it grows ({@link #chargedBytes}).
+ *
  * <p>Not final only so that tests can make an allocation fail.
  *
  * <p>Thread-safety: {@link #allocateNode} and {@link #allocateWords} are synchronized. The words and bytes a caller writes
@@ -63,6 +67,10 @@ class Arena {
       IdleDaemonExecutor.create("strata-arena-preparer", 64, IdleDaemonExecutor.WhenFull.REJECT);
 
   private final Executor preparer;
+  /** Told of every chunk before it is allocated. */
+  private final ChunkCharger charger;
+  /** Bytes of chunks charged to {@link #charger}, spares included. */
+  private final AtomicLong charged = new AtomicLong();
   /** A full-size chunk of each kind allocated ahead, or null; the writer takes it. */
   private final AtomicReference<long[]> spareNodeChunk = new AtomicReference<>();
   private final AtomicReference<byte[]> spareByteChunk = new AtomicReference<>();
@@ -75,12 +83,44 @@ class Arena {
     this(SHARED_PREPARER);
   }
 
+  /** An arena that charges its chunks to {@code charger}, preparing them on the shared thread. */
+  Arena(ChunkCharger charger) {
+    this(SHARED_PREPARER, charger);
+  }
+
   /**
    * @param preparer runs the allocation of spare full-size chunks; it may reject tasks (the arena
    *     then allocates its next chunk itself)
    */
   Arena(Executor preparer) {
+    this(preparer, ChunkCharger.NONE);
+  }
+
+  /**
+   * @param preparer as {@link #Arena(Executor)}
+   * @param charger charged with each chunk's bytes before it is allocated (spares too, only if
+   *     they fit: {@link ChunkCharger#tryCharge})
+   */
+  Arena(Executor preparer, ChunkCharger charger) {
     this.preparer = preparer;
+    this.charger = charger;
+  }
+
+  /** A new {@code long[]} chunk of {@code longs} words, charged first. */
+  private long[] newNodeChunk(int longs) {
+    charge((long) longs * Long.BYTES);
+    return new long[longs];
+  }
+
+  /** A new {@code byte[]} chunk of {@code length} bytes, charged first. */
+  private byte[] newByteChunk(int length) {
+    charge(length);
+    return new byte[length];
+  }
+
+  private void charge(long bytes) {
+    charger.charge(bytes);
+    charged.addAndGet(bytes);
   }
 
   /** Every node chunk by number; replaced by a larger copy when full. */
@@ -141,7 +181,7 @@ class Arena {
       while (nextNodeChunkLongs < longs) {
         nextNodeChunkLongs = Math.min(MAX_NODE_CHUNK_LONGS, nextNodeChunkLongs * 2);
       }
-      nodeChunk = nextNodeChunkLongs == MAX_NODE_CHUNK_LONGS ? fullNodeChunk() : new long[nextNodeChunkLongs];
+      nodeChunk = nextNodeChunkLongs == MAX_NODE_CHUNK_LONGS ? fullNodeChunk() : newNodeChunk(nextNodeChunkLongs);
       nodesUsed = 0;
       nextNodeChunkLongs = Math.min(MAX_NODE_CHUNK_LONGS, nextNodeChunkLongs * 2);
       nodeChunks = addChunk(nodeChunks, nodeChunkCount++, nodeChunk);
@@ -155,13 +195,13 @@ class Arena {
     if (byteChunk.length - bytesUsed < length) {
       if (length > MAX_CHUNK_BYTES / 4) {
         // Large entries get their own chunk, so the current one keeps serving small entries.
-        byteChunks = addChunk(byteChunks, byteChunkCount++, new byte[length]);
+        byteChunks = addChunk(byteChunks, byteChunkCount++, newByteChunk(length));
         return reference(byteChunkCount - 1, 0);
       }
       while (nextByteChunkBytes < length) {
         nextByteChunkBytes *= 2;
       }
-      byteChunk = nextByteChunkBytes == MAX_CHUNK_BYTES ? fullByteChunk() : new byte[nextByteChunkBytes];
+      byteChunk = nextByteChunkBytes == MAX_CHUNK_BYTES ? fullByteChunk() : newByteChunk(nextByteChunkBytes);
       bytesUsed = 0;
       nextByteChunkBytes = Math.min(MAX_CHUNK_BYTES, nextByteChunkBytes * 2);
       byteChunkNumber = byteChunkCount;
@@ -175,19 +215,22 @@ class Arena {
   /** A full-size node chunk, the spare if one is ready; asks for the next spare. */
   private long[] fullNodeChunk() {
     long[] chunk = spareNodeChunk.getAndSet(null);
-    prepare(preparingNodes, () -> spareNodeChunk.set(new long[MAX_NODE_CHUNK_LONGS]));
-    return chunk != null ? chunk : new long[MAX_NODE_CHUNK_LONGS];
+    prepare(preparingNodes, MAX_CHUNK_BYTES, () -> spareNodeChunk.set(new long[MAX_NODE_CHUNK_LONGS]));
+    return chunk != null ? chunk : newNodeChunk(MAX_NODE_CHUNK_LONGS);
   }
 
   /** A full-size byte chunk, the spare if one is ready; asks for the next spare. */
   private byte[] fullByteChunk() {
     byte[] chunk = spareByteChunk.getAndSet(null);
-    prepare(preparingBytes, () -> spareByteChunk.set(new byte[MAX_CHUNK_BYTES]));
-    return chunk != null ? chunk : new byte[MAX_CHUNK_BYTES];
+    prepare(preparingBytes, MAX_CHUNK_BYTES, () -> spareByteChunk.set(new byte[MAX_CHUNK_BYTES]));
+    return chunk != null ? chunk : newByteChunk(MAX_CHUNK_BYTES);
   }
 
-  /** Runs {@code allocate} on the preparer unless a request of its kind is already under way. */
-  private void prepare(AtomicBoolean preparing, Runnable allocate) {
+  /**
+   * Runs {@code allocate} on the preparer unless a request of its kind is already under way or
+   * its {@code bytes} do not fit the charger now.
+   */
+  private void prepare(AtomicBoolean preparing, long bytes, Runnable allocate) {
     if (!preparing.compareAndSet(false, true)) {
       return;
     }
@@ -195,7 +238,10 @@ class Arena {
     try {
       preparer.execute(() -> {
         try {
-          allocate.run();
+          if (charger.tryCharge(bytes)) {
+            charged.addAndGet(bytes);
+            allocate.run();
+          }
         } finally {
           preparing.set(false);
         }
@@ -250,6 +296,11 @@ class Arena {
   /** The byte chunk that {@code ref} points into; the range starts at index {@code (int) ref}. */
   byte[] bytes(long ref) {
     return byteChunks[(int) (ref >>> 32)];
+  }
+
+  /** Bytes of the chunks allocated so far, spares included: what was charged to the charger. */
+  long chargedBytes() {
+    return charged.get();
   }
 
   /** Node and byte memory handed out so far, in bytes (chunk slack not counted). */

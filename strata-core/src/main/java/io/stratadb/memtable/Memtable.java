@@ -30,6 +30,12 @@ public final class Memtable {
   private final long logNumber;
   /** Whole-key filter consulted by {@link #get}, or null when disabled. */
   private final MemtableBloom bloom;
+  /** The arena the index lives in, charging its chunks. */
+  private final Arena arena;
+  /** Bytes of the bloom filter, charged when it was allocated. */
+  private final long bloomBytes;
+  /** Whether a charger other than {@link ChunkCharger#NONE} was given. */
+  private final boolean charging;
 
   /**
    * A memtable without a bloom filter (recovery's, which is flushed at once).
@@ -60,13 +66,38 @@ public final class Memtable {
    * @throws NullPointerException if {@code rep} is null
    */
   public Memtable(long logNumber, long bloomBytes, MemtableRep rep) {
+    this(logNumber, bloomBytes, rep, ChunkCharger.NONE);
+  }
+
+  /**
+   * As {@link #Memtable(long, long, MemtableRep)}, charging the bloom filter once allocated and
+   * every arena chunk before it is allocated to {@code charger} ({@link #chargedBytes()} sums them).
+   *
+   * @throws IllegalArgumentException if {@code bloomBytes} is negative or above 1 GiB
+   * @throws NullPointerException if {@code rep} or {@code charger} is null
+   */
+  public Memtable(long logNumber, long bloomBytes, MemtableRep rep, ChunkCharger charger) {
     if (bloomBytes < 0) {
       throw new IllegalArgumentException("memtable bloom size must be >= 0, got " + bloomBytes);
     }
+    Objects.requireNonNull(rep, "rep");
     this.logNumber = logNumber;
     this.bloom = bloomBytes == 0 ? null : new MemtableBloom(bloomBytes);
-    this.table = MemtableIndex.create(Objects.requireNonNull(rep, "rep"));
+    this.bloomBytes = bloom == null ? 0 : bloom.sizeBytes();
+    charger.charge(this.bloomBytes);
+    this.arena = new Arena(charger);
+    this.charging = charger != ChunkCharger.NONE;
+    this.table = MemtableIndex.create(rep, arena);
     this.entries = table.entries();
+  }
+
+  /**
+   * Bytes charged to the {@link ChunkCharger} so far: the bloom filter and the arena's chunks
+   * (spares included), the memory the memtable holds but for values replaced by a second insert
+   * of their internal key. 0 for a memtable made with {@link ChunkCharger#NONE}.
+   */
+  public long chargedBytes() {
+    return charging ? bloomBytes + arena.chargedBytes() : 0;
   }
 
   /** The file number of the WAL backing this memtable. */

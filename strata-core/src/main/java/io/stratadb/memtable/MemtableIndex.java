@@ -13,11 +13,16 @@ import io.stratadb.MemtableRep;
  * see every entry whose insert returned before their read began.
  */
 interface MemtableIndex {
-  /** A new, empty index of the kind {@code rep} names. */
+  /** A new, empty index of the kind {@code rep} names, in an arena of its own. */
   static MemtableIndex create(MemtableRep rep) {
+    return create(rep, new Arena());
+  }
+
+  /** A new, empty index of the kind {@code rep} names, in the new {@code arena}. */
+  static MemtableIndex create(MemtableRep rep, Arena arena) {
     return switch (rep) {
-      case BPLUS_TREE -> new BPlusTree();
-      case SKIPLIST -> new SkipList();
+      case BPLUS_TREE -> new BPlusTree(arena);
+      case SKIPLIST -> new SkipList(arena);
     };
   }
 

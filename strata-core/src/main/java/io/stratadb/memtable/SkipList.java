@@ -65,11 +65,11 @@ final class SkipList implements MemtableIndex {
     }
   }
 
-  private final Entries entries = new Entries(new Arena());
-  private final Arena arena = entries.arena();
-  private final long head = entries.allocate(TOWER - 1 + MAX_HEIGHT, EMPTY, 0, 0, 0, EMPTY, 0, 0);
+  private final Entries entries;
+  private final Arena arena;
+  private final long head;
   /** Arena bytes of the head, not counted in {@link #memoryBytes()}. */
-  private final long headBytes = arena.allocatedBytes();
+  private final long headBytes;
   /**
    * Each inserting thread's last splice: predecessors at [0, MAX_HEIGHT), successors at
    * [MAX_HEIGHT, 2 x MAX_HEIGHT), and at {@link #SPLICE_HEIGHT} the number of levels it covers (0:
@@ -80,6 +80,19 @@ final class SkipList implements MemtableIndex {
   /** Height of the tallest tower linked so far; only grows. Accessed through {@link #HEIGHT}. */
   @SuppressWarnings("unused")
   private volatile int height = 1;
+
+  /** An empty skiplist in an arena of its own. */
+  SkipList() {
+    this(new Arena());
+  }
+
+  /** An empty skiplist whose entries and towers live in {@code arena}, which must be new. */
+  SkipList(Arena arena) {
+    this.arena = arena;
+    this.entries = new Entries(arena);
+    this.head = entries.allocate(TOWER - 1 + MAX_HEIGHT, EMPTY, 0, 0, 0, EMPTY, 0, 0);
+    this.headBytes = arena.allocatedBytes();
+  }
 
   @Override
   public Entries entries() {

@@ -16,6 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * deleted table, which took about a quarter of the compaction and flush threads' time at 12M
  * keys (JFR, 2026-12-07).
  *
+ * <p>The capacity is a budget shared with memory held elsewhere and charged to it: open tables'
+ * index and filter blocks, and the memtables when {@link io.stratadb.MemoryBudget} says so; the
+ * room for data blocks is the capacity less those charges. Under a strict limit ({@code
+ * strict_capacity_limit}) {@link #tryReserve} refuses a charge that would pass the capacity and a
+ * data block that does not fit the room left is not cached.
+ *
  * <p>Caffeine's eviction bookkeeping (frequency sketch, window and main queues) runs on the
  * calling thread. Handing it to the common pool looked cheaper on a loaded machine, but on a quiet
  * 2-core machine readers then spun in {@code put} waiting for the write buffer to drain whenever
@@ -47,29 +53,65 @@ public final class BlockCache {
 
   private final Cache<Key, Block> cache;
   private final long capacityBytes;
+  private final boolean strictCapacityLimit;
+  /** Room set aside for memtable charges when they are charged under a strict limit, in bytes. */
+  private final long memtableShareBytes;
   /** The last id {@link #newCacheId} gave out. */
   private final AtomicLong lastCacheId = new AtomicLong();
+
+  // ---- Guarded by this; the atomics are read without it.
   /**
    * Bytes held outside the cache but charged to its budget: the index and filter blocks of open
-   * tables ({@link #reserve}).
+   * tables ({@link #reserve}) and, when they are charged, the memtables ({@link #reserveMemtable}).
    */
   private final AtomicLong reservedBytes = new AtomicLong();
+  /** The memtables' part of {@link #reservedBytes}. */
+  private long memtableBytes;
+  /** The largest {@link #reservedBytes} has been. */
+  private long peakReservedBytes;
+  /** Data blocks not cached because they did not fit under the strict limit. */
+  private final AtomicLong addFailures = new AtomicLong();
 
   /**
+   * A cache that lets charges beyond its capacity through.
+   *
    * @param capacityBytes total bytes of blocks to keep; 0 disables caching
    * @throws IllegalArgumentException if {@code capacityBytes < 0}
    */
   public BlockCache(long capacityBytes) {
+    this(capacityBytes, false, 0);
+  }
+
+  /**
+   * @param capacityBytes the budget: data blocks plus charges, in bytes; 0 disables caching
+   * @param strictCapacityLimit whether {@link #tryReserve} and data blocks that do not fit are
+   *     refused (RocksDB's {@code strict_capacity_limit})
+   * @param memtableShareBytes bytes {@link #tryReserve} leaves for memtable charges ({@link
+   *     io.stratadb.MemoryBudget#memtableLimitBytes()} when memtables are charged under a strict
+   *     limit, else 0)
+   * @throws IllegalArgumentException if a size is negative or the share exceeds the capacity
+   */
+  public BlockCache(long capacityBytes, boolean strictCapacityLimit, long memtableShareBytes) {
     if (capacityBytes < 0) {
       throw new IllegalArgumentException("block cache capacity must be >= 0, got " + capacityBytes);
     }
+    if (memtableShareBytes < 0 || memtableShareBytes > capacityBytes) {
+      throw new IllegalArgumentException("memtable share must be in [0, " + capacityBytes + "], got "
+          + memtableShareBytes);
+    }
     this.capacityBytes = capacityBytes;
+    this.strictCapacityLimit = strictCapacityLimit;
+    this.memtableShareBytes = memtableShareBytes;
     this.cache = Caffeine.newBuilder()
         .maximumWeight(capacityBytes)
-        .weigher((Key k, Block b) -> b.size() + ENTRY_OVERHEAD_BYTES)
+        .weigher((Key k, Block b) -> weight(b))
         .executor(Runnable::run)
         .recordStats()
         .build();
+  }
+
+  private static int weight(Block b) {
+    return b.size() + ENTRY_OVERHEAD_BYTES;
   }
 
   /**
@@ -85,51 +127,134 @@ public final class BlockCache {
     return cache.getIfPresent(new Key(cacheId, offset));
   }
 
-  /** Caches {@code block}, replacing any block cached under the same key. */
+  /**
+   * Caches {@code block}, replacing any block cached under the same key; under the strict limit, a
+   * block larger than the room the charges leave is not cached (the caller uses it uncached).
+   */
   void put(long cacheId, long offset, Block block) {
+    if (strictCapacityLimit && weight(block) > capacityBytes - reservedBytes.get()) {
+      addFailures.incrementAndGet();
+      return;
+    }
     cache.put(new Key(cacheId, offset), block);
+  }
+
+  /** Whether charges beyond the capacity are refused ({@link #tryReserve}, data blocks). */
+  public boolean strictCapacityLimit() {
+    return strictCapacityLimit;
   }
 
   /**
    * Charges {@code bytes} held elsewhere (an open table's index and filter blocks, which the table
    * keeps in memory) to this cache's budget: the room for data blocks shrinks by as much, evicting
    * blocks if needed, so data blocks, index and filter blocks together stay within the capacity
-   * (RocksDB's {@code cache_index_and_filter_blocks} with the blocks pinned). Charges beyond the
-   * capacity leave no room for data blocks; they are not refused (RocksDB's {@code
-   * strict_capacity_limit} is not built). Undo with {@link #unreserve}.
+   * (RocksDB's {@code cache_index_and_filter_blocks} with the blocks pinned). Always succeeds,
+   * also beyond the capacity (then no room is left for data blocks): see {@link #tryReserve} for a
+   * charge that may be refused. Undo with {@link #unreserve}.
    *
    * @throws IllegalArgumentException if {@code bytes < 0}
    */
   public void reserve(long bytes) {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("bytes must be >= 0, got " + bytes);
+    checkBytes(bytes);
+    synchronized (this) {
+      add(bytes, 0);
     }
-    reservedBytes.addAndGet(bytes);
-    resize();
   }
 
   /**
-   * Returns {@code bytes} of an earlier {@link #reserve} to the data blocks.
+   * As {@link #reserve}, only if the charges then stay within the capacity less the part of the
+   * memtable share the memtables do not use yet.
+   *
+   * @return whether {@code bytes} were charged
+   * @throws IllegalArgumentException if {@code bytes < 0}
+   */
+  public boolean tryReserve(long bytes) {
+    checkBytes(bytes);
+    synchronized (this) {
+      long unusedShare = Math.max(0, memtableShareBytes - memtableBytes);
+      if (reservedBytes.get() + bytes + unusedShare > capacityBytes) {
+        return false;
+      }
+      add(bytes, 0);
+      return true;
+    }
+  }
+
+  /**
+   * Returns {@code bytes} of an earlier {@link #reserve} or {@link #tryReserve} to the data blocks.
    *
    * @throws IllegalArgumentException if {@code bytes < 0}
    */
   public void unreserve(long bytes) {
+    checkBytes(bytes);
+    synchronized (this) {
+      add(-bytes, 0);
+    }
+  }
+
+  /**
+   * Charges {@code bytes} of memtable memory (RocksDB's {@code WriteBufferManager} reserving
+   * memory in the cache); always succeeds. The caller keeps memtable charges within the share.
+   *
+   * @throws IllegalArgumentException if {@code bytes < 0}
+   */
+  public void reserveMemtable(long bytes) {
+    checkBytes(bytes);
+    synchronized (this) {
+      add(bytes, bytes);
+    }
+  }
+
+  /**
+   * Returns {@code bytes} of an earlier {@link #reserveMemtable}.
+   *
+   * @throws IllegalArgumentException if {@code bytes < 0}
+   */
+  public void unreserveMemtable(long bytes) {
+    checkBytes(bytes);
+    synchronized (this) {
+      add(-bytes, -bytes);
+    }
+  }
+
+  private static void checkBytes(long bytes) {
     if (bytes < 0) {
       throw new IllegalArgumentException("bytes must be >= 0, got " + bytes);
     }
-    reservedBytes.addAndGet(-bytes);
-    resize();
   }
 
-  /** Bytes currently charged by {@link #reserve}. */
+  /** Applies a change of the charges and sets the room for data blocks. REQUIRES: this held. */
+  private void add(long bytes, long memtable) {
+    long reserved = reservedBytes.addAndGet(bytes);
+    memtableBytes += memtable;
+    peakReservedBytes = Math.max(peakReservedBytes, reserved);
+    long room = Math.max(0, capacityBytes - reserved);
+    cache.policy().eviction().ifPresent(e -> e.setMaximum(room));
+  }
+
+  /** Bytes currently charged by {@link #reserve}, {@link #tryReserve} and {@link #reserveMemtable}. */
   public long reservedBytes() {
     return reservedBytes.get();
   }
 
-  /** Sets the room for data blocks from the latest reservation; the last caller applies the latest. */
-  private synchronized void resize() {
-    long room = Math.max(0, capacityBytes - reservedBytes.get());
-    cache.policy().eviction().ifPresent(e -> e.setMaximum(room));
+  /** The memtables' part of {@link #reservedBytes()}. */
+  public synchronized long memtableReservedBytes() {
+    return memtableBytes;
+  }
+
+  /** The largest {@link #reservedBytes()} has been since creation. */
+  public synchronized long peakReservedBytes() {
+    return peakReservedBytes;
+  }
+
+  /** The capacity, in bytes. */
+  public long capacityBytes() {
+    return capacityBytes;
+  }
+
+  /** Data blocks not cached since creation because they did not fit under the strict limit. */
+  public long addFailures() {
+    return addFailures.get();
   }
 
   /**

@@ -96,4 +96,9 @@ final class IndexBlock {
   long offset(int i) {
     return offsets[i];
   }
+
+  /** A copy of block {@code i}'s last internal key. */
+  byte[] lastKey(int i) {
+    return lastKeys.get(i).clone();
+  }
 }

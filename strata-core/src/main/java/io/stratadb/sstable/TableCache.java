@@ -113,18 +113,42 @@ public final class TableCache implements AutoCloseable {
     if (recent != null && recent.fileNumber() == fileNumber && recent.retain()) {
       return recent; // retained, so open: it reads its immutable file
     }
-    TableReader reader = acquireFromCache(fileNumber);
+    boolean strict = blockCache != null && blockCache.strictCapacityLimit();
+    TableReader reader = acquireFromCache(fileNumber, strict ? TableReader.Charge.IF_FITS : TableReader.Charge.ALWAYS);
+    if (reader == null && !strict) { // a preload's refusal answered this read too
+      reader = acquireFromCache(fileNumber, TableReader.Charge.ALWAYS);
+    }
+    if (reader == null) {
+      // Under the strict limit its index and filter do not fit the budget: opened for this one
+      // caller, uncharged, and closed when it releases it (the index and filter used uncached).
+      return open(fileNumber, TableReader.Charge.NEVER);
+    }
     this.recent.setPlain(slot, reader);
     return reader;
   }
 
-  private TableReader acquireFromCache(long fileNumber) {
+  /**
+   * The table opened with its index decoded (charged as held), or null if {@code charge} is
+   * IF_FITS and it does not fit. One opened NEVER
+   * charged reads its data blocks uncached too: its cache id dies with it, so they would never
+   * be found again.
+   */
+  private TableReader open(long fileNumber, TableReader.Charge charge) {
+    return TableReader.open(fs, pathOf.apply(fileNumber), fileNumber,
+        charge == TableReader.Charge.NEVER ? null : blockCache, statistics, mapTables.getAsBoolean(), readOptions,
+        charge, true);
+  }
+
+  /** The cached reader of {@code fileNumber}, retained, opened with {@code charge} if not cached; or null. */
+  private TableReader acquireFromCache(long fileNumber, TableReader.Charge charge) {
     while (true) {
       // getIfPresent first: the hit path then allocates no loader lambda.
       TableReader reader = cache.getIfPresent(fileNumber);
       if (reader == null) {
-        reader = cache.get(fileNumber, n -> TableReader.open(fs, pathOf.apply(n), n, blockCache, statistics,
-            mapTables.getAsBoolean(), readOptions));
+        reader = cache.get(fileNumber, n -> open(n, charge)); // a null result is not cached
+        if (reader == null) {
+          return null;
+        }
       }
       if (reader.retain()) {
         return reader;
@@ -132,6 +156,24 @@ public final class TableCache implements AutoCloseable {
       // Evicted and closed between the lookup and retain: drop the stale entry and retry.
       cache.asMap().remove(fileNumber, reader);
     }
+  }
+
+  /**
+   * Opens table {@code fileNumber} into the cache if its index and filter fit the block cache's
+   * budget ({@link BlockCache#tryReserve}), reading no more than its footer otherwise; for
+   * preloading at open. Without a block cache every table fits.
+   *
+   * @return whether the table is open in the cache
+   * @throws io.stratadb.CorruptionException if the footer, index or filter is damaged
+   * @throws io.stratadb.StrataIOException if the file cannot be opened or read
+   */
+  public boolean preload(long fileNumber) {
+    TableReader reader = acquireFromCache(fileNumber, TableReader.Charge.IF_FITS);
+    if (reader == null) {
+      return false;
+    }
+    reader.release();
+    return true;
   }
 
   /** Looks {@code userKey} up in table {@code fileNumber} at {@code sequence}. */

@@ -32,7 +32,12 @@ public final class TableReader {
   private final ReadableFile file;
   private final String fileName;
   private final long fileNumber;
-  private final Block index;
+  /**
+   * The index block as read; dropped once {@link #decodedIndex} replaces it (it would double the
+   * index's memory: 36 of the 120 bytes per data block measured at 1M keys, 2026-12-07). Guarded
+   * by {@code this}.
+   */
+  private Block index;
   private final long indexOffset;
   private final byte[] filter;
   private final Footer footer;
@@ -52,16 +57,33 @@ public final class TableReader {
   /** Caches data blocks, and is charged for the index and filter; null for none. */
   private final BlockCache blockCache;
   /**
-   * Bytes charged to {@link #blockCache} for the index block, the filter and the decoded index,
-   * returned when the file closes. Guarded by {@code this}.
+   * Bytes charged to {@link #blockCache} for the index block, the filter and the decoded index
+   * (estimated at open, made exact when decoded), returned when the file closes. Guarded by {@code
+   * this}.
    */
   private long chargedBytes;
+  /** The estimate of the decoded index included in {@link #chargedBytes}; 0 once decoded or uncharged. */
+  private long decodedEstimate;
+
+  /**
+   * How an opening table charges its index and filter to the block cache ({@link
+   * BlockCache#reserve}).
+   */
+  enum Charge {
+    /** Always, also beyond the capacity. */
+    ALWAYS,
+    /** Only if they fit ({@link BlockCache#tryReserve}); else the table is not opened. */
+    IF_FITS,
+    /** Not at all: a table opened for one read under the strict limit, closed after it. */
+    NEVER
+  }
 
   /** Read-ahead sizes of iterators over the table when it is not mapped. */
   private final TableReadOptions readOptions;
 
   private TableReader(ReadableFile file, String fileName, long fileNumber, Block index, byte[] filter,
-      Footer footer, BlockCache blockCache, Statistics statistics, TableReadOptions readOptions) {
+      Footer footer, BlockCache blockCache, Statistics statistics, TableReadOptions readOptions, long chargedBytes,
+      long decodedEstimate, IndexBlock decoded) {
     this.file = file;
     this.readOptions = readOptions;
     this.footer = footer;
@@ -73,15 +95,41 @@ public final class TableReader {
     this.filter = filter;
     this.blocks = new BlockReader(file, fileName, footer.offset(), indexOffset, blockCache);
     this.blockCache = blockCache;
-    charge(index.size() + (filter == null ? 0 : filter.length));
+    this.chargedBytes = chargedBytes;
+    this.decodedEstimate = decodedEstimate;
+    if (decoded != null) {
+      this.index = null; // replaced by the decoded index
+      this.verifiedBlocks = new BlockBitSet(decoded.size());
+      this.compressedBlocks = new BlockBitSet(decoded.size());
+      this.decodedIndex = decoded; // last: read first by decodedIndex()
+    }
   }
 
-  /** Charges {@code bytes} of this table's memory to the block cache, if it has one. */
-  private synchronized void charge(long bytes) {
-    if (blockCache != null) {
-      blockCache.reserve(bytes);
-      chargedBytes += bytes;
+  /**
+   * An upper bound of {@link IndexBlock#memoryBytes()} for {@code index}: its entries hold whole
+   * keys (one restart point per entry, as {@link TableBuilder} writes them), so the key bytes are
+   * fewer than the block's.
+   */
+  private static long decodedEstimate(Block index) {
+    return index.size() + 48L * index.restartCount;
+  }
+
+  /**
+   * Makes the decoded index's charge exact, and returns the charge of the raw index block, {@code
+   * rawBytes}, dropped. REQUIRES: this held.
+   */
+  private void chargeDecoded(long exactBytes, long rawBytes) {
+    if (chargedBytes == 0) {
+      return; // not charged (NEVER, or no block cache)
     }
+    long change = exactBytes - decodedEstimate - rawBytes;
+    if (change > 0) {
+      blockCache.reserve(change);
+    } else {
+      blockCache.unreserve(-change);
+    }
+    chargedBytes += change;
+    decodedEstimate = 0;
   }
 
   /**
@@ -129,6 +177,26 @@ public final class TableReader {
    */
   public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
       Statistics statistics, boolean map, TableReadOptions readOptions) {
+    return open(fs, path, fileNumber, blockCache, statistics, map, readOptions, Charge.ALWAYS, false);
+  }
+
+  /**
+   * As {@link #open(FileSystem, Path, long, BlockCache, Statistics, boolean, TableReadOptions)},
+   * charging the index and filter (and an estimate of the decoded index) to {@code blockCache} as
+   * {@code charge} says. With {@link Charge#IF_FITS} the raw index and filter sizes are checked
+   * against the budget from the footer before they are read, and the decoded index's estimate (or,
+   * with {@code decodeIndex}, what the decoded index takes beyond the raw block) once the index is
+   * read. With {@code decodeIndex} the index is decoded now and its raw block dropped: the table
+   * is charged what it holds, never the estimate; a damaged index then fails the open.
+   *
+   * @return the reader, or null if {@code charge} is {@link Charge#IF_FITS} and the charge does not
+   *     fit (the file is closed again, having read no more than the footer and, if they fit, the
+   *     index and filter blocks)
+   * @throws CorruptionException if the footer, index or filter is damaged
+   * @throws StrataIOException if the file cannot be opened or read
+   */
+  static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
+      Statistics statistics, boolean map, TableReadOptions readOptions, Charge charge, boolean decodeIndex) {
     String name = path.toString();
     ReadableFile file;
     try {
@@ -136,30 +204,75 @@ public final class TableReader {
     } catch (IOException e) {
       throw new StrataIOException("cannot open SSTable " + name, e);
     }
+    BlockCache charged = blockCache == null || charge == Charge.NEVER ? null : blockCache;
+    long chargedBytes = 0;
     try {
       Footer footer = Footer.read(file, name);
       long footerOffset = footer.offset();
       BlockHandle indexHandle = footer.index();
       BlockHandle filterHandle = footer.filter();
+      // The handles' sizes bound what the reads below take (each block plus its 5-byte trailer).
+      long rawBytes = indexHandle.size() + filterHandle.size();
+      if (!reserve(charged, rawBytes, charge)) {
+        closeQuietly(file, null);
+        return null;
+      }
+      chargedBytes = charged == null ? 0 : rawBytes;
       Block index = new Block(BlockReader.readContents(file, name, indexHandle, footerOffset, footerOffset), name,
           indexHandle.offset());
       byte[] filter = filterHandle.size() == 0 ? null
           : BlockReader.readContents(file, name, filterHandle, footerOffset, footerOffset + 16);
-      return new TableReader(file, name, fileNumber, index, filter, footer, blockCache, statistics, readOptions);
+      IndexBlock decoded = decodeIndex ? IndexBlock.decode(index, name, indexHandle.offset()) : null;
+      long more = decoded != null ? decoded.memoryBytes() - index.size() : decodedEstimate(index);
+      if (more < 0) {
+        unreserveQuietly(charged, -more);
+      } else if (!reserve(charged, more, charge)) {
+        charged.unreserve(chargedBytes);
+        closeQuietly(file, null);
+        return null;
+      }
+      chargedBytes += charged == null ? 0 : more;
+      return new TableReader(file, name, fileNumber, index, filter, footer, blockCache, statistics, readOptions,
+          chargedBytes, charged == null || decoded != null ? 0 : more, decoded);
     } catch (IOException e) {
+      unreserveQuietly(charged, chargedBytes);
       closeQuietly(file, e);
       throw new StrataIOException("cannot read SSTable " + name, e);
     } catch (RuntimeException | Error e) {
+      unreserveQuietly(charged, chargedBytes);
       closeQuietly(file, e);
       throw e;
     }
   }
 
+  /** Charges {@code bytes} to {@code cache} (null: nothing) as {@code charge} says; whether it was. */
+  private static boolean reserve(BlockCache cache, long bytes, Charge charge) {
+    if (cache == null) {
+      return true;
+    }
+    if (charge == Charge.IF_FITS) {
+      return cache.tryReserve(bytes);
+    }
+    cache.reserve(bytes);
+    return true;
+  }
+
+  private static void unreserveQuietly(BlockCache cache, long bytes) {
+    if (cache != null && bytes > 0) {
+      cache.unreserve(bytes);
+    }
+  }
+
+  /** Closes {@code file}; a failure is added to {@code primary}, or logged without one. */
   private static void closeQuietly(ReadableFile file, Throwable primary) {
     try {
       file.close();
     } catch (IOException e) {
-      primary.addSuppressed(e);
+      if (primary != null) {
+        primary.addSuppressed(e);
+      } else {
+        org.slf4j.LoggerFactory.getLogger(TableReader.class).warn("closing {} failed", file, e);
+      }
     }
   }
 
@@ -181,7 +294,19 @@ public final class TableReader {
    */
   public java.util.List<IndexEntry> indexEntries() {
     java.util.List<IndexEntry> out = new java.util.ArrayList<>();
-    try (InternalIterator it = index.iterator(InternalKey.COMPARATOR)) {
+    Block raw;
+    IndexBlock decoded;
+    synchronized (this) {
+      raw = index;
+      decoded = decodedIndex;
+    }
+    if (raw == null) { // decoded (and so validated) already
+      for (int i = 0; i < decoded.size(); i++) {
+        out.add(new IndexEntry(decoded.lastKey(i), new BlockHandle(decoded.offset(i), decoded.blockSize(i))));
+      }
+      return out;
+    }
+    try (InternalIterator it = raw.iterator(InternalKey.COMPARATOR)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(new IndexEntry(it.key(), decodeHandle(it.value())));
       }
@@ -442,7 +567,8 @@ public final class TableReader {
         decoded = decodedIndex;
         if (decoded == null) {
           decoded = IndexBlock.decode(index, fileName, indexOffset);
-          charge(decoded.memoryBytes());
+          chargeDecoded(decoded.memoryBytes(), index.size());
+          index = null;
           verifiedBlocks = new BlockBitSet(decoded.size());
           compressedBlocks = new BlockBitSet(decoded.size());
           decodedIndex = decoded;

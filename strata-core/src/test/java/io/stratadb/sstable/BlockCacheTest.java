@@ -1,9 +1,11 @@
 package io.stratadb.sstable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.util.Coding;
@@ -182,4 +184,44 @@ class BlockCacheTest {
     assertEquals(0, cache.size());
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> cache.reserve(-1));
   }
+
+  @Test
+  void tryReserveRefusesChargesBeyondTheCapacityLessTheUnusedMemtableShare() {
+    BlockCache cache = new BlockCache(10_000, true, 4_000);
+    assertTrue(cache.tryReserve(5_000));
+    assertFalse(cache.tryReserve(1_001), "6,001 + the memtables' unused 4,000 > 10,000");
+    assertTrue(cache.tryReserve(1_000));
+    cache.reserveMemtable(3_000); // inside the share: the tables' room is unchanged
+    assertFalse(cache.tryReserve(1));
+    assertEquals(9_000, cache.reservedBytes());
+    assertEquals(3_000, cache.memtableReservedBytes());
+    cache.unreserveMemtable(3_000);
+    cache.unreserve(6_000);
+    assertEquals(0, cache.reservedBytes());
+    assertEquals(9_000, cache.peakReservedBytes());
+    assertTrue(new BlockCache(10_000).tryReserve(10_000), "without a share the whole capacity");
+  }
+
+  @Test
+  void underTheStrictLimitABlockThatDoesNotFitTheRoomLeftIsNotCached() {
+    long capacity = 10 * weight(1024);
+    BlockCache strict = new BlockCache(capacity, true, 0);
+    BlockCache lenient = new BlockCache(capacity);
+    strict.reserve(capacity - weight(1024) + 1);
+    lenient.reserve(capacity - weight(1024) + 1);
+    strict.put(1, 0, block(1024));
+    lenient.put(1, 0, block(1024));
+    assertNull(strict.get(1, 0), "refused: one byte short");
+    assertEquals(1, strict.addFailures());
+    strict.put(1, 4096, block(100));
+    assertNotNull(strict.get(1, 4096), "a smaller block fits");
+    assertEquals(0, lenient.addFailures(), "without the strict limit the cache takes it (and evicts)");
+  }
+
+  @Test
+  void aMemtableShareLargerThanTheCapacityIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new BlockCache(100, true, 101));
+    assertThrows(IllegalArgumentException.class, () -> new BlockCache(100, true, -1));
+  }
 }
+

@@ -341,14 +341,24 @@ class PreadTableTest {
     TableReader reader = open(dir.resolve("000007.sst"), LocalFileSystem.INSTANCE, false, cache);
     long raw = layout.index().size() + layout.filter().size();
     try {
-      assertEquals(raw, cache.reservedBytes(), "index and filter blocks charged at open");
-      assertArrayEquals(entries.get(3).value(), reader.get(userKey(6), InternalKey.MAX_SEQUENCE).value());
-      long decoded = cache.reservedBytes() - raw;
       int blocks = layout.dataBlocks().size();
-      assertTrue(decoded >= 48L * blocks + 16L * blocks, "the decoded index is charged too: " + decoded);
+      long atOpen = cache.reservedBytes();
+      assertEquals(raw + layout.index().size() + 48L * blocks, atOpen,
+          "index and filter blocks charged at open, with a bound of the decoded index");
+      List<TableReader.IndexEntry> listed = reader.indexEntries();
+      assertArrayEquals(entries.get(3).value(), reader.get(userKey(6), InternalKey.MAX_SEQUENCE).value());
+      long decoded = cache.reservedBytes() - layout.filter().size();
+      assertTrue(decoded >= 48L * blocks + 16L * blocks, "the decoded index is charged: " + decoded);
+      assertTrue(decoded < 48L * blocks + layout.index().size(), "the raw index block is dropped: " + decoded);
+      List<TableReader.IndexEntry> relisted = reader.indexEntries();
+      assertEquals(listed.size(), relisted.size(), "tools list the index from the decoded one");
+      for (int i = 0; i < listed.size(); i++) {
+        assertArrayEquals(listed.get(i).lastKey(), relisted.get(i).lastKey());
+        assertEquals(listed.get(i).handle(), relisted.get(i).handle());
+      }
       assertTrue(reader.retain());
       reader.release();
-      assertEquals(raw + decoded, cache.reservedBytes(), "a reference released is not the close");
+      assertEquals(layout.filter().size() + decoded, cache.reservedBytes(), "a reference released is not the close");
     } finally {
       reader.release();
     }

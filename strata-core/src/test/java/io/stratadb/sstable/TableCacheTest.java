@@ -261,4 +261,57 @@ class TableCacheTest {
       };
     }
   }
+
+  @Test
+  void underTheStrictLimitATableWhoseIndexAndFilterDoNotFitIsReadUncachedAndClosed() {
+    BlockCache blocks = new BlockCache(256, true, 0); // no table's index and filter fit
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, blocks)) {
+      for (int round = 0; round < 2; round++) {
+        assertArrayEquals(value(2, 17), cache.get(2, key(2, 17), InternalKey.MAX_SEQUENCE).value());
+      }
+      assertEquals(0, cache.size(), "not kept open");
+      assertEquals(0, blocks.reservedBytes());
+      assertEquals(0, blocks.peakReservedBytes(), "nothing charged past the budget");
+      assertEquals(0, blocks.size(), "nor its data blocks cached, under a cache id no later read has");
+    }
+    BlockCache lenient = new BlockCache(256);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, lenient)) {
+      assertArrayEquals(value(2, 17), cache.get(2, key(2, 17), InternalKey.MAX_SEQUENCE).value());
+      assertEquals(1, cache.size());
+      assertTrue(lenient.reservedBytes() > 256, "without the strict limit the charge passes the budget");
+    }
+  }
+
+  @Test
+  void preloadOpensATableOnlyIfItsIndexAndFilterFit() {
+    BlockCache blocks = new BlockCache(256);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, blocks)) {
+      assertFalse(cache.preload(1));
+      assertEquals(0, cache.size());
+      assertEquals(0, blocks.peakReservedBytes());
+    }
+    BlockCache roomy = new BlockCache(1 << 20);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, roomy)) {
+      assertTrue(cache.preload(1));
+      assertEquals(1, cache.size());
+    }
+  }
+
+  @Test
+  void aTableOpenedThroughTheCacheIsChargedWhatItHoldsNotTheBoundOfItsDecodedIndex() {
+    BlockCache lazy = new BlockCache(1 << 20);
+    TableReader reader = TableReader.open(fs, pathOf(3), 3, lazy);
+    long atOpen = lazy.reservedBytes();
+    assertArrayEquals(value(3, 9), reader.get(key(3, 9), InternalKey.MAX_SEQUENCE).value());
+    long decoded = lazy.reservedBytes();
+    reader.release();
+    assertTrue(decoded < atOpen, "the bound of a lazily decoded index is above what it takes");
+    BlockCache eager = new BlockCache(1 << 20);
+    try (TableCache cache = new TableCache(fs, this::pathOf, 10, eager)) {
+      assertTrue(cache.preload(3));
+      assertEquals(decoded, eager.reservedBytes(), "decoded at open: charged as held");
+      assertEquals(decoded, eager.peakReservedBytes(), "never the bound");
+    }
+  }
 }
+

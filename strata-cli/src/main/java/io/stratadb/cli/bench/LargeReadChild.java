@@ -92,7 +92,9 @@ final class LargeReadChild implements Callable<Integer> {
       default -> throw new IllegalArgumentException("unknown read phase '" + workload + "'");
     };
     LargePhaseResult result;
-    try (BenchEngine db = kind.open(dir, settings)) {
+    // StrataDB's reader holds data blocks, index and filter blocks and memtables within --cache-size.
+    try (BenchEngine db = kind == BenchEngine.Kind.STRATADB ? StrataBenchEngine.openWithinCache(dir, settings)
+        : kind.open(dir, settings)) {
       result = read(db, seeks);
     }
     System.out.println(RESULT + new ObjectMapper().writeValueAsString(result));

@@ -3,6 +3,8 @@ package io.stratadb.cli.bench;
 import io.stratadb.Db;
 import io.stratadb.DbIterator;
 import io.stratadb.DbStats;
+import io.stratadb.MemoryBudget;
+import io.stratadb.Options;
 import io.stratadb.ReadOptions;
 import io.stratadb.WriteOptions;
 import io.stratadb.cli.LevelTable;
@@ -28,6 +30,26 @@ final class StrataBenchEngine implements BenchEngine {
   static StrataBenchEngine open(Path dir, BenchSettings settings) {
     return new StrataBenchEngine(Db.open(dir, settings.strataOptions()), settings.sync(),
         settings.strataReadOptions());
+  }
+
+  /**
+   * Opens StrataDB on {@code dir} with {@code settings}, its memory bounded by one budget of
+   * {@link BenchSettings#blockCacheSize()} ({@link MemoryBudget}): data blocks, index and filter
+   * blocks and memtables all charged to the block cache under the strict limit, the memtables
+   * limited to two write buffers or a quarter of the cache, whichever is less. Without a block
+   * cache, as {@link #open}.
+   *
+   * @throws IllegalArgumentException if a setting is out of range, or the cache is too small for
+   *     the memtables' share (below an eighth of the write buffer)
+   */
+  static StrataBenchEngine openWithinCache(Path dir, BenchSettings settings) {
+    Options options = settings.strataOptions();
+    if (options.blockCacheSize() > 0) {
+      long memtables = Math.min(2 * options.writeBufferSize(), options.blockCacheSize() / 4);
+      options = options.toBuilder().memoryBudget(MemoryBudget.builder().chargeMemtablesToBlockCache(true)
+          .strictCapacityLimit(true).memtableLimitBytes(memtables).build()).build();
+    }
+    return new StrataBenchEngine(Db.open(dir, options), settings.sync(), settings.strataReadOptions());
   }
 
   @Override

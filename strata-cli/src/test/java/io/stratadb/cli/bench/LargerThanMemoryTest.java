@@ -185,4 +185,17 @@ class LargerThanMemoryTest {
     }
     return n;
   }
+
+  @Test
+  void strataDbsReaderChargesItsMemtablesToTheCacheUnderTheStrictLimit() throws Exception {
+    BenchSettings settings = new BenchSettings(64 << 20, 4096, 10, 256 << 20, io.stratadb.Compression.NONE,
+        io.stratadb.CompactionStrategy.leveled(), io.stratadb.MemtableRep.BPLUS_TREE, false, false, false);
+    try (StrataBenchEngine db = StrataBenchEngine.openWithinCache(tmp.resolve("budget"), settings)) {
+      io.stratadb.sstable.BlockCache cache = io.stratadb.db.DbTestHooks.TEST_blockCache(db.strata());
+      assertTrue(cache.strictCapacityLimit());
+      assertEquals(256 << 20, cache.capacityBytes());
+      assertTrue(cache.memtableReservedBytes() >= 1 << 20, "the memtable's 1 MiB bloom filter is charged");
+    }
+  }
 }
+
