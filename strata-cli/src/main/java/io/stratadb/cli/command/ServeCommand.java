@@ -5,7 +5,9 @@ import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
 import io.stratadb.server.RespServer;
 import io.stratadb.server.ServerConfig;
+import io.stratadb.server.WalSync;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +22,9 @@ import picocli.CommandLine.Option;
     description = "Serve the database over the Redis protocol (RESP2): redis-cli, redis-benchmark and Redis "
         + "clients work against it. Stops on SHUTDOWN or SIGTERM, closing the database cleanly.")
 public final class ServeCommand extends CliCommand {
+
+  /** The memtable size {@code strata serve} opens the database with unless told otherwise. */
+  static final long DEFAULT_WRITE_BUFFER_BYTES = 64L << 20;
 
   @Mixin DbDirOption db;
 
@@ -70,11 +75,36 @@ public final class ServeCommand extends CliCommand {
   @Option(names = "--io-threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
   Integer ioThreads;
 
+  @Option(names = "--write-buffer-size", paramLabel = "BYTES",
+      description = "Memtable size in bytes (default: " + DEFAULT_WRITE_BUFFER_BYTES + " = 64 MiB, RocksDB's default; "
+          + "the engine's own default, 4 MiB, flushes and compacts 16 times as often under a write load).")
+  Long writeBufferSize;
+
+  @Option(names = "--wal-sync", paramLabel = "MODE", converter = WalSyncConverter.class,
+      description = "When the WAL is fsynced, as Redis's appendfsync: always (before every reply), everysec (by a "
+          + "background task once a second; the default) or no (left to the operating system).")
+  WalSync walSync;
+
+  /** Parses {@code --wal-sync} with {@link WalSync#parse}. */
+  static final class WalSyncConverter implements CommandLine.ITypeConverter<WalSync> {
+    @Override
+    public WalSync convert(String value) {
+      try {
+        return WalSync.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   @Override
   protected int run() throws InterruptedException {
     ServerConfig built = config();
     db.checkCreatable(create.create);
-    RespServer server = RespServer.start(db.dir(), Options.defaults(), built);
+    Options options = Options.builder()
+        .writeBufferSize(writeBufferSize == null ? DEFAULT_WRITE_BUFFER_BYTES : writeBufferSize)
+        .build();
+    RespServer server = RespServer.start(db.dir(), options, built);
     Thread hook = new Thread(server::close, "strata-serve-sigterm");
     Runtime.getRuntime().addShutdownHook(hook);
     out().println("strata serve: listening on " + server.address().getHostString() + ":" + server.port()
@@ -122,6 +152,9 @@ public final class ServeCommand extends CliCommand {
     }
     if (ioThreads != null) {
       config.ioThreads(ioThreads);
+    }
+    if (walSync != null) {
+      config.walSync(walSync);
     }
     return config.build();
   }
