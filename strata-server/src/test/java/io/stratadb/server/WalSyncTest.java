@@ -12,6 +12,7 @@ import io.stratadb.Options;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -93,6 +94,7 @@ class WalSyncTest {
       }
       assertTrue(syncs(db) > before, "the WAL was fsynced after the write without a client asking");
       assertEquals("v", jedis.get("k"));
+      assertEquals(Map.of("appendfsync", "everysec"), jedis.configGet("appendfsync"));
     }
   }
 }

@@ -23,9 +23,6 @@ import picocli.CommandLine.Option;
         + "clients work against it. Stops on SHUTDOWN or SIGTERM, closing the database cleanly.")
 public final class ServeCommand extends CliCommand {
 
-  /** The memtable size {@code strata serve} opens the database with unless told otherwise. */
-  static final long DEFAULT_WRITE_BUFFER_BYTES = 64L << 20;
-
   @Mixin DbDirOption db;
 
   @Mixin CreateOption create;
@@ -76,8 +73,8 @@ public final class ServeCommand extends CliCommand {
   Integer ioThreads;
 
   @Option(names = "--write-buffer-size", paramLabel = "BYTES",
-      description = "Memtable size in bytes (default: " + DEFAULT_WRITE_BUFFER_BYTES + " = 64 MiB, RocksDB's default; "
-          + "the engine's own default, 4 MiB, flushes and compacts 16 times as often under a write load).")
+      description = "Memtable size in bytes (default: the engine's, 4 MiB). Larger means fewer flushes and "
+          + "compactions but slower memtable inserts; see docs/server.md, Measurements.")
   Long writeBufferSize;
 
   @Option(names = "--wal-sync", paramLabel = "MODE", converter = WalSyncConverter.class,
@@ -101,9 +98,8 @@ public final class ServeCommand extends CliCommand {
   protected int run() throws InterruptedException {
     ServerConfig built = config();
     db.checkCreatable(create.create);
-    Options options = Options.builder()
-        .writeBufferSize(writeBufferSize == null ? DEFAULT_WRITE_BUFFER_BYTES : writeBufferSize)
-        .build();
+    Options options = writeBufferSize == null ? Options.defaults()
+        : Options.builder().writeBufferSize(writeBufferSize).build();
     RespServer server = RespServer.start(db.dir(), options, built);
     Thread hook = new Thread(server::close, "strata-serve-sigterm");
     Runtime.getRuntime().addShutdownHook(hook);
