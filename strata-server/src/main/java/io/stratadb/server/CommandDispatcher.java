@@ -34,13 +34,38 @@ final class CommandDispatcher {
   }
 
   /**
-   * Runs {@code args} (name first, at least one element) for {@code session}.
+   * Runs {@code args} (name first, at least one element) for {@code session}, adding it to {@code
+   * batch} if it is a batched write ({@link CommandSpec#batched()}) that may run there; any other
+   * command flushes the batch first, so replies keep their order.
+   *
+   * @return the reply; {@link PipelineBatch#DEFERRED} if the batch sends it; null when the
+   *     connection is to be closed without one (SHUTDOWN)
+   */
+  RedisMessage dispatch(ClientSession session, byte[][] args, PipelineBatch batch) {
+    CommandSpec spec = table.lookup(args[0]);
+    if (spec != null && spec.batched() != null && spec.acceptsArgCount(args.length) && session.authenticated()) {
+      stats.commandsProcessed().increment();
+      if (batch.add(spec.name(), spec.batched(), args)) {
+        return PipelineBatch.DEFERRED;
+      }
+      batch.flush();
+      return run(spec, session, args);
+    }
+    batch.flush();
+    return dispatch(session, args, spec);
+  }
+
+  /**
+   * Runs {@code args} (name first, at least one element) for {@code session}, alone.
    *
    * @return the reply, or null when the connection is to be closed without one (SHUTDOWN)
    */
   RedisMessage dispatch(ClientSession session, byte[][] args) {
+    return dispatch(session, args, table.lookup(args[0]));
+  }
+
+  private RedisMessage dispatch(ClientSession session, byte[][] args, CommandSpec spec) {
     stats.commandsProcessed().increment();
-    CommandSpec spec = table.lookup(args[0]);
     if (spec == null) {
       return Reply.error(unknownCommand(args));
     }
@@ -50,18 +75,33 @@ final class CommandDispatcher {
     if (!session.authenticated() && !spec.noAuth()) {
       return Reply.error("NOAUTH Authentication required.");
     }
+    return run(spec, session, args);
+  }
+
+  private static RedisMessage run(CommandSpec spec, ClientSession session, byte[][] args) {
     try {
       return spec.body().run(session, args);
-    } catch (RedisError e) {
-      return Reply.error(e.getMessage());
-    } catch (DbClosedException e) {
-      return Reply.error("ERR server is shutting down: " + e.getMessage());
-    } catch (StrataException | IllegalArgumentException e) {
-      return Reply.error("ERR " + e.getMessage());
     } catch (RuntimeException e) {
-      LOG.error("command {} failed", spec.name(), e);
-      return Reply.error("ERR internal error: " + e);
+      return errorReply(spec.name(), e);
     }
+  }
+
+  /**
+   * The error reply for what {@code command} threw: a {@link RedisError}'s own text, an engine
+   * error's message after {@code ERR}; anything else is logged as a bug.
+   */
+  static RedisMessage errorReply(String command, RuntimeException e) {
+    if (e instanceof RedisError) {
+      return Reply.error(e.getMessage());
+    }
+    if (e instanceof DbClosedException) {
+      return Reply.error("ERR server is shutting down: " + e.getMessage());
+    }
+    if (e instanceof StrataException || e instanceof IllegalArgumentException) {
+      return Reply.error("ERR " + e.getMessage());
+    }
+    LOG.error("command {} failed", command, e);
+    return Reply.error("ERR internal error: " + e);
   }
 
   /** Redis's text: {@code ERR unknown command 'foo', with args beginning with: 'a' 'b' }. */

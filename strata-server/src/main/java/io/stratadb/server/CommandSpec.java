@@ -14,9 +14,11 @@ import java.util.List;
  * @param keyStep distance between keys, 0 if none
  * @param noAuth whether it runs before AUTH (AUTH, HELLO, QUIT)
  * @param body what it does
+ * @param batched the command as a {@link PipelineBatch} runs it in a pipeline, or null if it is
+ *     not batched ({@code body} then runs it alone)
  */
 record CommandSpec(String name, int arity, List<String> flags, int firstKey, int lastKey, int keyStep,
-    boolean noAuth, Command body) {
+    boolean noAuth, Command body, PipelineBatch.Command batched) {
 
   /** Whether {@code argc} (including the name) fits the arity. */
   boolean acceptsArgCount(int argc) {

@@ -45,12 +45,24 @@ final class CommandTable {
      * @throws IllegalStateException if the name is taken
      */
     Builder add(String name, int arity, String flags, int firstKey, int lastKey, int keyStep, Command body) {
-      return add(new CommandSpec(name, arity, flagList(flags), firstKey, lastKey, keyStep, false, body));
+      return add(new CommandSpec(name, arity, flagList(flags), firstKey, lastKey, keyStep, false, body, null));
+    }
+
+    /**
+     * Adds a write command that a connection's pipeline batches ({@link PipelineBatch}); alone, it
+     * runs as a batch of one over {@code store}.
+     *
+     * @throws IllegalStateException if the name is taken
+     */
+    Builder addBatched(String name, int arity, String flags, int firstKey, int lastKey, int keyStep,
+        StringStore store, PipelineBatch.Command batched) {
+      Command alone = (session, args) -> PipelineBatch.runAlone(store, batched, args);
+      return add(new CommandSpec(name, arity, flagList(flags), firstKey, lastKey, keyStep, false, alone, batched));
     }
 
     /** Adds a command that runs before AUTH (AUTH, HELLO, QUIT). */
     Builder addNoAuth(String name, int arity, String flags, Command body) {
-      return add(new CommandSpec(name, arity, flagList(flags + " no-auth"), 0, 0, 0, true, body));
+      return add(new CommandSpec(name, arity, flagList(flags + " no-auth"), 0, 0, 0, true, body, null));
     }
 
     private Builder add(CommandSpec spec) {

@@ -12,7 +12,7 @@ import java.util.Locale;
  * A Redis-style configuration file for {@code strata serve} (the format of {@code redis.conf}):
  * one directive per line, {@code name value...}, names in any case, arguments split and quoted
  * as Redis splits them ({@link InlineArgs}), blank lines and lines starting with {@code #}
- * ignored. A small subset of Redis's directives, plus three of the server's own:
+ * ignored. A small subset of Redis's directives, plus four of the server's own:
  *
  * <pre>
  *   port 6379                        bind 127.0.0.1 (one address)
@@ -21,6 +21,7 @@ import java.util.Locale;
  *   maxmemory-clients 1gb            timeout 0            (seconds; 0 is off)
  *   io-threads 2                     max-reply-bytes 128mb
  *   request-timeout 60               (seconds; 0 is off)
+ *   wal-sync everysec                (always, everysec or no; {@code appendfsync} is the same)
  * </pre>
  *
  * <p>Sizes take Redis's units ({@code memtoll}): {@code k} = 1000, {@code kb} = 1024, {@code m},
@@ -83,6 +84,7 @@ final class ConfigFile {
       case "timeout" -> config.idleTimeoutMillis(Math.multiplyExact(number(value), 1000L));
       case "request-timeout" -> config.requestTimeoutMillis(Math.multiplyExact(number(value), 1000L));
       case "io-threads" -> config.ioThreads(toInt(number(value)));
+      case "wal-sync", "appendfsync" -> config.walSync(WalSync.parse(value));
       default -> throw new IllegalArgumentException("Bad directive or wrong number of arguments");
     }
   }

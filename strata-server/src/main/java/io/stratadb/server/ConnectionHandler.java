@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * (DBSIZE, FLUSHDB, a large SCAN COUNT) delays the other connections of the same event loop.
  *
  * <p>Pipelining: replies are written as commands finish and flushed once per socket read, so a
- * pipeline of N commands costs one write system call, not N. Back-pressure is checked between
+ * pipeline of N commands costs one write system call, not N. Consecutive write commands (SET,
+ * MSET, DEL, INCR, ...) are gathered into one engine write batch ({@link PipelineBatch}) whose
+ * replies are written when it is committed: before the next other command, at the end of the
+ * socket read, and before the connection pauses or closes. Back-pressure is checked between
  * commands, not only between socket reads: once a reply takes the unsent replies over the
  * high-water mark, the commands decoded after it (from the same read or later ones) are held, not
  * run, and run when the replies drain (see {@link ConnectionFlow}, which also stops reading when
@@ -60,6 +63,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final ClientSession session;
   private final ConnectionFlow flow;
   private final long maxHeldBytes;
+  private final PipelineBatch batch;
   /** Requests decoded while running was paused, in arrival order; each holds a reference. */
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   /** The bytes the held requests were counted for ({@link RequestLimiter#heldBytes}). */
@@ -67,12 +71,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private boolean closing;
 
-  /** @param maxHeldBytes held requests beyond this stop the connection being read ({@link ServerConfig#maxRequestBytes()}) */
-  ConnectionHandler(CommandDispatcher dispatcher, ClientSession session, ConnectionFlow flow, long maxHeldBytes) {
+  /**
+   * @param maxHeldBytes held requests beyond this stop the connection being read ({@link ServerConfig#maxRequestBytes()})
+   * @param store the store the connection's {@link PipelineBatch} writes to
+   * @param maxBatchedArgBytes longest argument a write command may have to be batched (see {@link PipelineBatch})
+   */
+  ConnectionHandler(CommandDispatcher dispatcher, ClientSession session, ConnectionFlow flow, long maxHeldBytes,
+      StringStore store, int maxBatchedArgBytes) {
     this.dispatcher = dispatcher;
     this.session = session;
     this.flow = flow;
     this.maxHeldBytes = maxHeldBytes;
+    this.batch = new PipelineBatch(store, maxBatchedArgBytes, CommandDispatcher::errorReply, this::writeReply);
+  }
+
+  /** Writes a reply of the batch, and checks back-pressure as after any reply. */
+  private void writeReply(RedisMessage reply) {
+    ctx.write(reply, ctx.voidPromise());
+    if (!closing) {
+      flow.afterReply();
+    }
   }
 
   @Override
@@ -118,6 +136,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       heldBytes -= countedBytes(msg);
       run(msg);
     }
+    batch.flush();
     ctx.flush();
     if (heldBytes <= maxHeldBytes) {
       flow.resume(ConnectionFlow.QUERY_BUFFER_FULL);
@@ -135,13 +154,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     try {
       args = arguments(msg);
     } catch (IllegalArgumentException e) {
+      batch.flush();
       protocolError(ctx, e.getMessage());
       return;
     }
     if (args.length == 0) {
       return; // Redis ignores an empty request.
     }
-    RedisMessage reply = dispatcher.dispatch(session, args);
+    RedisMessage reply = dispatcher.dispatch(session, args, batch);
+    if (reply == PipelineBatch.DEFERRED) {
+      return;
+    }
     if (reply == null) {
       closing = true;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -193,6 +216,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    batch.flush();
     ctx.flush();
   }
 
@@ -220,6 +244,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     closing = true;
+    batch.flush(); // the commands ran, as in Redis; their replies go nowhere
     Object msg;
     while ((msg = held.poll()) != null) {
       ReferenceCountUtil.release(msg);
@@ -230,6 +255,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    batch.flush(); // the replies of the commands before the failure, and their stripes released
     if (closing) {
       return;
     }

@@ -5,9 +5,9 @@ import io.stratadb.server.ValueCodec.StoredValue;
 
 /**
  * INCR, INCRBY, DECR and DECRBY: atomic read-modify-write of a decimal 64-bit integer under the
- * key's stripe ({@link KeyLocks}); the value keeps its TTL, as in Redis. Thread-safe.
+ * key's stripe ({@link KeyLocks}), batched in a pipeline ({@link PipelineBatch}); the value keeps
+ * its TTL, as in Redis. Thread-safe.
  */
-@SuppressWarnings("try") // lock scopes: try (KeyLocks.Held ignored = ...) releases the stripes
 final class CounterCommands {
 
   private final StringStore store;
@@ -18,30 +18,29 @@ final class CounterCommands {
 
   /** Adds the commands to {@code table}. */
   void register(CommandTable.Builder table) {
-    table.add("incr", 2, "write denyoom fast", 1, 1, 1, (s, a) -> add(a[1], 1));
-    table.add("decr", 2, "write denyoom fast", 1, 1, 1, (s, a) -> add(a[1], -1));
-    table.add("incrby", 3, "write denyoom fast", 1, 1, 1, (s, a) -> add(a[1], Args.parseLong(a[2])));
-    table.add("decrby", 3, "write denyoom fast", 1, 1, 1, (s, a) -> {
+    table.addBatched("incr", 2, "write denyoom fast", 1, 1, 1, store, (b, a) -> add(b, a[1], 1));
+    table.addBatched("decr", 2, "write denyoom fast", 1, 1, 1, store, (b, a) -> add(b, a[1], -1));
+    table.addBatched("incrby", 3, "write denyoom fast", 1, 1, 1, store, (b, a) -> add(b, a[1], Args.parseLong(a[2])));
+    table.addBatched("decrby", 3, "write denyoom fast", 1, 1, 1, store, (b, a) -> {
       long by = Args.parseLong(a[2]);
       if (by == Long.MIN_VALUE) {
         throw new RedisError("ERR decrement would overflow");
       }
-      return add(a[1], -by);
+      return add(b, a[1], -by);
     });
   }
 
-  private RedisMessage add(byte[] key, long delta) {
-    try (KeyLocks.Held ignored = store.locks().lock(key)) {
-      StoredValue old = store.get(key);
-      long current = old == null ? 0 : Args.parseLong(old.value());
-      long next;
-      try {
-        next = Math.addExact(current, delta);
-      } catch (ArithmeticException e) {
-        throw new RedisError("ERR increment or decrement would overflow");
-      }
-      store.put(key, Args.decimal(next), old == null ? ValueCodec.NO_EXPIRY : old.expireAtMillis());
-      return Reply.integer(next);
+  private static RedisMessage add(PipelineBatch b, byte[] key, long delta) {
+    b.lock(key);
+    StoredValue old = b.get(key);
+    long current = old == null ? 0 : Args.parseLong(old.value());
+    long next;
+    try {
+      next = Math.addExact(current, delta);
+    } catch (ArithmeticException e) {
+      throw new RedisError("ERR increment or decrement would overflow");
     }
+    b.put(key, Args.decimal(next), old == null ? ValueCodec.NO_EXPIRY : old.expireAtMillis());
+    return Reply.integer(next);
   }
 }

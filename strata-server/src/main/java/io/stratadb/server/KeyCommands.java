@@ -5,9 +5,12 @@ import io.stratadb.Bound;
 import io.stratadb.DbIterator;
 import io.stratadb.WriteBatch;
 import io.stratadb.server.ValueCodec.StoredValue;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Commands over keys rather than values: DEL, EXISTS, TYPE, TTL, PTTL, SCAN, DBSIZE and FLUSHDB
@@ -49,7 +52,7 @@ final class KeyCommands {
 
   /** Adds the commands to {@code table}. */
   void register(CommandTable.Builder table) {
-    table.add("del", -2, "write", 1, -1, 1, this::del);
+    table.addBatched("del", -2, "write", 1, -1, 1, store, this::del);
     table.add("exists", -2, "readonly fast", 1, -1, 1, this::exists);
     table.add("type", 2, "readonly fast", 1, 1, 1,
         (s, a) -> Reply.simple(store.get(a[1]) == null ? "none" : "string"));
@@ -60,11 +63,21 @@ final class KeyCommands {
     table.add("flushdb", -1, "write", 0, 0, 0, this::flushdb);
   }
 
-  private RedisMessage del(ClientSession s, byte[][] args) {
+  /** DEL: deletes those keys that hold a live value; a key given twice counts once. */
+  private RedisMessage del(PipelineBatch b, byte[][] args) {
     byte[][] keys = Arrays.copyOfRange(args, 1, args.length);
-    try (KeyLocks.Held ignored = store.locks().lockAll(keys)) {
-      return Reply.integer(store.deleteAll(keys));
+    b.lock(keys);
+    List<byte[]> live = new ArrayList<>();
+    Set<ByteBuffer> seen = new HashSet<>();
+    for (byte[] key : keys) {
+      if (seen.add(ByteBuffer.wrap(key)) && b.get(key) != null) {
+        live.add(key);
+      }
     }
+    for (byte[] key : live) {
+      b.delete(key);
+    }
+    return Reply.integer(live.size());
   }
 
   private RedisMessage exists(ClientSession s, byte[][] args) {
@@ -193,13 +206,13 @@ final class KeyCommands {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         batch.delete(it.key());
         if (++inBatch == FLUSH_BATCH) {
-          store.db().write(batch);
+          store.write(batch);
           batch = new WriteBatch();
           inBatch = 0;
         }
       }
       if (inBatch > 0) {
-        store.db().write(batch);
+        store.write(batch);
       }
     }
     return Reply.OK;

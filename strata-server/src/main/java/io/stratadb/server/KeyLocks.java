@@ -43,15 +43,6 @@ final class KeyLocks {
     return lock::unlock;
   }
 
-  /** Locks the stripes of all {@code keys}, in ascending stripe order. */
-  Held lockAll(byte[][] keys) {
-    int[] stripes = new int[keys.length];
-    for (int i = 0; i < keys.length; i++) {
-      stripes[i] = stripe(keys[i]);
-    }
-    return lockStripes(Arrays.stream(stripes).sorted().distinct().toArray());
-  }
-
   /** Locks every stripe: no other writer runs until it is released (FLUSHDB). */
   Held lockEverything() {
     int[] all = new int[STRIPES];
@@ -70,7 +61,34 @@ final class KeyLocks {
     };
   }
 
-  private static int stripe(byte[] key) {
+  /**
+   * Locks {@code stripe} if it is free, without waiting ({@link PipelineBatch}, which holds stripes
+   * across several commands and so must never wait while it holds any).
+   *
+   * @return whether this thread now holds it
+   * @throws IllegalStateException if this thread holds it already: stripes are held by one
+   *     connection's batch or command at a time, so that would be two users on one event loop
+   */
+  boolean tryLock(int stripe) {
+    ReentrantLock lock = locks[stripe];
+    if (lock.isHeldByCurrentThread()) {
+      throw new IllegalStateException("stripe " + stripe + " is already held by this thread");
+    }
+    return lock.tryLock();
+  }
+
+  /** Locks {@code stripe}, waiting for it; the caller must hold no stripe above it. */
+  void lock(int stripe) {
+    locks[stripe].lock();
+  }
+
+  /** Releases {@code stripe}, held by this thread. */
+  void unlock(int stripe) {
+    locks[stripe].unlock();
+  }
+
+  /** The stripe of {@code key}, 0 to {@link #STRIPES} - 1. */
+  static int stripe(byte[] key) {
     int h = Arrays.hashCode(key);
     return (h ^ (h >>> 16)) & (STRIPES - 1);
   }

@@ -48,6 +48,11 @@ final class Reply {
     return bytes == null ? NULL : new FullBulkStringRedisMessage(Unpooled.wrappedBuffer(bytes));
   }
 
+  /** A bulk string of {@code bytes} from {@code offset} to the end (not copied). */
+  static RedisMessage bulk(byte[] bytes, int offset) {
+    return new FullBulkStringRedisMessage(Unpooled.wrappedBuffer(bytes, offset, bytes.length - offset));
+  }
+
   /** A bulk string of the UTF-8 bytes of {@code s}. */
   static RedisMessage bulk(String s) {
     return bulk(s.getBytes(StandardCharsets.UTF_8));

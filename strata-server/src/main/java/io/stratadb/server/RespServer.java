@@ -84,6 +84,7 @@ public final class RespServer implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Object shutdownLock = new Object();
   private Channel serverChannel;
+  private WalSyncer walSyncer; // null unless --wal-sync everysec; set by bind
   private boolean shuttingDown; // guarded by shutdownLock
 
   private RespServer(Db db, ServerConfig config, int maxValueBytes, int maxKeyBytes) {
@@ -149,7 +150,10 @@ public final class RespServer implements AutoCloseable {
   }
 
   private void bind() throws InterruptedException {
-    StringStore store = new StringStore(db, config.clockMillis());
+    StringStore store = new StringStore(db, config.clockMillis(), config.walSync());
+    if (config.walSync() == WalSync.EVERYSEC) {
+      walSyncer = new WalSyncer(store);
+    }
     ClientMemoryBudget budget = new ClientMemoryBudget(config.maxClientMemory());
     CommandTable.Builder table = new CommandTable.Builder();
     CommandTable[] built = new CommandTable[1];
@@ -160,6 +164,7 @@ public final class RespServer implements AutoCloseable {
     new ServerCommands(() -> built[0], config, stats, budget, db, this::shutdownAsync).register(table);
     built[0] = table.build();
     CommandDispatcher dispatcher = new CommandDispatcher(built[0], stats);
+    int maxBatchedArgBytes = Math.min(maxKeyBytes, maxValueBytes - ValueCodec.EXPIRING_HEADER_BYTES);
     ClientLimits limits = new ClientLimits(config.maxClients(), stats);
     ServerBootstrap b = new ServerBootstrap()
         .group(bossGroup, workerGroup)
@@ -184,7 +189,8 @@ public final class RespServer implements AutoCloseable {
                 .addLast("bulkAggregator", new RedisBulkStringAggregator())
                 .addLast("arrayAggregator", new RedisArrayAggregator(config.maxArgs(), 1))
                 .addLast("handler", new ConnectionHandler(dispatcher,
-                    new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes()));
+                    new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes(),
+                    store, maxBatchedArgBytes));
           }
         });
     serverChannel = b.bind(config.bind(), config.port()).sync().channel();
@@ -286,6 +292,9 @@ public final class RespServer implements AutoCloseable {
       }
       bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
       workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      if (walSyncer != null) {
+        walSyncer.close();
+      }
       db.close();
       LOG.info("strata serve stopped; database closed");
     } finally {

@@ -189,6 +189,8 @@ final class ServerCommands {
     params.put("max-reply-bytes", Long.toString(config.maxReplyBytes()));
     params.put("timeout", Long.toString(config.idleTimeoutMillis() / 1000));
     params.put("request-timeout", Long.toString(config.requestTimeoutMillis() / 1000));
+    params.put("appendfsync", config.walSync().toString());
+    params.put("wal-sync", config.walSync().toString());
     List<GlobPattern> patterns = new ArrayList<>();
     for (int i = 2; i < args.length; i++) { // each compiled once: a pattern may be megabytes long
       byte[] lower = args[i].clone();

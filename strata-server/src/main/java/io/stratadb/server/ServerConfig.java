@@ -72,6 +72,7 @@ public final class ServerConfig {
   private final long maxClientMemory;
   private final long requestTimeoutMillis;
   private final long idleTimeoutMillis;
+  private final WalSync walSync;
   private final LongSupplier clockMillis;
 
   private ServerConfig(Builder b) {
@@ -88,6 +89,7 @@ public final class ServerConfig {
     this.maxClientMemory = b.maxClientMemory;
     this.requestTimeoutMillis = b.requestTimeoutMillis;
     this.idleTimeoutMillis = b.idleTimeoutMillis;
+    this.walSync = b.walSync;
     this.clockMillis = b.clockMillis;
   }
 
@@ -174,6 +176,11 @@ public final class ServerConfig {
     return idleTimeoutMillis;
   }
 
+  /** When the WAL is fsynced (Redis's {@code appendfsync}). Default {@link WalSync#EVERYSEC}. */
+  public WalSync walSync() {
+    return walSync;
+  }
+
   /** The clock TTLs are measured against, in epoch ms. Default {@link System#currentTimeMillis()}. */
   public LongSupplier clockMillis() {
     return clockMillis;
@@ -195,6 +202,7 @@ public final class ServerConfig {
     b.maxClientMemory = maxClientMemory;
     b.requestTimeoutMillis = requestTimeoutMillis;
     b.idleTimeoutMillis = idleTimeoutMillis;
+    b.walSync = walSync;
     b.clockMillis = clockMillis;
     return b;
   }
@@ -214,6 +222,7 @@ public final class ServerConfig {
     private long maxClientMemory = Math.max(MIN_DEFAULT_CLIENT_MEMORY, Runtime.getRuntime().maxMemory() / 4);
     private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
     private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
+    private WalSync walSync = WalSync.EVERYSEC;
     private LongSupplier clockMillis = System::currentTimeMillis;
 
     private Builder() {}
@@ -296,6 +305,12 @@ public final class ServerConfig {
     /** Idle timeout in ms, 0 (off) to 1 year. */
     public Builder idleTimeoutMillis(long millis) {
       this.idleTimeoutMillis = check("idleTimeoutMillis", millis, 0, 365L * 86_400_000);
+      return this;
+    }
+
+    /** When the WAL is fsynced. */
+    public Builder walSync(WalSync mode) {
+      this.walSync = Objects.requireNonNull(mode, "walSync");
       return this;
     }
 

@@ -36,35 +36,39 @@ final class StringCommands {
   /** Adds the commands to {@code table}. */
   void register(CommandTable.Builder table) {
     table.add("get", 2, "readonly fast", 1, 1, 1, this::get);
-    table.add("set", -3, "write denyoom", 1, 1, 1, this::set);
+    table.addBatched("set", -3, "write denyoom", 1, 1, 1, store, this::set);
     table.add("setnx", 3, "write denyoom fast", 1, 1, 1, this::setnx);
     table.add("getdel", 2, "write fast", 1, 1, 1, this::getdel);
     table.add("mget", -2, "readonly fast", 1, -1, 1, this::mget);
-    table.add("mset", -3, "write denyoom", 1, -1, 2, this::mset);
+    table.addBatched("mset", -3, "write denyoom", 1, -1, 2, store, this::mset);
     table.add("append", 3, "write denyoom fast", 1, 1, 1, this::append);
     table.add("strlen", 2, "readonly fast", 1, 1, 1, this::strlen);
   }
 
+  /** GET: the reply wraps the engine's copy of the stored value past its header, with no copy of its own. */
   private RedisMessage get(ClientSession s, byte[][] args) {
-    StoredValue v = store.get(args[1]);
-    return Reply.bulk(v == null ? null : v.value());
+    byte[] stored = store.getStored(args[1]);
+    return stored == null ? Reply.NULL : Reply.bulk(stored, ValueCodec.valueOffset(stored));
   }
 
-  private RedisMessage set(ClientSession s, byte[][] args) {
+  /** SET; with GET (whose reply may be a large value) only alone, not in a pipeline batch. */
+  private RedisMessage set(PipelineBatch b, byte[][] args) {
     SetOptions o = SetOptions.parse(args, store.nowMillis());
-    byte[] key = args[1];
-    try (KeyLocks.Held ignored = store.locks().lock(key)) {
-      StoredValue old = o.needsOldValue() ? store.get(key) : null;
-      boolean write = !(o.onlyIfAbsent() && old != null) && !(o.onlyIfPresent() && old == null);
-      if (write) {
-        long expireAt = o.keepTtl() && old != null ? old.expireAtMillis() : o.expireAtMillis();
-        store.put(key, args[2], expireAt);
-      }
-      if (o.returnOld()) {
-        return Reply.bulk(old == null ? null : old.value());
-      }
-      return write ? Reply.OK : Reply.NULL;
+    if (o.returnOld() && !b.alone()) {
+      return null;
     }
+    byte[] key = args[1];
+    b.lock(key);
+    StoredValue old = o.needsOldValue() ? b.get(key) : null;
+    boolean write = !(o.onlyIfAbsent() && old != null) && !(o.onlyIfPresent() && old == null);
+    if (write) {
+      long expireAt = o.keepTtl() && old != null ? old.expireAtMillis() : o.expireAtMillis();
+      b.put(key, args[2], expireAt);
+    }
+    if (o.returnOld()) {
+      return Reply.bulk(old == null ? null : old.value());
+    }
+    return write ? Reply.OK : Reply.NULL;
   }
 
   private RedisMessage setnx(ClientSession s, byte[][] args) {
@@ -83,7 +87,7 @@ final class StringCommands {
       if (v == null) {
         return Reply.NULL;
       }
-      store.db().delete(args[1]);
+      store.delete(args[1]);
       return Reply.bulk(v.value());
     }
   }
@@ -150,19 +154,18 @@ final class StringCommands {
     return Reply.array(out);
   }
 
-  private RedisMessage mset(ClientSession s, byte[][] args) {
+  private RedisMessage mset(PipelineBatch b, byte[][] args) {
     if ((args.length - 1) % 2 != 0) {
       throw RedisError.arity("mset");
     }
     int n = (args.length - 1) / 2;
     byte[][] keys = new byte[n][];
-    byte[][] values = new byte[n][];
     for (int i = 0; i < n; i++) {
       keys[i] = args[1 + 2 * i];
-      values[i] = args[2 + 2 * i];
     }
-    try (KeyLocks.Held ignored = store.locks().lockAll(keys)) {
-      store.putAll(keys, values);
+    b.lock(keys);
+    for (int i = 0; i < n; i++) {
+      b.put(keys[i], args[2 + 2 * i], ValueCodec.NO_EXPIRY);
     }
     return Reply.OK;
   }

@@ -3,12 +3,11 @@ package io.stratadb.server;
 import io.stratadb.Db;
 import io.stratadb.ReadOptions;
 import io.stratadb.WriteBatch;
+import io.stratadb.WriteOptions;
 import io.stratadb.server.ValueCodec.StoredValue;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,19 +19,40 @@ import java.util.function.LongSupplier;
  * <p>Atomicity: methods that write expect the caller to hold the key's stripe in {@link
  * #locks()}; {@link #get} needs no lock.
  *
+ * <p>Durability: every write goes through this class, with the {@link WriteOptions} of the
+ * server's {@link WalSync} mode (a sync write for {@link WalSync#ALWAYS}); for {@link
+ * WalSync#EVERYSEC} the {@link WalSyncer} calls {@link #syncWal} once a second.
+ *
  * <p>Thread-safe. Engine exceptions ({@link io.stratadb.DbClosedException}, {@link
  * io.stratadb.StrataIOException}, {@link IllegalArgumentException} for a key or value over the
  * engine's limits) propagate unchanged.
  */
+@SuppressWarnings("try") // lock scope: try (KeyLocks.Held ignored = ...) releases the stripe
 final class StringStore {
+
+  /**
+   * The key {@link #syncWal} rewrites with its own value (or deletes again if absent) in a sync
+   * write; any key would do, as the write changes nothing a client can see.
+   */
+  static final byte[] WAL_SYNC_KEY = "strata-serve:wal-sync".getBytes(StandardCharsets.US_ASCII);
 
   private final Db db;
   private final LongSupplier clockMillis;
   private final KeyLocks locks = new KeyLocks();
+  private final WriteOptions writeOptions;
+  /** Whether a write may have reached the WAL since the last {@link #syncWal} without being synced. */
+  private volatile boolean unsynced;
 
+  /** A store whose writes are not synced ({@link WalSync#NO}); tests use it. */
   StringStore(Db db, LongSupplier clockMillis) {
+    this(db, clockMillis, WalSync.NO);
+  }
+
+  /** @param walSync {@link WalSync#ALWAYS} makes every write a sync write */
+  StringStore(Db db, LongSupplier clockMillis, WalSync walSync) {
     this.db = db;
     this.clockMillis = clockMillis;
+    this.writeOptions = WriteOptions.of(walSync == WalSync.ALWAYS);
   }
 
   /** The database. */
@@ -63,6 +83,27 @@ final class StringStore {
   StoredValue get(byte[] key, ReadOptions options) {
     byte[] stored = db.get(key, options);
     return stored == null ? null : live(stored);
+  }
+
+  /**
+   * The live value of {@code key} as stored, header and all ({@link ValueCodec}), or null if it is
+   * absent or expired: GET's path, which sends the user's bytes out of this array without copying
+   * them ({@link ValueCodec#valueOffset}).
+   *
+   * @throws RedisError if the stored value is not in the server's format
+   */
+  byte[] getStored(byte[] key) {
+    byte[] stored = db.get(key);
+    if (stored == null) {
+      return null;
+    }
+    long expireAt;
+    try {
+      expireAt = ValueCodec.expireAtMillis(stored);
+    } catch (IllegalArgumentException e) {
+      throw new RedisError("ERR " + e.getMessage());
+    }
+    return expireAt != ValueCodec.NO_EXPIRY && expireAt <= nowMillis() ? null : stored;
   }
 
   /**
@@ -114,38 +155,41 @@ final class StringStore {
 
   /** Stores {@code value} under {@code key} with an expiry in epoch ms or {@link ValueCodec#NO_EXPIRY}. */
   void put(byte[] key, byte[] value, long expireAtMillis) {
-    db.put(key, ValueCodec.encode(value, expireAtMillis));
+    write(new WriteBatch().put(key, ValueCodec.encode(value, expireAtMillis)));
   }
 
-  /** Stores several plain values atomically (one write batch). */
-  void putAll(byte[][] keys, byte[][] values) {
-    WriteBatch batch = new WriteBatch();
-    for (int i = 0; i < keys.length; i++) {
-      batch.put(keys[i], ValueCodec.encode(values[i], ValueCodec.NO_EXPIRY));
+  /** Deletes {@code key}. */
+  void delete(byte[] key) {
+    write(new WriteBatch().delete(key));
+  }
+
+  /** Applies {@code batch} atomically, synced as the server's {@link WalSync} mode says. */
+  void write(WriteBatch batch) {
+    db.write(batch, writeOptions);
+    if (!writeOptions.sync()) {
+      unsynced = true;
     }
-    db.write(batch);
   }
 
   /**
-   * Deletes those of {@code keys} that hold a live value, in one write batch (atomically); a key
-   * given twice counts once.
+   * Makes every write acknowledged before this call durable, if some may not be: the engine's
+   * public API has no call that only fsyncs the WAL, so this commits a sync write (which fsyncs
+   * the WAL up to and including it) of {@link #WAL_SYNC_KEY}'s own value, or of a tombstone if it
+   * is absent, under the key's stripe; no client sees a change.
    *
-   * @return the number of distinct keys that held a live value
+   * @return whether it wrote (false: nothing was written unsynced since the last call)
+   * @throws io.stratadb.StrataException as the engine throws it (closed, failed)
    */
-  int deleteAll(byte[][] keys) {
-    StoredValue[] values = getAll(keys);
-    Set<ByteBuffer> seen = new HashSet<>();
-    WriteBatch batch = new WriteBatch();
-    int deleted = 0;
-    for (int i = 0; i < keys.length; i++) {
-      if (values[i] != null && seen.add(ByteBuffer.wrap(keys[i]))) {
-        batch.delete(keys[i]);
-        deleted++;
-      }
+  boolean syncWal() {
+    if (!unsynced) {
+      return false;
     }
-    if (deleted > 0) {
-      db.write(batch);
+    unsynced = false; // before the sync: a write finishing after this sets it again
+    try (KeyLocks.Held ignored = locks.lock(WAL_SYNC_KEY)) {
+      byte[] current = db.get(WAL_SYNC_KEY);
+      WriteBatch batch = current == null ? new WriteBatch().delete(WAL_SYNC_KEY) : new WriteBatch().put(WAL_SYNC_KEY, current);
+      db.write(batch, WriteOptions.syncWrites());
     }
-    return deleted;
+    return true;
   }
 }

@@ -95,6 +95,15 @@ public final class ValueCodec {
     return t;
   }
 
+  /**
+   * Where the user's value starts inside {@code stored}: it is the bytes from there to the end.
+   *
+   * @throws IllegalArgumentException if the header is unknown or the value too short for it
+   */
+  public static int valueOffset(byte[] stored) {
+    return headerBytes(stored);
+  }
+
   /** The length of the user's value inside {@code stored}, without copying it. */
   public static int valueLength(byte[] stored) {
     return stored.length - headerBytes(stored);

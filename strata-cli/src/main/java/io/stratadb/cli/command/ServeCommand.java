@@ -5,7 +5,9 @@ import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
 import io.stratadb.server.RespServer;
 import io.stratadb.server.ServerConfig;
+import io.stratadb.server.WalSync;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,11 +72,35 @@ public final class ServeCommand extends CliCommand {
   @Option(names = "--io-threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
   Integer ioThreads;
 
+  @Option(names = "--write-buffer-size", paramLabel = "BYTES",
+      description = "Memtable size in bytes (default: the engine's, 4 MiB). Larger means fewer flushes and "
+          + "compactions but slower memtable inserts; see docs/server.md, Measurements.")
+  Long writeBufferSize;
+
+  @Option(names = "--wal-sync", paramLabel = "MODE", converter = WalSyncConverter.class,
+      description = "When the WAL is fsynced, as Redis's appendfsync: always (before every reply), everysec (by a "
+          + "background task once a second; the default) or no (left to the operating system).")
+  WalSync walSync;
+
+  /** Parses {@code --wal-sync} with {@link WalSync#parse}. */
+  static final class WalSyncConverter implements CommandLine.ITypeConverter<WalSync> {
+    @Override
+    public WalSync convert(String value) {
+      try {
+        return WalSync.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   @Override
   protected int run() throws InterruptedException {
     ServerConfig built = config();
     db.checkCreatable(create.create);
-    RespServer server = RespServer.start(db.dir(), Options.defaults(), built);
+    Options options = writeBufferSize == null ? Options.defaults()
+        : Options.builder().writeBufferSize(writeBufferSize).build();
+    RespServer server = RespServer.start(db.dir(), options, built);
     Thread hook = new Thread(server::close, "strata-serve-sigterm");
     Runtime.getRuntime().addShutdownHook(hook);
     out().println("strata serve: listening on " + server.address().getHostString() + ":" + server.port()
@@ -122,6 +148,9 @@ public final class ServeCommand extends CliCommand {
     }
     if (ioThreads != null) {
       config.ioThreads(ioThreads);
+    }
+    if (walSync != null) {
+      config.walSync(walSync);
     }
     return config.build();
   }

@@ -32,6 +32,15 @@ class ServeCommandTest {
   @TempDir Path tmp;
 
   @Test
+  void anUnknownWalSyncModeIsAUsageErrorNamingTheModes() {
+    CliRunner.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> CliRunner.runOn(tmp.resolve("db"), "serve", "--port", "0", "--wal-sync", "sometimes"));
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("wal-sync must be always, everysec or no"), r.err());
+    assertFalse(Files.exists(tmp.resolve("db").resolve("CURRENT")), "nothing created");
+  }
+
+  @Test
   void aNonEmptyDirectoryWithoutADatabaseIsNotServedWithoutCreate() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("home"));
     Files.writeString(dir.resolve("todo.txt"), "mine");

@@ -1,0 +1,281 @@
+package io.stratadb.server;
+
+import io.netty.handler.codec.redis.ErrorRedisMessage;
+import io.netty.handler.codec.redis.RedisMessage;
+import io.netty.handler.codec.redis.SimpleStringRedisMessage;
+import io.stratadb.WriteBatch;
+import io.stratadb.server.ValueCodec.StoredValue;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * The write commands of one connection's pipeline gathered into one engine {@link WriteBatch}:
+ * consecutive SET, MSET, DEL, INCR, INCRBY, DECR and DECRBY (the {@link Command}s) run one after
+ * another against the batch, each reading what the commands before it wrote, and their replies
+ * wait; {@link #flush} commits the batch as one atomic write (synced as the server's {@link
+ * WalSync} says) and only then sends the replies, in order. So a pipeline of 16 SETs costs one
+ * group commit and, with {@code --wal-sync always}, one fsync, as Redis's {@code appendfsync
+ * always} fsyncs once per event-loop round.
+ *
+ * <p>Redis semantics are kept: every command sees the effects of those before it on its
+ * connection (through the batch's pending values) and of other connections' committed writes; a
+ * command that fails (a syntax error, INCR of a non-integer) gets its error reply in its place and
+ * changes nothing, and the others still apply; other connections see the batch's writes when
+ * they are acknowledged, not before (no client has its reply earlier). If the commit itself fails
+ * (a closed or failed database), every command of the batch gets that error, and none applied.
+ *
+ * <p>Atomicity across connections: a command locks its keys' stripes ({@link KeyLocks}) and the
+ * batch holds them until {@link #flush}, so no other writer changes a key between a command's read
+ * and the commit. A batch never waits for a stripe while it holds others: if one is taken, it
+ * commits what it has (releasing everything) and then waits, holding nothing; so batches cannot
+ * deadlock with each other or with single commands.
+ *
+ * <p>When the batch is flushed: by the connection before any other command (so replies keep their
+ * order), at the end of each socket read, when it reaches {@link #MAX_COMMANDS} commands or
+ * {@link #MAX_BATCH_BYTES}, and before the connection pauses or closes. A command with an argument
+ * over the engine's key or value limit, or SET ... GET (whose reply can be a large value), is not
+ * batched: the connection flushes and runs it alone ({@link #runAlone}), as before.
+ *
+ * <p>Not thread-safe: one per connection, used on its event loop.
+ */
+final class PipelineBatch {
+
+  /** A write command run against a batch. */
+  @FunctionalInterface
+  interface Command {
+    /**
+     * Runs the command: locks its keys with {@link #lock}, reads with {@link #get}, writes with
+     * {@link #put} and {@link #delete}, every read and check before the first write (so that a
+     * failing command writes nothing).
+     *
+     * @return the reply, or null, before anything is locked or written, if it must not be batched
+     *     in a pipeline (never when {@link #alone()})
+     * @throws RuntimeException as a command body throws it, to become its error reply
+     */
+    RedisMessage run(PipelineBatch batch, byte[][] args);
+  }
+
+  /** Returned for a command added to a batch: its reply is sent by {@link #flush}. Never sent. */
+  static final RedisMessage DEFERRED = new SimpleStringRedisMessage("DEFERRED");
+  /** A batch is committed before it holds more than this, in bytes of keys and values. */
+  static final long MAX_BATCH_BYTES = 256 << 10;
+  /** A batch is committed once it holds this many commands. */
+  static final int MAX_COMMANDS = 1024;
+
+  /** Marks a key the batch deleted, in {@link #pending}. */
+  private static final byte[] DELETED = new byte[0];
+
+  private final StringStore store;
+  private final boolean alone;
+  private final int maxArgBytes;
+  private final BiFunction<String, RuntimeException, RedisMessage> errorReply;
+  private final Consumer<RedisMessage> out;
+  private final WriteBatch batch = new WriteBatch();
+  /** The batch's last write of each key: a stored value, or {@link #DELETED}. */
+  private final Map<ByteBuffer, byte[]> pending = new HashMap<>();
+  private final List<RedisMessage> replies = new ArrayList<>();
+  private final boolean[] isHeld = new boolean[KeyLocks.STRIPES];
+  private int[] held = new int[16];
+  private int heldCount;
+
+  /**
+   * A batch for a connection's pipeline.
+   *
+   * @param maxArgBytes arguments longer than this are not batched (at most the engine's key limit,
+   *     and its value limit less {@link ValueCodec#EXPIRING_HEADER_BYTES}, so the commit cannot fail on them)
+   * @param errorReply the error reply for a command name and what it threw ({@link CommandDispatcher#errorReply})
+   * @param out sends a reply (the connection's write)
+   */
+  PipelineBatch(StringStore store, int maxArgBytes, BiFunction<String, RuntimeException, RedisMessage> errorReply,
+      Consumer<RedisMessage> out) {
+    this(store, false, maxArgBytes, errorReply, out);
+  }
+
+  private PipelineBatch(StringStore store, boolean alone, int maxArgBytes,
+      BiFunction<String, RuntimeException, RedisMessage> errorReply, Consumer<RedisMessage> out) {
+    this.store = store;
+    this.alone = alone;
+    this.maxArgBytes = maxArgBytes;
+    this.errorReply = errorReply;
+    this.out = out;
+  }
+
+  /**
+   * Runs {@code command} by itself: a batch of one, committed before this returns (a command
+   * outside a pipeline, or one not to be batched).
+   *
+   * @return its reply
+   * @throws RuntimeException what the command or the commit threw (nothing was written then)
+   */
+  static RedisMessage runAlone(StringStore store, Command command, byte[][] args) {
+    PipelineBatch b = new PipelineBatch(store, true, Integer.MAX_VALUE, null, null);
+    try {
+      RedisMessage reply = command.run(b, args);
+      b.commit();
+      return reply;
+    } finally {
+      b.clear();
+    }
+  }
+
+  /** Whether this batch runs a single command (then SET ... GET may run in it). */
+  boolean alone() {
+    return alone;
+  }
+
+  /**
+   * Adds a command (already checked for arity and authentication) to the batch; its reply, or
+   * its error reply, is sent by a later {@link #flush}.
+   *
+   * @param name the command's name, for an internal error's log
+   * @return false if it is not to be batched: nothing was run, the caller flushes and runs it alone
+   */
+  boolean add(String name, Command command, byte[][] args) {
+    long bytes = 0;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].length > maxArgBytes) {
+        return false;
+      }
+      bytes += args[i].length + ValueCodec.EXPIRING_HEADER_BYTES;
+    }
+    if (bytes > MAX_BATCH_BYTES) {
+      return false;
+    }
+    if (batch.approximateSizeInBytes() + bytes > MAX_BATCH_BYTES) {
+      flush();
+    }
+    RedisMessage reply;
+    try {
+      reply = command.run(this, args);
+    } catch (RuntimeException e) {
+      reply = errorReply.apply(name, e);
+    }
+    if (reply == null) {
+      return false;
+    }
+    replies.add(reply);
+    if (replies.size() >= MAX_COMMANDS) {
+      flush();
+    }
+    return true;
+  }
+
+  /**
+   * Commits the batch, releases its stripes and sends the replies in order; each becomes the
+   * commit's error if the commit failed. Does nothing for an empty batch.
+   */
+  void flush() {
+    if (replies.isEmpty() && heldCount == 0) {
+      return;
+    }
+    RuntimeException failure = null;
+    try {
+      commit();
+    } catch (RuntimeException e) {
+      failure = e;
+    } finally {
+      clear();
+    }
+    List<RedisMessage> sent = new ArrayList<>(replies);
+    replies.clear();
+    for (RedisMessage reply : sent) {
+      out.accept(failure == null || reply instanceof ErrorRedisMessage ? reply : errorReply.apply("write batch", failure));
+    }
+  }
+
+  /** Commits the writes, if any. */
+  private void commit() {
+    if (batch.count() > 0) {
+      store.write(batch);
+    }
+  }
+
+  /** Drops the writes (committed or not) and releases the stripes. */
+  private void clear() {
+    batch.clear();
+    pending.clear();
+    for (int i = 0; i < heldCount; i++) {
+      isHeld[held[i]] = false;
+      store.locks().unlock(held[i]);
+    }
+    heldCount = 0;
+  }
+
+  /**
+   * Locks the stripes of {@code keys} until the batch is committed. If one is taken, commits what
+   * the batch holds first and then waits for them holding nothing, in ascending order.
+   */
+  void lock(byte[]... keys) {
+    int[] stripes = new int[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      stripes[i] = KeyLocks.stripe(keys[i]);
+    }
+    for (int s : stripes) {
+      if (!isHeld[s]) {
+        if (!store.locks().tryLock(s)) {
+          lockWaiting(stripes);
+          return;
+        }
+        hold(s);
+      }
+    }
+  }
+
+  private void lockWaiting(int[] stripes) {
+    if (alone) {
+      clear(); // nothing written yet: a command locks before it writes
+    } else {
+      flush();
+    }
+    for (int s : Arrays.stream(stripes).sorted().distinct().toArray()) {
+      store.locks().lock(s);
+      hold(s);
+    }
+  }
+
+  private void hold(int stripe) {
+    if (heldCount == held.length) {
+      held = Arrays.copyOf(held, held.length * 2);
+    }
+    held[heldCount++] = stripe;
+    isHeld[stripe] = true;
+  }
+
+  /**
+   * The live value of {@code key} as this batch would leave it: its own last write, else the
+   * database's. The caller holds the key's stripe ({@link #lock}).
+   *
+   * @throws RedisError if the stored value is not in the server's format
+   */
+  StoredValue get(byte[] key) {
+    byte[] stored = pending.get(ByteBuffer.wrap(key));
+    if (stored == null) {
+      return store.get(key);
+    }
+    return stored == DELETED ? null : store.live(stored);
+  }
+
+  /** Writes {@code value} under {@code key} with an expiry in epoch ms or {@link ValueCodec#NO_EXPIRY}. */
+  void put(byte[] key, byte[] value, long expireAtMillis) {
+    byte[] stored = ValueCodec.encode(value, expireAtMillis);
+    batch.put(key, stored);
+    pending.put(ByteBuffer.wrap(key), stored);
+  }
+
+  /** Deletes {@code key}. */
+  void delete(byte[] key) {
+    batch.delete(key);
+    pending.put(ByteBuffer.wrap(key), DELETED);
+  }
+
+  /** The store (its clock, for TTLs). */
+  StringStore store() {
+    return store;
+  }
+}
