@@ -43,13 +43,22 @@ final class StrataBenchEngine implements BenchEngine {
    *     the memtables' share (below an eighth of the write buffer)
    */
   static StrataBenchEngine openWithinCache(Path dir, BenchSettings settings) {
+    return new StrataBenchEngine(Db.open(dir, withinCache(settings)), settings.sync(), settings.strataReadOptions());
+  }
+
+  /**
+   * The options {@link #openWithinCache} opens with.
+   *
+   * @throws IllegalArgumentException if a setting is out of range
+   */
+  static Options withinCache(BenchSettings settings) {
     Options options = settings.strataOptions();
-    if (options.blockCacheSize() > 0) {
-      long memtables = Math.min(2 * options.writeBufferSize(), options.blockCacheSize() / 4);
-      options = options.toBuilder().memoryBudget(MemoryBudget.builder().chargeMemtablesToBlockCache(true)
-          .strictCapacityLimit(true).memtableLimitBytes(memtables).build()).build();
+    if (options.blockCacheSize() == 0) {
+      return options;
     }
-    return new StrataBenchEngine(Db.open(dir, options), settings.sync(), settings.strataReadOptions());
+    long memtables = Math.min(2 * options.writeBufferSize(), options.blockCacheSize() / 4);
+    return options.toBuilder().memoryBudget(MemoryBudget.builder().chargeMemtablesToBlockCache(true)
+        .strictCapacityLimit(true).memtableLimitBytes(memtables).build()).build();
   }
 
   @Override
