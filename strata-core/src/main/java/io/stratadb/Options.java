@@ -273,6 +273,11 @@ public final class Options {
     return values.seekCompaction;
   }
 
+  /** How tables lay out their data blocks (alignment); default {@link TableLayout#defaults()}. */
+  public TableLayout tableLayout() {
+    return values.tableLayout;
+  }
+
   /** Builds {@link Options}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
   public static final class Builder implements Cloneable {
     private long writeBufferSize = 4L << 20;
@@ -310,6 +315,7 @@ public final class Options {
     private boolean statistics = false;
     private boolean jmx = true;
     private boolean seekCompaction = true;
+    private TableLayout tableLayout = TableLayout.defaults();
 
     private Builder() {}
 
@@ -562,6 +568,15 @@ public final class Options {
     /** Whether lookups that read tables in vain trigger compaction; see {@link Options#seekCompaction()}. */
     public Builder seekCompaction(boolean value) {
       this.seekCompaction = value;
+      return this;
+    }
+
+    /** How tables lay out their data blocks; see {@link TableLayout}. Throws IllegalArgumentException for null. */
+    public Builder tableLayout(TableLayout layout) {
+      if (layout == null) {
+        throw new IllegalArgumentException("tableLayout must not be null");
+      }
+      this.tableLayout = layout;
       return this;
     }
 

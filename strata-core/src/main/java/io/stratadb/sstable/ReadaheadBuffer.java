@@ -1,5 +1,6 @@
 package io.stratadb.sstable;
 
+import io.stratadb.TableLayout;
 import io.stratadb.env.ReadableFile;
 import java.io.IOException;
 
@@ -11,10 +12,10 @@ import java.io.IOException;
  *
  * <ul>
  *   <li>An iterator ({@link #forIterator}): from the third block in a row (each starting where the
- *       previous one's trailer ended), a read that misses the buffer reads the block and {@code
- *       readahead} bytes after it in one {@code pread}, 8 KiB at first, doubling on each such read
- *       up to the longest; a block out of sequence (a seek) starts over. Point lookups and short
- *       seeks so read exactly the block.
+ *       previous one's trailer ended, or after an aligned table's padding), a read that misses the
+ *       buffer reads the block and {@code readahead} bytes after it in one {@code pread}, 8 KiB
+ *       at first, doubling on each such read up to the longest; a block out of sequence (a seek)
+ *       starts over. Point lookups and short seeks so read exactly the block.
  *   <li>A compaction input ({@link #forCompaction}): read in reads of a fixed size from its first
  *       block, since it is read whole, once.
  * </ul>
@@ -75,10 +76,12 @@ final class ReadaheadBuffer implements ReadableFile {
 
   /**
    * Records that the iterator moved to the data block at {@code offset} whose trailer ends at
-   * {@code end}.
+   * {@code end}. It continues the previous block when it starts where that one's trailer ended, or
+   * after padding shorter than a page (an aligned table, {@link io.stratadb.TableLayout}).
    */
   void onBlock(long offset, long end) {
-    sequentialBlocks = offset == previousEnd ? sequentialBlocks + 1 : 1;
+    boolean follows = previousEnd >= 0 && offset >= previousEnd && offset - previousEnd < TableLayout.PAGE_BYTES;
+    sequentialBlocks = follows ? sequentialBlocks + 1 : 1;
     if (sequentialBlocks == 1 && !always) {
       readaheadBytes = Math.min(INITIAL_BYTES, maxBytes);
     }

@@ -45,7 +45,7 @@ class PreadTableTest {
   @TempDir Path dir;
 
   /** Tables whose unmapped files record each read as [position, length]. */
-  private static final class ReadCountingFileSystem extends ForwardingFileSystem {
+  static final class ReadCountingFileSystem extends ForwardingFileSystem {
     final List<long[]> reads = Collections.synchronizedList(new ArrayList<>());
 
     @Override

@@ -2,6 +2,7 @@ package io.stratadb.cli.bench;
 
 import io.stratadb.Db;
 import io.stratadb.DbIterator;
+import io.stratadb.Options;
 import io.stratadb.ReadOptions;
 import io.stratadb.WriteOptions;
 import io.stratadb.cli.LevelTable;
@@ -25,8 +26,16 @@ final class StrataBenchEngine implements BenchEngine {
    * @throws IllegalArgumentException if a setting is out of range
    */
   static StrataBenchEngine open(Path dir, BenchSettings settings) {
-    return new StrataBenchEngine(Db.open(dir, settings.strataOptions()), settings.sync(),
-        settings.strataReadOptions());
+    return open(dir, settings, settings.strataOptions());
+  }
+
+  /**
+   * Opens StrataDB on {@code dir} with {@code options}, writing and iterating as {@code settings} say.
+   *
+   * @throws IllegalArgumentException if a setting is out of range
+   */
+  static StrataBenchEngine open(Path dir, BenchSettings settings, Options options) {
+    return new StrataBenchEngine(Db.open(dir, options), settings.sync(), settings.strataReadOptions());
   }
 
   @Override
