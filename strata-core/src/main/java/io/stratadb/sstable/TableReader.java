@@ -15,8 +15,9 @@ import java.nio.file.Path;
 import io.stratadb.util.RefCount;
 
 /**
- * An open SSTable: its {@link Footer}, index block and bloom filter in memory (their bytes charged
- * to the block cache, {@link BlockCache#reserve}, until the table closes), data blocks read on
+ * An open SSTable: its {@link Footer}, index block (decoded on first use, {@link IndexBlock}, the
+ * raw block then dropped) and bloom filter in memory (their bytes charged to the block cache,
+ * {@link BlockCache#reserve}, until the table closes), data blocks read on
  * demand with their checksums verified by a {@link BlockReader} (LevelDB's {@code
  * table/table.cc}); an uncompressed block of a memory-mapped table is read in place and verified on
  * its first read ({@link #readDataBlock(int, boolean)}). Point lookups ({@link #get}) and
@@ -32,7 +33,11 @@ public final class TableReader {
   private final ReadableFile file;
   private final String fileName;
   private final long fileNumber;
-  private final Block index;
+  /**
+   * The raw index block as read at open, until {@link #decodedIndex} replaces it (then null, its
+   * charge returned: an open table holds its index once). Guarded by {@code this} for writes.
+   */
+  private volatile Block index;
   private final long indexOffset;
   private final byte[] filter;
   private final Footer footer;
@@ -81,6 +86,14 @@ public final class TableReader {
     if (blockCache != null) {
       blockCache.reserve(bytes);
       chargedBytes += bytes;
+    }
+  }
+
+  /** Returns {@code bytes} of this table's charge to the block cache, if it has one. */
+  private synchronized void uncharge(long bytes) {
+    if (blockCache != null) {
+      blockCache.unreserve(bytes);
+      chargedBytes -= bytes;
     }
   }
 
@@ -181,7 +194,16 @@ public final class TableReader {
    */
   public java.util.List<IndexEntry> indexEntries() {
     java.util.List<IndexEntry> out = new java.util.ArrayList<>();
-    try (InternalIterator it = index.iterator(InternalKey.COMPARATOR)) {
+    Block raw = index;
+    if (raw == null) { // decoded and dropped: read it again, checked again
+      try {
+        raw = new Block(BlockReader.readContents(file, fileName, footer.index(), footer.offset(), footer.offset()),
+            fileName, indexOffset);
+      } catch (IOException e) {
+        throw new StrataIOException("cannot read the index block of " + fileName, e);
+      }
+    }
+    try (InternalIterator it = raw.iterator(InternalKey.COMPARATOR)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(new IndexEntry(it.key(), decodeHandle(it.value())));
       }
@@ -443,6 +465,8 @@ public final class TableReader {
         if (decoded == null) {
           decoded = IndexBlock.decode(index, fileName, indexOffset);
           charge(decoded.memoryBytes());
+          uncharge(index.size());
+          index = null; // the decoded index answers every lookup and seek from now on
           verifiedBlocks = new BlockBitSet(decoded.size());
           compressedBlocks = new BlockBitSet(decoded.size());
           decodedIndex = decoded;
