@@ -20,8 +20,11 @@ import java.io.IOException;
  *       block, since it is read whole, once.
  * </ul>
  *
- * <p>A read never extends past {@code limit} (the end of the data blocks). The buffer is one heap
- * array per iterator, reused; bytes of a block that straddles its end are kept, so no byte is read
+ * <p>The first block after a seek is read with {@link ReadableFile#read}, as a point lookup's; every
+ * read that continues the run, and every compaction input read, with {@link
+ * ReadableFile#readSequential}, so the kernel's read-ahead of the table's file sees the runs apart
+ * from the random reads. A read never extends past {@code limit} (the end of the data blocks).
+ * The buffer is one heap array per iterator, reused; bytes of a block that straddles its end are kept, so no byte is read
  * twice. Only the iterator's data block reads come through it ({@link BlockReader#cached(long,
  * long, boolean, ReadableFile)}); a read it does not widen goes straight to the file.
  *
@@ -104,7 +107,9 @@ final class ReadaheadBuffer implements ReadableFile {
     long want = ahead ? Math.max(end, Math.min(limit, end + readaheadBytes)) - position : len;
     if (!ahead || want <= len) {
       fileReads++;
-      return file.read(position, dst, off, len);
+      // A block after a seek is a random read; the next ones continue a run (ReadableFile#readSequential).
+      return always || sequentialBlocks > 1 ? file.readSequential(position, dst, off, len)
+          : file.read(position, dst, off, len);
     }
     // Bytes of the block the buffer already holds (it straddles the buffer's end) are kept, so no
     // byte is read twice (RocksDB's FilePrefetchBuffer keeps them too).
@@ -117,7 +122,7 @@ final class ReadaheadBuffer implements ReadableFile {
     buffer = target;
     bufferLength = 0;
     fileReads++;
-    int n = kept + file.read(position + kept, buffer, kept, (int) want - kept);
+    int n = kept + file.readSequential(position + kept, buffer, kept, (int) want - kept);
     bufferStart = position;
     bufferLength = n;
     if (!always) {
