@@ -22,9 +22,10 @@ public interface ReadableFile extends Closeable {
    * grows a window for a read that follows the previous one, sees the random reads and the runs
    * apart: without it, the page after a seek's block read 16-32 KiB (Java 17 cannot call {@code
    * posix_fadvise(POSIX_FADV_RANDOM)}, RocksDB's {@code advise_random_on_open}). The default
-   * calls {@link #read}.
+   * calls {@link #read}. Thread-safe as {@link #read} is.
    *
    * @return the number of bytes read, fewer than {@code len} only at end of file
+   * @throws IOException if the read fails or the file is closed
    */
   default int readSequential(long position, byte[] dst, int off, int len) throws IOException {
     return read(position, dst, off, len);
