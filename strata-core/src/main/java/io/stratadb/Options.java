@@ -283,6 +283,11 @@ public final class Options {
     return values.memoryBudget;
   }
 
+  /** How tables lay out their data blocks (alignment); default {@link TableLayout#defaults()}. */
+  public TableLayout tableLayout() {
+    return values.tableLayout;
+  }
+
   /** Builds {@link Options}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
   public static final class Builder implements Cloneable {
     private long writeBufferSize = 4L << 20;
@@ -322,6 +327,7 @@ public final class Options {
     private boolean seekCompaction = true;
     private BackgroundTuning backgroundTuning = BackgroundTuning.DEFAULTS;
     private MemoryBudget memoryBudget = MemoryBudget.DEFAULTS;
+    private TableLayout tableLayout = TableLayout.defaults();
 
     private Builder() {}
 
@@ -389,10 +395,7 @@ public final class Options {
      * @throws IllegalArgumentException if {@code mode} is null
      */
     public Builder readMode(ReadMode mode) {
-      if (mode == null) {
-        throw new IllegalArgumentException("readMode must not be null");
-      }
-      this.readMode = mode;
+      this.readMode = notNull("readMode", mode);
       return this;
     }
 
@@ -422,10 +425,7 @@ public final class Options {
 
     /** Compression of data blocks at every level. */
     public Builder compression(Compression value) {
-      if (value == null) {
-        throw new IllegalArgumentException("compression must not be null");
-      }
-      this.compression = value;
+      this.compression = notNull("compression", value);
       return this;
     }
 
@@ -465,10 +465,7 @@ public final class Options {
      * @throws IllegalArgumentException if {@code rep} is null
      */
     public Builder memtableRep(MemtableRep rep) {
-      if (rep == null) {
-        throw new IllegalArgumentException("memtableRep must not be null");
-      }
-      this.memtableRep = rep;
+      this.memtableRep = notNull("memtableRep", rep);
       return this;
     }
 
@@ -480,10 +477,7 @@ public final class Options {
 
     /** The compaction strategy, e.g. {@link CompactionStrategy#tiered()}. */
     public Builder compactionStrategy(CompactionStrategy strategy) {
-      if (strategy == null) {
-        throw new IllegalArgumentException("compactionStrategy must not be null");
-      }
-      this.compactionStrategy = strategy;
+      this.compactionStrategy = notNull("compactionStrategy", strategy);
       return this;
     }
 
@@ -543,10 +537,7 @@ public final class Options {
 
     /** The file system to use; tests pass a fault-injecting one. */
     public Builder fileSystem(FileSystem fs) {
-      if (fs == null) {
-        throw new IllegalArgumentException("fileSystem must not be null");
-      }
-      this.fileSystem = fs;
+      this.fileSystem = notNull("fileSystem", fs);
       return this;
     }
 
@@ -579,19 +570,19 @@ public final class Options {
 
     /** The background tuning; see {@link Options#backgroundTuning()}. @throws IllegalArgumentException if null */
     public Builder backgroundTuning(BackgroundTuning tuning) {
-      if (tuning == null) {
-        throw new IllegalArgumentException("backgroundTuning must not be null");
-      }
-      this.backgroundTuning = tuning;
+      this.backgroundTuning = notNull("backgroundTuning", tuning);
       return this;
     }
 
     /** The memory budget; see {@link Options#memoryBudget()}. @throws IllegalArgumentException if null */
     public Builder memoryBudget(MemoryBudget budget) {
-      if (budget == null) {
-        throw new IllegalArgumentException("memoryBudget must not be null");
-      }
-      this.memoryBudget = budget;
+      this.memoryBudget = notNull("memoryBudget", budget);
+      return this;
+    }
+
+    /** How tables lay out their data blocks; see {@link TableLayout}. Throws IllegalArgumentException for null. */
+    public Builder tableLayout(TableLayout layout) {
+      this.tableLayout = notNull("tableLayout", layout);
       return this;
     }
 
@@ -615,6 +606,14 @@ public final class Options {
         throw new IllegalArgumentException("hardPendingCompactionBytesLimit must be >= softPendingCompactionBytesLimit");
       }
       return new Options(this);
+    }
+
+    /** {@code value}, checked not null. @throws IllegalArgumentException if it is null */
+    private static <T> T notNull(String name, T value) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " must not be null");
+      }
+      return value;
     }
 
     private static long check(String name, long value, long min, long max) {

@@ -182,7 +182,8 @@ final class DbRepairer {
         throw e;
       }
       TableSink sink = new TableSink(fs, dir, new TableSink.TableSettings(options.blockSize(),
-          options.blockRestartInterval(), options.bloomBitsPerKey(), options.compressionForLevel(1)),
+          options.blockRestartInterval(), options.bloomBitsPerKey(), options.compressionForLevel(1),
+          options.tableLayout().alignDataBlocks()),
           nextNumber::getAndIncrement, options.targetFileSize());
       List<FileMetadata> outputs;
       long entries = 0;

@@ -36,11 +36,20 @@ import java.util.function.LongSupplier;
  */
 public final class TableSink {
 
-  /** How SSTables are built: block size, restart interval, bloom bits, data block compression. */
-  public record TableSettings(int blockSize, int restartInterval, int bloomBitsPerKey, Compression compression) {
-    /** Settings without compression. */
+  /**
+   * How SSTables are built: block size, restart interval, bloom bits, data block compression, and
+   * whether uncompressed data blocks are aligned ({@link io.stratadb.TableLayout#alignDataBlocks()}).
+   */
+  public record TableSettings(int blockSize, int restartInterval, int bloomBitsPerKey, Compression compression,
+      boolean alignDataBlocks) {
+    /** Settings without compression or alignment. */
     public TableSettings(int blockSize, int restartInterval, int bloomBitsPerKey) {
       this(blockSize, restartInterval, bloomBitsPerKey, Compression.NONE);
+    }
+
+    /** Settings without alignment. */
+    public TableSettings(int blockSize, int restartInterval, int bloomBitsPerKey, Compression compression) {
+      this(blockSize, restartInterval, bloomBitsPerKey, compression, false);
     }
   }
 
@@ -121,7 +130,8 @@ public final class TableSink {
       builderNumber = newFileNumber.getAsLong();
       allocated.add(builderNumber);
       builder = new TableBuilder(fs.newWritableFile(FileNames.table(dir, builderNumber)),
-          settings.blockSize(), settings.restartInterval(), settings.bloomBitsPerKey(), settings.compression());
+          settings.blockSize(), settings.restartInterval(), settings.bloomBitsPerKey(), settings.compression(),
+          settings.alignDataBlocks());
     }
     builder.add(ikey, value);
     lastUserKey.copyOf(k, kOff, userLen);

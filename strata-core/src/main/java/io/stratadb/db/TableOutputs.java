@@ -57,7 +57,7 @@ final class TableOutputs {
   /** The block, restart, bloom and compression settings of tables written to {@code level}. */
   TableSink.TableSettings tableSettings(int level) {
     return new TableSink.TableSettings(options.blockSize(), options.blockRestartInterval(),
-        options.bloomBitsPerKey(), options.compressionForLevel(level));
+        options.bloomBitsPerKey(), options.compressionForLevel(level), options.tableLayout().alignDataBlocks());
   }
 
   /**

@@ -244,6 +244,11 @@ public final class LocalFileSystem implements FileSystem {
     /** The block size direct reads align to; 0 for reads through the page cache. */
     private final int alignment;
     private volatile FileChannel channel;
+    /**
+     * A second open file description for {@link #readSequential}, opened on its first use; {@link
+     * #channel} itself once opening it failed (the file may be deleted by then). Null before.
+     */
+    private volatile FileChannel sequential;
     private volatile boolean closed;
 
     ChannelReadableFile(Path path) throws IOException {
@@ -260,7 +265,17 @@ public final class LocalFileSystem implements FileSystem {
 
     @Override
     public int read(long position, byte[] dst, int off, int len) throws IOException {
-      FileChannel ch = channel;
+      return read(false, position, dst, off, len);
+    }
+
+    /** Through {@link #sequential}; a direct read has no kernel read-ahead to keep apart. */
+    @Override
+    public int readSequential(long position, byte[] dst, int off, int len) throws IOException {
+      return read(alignment == 0, position, dst, off, len);
+    }
+
+    private int read(boolean useSequential, long position, byte[] dst, int off, int len) throws IOException {
+      FileChannel ch = useSequential ? sequentialChannel() : channel;
       try {
         return readFully(ch, position, dst, off, len);
       } catch (ClosedChannelException e) {
@@ -278,9 +293,32 @@ public final class LocalFileSystem implements FileSystem {
       }
     }
 
+    /** {@link #sequential}, opened on first use; the main channel if that fails or the file is closed. */
+    private FileChannel sequentialChannel() {
+      FileChannel ch = sequential;
+      if (ch == null) {
+        synchronized (this) {
+          ch = sequential;
+          if (ch == null) {
+            try {
+              ch = closed ? channel : FileChannel.open(path, openOptions);
+            } catch (IOException e) {
+              ch = channel; // deleted or unreadable by now: the main description serves it
+            }
+            sequential = ch;
+          }
+        }
+      }
+      return ch;
+    }
+
+    /** Replaces {@code broken} (the main or the sequential channel) after an interrupt closed it. */
     private synchronized FileChannel reopen(FileChannel broken) throws IOException {
-      if (channel == broken && !closed) {
+      if (!closed && channel == broken) {
         channel = FileChannel.open(path, openOptions);
+      } else if (!closed && sequential == broken) {
+        sequential = null; // opened again on the next sequential read, or the main channel then
+        return sequentialChannel();
       }
       return channel;
     }
@@ -324,7 +362,14 @@ public final class LocalFileSystem implements FileSystem {
     @Override
     public synchronized void close() throws IOException {
       closed = true;
-      channel.close();
+      try {
+        channel.close();
+      } finally {
+        FileChannel seq = sequential;
+        if (seq != null && seq != channel) {
+          seq.close();
+        }
+      }
     }
   }
 }

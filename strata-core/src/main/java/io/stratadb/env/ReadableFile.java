@@ -14,6 +14,23 @@ public interface ReadableFile extends Closeable {
    */
   int read(long position, byte[] dst, int off, int len) throws IOException;
 
+  /**
+   * As {@link #read}, for a read that continues a run of one reader's reads through the file (an
+   * iterator's next data block, a compaction input's next chunk), while other reads of the file
+   * jump about (point lookups, seeks). The implementation may serve it through a second open file
+   * description, so the kernel's read-ahead, which keeps its state per open file description and
+   * grows a window for a read that follows the previous one, sees the random reads and the runs
+   * apart: without it, the page after a seek's block read 16-32 KiB (Java 17 cannot call {@code
+   * posix_fadvise(POSIX_FADV_RANDOM)}, RocksDB's {@code advise_random_on_open}). The default
+   * calls {@link #read}. Thread-safe as {@link #read} is.
+   *
+   * @return the number of bytes read, fewer than {@code len} only at end of file
+   * @throws IOException if the read fails or the file is closed
+   */
+  default int readSequential(long position, byte[] dst, int off, int len) throws IOException {
+    return read(position, dst, off, len);
+  }
+
   /** The file's size in bytes. */
   long size() throws IOException;
 

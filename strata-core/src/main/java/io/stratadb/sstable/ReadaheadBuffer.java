@@ -1,5 +1,6 @@
 package io.stratadb.sstable;
 
+import io.stratadb.TableLayout;
 import io.stratadb.env.ReadableFile;
 import java.io.IOException;
 
@@ -11,16 +12,19 @@ import java.io.IOException;
  *
  * <ul>
  *   <li>An iterator ({@link #forIterator}): from the third block in a row (each starting where the
- *       previous one's trailer ended), a read that misses the buffer reads the block and {@code
- *       readahead} bytes after it in one {@code pread}, 8 KiB at first, doubling on each such read
- *       up to the longest; a block out of sequence (a seek) starts over. Point lookups and short
- *       seeks so read exactly the block.
+ *       previous one's trailer ended, or after an aligned table's padding), a read that misses the
+ *       buffer reads the block and {@code readahead} bytes after it in one {@code pread}, 8 KiB
+ *       at first, doubling on each such read up to the longest; a block out of sequence (a seek)
+ *       starts over. Point lookups and short seeks so read exactly the block.
  *   <li>A compaction input ({@link #forCompaction}): read in reads of a fixed size from its first
  *       block, since it is read whole, once.
  * </ul>
  *
- * <p>A read never extends past {@code limit} (the end of the data blocks). The buffer is one heap
- * array per iterator, reused; bytes of a block that straddles its end are kept, so no byte is read
+ * <p>The first block after a seek is read with {@link ReadableFile#read}, as a point lookup's; every
+ * read that continues the run, and every compaction input read, with {@link
+ * ReadableFile#readSequential}, so the kernel's read-ahead of the table's file sees the runs apart
+ * from the random reads. A read never extends past {@code limit} (the end of the data blocks).
+ * The buffer is one heap array per iterator, reused; bytes of a block that straddles its end are kept, so no byte is read
  * twice. Only the iterator's data block reads come through it ({@link BlockReader#cached(long,
  * long, boolean, ReadableFile)}); a read it does not widen goes straight to the file.
  *
@@ -75,10 +79,12 @@ final class ReadaheadBuffer implements ReadableFile {
 
   /**
    * Records that the iterator moved to the data block at {@code offset} whose trailer ends at
-   * {@code end}.
+   * {@code end}. It continues the previous block when it starts where that one's trailer ended, or
+   * after padding shorter than a page (an aligned table, {@link io.stratadb.TableLayout}).
    */
   void onBlock(long offset, long end) {
-    sequentialBlocks = offset == previousEnd ? sequentialBlocks + 1 : 1;
+    boolean follows = previousEnd >= 0 && offset >= previousEnd && offset - previousEnd < TableLayout.PAGE_BYTES;
+    sequentialBlocks = follows ? sequentialBlocks + 1 : 1;
     if (sequentialBlocks == 1 && !always) {
       readaheadBytes = Math.min(INITIAL_BYTES, maxBytes);
     }
@@ -101,7 +107,9 @@ final class ReadaheadBuffer implements ReadableFile {
     long want = ahead ? Math.max(end, Math.min(limit, end + readaheadBytes)) - position : len;
     if (!ahead || want <= len) {
       fileReads++;
-      return file.read(position, dst, off, len);
+      // A block after a seek is a random read; the next ones continue a run (ReadableFile#readSequential).
+      return always || sequentialBlocks > 1 ? file.readSequential(position, dst, off, len)
+          : file.read(position, dst, off, len);
     }
     // Bytes of the block the buffer already holds (it straddles the buffer's end) are kept, so no
     // byte is read twice (RocksDB's FilePrefetchBuffer keeps them too).
@@ -114,7 +122,7 @@ final class ReadaheadBuffer implements ReadableFile {
     buffer = target;
     bufferLength = 0;
     fileReads++;
-    int n = kept + file.read(position + kept, buffer, kept, (int) want - kept);
+    int n = kept + file.readSequential(position + kept, buffer, kept, (int) want - kept);
     bufferStart = position;
     bufferLength = n;
     if (!always) {

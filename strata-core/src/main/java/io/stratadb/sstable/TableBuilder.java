@@ -1,6 +1,7 @@
 package io.stratadb.sstable;
 
 import io.stratadb.Compression;
+import io.stratadb.TableLayout;
 import io.stratadb.env.WritableFile;
 import io.stratadb.key.InternalKey;
 import io.stratadb.util.ByteSink;
@@ -62,6 +63,12 @@ public final class TableBuilder {
   private long[][] keyHashes = new long[8][];
   private int keyHashCount;
   private boolean closed;
+  /** The boundary uncompressed data blocks start on, in bytes; 0 when not aligned. */
+  private final int alignment;
+  /** Padding's source: {@link TableLayout#PAGE_BYTES} zeros, never written to. */
+  private static final byte[] ZEROS = new byte[TableLayout.PAGE_BYTES];
+  /** Bytes an entry may add beside its key and value: three varints and a restart point. */
+  private static final int ENTRY_OVERHEAD_BYTES = 3 * 5 + 4;
 
   /**
    * @param file a new, empty file; owned by the builder from now on
@@ -82,6 +89,22 @@ public final class TableBuilder {
    */
   public TableBuilder(WritableFile file, int blockSize, int restartInterval, int bloomBitsPerKey,
       Compression compression) {
+    this(file, blockSize, restartInterval, bloomBitsPerKey, compression, false);
+  }
+
+  /**
+   * @param file a new, empty file; owned by the builder from now on
+   * @param blockSize target data block size in bytes (before compression)
+   * @param restartInterval keys between restart points
+   * @param bloomBitsPerKey bloom bits per key, 0 for no filter
+   * @param compression how data blocks are compressed (index and filter blocks are stored raw)
+   * @param alignDataBlocks whether a data block is closed before it and its trailer pass {@code
+   *     blockSize} and an uncompressed one is padded so the next starts on {@link
+   *     TableLayout#alignment} ({@link TableLayout#alignDataBlocks()})
+   */
+  public TableBuilder(WritableFile file, int blockSize, int restartInterval, int bloomBitsPerKey,
+      Compression compression, boolean alignDataBlocks) {
+    this.alignment = alignDataBlocks ? TableLayout.alignment(blockSize) : 0;
     this.compression = compression;
     this.file = file;
     this.blockSize = blockSize;
@@ -135,6 +158,10 @@ public final class TableBuilder {
         || !Arrays.equals(lastKey.array(), 0, lastKey.size() - InternalKey.TRAILER_BYTES, k, kOff, kOff + userLen))) {
       addKeyHash(Hash64.hash(k, kOff, userLen));
     }
+    if (alignment > 0 && !dataBlock.isEmpty() && dataBlock.currentSizeEstimate() + kLen + value.length()
+        + ENTRY_OVERHEAD_BYTES + TableFormat.BLOCK_TRAILER_SIZE > blockSize) {
+      flushDataBlock(); // the block and its trailer stay within blockSize: one aligned page (block_align)
+    }
     lastKey.reset();
     lastKey.put(k, kOff, kLen);
     entries++;
@@ -175,6 +202,7 @@ public final class TableBuilder {
       handle = writeBlock(compressed.array(), 0, compressed.size(), (byte) compression.code());
     } else {
       handle = writeBlock(raw.array(), raw.offset(), raw.length(), TableFormat.NO_COMPRESSION);
+      padToAlignment();
     }
     dataBlock.reset();
     // The block's last key is the table's last key: its index separator.
@@ -198,6 +226,15 @@ public final class TableBuilder {
     file.append(trailer, 0, trailer.length);
     offset += len + trailer.length;
     return handle;
+  }
+
+  /** With alignment, writes zeros up to the next multiple of {@link #alignment}; the next block starts there. */
+  private void padToAlignment() throws IOException {
+    int pad = alignment == 0 ? 0 : (int) ((alignment - offset % alignment) % alignment);
+    if (pad > 0) {
+      file.append(ZEROS, 0, pad);
+      offset += pad;
+    }
   }
 
   /** CRC32C over the block contents followed by the compression type byte (LevelDB order). */

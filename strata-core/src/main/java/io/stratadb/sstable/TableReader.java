@@ -15,8 +15,9 @@ import java.nio.file.Path;
 import io.stratadb.util.RefCount;
 
 /**
- * An open SSTable: its {@link Footer}, index block and bloom filter in memory (their bytes charged
- * to the block cache, {@link BlockCache#reserve}, until the table closes), data blocks read on
+ * An open SSTable: its {@link Footer}, index block (decoded on first use, {@link IndexBlock}, the
+ * raw block then dropped) and bloom filter in memory (their bytes charged to the block cache,
+ * {@link BlockCache#reserve}, until the table closes), data blocks read on
  * demand with their checksums verified by a {@link BlockReader} (LevelDB's {@code
  * table/table.cc}); an uncompressed block of a memory-mapped table is read in place and verified on
  * its first read ({@link #readDataBlock(int, boolean)}). Point lookups ({@link #get}) and

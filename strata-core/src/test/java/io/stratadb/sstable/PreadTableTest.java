@@ -45,7 +45,7 @@ class PreadTableTest {
   @TempDir Path dir;
 
   /** Tables whose unmapped files record each read as [position, length]. */
-  private static final class ReadCountingFileSystem extends ForwardingFileSystem {
+  static final class ReadCountingFileSystem extends ForwardingFileSystem {
     final List<long[]> reads = Collections.synchronizedList(new ArrayList<>());
 
     @Override
@@ -333,7 +333,7 @@ class PreadTableTest {
   }
 
   @Test
-  void anOpenTableChargesItsIndexAndFilterToTheBlockCacheUntilItCloses() throws IOException {
+  void anOpenTableChargesItsIndexOnceAndItsFilterToTheBlockCacheUntilItCloses() throws IOException {
     List<Entry> entries = entries(5000, 100, 8);
     writeLarge(entries);
     TableTestSupport.Layout layout = TableTestSupport.layout(dir.resolve("000007.sst"));

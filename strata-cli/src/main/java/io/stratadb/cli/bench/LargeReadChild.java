@@ -5,6 +5,8 @@ import io.stratadb.CompactionStrategy;
 import io.stratadb.Compression;
 import io.stratadb.DbIterator;
 import io.stratadb.Options;
+import io.stratadb.ReadMode;
+import io.stratadb.TableLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,6 +56,10 @@ final class LargeReadChild implements Callable<Integer> {
   @Option(names = "--memtable-rep", converter = BenchCommand.MemtableRepConverter.class)
   io.stratadb.MemtableRep memtableRep;
   @Option(names = "--parallel-seek") boolean parallelSeek;
+  @Option(names = "--read-mode") ReadMode readMode;
+  @Option(names = "--direct-reads") boolean directReads;
+  @Option(names = "--readahead-size") Long readaheadSize;
+  @Option(names = "--block-align") boolean blockAlign;
 
   /** Entry point of the reading JVM; see the class comment for its output. */
   public static void main(String[] args) {
@@ -93,8 +99,9 @@ final class LargeReadChild implements Callable<Integer> {
     };
     LargePhaseResult result;
     // StrataDB's reader holds data blocks, index and filter blocks and memtables within --cache-size.
-    try (BenchEngine db = kind == BenchEngine.Kind.STRATADB ? StrataBenchEngine.openWithinCache(dir, settings)
-        : kind.open(dir, settings)) {
+    try (BenchEngine db = kind == BenchEngine.Kind.STRATADB
+        ? StrataBenchEngine.open(dir, settings, strataOptions(StrataBenchEngine.withinCache(settings), readMode,
+            directReads, readaheadSize, blockAlign)) : kind.open(dir, settings)) {
       result = read(db, seeks);
     }
     System.out.println(RESULT + new ObjectMapper().writeValueAsString(result));
@@ -102,6 +109,26 @@ final class LargeReadChild implements Callable<Integer> {
     System.out.println(HELD + held.files().size() + " " + held.bytes());
     System.out.flush();
     return 0;
+  }
+
+  /**
+   * StrataDB's options: {@code base} with the read and table-layout options of {@code bench
+   * --larger-than-memory} ({@code readMode} and {@code readaheadBytes} null to keep {@code base}'s).
+   *
+   * @throws IllegalArgumentException if they are out of range or do not go together (direct reads
+   *     with {@link ReadMode#MMAP})
+   */
+  static Options strataOptions(Options base, ReadMode readMode, boolean directReads, Long readaheadBytes,
+      boolean blockAlign) {
+    Options.Builder b = base.toBuilder().useDirectReads(directReads)
+        .tableLayout(TableLayout.builder().alignDataBlocks(blockAlign).build());
+    if (readMode != null) {
+      b.readMode(readMode);
+    }
+    if (readaheadBytes != null) {
+      b.maxAutoReadaheadSize((int) Math.min(Integer.MAX_VALUE, readaheadBytes));
+    }
+    return b.build();
   }
 
   /** Runs the phase on {@code threads} threads, released together; merges their counts and histograms. */

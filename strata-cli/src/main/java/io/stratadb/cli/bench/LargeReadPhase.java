@@ -32,6 +32,7 @@ final class LargeReadPhase {
    * Runs the child {@code java -Xmx<readerHeap> ... LargeReadChild args}.
    *
    * @param args the child's arguments ({@link LargeReadChild#arguments})
+   * @param jvmOptions options for the child's JVM, before its heap size (e.g. a flight recording)
    * @param readerHeapBytes the child's maximum heap, in bytes
    * @param memoryLimitBytes the cgroup limit, in bytes
    * @param dropCaches whether to drop the page cache first (done only when allowed)
@@ -41,13 +42,15 @@ final class LargeReadPhase {
    *     tail and, if the kernel killed it for memory, that fact are in the message)
    * @throws InterruptedException if interrupted while waiting for it (it is killed first)
    */
-  static Outcome run(List<String> args, long readerHeapBytes, long memoryLimitBytes, boolean dropCaches, Path scratch,
+  static Outcome run(List<String> args, List<String> jvmOptions, long readerHeapBytes, long memoryLimitBytes, boolean dropCaches, Path scratch,
       PrintWriter out) throws IOException, InterruptedException {
     String dropped = dropCaches ? PageCache.drop() : "not asked to (--no-drop-caches)";
     if (!dropped.isEmpty()) {
       out.println("  page cache NOT dropped: " + dropped);
     }
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + readerHeapBytes, "-Xms" + readerHeapBytes,
+    List<String> command = new ArrayList<>(List.of(javaBinary()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Xmx" + readerHeapBytes, "-Xms" + readerHeapBytes,
         "-cp", System.getProperty("java.class.path"), LargeReadChild.class.getName()));
     command.addAll(args);
     MemoryCgroup.Attempt attempt = MemoryCgroup.create("strata-bench-" + ProcessHandle.current().pid() + "-"

@@ -148,6 +148,11 @@ final class LargeReport {
         "backlog MiB", "L0 end", "settle s", "disk MiB", "final MiB", "deleted held (open/closed/reader)");
     for (BenchEngine.Kind e : engines) {
       LargeFill.Outcome f = fills.get(e);
+      if (f == null) {
+        out.printf(Locale.ROOT, "%-11s %-9s %12s %9s %11s %8s %8s %12s %12.1f %26s%n", e.label(), "", "n/a", "n/a",
+            "n/a", "n/a", "n/a", "n/a (reused)", finalDisk.getOrDefault(e, -1L) / 1048576.0, "n/a");
+        continue;
+      }
       long readerHeld = reads.getOrDefault(e, List.of()).stream().mapToLong(LargeReadPhase.Outcome::heldFiles)
           .max().orElse(-1);
       FillBacklog b = f.backlogAtEnd();
@@ -232,15 +237,16 @@ final class LargeReport {
     for (BenchEngine.Kind e : engines) {
       LargeFill.Outcome f = fills.get(e);
       Map<String, Object> t = new LinkedHashMap<>();
-      t.put("writeStalls", f.writeStalls());
-      t.put("writeStallMillis", f.stallMillis());
-      t.put("pendingCompactionBytesAtLastPut", f.backlogAtEnd().pendingBytes());
-      t.put("l0FilesAtLastPut", f.backlogAtEnd().l0Files());
-      t.put("settleSeconds", f.settleSeconds());
-      t.put("diskBytesAfterFill", f.diskBytes());
+      t.put("reused", f == null);
+      t.put("writeStalls", f == null ? -1 : f.writeStalls());
+      t.put("writeStallMillis", f == null ? -1 : f.stallMillis());
+      t.put("pendingCompactionBytesAtLastPut", f == null ? -1 : f.backlogAtEnd().pendingBytes());
+      t.put("l0FilesAtLastPut", f == null ? -1 : f.backlogAtEnd().l0Files());
+      t.put("settleSeconds", f == null ? -1 : f.settleSeconds());
+      t.put("diskBytesAfterFill", f == null ? -1 : f.diskBytes());
       t.put("diskBytesAtEnd", finalDisk.getOrDefault(e, -1L));
-      t.put("deletedHeldWhileOpen", f.heldOpen().files());
-      t.put("deletedHeldAfterClose", f.heldClosed().files());
+      t.put("deletedHeldWhileOpen", f == null ? List.of() : f.heldOpen().files());
+      t.put("deletedHeldAfterClose", f == null ? List.of() : f.heldClosed().files());
       t.put("deletedHeldByReader", reads.getOrDefault(e, List.of()).stream()
           .mapToLong(LargeReadPhase.Outcome::heldFiles).max().orElse(-1));
       totals.put(e.label(), t);

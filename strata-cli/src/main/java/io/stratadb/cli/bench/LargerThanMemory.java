@@ -73,6 +73,13 @@ final class LargerThanMemory {
       throw new IllegalArgumentException("--cache-size (" + settings.blockCacheSize() + " bytes) must be below "
           + "--reader-heap (" + options.readerHeap + " bytes): StrataDB's block cache is on the heap");
     }
+    options.strataOptions(settings.strataOptions());
+    for (String phase : options.readPhases) {
+      if (!READ_PHASES.contains(phase)) {
+        throw new IllegalArgumentException("--read-phases takes " + String.join(" and ", READ_PHASES) + ", got '"
+            + phase + "'");
+      }
+    }
     if (num > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("--num must be at most " + (Integer.MAX_VALUE - 8) + " with "
           + "--larger-than-memory, got " + num);
@@ -92,11 +99,17 @@ final class LargerThanMemory {
     int[] order = LargeFill.permutation(num, firstSeed);
     for (BenchEngine.Kind kind : engines) {
       Path dir = path.resolve(kind.label());
+      if (options.reuseDb && Files.isRegularFile(dir.resolve("CURRENT"))) {
+        out.printf("%-9s reusing the database in %s (--reuse-db): no fill%n", kind.label(), dir);
+        continue;
+      }
       BenchCommand.resetEngineDir(kind, dir);
       out.printf("%-9s fillrandom: %d keys, one thread ...%n", kind.label(), num);
       out.flush();
-      LargeFill.Outcome fill = LargeFill.run(kind.open(dir, settings), dir, order, keySize, valueSize,
-          options.compressibleValues);
+      BenchEngine engine = kind == BenchEngine.Kind.STRATADB
+          ? StrataBenchEngine.open(dir, settings, options.strataOptions(settings.strataOptions()))
+          : kind.open(dir, settings);
+      LargeFill.Outcome fill = LargeFill.run(engine, dir, order, keySize, valueSize, options.compressibleValues);
       report.fill(kind, fill);
       out.printf("%-9s %s%n", kind.label(), report.line(fill.result()));
       out.printf("%-9s   backlog at the last put: %s; settled %s later: %s%n", "", fill.backlogAtEnd().line(),
@@ -118,14 +131,17 @@ final class LargerThanMemory {
       out.println("device: " + report.device().line());
     }
     long seed = firstSeed + 1;
-    for (String phase : READ_PHASES) {
+    for (String phase : options.readPhases) {
       for (BenchEngine.Kind kind : engines) {
         out.printf("%-9s %s: %d thread(s), at most %d ms ...%n", kind.label(), phase, threads, options.durationMs);
         out.flush();
         List<String> args = LargeReadChild.arguments(kind, path.resolve(kind.label()), phase, num, keySize, threads,
             options.durationMs, seed, settings, compaction);
-        LargeReadPhase.Outcome read = LargeReadPhase.run(args, options.readerHeap, options.memoryLimit,
-            options.dropCaches, path, out);
+        if (kind == BenchEngine.Kind.STRATADB) {
+          args.addAll(options.strataReadArguments());
+        }
+        LargeReadPhase.Outcome read = LargeReadPhase.run(args, options.readerJvmOptions, options.readerHeap,
+            options.memoryLimit, options.dropCaches, path, out);
         report.read(kind, read);
         out.printf("%-9s %s%n", kind.label(), report.line(read.result()));
         out.flush();

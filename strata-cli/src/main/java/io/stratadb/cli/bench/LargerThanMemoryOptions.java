@@ -1,5 +1,9 @@
 package io.stratadb.cli.bench;
 
+import io.stratadb.Options;
+import io.stratadb.ReadMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -51,6 +55,56 @@ final class LargerThanMemoryOptions {
       + "compress to half instead of incompressible random bytes.")
   boolean compressibleValues;
 
+  @Option(names = "--reuse-db", description = "With --larger-than-memory: an engine whose directory under --db "
+      + "already holds a database (a CURRENT file) is not filled again; its read phases run on it as it is. Give "
+      + "the --num it was filled with. The fill's row and totals then read n/a.")
+  boolean reuseDb;
+
+  @Option(names = "--read-phases", paramLabel = "LIST", split = ",", defaultValue = "readrandom,seekrandom",
+      description = "With --larger-than-memory: the read phases to run, in order, from readrandom and seekrandom "
+          + "(default: ${DEFAULT-VALUE}).")
+  List<String> readPhases;
+
+  @Option(names = "--reader-jvm-option", paramLabel = "OPTION", description = "With --larger-than-memory: an "
+      + "option for every reading JVM, repeatable, e.g. --reader-jvm-option=-XX:StartFlightRecording=filename=r.jfr")
+  List<String> readerJvmOptions = new ArrayList<>();
+
+  @Option(names = "--read-mode", paramLabel = "MODE", description = "With --larger-than-memory: how StrataDB's "
+      + "reading JVM reads its tables (Options.readMode): AUTO, MMAP or PREAD (default: StrataDB's own, AUTO).")
+  ReadMode readMode;
+
+  @Option(names = "--direct-reads", description = "With --larger-than-memory: StrataDB's reading JVM reads its "
+      + "tables with O_DIRECT (Options.useDirectReads, RocksDB's use_direct_reads), around the page cache.")
+  boolean directReads;
+
+  @Option(names = "--readahead-size", paramLabel = "SIZE", converter = SizeOrZeroConverter.class, description = "With "
+      + "--larger-than-memory: the longest read-ahead of StrataDB's iterators in the reading JVM "
+      + "(Options.maxAutoReadaheadSize, 0 for none; default: StrataDB's own, 256k).")
+  Long readaheadSize;
+
+  @Option(names = "--block-align", description = "With --larger-than-memory: StrataDB writes its tables with "
+      + "aligned data blocks (TableLayout.alignDataBlocks, RocksDB's block_align), in the fill and in the reader's "
+      + "compactions; a 4 KiB block is then one page of the file.")
+  boolean blockAlign;
+
+  /** The arguments that pass the StrataDB options given to a {@link LargeReadChild}; empty for none. */
+  List<String> strataReadArguments() {
+    List<String> args = new ArrayList<>();
+    if (readMode != null) {
+      args.addAll(List.of("--read-mode", readMode.name()));
+    }
+    if (directReads) {
+      args.add("--direct-reads");
+    }
+    if (readaheadSize != null) {
+      args.addAll(List.of("--readahead-size", Long.toString(readaheadSize)));
+    }
+    if (blockAlign) {
+      args.add("--block-align");
+    }
+    return args;
+  }
+
   /** Reads {@code 1536m}, {@code 2g}, {@code 512k} or plain bytes (binary units, any case). */
   static final class SizeConverter implements ITypeConverter<Long> {
     @Override
@@ -71,6 +125,23 @@ final class LargerThanMemoryOptions {
       } catch (NumberFormatException e) {
         throw new TypeConversionException("expected a size such as 1536m, 2g or 1048576, got '" + value + "'");
       }
+    }
+  }
+
+  /**
+   * StrataDB's options: {@code base} with these options' read and table-layout options.
+   *
+   * @throws IllegalArgumentException if they are out of range or do not go together
+   */
+  Options strataOptions(Options base) {
+    return LargeReadChild.strataOptions(base, readMode, directReads, readaheadSize, blockAlign);
+  }
+
+  /** As {@link SizeConverter}, also taking {@code 0}. */
+  static final class SizeOrZeroConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return value.strip().equals("0") ? 0L : new SizeConverter().convert(value);
     }
   }
 

@@ -28,8 +28,16 @@ final class StrataBenchEngine implements BenchEngine {
    * @throws IllegalArgumentException if a setting is out of range
    */
   static StrataBenchEngine open(Path dir, BenchSettings settings) {
-    return new StrataBenchEngine(Db.open(dir, settings.strataOptions()), settings.sync(),
-        settings.strataReadOptions());
+    return open(dir, settings, settings.strataOptions());
+  }
+
+  /**
+   * Opens StrataDB on {@code dir} with {@code options}, writing and iterating as {@code settings} say.
+   *
+   * @throws IllegalArgumentException if a setting is out of range
+   */
+  static StrataBenchEngine open(Path dir, BenchSettings settings, Options options) {
+    return new StrataBenchEngine(Db.open(dir, options), settings.sync(), settings.strataReadOptions());
   }
 
   /**

@@ -99,6 +99,51 @@ class LargerThanMemoryTest {
   }
 
   @Test
+  void reusesFilledDatabasesForTheChosenReadPhasesWithStrataReadOptions() throws Exception {
+    Path db = tmp.resolve("db");
+    String[] common = {"--larger-than-memory", "--num", "5000", "--value-size", "100", "--compare",
+        "rocksdb", "--memory-limit", "640m", "--reader-heap", "256m", "--device-probe", "0", "--no-drop-caches"};
+    CliRunner.Result fill = CliRunner.runOn(db, "bench", concat(common, "--read-phases", "readrandom"));
+    assertEquals(0, fill.exitCode(), fill.err() + fill.out());
+    assertEquals(List.of("fillrandom stratadb", "fillrandom rocksdb", "readrandom stratadb", "readrandom rocksdb"),
+        rows(fill.out()), fill.out());
+
+    CliRunner.Result reuse = CliRunner.runOn(db, "bench", concat(common, "--reuse-db", "--read-phases", "seekrandom",
+        "--read-mode", "PREAD", "--readahead-size", "0"));
+    assertEquals(0, reuse.exitCode(), reuse.err() + reuse.out());
+    assertEquals(2, count(reuse.out(), "(--reuse-db): no fill"), reuse.out());
+    // No fill ran: every key the first run wrote is still found by the seeks.
+    assertEquals(List.of("seekrandom stratadb", "seekrandom rocksdb"), rows(reuse.out()), reuse.out());
+
+    CliRunner.Result refused = CliRunner.runOn(db, "bench", concat(common, "--reuse-db", "--read-phases", "readseq"));
+    assertEquals(2, refused.exitCode(), refused.out());
+    assertTrue(refused.err().contains("--read-phases takes readrandom and seekrandom, got 'readseq'"), refused.err());
+    CliRunner.Result mmapDirect = CliRunner.runOn(db, "bench", concat(common, "--reuse-db", "--read-mode", "MMAP",
+        "--direct-reads"));
+    assertEquals(2, mmapDirect.exitCode(), mmapDirect.out());
+    assertTrue(mmapDirect.err().contains("useDirectReads cannot be combined with readMode MMAP"), mmapDirect.err());
+  }
+
+  /** The phase and engine of each table row of {@code out}, asserting that every key was found. */
+  private static List<String> rows(String out) {
+    List<String> rows = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      Matcher m = ROW.matcher(line);
+      if (m.matches()) {
+        assertEquals("0", m.group(9), "no key that was written may be missing: " + line);
+        rows.add(m.group(1) + " " + m.group(2));
+      }
+    }
+    return rows;
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void refusesALimitThatCannotHoldTheHeapAndPeersOtherThanRocksDb() {
     CliRunner.Result small = CliRunner.runOn(tmp.resolve("db"), "bench", "--larger-than-memory", "--num", "100",
         "--memory-limit", "256m", "--reader-heap", "256m");
@@ -189,7 +234,7 @@ class LargerThanMemoryTest {
   @Test
   void strataDbsReaderOpensWithItsMemtablesChargedToTheCacheUnderTheStrictLimit() throws Exception {
     BenchSettings settings = new BenchSettings(64 << 20, 4096, 10, 256 << 20, io.stratadb.Compression.NONE,
-        io.stratadb.CompactionStrategy.leveled(), io.stratadb.MemtableRep.BPLUS_TREE, false, false, false);
+        io.stratadb.CompactionStrategy.leveled(), io.stratadb.MemtableRep.BPLUS_TREE, false, false, false, 0);
     io.stratadb.MemoryBudget budget = StrataBenchEngine.withinCache(settings).memoryBudget();
     assertTrue(budget.strictCapacityLimit());
     assertTrue(budget.chargeMemtablesToBlockCache());

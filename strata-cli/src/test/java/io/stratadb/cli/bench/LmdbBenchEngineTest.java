@@ -28,7 +28,7 @@ class LmdbBenchEngineTest {
   static BenchSettings settings(boolean sync) {
     Options o = Options.builder().build();
     return new BenchSettings(o.writeBufferSize(), o.blockSize(), o.bloomBitsPerKey(), o.blockCacheSize(),
-        Compression.NONE, o.compactionStrategy(), o.memtableRep(), sync, false, false);
+        Compression.NONE, o.compactionStrategy(), o.memtableRep(), sync, false, false, 0);
   }
 
   private static byte[] key(int k) {
