@@ -114,14 +114,14 @@ public final class TableCache implements AutoCloseable {
       return recent; // retained, so open: it reads its immutable file
     }
     boolean strict = blockCache != null && blockCache.strictCapacityLimit();
-    TableReader reader = acquireFromCache(fileNumber, strict ? TableReader.Charge.IF_FITS : TableReader.Charge.ALWAYS);
+    TableReader reader = acquireFromCache(fileNumber, strict ? TableCharge.IF_FITS : TableCharge.ALWAYS);
     if (reader == null && !strict) { // a preload's refusal answered this read too
-      reader = acquireFromCache(fileNumber, TableReader.Charge.ALWAYS);
+      reader = acquireFromCache(fileNumber, TableCharge.ALWAYS);
     }
     if (reader == null) {
       // Under the strict limit its index and filter do not fit the budget: opened for this one
       // caller, uncharged, and closed when it releases it (the index and filter used uncached).
-      return open(fileNumber, TableReader.Charge.NEVER);
+      return open(fileNumber, TableCharge.NEVER);
     }
     this.recent.setPlain(slot, reader);
     return reader;
@@ -133,14 +133,14 @@ public final class TableCache implements AutoCloseable {
    * charged reads its data blocks uncached too: its cache id dies with it, so they would never
    * be found again.
    */
-  private TableReader open(long fileNumber, TableReader.Charge charge) {
+  private TableReader open(long fileNumber, TableCharge charge) {
     return TableReader.open(fs, pathOf.apply(fileNumber), fileNumber,
-        charge == TableReader.Charge.NEVER ? null : blockCache, statistics, mapTables.getAsBoolean(), readOptions,
+        charge == TableCharge.NEVER ? null : blockCache, statistics, mapTables.getAsBoolean(), readOptions,
         charge, true);
   }
 
   /** The cached reader of {@code fileNumber}, retained, opened with {@code charge} if not cached; or null. */
-  private TableReader acquireFromCache(long fileNumber, TableReader.Charge charge) {
+  private TableReader acquireFromCache(long fileNumber, TableCharge charge) {
     while (true) {
       // getIfPresent first: the hit path then allocates no loader lambda.
       TableReader reader = cache.getIfPresent(fileNumber);
@@ -168,7 +168,7 @@ public final class TableCache implements AutoCloseable {
    * @throws io.stratadb.StrataIOException if the file cannot be opened or read
    */
   public boolean preload(long fileNumber) {
-    TableReader reader = acquireFromCache(fileNumber, TableReader.Charge.IF_FITS);
+    TableReader reader = acquireFromCache(fileNumber, TableCharge.IF_FITS);
     if (reader == null) {
       return false;
     }

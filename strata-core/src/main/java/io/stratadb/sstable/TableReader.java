@@ -66,19 +66,6 @@ public final class TableReader {
   /** The estimate of the decoded index included in {@link #chargedBytes}; 0 once decoded or uncharged. */
   private long decodedEstimate;
 
-  /**
-   * How an opening table charges its index and filter to the block cache ({@link
-   * BlockCache#reserve}).
-   */
-  enum Charge {
-    /** Always, also beyond the capacity. */
-    ALWAYS,
-    /** Only if they fit ({@link BlockCache#tryReserve}); else the table is not opened. */
-    IF_FITS,
-    /** Not at all: a table opened for one read under the strict limit, closed after it. */
-    NEVER
-  }
-
   /** Read-ahead sizes of iterators over the table when it is not mapped. */
   private final TableReadOptions readOptions;
 
@@ -178,26 +165,26 @@ public final class TableReader {
    */
   public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
       Statistics statistics, boolean map, TableReadOptions readOptions) {
-    return open(fs, path, fileNumber, blockCache, statistics, map, readOptions, Charge.ALWAYS, false);
+    return open(fs, path, fileNumber, blockCache, statistics, map, readOptions, TableCharge.ALWAYS, false);
   }
 
   /**
    * As {@link #open(FileSystem, Path, long, BlockCache, Statistics, boolean, TableReadOptions)},
    * charging the index and filter (and an estimate of the decoded index) to {@code blockCache} as
-   * {@code charge} says. With {@link Charge#IF_FITS} the raw index and filter sizes are checked
+   * {@code charge} says. With {@link TableCharge#IF_FITS} the raw index and filter sizes are checked
    * against the budget from the footer before they are read, and the decoded index's estimate (or,
    * with {@code decodeIndex}, what the decoded index takes beyond the raw block) once the index is
    * read. With {@code decodeIndex} the index is decoded now and its raw block dropped: the table
    * is charged what it holds, never the estimate; a damaged index then fails the open.
    *
-   * @return the reader, or null if {@code charge} is {@link Charge#IF_FITS} and the charge does not
+   * @return the reader, or null if {@code charge} is {@link TableCharge#IF_FITS} and the charge does not
    *     fit (the file is closed again, having read no more than the footer and, if they fit, the
    *     index and filter blocks)
    * @throws CorruptionException if the footer, index or filter is damaged
    * @throws StrataIOException if the file cannot be opened or read
    */
   static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
-      Statistics statistics, boolean map, TableReadOptions readOptions, Charge charge, boolean decodeIndex) {
+      Statistics statistics, boolean map, TableReadOptions readOptions, TableCharge charge, boolean decodeIndex) {
     String name = path.toString();
     ReadableFile file;
     try {
@@ -205,7 +192,7 @@ public final class TableReader {
     } catch (IOException e) {
       throw new StrataIOException("cannot open SSTable " + name, e);
     }
-    BlockCache charged = blockCache == null || charge == Charge.NEVER ? null : blockCache;
+    BlockCache charged = blockCache == null || charge == TableCharge.NEVER ? null : blockCache;
     long chargedBytes = 0;
     try {
       Footer footer = Footer.read(file, name);
@@ -247,11 +234,11 @@ public final class TableReader {
   }
 
   /** Charges {@code bytes} to {@code cache} (null: nothing) as {@code charge} says; whether it was. */
-  private static boolean reserve(BlockCache cache, long bytes, Charge charge) {
+  private static boolean reserve(BlockCache cache, long bytes, TableCharge charge) {
     if (cache == null) {
       return true;
     }
-    if (charge == Charge.IF_FITS) {
+    if (charge == TableCharge.IF_FITS) {
       return cache.tryReserve(bytes);
     }
     cache.reserve(bytes);
