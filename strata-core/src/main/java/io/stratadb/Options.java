@@ -94,56 +94,9 @@ public final class Options {
     return values.blockCacheSize;
   }
 
-  /**
-   * How SSTables are read: mapped into memory, or one {@code pread} per block into the block cache
-   * (see {@link ReadMode}). Default {@link ReadMode#AUTO}: mapped while the database's tables total
-   * at most {@link #mmapBudgetBytes()}, read with {@code pread} beyond.
-   */
-  public ReadMode readMode() {
-    return values.readMode;
-  }
-
-  /**
-   * The total table bytes up to which {@link ReadMode#AUTO} maps a table it opens, in bytes.
-   * Default: half of the memory the JVM may use beside its heap (the machine's memory, or the
-   * container's memory limit, which the JVM reads from its cgroup; minus the maximum heap), so a
-   * database that fits in the page cache with room to spare is mapped and a larger one is not.
-   */
-  public long mmapBudgetBytes() {
-    return values.mmapBudgetBytes >= 0 ? values.mmapBudgetBytes : io.stratadb.util.MemoryBudget.DEFAULT_MMAP_BUDGET;
-  }
-
-  /**
-   * The longest read-ahead of an iterator reading a table that is not mapped, in bytes (RocksDB's
-   * {@code max_auto_readahead_size}): from its third block read in a row an iterator reads 8 KiB
-   * past the block into a buffer of its own, doubling on each read-ahead up to this; a seek starts
-   * over. 0 turns read-ahead off (one read per block). Point lookups never read ahead. Default
-   * 256 KiB, as RocksDB.
-   */
-  public int maxAutoReadaheadSize() {
-    return values.maxAutoReadaheadSize;
-  }
-
-  /**
-   * The read-ahead of a compaction's input tables that are not mapped, in bytes (RocksDB's {@code
-   * compaction_readahead_size}): each input is read in reads of this size into a buffer of its own
-   * from its first block. 0 reads one block at a time. Default 2 MiB, as RocksDB.
-   */
-  public int compactionReadaheadSize() {
-    return values.compactionReadaheadSize;
-  }
-
-  /**
-   * Whether SSTables are read around the operating system's page cache ({@code O_DIRECT},
-   * RocksDB's {@code use_direct_reads}; Java 17 opens such files without native code): the block
-   * cache is then the only cache of data blocks, so size it to the memory the process may use.
-   * Applies to the reads of user lookups, iterators and compaction inputs; tables are never mapped
-   * (so {@link ReadMode#MMAP} is refused). The file system must support it (tmpfs does not: the
-   * tables then fail to open with a {@link StrataIOException}). Flush and compaction still write
-   * through the page cache. Default false.
-   */
-  public boolean useDirectReads() {
-    return values.useDirectReads;
+  /** How SSTables are read: mmap or pread, read-ahead, direct I/O. See {@link ReadPathOptions}. */
+  public ReadPathOptions readPath() {
+    return values.readPath;
   }
 
   /** Data block compression of every level without a per-level choice. Default LZ4 (as RocksDB). */
@@ -299,12 +252,7 @@ public final class Options {
     private boolean preloadTables = true;
     private int maxOpenFiles = 1000;
     private long blockCacheSize = 8L << 20;
-    private ReadMode readMode = ReadMode.AUTO;
-    /** -1: {@link io.stratadb.util.MemoryBudget#DEFAULT_MMAP_BUDGET}. */
-    private long mmapBudgetBytes = -1;
-    private int maxAutoReadaheadSize = 256 << 10;
-    private int compactionReadaheadSize = 2 << 20;
-    private boolean useDirectReads = false;
+    private ReadPathOptions readPath = ReadPathOptions.defaults();
     private Compression compression = Compression.LZ4;
     private java.util.List<Compression> compressionPerLevel = java.util.List.of();
     private int maxKeySize = 64 << 10;
@@ -389,37 +337,9 @@ public final class Options {
       return this;
     }
 
-    /**
-     * How SSTables are read; see {@link Options#readMode()}.
-     *
-     * @throws IllegalArgumentException if {@code mode} is null
-     */
-    public Builder readMode(ReadMode mode) {
-      this.readMode = notNull("readMode", mode);
-      return this;
-    }
-
-    /** Total table bytes up to which {@link ReadMode#AUTO} maps tables, 0 to 1 PiB. */
-    public Builder mmapBudgetBytes(long bytes) {
-      this.mmapBudgetBytes = check("mmapBudgetBytes", bytes, 0, 1L << 50);
-      return this;
-    }
-
-    /** Longest iterator read-ahead in bytes, 0 (none) to 64 MiB; see {@link Options#maxAutoReadaheadSize()}. */
-    public Builder maxAutoReadaheadSize(int bytes) {
-      this.maxAutoReadaheadSize = (int) check("maxAutoReadaheadSize", bytes, 0, 64 << 20);
-      return this;
-    }
-
-    /** Compaction input read-ahead in bytes, 0 (none) to 64 MiB; see {@link Options#compactionReadaheadSize()}. */
-    public Builder compactionReadaheadSize(int bytes) {
-      this.compactionReadaheadSize = (int) check("compactionReadaheadSize", bytes, 0, 64 << 20);
-      return this;
-    }
-
-    /** Whether to read tables around the page cache; see {@link Options#useDirectReads()}. */
-    public Builder useDirectReads(boolean value) {
-      this.useDirectReads = value;
+    /** How SSTables are read; see {@link Options#readPath()}. @throws IllegalArgumentException if null */
+    public Builder readPath(ReadPathOptions value) {
+      this.readPath = notNull("readPath", value);
       return this;
     }
 
@@ -590,17 +510,13 @@ public final class Options {
      * Builds the options.
      *
      * @throws IllegalArgumentException if {@code l0StopWritesTrigger < l0SlowdownWritesTrigger},
-     *     the hard pending-compaction limit is below the soft one, or direct reads are asked for
-     *     with {@link ReadMode#MMAP}
+     *     or the hard pending-compaction limit is below the soft one
      */
     public Options build() {
       if (l0StopWritesTrigger < l0SlowdownWritesTrigger) {
         throw new IllegalArgumentException(
             "l0StopWritesTrigger (" + l0StopWritesTrigger + ") must be >= l0SlowdownWritesTrigger ("
                 + l0SlowdownWritesTrigger + ")");
-      }
-      if (useDirectReads && readMode == ReadMode.MMAP) {
-        throw new IllegalArgumentException("useDirectReads cannot be combined with readMode MMAP");
       }
       if (hardPendingCompactionBytesLimit < softPendingCompactionBytesLimit) {
         throw new IllegalArgumentException("hardPendingCompactionBytesLimit must be >= softPendingCompactionBytesLimit");

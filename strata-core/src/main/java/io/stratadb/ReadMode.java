@@ -1,7 +1,7 @@
 package io.stratadb;
 
 /**
- * How SSTables are read ({@link Options#readMode()}).
+ * How SSTables are read ({@link ReadPathOptions#readMode()}).
  *
  * <ul>
  *   <li>{@link #MMAP}: each table is mapped into memory and blocks are read from the mapping
@@ -14,7 +14,7 @@ package io.stratadb;
  *       ({@code pread}) into the block cache, as RocksDB does; iterators and compaction inputs
  *       read ahead into a buffer of their own. Right when the database is larger than memory.
  *   <li>{@link #AUTO}: {@link #MMAP} for a table opened while the database's tables total at most
- *       {@link Options#mmapBudgetBytes()}, {@link #PREAD} for one opened after that. The default.
+ *       {@link ReadPathOptions#mmapBudgetBytes()}, {@link #PREAD} for one opened after that. The default.
  * </ul>
  */
 public enum ReadMode {
@@ -27,7 +27,7 @@ public enum ReadMode {
 
   /**
    * Whether a table opened now is mapped, given the database's current total table bytes and the
-   * budget ({@link Options#mmapBudgetBytes()}).
+   * budget ({@link ReadPathOptions#mmapBudgetBytes()}).
    */
   public boolean maps(long totalTableBytes, long mmapBudgetBytes) {
     switch (this) {

@@ -64,7 +64,7 @@ class DbMemoryBudgetTest {
   /** No compaction, no stall, no seek compaction, tables read with pread: every flush stays an L0 table. */
   private static Options.Builder base() {
     return Options.builder().compactionStrategy(TestKeys.leveled(100)).l0SlowdownWritesTrigger(200)
-        .l0StopWritesTrigger(300).seekCompaction(false).readMode(ReadMode.PREAD).jmx(false);
+        .l0StopWritesTrigger(300).seekCompaction(false).readPath(ReadPathOptions.builder().readMode(ReadMode.PREAD).build()).jmx(false);
   }
 
   /** Writes {@code tables} flushed tables of 2,000 keys; returns the number of table files. */
@@ -148,7 +148,7 @@ class DbMemoryBudgetTest {
   /** Writers, readers and compaction at once; returns the block cache's largest charge. */
   private long runLoad(MemoryBudget budget, long capacity) throws Exception {
     Options options = Options.builder().writeBufferSize(128 << 10).blockCacheSize(capacity).memoryBudget(budget)
-        .readMode(ReadMode.PREAD).compactionStrategy(TestKeys.leveled(4)).jmx(false).build();
+        .readPath(ReadPathOptions.builder().readMode(ReadMode.PREAD).build()).compactionStrategy(TestKeys.leveled(4)).jmx(false).build();
     int perWriter = 40_000;
     try (Db db = Db.open(dir, options)) {
       AtomicBoolean writing = new AtomicBoolean(true);

@@ -55,7 +55,7 @@ class DbObsoleteSpaceTest {
   @EnumSource(value = ReadMode.class, names = {"MMAP", "PREAD"})
   void compactedTablesHoldNoSpaceOnceTheirReadersClose(ReadMode mode) throws Exception {
     Path db = dir.resolve(mode.name());
-    Options options = Options.builder().writeBufferSize(64 << 10).readMode(mode).jmx(false).build();
+    Options options = Options.builder().writeBufferSize(64 << 10).readPath(ReadPathOptions.builder().readMode(mode).build()).jmx(false).build();
     try (Db d = Db.open(db, options)) {
       for (int round = 0; round < 4; round++) {
         for (int i = 0; i < 2000; i++) {

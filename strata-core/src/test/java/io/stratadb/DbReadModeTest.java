@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Options#readMode()}: which tables are mapped, decided as each table opens. */
+/** {@link ReadPathOptions#readMode()}: which tables are mapped, decided as each table opens. */
 class DbReadModeTest {
   @TempDir Path dir;
 
@@ -73,7 +73,8 @@ class DbReadModeTest {
     for (ReadMode mode : new ReadMode[] {ReadMode.PREAD, ReadMode.MMAP}) {
       Path db = dir.resolve(mode.name());
       OpenRecorder fs = new OpenRecorder();
-      try (Db d = Db.open(db, base(fs).readMode(mode).mmapBudgetBytes(mode == ReadMode.PREAD ? 1L << 40 : 0).build())) {
+      try (Db d = Db.open(db, base(fs).readPath(ReadPathOptions.builder().readMode(mode)
+          .mmapBudgetBytes(mode == ReadMode.PREAD ? 1L << 40 : 0).build()).build())) {
         writeAndRead(d, 5);
       }
       assertFalse(fs.opened.isEmpty());
@@ -87,7 +88,7 @@ class DbReadModeTest {
   @Test
   void directReadsOpenEveryTableAroundThePageCache() throws Exception {
     OpenRecorder fs = new OpenRecorder();
-    try (Db d = Db.open(dir, base(fs).useDirectReads(true).mmapBudgetBytes(1L << 40).build())) {
+    try (Db d = Db.open(dir, base(fs).readPath(ReadPathOptions.builder().useDirectReads(true).mmapBudgetBytes(1L << 40).build()).build())) {
       writeAndRead(d, 4);
     }
     assertTrue(fs.opened.isEmpty(), "nothing mapped or opened buffered: " + fs.opened);
@@ -103,7 +104,8 @@ class DbReadModeTest {
     long tableBytes = Files.size(dir.resolve("probe").resolve(probe.opened.get(0).name()));
     // Room for three tables and a half: tables 1-3 open mapped, the fourth and later do not.
     OpenRecorder fs = new OpenRecorder();
-    try (Db d = Db.open(dir.resolve("db"), base(fs).readMode(ReadMode.AUTO).mmapBudgetBytes(tableBytes * 7 / 2).build())) {
+    try (Db d = Db.open(dir.resolve("db"), base(fs).readPath(ReadPathOptions.builder().readMode(ReadMode.AUTO)
+        .mmapBudgetBytes(tableBytes * 7 / 2).build()).build())) {
       writeAndRead(d, 8);
     }
     List<Boolean> firstOpen = new ArrayList<>();
@@ -119,7 +121,8 @@ class DbReadModeTest {
 
     // Reopened, the database is over the budget from the start: nothing is mapped.
     OpenRecorder reopened = new OpenRecorder();
-    try (Db d = Db.open(dir.resolve("db"), base(reopened).readMode(ReadMode.AUTO).mmapBudgetBytes(tableBytes * 7 / 2).build())) {
+    try (Db d = Db.open(dir.resolve("db"), base(reopened).readPath(ReadPathOptions.builder().readMode(ReadMode.AUTO)
+        .mmapBudgetBytes(tableBytes * 7 / 2).build()).build())) {
       assertEquals("value-2-9", s(d.get(key(2 * 50 + 9))));
     }
     assertFalse(reopened.opened.isEmpty());

@@ -28,11 +28,11 @@ class OptionsTest {
     assertEquals(16L << 20, o.backgroundTuning().delayedWriteRate());
     assertTrue(o.createIfMissing() && !o.errorIfExists() && o.jmx() && o.seekCompaction() && !o.statistics());
     assertNull(o.compactionFilter());
-    assertEquals(ReadMode.AUTO, o.readMode());
-    assertEquals(256 << 10, o.maxAutoReadaheadSize());
-    assertEquals(2 << 20, o.compactionReadaheadSize());
-    assertTrue(!o.useDirectReads());
-    assertEquals(io.stratadb.util.MemoryBudget.DEFAULT_MMAP_BUDGET, o.mmapBudgetBytes());
+    assertEquals(ReadMode.AUTO, o.readPath().readMode());
+    assertEquals(256 << 10, o.readPath().maxAutoReadaheadSize());
+    assertEquals(2 << 20, o.readPath().compactionReadaheadSize());
+    assertTrue(!o.readPath().useDirectReads());
+    assertEquals(io.stratadb.util.MemoryBudget.DEFAULT_MMAP_BUDGET, o.readPath().mmapBudgetBytes());
   }
 
   @Test
@@ -49,12 +49,12 @@ class OptionsTest {
     assertTrue(!ReadMode.PREAD.maps(0, Long.MAX_VALUE));
     assertTrue(ReadMode.AUTO.maps(100, 100));
     assertTrue(!ReadMode.AUTO.maps(101, 100));
-    Options o = Options.builder().readMode(ReadMode.PREAD).mmapBudgetBytes(5).maxAutoReadaheadSize(0)
-        .compactionReadaheadSize(1 << 20).build().toBuilder().build();
-    assertEquals(ReadMode.PREAD, o.readMode());
-    assertEquals(5, o.mmapBudgetBytes());
-    assertEquals(0, o.maxAutoReadaheadSize());
-    assertEquals(1 << 20, o.compactionReadaheadSize());
+    Options o = Options.builder().readPath(ReadPathOptions.builder().readMode(ReadMode.PREAD).mmapBudgetBytes(5)
+        .maxAutoReadaheadSize(0).compactionReadaheadSize(1 << 20).build()).build().toBuilder().build();
+    assertEquals(ReadMode.PREAD, o.readPath().readMode());
+    assertEquals(5, o.readPath().mmapBudgetBytes());
+    assertEquals(0, o.readPath().maxAutoReadaheadSize());
+    assertEquals(1 << 20, o.readPath().compactionReadaheadSize());
   }
 
   @Test
@@ -91,14 +91,15 @@ class OptionsTest {
     assertEquals("blockSize must be between 256 and 4194304, got 100", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Options.builder().memtableBloomSizeRatio(Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> Options.builder().compression(null));
-    assertThrows(IllegalArgumentException.class, () -> Options.builder().readMode(null));
+    assertThrows(IllegalArgumentException.class, () -> ReadPathOptions.builder().readMode(null));
+    assertThrows(IllegalArgumentException.class, () -> Options.builder().readPath(null));
     IllegalArgumentException mmapDirect = assertThrows(IllegalArgumentException.class,
-        () -> Options.builder().readMode(ReadMode.MMAP).useDirectReads(true).build());
+        () -> ReadPathOptions.builder().readMode(ReadMode.MMAP).useDirectReads(true).build());
     assertEquals("useDirectReads cannot be combined with readMode MMAP", mmapDirect.getMessage());
-    assertTrue(Options.builder().useDirectReads(true).build().useDirectReads(), "AUTO with direct reads");
-    assertThrows(IllegalArgumentException.class, () -> Options.builder().mmapBudgetBytes(-1));
-    assertThrows(IllegalArgumentException.class, () -> Options.builder().maxAutoReadaheadSize(-1));
-    assertThrows(IllegalArgumentException.class, () -> Options.builder().compactionReadaheadSize(65 << 20));
+    assertTrue(ReadPathOptions.builder().useDirectReads(true).build().useDirectReads(), "AUTO with direct reads");
+    assertThrows(IllegalArgumentException.class, () -> ReadPathOptions.builder().mmapBudgetBytes(-1));
+    assertThrows(IllegalArgumentException.class, () -> ReadPathOptions.builder().maxAutoReadaheadSize(-1));
+    assertThrows(IllegalArgumentException.class, () -> ReadPathOptions.builder().compactionReadaheadSize(65 << 20));
     assertThrows(IllegalArgumentException.class,
         () -> Options.builder().l0SlowdownWritesTrigger(10).l0StopWritesTrigger(9).build());
   }

@@ -129,9 +129,9 @@ final class DbImpl implements Db {
     this.counters = new DbCounters(statistics);
     this.memtableBudget = new MemtableBudget(this, counters, budget, blockCache);
     this.tableCache = new TableCache(fs, n -> io.stratadb.manifest.FileNames.table(dir, n), options.maxOpenFiles(),
-        blockCache, statistics, () -> options.readMode().maps(tableBytes(), options.mmapBudgetBytes()),
-        new io.stratadb.sstable.TableReadOptions(options.maxAutoReadaheadSize(), options.compactionReadaheadSize(),
-            options.useDirectReads()));
+        blockCache, statistics, () -> options.readPath().readMode().maps(tableBytes(), options.readPath().mmapBudgetBytes()),
+        new io.stratadb.sstable.TableReadOptions(options.readPath().maxAutoReadaheadSize(),
+            options.readPath().compactionReadaheadSize(), options.readPath().useDirectReads()));
     this.versions = openVersions.apply(this::onVersionDropped);
     this.picker = CompactionPicker.of(options.compactionStrategy());
     SeekBudget seekBudget = options.seekCompaction() ? new SeekBudget() : null;

@@ -10,7 +10,7 @@ public final class MemoryBudget {
   private MemoryBudget() {}
 
   /**
-   * Default {@link io.stratadb.Options#mmapBudgetBytes()}: half of the memory beside the maximum heap, in
+   * Default {@link io.stratadb.ReadPathOptions#mmapBudgetBytes()}: half of the memory beside the maximum heap, in
    * bytes. The total is what {@link com.sun.management.OperatingSystemMXBean#getTotalMemorySize()}
    * reports: the machine's memory, or a container's limit (cgroup v1 or v2), which HotSpot reads
    * since JDK 14. 0 when the heap may take all of it.

@@ -6,6 +6,7 @@ import io.stratadb.Compression;
 import io.stratadb.DbIterator;
 import io.stratadb.Options;
 import io.stratadb.ReadMode;
+import io.stratadb.ReadPathOptions;
 import io.stratadb.TableLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,15 +121,15 @@ final class LargeReadChild implements Callable<Integer> {
    */
   static Options strataOptions(Options base, ReadMode readMode, boolean directReads, Long readaheadBytes,
       boolean blockAlign) {
-    Options.Builder b = base.toBuilder().useDirectReads(directReads)
-        .tableLayout(TableLayout.builder().alignDataBlocks(blockAlign).build());
+    ReadPathOptions.Builder r = base.readPath().toBuilder().useDirectReads(directReads);
     if (readMode != null) {
-      b.readMode(readMode);
+      r.readMode(readMode);
     }
     if (readaheadBytes != null) {
-      b.maxAutoReadaheadSize((int) Math.min(Integer.MAX_VALUE, readaheadBytes));
+      r.maxAutoReadaheadSize((int) Math.min(Integer.MAX_VALUE, readaheadBytes));
     }
-    return b.build();
+    return base.toBuilder().readPath(r.build())
+        .tableLayout(TableLayout.builder().alignDataBlocks(blockAlign).build()).build();
   }
 
   /** Runs the phase on {@code threads} threads, released together; merges their counts and histograms. */

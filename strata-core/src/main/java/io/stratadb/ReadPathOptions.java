@@ -1,0 +1,185 @@
+package io.stratadb;
+
+/**
+ * How SSTables are read from the file system, for {@link Options.Builder#readPath}: mapped or
+ * with {@code pread}, read-ahead for iterators and compaction inputs, direct I/O. Immutable and
+ * thread-safe; build with {@link #builder()}. The design and its measurements are in {@code
+ * docs/read-path.md}.
+ */
+public final class ReadPathOptions {
+  private static final ReadPathOptions DEFAULTS = builder().build();
+
+  private final ReadMode readMode;
+  /** -1: {@link io.stratadb.util.MemoryBudget#DEFAULT_MMAP_BUDGET}. */
+  private final long mmapBudgetBytes;
+  private final int maxAutoReadaheadSize;
+  private final int compactionReadaheadSize;
+  private final boolean useDirectReads;
+
+  private ReadPathOptions(Builder b) {
+    this.readMode = b.readMode;
+    this.mmapBudgetBytes = b.mmapBudgetBytes;
+    this.maxAutoReadaheadSize = b.maxAutoReadaheadSize;
+    this.compactionReadaheadSize = b.compactionReadaheadSize;
+    this.useDirectReads = b.useDirectReads;
+  }
+
+  /** The defaults: {@link ReadMode#AUTO}, 256 KiB iterator and 2 MiB compaction read-ahead, buffered reads. */
+  public static ReadPathOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder initialised with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder initialised with these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.readMode = readMode;
+    b.mmapBudgetBytes = mmapBudgetBytes;
+    b.maxAutoReadaheadSize = maxAutoReadaheadSize;
+    b.compactionReadaheadSize = compactionReadaheadSize;
+    b.useDirectReads = useDirectReads;
+    return b;
+  }
+
+  /**
+   * How SSTables are read: mapped into memory, or one {@code pread} per block into the block cache
+   * (see {@link ReadMode}). Default {@link ReadMode#AUTO}: mapped while the database's tables total
+   * at most {@link #mmapBudgetBytes()}, read with {@code pread} beyond.
+   */
+  public ReadMode readMode() {
+    return readMode;
+  }
+
+  /**
+   * The total table bytes up to which {@link ReadMode#AUTO} maps a table it opens, in bytes.
+   * Default: half of the memory the JVM may use beside its heap (the machine's memory, or the
+   * container's memory limit, which the JVM reads from its cgroup; minus the maximum heap), so a
+   * database that fits in the page cache with room to spare is mapped and a larger one is not.
+   */
+  public long mmapBudgetBytes() {
+    return mmapBudgetBytes >= 0 ? mmapBudgetBytes : io.stratadb.util.MemoryBudget.DEFAULT_MMAP_BUDGET;
+  }
+
+  /**
+   * The longest read-ahead of an iterator reading a table that is not mapped, in bytes (RocksDB's
+   * {@code max_auto_readahead_size}): from its third block read in a row an iterator reads 8 KiB
+   * past the block into a buffer of its own, doubling on each read-ahead up to this; a seek starts
+   * over. 0 turns read-ahead off (one read per block). Point lookups never read ahead. Default
+   * 256 KiB, as RocksDB.
+   */
+  public int maxAutoReadaheadSize() {
+    return maxAutoReadaheadSize;
+  }
+
+  /**
+   * The read-ahead of a compaction's input tables that are not mapped, in bytes (RocksDB's {@code
+   * compaction_readahead_size}): each input is read in reads of this size into a buffer of its own
+   * from its first block. 0 reads one block at a time. Default 2 MiB, as RocksDB.
+   */
+  public int compactionReadaheadSize() {
+    return compactionReadaheadSize;
+  }
+
+  /**
+   * Whether SSTables are read around the operating system's page cache ({@code O_DIRECT},
+   * RocksDB's {@code use_direct_reads}; Java 17 opens such files without native code): the block
+   * cache is then the only cache of data blocks, so size it to the memory the process may use.
+   * Applies to the reads of user lookups, iterators and compaction inputs; tables are never mapped
+   * (so {@link ReadMode#MMAP} is refused). The file system must support it (tmpfs does not: the
+   * tables then fail to open with a {@link StrataIOException}). Flush and compaction still write
+   * through the page cache. Default false.
+   */
+  public boolean useDirectReads() {
+    return useDirectReads;
+  }
+
+  @Override
+  public String toString() {
+    return "ReadPathOptions[readMode=" + readMode + ", mmapBudgetBytes=" + mmapBudgetBytes()
+        + ", maxAutoReadaheadSize=" + maxAutoReadaheadSize + ", compactionReadaheadSize="
+        + compactionReadaheadSize + ", useDirectReads=" + useDirectReads + "]";
+  }
+
+  /** Builds {@link ReadPathOptions}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
+  public static final class Builder {
+    private ReadMode readMode = ReadMode.AUTO;
+    private long mmapBudgetBytes = -1;
+    private int maxAutoReadaheadSize = 256 << 10;
+    private int compactionReadaheadSize = 2 << 20;
+    private boolean useDirectReads = false;
+
+    private Builder() {}
+
+    /**
+     * How SSTables are read; see {@link ReadPathOptions#readMode()}.
+     *
+     * @throws IllegalArgumentException if {@code mode} is null
+     */
+    public Builder readMode(ReadMode mode) {
+      if (mode == null) {
+        throw new IllegalArgumentException("readMode must not be null");
+      }
+      this.readMode = mode;
+      return this;
+    }
+
+    /**
+     * Total table bytes up to which {@link ReadMode#AUTO} maps tables.
+     *
+     * @throws IllegalArgumentException unless 0 to 1 PiB
+     */
+    public Builder mmapBudgetBytes(long bytes) {
+      this.mmapBudgetBytes = check("mmapBudgetBytes", bytes, 1L << 50);
+      return this;
+    }
+
+    /**
+     * Longest iterator read-ahead in bytes; see {@link ReadPathOptions#maxAutoReadaheadSize()}.
+     *
+     * @throws IllegalArgumentException unless 0 (none) to 64 MiB
+     */
+    public Builder maxAutoReadaheadSize(int bytes) {
+      this.maxAutoReadaheadSize = (int) check("maxAutoReadaheadSize", bytes, 64 << 20);
+      return this;
+    }
+
+    /**
+     * Compaction input read-ahead in bytes; see {@link ReadPathOptions#compactionReadaheadSize()}.
+     *
+     * @throws IllegalArgumentException unless 0 (none) to 64 MiB
+     */
+    public Builder compactionReadaheadSize(int bytes) {
+      this.compactionReadaheadSize = (int) check("compactionReadaheadSize", bytes, 64 << 20);
+      return this;
+    }
+
+    /** Whether to read tables around the page cache; see {@link ReadPathOptions#useDirectReads()}. */
+    public Builder useDirectReads(boolean value) {
+      this.useDirectReads = value;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException if direct reads are asked for with {@link ReadMode#MMAP}
+     */
+    public ReadPathOptions build() {
+      if (useDirectReads && readMode == ReadMode.MMAP) {
+        throw new IllegalArgumentException("useDirectReads cannot be combined with readMode MMAP");
+      }
+      return new ReadPathOptions(this);
+    }
+
+    private static long check(String name, long value, long max) {
+      if (value < 0 || value > max) {
+        throw new IllegalArgumentException(name + " must be between 0 and " + max + ", got " + value);
+      }
+      return value;
+    }
+  }
+}
