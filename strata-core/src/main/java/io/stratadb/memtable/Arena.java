@@ -73,6 +73,8 @@ class Arena {
   private final AtomicLong charged = new AtomicLong();
   /** Orders a spare's charge against {@link #seal}. */
   private final Object sealLock = new Object();
+  /** Set by {@link #seal}: spares prepared from then on are not charged or allocated. Guarded by sealLock. */
+  private boolean sealed;
   /** A full-size chunk of each kind allocated ahead, or null; the writer takes it. */
   private final AtomicReference<long[]> spareNodeChunk = new AtomicReference<>();
   private final AtomicReference<byte[]> spareByteChunk = new AtomicReference<>();
@@ -260,7 +262,7 @@ class Arena {
   /** Charges a spare chunk's {@code bytes} unless the arena is sealed or they do not fit now. */
   private boolean chargeSpare(long bytes) {
     synchronized (sealLock) {
-      if (!charger.tryCharge(bytes)) {
+      if (sealed || !charger.tryCharge(bytes)) {
         return false;
       }
       charged.addAndGet(bytes);
@@ -275,6 +277,7 @@ class Arena {
    */
   long seal() {
     synchronized (sealLock) {
+      sealed = true;
       return charged.get();
     }
   }
