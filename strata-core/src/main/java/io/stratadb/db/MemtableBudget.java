@@ -129,7 +129,7 @@ final class MemtableBudget implements ChunkCharger {
     if (!enabled()) {
       return;
     }
-    long bytes = memtable.chargedBytes();
+    long bytes = memtable.releaseCharges();
     synchronized (this) {
       charged -= bytes;
       if (blockCache != null) {

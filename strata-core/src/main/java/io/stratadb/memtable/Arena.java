@@ -71,6 +71,10 @@ class Arena {
   private final ChunkCharger charger;
   /** Bytes of chunks charged to {@link #charger}, spares included. */
   private final AtomicLong charged = new AtomicLong();
+  /** Orders a spare's charge against {@link #seal}. */
+  private final Object sealLock = new Object();
+  /** Set by {@link #seal}: spares prepared from then on are not charged or allocated. Guarded by sealLock. */
+  private boolean sealed;
   /** A full-size chunk of each kind allocated ahead, or null; the writer takes it. */
   private final AtomicReference<long[]> spareNodeChunk = new AtomicReference<>();
   private final AtomicReference<byte[]> spareByteChunk = new AtomicReference<>();
@@ -238,8 +242,7 @@ class Arena {
     try {
       preparer.execute(() -> {
         try {
-          if (charger.tryCharge(bytes)) {
-            charged.addAndGet(bytes);
+          if (chargeSpare(bytes)) {
             allocate.run();
           }
         } finally {
@@ -253,6 +256,29 @@ class Arena {
       if (!queued) {
         preparing.set(false); // an Error too (no thread to start), or no request is ever made again
       }
+    }
+  }
+
+  /** Charges a spare chunk's {@code bytes} unless the arena is sealed or they do not fit now. */
+  private boolean chargeSpare(long bytes) {
+    synchronized (sealLock) {
+      if (sealed || !charger.tryCharge(bytes)) {
+        return false;
+      }
+      charged.addAndGet(bytes);
+      return true;
+    }
+  }
+
+  /**
+   * Stops charging spare chunks (a request still queued on the preparer then allocates nothing)
+   * and returns {@link #chargedBytes}: the owner returns them when it drops the memtable, and a
+   * spare charged after that would never be returned. No allocation may follow.
+   */
+  long seal() {
+    synchronized (sealLock) {
+      sealed = true;
+      return charged.get();
     }
   }
 

@@ -100,6 +100,15 @@ public final class Memtable {
     return charging ? bloomBytes + arena.chargedBytes() : 0;
   }
 
+  /**
+   * {@link #chargedBytes()}, final: for the owner to return when it drops the flushed memtable. A
+   * spare arena chunk still being prepared is then neither charged nor allocated (charged after
+   * this, it would never be returned). No write may follow.
+   */
+  public long releaseCharges() {
+    return charging ? bloomBytes + arena.seal() : 0;
+  }
+
   /** The file number of the WAL backing this memtable. */
   public long logNumber() {
     return logNumber;

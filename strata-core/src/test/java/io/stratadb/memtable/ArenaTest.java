@@ -150,6 +150,35 @@ class ArenaTest {
   }
 
   @Test
+  void aSpareStillQueuedWhenTheChargesAreReturnedIsNeverCharged() {
+    List<Runnable> queued = new ArrayList<>();
+    long[] budget = new long[1];
+    ChunkCharger charger = new ChunkCharger() {
+      @Override
+      public void charge(long bytes) {
+        budget[0] += bytes;
+      }
+
+      @Override
+      public boolean tryCharge(long bytes) {
+        budget[0] += bytes;
+        return true;
+      }
+    };
+    Arena arena = new Arena(queued::add, charger);
+    int range = Arena.MAX_CHUNK_BYTES / 8;
+    for (int i = 0; i < 1000 && queued.isEmpty(); i++) {
+      arena.allocateNode(1, range, 0);
+    }
+    assertEquals(1, queued.size(), "a spare is asked for");
+    // The memtable was flushed and dropped before the preparer ran: its owner returns the charges.
+    budget[0] -= arena.seal();
+    queued.remove(0).run();
+    assertEquals(0, budget[0], "a spare charged after the charges were returned leaks from the budget");
+    assertFalse(arena.hasSpareByteChunk());
+  }
+
+  @Test
   void fullSizeNodeChunksArePreparedAheadToo() {
     List<Runnable> queued = new ArrayList<>();
     Arena arena = new Arena(queued::add);
