@@ -84,7 +84,11 @@ public final class Options {
     return values.preloadTables;
   }
 
-  /** Maximum SSTables held open in the table cache. Default 1000. */
+  /**
+   * Maximum SSTables held open in the table cache. Default 1000. A table read with {@code pread}
+   * that an iterator reads in runs holds a second file descriptor for them, so allow up to twice
+   * this many descriptors for tables in the process's limit ({@code ulimit -n}).
+   */
   public int maxOpenFiles() {
     return values.maxOpenFiles;
   }
