@@ -529,14 +529,15 @@ public final class Options {
     }
 
     /** {@code value}, checked not null. @throws IllegalArgumentException if it is null */
-    private static <T> T notNull(String name, T value) {
+    static <T> T notNull(String name, T value) {
       if (value == null) {
         throw new IllegalArgumentException(name + " must not be null");
       }
       return value;
     }
 
-    private static long check(String name, long value, long min, long max) {
+    /** {@code value}, checked within {@code [min, max]}. @throws IllegalArgumentException if outside */
+    static long check(String name, long value, long min, long max) {
       if (value < min || value > max) {
         throw new IllegalArgumentException(
             name + " must be between " + min + " and " + max + ", got " + value);

@@ -26,17 +26,18 @@ public enum ReadMode {
   PREAD;
 
   /**
-   * Whether a table opened now is mapped, given the database's current total table bytes and the
-   * budget ({@link ReadPathOptions#mmapBudgetBytes()}).
+   * Whether a table opened now is mapped, given the database's current total table bytes (asked
+   * for by {@link #AUTO} only: summing them walks the current version) and the budget ({@link
+   * ReadPathOptions#mmapBudgetBytes()}).
    */
-  public boolean maps(long totalTableBytes, long mmapBudgetBytes) {
+  public boolean maps(java.util.function.LongSupplier totalTableBytes, long mmapBudgetBytes) {
     switch (this) {
       case MMAP:
         return true;
       case PREAD:
         return false;
       default:
-        return totalTableBytes <= mmapBudgetBytes;
+        return totalTableBytes.getAsLong() <= mmapBudgetBytes;
     }
   }
 }

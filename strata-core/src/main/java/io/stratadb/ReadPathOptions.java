@@ -120,10 +120,7 @@ public final class ReadPathOptions {
      * @throws IllegalArgumentException if {@code mode} is null
      */
     public Builder readMode(ReadMode mode) {
-      if (mode == null) {
-        throw new IllegalArgumentException("readMode must not be null");
-      }
-      this.readMode = mode;
+      this.readMode = Options.Builder.notNull("readMode", mode);
       return this;
     }
 
@@ -133,7 +130,7 @@ public final class ReadPathOptions {
      * @throws IllegalArgumentException unless 0 to 1 PiB
      */
     public Builder mmapBudgetBytes(long bytes) {
-      this.mmapBudgetBytes = check("mmapBudgetBytes", bytes, 1L << 50);
+      this.mmapBudgetBytes = Options.Builder.check("mmapBudgetBytes", bytes, 0, 1L << 50);
       return this;
     }
 
@@ -143,7 +140,7 @@ public final class ReadPathOptions {
      * @throws IllegalArgumentException unless 0 (none) to 64 MiB
      */
     public Builder maxAutoReadaheadSize(int bytes) {
-      this.maxAutoReadaheadSize = (int) check("maxAutoReadaheadSize", bytes, 64 << 20);
+      this.maxAutoReadaheadSize = (int) Options.Builder.check("maxAutoReadaheadSize", bytes, 0, 64 << 20);
       return this;
     }
 
@@ -153,7 +150,7 @@ public final class ReadPathOptions {
      * @throws IllegalArgumentException unless 0 (none) to 64 MiB
      */
     public Builder compactionReadaheadSize(int bytes) {
-      this.compactionReadaheadSize = (int) check("compactionReadaheadSize", bytes, 64 << 20);
+      this.compactionReadaheadSize = (int) Options.Builder.check("compactionReadaheadSize", bytes, 0, 64 << 20);
       return this;
     }
 
@@ -173,13 +170,6 @@ public final class ReadPathOptions {
         throw new IllegalArgumentException("useDirectReads cannot be combined with readMode MMAP");
       }
       return new ReadPathOptions(this);
-    }
-
-    private static long check(String name, long value, long max) {
-      if (value < 0 || value > max) {
-        throw new IllegalArgumentException(name + " must be between 0 and " + max + ", got " + value);
-      }
-      return value;
     }
   }
 }

@@ -45,10 +45,10 @@ class OptionsTest {
 
   @Test
   void readModeDecidesPerTableOpen() {
-    assertTrue(ReadMode.MMAP.maps(Long.MAX_VALUE, 0));
-    assertTrue(!ReadMode.PREAD.maps(0, Long.MAX_VALUE));
-    assertTrue(ReadMode.AUTO.maps(100, 100));
-    assertTrue(!ReadMode.AUTO.maps(101, 100));
+    assertTrue(ReadMode.MMAP.maps(() -> Long.MAX_VALUE, 0));
+    assertTrue(!ReadMode.PREAD.maps(() -> 0, Long.MAX_VALUE));
+    assertTrue(ReadMode.AUTO.maps(() -> 100, 100));
+    assertTrue(!ReadMode.AUTO.maps(() -> 101, 100));
     Options o = Options.builder().readPath(ReadPathOptions.builder().readMode(ReadMode.PREAD).mmapBudgetBytes(5)
         .maxAutoReadaheadSize(0).compactionReadaheadSize(1 << 20).build()).build().toBuilder().build();
     assertEquals(ReadMode.PREAD, o.readPath().readMode());

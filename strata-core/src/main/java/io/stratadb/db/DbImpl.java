@@ -129,7 +129,7 @@ final class DbImpl implements Db {
     this.counters = new DbCounters(statistics);
     this.memtableBudget = new MemtableBudget(this, counters, budget, blockCache);
     this.tableCache = new TableCache(fs, n -> io.stratadb.manifest.FileNames.table(dir, n), options.maxOpenFiles(),
-        blockCache, statistics, () -> options.readPath().readMode().maps(tableBytes(), options.readPath().mmapBudgetBytes()),
+        blockCache, statistics, () -> options.readPath().readMode().maps(this::tableBytes, options.readPath().mmapBudgetBytes()),
         new io.stratadb.sstable.TableReadOptions(options.readPath().maxAutoReadaheadSize(),
             options.readPath().compactionReadaheadSize(), options.readPath().useDirectReads()));
     this.versions = openVersions.apply(this::onVersionDropped);
