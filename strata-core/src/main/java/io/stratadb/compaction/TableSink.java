@@ -146,13 +146,20 @@ public final class TableSink {
       finished.syncAndClose();
       return;
     }
-    pendingSyncs.addLast(CompletableFuture.runAsync(() -> {
-      try {
-        finished.syncAndClose();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, syncer));
+    CompletableFuture<Void> sync;
+    try {
+      sync = CompletableFuture.runAsync(() -> {
+        try {
+          finished.syncAndClose();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, syncer);
+    } catch (RuntimeException | Error e) { // e.g. the syncer was shut down: close the file here
+      finished.abandon();
+      throw e;
+    }
+    pendingSyncs.addLast(sync);
     if (pendingSyncs.size() > MAX_PENDING_SYNCS) {
       await(pendingSyncs.removeFirst());
     }

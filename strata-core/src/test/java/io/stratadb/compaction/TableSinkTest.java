@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.env.ForwardingFileSystem;
@@ -26,6 +27,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -250,6 +252,24 @@ class TableSinkTest {
       }
     } finally {
       syncer.shutdown();
+    }
+  }
+
+  @Test
+  void aSyncerThatRejectsTheSyncLeavesNoFileOpen() throws IOException {
+    SyncRecordingFileSystem fs = new SyncRecordingFileSystem();
+    ExecutorService syncer = Executors.newSingleThreadExecutor();
+    syncer.shutdown();
+    TableSink sink = new TableSink(fs, dir, SETTINGS, numbers::getAndIncrement, 8 << 10, syncer);
+    RejectedExecutionException failure = assertThrows(RejectedExecutionException.class, () -> {
+      addKeys(sink, 2_000);
+      sink.finish();
+    });
+    String first = FileNames.table(dir, 100).getFileName().toString();
+    assertTrue(fs.events.contains("close " + first), "the finished table's file is closed: " + fs.events);
+    sink.abandon(failure);
+    for (long number : sink.allocatedNumbers()) {
+      assertFalse(Files.exists(FileNames.table(dir, number)), "table " + number + " deleted");
     }
   }
 }
