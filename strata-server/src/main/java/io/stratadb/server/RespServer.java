@@ -173,7 +173,7 @@ public final class RespServer implements AutoCloseable {
     new StringCommands(store, config.maxReplyBytes(), maxValueBytes).register(table);
     new CounterCommands(store).register(table);
     new KeyCommands(store, config.maxReplyBytes(), maxKeyBytes).register(table);
-    new ServerCommands(() -> built[0], config, stats, budget, db, this::shutdownAsync).register(table);
+    new ServerCommands(() -> built[0], config, stats, budget, db, format, this::shutdownAsync).register(table);
     built[0] = table.build();
     CommandDispatcher dispatcher = new CommandDispatcher(built[0], stats);
     int maxBatchedArgBytes = Math.min(maxKeyBytes, maxValueBytes - ValueCodec.EXPIRING_HEADER_BYTES);

@@ -40,6 +40,7 @@ class ValueFormatTest {
       assertArrayEquals(LOOKS_EXPIRED, jedis.get(b("bin")), "the whole value, no header stripped");
       assertArrayEquals(new byte[] {0, 'z'}, jedis.get(b("zero")));
       assertEquals(-1, jedis.ttl("user:1"));
+      assertTrue(jedis.info("server").contains("value_format:plain\r\n"));
       assertEquals(3, jedis.dbSize());
       JedisDataException e = assertThrows(JedisDataException.class,
           () -> jedis.set("k", "v", SetParams.setParams().ex(10)));
@@ -61,6 +62,7 @@ class ValueFormatTest {
   void aDatabaseTheServerCreatesIsMarkedAndTheMarkerIsHidden() {
     try (TestServer server = new TestServer(dir); Jedis jedis = server.jedis()) {
       assertEquals(0, jedis.dbSize());
+      assertTrue(jedis.info("server").contains("value_format:ttl\r\n"));
       jedis.set("a", "1", SetParams.setParams().ex(100));
       assertEquals(List.of("a"), jedis.scan("0").getResult());
       jedis.flushDB();
