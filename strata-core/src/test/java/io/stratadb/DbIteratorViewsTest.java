@@ -89,6 +89,17 @@ class DbIteratorViewsTest {
   }
 
   @Test
+  void aTransactionsScanIsIterableToo() {
+    try (Db db = filled(dir); Transaction txn = db.beginTransaction()) {
+      txn.put(b("bb"), b("mine"));
+      txn.delete(b("c"));
+      try (DbIterator it = txn.scan(Bound.inclusive(b("b")), Bound.unbounded())) {
+        assertEquals(List.of("b=B", "bb=mine", "d=D"), keys(it), "its own writes over the snapshot");
+      }
+    }
+  }
+
+  @Test
   void scanPrefixSelectsExactlyTheKeysWithThePrefix() {
     try (Db db = Db.open(dir)) {
       byte[][] keys = {b("user"), b("user:1"), b("user:2"), b("user;"), b("users"), b("usf"),
