@@ -351,7 +351,8 @@ final class StressOpsWorker implements Runnable {
       db.compactRange();
       return;
     }
-    db.compactRange(Bound.inclusive(bytes(StressValues.key(range[0]))), Bound.inclusive(bytes(StressValues.key(range[1]))));
+    db.compactRange(Bound.inclusive(bytes(StressValues.key(range[0]))),
+        Bound.inclusive(bytes(StressValues.key(range[1]))));
   }
 
   /** The value the write tagged {@code tag} stores under {@code key}. */

@@ -44,7 +44,8 @@ class BenchChartTest {
 
     List<BenchChart.Panel> panels = new ArrayList<>();
     for (String w : List.of("fillseq", "fillrandom", "readseq", "seekrandom")) {
-      panels.add(new BenchChart.Panel(w, List.of(new BenchChart.Bar("stratadb", 3e6), new BenchChart.Bar("rocksdb", 1e6))));
+      panels.add(new BenchChart.Panel(w,
+          List.of(new BenchChart.Bar("stratadb", 3e6), new BenchChart.Bar("rocksdb", 1e6))));
     }
     Path png = tmp.resolve("results.png");
     BenchChart.write(png, "title", "num=1000 valueSize=100", panels);
