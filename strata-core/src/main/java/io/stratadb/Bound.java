@@ -1,5 +1,6 @@
 package io.stratadb;
 
+import io.stratadb.util.PrintableKeys;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -36,6 +37,29 @@ public final class Bound {
    */
   public static Bound exclusive(byte[] key) {
     return new Bound(Objects.requireNonNull(key, "key").clone(), false);
+  }
+
+  /**
+   * The exclusive upper bound of the keys that start with {@code prefix}: {@code
+   * exclusive(successor)}, where the successor is the prefix without its trailing {@code 0xff}
+   * bytes and with its last byte then incremented; {@link #unbounded()} when the prefix is empty or
+   * all {@code 0xff}. With {@code inclusive(prefix)} as the lower bound it selects exactly the keys
+   * starting with {@code prefix} ({@link Db#scanPrefix(byte[])}).
+   *
+   * @param prefix the key prefix (copied)
+   * @return the upper bound just past every key that starts with {@code prefix}
+   * @throws NullPointerException if {@code prefix} is null
+   */
+  public static Bound prefixEnd(byte[] prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xff) {
+        byte[] successor = Arrays.copyOf(prefix, i + 1);
+        successor[i]++;
+        return new Bound(successor, false);
+      }
+    }
+    return UNBOUNDED;
   }
 
   /** No bound: the range extends to the first (or last) key. */
@@ -85,6 +109,6 @@ public final class Bound {
 
   @Override
   public String toString() {
-    return key == null ? "unbounded" : (inclusive ? "inclusive(" : "exclusive(") + Arrays.toString(key) + ")";
+    return key == null ? "unbounded" : (inclusive ? "inclusive(" : "exclusive(") + PrintableKeys.format(key) + ")";
   }
 }

@@ -208,7 +208,10 @@ public interface Db extends AutoCloseable {
   /**
    * Returns an iterator over the whole key space, positioned nowhere (call {@link
    * DbIterator#seekToFirst()}, {@link DbIterator#seekToLast()}, {@link DbIterator#seek(byte[])} or
-   * {@link DbIterator#seekForPrev(byte[])}); it moves both ways. The iterator reads the state of
+   * {@link DbIterator#seekForPrev(byte[])}); it moves both ways. Unlike {@link #scan(Bound,
+   * Bound)}, which positions its iterator on the first key, this one is unpositioned as RocksDB's
+   * {@code NewIterator} is, since its first call is usually a seek; its for-each and stream views
+   * ({@link DbIterator#iterator()}) start with {@code seekToFirst()}. The iterator reads the state of
    * the database at the moment of this call; later writes are invisible to it. Close it: an open
    * iterator pins the memtables and SSTables it reads, unless {@link
    * ReadOptions#withAutoRefreshMillis} lets it re-open them periodically.
@@ -250,6 +253,107 @@ public interface Db extends AutoCloseable {
   DbIterator scan(Bound lower, Bound upper);
 
   /**
+   * Opens the database in {@code dir} with {@link Options#defaults()}, creating it if absent; as
+   * {@link #open(Path, Options)}.
+   *
+   * @param dir directory holding the database files; created if absent
+   * @return an open database; close it with {@link #close()}
+   * @throws IllegalArgumentException if {@code dir} is null
+   * @throws CorruptionException if the manifest or a WAL is corrupt beyond what recovery skips
+   * @throws StrataIOException if the files cannot be read or written, or the directory is locked
+   */
+  static Db open(Path dir) {
+    return open(dir, Options.defaults());
+  }
+
+  /**
+   * Returns an iterator over the keys that start with {@code prefix}, positioned on the first of
+   * them: {@code scan(Bound.inclusive(prefix), Bound.prefixEnd(prefix))}. An empty prefix selects
+   * every key.
+   *
+   * @throws IllegalArgumentException if {@code prefix} is null
+   * @throws DbClosedException if the database is closed
+   */
+  default DbIterator scanPrefix(byte[] prefix) {
+    return scanPrefix(prefix, ReadOptions.defaults());
+  }
+
+  /**
+   * Like {@link #scanPrefix(byte[])}, reading as {@code options} say (e.g. at a snapshot).
+   *
+   * @throws IllegalArgumentException if an argument is null or the snapshot is foreign
+   * @throws IllegalStateException if the snapshot was closed
+   * @throws DbClosedException if the database is closed
+   */
+  default DbIterator scanPrefix(byte[] prefix, ReadOptions options) {
+    if (prefix == null) {
+      throw new IllegalArgumentException("prefix must not be null");
+    }
+    return scan(Bound.inclusive(prefix), Bound.prefixEnd(prefix), options);
+  }
+
+  /**
+   * Stores the bytes remaining in {@code value} (position to limit) under those remaining in
+   * {@code key}, with default {@link WriteOptions}. For direct (off-heap) buffers, e.g. Netty's: the
+   * bytes are copied once, straight from the buffers into the write ({@link
+   * WriteBatch#put(ByteBuffer, ByteBuffer)}), where a {@code byte[]} put would need the caller's
+   * copy first. Both positions advance to their limits once the write succeeded; after a failure
+   * they are unchanged. Statistics count a put in a one-operation {@link #write(WriteBatch)}. There is
+   * no {@code ByteBuffer} get: a lookup copies the value out of its block exactly once, into the
+   * array {@link #get(byte[])} returns ({@link java.nio.ByteBuffer#wrap(byte[])} costs no copy).
+   *
+   * @throws IllegalArgumentException if either is null or too large
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the WAL write fails, or an earlier error is sticky
+   */
+  default void put(java.nio.ByteBuffer key, java.nio.ByteBuffer value) {
+    put(key, value, WriteOptions.defaults());
+  }
+
+  /**
+   * As {@link #put(java.nio.ByteBuffer, java.nio.ByteBuffer)}, honouring {@code options}.
+   *
+   * @throws IllegalArgumentException if an argument is null or too large
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the WAL write or sync fails, or an earlier error is sticky
+   */
+  default void put(java.nio.ByteBuffer key, java.nio.ByteBuffer value, WriteOptions options) {
+    if (key == null || value == null) {
+      throw new IllegalArgumentException("key and value must not be null");
+    }
+    write(new WriteBatch().put(key.duplicate(), value.duplicate()), options);
+    key.position(key.limit());
+    value.position(value.limit());
+  }
+
+  /**
+   * Compacts every table overlapping the range between {@code lower} and {@code upper} down
+   * through the levels (after flushing the memtable), so that overwritten versions and tombstones
+   * in the range are dropped and the range is read from as few tables as possible (LevelDB's
+   * {@code CompactRange}). The bounds read as {@link #scan(Bound, Bound)}'s; as compaction works
+   * on whole tables, keys just outside the range (an exclusive bound's own key, say) may be
+   * compacted too. Background compactions pause meanwhile. A tiered database merges all of its
+   * sorted runs. Blocks until done.
+   *
+   * @param lower lower bound, e.g. {@link Bound#inclusive(byte[])} or {@link Bound#unbounded()}
+   * @param upper upper bound, e.g. {@link Bound#exclusive(byte[])} or {@link Bound#unbounded()}
+   * @throws IllegalArgumentException if a bound is null
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the compaction fails (the error is then sticky)
+   */
+  void compactRange(Bound lower, Bound upper);
+
+  /**
+   * Compacts the whole key space: {@code compactRange(Bound.unbounded(), Bound.unbounded())}.
+   *
+   * @throws DbClosedException if the database is closed
+   * @throws StrataIOException if the compaction fails (the error is then sticky)
+   */
+  default void compactRange() {
+    compactRange(Bound.unbounded(), Bound.unbounded());
+  }
+
+  /**
    * Flushes the current memtable to an L0 SSTable and waits until it, and every immutable memtable
    * before it, is on disk and recorded in the manifest. Does nothing when the memtable is empty.
    *
@@ -259,18 +363,20 @@ public interface Db extends AutoCloseable {
   void flush();
 
   /**
-   * Compacts every table overlapping the user-key range {@code [lower, upper]} down through the
-   * levels (after flushing the memtable), so that overwritten versions and tombstones in the range
-   * are dropped and the range is read from as few tables as possible (LevelDB's {@code
-   * CompactRange}). Background compactions pause meanwhile. A tiered database merges all of its
-   * sorted runs. Blocks until done.
+   * Compacts the user-key range {@code [lower, upper]}, both ends inclusive.
    *
    * @param lower smallest user key to compact, or null for the first key
    * @param upper largest user key to compact, or null for the last key
    * @throws DbClosedException if the database is closed
    * @throws StrataIOException if the compaction fails (the error is then sticky)
+   * @deprecated use {@link #compactRange(Bound, Bound)}, whose bounds read as {@link #scan(Bound,
+   *     Bound)}'s, or {@link #compactRange()}; this form takes nulls and an inclusive upper end
    */
-  void compactRange(byte[] lower, byte[] upper);
+  @Deprecated
+  default void compactRange(byte[] lower, byte[] upper) {
+    compactRange(lower == null ? Bound.unbounded() : Bound.inclusive(lower),
+        upper == null ? Bound.unbounded() : Bound.inclusive(upper));
+  }
 
   /**
    * Makes a checkpoint: a consistent, openable copy of the database in the new directory {@code

@@ -2,10 +2,11 @@ package io.stratadb;
 
 
 /**
- * The JMX view of one open database, registered as {@code io.stratadb:type=Db,name="<absolute
- * path>"} when {@code Options.jmx()} is on (by the engine, on open; unregistered on close). An
- * MXBean, so generic clients (JConsole, VisualVM, the Prometheus JMX exporter) see plain types:
- * numbers, a {@code long[]} per level, and a {@link LatencyStats} composite per timed operation.
+ * The JMX view of one open database, registered as {@code io.stratadb:type=Db,name=<absolute
+ * path>} (the path quoted only if it holds {@code , = : " * ?} or a line break) when {@code
+ * Options.jmx()} is on (by the engine, on open; unregistered on close). An MXBean, so generic
+ * clients (JConsole, VisualVM, the Prometheus JMX exporter) see plain types: numbers, a {@code
+ * long[]} per level, and a {@link LatencyStats} composite per timed operation.
  *
  * <p>Every attribute is also in {@code Db.stats()} ({@link io.stratadb.DbStats}); units are in the
  * names or stated below; counts are since open, the operation counters and latencies since open or

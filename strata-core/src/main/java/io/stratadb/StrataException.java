@@ -3,8 +3,10 @@ package io.stratadb;
 /**
  * Base of StrataDB's error taxonomy (after LevelDB's {@code Status}): {@link CorruptionException}
  * for data that fails its checksums or format checks, {@link StrataIOException} for failed file
- * operations. Bad arguments raise {@link IllegalArgumentException}; a closed database raises
- * {@link DbClosedException}. Missing keys are not errors.
+ * operations, {@link TransactionConflictException} for a failed optimistic commit, {@link
+ * DbClosedException} for any call after {@link Db#close()}, {@link
+ * CompressionUnavailableException} for a codec whose library is missing. Bad arguments raise
+ * {@link IllegalArgumentException}. Missing keys are not errors.
  */
 public class StrataException extends RuntimeException {
   private static final long serialVersionUID = 1L;

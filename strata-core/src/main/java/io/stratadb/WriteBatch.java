@@ -1,6 +1,7 @@
 package io.stratadb;
 
 import io.stratadb.util.Coding;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -88,9 +89,45 @@ public final class WriteBatch {
     return this;
   }
 
+  /**
+   * Adds a put of the bytes remaining in {@code value} under the bytes remaining in {@code key}
+   * (from each buffer's position to its limit), copied straight from the buffers (heap or direct)
+   * into the batch: no intermediate {@code byte[]}. Both buffers' positions advance to their limits,
+   * as after a relative bulk {@code get}; nothing else of them changes.
+   *
+   * @return this batch, for chaining
+   * @throws NullPointerException if either is null
+   * @throws IllegalArgumentException if the batch would exceed 2 GiB (nothing is added, and the
+   *     positions do not move)
+   */
+  public WriteBatch put(ByteBuffer key, ByteBuffer value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    int keyLength = key.remaining();
+    int valueLength = value.remaining();
+    int at = reserve(PUT, keyLength, valueLength);
+    key.get(rep, at, keyLength);
+    value.get(rep, at + keyLength, valueLength);
+    approximateSize += keyLength + valueLength + PUT_OVERHEAD;
+    return this;
+  }
+
   private void add(byte type, byte[] key, byte[] value) {
     int valueLength = value == null ? 0 : value.length;
-    long needed = (long) size + ENTRY_HEADER_BYTES + key.length + valueLength;
+    int at = reserve(type, key.length, valueLength);
+    System.arraycopy(key, 0, rep, at, key.length);
+    if (value != null) {
+      System.arraycopy(value, 0, rep, at + key.length, valueLength);
+    }
+  }
+
+  /**
+   * Appends an operation's header, grows the array for its key and value, and counts it.
+   *
+   * @return the offset in {@link #rep} where the key goes, the value right after it
+   */
+  private int reserve(byte type, int keyLength, int valueLength) {
+    long needed = (long) size + ENTRY_HEADER_BYTES + keyLength + valueLength;
     if (needed > rep.length) {
       if (needed > Integer.MAX_VALUE - 16) {
         throw new IllegalArgumentException("write batch would exceed 2 GiB");
@@ -98,15 +135,12 @@ public final class WriteBatch {
       rep = Arrays.copyOf(rep, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * rep.length)));
     }
     rep[size] = type;
-    Coding.putFixed32(rep, size + 1, key.length);
+    Coding.putFixed32(rep, size + 1, keyLength);
     Coding.putFixed32(rep, size + 5, valueLength);
     int at = size + ENTRY_HEADER_BYTES;
-    System.arraycopy(key, 0, rep, at, key.length);
-    if (value != null) {
-      System.arraycopy(value, 0, rep, at + key.length, valueLength);
-    }
     size = (int) needed;
     count++;
+    return at;
   }
 
   /** Number of operations in the batch. */

@@ -4,7 +4,8 @@
  *
  * <ul>
  *   <li>{@link io.stratadb.Db}: put, get, delete, atomic {@link io.stratadb.WriteBatch}es, {@link
- *       io.stratadb.DbIterator}s and bounded scans ({@link io.stratadb.Bound}), {@code multiGet},
+ *       io.stratadb.DbIterator}s (for-each and streams of {@link io.stratadb.KeyValue}s), bounded
+ *       and prefix scans ({@link io.stratadb.Bound}), {@code multiGet},
  *       {@link io.stratadb.Snapshot}s, optimistic {@link io.stratadb.Transaction}s, checkpoints,
  *       flush and {@code compactRange}, statistics ({@link io.stratadb.DbStats}).
  *   <li>{@link io.stratadb.Options} (tuning, immutable, built with {@link
@@ -14,10 +15,9 @@
  *       io.stratadb.CompactionFilter}.
  *   <li>Errors, all unchecked: {@link io.stratadb.StrataException} and its subclasses {@link
  *       io.stratadb.CorruptionException} (names the file and offset), {@link
- *       io.stratadb.StrataIOException}, {@link io.stratadb.TransactionConflictException} and
- *       {@link io.stratadb.CompressionUnavailableException}; {@link
- *       io.stratadb.DbClosedException} after close; {@link IllegalArgumentException} for bad
- *       arguments. A missing key is not an error: {@code get} returns {@code null}.
+ *       io.stratadb.StrataIOException}, {@link io.stratadb.TransactionConflictException}, {@link
+ *       io.stratadb.CompressionUnavailableException} and {@link io.stratadb.DbClosedException}
+ *       (after close); {@link IllegalArgumentException} for bad arguments. A missing key is not an error: {@code get} returns {@code null}.
  * </ul>
  *
  * <p>Keys and values are byte arrays; keys are ordered as unsigned bytes. Every type states its

@@ -199,11 +199,11 @@ class DbApiTest {
     assertThrows(DbClosedException.class, db::stats);
     assertThrows(DbClosedException.class, db::getSnapshot);
     assertThrows(DbClosedException.class, db::beginTransaction);
-    assertThrows(DbClosedException.class, () -> db.compactRange(null, null));
+    assertThrows(DbClosedException.class, () -> db.compactRange());
     assertThrows(DbClosedException.class, () -> db.get(b("k"), ReadOptions.defaults()));
-    assertThrows(IllegalStateException.class, open::seekToFirst);
-    assertThrows(IllegalStateException.class, open::seekToLast);
-    assertThrows(IllegalStateException.class, () -> open.seekForPrev(b("k")));
+    assertThrows(DbClosedException.class, open::seekToFirst);
+    assertThrows(DbClosedException.class, open::seekToLast);
+    assertThrows(DbClosedException.class, () -> open.seekForPrev(b("k")));
     open.close();
   }
 

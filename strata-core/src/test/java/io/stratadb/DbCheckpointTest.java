@@ -208,7 +208,7 @@ class DbCheckpointTest {
       atDuring.putAll(model);
       db.checkpoint(after);
       Set<String> linked = tables(after);
-      db.compactRange(null, null);
+      db.compactRange();
       DbTestHooks.TEST_setBeforeCompactionInstall(db, null);
       Set<String> gone = new TreeSet<>(linked);
       gone.removeAll(tables(dir));
@@ -269,7 +269,7 @@ class DbCheckpointTest {
         model.put(s(key(i % 1000)), "v" + i);
       }
       db.checkpoint(copy);
-      db.compactRange(null, null); // deletes the source's names of the tables the copy links
+      db.compactRange(); // deletes the source's names of the tables the copy links
       db.put(key(1), b("after"));
     }
     assertFalse(fs.exists(Path.of("/mem/backups/copy.tmp")));

@@ -38,7 +38,7 @@ class DbCompactionFilterTest {
       }
       Snapshot snapshot = db.getSnapshot();
       db.put(key(0), expiringAt(50, "after the snapshot"));
-      db.compactRange(null, null);
+      db.compactRange();
       assertNull(db.get(key(0)), "expired, and the tombstone hides the older 'old' value");
       assertTrue(s(db.get(key(99))).endsWith("v99"), "the snapshot sees this version: not filtered yet");
       assertEquals(500, ByteBuffer.wrap(db.get(key(100))).getLong());
@@ -46,7 +46,7 @@ class DbCompactionFilterTest {
           "the snapshot still reads the version it saw");
       assertTrue(s(db.get(key(99), ReadOptions.snapshot(snapshot))).endsWith("v99"));
       snapshot.close();
-      db.compactRange(null, null);
+      db.compactRange();
       assertNull(db.get(key(99)), "now filtered for good");
       int live = 0;
       try (DbIterator it = db.scan(Bound.unbounded(), Bound.unbounded())) {

@@ -62,7 +62,7 @@ class DbCompactionTest {
       db.flush();
       DbApiTest.waitFor(() -> db.stats().compactionCount() > 0);
       check(db);
-      db.compactRange(null, null);
+      db.compactRange();
       check(db);
       assertEquals(0, db.stats().levels().get(0).files(), "compactRange empties L0");
     }
@@ -148,7 +148,7 @@ class DbCompactionTest {
         db.delete(key(i));
       }
       db.put(key(5000), b("survivor"));
-      db.compactRange(null, null);
+      db.compactRange();
       DbStats stats = db.stats();
       assertTrue(stats.totalTableBytes() < 10_000, "everything but one key is gone: " + stats.totalTableBytes());
       assertEquals("survivor", s(db.get(key(5000))));
@@ -182,7 +182,7 @@ class DbCompactionTest {
         }
         db.flush();
       }
-      db.compactRange(null, null);
+      db.compactRange();
     }
     assertTrue(copied.get(), "a compaction ran");
     Set<String> before = names(crashed);

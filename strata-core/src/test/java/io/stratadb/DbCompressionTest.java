@@ -45,7 +45,7 @@ class DbCompressionTest {
     long stored;
     try (Db db = Db.open(dir, options)) {
       stored = fill(db);
-      db.compactRange(null, null);
+      db.compactRange();
     }
     try (Db db = Db.open(dir, options)) {
       for (int i = 0; i < 5000; i += 7) {
@@ -68,7 +68,7 @@ class DbCompressionTest {
     assertEquals(Compression.ZSTD, options.compressionForLevel(6), "deeper levels use the last entry");
     try (Db db = Db.open(tmp, options)) {
       long l0 = fill(db);
-      db.compactRange(null, null);
+      db.compactRange();
       assertTrue(db.stats().totalTableBytes() < l0 / 2, "L6 is zstd-compressed, L0 was raw");
       assertEquals(s(compressibleValue(4999)), s(db.get(key(4999))));
     }

@@ -170,7 +170,7 @@ class DbIteratorPropertyTest {
       // Everything into the last level, so compaction meets every old version the iterators
       // read; then a pause, so the refreshing ones move to those tables on their next call.
       db.flush();
-      db.compactRange(null, null);
+      db.compactRange();
       pause();
       for (Checked c : open) {
         checkBothScans(c);
@@ -239,7 +239,7 @@ class DbIteratorPropertyTest {
     } else if (op instanceof Flush) {
       db.flush();
     } else if (op instanceof CompactAll) {
-      db.compactRange(null, null);
+      db.compactRange();
     }
   }
 

@@ -67,7 +67,7 @@ class DbIteratorRefreshTest {
       db.delete(key(i));
     }
     db.flush();
-    db.compactRange(null, null);
+    db.compactRange();
   }
 
   private static String entry(DbIterator it) {
@@ -184,11 +184,11 @@ class DbIteratorRefreshTest {
       for (int i = 0; i < 1000; i++) {
         db.put(key(i), value);
       }
-      db.compactRange(null, null);
+      db.compactRange();
       long withIterator = db.stats().totalTableBytes();
       assertTrue(withIterator > 2 * 1000 * 200, "the iterator keeps a second version: " + withIterator);
       it.close();
-      db.compactRange(null, null);
+      db.compactRange();
       long after = db.stats().totalTableBytes();
       assertTrue(after < 1.3 * 1000 * 220, "one version per key once it is closed: " + after);
     }

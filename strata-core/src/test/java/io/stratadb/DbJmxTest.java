@@ -45,7 +45,9 @@ class DbJmxTest {
   @Test
   void registeredOnOpenAndGoneOnClose() throws Exception {
     ObjectName name = JmxRegistration.objectName(dir);
-    assertEquals("io.stratadb:type=Db,name=" + ObjectName.quote(dir.toAbsolutePath().toString()), name.toString());
+    assertEquals("io.stratadb:type=Db,name=" + dir.toAbsolutePath(), name.toString(), "a plain path is not quoted");
+    assertEquals(ObjectName.quote("/data/a,b=c:d"), JmxRegistration.objectName(Path.of("/data/a,b=c:d"))
+        .getKeyProperty("name"), "one that must be is");
     try (Db db = Db.open(dir, Options.defaults())) {
       assertTrue(SERVER.isRegistered(name));
       assertTrue(registered().contains(name));

@@ -292,7 +292,7 @@ class DbMetamorphicTest {
       } else if (op instanceof Flush) {
         d.flush();
       } else if (op instanceof Compact) {
-        d.compactRange(null, null);
+        d.compactRange();
       } else if (op instanceof Reopen) {
         snapshots.values().forEach(Snapshot::close); // snapshots end with the DB that took them
         snapshots.clear();

@@ -155,7 +155,7 @@ class DbModelPropertyTest {
     } else if (op instanceof Flush) {
       db.flush();
     } else if (op instanceof CompactAll) {
-      db.compactRange(null, null);
+      db.compactRange();
     } else if (op instanceof Reopen) {
       db.close();
       return Db.open(dir, options);

@@ -82,7 +82,7 @@ class DbMultiGetTest {
           db.flush();
         }
         if (round == 5) {
-          db.compactRange(null, null);
+          db.compactRange();
         }
         if (random.nextBoolean()) {
           snapshots.add(db.getSnapshot());

@@ -74,10 +74,10 @@ class DbObsoleteSpaceTest {
       List<String> before = tables(db);
       DbIterator pinned = d.newIterator(); // holds the tables of this version
       pinned.seekToFirst();
-      d.compactRange(null, null);
+      d.compactRange();
       assertEquals("value-3-5", TestKeys.s(d.get(key(5))));
       pinned.close(); // the last reader of the compacted tables
-      d.compactRange(null, null); // deletes what the closed iterator held, if not yet deleted
+      d.compactRange(); // deletes what the closed iterator held, if not yet deleted
       // Obsolete tables are deleted by a background thread: wait for that, then look at once,
       // before a garbage collection could unmap what an explicit unmap should have.
       long deadline = System.nanoTime() + 10_000_000_000L;

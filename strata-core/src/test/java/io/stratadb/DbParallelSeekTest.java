@@ -35,7 +35,7 @@ class DbParallelSeekTest {
       db.put(key(i), b("base-" + i));
     }
     db.flush();
-    db.compactRange(null, null);
+    db.compactRange();
     for (int round = 0; round < 3; round++) {
       for (int i = round; i < KEYS; i += 7) {
         db.put(key(i), b("round" + round + "-" + i));

@@ -123,7 +123,7 @@ class DbReadOnlyTest {
       assertThrows(UnsupportedOperationException.class, () -> db.delete(key(1)));
       assertThrows(UnsupportedOperationException.class, () -> db.write(new WriteBatch().put(b("x"), b("y"))));
       assertThrows(UnsupportedOperationException.class, db::flush);
-      assertThrows(UnsupportedOperationException.class, () -> db.compactRange(null, null));
+      assertThrows(UnsupportedOperationException.class, () -> db.compactRange());
       assertThrows(UnsupportedOperationException.class, () -> db.checkpoint(dir.resolveSibling("cp")));
       assertThrows(UnsupportedOperationException.class, () -> {
         try (Transaction txn = db.beginTransaction()) {
@@ -140,7 +140,7 @@ class DbReadOnlyTest {
     try (Db writer = Db.open(dir, TestKeys.smallOptions())) {
       // Settle the writer's compactions first: a table it deletes after the reader opened would
       // fail the reader's read of it (documented for openReadOnly).
-      writer.compactRange(null, null);
+      writer.compactRange();
       writer.put(b("late"), b("after the reader opened"));
       try (Db reader = Db.openReadOnly(dir, TestKeys.smallOptions())) {
         assertReadsEverything(reader, 1);

@@ -34,7 +34,7 @@ class DbReverseIteratorTest {
       db.put(key(i), b("base-" + i + padding));
       model.put(s(key(i)), "base-" + i + padding);
     }
-    db.compactRange(null, null);
+    db.compactRange();
     for (int i = 0; i < KEYS; i += 3) {
       db.put(key(i), b("l0-" + i));
       model.put(s(key(i)), "l0-" + i);

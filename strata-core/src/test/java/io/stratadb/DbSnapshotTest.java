@@ -32,7 +32,7 @@ class DbSnapshotTest {
           db.delete(key(8));
           db.flush();
         }
-        db.compactRange(null, null);
+        db.compactRange();
         assertTrue(db.stats().compactionCount() > 0);
         assertEquals("v1", s(db.get(key(500), at)));
         assertNull(db.get(key(7), at));
@@ -65,11 +65,11 @@ class DbSnapshotTest {
           db.put(key(i), value);
         }
       }
-      db.compactRange(null, null);
+      db.compactRange();
       long withSnapshot = db.stats().totalTableBytes();
       assertTrue(withSnapshot > 2 * 1000 * 200, "the snapshot keeps a second version: " + withSnapshot);
       snapshot.close();
-      db.compactRange(null, null);
+      db.compactRange();
       long after = db.stats().totalTableBytes();
       assertTrue(after < 1.3 * 1000 * 220, "one version per key: " + after);
     }
@@ -90,7 +90,7 @@ class DbSnapshotTest {
           snapshots[round / 4] = db.getSnapshot();
         }
       }
-      db.compactRange(null, null);
+      db.compactRange();
       for (int i = 0; i < 1000; i += 97) {
         assertEquals(0, db.get(key(i), ReadOptions.snapshot(snapshots[0]))[0]);
         assertEquals(4, db.get(key(i), ReadOptions.snapshot(snapshots[1]))[0]);

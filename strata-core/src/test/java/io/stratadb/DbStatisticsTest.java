@@ -171,7 +171,7 @@ class DbStatisticsTest {
       assertEquals(0, o.compactionLatency().count());
       LatencyStats get = o.getLatency();
       assertTrue(get.p50Micros() <= get.p99Micros() && get.p99Micros() <= get.maxMicros(), get.line());
-      db.compactRange(null, null);
+      db.compactRange();
       DbStats stats = db.stats();
       assertEquals(stats.compactionCount(), stats.operations().compactionLatency().count());
       assertTrue(stats.compactionCount() > 0);

@@ -119,7 +119,7 @@ class DbStressTest {
         if (random.nextBoolean()) {
           db.flush();
         } else {
-          db.compactRange(null, null);
+          db.compactRange();
         }
         Thread.sleep(20);
       }));

@@ -54,7 +54,7 @@ class DbTableLayoutTest {
         db.put(key(i), values[i]);
       }
       db.flush();
-      db.compactRange(null, null);
+      db.compactRange();
       for (int i = 0; i < values.length; i++) {
         assertArrayEquals(values[i], db.get(key(i)), "key " + i);
       }

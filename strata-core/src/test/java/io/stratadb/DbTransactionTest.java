@@ -304,7 +304,7 @@ class DbTransactionTest {
       txn.put(b("k"), b("txn"));
       db.put(b("k"), b("plain"));
       db.flush();
-      db.compactRange(null, null);
+      db.compactRange();
       assertThrows(TransactionConflictException.class, txn::commit);
       assertEquals("plain", s(db.get(b("k"))));
     }

@@ -92,7 +92,7 @@ public final class PristineDb {
           db.write(batch);
         }
         db.flush();
-        db.compactRange(b(key(half * KEYS / 2)), b(key((half + 1) * KEYS / 2 - 1)));
+        db.compactRange(Bound.inclusive(b(key(half * KEYS / 2))), Bound.inclusive(b(key((half + 1) * KEYS / 2 - 1))));
       }
       for (int k = 0; k < 100; k += 2) {
         write(db, model, k, value("b", k, random));
@@ -101,7 +101,7 @@ public final class PristineDb {
         delete(db, model, k);
       }
       db.flush();
-      db.compactRange(b(key(40)), b(key(60)));
+      db.compactRange(Bound.inclusive(b(key(40))), Bound.inclusive(b(key(60))));
       for (int k = 100; k < 200; k += 3) {
         write(db, model, k, value("c", k, random));
       }

@@ -258,10 +258,13 @@ final class DbImpl implements Db {
   }
 
   @Override
-  public void compactRange(byte[] lower, byte[] upper) {
+  public void compactRange(Bound lower, Bound upper) {
+    if (lower == null || upper == null) {
+      throw new IllegalArgumentException("bounds must not be null; use Bound.unbounded()");
+    }
     ensureWritable();
     flush();
-    background.compactRange(lower, upper);
+    background.compactRange(lower.isUnbounded() ? null : lower.key(), upper.isUnbounded() ? null : upper.key());
   }
 
   @Override

@@ -9,9 +9,9 @@ import io.stratadb.Transaction;
 import io.stratadb.TransactionConflictException;
 import io.stratadb.TransactionOptions;
 import io.stratadb.WriteBatch;
+import io.stratadb.util.PrintableKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -123,12 +123,12 @@ final class DbTransaction implements Transaction {
     long since = snapshot.sequence();
     for (byte[] key : writes.keySet()) {
       if (db.readPath.latestSequence(key) > since) {
-        throw conflict("write-write conflict on key " + hex(key));
+        throw conflict("write-write conflict on key " + PrintableKeys.format(key));
       }
     }
     for (byte[] key : reads) {
       if (db.readPath.latestSequence(key) > since) {
-        throw conflict("key " + hex(key) + " read by the transaction changed");
+        throw conflict("key " + PrintableKeys.format(key) + " read by the transaction changed");
       }
     }
     for (Bound[] range : scans) {
@@ -140,10 +140,6 @@ final class DbTransaction implements Transaction {
 
   private TransactionConflictException conflict(String what) {
     return new TransactionConflictException(what + " after snapshot " + snapshot.sequence());
-  }
-
-  private static String hex(byte[] key) {
-    return HexFormat.of().formatHex(key, 0, Math.min(key.length, 64)) + (key.length > 64 ? "..." : "");
   }
 
   @Override

@@ -43,7 +43,7 @@ public final class LsmIterator implements DbIterator {
 
   /** Tells whether the owning database is still open. */
   public interface OpenCheck {
-    /** @throws IllegalStateException (a {@code DbClosedException}) if the database was closed */
+    /** @throws io.stratadb.DbClosedException if the database was closed */
     void ensureOpen();
   }
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One database's {@link DbMXBean} registered with the platform MBean server under {@code
- * io.stratadb:type=Db,name="<absolute path>"} (the path quoted with {@link ObjectName#quote}), and
+ * io.stratadb:type=Db,name=<absolute path>} (quoted only when it must be, {@link #objectName}), and
  * unregistered by {@link #close()}. The directory lock keeps two open databases in one process
  * from sharing a path, so names do not clash; if one does anyway (a database of a test file system
  * at the same path), the second is left unregistered with a warning, since monitoring must not
@@ -39,11 +39,17 @@ public final class JmxRegistration implements AutoCloseable {
     this.registered = registered;
   }
 
-  /** The name of the database in {@code dir}: {@code io.stratadb:type=Db,name="<absolute path>"}. */
+  /**
+   * The name of the database in {@code dir}: {@code io.stratadb:type=Db,name=<absolute path>},
+   * the path as it is, so that JMX exporters turn it into a plain label; quoted with {@link
+   * ObjectName#quote} only when it holds a character an unquoted value may not ({@code , = : " *
+   * ?} or a line break).
+   */
   public static ObjectName objectName(Path dir) {
     String path = dir.toAbsolutePath().normalize().toString();
+    boolean plain = !path.isEmpty() && path.chars().noneMatch(c -> ",=:\"*?\n\r".indexOf(c) >= 0);
     try {
-      return new ObjectName(DOMAIN + ":type=Db,name=" + ObjectName.quote(path));
+      return new ObjectName(DOMAIN + ":type=Db,name=" + (plain ? path : ObjectName.quote(path)));
     } catch (MalformedObjectNameException e) {
       // ObjectName.quote escapes every character a value may not hold, so this is a bug.
       throw new IllegalStateException("cannot name the MBean of " + path, e);

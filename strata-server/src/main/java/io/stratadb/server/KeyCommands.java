@@ -137,8 +137,7 @@ final class KeyCommands {
       if (after == null || Arrays.compareUnsigned(after, prefix) < 0) {
         lower = Bound.inclusive(prefix);
       }
-      byte[] end = prefixEnd(prefix);
-      upper = end == null ? Bound.unbounded() : Bound.exclusive(end);
+      upper = Bound.prefixEnd(prefix);
     }
     List<RedisMessage> keys = new ArrayList<>();
     String next = ScanCursor.START;
@@ -153,7 +152,7 @@ final class KeyCommands {
         byte[] last = null;
         for (; it.isValid() && examined < count && work[0] < SCAN_WORK_PER_CALL; it.next(), examined++) {
           byte[] key = it.key();
-          if ((match == null || match.matches(key, work)) && store.isLive(it.value())) {
+          if ((match == null || match.matches(key, work)) && store.isLive(key, it.value())) {
             replyBytes += Reply.bulkBytes(key.length);
             if (replyBytes > maxReplyBytes && last != null) {
               break; // resume at this key in the next call
@@ -171,23 +170,11 @@ final class KeyCommands {
     return Reply.array(List.of(Reply.bulk(next), Reply.array(keys)));
   }
 
-  /** The smallest key greater than every key starting with {@code prefix}, or null if none. */
-  static byte[] prefixEnd(byte[] prefix) {
-    for (int i = prefix.length - 1; i >= 0; i--) {
-      if ((prefix[i] & 0xFF) != 0xFF) {
-        byte[] end = Arrays.copyOf(prefix, i + 1);
-        end[i]++;
-        return end;
-      }
-    }
-    return null;
-  }
-
   private long dbsize() {
     long n = 0;
     try (DbIterator it = store.db().newIterator()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        if (store.isLive(it.value())) {
+        if (store.isLive(it.key(), it.value())) {
           n++;
         }
       }
@@ -204,6 +191,9 @@ final class KeyCommands {
       WriteBatch batch = new WriteBatch();
       int inBatch = 0;
       for (it.seekToFirst(); it.isValid(); it.next()) {
+        if (ValueFormat.isMarker(it.key())) {
+          continue; // the database keeps its format
+        }
         batch.delete(it.key());
         if (++inBatch == FLUSH_BATCH) {
           store.write(batch);

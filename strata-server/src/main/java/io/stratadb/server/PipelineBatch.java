@@ -263,7 +263,7 @@ final class PipelineBatch {
 
   /** Writes {@code value} under {@code key} with an expiry in epoch ms or {@link ValueCodec#NO_EXPIRY}. */
   void put(byte[] key, byte[] value, long expireAtMillis) {
-    byte[] stored = ValueCodec.encode(value, expireAtMillis);
+    byte[] stored = store.encode(value, expireAtMillis);
     batch.put(key, stored);
     pending.put(ByteBuffer.wrap(key), stored);
   }

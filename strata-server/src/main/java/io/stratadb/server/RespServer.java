@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * strings (see docs/server.md for the commands and what differs from Redis).
  *
  * <p>The server owns its database: {@link #start} opens it with a {@link TtlCompactionFilter} and
- * a value size limit fitting {@link ServerConfig#maxBulkBytes()}, and shutdown closes it.
+ * a value size limit fitting {@link ServerConfig#maxBulkBytes()}, reads or sets its {@link
+ * ValueFormat} (a database the library or the CLI filled is served as plain values, without TTLs),
+ * and shutdown closes it.
  *
  * <p>Pipeline of each connection: {@link ClientLimits}, Netty's {@link IdleStateHandler} (with an
  * idle timeout), {@link FlowHandler}, {@link RedisEncoder}, Netty's streaming {@link
@@ -74,6 +76,7 @@ public final class RespServer implements AutoCloseable {
   private static final long CLOSE_WAIT_SECONDS = 10;
 
   private final Db db;
+  private final ValueFormat format;
   private final ServerConfig config;
   private final int maxValueBytes;
   private final int maxKeyBytes;
@@ -87,8 +90,9 @@ public final class RespServer implements AutoCloseable {
   private WalSyncer walSyncer; // null unless --wal-sync everysec; set by bind
   private boolean shuttingDown; // guarded by shutdownLock
 
-  private RespServer(Db db, ServerConfig config, int maxValueBytes, int maxKeyBytes) {
+  private RespServer(Db db, ServerConfig config, int maxValueBytes, int maxKeyBytes, ValueFormat format) {
     this.db = db;
+    this.format = format;
     this.config = config;
     this.maxValueBytes = maxValueBytes;
     this.maxKeyBytes = maxKeyBytes;
@@ -120,15 +124,23 @@ public final class RespServer implements AutoCloseable {
     }
     ServerConfig config = requested.toBuilder().maxClients(maxClients).build();
     int maxValueBytes = Math.max(options.maxValueSize(), config.maxBulkBytes() + ValueCodec.EXPIRING_HEADER_BYTES);
+    TtlCompactionFilter ttlFilter = new TtlCompactionFilter(config.clockMillis());
     Db db = Db.open(dir, options.toBuilder()
         .createIfMissing(true)
-        .compactionFilter(new TtlCompactionFilter(config.clockMillis()))
+        .compactionFilter(ttlFilter)
         .maxValueSize(maxValueBytes)
         .build());
     RespServer server;
     try {
-      server = new RespServer(db, config, maxValueBytes, options.maxKeySize());
-    } catch (RuntimeException | Error e) { // event-loop creation failed: no server owns the Db yet
+      ValueFormat format = ValueFormat.openForServer(db);
+      if (format == ValueFormat.TTL) {
+        ttlFilter.activate();
+      } else {
+        LOG.info("{} holds plain values (written by the library or the strata CLI): served as strings without TTL; "
+            + "SET with EX/PX is refused", dir);
+      }
+      server = new RespServer(db, config, maxValueBytes, options.maxKeySize(), format);
+    } catch (RuntimeException | Error e) { // no server owns the Db yet (format unreadable, event loops not created)
       try {
         db.close();
       } catch (RuntimeException suppressed) {
@@ -150,7 +162,7 @@ public final class RespServer implements AutoCloseable {
   }
 
   private void bind() throws InterruptedException {
-    StringStore store = new StringStore(db, config.clockMillis(), config.walSync());
+    StringStore store = new StringStore(db, config.clockMillis(), config.walSync(), format);
     if (config.walSync() == WalSync.EVERYSEC) {
       walSyncer = new WalSyncer(store);
     }
@@ -161,7 +173,7 @@ public final class RespServer implements AutoCloseable {
     new StringCommands(store, config.maxReplyBytes(), maxValueBytes).register(table);
     new CounterCommands(store).register(table);
     new KeyCommands(store, config.maxReplyBytes(), maxKeyBytes).register(table);
-    new ServerCommands(() -> built[0], config, stats, budget, db, this::shutdownAsync).register(table);
+    new ServerCommands(() -> built[0], config, stats, budget, db, format, this::shutdownAsync).register(table);
     built[0] = table.build();
     CommandDispatcher dispatcher = new CommandDispatcher(built[0], stats);
     int maxBatchedArgBytes = Math.min(maxKeyBytes, maxValueBytes - ValueCodec.EXPIRING_HEADER_BYTES);

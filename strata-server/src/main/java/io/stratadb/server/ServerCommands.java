@@ -27,19 +27,22 @@ final class ServerCommands {
   private final ServerStats stats;
   private final ClientMemoryBudget clientMemory;
   private final Db db;
+  private final ValueFormat format;
   private final Runnable shutdown;
 
   /**
    * @param table the full command table (supplied late: it contains these commands)
+   * @param format how the database stores values (INFO's {@code value_format})
    * @param shutdown starts a graceful shutdown without waiting for it
    */
   ServerCommands(Supplier<CommandTable> table, ServerConfig config, ServerStats stats, ClientMemoryBudget clientMemory,
-      Db db, Runnable shutdown) {
+      Db db, ValueFormat format, Runnable shutdown) {
     this.table = table;
     this.config = config;
     this.stats = stats;
     this.clientMemory = clientMemory;
     this.db = db;
+    this.format = format;
     this.shutdown = shutdown;
   }
 
@@ -61,6 +64,7 @@ final class ServerCommands {
     server.put("tcp_port", config.port());
     server.put("uptime_in_seconds", (System.currentTimeMillis() - stats.startMillis()) / 1000);
     server.put("io_threads", config.ioThreads());
+    server.put("value_format", format.name().toLowerCase(Locale.ROOT)); // plain or ttl: docs/server.md
     sections.put("Server", server);
     Map<String, Object> clients = new LinkedHashMap<>();
     clients.put("connected_clients", stats.connected().get());

@@ -48,7 +48,7 @@ final class StringCommands {
   /** GET: the reply wraps the engine's copy of the stored value past its header, with no copy of its own. */
   private RedisMessage get(ClientSession s, byte[][] args) {
     byte[] stored = store.getStored(args[1]);
-    return stored == null ? Reply.NULL : Reply.bulk(stored, ValueCodec.valueOffset(stored));
+    return stored == null ? Reply.NULL : Reply.bulk(stored, store.valueOffset(stored));
   }
 
   /** SET; with GET (whose reply may be a large value) only alone, not in a pipeline batch. */

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Redis strings with optional TTL over a {@link Db}: values are stored in the {@link ValueCodec}
- * format, and a value whose expiry has passed reads as absent whether or not compaction has dropped
+ * Redis strings with optional TTL over a {@link Db}: values are stored in the database's {@link
+ * ValueFormat} ({@link ValueCodec}'s header, or plain values without TTLs), and a value whose expiry has passed reads as absent whether or not compaction has dropped
  * it yet ({@link TtlCompactionFilter}). Expired values are not deleted on read: a lazy delete would
  * be a second write on the read path, and compaction removes them anyway.
  *
@@ -40,19 +40,52 @@ final class StringStore {
   private final LongSupplier clockMillis;
   private final KeyLocks locks = new KeyLocks();
   private final WriteOptions writeOptions;
+  private final ValueFormat format;
   /** Whether a write may have reached the WAL since the last {@link #syncWal} without being synced. */
   private volatile boolean unsynced;
 
-  /** A store whose writes are not synced ({@link WalSync#NO}); tests use it. */
+  /** A store of {@link ValueFormat#TTL} values whose writes are not synced ({@link WalSync#NO}); tests use it. */
   StringStore(Db db, LongSupplier clockMillis) {
-    this(db, clockMillis, WalSync.NO);
+    this(db, clockMillis, WalSync.NO, ValueFormat.TTL);
   }
 
-  /** @param walSync {@link WalSync#ALWAYS} makes every write a sync write */
+  /** A store of {@link ValueFormat#TTL} values; tests use it. */
   StringStore(Db db, LongSupplier clockMillis, WalSync walSync) {
+    this(db, clockMillis, walSync, ValueFormat.TTL);
+  }
+
+  /**
+   * @param walSync {@link WalSync#ALWAYS} makes every write a sync write
+   * @param format how the database stores values ({@link ValueFormat#openForServer})
+   */
+  StringStore(Db db, LongSupplier clockMillis, WalSync walSync, ValueFormat format) {
     this.db = db;
     this.clockMillis = clockMillis;
     this.writeOptions = WriteOptions.of(walSync == WalSync.ALWAYS);
+    this.format = format;
+  }
+
+  /** How the database stores values. */
+  ValueFormat format() {
+    return format;
+  }
+
+  /**
+   * The stored value for the user's {@code value} and expiry.
+   *
+   * @throws RedisError if the expiry is set on a {@link ValueFormat#PLAIN} database
+   */
+  byte[] encode(byte[] value, long expireAtMillis) {
+    try {
+      return format.encode(value, expireAtMillis);
+    } catch (IllegalArgumentException e) {
+      throw new RedisError("ERR " + e.getMessage());
+    }
+  }
+
+  /** Where the user's bytes start in a value {@link #getStored} returned. */
+  int valueOffset(byte[] stored) {
+    return format.valueOffset(stored);
   }
 
   /** The database. */
@@ -88,7 +121,7 @@ final class StringStore {
   /**
    * The live value of {@code key} as stored, header and all ({@link ValueCodec}), or null if it is
    * absent or expired: GET's path, which sends the user's bytes out of this array without copying
-   * them ({@link ValueCodec#valueOffset}).
+   * them ({@link #valueOffset}).
    *
    * @throws RedisError if the stored value is not in the server's format
    */
@@ -99,7 +132,7 @@ final class StringStore {
     }
     long expireAt;
     try {
-      expireAt = ValueCodec.expireAtMillis(stored);
+      expireAt = format.expireAtMillis(stored);
     } catch (IllegalArgumentException e) {
       throw new RedisError("ERR " + e.getMessage());
     }
@@ -136,17 +169,23 @@ final class StringStore {
   StoredValue live(byte[] stored) {
     StoredValue v;
     try {
-      v = ValueCodec.decode(stored);
+      v = format.decode(stored);
     } catch (IllegalArgumentException e) {
       throw new RedisError("ERR " + e.getMessage());
     }
     return v.isExpiredAt(nowMillis()) ? null : v;
   }
 
-  /** Whether a stored value (from an iterator) is live now, without copying it. */
-  boolean isLive(byte[] stored) {
+  /**
+   * Whether an entry (from an iterator) is one a client sees now: not the {@link
+   * ValueFormat#MARKER_KEY}, not expired. Copies nothing.
+   */
+  boolean isLive(byte[] key, byte[] stored) {
+    if (ValueFormat.isMarker(key)) {
+      return false;
+    }
     try {
-      long expireAt = ValueCodec.expireAtMillis(stored);
+      long expireAt = format.expireAtMillis(stored);
       return expireAt == ValueCodec.NO_EXPIRY || expireAt > nowMillis();
     } catch (IllegalArgumentException notOurs) {
       return true;
@@ -155,7 +194,7 @@ final class StringStore {
 
   /** Stores {@code value} under {@code key} with an expiry in epoch ms or {@link ValueCodec#NO_EXPIRY}. */
   void put(byte[] key, byte[] value, long expireAtMillis) {
-    write(new WriteBatch().put(key, ValueCodec.encode(value, expireAtMillis)));
+    write(new WriteBatch().put(key, encode(value, expireAtMillis)));
   }
 
   /** Deletes {@code key}. */

@@ -9,13 +9,18 @@ import java.util.function.LongSupplier;
  * never depend on it: the server hides an expired value on read whether or not it was compacted.
  *
  * <p>A value that is not in the {@link ValueCodec} format is kept untouched: throwing here would
- * put the database into its background-error state.
+ * put the database into its background-error state. The filter keeps everything until {@link
+ * #activate()}: the server installs it when it opens the database, before it knows the database's
+ * {@link ValueFormat}, and activates it only for {@link ValueFormat#TTL}; on a {@link
+ * ValueFormat#PLAIN} database a user's value that happens to start with {@code 0x01} must never be
+ * read as an expiry.
  *
  * <p>Thread-safe if the clock is.
  */
 public final class TtlCompactionFilter implements CompactionFilter {
 
   private final LongSupplier clockMillis;
+  private volatile boolean active;
 
   /**
    * @param clockMillis the current time in epoch ms (the server's clock)
@@ -24,9 +29,17 @@ public final class TtlCompactionFilter implements CompactionFilter {
     this.clockMillis = clockMillis;
   }
 
-  /** Removes the value if it has expired, keeps it otherwise. */
+  /** Starts dropping expired values: call once the database is known to be {@link ValueFormat#TTL}. */
+  public void activate() {
+    active = true;
+  }
+
+  /** Removes the value if the filter is active and the value has expired, keeps it otherwise. */
   @Override
   public Decision filter(int level, byte[] key, byte[] value) {
+    if (!active) {
+      return Decision.KEEP;
+    }
     long expireAt;
     try {
       expireAt = ValueCodec.expireAtMillis(value);

@@ -27,7 +27,7 @@ class ServerCommandsTest {
       assertTrue(info.contains("# Server\r\nredis_version:"), info);
       assertTrue(info.contains("connected_clients:1"), info);
       assertTrue(info.contains("# Strata\r\n"), info);
-      assertTrue(info.contains("last_sequence:1\r\n"), info);
+      assertTrue(info.contains("last_sequence:2\r\n"), info); // the value-format marker, then k
       String strata = jedis.info("strata");
       assertTrue(strata.startsWith("# Strata\r\n") && !strata.contains("# Server"), strata);
     }

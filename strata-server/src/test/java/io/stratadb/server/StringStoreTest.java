@@ -71,10 +71,10 @@ class StringStoreTest extends ServerTestBase {
     jedis.set("later", "v", SetParams.setParams().px(100_000));
     jedis.set("plain", "v");
     byte[] gone = "gone".getBytes(StandardCharsets.UTF_8);
-    server.server.db().compactRange(null, null);
+    server.server.db().compactRange();
     assertNotNull(server.server.db().get(gone), "not expired yet: compaction keeps it");
     server.clock.addAndGet(100);
-    server.server.db().compactRange(null, null);
+    server.server.db().compactRange();
     assertNull(server.server.db().get(gone));
     assertArrayEquals(ValueCodec.encode("v".getBytes(), 0), server.server.db().get("plain".getBytes()));
     assertNotNull(server.server.db().get("later".getBytes()));

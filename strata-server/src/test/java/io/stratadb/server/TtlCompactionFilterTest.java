@@ -12,7 +12,16 @@ class TtlCompactionFilterTest {
   private final TtlCompactionFilter filter = new TtlCompactionFilter(now::get);
 
   @Test
+  void keepsEverythingUntilActivated() {
+    byte[] expired = ValueCodec.encode(new byte[] {1}, 500);
+    assertEquals(Decision.KEEP, filter.filter(1, new byte[] {1}, expired), "a plain database's value, maybe");
+    filter.activate();
+    assertEquals(Decision.REMOVE, filter.filter(1, new byte[] {1}, expired));
+  }
+
+  @Test
   void removesOnlyExpiredValues() {
+    filter.activate();
     byte[] expiring = ValueCodec.encode(new byte[] {1}, 2_000);
     assertEquals(Decision.KEEP, filter.filter(1, new byte[] {1}, expiring));
     now.set(2_000);
@@ -22,6 +31,7 @@ class TtlCompactionFilterTest {
 
   @Test
   void keepsValuesItCannotRead() {
+    filter.activate();
     now.set(Long.MAX_VALUE);
     assertEquals(Decision.KEEP, filter.filter(1, new byte[] {1}, "not ours".getBytes()));
     assertEquals(Decision.KEEP, filter.filter(1, new byte[] {1}, new byte[0]));

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -199,7 +200,7 @@ public final class BenchCommand extends CliCommand {
     Path path = temporary ? BenchDirectory.createTemp(BenchDirectory.DEFAULT_BASE) : dir;
     PrintWriter out = out();
     printHeader(out, options, path, temporary, engines);
-    BenchComparison comparison = new BenchComparison(engines);
+    BenchComparison comparison = new BenchComparison(engines, runSettings(options));
     BenchScaling scaling = threadCounts.isEmpty() ? null : new BenchScaling(threadCounts);
     Map<BenchEngine.Kind, BenchEngine> open = new EnumMap<>(BenchEngine.Kind.class);
     long dataBytes = LmdbBenchEngine.dataBytes(num, keySize, valueSize);
@@ -432,6 +433,23 @@ public final class BenchCommand extends CliCommand {
         liveBytes / 1048576.0, stats.totalTableBytes() / 1048576.0,
         liveBytes == 0 ? 0.0 : (double) stats.totalTableBytes() / liveBytes);
     out.flush();
+  }
+
+  /** The settings a comparison's files and chart record, so a result can be told from another run's. */
+  private Map<String, Object> runSettings(Options options) {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("num", num);
+    run.put("keySize", keySize);
+    run.put("valueSize", valueSize);
+    run.put("threads", threads);
+    run.put("compression", options.compression().name().toLowerCase(Locale.ROOT));
+    run.put("compaction", compaction == null ? "leveled" : compaction);
+    run.put("writeBufferSize", options.writeBufferSize());
+    run.put("cacheSize", options.blockCacheSize());
+    run.put("sync", sync);
+    run.put("reopen", reopen);
+    run.put("version", StrataVersion.version());
+    return run;
   }
 
   private void printHeader(PrintWriter out, Options options, Path path, boolean temporary,

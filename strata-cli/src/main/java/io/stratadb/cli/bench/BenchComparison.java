@@ -14,9 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * The results of {@code strata bench --compare [--rounds N]}: one row per round, workload and
@@ -26,8 +23,8 @@ import org.knowm.xchart.CategoryChartBuilder;
  * table of each workload's latency per operation (p50, p99, p99.9, max) and GC pauses per engine
  * (medians over the rounds). Written as
  * {@code results.csv} (every round's rows), {@code summary.csv} (the medians), {@code
- * results.json} (both) and a bar chart of the medians {@code results.png} (XChart). Not
- * thread-safe; filled by the benchmark's main thread.
+ * settings.csv} (the run's settings), {@code results.json} (all three) and a chart of the medians
+ * {@code results.png} ({@link BenchChart}). Not thread-safe; filled by the benchmark's main thread.
  */
 final class BenchComparison {
 
@@ -43,11 +40,19 @@ final class BenchComparison {
   record Row(int round, BenchEngine.Kind engine, BenchResult result, long writtenBytes, ProcessCosts costs) {}
 
   private final List<BenchEngine.Kind> engines;
+  /** The run's settings (name to value), in the order they are reported. */
+  private final Map<String, Object> settings;
   private final List<Row> rows = new ArrayList<>();
   private final Map<BenchEngine.Kind, Long> diskBytes = new EnumMap<>(BenchEngine.Kind.class);
 
   BenchComparison(List<BenchEngine.Kind> engines) {
+    this(engines, Map.of());
+  }
+
+  /** @param settings the run's settings (e.g. {@code num}, {@code valueSize}), reported in the files and the chart */
+  BenchComparison(List<BenchEngine.Kind> engines, Map<String, Object> settings) {
     this.engines = List.copyOf(engines);
+    this.settings = new LinkedHashMap<>(settings);
   }
 
   void add(Row row) {
@@ -168,6 +173,11 @@ final class BenchComparison {
     out.println(rounds > 1 ? disk + "  (after the last round)" : disk.toString());
     out.println(amp + "  (bytes the process wrote during all workloads / user bytes written"
         + (rounds > 1 ? "; median of the rounds)" : ")"));
+    for (BenchEngine.Kind e : engines) {
+      if (e.uncountedWrites() != null) {
+        out.println("  " + e.label() + " write amp n/a: " + e.uncountedWrites());
+      }
+    }
     out.println("------------------------------------------------");
     printLatency(out);
     out.flush();
@@ -292,7 +302,13 @@ final class BenchComparison {
       }
     }
     Files.writeString(summary, sum);
+    Path settingsCsv = dir.resolve("settings.csv");
+    StringBuilder set = new StringBuilder("setting,value\n");
+    settings.forEach((k, v) -> set.append(k).append(',').append(v).append('\n'));
+    set.append("rounds,").append(rounds()).append('\n');
+    Files.writeString(settingsCsv, set);
     Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("settings", settings);
     doc.put("rounds", rounds());
     doc.put("results", json);
     doc.put("median", medians);
@@ -309,26 +325,30 @@ final class BenchComparison {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(jsonFile.toFile(), doc);
     Path png = dir.resolve("results.png");
     writeChart(png);
-    return List.of(csv, summary, jsonFile, png);
+    return List.of(csv, summary, settingsCsv, jsonFile, png);
+  }
+
+  /** The settings as one line, {@code name=value} separated by blanks, for the chart's header. */
+  private String settingsLine() {
+    StringBuilder line = new StringBuilder();
+    settings.forEach((k, v) -> line.append(line.length() == 0 ? "" : "  ").append(k).append('=').append(v));
+    return line.toString();
   }
 
   private void writeChart(Path png) throws IOException {
-    System.setProperty("java.awt.headless", "true");
     int rounds = rounds();
-    CategoryChart chart = new CategoryChartBuilder().width(1000).height(600)
-        .title(rounds > 1 ? "strata bench --compare: median operations per second of " + rounds + " rounds"
-            : "strata bench --compare: operations per second")
-        .xAxisTitle("workload").yAxisTitle("ops/sec")
-        .build();
-    List<String> names = new ArrayList<>(workloads());
-    for (BenchEngine.Kind e : engines) {
-      List<Double> values = new ArrayList<>();
-      for (String w : names) {
+    List<BenchChart.Panel> panels = new ArrayList<>();
+    for (String w : workloads()) {
+      List<BenchChart.Bar> bars = new ArrayList<>();
+      for (BenchEngine.Kind e : engines) {
         RoundStats s = opsPerSec(w, e);
-        values.add(s == null ? 0.0 : s.median());
+        bars.add(new BenchChart.Bar(e.label(), s == null ? Double.NaN : s.median()));
       }
-      chart.addSeries(e.label(), names, values);
+      panels.add(new BenchChart.Panel(w, bars));
     }
-    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    String title = rounds > 1
+        ? "strata bench --compare: median operations per second of " + rounds + " rounds (higher is better)"
+        : "strata bench --compare: operations per second (higher is better)";
+    BenchChart.write(png, title, settingsLine(), panels);
   }
 }

@@ -154,8 +154,8 @@ final class BenchRound {
     }
     long writtenAfter = IoCounters.writtenBytes();
     ProcessCosts costs = ProcessCosts.now().since(costsBefore);
-    results.accept(new BenchComparison.Row(round, kind, result,
-        writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore, costs));
+    boolean countable = writtenBefore >= 0 && writtenAfter >= 0 && kind.uncountedWrites() == null;
+    results.accept(new BenchComparison.Row(round, kind, result, countable ? writtenAfter - writtenBefore : -1, costs));
     String indent = String.format("%-" + (comparing ? 22 : 12) + "s : ", "");
     out.println(comparing ? String.format("%-9s %s", kind.label(), result.line()) : result.line());
     out.println(indent + result.latencyLine());

@@ -8,8 +8,10 @@ import io.stratadb.WriteOptions;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
 import io.stratadb.cli.LevelTable;
+import io.stratadb.cli.ServedValues;
 import io.stratadb.cli.StrataVersion;
 import io.stratadb.cli.Utf8;
+import io.stratadb.server.ValueFormat;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine.Command;
@@ -42,6 +44,10 @@ public final class DemoCommand extends CliCommand {
     long start = System.nanoTime();
     out.println("StrataDB " + StrataVersion.version() + " demo on " + db.dir().toAbsolutePath().normalize());
     try (Db d = db.openOrCreate(Options.defaults(), create.create)) {
+      if (ServedValues.of(d).format() != ValueFormat.PLAIN) {
+        throw new IllegalArgumentException(db.dir() + " was created by strata serve; run the demo in another "
+            + "directory (--db DIR)");
+      }
       load(d, out);
       readBack(d, out);
       scan(d, out);

@@ -4,6 +4,7 @@ import io.stratadb.Db;
 import io.stratadb.Options;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
+import io.stratadb.cli.ServedValues;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -27,7 +28,7 @@ public final class GetCommand extends CliCommand {
     byte[] k = encoding.argument(key, "KEY");
     byte[] value;
     try (Db d = db.openReadOnly(Options.defaults())) {
-      value = d.get(k);
+      value = ServedValues.of(d).read(k, d.get(k));
     }
     if (value == null) {
       err().println("strata get: key not found: " + key);

@@ -5,6 +5,7 @@ import io.stratadb.Options;
 import io.stratadb.WriteOptions;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
+import io.stratadb.cli.ServedValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -98,6 +99,7 @@ public final class LoadCommand extends CliCommand {
 
   private int load(Db d, LineParser parser) throws IOException {
     BatchWriter writer = new BatchWriter(d, batchSize, WriteOptions.of(sync));
+    ServedValues values = ServedValues.of(d);
     long start = System.nanoTime();
     String problem = null;
     Exception error = null;
@@ -109,7 +111,7 @@ public final class LoadCommand extends CliCommand {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
           KeyValue kv = parser.parse(line);
           if (kv != null) {
-            writer.put(kv.key(), kv.value());
+            writer.put(kv.key(), values.toStored(kv.value()));
             entries++;
           }
           if ((in.lineNumber() & PROGRESS_EVERY_LINES) == 0) {

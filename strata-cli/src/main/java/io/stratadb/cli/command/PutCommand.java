@@ -5,6 +5,7 @@ import io.stratadb.Options;
 import io.stratadb.WriteOptions;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
+import io.stratadb.cli.ServedValues;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ public final class PutCommand extends CliCommand {
     byte[] k = encoding.argument(key, "KEY");
     byte[] v = encoding.argument(value, "VALUE");
     try (Db d = db.openOrCreate(Options.defaults(), create.create)) {
-      d.put(k, v, WriteOptions.of(sync));
+      d.put(k, ServedValues.of(d).toStored(v), WriteOptions.of(sync));
     }
     return 0;
   }

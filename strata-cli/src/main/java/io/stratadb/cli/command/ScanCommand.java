@@ -6,6 +6,7 @@ import io.stratadb.DbIterator;
 import io.stratadb.Options;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
+import io.stratadb.cli.ServedValues;
 import io.stratadb.cli.Utf8;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -49,11 +50,17 @@ public final class ScanCommand extends CliCommand {
     PrintWriter out = out();
     try (Db d = db.openReadOnly(Options.defaults());
         DbIterator it = d.scan(lower, upper)) {
-      for (long n = 0; n < max && it.isValid(); n++) {
+      ServedValues values = ServedValues.of(d);
+      for (long n = 0; n < max && it.isValid(); it.next()) {
+        byte[] key = it.key();
+        byte[] value = values.read(key, it.value());
+        if (value == null) {
+          continue; // expired, or the server's format marker
+        }
         // print + '\n' rather than println: println flushes an autoflush writer on every line.
-        out.print(encoding.field(it.key()) + '\t' + encoding.field(it.value()) + '\n');
-        if (n + 1 < max) {
-          it.next();
+        out.print(encoding.field(key) + '\t' + encoding.field(value) + '\n');
+        if (++n == max) {
+          break;
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.stratadb.cli.stress;
 
+import io.stratadb.Bound;
 import io.stratadb.Db;
 import io.stratadb.DbIterator;
 import io.stratadb.IsolationLevel;
@@ -342,15 +343,16 @@ final class StressOpsWorker implements Runnable {
   /** Compacts a random key range, or everything one time in ten. */
   private void compactRange() {
     if (random.nextInt(10) == 0) {
-      db.compactRange(null, null);
+      db.compactRange();
       return;
     }
     int[] range = randomKeys(2);
     if (range.length < 2) {
-      db.compactRange(null, null);
+      db.compactRange();
       return;
     }
-    db.compactRange(bytes(StressValues.key(range[0])), bytes(StressValues.key(range[1])));
+    db.compactRange(Bound.inclusive(bytes(StressValues.key(range[0]))),
+        Bound.inclusive(bytes(StressValues.key(range[1]))));
   }
 
   /** The value the write tagged {@code tag} stores under {@code key}. */

@@ -13,7 +13,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,7 +139,7 @@ class BenchComparisonTest {
   @Test
   void filesCarryEveryRoundAndTheMedians() throws Exception {
     List<Path> written = threeRounds().write(tmp);
-    assertEquals(List.of("results.csv", "summary.csv", "results.json", "results.png"),
+    assertEquals(List.of("results.csv", "summary.csv", "settings.csv", "results.json", "results.png"),
         written.stream().map(p -> p.getFileName().toString()).toList());
 
     List<String> csv = Files.readAllLines(tmp.resolve("results.csv"));
@@ -182,7 +184,27 @@ class BenchComparisonTest {
     assertEquals("[2.0,3.0,1.0]", strata.get("writeAmplificationPerRound").toString());
     assertEquals(-1, json.get("engines").get("rocksdb").get("writeAmplification").asDouble(), 0);
 
+    assertEquals(List.of("setting,value", "rounds,3"), Files.readAllLines(tmp.resolve("settings.csv")));
     byte[] png = Files.readAllBytes(tmp.resolve("results.png"));
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
+  }
+
+  @Test
+  void theRunsSettingsAreInTheFilesAndIq80sUncountedWritesAreNotAFigure() throws Exception {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("num", 1000L);
+    settings.put("compression", "lz4");
+    BenchComparison c = new BenchComparison(List.of(Kind.STRATADB, Kind.LEVELDB), settings);
+    c.add(row(1, Kind.STRATADB, BenchWorkload.FILLSEQ, 100_000, 1));
+    c.add(row(1, Kind.LEVELDB, BenchWorkload.FILLSEQ, 50_000, 0.6));
+    c.write(tmp);
+    assertEquals(List.of("setting,value", "num,1000", "compression,lz4", "rounds,1"),
+        Files.readAllLines(tmp.resolve("settings.csv")));
+    JsonNode json = new ObjectMapper().readTree(tmp.resolve("results.json").toFile());
+    assertEquals("lz4", json.get("settings").get("compression").asText());
+    if (Kind.LEVELDB.uncountedWrites() != null) { // iq80 on a 64-bit JVM without -Dleveldb.mmap=false
+      assertTrue(printed(c).contains("leveldb write amp n/a: iq80 writes its log through mmap"), printed(c));
+    }
+    assertEquals(null, Kind.STRATADB.uncountedWrites());
   }
 }

@@ -27,6 +27,20 @@ class CompactionCommandsTest {
   }
 
   @Test
+  void compactTakesScansBoundsAndKeyEncodings() {
+    Path db = tmp.resolve("db");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0, CliRunner.runOn(db, "put", "k" + i, "v" + i).exitCode());
+    }
+    CliRunner.Result hex = CliRunner.runOn(db, "compact", "--hex", "--from", "6b30", "--to", "6b32");
+    assertEquals(0, hex.exitCode(), hex.err());
+    assertEquals("v2", CliRunner.runOn(db, "get", "k2").out().trim());
+    CliRunner.Result bad = CliRunner.runOn(db, "compact", "--hex", "--from", "zz");
+    assertNotEquals(0, bad.exitCode());
+    assertTrue(bad.err().contains("--from"), bad.err());
+  }
+
+  @Test
   void compactOfAMissingDatabaseFails() {
     assertNotEquals(0, CliRunner.runOn(tmp.resolve("none"), "compact").exitCode());
   }
