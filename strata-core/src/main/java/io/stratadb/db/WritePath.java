@@ -46,6 +46,8 @@ final class WritePath {
   // ---- Guarded by write leadership (see WriteQueue).
   /** The live WAL. */
   private LogWriter wal;
+  /** Bytes of {@link #wal} known to be fsynced; 0 for a WAL never synced. */
+  private long walSyncedBytes;
   /** The WAL record being encoded, reused across groups. */
   private ByteSink walBuffer = new ByteSink(4096);
   private final WalBatchEncoder walEncoder = new WalBatchEncoder();
@@ -150,6 +152,15 @@ final class WritePath {
     }
   }
 
+  /**
+   * Fsyncs the WAL up to every write acknowledged before the call ({@code Db.syncWal}): an empty
+   * sync writer in the write queue, so it shares one fsync with the sync writes grouped with it.
+   */
+  void syncWal() {
+    db.ensureWritable();
+    writeQueue.write(new WriteBatch(), true, commitGroup);
+  }
+
   /** Commits a validated batch in a write group. */
   private void submit(WriteBatch batch, WriteOptions writeOptions) {
     if (writeOptions == null) {
@@ -180,8 +191,14 @@ final class WritePath {
   private void commitGroup(List<WriteQueue.Writer> group) {
     db.ensureWritable();
     long bytes = 0;
+    int operations = 0;
     for (int i = 0; i < group.size(); i++) {
       bytes += group.get(i).batch.approximateSizeInBytes();
+      operations += group.get(i).batch.count();
+    }
+    if (operations == 0) { // only syncWal calls: nothing to log, sequence or insert
+      syncWalOnly();
+      return;
     }
     makeRoomForWrite(bytes, false);
     db.memtableBudget.awaitRoom();
@@ -203,6 +220,7 @@ final class WritePath {
       wal.addRecord(walBuffer.array(), 0, recordBytes);
       if (sync) {
         wal.sync();
+        walSyncedBytes = wal.size();
       } else {
         wal.flush();
       }
@@ -224,6 +242,24 @@ final class WritePath {
     db.publishSequence(last);
     counters.bytesIngested.addAndGet(bytes);
     statistics.recordCommit(count - deletes, deletes, recordBytes, sync);
+  }
+
+  /**
+   * Fsyncs the live WAL unless nothing was appended since its last fsync. Older WALs need none:
+   * each was synced before the switch away from it. REQUIRES: write leader.
+   */
+  private void syncWalOnly() {
+    if (wal.size() == walSyncedBytes) {
+      return;
+    }
+    db.verifyLock(); // as for a synced write
+    try {
+      wal.sync();
+    } catch (IOException e) {
+      throw db.setBackgroundError(new StrataIOException("WAL sync failed in " + dir, e));
+    }
+    walSyncedBytes = wal.size();
+    statistics.recordWalSync();
   }
 
   void checkKey(byte[] key) {
@@ -319,6 +355,7 @@ final class WritePath {
       throw db.setBackgroundError(new StrataIOException("cannot switch to WAL " + logNumber, e));
     }
     wal = fresh;
+    walSyncedBytes = 0;
     db.publishSwitchedMemtable(newMemtable(logNumber));
   }
 
