@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,11 @@ class DbSyncWalTest {
 
   private static Options options(FaultInjectionFileSystem fs) {
     return Options.builder().fileSystem(fs).build();
+  }
+
+  private static Options smallMemtables(FaultInjectionFileSystem fs) {
+    return Options.builder().writeBufferSize(64 << 10).blockSize(512).targetFileSize(64 << 10)
+        .compactionStrategy(TestKeys.leveled(2)).fileSystem(fs).build();
   }
 
   private static long syncs(Db db) {
@@ -55,17 +61,41 @@ class DbSyncWalTest {
 
   @Test
   void coversWritesInWalsSwitchedAwayFrom() throws Exception {
+    writeAcrossSwitchesThenSurvivePowerLoss(Db::syncWal);
+  }
+
+  @Test
+  void memtableSwitchesDoNotFsyncTheOldWalWhileWritersWait() {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    try (Db db = Db.open(tmp.resolve("db"), smallMemtables(fs))) {
+      long before = syncs(db);
+      for (int i = 0; i < 3000; i++) {
+        db.put(key(i), b("value-" + i + "-".repeat(100)));
+      }
+      db.flush();
+      assertEquals(before, syncs(db), "no WAL fsync without a sync write or syncWal");
+    }
+  }
+
+  @Test
+  void aSyncWriteAfterSwitchesFsyncsTheOlderWalsFirst() throws Exception {
+    writeAcrossSwitchesThenSurvivePowerLoss(db -> db.put(b("last"), b("synced"), WriteOptions.syncWrites()));
+  }
+
+  /**
+   * Writes about 0.4 MiB unsynced through 64 KiB memtables (many WAL switches, flushes and
+   * compactions), runs {@code sync}, cuts the directory as a power loss would: every write is there.
+   */
+  private void writeAcrossSwitchesThenSurvivePowerLoss(Consumer<Db> sync) throws Exception {
     FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
     Path dir = tmp.resolve("db");
     Path copy = tmp.resolve("copy");
-    Options small = Options.builder().writeBufferSize(64 << 10).blockSize(512).targetFileSize(64 << 10)
-        .compactionStrategy(TestKeys.leveled(2)).fileSystem(fs).build();
-    int keys = 5000; // about 0.6 MiB: many memtable (and WAL) switches, flushes and compactions
-    try (Db db = Db.open(dir, small)) {
+    int keys = 3000;
+    try (Db db = Db.open(dir, smallMemtables(fs))) {
       for (int i = 0; i < keys; i++) {
         db.put(key(i), b("value-" + i + "-".repeat(100)));
       }
-      db.syncWal();
+      sync.accept(db);
       fs.copyAsAfterPowerLoss(dir, copy);
     }
     try (Db db = Db.open(copy, Options.defaults())) {

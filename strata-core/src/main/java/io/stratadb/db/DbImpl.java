@@ -280,7 +280,7 @@ final class DbImpl implements Db {
         try {
           DbState s = state;
           live[0] = Checkpointer.capture(fs, dir, s.version(), versions.logNumber(), s.memtablesNewestFirst(),
-              writePath.walSize(), lastSequence, versions.newFileNumber());
+              writePath::walBytes, lastSequence, versions.newFileNumber());
         } finally {
           manifestLock.unlock();
         }

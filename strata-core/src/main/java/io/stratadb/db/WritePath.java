@@ -42,6 +42,8 @@ final class WritePath {
   private final DbCounters counters;
   private final WriteQueue writeQueue = new WriteQueue();
   private final WriteController writeController;
+  /** WALs switched away from, fsynced later (by a sync, or never once obsolete). */
+  private final SwitchedWals switchedWals;
 
   // ---- Guarded by write leadership (see WriteQueue).
   /** The live WAL. */
@@ -72,6 +74,7 @@ final class WritePath {
     this.counters = counters;
     this.writeController = new WriteController(options.backgroundTuning().delayedWriteRate(),
         options.l0SlowdownWritesTrigger(), options.l0StopWritesTrigger(), options.softPendingCompactionBytesLimit());
+    this.switchedWals = new SwitchedWals(fs, dir, statistics);
   }
 
   /** Sets the WAL recovery created. REQUIRES: open, before any write. */
@@ -158,7 +161,22 @@ final class WritePath {
    */
   void syncWal() {
     db.ensureWritable();
+    try {
+      switchedWals.syncAll(); // the long fsyncs of whole switched WALs without holding up writers
+    } catch (IOException e) {
+      throw db.setBackgroundError(new StrataIOException("WAL sync failed in " + dir, e));
+    }
     writeQueue.write(new WriteBatch(), true, commitGroup);
+  }
+
+  /**
+   * Closes, unsynced, the switched WALs numbered below {@code logNumber}, which the manifest no
+   * longer needs. Called by the flush thread after it recorded {@code logNumber}.
+   *
+   * @throws IOException if closing one fails
+   */
+  void closeObsoleteWals(long logNumber) throws IOException {
+    switchedWals.closeObsolete(logNumber);
   }
 
   /** Commits a validated batch in a write group. */
@@ -219,6 +237,7 @@ final class WritePath {
     try {
       wal.addRecord(walBuffer.array(), 0, recordBytes);
       if (sync) {
+        switchedWals.syncAll(); // no byte of a WAL is fsynced before the older WALs are
         wal.sync();
         walSyncedBytes = wal.size();
       } else {
@@ -245,21 +264,25 @@ final class WritePath {
   }
 
   /**
-   * Fsyncs the live WAL unless nothing was appended since its last fsync. Older WALs need none:
-   * each was synced before the switch away from it. REQUIRES: write leader.
+   * Fsyncs the WALs switched away from that are not yet, then the live WAL unless nothing was
+   * appended to it since its last fsync. REQUIRES: write leader.
    */
   private void syncWalOnly() {
-    if (wal.size() == walSyncedBytes) {
+    boolean live = wal.size() != walSyncedBytes;
+    if (!live && !switchedWals.pending()) {
       return;
     }
     db.verifyLock(); // as for a synced write
     try {
-      wal.sync();
+      switchedWals.syncAll();
+      if (live) {
+        wal.sync();
+        walSyncedBytes = wal.size();
+        statistics.recordWalSync();
+      }
     } catch (IOException e) {
       throw db.setBackgroundError(new StrataIOException("WAL sync failed in " + dir, e));
     }
-    walSyncedBytes = wal.size();
-    statistics.recordWalSync();
   }
 
   void checkKey(byte[] key) {
@@ -336,14 +359,11 @@ final class WritePath {
     long logNumber = db.versions().newFileNumber();
     LogWriter fresh = null;
     try {
-      // Sync the old WAL before writes go to the new one: otherwise a later synced write could
-      // survive a power loss while earlier unsynced ones in the old WAL are lost, leaving a hole
-      // in the history instead of a lost suffix.
-      wal.sync();
-      statistics.recordWalSync();
+      // The old WAL is not fsynced here, with every writer waiting (64 MiB took tens to hundreds
+      // of ms), but handed to switchedWals: a later fsync of the new WAL fsyncs it first (and the
+      // directory), so a synced write never survives a power loss that loses an earlier write.
+      wal.flush();
       fresh = new LogWriter(fs.newLogFile(FileNames.log(dir, logNumber)));
-      fs.syncDirectory(dir);
-      wal.close();
     } catch (IOException e) {
       if (fresh != null) {
         try {
@@ -354,6 +374,7 @@ final class WritePath {
       }
       throw db.setBackgroundError(new StrataIOException("cannot switch to WAL " + logNumber, e));
     }
+    switchedWals.add(current.memtable().logNumber(), wal);
     wal = fresh;
     walSyncedBytes = 0;
     db.publishSwitchedMemtable(newMemtable(logNumber));
@@ -395,9 +416,12 @@ final class WritePath {
     }
   }
 
-  /** Size of the live WAL in bytes. REQUIRES: {@link #exclusive} (no write runs). */
-  long walSize() {
-    return wal.size();
+  /**
+   * Bytes written to WAL {@code number} if it is the live WAL or a switched one still open, else
+   * -1 (closed: its file holds exactly its records). REQUIRES: {@link #exclusive} (no write runs).
+   */
+  long walBytes(long number) {
+    return number == db.state().memtable().logNumber() ? wal.size() : switchedWals.appendedBytes(number);
   }
 
   /**
@@ -423,12 +447,17 @@ final class WritePath {
   void close() {
     StrataIOException[] failure = new StrataIOException[1];
     writeQueue.exclusive(() -> {
+      IOException closing = null;
       try {
         if (wal != null) { // a read-only database has none
           wal.close();
         }
       } catch (IOException e) {
-        failure[0] = new StrataIOException("closing WAL of " + dir + " failed", e);
+        closing = e;
+      }
+      closing = switchedWals.closeAll(closing);
+      if (closing != null) {
+        failure[0] = new StrataIOException("closing WAL of " + dir + " failed", closing);
       }
     });
     if (failure[0] != null) {
