@@ -359,9 +359,10 @@ final class WritePath {
     long logNumber = db.versions().newFileNumber();
     LogWriter fresh = null;
     try {
-      // The old WAL is not fsynced here, with every writer waiting (64 MiB took tens to hundreds
-      // of ms), but handed to switchedWals: a later fsync of the new WAL fsyncs it first (and the
-      // directory), so a synced write never survives a power loss that loses an earlier write.
+      // The old WAL is not fsynced here, with every writer waiting (under YCSB, 22 of the 29
+      // profile samples of this method were that fsync), but handed to switchedWals: a later fsync
+      // of the new WAL fsyncs it first (and the directory), so a synced write never survives a
+      // power loss that loses an earlier write.
       wal.flush();
       fresh = new LogWriter(fs.newLogFile(FileNames.log(dir, logNumber)));
     } catch (IOException e) {
