@@ -354,6 +354,28 @@ public interface Db extends AutoCloseable {
   }
 
   /**
+   * Fsyncs the write-ahead log up to every write acknowledged before this call, so that those
+   * writes survive a power loss as if each had been made with {@link WriteOptions#sync()}
+   * (RocksDB's {@code SyncWAL}). A write with default options is only handed to the operating
+   * system: it survives a crash of the process, not of the machine. Calling this from one thread
+   * once a second bounds what a power loss takes to about the last second, as Redis's {@code
+   * appendfsync everysec} does, with no writer waiting for an fsync of its own.
+   *
+   * <p>It takes part in group commit like a sync write of no entries: sync writes and other calls
+   * queued with it share its fsync, and writes queued behind it wait for the fsync as they wait
+   * behind a sync write. It writes nothing to the WAL, and does nothing when nothing was appended
+   * to the WAL since its last fsync. Writes running concurrently with the call may or may not be
+   * covered. Thread-safe: any number of threads may call it, concurrently with every other method.
+   *
+   * @throws DbClosedException if the database is closed
+   * @throws UnsupportedOperationException if the database was opened read-only
+   * @throws StrataIOException if the fsync fails (the error is then sticky: the database is
+   *     read-only until reopened), if an earlier error is sticky, or if the directory's {@code
+   *     LOCK} file was lost
+   */
+  void syncWal();
+
+  /**
    * Flushes the current memtable to an L0 SSTable and waits until it, and every immutable memtable
    * before it, is on disk and recorded in the manifest. Does nothing when the memtable is empty.
    *

@@ -316,6 +316,12 @@ final class BackgroundWork {
       edit.logNumber(next.logNumber()).lastSequence(db.lastSequence());
       db.logAndApply(edit, (state, version) -> state.afterFlush(oldest, version));
       db.memtableBudget.release(oldest); // dropped from the state: its charge is free again
+      db.mutex.unlock(); // closing a file is I/O
+      try {
+        db.writePath.closeObsoleteWals(next.logNumber());
+      } finally {
+        db.mutex.lock();
+      }
       // Only once installed: after a failed manifest write the record may still be on disk, so
       // the table stays protected from deletion until the database is reopened.
       edit.newFiles().forEach(f -> outputs.release(f.file().number()));

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,13 +73,14 @@ final class Checkpointer {
    *
    * @param version the current version; a reference is taken here
    * @param memtables the current memtables, newest first
-   * @param activeWalBytes bytes written to the newest memtable's WAL: its file may be longer (a
-   *     mapped WAL grows by zeroed regions that later writes fill)
+   * @param walBytes bytes written to the WAL of a given number while it is open, -1 once closed
+   *     (its file then holds exactly them): an open file may be longer (a mapped WAL grows by
+   *     zeroed regions that later writes fill, and is cut to its records when closed)
    * @param manifestNumber a freshly allocated file number
    * @throws StrataIOException if a WAL cannot be opened (nothing is then held)
    */
   static LiveFiles capture(FileSystem fs, Path dir, Version version, long logNumber, List<Memtable> memtables,
-      long activeWalBytes, long lastSequence, long manifestNumber) {
+      LongUnaryOperator walBytes, long lastSequence, long manifestNumber) {
     if (!version.tryRetain()) {
       throw new IllegalStateException("the current version is dead"); // the state holds a reference
     }
@@ -91,7 +93,8 @@ final class Checkpointer {
         ReadableFile wal = fs.openReadable(FileNames.log(dir, number));
         wals.add(wal);
         numbers.add(number);
-        sizes.add(i == 0 ? Math.min(activeWalBytes, wal.size()) : wal.size());
+        long written = walBytes.applyAsLong(number);
+        sizes.add(written >= 0 ? Math.min(written, wal.size()) : wal.size());
       }
     } catch (IOException e) {
       release(new LiveFiles(version, logNumber, wals, numbers, sizes, lastSequence, manifestNumber));

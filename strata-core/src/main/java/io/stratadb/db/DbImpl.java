@@ -240,6 +240,11 @@ final class DbImpl implements Db {
   }
 
   @Override
+  public void syncWal() {
+    writePath.syncWal();
+  }
+
+  @Override
   public void flush() {
     ensureWritable();
     Memtable target = writePath.switchForFlush();
@@ -278,7 +283,7 @@ final class DbImpl implements Db {
         try {
           DbState s = state;
           live[0] = Checkpointer.capture(fs, dir, s.version(), versions.logNumber(), s.memtablesNewestFirst(),
-              writePath.walSize(), lastSequence, versions.newFileNumber());
+              writePath::walBytes, lastSequence, versions.newFileNumber());
         } finally {
           manifestLock.unlock();
         }

@@ -164,7 +164,7 @@ public final class RespServer implements AutoCloseable {
   private void bind() throws InterruptedException {
     StringStore store = new StringStore(db, config.clockMillis(), config.walSync(), format);
     if (config.walSync() == WalSync.EVERYSEC) {
-      walSyncer = new WalSyncer(store);
+      walSyncer = new WalSyncer(db);
     }
     ClientMemoryBudget budget = new ClientMemoryBudget(config.maxClientMemory());
     CommandTable.Builder table = new CommandTable.Builder();

@@ -5,7 +5,6 @@ import io.stratadb.ReadOptions;
 import io.stratadb.WriteBatch;
 import io.stratadb.WriteOptions;
 import io.stratadb.server.ValueCodec.StoredValue;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -21,7 +20,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Durability: every write goes through this class, with the {@link WriteOptions} of the
  * server's {@link WalSync} mode (a sync write for {@link WalSync#ALWAYS}); for {@link
- * WalSync#EVERYSEC} the {@link WalSyncer} calls {@link #syncWal} once a second.
+ * WalSync#EVERYSEC} the {@link WalSyncer} calls {@link Db#syncWal} once a second.
  *
  * <p>Thread-safe. Engine exceptions ({@link io.stratadb.DbClosedException}, {@link
  * io.stratadb.StrataIOException}, {@link IllegalArgumentException} for a key or value over the
@@ -30,19 +29,11 @@ import java.util.function.LongSupplier;
 @SuppressWarnings("try") // lock scope: try (KeyLocks.Held ignored = ...) releases the stripe
 final class StringStore {
 
-  /**
-   * The key {@link #syncWal} rewrites with its own value (or deletes again if absent) in a sync
-   * write; any key would do, as the write changes nothing a client can see.
-   */
-  static final byte[] WAL_SYNC_KEY = "strata-serve:wal-sync".getBytes(StandardCharsets.US_ASCII);
-
   private final Db db;
   private final LongSupplier clockMillis;
   private final KeyLocks locks = new KeyLocks();
   private final WriteOptions writeOptions;
   private final ValueFormat format;
-  /** Whether a write may have reached the WAL since the last {@link #syncWal} without being synced. */
-  private volatile boolean unsynced;
 
   /** A store of {@link ValueFormat#TTL} values whose writes are not synced ({@link WalSync#NO}); tests use it. */
   StringStore(Db db, LongSupplier clockMillis) {
@@ -205,30 +196,5 @@ final class StringStore {
   /** Applies {@code batch} atomically, synced as the server's {@link WalSync} mode says. */
   void write(WriteBatch batch) {
     db.write(batch, writeOptions);
-    if (!writeOptions.sync()) {
-      unsynced = true;
-    }
-  }
-
-  /**
-   * Makes every write acknowledged before this call durable, if some may not be: the engine's
-   * public API has no call that only fsyncs the WAL, so this commits a sync write (which fsyncs
-   * the WAL up to and including it) of {@link #WAL_SYNC_KEY}'s own value, or of a tombstone if it
-   * is absent, under the key's stripe; no client sees a change.
-   *
-   * @return whether it wrote (false: nothing was written unsynced since the last call)
-   * @throws io.stratadb.StrataException as the engine throws it (closed, failed)
-   */
-  boolean syncWal() {
-    if (!unsynced) {
-      return false;
-    }
-    unsynced = false; // before the sync: a write finishing after this sets it again
-    try (KeyLocks.Held ignored = locks.lock(WAL_SYNC_KEY)) {
-      byte[] current = db.get(WAL_SYNC_KEY);
-      WriteBatch batch = current == null ? new WriteBatch().delete(WAL_SYNC_KEY) : new WriteBatch().put(WAL_SYNC_KEY, current);
-      db.write(batch, WriteOptions.syncWrites());
-    }
-    return true;
   }
 }

@@ -1,5 +1,6 @@
 package io.stratadb.server;
 
+import io.stratadb.Db;
 import io.stratadb.DbClosedException;
 import io.stratadb.StrataException;
 import java.util.concurrent.Executors;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link WalSync#EVERYSEC}: a background thread that fsyncs the WAL once a second when there were
- * writes since the last time ({@link StringStore#syncWal}), as Redis's {@code appendfsync everysec}
+ * writes since the last time ({@link Db#syncWal}), as Redis's {@code appendfsync everysec}
  * fsyncs its append-only file from a background thread, so no client waits for an fsync.
  *
  * <p>A failed sync is logged as an error; the engine keeps the failure (its writes fail from
@@ -23,12 +24,12 @@ final class WalSyncer implements AutoCloseable {
   /** Time between two syncs, in ms. */
   static final long INTERVAL_MILLIS = 1000;
 
-  private final StringStore store;
+  private final Db db;
   private final ScheduledExecutorService executor;
 
   /** Starts the thread; the first sync is {@link #INTERVAL_MILLIS} from now. */
-  WalSyncer(StringStore store) {
-    this.store = store;
+  WalSyncer(Db db) {
+    this.db = db;
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "strata-serve-wal-sync");
       t.setDaemon(true);
@@ -39,7 +40,7 @@ final class WalSyncer implements AutoCloseable {
 
   private void syncOnce() {
     try {
-      store.syncWal();
+      db.syncWal();
     } catch (DbClosedException e) {
       LOG.debug("WAL sync skipped: {}", e.getMessage());
     } catch (StrataException | IllegalStateException e) {

@@ -3,6 +3,7 @@ package io.stratadb.ycsb;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +84,65 @@ public final class FieldCodec {
    *     (the message names the byte offset)
    */
   public static Map<String, byte[]> decode(byte[] record, Set<String> wanted) {
+    return decode(record, wanted, null);
+  }
+
+  /**
+   * As {@link #decode(byte[], Set)}, reusing the strings of {@code names} (null: none).
+   *
+   * @throws IllegalArgumentException if {@code record} is not a well-formed version-1 record
+   */
+  public static Map<String, byte[]> decode(byte[] record, Set<String> wanted, FieldNames names) {
+    Map<String, byte[]> fields = new LinkedHashMap<>();
+    decode(record, wanted, names, (name, bytes, offset, length) ->
+        fields.put(name, Arrays.copyOfRange(bytes, offset, offset + length)));
+    return fields;
+  }
+
+  /** Receives the fields {@link #decode(byte[], Set, FieldNames, FieldVisitor)} finds. */
+  @FunctionalInterface
+  public interface FieldVisitor {
+    /** The field {@code name} has the value {@code record[offset, offset + length)}. */
+    void field(String name, byte[] record, int offset, int length);
+  }
+
+  /**
+   * Hands the fields of a record value that are in {@code wanted} (all of them if it is null) to
+   * {@code visitor} in stored order, as views into {@code record}, without copying a value; only
+   * once the whole record was checked, so a malformed record hands over nothing.
+   *
+   * @param names decoded field names to reuse (one per thread), or null to decode every name
+   * @throws IllegalArgumentException if {@code record} is not a well-formed version-1 record
+   *     (the message names the byte offset)
+   */
+  public static void decode(byte[] record, Set<String> wanted, FieldNames names, FieldVisitor visitor) {
+    int count = check(record);
+    int at = HEADER_BYTES;
+    for (int i = 0; i < count; i++) {
+      int nameLength = intAt(record, at);
+      at += 4;
+      String name = names == null
+          ? new String(record, at, nameLength, StandardCharsets.UTF_8) : names.name(record, at, nameLength, i);
+      at += nameLength;
+      int valueLength = intAt(record, at);
+      at += 4;
+      if (wanted == null || wanted.contains(name)) {
+        visitor.field(name, record, at, valueLength);
+      }
+      at += valueLength;
+    }
+  }
+
+  private static int intAt(byte[] b, int at) {
+    return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+  }
+
+  /**
+   * Checks the structure of a record value and returns its field count.
+   *
+   * @throws IllegalArgumentException if it is not a well-formed version-1 record
+   */
+  private static int check(byte[] record) {
     ByteBuffer in = ByteBuffer.wrap(record);
     try {
       byte version = in.get();
@@ -90,22 +150,17 @@ public final class FieldCodec {
         throw new IllegalArgumentException("record value: unknown format version " + version + " at offset 0");
       }
       int count = nonNegative(in, "field count");
-      Map<String, byte[]> fields = new LinkedHashMap<>();
       for (int i = 0; i < count; i++) {
-        byte[] name = new byte[nonNegative(in, "field name length")];
-        in.get(name);
-        byte[] value = new byte[nonNegative(in, "field value length")];
-        in.get(value);
-        String key = new String(name, StandardCharsets.UTF_8);
-        if (wanted == null || wanted.contains(key)) {
-          fields.put(key, value);
-        }
+        int nameLength = nonNegative(in, "field name length");
+        in.position(in.position() + nameLength);
+        int valueLength = nonNegative(in, "field value length");
+        in.position(in.position() + valueLength);
       }
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(
             "record value: " + in.remaining() + " trailing bytes at offset " + in.position());
       }
-      return fields;
+      return count;
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException(
           "record value truncated: " + record.length + " bytes, a field runs past offset " + in.position(), e);

@@ -36,6 +36,8 @@ public abstract class RecordStoreClient extends DB {
   private static final System.Logger LOG = System.getLogger(RecordStoreClient.class.getName());
 
   private RecordStore store;
+  /** Field names decoded before, reused by this instance's thread. */
+  private final FieldNames fieldNames = new FieldNames();
 
   /** Property prefix, e.g. {@code "strata"} for {@code strata.dir}. */
   protected abstract String propertyPrefix();
@@ -85,7 +87,7 @@ public abstract class RecordStoreClient extends DB {
       if (record == null) {
         return Status.NOT_FOUND;
       }
-      copyInto(FieldCodec.decode(record, fields), result);
+      copyInto(record, fields, result);
       return Status.OK;
     } catch (RuntimeException e) {
       return error("read", key, e);
@@ -102,7 +104,7 @@ public abstract class RecordStoreClient extends DB {
       }
       open().scan(RecordKey.of(table, startkey), RecordKey.tableEnd(table), (k, record) -> {
         HashMap<String, ByteIterator> row = new HashMap<>();
-        copyInto(FieldCodec.decode(record, fields), row);
+        copyInto(record, fields, row);
         result.add(row);
         return --left[0] > 0;
       });
@@ -120,7 +122,7 @@ public abstract class RecordStoreClient extends DB {
       if (old == null) {
         return Status.NOT_FOUND;
       }
-      Map<String, byte[]> merged = FieldCodec.decode(old);
+      Map<String, byte[]> merged = FieldCodec.decode(old, null, fieldNames);
       merged.putAll(toBytes(values));
       store.put(engineKey, FieldCodec.encode(merged));
       return Status.OK;
@@ -162,8 +164,10 @@ public abstract class RecordStoreClient extends DB {
     return fields;
   }
 
-  private static void copyInto(Map<String, byte[]> fields, Map<String, ByteIterator> result) {
-    fields.forEach((name, value) -> result.put(name, new ByteArrayByteIterator(value)));
+  /** Puts the {@code fields} of {@code record} (all if null) into {@code result}, as views of it. */
+  private void copyInto(byte[] record, Set<String> fields, Map<String, ByteIterator> result) {
+    FieldCodec.decode(record, fields, fieldNames,
+        (name, bytes, offset, length) -> result.put(name, new ByteArrayByteIterator(bytes, offset, length)));
   }
 
   private Status error(String op, String key, RuntimeException e) {

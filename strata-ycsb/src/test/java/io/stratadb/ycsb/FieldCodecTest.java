@@ -3,9 +3,11 @@ package io.stratadb.ycsb;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,51 @@ class FieldCodecTest {
 
     assertEquals(List.of("field0", "fïeld1", "f2"), List.copyOf(back.keySet()));
     record().forEach((k, v) -> assertArrayEquals(v, back.get(k), k));
+  }
+
+  @Test
+  void decodeToAVisitorHandsOutViewsOfTheRecordAndReusesNames() {
+    byte[] encoded = FieldCodec.encode(record());
+    FieldNames names = new FieldNames();
+    List<String> first = new ArrayList<>();
+    Map<String, byte[]> viewed = new LinkedHashMap<>();
+    FieldCodec.decode(encoded, null, names, (name, bytes, offset, length) -> {
+      assertSame(encoded, bytes, "a view, not a copy");
+      first.add(name);
+      viewed.put(name, Arrays.copyOfRange(bytes, offset, offset + length));
+    });
+    assertEquals(List.of("field0", "fïeld1", "f2"), first);
+    record().forEach((k, v) -> assertArrayEquals(v, viewed.get(k), k));
+
+    Map<String, byte[]> reordered = new LinkedHashMap<>();
+    reordered.put("f2", new byte[] {1});
+    reordered.put("field0", new byte[] {2});
+    List<String> second = new ArrayList<>();
+    FieldCodec.decode(FieldCodec.encode(reordered), null, names, (name, bytes, offset, length) -> second.add(name));
+    assertEquals(List.of("f2", "field0"), second);
+    assertSame(first.get(2), second.get(0), "the string decoded before, found out of position");
+    assertSame(first.get(0), second.get(1));
+  }
+
+  @Test
+  void aMalformedRecordHandsNothingToTheVisitor() {
+    byte[] encoded = FieldCodec.encode(record());
+    byte[] longer = Arrays.copyOf(encoded, encoded.length + 1);
+    List<String> seen = new ArrayList<>();
+    assertThrows(IllegalArgumentException.class,
+        () -> FieldCodec.decode(longer, null, new FieldNames(), (name, bytes, offset, length) -> seen.add(name)));
+    assertEquals(List.of(), seen);
+  }
+
+  @Test
+  void fieldNamesPastTheCapacityAreStillDecoded() {
+    FieldNames names = new FieldNames();
+    for (int i = 0; i < 100; i++) {
+      byte[] name = ("name" + i).getBytes(UTF_8);
+      assertEquals("name" + i, names.name(name, 0, name.length, i));
+    }
+    byte[] early = "xname5".getBytes(UTF_8);
+    assertEquals("name5", names.name(early, 1, early.length - 1, 0));
   }
 
   @Test

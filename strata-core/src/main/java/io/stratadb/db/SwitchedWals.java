@@ -1,0 +1,150 @@
+package io.stratadb.db;
+
+import io.stratadb.env.FileSystem;
+import io.stratadb.record.LogWriter;
+import io.stratadb.statistics.Statistics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The WALs a memtable switch moved away from whose tails may not be fsynced yet, and whether the
+ * directory entry of the newest WAL may not be durable yet. A switch hands the old WAL over here
+ * (flushed to the operating system) instead of fsyncing it while every writer waits (RocksDB also
+ * leaves closed WALs to be synced later, {@code SyncClosedLogs}).
+ *
+ * <p>The rule that keeps the history a prefix after a power loss: no byte of a WAL is fsynced before
+ * every older WAL is, so {@link #syncAll} runs before any fsync of the live WAL (a sync write,
+ * {@code Db.syncWal}). A WAL whose memtable was flushed and recorded in the manifest is obsolete
+ * and is closed unsynced ({@link #closeObsolete}).
+ *
+ * <p>Thread-safe: {@code lock} guards the queue and the flag, and is held across the fsyncs, so a
+ * sync leader waits for a flush thread's fsync of the same WALs rather than skipping it.
+ */
+final class SwitchedWals {
+  private record SwitchedWal(long number, LogWriter writer) {}
+
+  private final FileSystem fs;
+  private final Path dir;
+  private final Statistics statistics;
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Oldest first. Guarded by lock. */
+  private final ArrayDeque<SwitchedWal> unsynced = new ArrayDeque<>();
+  /** Whether a WAL was created since the directory's last fsync here. Guarded by lock. */
+  private boolean directoryUnsynced;
+
+  SwitchedWals(FileSystem fs, Path dir, Statistics statistics) {
+    this.fs = fs;
+    this.dir = dir;
+    this.statistics = statistics;
+  }
+
+  /**
+   * Takes over WAL {@code number}, switched away from with its records flushed to the operating
+   * system, after WAL {@code number + k} was created in the directory.
+   */
+  void add(long number, LogWriter writer) {
+    lock.lock();
+    try {
+      unsynced.addLast(new SwitchedWal(number, writer));
+      directoryUnsynced = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes appended to WAL {@code number} if it is held here, else -1. */
+  long appendedBytes(long number) {
+    lock.lock();
+    try {
+      for (SwitchedWal w : unsynced) {
+        if (w.number() == number) {
+          return w.writer().size();
+        }
+      }
+      return -1;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@link #syncAll} has anything to do. */
+  boolean pending() {
+    lock.lock();
+    try {
+      return directoryUnsynced || !unsynced.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Fsyncs and closes every WAL held here, oldest first, then fsyncs the directory if a WAL was
+   * created since its last fsync. A WAL whose fsync failed stays held (the caller makes the error
+   * sticky; the database is closed without syncing it).
+   *
+   * @throws IOException if an fsync or close fails
+   */
+  void syncAll() throws IOException {
+    lock.lock();
+    try {
+      while (!unsynced.isEmpty()) {
+        LogWriter writer = unsynced.peekFirst().writer();
+        writer.sync();
+        statistics.recordWalSync();
+        unsynced.pollFirst();
+        writer.close();
+      }
+      if (directoryUnsynced) {
+        fs.syncDirectory(dir);
+        directoryUnsynced = false;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Closes, without fsync, the WALs numbered below {@code logNumber}: the manifest no longer needs
+   * them, as their memtables are in SSTables.
+   *
+   * @throws IOException if a close fails (the WAL is dropped regardless)
+   */
+  void closeObsolete(long logNumber) throws IOException {
+    lock.lock();
+    try {
+      while (!unsynced.isEmpty() && unsynced.peekFirst().number() < logNumber) {
+        unsynced.pollFirst().writer().close();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Closes every WAL held here without fsync (closing the database, which does not sync the live
+   * WAL either), adding each failure to {@code failure}'s suppressed ones or returning the first.
+   *
+   * @return the first failure if {@code failure} is null and a close failed, else {@code failure}
+   */
+  IOException closeAll(IOException failure) {
+    lock.lock();
+    try {
+      while (!unsynced.isEmpty()) {
+        try {
+          unsynced.pollFirst().writer().close();
+        } catch (IOException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      return failure;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.stratadb;
+
+import static io.stratadb.TestKeys.b;
+import static io.stratadb.TestKeys.key;
+import static io.stratadb.TestKeys.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.stratadb.env.FaultInjectionFileSystem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Db#syncWal()}: writes made without sync survive a power loss once it returned. */
+@Timeout(300) // seconds; a hang prints every thread's stack (junit-platform.properties)
+class DbSyncWalTest {
+
+  @TempDir Path tmp;
+
+  private static Options options(FaultInjectionFileSystem fs) {
+    return Options.builder().fileSystem(fs).build();
+  }
+
+  private static Options smallMemtables(FaultInjectionFileSystem fs) {
+    return Options.builder().writeBufferSize(64 << 10).blockSize(512).targetFileSize(64 << 10)
+        .compactionStrategy(TestKeys.leveled(2)).fileSystem(fs).build();
+  }
+
+  private static long syncs(Db db) {
+    return db.stats().operations().walSyncs();
+  }
+
+  @Test
+  void unsyncedWritesSurviveAPowerLossAfterSyncWalAndLaterOnesDoNot() throws Exception {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Path dir = tmp.resolve("db");
+    Path copy = tmp.resolve("copy");
+    try (Db db = Db.open(dir, options(fs))) {
+      for (int i = 0; i < 100; i++) {
+        db.put(key(i), b("v" + i));
+      }
+      db.syncWal();
+      db.put(b("after"), b("x")); // acknowledged, not synced: the power loss takes it
+      fs.copyAsAfterPowerLoss(dir, copy);
+    }
+    try (Db db = Db.open(copy, Options.defaults())) {
+      for (int i = 0; i < 100; i++) {
+        assertEquals("v" + i, s(db.get(key(i))), "key " + i);
+      }
+      assertNull(db.get(b("after")), "the fault-injecting file system keeps only synced bytes");
+    }
+  }
+
+  @Test
+  void coversWritesInWalsSwitchedAwayFrom() throws Exception {
+    writeAcrossSwitchesThenSurvivePowerLoss(Db::syncWal);
+  }
+
+  @Test
+  void memtableSwitchesDoNotFsyncTheOldWalWhileWritersWait() {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    try (Db db = Db.open(tmp.resolve("db"), smallMemtables(fs))) {
+      long before = syncs(db);
+      for (int i = 0; i < 3000; i++) {
+        db.put(key(i), b("value-" + i + "-".repeat(100)));
+      }
+      db.flush();
+      assertEquals(before, syncs(db), "no WAL fsync without a sync write or syncWal");
+    }
+  }
+
+  @Test
+  void aSyncWriteAfterSwitchesFsyncsTheOlderWalsFirst() throws Exception {
+    writeAcrossSwitchesThenSurvivePowerLoss(db -> db.put(b("last"), b("synced"), WriteOptions.syncWrites()));
+  }
+
+  /**
+   * Writes about 0.4 MiB unsynced through 64 KiB memtables (many WAL switches, flushes and
+   * compactions), runs {@code sync}, cuts the directory as a power loss would: every write is there.
+   */
+  private void writeAcrossSwitchesThenSurvivePowerLoss(Consumer<Db> sync) throws Exception {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Path dir = tmp.resolve("db");
+    Path copy = tmp.resolve("copy");
+    int keys = 3000;
+    try (Db db = Db.open(dir, smallMemtables(fs))) {
+      for (int i = 0; i < keys; i++) {
+        db.put(key(i), b("value-" + i + "-".repeat(100)));
+      }
+      sync.accept(db);
+      fs.copyAsAfterPowerLoss(dir, copy);
+    }
+    try (Db db = Db.open(copy, Options.defaults())) {
+      for (int i = 0; i < keys; i++) {
+        assertEquals("value-" + i + "-".repeat(100), s(db.get(key(i))), "key " + i);
+      }
+    }
+  }
+
+  @Test
+  void fsyncsOnlyWhenSomethingWasWrittenSinceTheLastFsync() {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    try (Db db = Db.open(tmp.resolve("db"), options(fs))) {
+      long before = syncs(db);
+      db.syncWal();
+      assertEquals(before, syncs(db), "nothing written yet");
+      db.put(b("k"), b("v"));
+      db.syncWal();
+      assertEquals(before + 1, syncs(db));
+      db.syncWal();
+      assertEquals(before + 1, syncs(db), "nothing written since");
+      db.put(b("k"), b("w"), WriteOptions.syncWrites());
+      db.syncWal();
+      assertEquals(before + 2, syncs(db), "the sync write synced it");
+      assertEquals("w", s(db.get(b("k"))));
+    }
+  }
+
+  @Test
+  void concurrentWritersAndCallersKeepEverythingAcknowledgedBeforeTheirCall() throws Exception {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Path dir = tmp.resolve("db");
+    Path copy = tmp.resolve("copy");
+    int threads = 8;
+    int perThread = 400;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (Db db = Db.open(dir, options(fs))) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < perThread; i++) {
+            // Some sync writes, but not the last ones (393 is the last): syncWal must cover those.
+            db.put(b("t" + thread + "/" + i), b("v"), WriteOptions.of(i % 7 == 1));
+            if (i % 10 == 9) {
+              db.syncWal();
+            }
+          }
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      fs.copyAsAfterPowerLoss(dir, copy); // every thread's last call came after its last write
+    } finally {
+      pool.shutdownNow();
+    }
+    try (Db db = Db.open(copy, Options.defaults())) {
+      for (int t = 0; t < threads; t++) {
+        for (int i = 0; i < perThread; i++) {
+          assertEquals("v", s(db.get(b("t" + t + "/" + i))), "thread " + t + " write " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFailedFsyncIsThrownAndSticky() {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    try (Db db = Db.open(tmp.resolve("db"), options(fs))) {
+      db.put(b("k"), b("v"));
+      fs.failSyncs(true);
+      assertThrows(StrataIOException.class, db::syncWal);
+      fs.failSyncs(false);
+      assertThrows(StrataIOException.class, () -> db.put(b("k2"), b("v")), "the failure is sticky");
+      assertThrows(StrataIOException.class, db::syncWal);
+      assertEquals("v", s(db.get(b("k"))), "reads go on");
+    }
+  }
+
+  @Test
+  void closedAndReadOnlyDatabasesRefuse() {
+    Path dir = tmp.resolve("db");
+    Db db = Db.open(dir, Options.defaults());
+    db.put(b("k"), b("v"));
+    db.close();
+    assertThrows(DbClosedException.class, db::syncWal);
+    try (Db readOnly = Db.openReadOnly(dir, Options.defaults())) {
+      assertThrows(UnsupportedOperationException.class, readOnly::syncWal);
+    }
+  }
+}
