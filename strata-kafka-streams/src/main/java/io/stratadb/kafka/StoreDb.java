@@ -1,0 +1,140 @@
+package io.stratadb.kafka;
+
+import io.stratadb.Db;
+import io.stratadb.Options;
+import io.stratadb.StrataException;
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.errors.ProcessorStateException;
+
+/**
+ * One open StrataDB {@link Db} behind a state store (or behind one segment of a window or session
+ * store): opens it in a directory under the task's state directory with the options the
+ * application's {@link StrataConfigSetter} chose, and closes it, then the setter.
+ *
+ * <p>On-disk layout: a key-value store named {@code counts} of task {@code 0_1} lives in {@code
+ * <state.dir>/<application.id>/0_1/strata/counts/} ({@link #storeDir}), a StrataDB database
+ * directory (WAL, SSTables, manifest); its IQv2 position sits beside it in {@code
+ * strata/counts.position} ({@link PositionFile}).
+ *
+ * <p>Thread safety: {@link #open} and {@link #close} are called by the store's owner (the stream
+ * thread); the {@link Db} itself is thread-safe.
+ */
+final class StoreDb implements AutoCloseable {
+
+  /** The directory under the task's state directory that holds the StrataDB stores. */
+  static final String STRATA_DIR = "strata";
+
+  private final String storeName;
+  private final Path dir;
+  private final Db db;
+  private final Options options;
+  private final StrataConfigSetter setter;
+
+  private StoreDb(String storeName, Path dir, Db db, Options options, StrataConfigSetter setter) {
+    this.storeName = storeName;
+    this.dir = dir;
+    this.db = db;
+    this.options = options;
+    this.setter = setter;
+  }
+
+  /** The directory of the store {@code storeName} under the task state directory {@code stateDir}. */
+  static Path storeDir(File stateDir, String storeName) {
+    return stateDir.toPath().resolve(STRATA_DIR).resolve(storeName);
+  }
+
+  /**
+   * The options every store starts from before the setter runs: StrataDB's defaults without the
+   * JMX bean (Kafka Streams reports store metrics through its own registry, and a JVM holds many
+   * stores).
+   */
+  static Options.Builder defaultOptions() {
+    return Options.builder().jmx(false);
+  }
+
+  /**
+   * Opens (creating if absent) the database in {@code dir} for the store {@code storeName}.
+   *
+   * @param storeName the state store's name, passed to the setter
+   * @param dir the database directory; its parents are created
+   * @param configs the application's configuration ({@code StateStoreContext.appConfigs()})
+   * @return the open database
+   * @throws ConfigException if {@link StrataConfigSetter#CONFIG} names no loadable setter class
+   * @throws ProcessorStateException if the directory cannot be created or the database cannot be
+   *     opened (I/O error, corruption, or another instance holds it)
+   */
+  static StoreDb open(String storeName, Path dir, Map<String, Object> configs) {
+    StrataConfigSetter setter = newSetter(configs.get(StrataConfigSetter.CONFIG));
+    Options.Builder builder = defaultOptions();
+    if (setter != null) {
+      setter.setConfig(storeName, builder, configs);
+    }
+    Options options = builder.build();
+    try {
+      Files.createDirectories(dir);
+      return new StoreDb(storeName, dir, Db.open(dir, options), options, setter);
+    } catch (IOException | StrataException e) {
+      if (setter != null) {
+        setter.close(storeName, options);
+      }
+      throw new ProcessorStateException("Error opening store " + storeName + " at location " + dir, e);
+    }
+  }
+
+  private static StrataConfigSetter newSetter(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      Class<?> type = value instanceof Class<?> c ? c
+          : Class.forName(value.toString().trim(), true, Thread.currentThread().getContextClassLoader());
+      if (!StrataConfigSetter.class.isAssignableFrom(type)) {
+        throw new ConfigException(StrataConfigSetter.CONFIG, value, "does not implement " + StrataConfigSetter.class.getName());
+      }
+      return (StrataConfigSetter) type.getDeclaredConstructor().newInstance();
+    } catch (ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException
+        | InvocationTargetException e) {
+      throw new ConfigException(StrataConfigSetter.CONFIG, value, "cannot instantiate: " + e);
+    }
+  }
+
+  /** The open database. */
+  Db db() {
+    return db;
+  }
+
+  /** The options it was opened with. */
+  Options options() {
+    return options;
+  }
+
+  /** Its directory. */
+  Path dir() {
+    return dir;
+  }
+
+  /**
+   * Closes the database (flushing nothing it has not flushed: the WAL keeps the rest), then lets
+   * the setter release its resources. Call once.
+   *
+   * @throws ProcessorStateException if the database fails to close cleanly
+   */
+  @Override
+  public void close() {
+    try {
+      db.close();
+    } catch (StrataException e) {
+      throw new ProcessorStateException("Error closing store " + storeName + " at location " + dir, e);
+    } finally {
+      if (setter != null) {
+        setter.close(storeName, options);
+      }
+    }
+  }
+}

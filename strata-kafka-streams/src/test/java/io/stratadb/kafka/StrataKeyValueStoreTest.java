@@ -1,0 +1,88 @@
+package io.stratadb.kafka;
+
+import static io.stratadb.kafka.KeyValueStoreContractTest.b;
+import static io.stratadb.kafka.KeyValueStoreContractTest.keys;
+import static io.stratadb.kafka.KeyValueStoreContractTest.v;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What StrataDB's key-value store does beyond (or differently from) the shared contract. */
+class StrataKeyValueStoreTest {
+
+  @TempDir
+  File stateDir;
+
+  private KeyValueStore<Bytes, byte[]> open(StoreHarness h) {
+    return h.init(StrataStores.persistentKeyValueStore("store").get());
+  }
+
+  @Test
+  void prefixScanOfAPrefixEndingInFfReturnsOnlyPrefixedKeys() {
+    KeyValueStore<Bytes, byte[]> store = open(new StoreHarness(stateDir, 0, Map.of()));
+    try {
+      store.put(Bytes.wrap(new byte[] {1, (byte) 0xFF}), v("f1"));
+      store.put(Bytes.wrap(new byte[] {1, (byte) 0xFF, 0}), v("f2"));
+      store.put(Bytes.wrap(new byte[] {2}), v("f3"));
+      store.put(Bytes.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, 7}), v("f4"));
+      try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(new byte[] {1, (byte) 0xFF}, (t, p) -> p)) {
+        assertEquals(Bytes.wrap(new byte[] {1, (byte) 0xFF}), it.next().key);
+        assertEquals(Bytes.wrap(new byte[] {1, (byte) 0xFF, 0}), it.next().key);
+        assertFalse(it.hasNext());
+      }
+      try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(new byte[] {(byte) 0xFF, (byte) 0xFF}, (t, p) -> p)) {
+        assertEquals(Bytes.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, 7}), it.next().key);
+        assertFalse(it.hasNext());
+      }
+      try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(new byte[0], (t, p) -> p)) {
+        int n = 0;
+        while (it.hasNext()) {
+          it.next();
+          n++;
+        }
+        assertEquals(4, n, "the empty prefix covers every key");
+      }
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void theDatabaseLivesUnderStrataInTheTaskStateDirectory() {
+    KeyValueStore<Bytes, byte[]> store = open(new StoreHarness(stateDir, 0, Map.of()));
+    store.put(b("a"), v("A"));
+    store.close();
+    assertTrue(Files.isDirectory(stateDir.toPath().resolve("strata").resolve("store")));
+    assertTrue(Files.exists(stateDir.toPath().resolve("strata").resolve("store").resolve("CURRENT")));
+  }
+
+  @Test
+  void thePositionSurvivesCommitAndReopen() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    h.processing("input", 0, 41);
+    store.put(b("a"), v("A"));
+    h.commit();
+    h.processing("input", 0, 42);
+    store.put(b("b"), v("B"));
+    store.close(); // saves the position too
+    KeyValueStore<Bytes, byte[]> again = open(new StoreHarness(stateDir, 0, Map.of()));
+    try {
+      assertEquals(Position.emptyPosition().withComponent("input", 0, 42), again.getPosition());
+      assertEquals(List.of("a=A", "b=B"), keys(again.all()));
+    } finally {
+      again.close();
+    }
+  }
+}
