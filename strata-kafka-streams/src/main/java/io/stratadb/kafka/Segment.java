@@ -114,15 +114,6 @@ final class Segment {
     return it;
   }
 
-  /** Flushes the memtable to an SSTable. */
-  void flush() {
-    try {
-      db.flush();
-    } catch (StrataException e) {
-      throw failure("flush", e);
-    }
-  }
-
   /** Closes the database. Idempotent. */
   void close() {
     if (!open) {

@@ -50,7 +50,7 @@ abstract class SegmentedStateStore implements StateStore {
     return store.getPosition();
   }
 
-  /** Flushes every segment's memtable to an SSTable. */
+  /** Nothing to write: puts are in the segments' WALs when they return (see {@link SegmentedStore#flush}). */
   @Override
   public void flush() {
     store.flush();

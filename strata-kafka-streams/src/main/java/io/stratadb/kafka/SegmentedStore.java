@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * segments older than that are deleted.
  *
  * <p>On disk, under the task's state directory: {@code strata/<name>/<name>.<segment start ms>/}
- * per segment, and the IQv2 position in {@code strata/<name>.position}, written at each commit.
+ * per segment, and the IQv2 position in {@code strata/<name>.position}, saved at commits (at most
+ * once a second, see {@link PositionCheckpoint}) and at close.
  *
  * <p>Thread safety: one stream thread writes ({@code put}, {@code remove}, restoration, {@code
  * flush}, {@code close}); interactive-query threads may read concurrently. Iterators are
@@ -39,9 +40,8 @@ final class SegmentedStore {
 
   private StateStoreContext context;
   private Segments segments;
-  private PositionFile positionFile;
+  private PositionCheckpoint positionCheckpoint;
   private final Position position = Position.emptyPosition();
-  private Position checkpointed = Position.emptyPosition();
   private boolean consistencyEnabled;
   private StoreMetrics metrics;
   private ExpiredRecordsSensor expired;
@@ -88,30 +88,28 @@ final class SegmentedStore {
               StoreDb db = StoreDb.open(name, dir, configs);
               return new Segment(id, dir, db.db(), db::close);
             });
-    this.positionFile = PositionFile.besides(storeDir);
+    PositionFile positionFile = PositionFile.besides(storeDir);
     Position saved = positionFile.read();
     synchronized (position) {
       position.merge(saved);
-      checkpointed = saved.copy();
     }
+    positionCheckpoint = new PositionCheckpoint(positionFile, saved, System::currentTimeMillis);
     consistencyEnabled = StoreQueries.consistencyEnabled(configs);
     segments.openExisting(observedStreamTime);
     this.metrics = StoreMetrics.register(context, name, segments::databases);
     this.expired = ExpiredRecordsSensor.register(context, name);
     open = true;
-    context.register(root, (RecordBatchingStateRestoreCallback) this::restoreBatch, this::checkpointPosition);
+    context.register(
+        root, (RecordBatchingStateRestoreCallback) this::restoreBatch, () -> checkpointPosition(false));
   }
 
-  /** Saves the position if it moved since the last save; run at each Kafka Streams commit. */
-  private void checkpointPosition() {
+  /** Saves the position if it moved (see {@link PositionCheckpoint} for how often). */
+  private void checkpointPosition(boolean force) {
     Position now;
     synchronized (position) {
       now = position.copy();
     }
-    if (!now.equals(checkpointed)) {
-      positionFile.write(now);
-      checkpointed = now;
-    }
+    positionCheckpoint.maybeSave(now, force);
   }
 
   /** The store's IQv2 position, the lock the queries take. */
@@ -267,11 +265,14 @@ final class SegmentedStore {
     }
   }
 
-  /** Flushes every segment's memtable to an SSTable. */
+  /**
+   * Nothing to write: every put has reached the operating system (the segment's WAL) when it
+   * returns, and the changelog covers the rest (as the key-value store's flush).
+   *
+   * @throws InvalidStateStoreException if the store is closed
+   */
   void flush() {
-    if (open) {
-      segments.flush();
-    }
+    requireOpen();
   }
 
   /** Closes every segment; the data stays on disk. Idempotent. */
@@ -281,7 +282,7 @@ final class SegmentedStore {
     }
     open = false;
     try {
-      checkpointPosition();
+      checkpointPosition(true);
       segments.close();
     } finally {
       metrics.close();

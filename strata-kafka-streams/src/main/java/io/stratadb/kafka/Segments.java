@@ -171,13 +171,6 @@ final class Segments {
     return dbs;
   }
 
-  /** Flushes every segment's memtable. */
-  void flush() {
-    for (Segment s : segments.values()) {
-      s.flush();
-    }
-  }
-
   /** Closes every segment (keeping the files) and forgets them. */
   void close() {
     RuntimeException first = null;
