@@ -234,6 +234,17 @@ class KeyValueTopologyTest {
       // the database directory of task 0_0, not Kafka's rocksdb/ directory
       assertEquals(true, new File(stateDir, "kv-topology/0_0/strata/t-store/CURRENT").exists());
       assertEquals(false, new File(stateDir, "kv-topology/0_0/rocksdb/t-store").exists());
+      // its gauges are in the Streams metrics registry
+      Map<String, Object> gauges = new HashMap<>();
+      driver.metrics().forEach((name, metric) -> {
+        if (name.group().equals("stream-state-metrics") && "t-store".equals(name.tags().get("strata-state-id"))
+            && name.name().startsWith("strata-")) {
+          gauges.put(name.name(), metric.metricValue());
+        }
+      });
+      assertEquals(9, gauges.size(), gauges.toString());
+      assertEquals(true, ((Double) gauges.get("strata-memtable-bytes")) > 0, gauges.toString());
+      assertEquals(0.0, gauges.get("strata-sstable-bytes"));
     }
   }
 }
