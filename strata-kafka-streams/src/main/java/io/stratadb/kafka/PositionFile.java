@@ -16,7 +16,7 @@ import org.apache.kafka.streams.query.Position;
 
 /**
  * The file that keeps a store's IQv2 {@link Position} across restarts, written at each Kafka
- * Streams commit. A text file, written to a temporary file, fsynced and renamed over the old one:
+ * Streams commit. A text file, written to a temporary file and renamed over the old one:
  *
  * <pre>
  * strata-position 1          (header: format name and version)
@@ -72,11 +72,13 @@ final class PositionFile {
   }
 
   /**
-   * Replaces the file with {@code position}, atomically and durably.
+   * Replaces the file with {@code position}, atomically (a rename). With {@code durable} the new
+   * file is fsynced first; without, it reaches the operating system only, as the store's own writes
+   * do between commits, so a crashed process loses nothing but a power loss may.
    *
    * @throws ProcessorStateException if the file cannot be written
    */
-  void write(Position position) {
+  void write(Position position, boolean durable) {
     StringBuilder sb = new StringBuilder(HEADER).append('\n');
     for (String topic : position.getTopics()) {
       for (Map.Entry<Integer, Long> e : position.getPartitionPositions(topic).entrySet()) {
@@ -89,7 +91,9 @@ final class PositionFile {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
         ch.write(java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
-        ch.force(true);
+        if (durable) {
+          ch.force(true);
+        }
       }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -67,7 +67,8 @@ final class StoreDb implements AutoCloseable {
    * @return the open database
    * @throws ConfigException if {@link StrataConfigSetter#CONFIG} names no loadable setter class
    * @throws ProcessorStateException if the directory cannot be created or the database cannot be
-   *     opened (I/O error, corruption, or another instance holds it)
+   *     opened (I/O error, corruption, another instance holds it, or the options refuse it, such
+   *     as {@code createIfMissing(false)} on a new store)
    */
   static StoreDb open(String storeName, Path dir, Map<String, Object> configs) {
     StrataConfigSetter setter = newSetter(configs.get(StrataConfigSetter.CONFIG));
@@ -79,7 +80,7 @@ final class StoreDb implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       return new StoreDb(storeName, dir, Db.open(dir, options), options, setter);
-    } catch (IOException | StrataException e) {
+    } catch (IOException | StrataException | IllegalArgumentException e) {
       if (setter != null) {
         setter.close(storeName, options);
       }

@@ -57,6 +57,9 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
 
   private static final Logger log = LoggerFactory.getLogger(StrataKeyValueStore.class);
 
+  /** The least time between two position saves at commits, in ms (the close always saves). */
+  static final long POSITION_SAVE_INTERVAL_MS = 1_000;
+
   private static final Map<Class<?>, StoreQueries.Handler<StrataKeyValueStore>> QUERY_HANDLERS = Map.of(
       KeyQuery.class, (q, s) -> s.runKeyQuery((KeyQuery<?, ?>) q),
       RangeQuery.class, (q, s) -> s.runRangeQuery((RangeQuery<?, ?>) q));
@@ -71,6 +74,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   private StateStoreContext context;
   private PositionFile positionFile;
   private Position checkpointed;
+  private long lastPositionSaveNanos;
   private boolean consistencyEnabled;
   private StoreMetrics metrics;
 
@@ -113,6 +117,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
       position.merge(saved);
       checkpointed = saved.copy();
     }
+    lastPositionSaveNanos = System.nanoTime() - POSITION_SAVE_INTERVAL_MS * 1_000_000L;
     consistencyEnabled = StoreQueries.consistencyEnabled(context.appConfigs());
     metrics = StoreMetrics.register(context, name, () -> List.of(db));
     open = true;
@@ -339,12 +344,24 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     write(batch);
   }
 
-  /** Saves the position if it moved since the last save. Called at each Kafka Streams commit. */
+  /**
+   * Saves the position if it moved since the last save and the last save is {@link
+   * #POSITION_SAVE_INTERVAL_MS} old, not fsynced. Called at each Kafka Streams commit, which can
+   * come after every record (TopologyTestDriver commits so), while a save costs a file rename. A
+   * saved position is never ahead of the writes (they reached the operating system first), only
+   * possibly behind them after a crash, which is safe: bounded queries wait until reprocessing
+   * moves it on.
+   */
   private void checkpointPosition() {
-    Position now = getPosition();
-    if (!now.equals(checkpointed)) {
-      positionFile.write(now);
-      checkpointed = now;
+    long now = System.nanoTime();
+    if (now - lastPositionSaveNanos < POSITION_SAVE_INTERVAL_MS * 1_000_000L) {
+      return;
+    }
+    Position current = getPosition();
+    if (!current.equals(checkpointed)) {
+      positionFile.write(current, false);
+      checkpointed = current;
+      lastPositionSaveNanos = now;
     }
   }
 
@@ -368,7 +385,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
     metrics.close();
     try {
-      checkpointPosition();
+      positionFile.write(getPosition(), true);
     } finally {
       storeDb.close();
     }
