@@ -2,6 +2,7 @@ package io.stratadb.kafka;
 
 import io.stratadb.Bound;
 import io.stratadb.Db;
+import io.stratadb.DbClosedException;
 import io.stratadb.DbIterator;
 import io.stratadb.StrataException;
 import io.stratadb.WriteBatch;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 
 /**
@@ -19,8 +21,9 @@ import org.apache.kafka.streams.errors.ProcessorStateException;
  * directory ({@link #destroy()}), so dropping old data never rewrites live data.
  *
  * <p>Thread safety: reads and writes may run concurrently (the database is thread-safe); {@link
- * #close()} may race with readers, whose iterators then fail with a {@code DbClosedException},
- * which {@link SegmentIterator} reads as the end of this segment.
+ * #close()} may race with readers: a read of a closed segment throws {@code
+ * InvalidStateStoreException}, as a closed Kafka store does, and its iterators fail with a {@code
+ * DbClosedException}, which {@link SegmentIterator} reads as the end of this segment.
  */
 final class Segment {
 
@@ -70,6 +73,8 @@ final class Segment {
       }
     } catch (StrataException e) {
       throw failure("write to", e);
+    } catch (DbClosedException e) {
+      throw closed(e);
     }
   }
 
@@ -84,6 +89,8 @@ final class Segment {
       return db.get(key);
     } catch (StrataException e) {
       throw failure("read from", e);
+    } catch (DbClosedException e) {
+      throw closed(e);
     }
   }
 
@@ -93,6 +100,8 @@ final class Segment {
       db.write(batch);
     } catch (StrataException e) {
       throw failure("write a batch to", e);
+    } catch (DbClosedException e) {
+      throw closed(e);
     }
   }
 
@@ -144,6 +153,11 @@ final class Segment {
     } catch (IOException e) {
       throw new ProcessorStateException("cannot delete expired segment " + dir, e);
     }
+  }
+
+  /** A segment closed under a reader (expired, or the store closed): Kafka's closed-store error. */
+  private InvalidStateStoreException closed(DbClosedException e) {
+    return new InvalidStateStoreException("segment " + dir + " is closed", e);
   }
 
   private ProcessorStateException failure(String what, StrataException e) {
