@@ -2,6 +2,7 @@ package io.stratadb;
 
 import static io.stratadb.TestKeys.b;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -24,7 +25,9 @@ class DbSyncWalTest {
       db.put(b("a"), b("1"));
       db.delete(b("a"));
       db.put(b("b"), b("2"));
+      long syncs = db.stats().operations().walSyncs();
       db.syncWal();
+      assertEquals(syncs + 1, db.stats().operations().walSyncs());
       db.put(b("c"), b("3"));
       fs.copyAsAfterPowerLoss(dir, tmp.resolve("copy"));
     }
