@@ -153,6 +153,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   public void put(Bytes key, byte[] value) {
     Objects.requireNonNull(key, "key cannot be null");
     validateStoreOpen();
+    storeDb.written();
     try {
       if (value == null) {
         db.delete(key.get());
@@ -194,6 +195,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   private void write(WriteBatch batch) {
+    storeDb.written();
     try {
       db.write(batch);
     } catch (StrataException e) {
@@ -284,12 +286,16 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   /**
-   * Nothing to do: every write has reached the operating system (StrataDB's WAL) when it returns,
-   * so a crashed process loses none; the changelog covers the rest.
+   * Makes the writes since the last flush durable (fsyncs the WAL, see {@link StoreDb#commit()}),
+   * unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off. Kafka Streams calls it at each commit.
+   * Writes between commits reach the operating system only (a crashed process loses none).
+   *
+   * @throws ProcessorStateException if the sync fails
    */
   @Override
   public void flush() {
     validateStoreOpen();
+    storeDb.commit();
   }
 
   @Override
@@ -366,8 +372,8 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   /**
-   * Closes the open iterators, saves the position, removes the metrics and closes the database.
-   * Idempotent.
+   * Closes the open iterators, removes the metrics, syncs the WAL and saves the position (both
+   * durably), and closes the database. Idempotent.
    *
    * @throws ProcessorStateException if the database fails to close cleanly
    */
@@ -387,7 +393,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     try {
       positionFile.write(getPosition(), true);
     } finally {
-      storeDb.close();
+      storeDb.close(); // syncs the WAL first
     }
   }
 }

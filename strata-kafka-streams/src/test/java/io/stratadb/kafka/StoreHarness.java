@@ -56,6 +56,15 @@ final class StoreHarness {
     processorContext.setRecordMetadata(topic, partition, offset);
   }
 
+  /** The value of the StrataDB gauge {@code strata-<name>} of store {@code store}. */
+  double gauge(String store, String name) {
+    return processorContext.metrics().metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("strata-" + name) && store.equals(e.getKey().tags().get("strata-state-id")))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no gauge strata-" + name + " for " + store));
+  }
+
   /** Hands {@code records} to the registered restore callback, as the restore consumer would. */
   void restore(Collection<ConsumerRecord<byte[], byte[]>> records) {
     ((RecordBatchingStateRestoreCallback) restoreCallback).restoreBatch(records);

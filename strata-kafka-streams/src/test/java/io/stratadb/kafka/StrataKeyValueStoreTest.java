@@ -85,4 +85,47 @@ class StrataKeyValueStoreTest {
       again.close();
     }
   }
+
+  @Test
+  void flushSyncsTheWalOnlyAfterWrites() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    try {
+      double syncs = h.gauge("store", "wal-syncs");
+      store.flush();
+      assertEquals(syncs, h.gauge("store", "wal-syncs"), "nothing written, nothing to sync");
+      store.put(b("a"), v("A"));
+      store.put(b("b"), v("B"));
+      store.flush();
+      assertEquals(syncs + 1, h.gauge("store", "wal-syncs"));
+      store.flush();
+      assertEquals(syncs + 1, h.gauge("store", "wal-syncs"));
+      store.delete(b("a"));
+      store.flush();
+      assertEquals(syncs + 2, h.gauge("store", "wal-syncs"));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void withSyncOnCommitOffFlushDoesNotSync() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false"));
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    try {
+      double syncs = h.gauge("store", "wal-syncs");
+      store.put(b("a"), v("A"));
+      store.flush();
+      assertEquals(syncs, h.gauge("store", "wal-syncs"));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void aSyncOnCommitValueThatIsNotABooleanIsAConfigException() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "yes"));
+    org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
+        () -> open(h));
+  }
 }
