@@ -1,5 +1,6 @@
 package io.stratadb.kafka;
 
+import io.stratadb.Compression;
 import io.stratadb.Db;
 import io.stratadb.Options;
 import io.stratadb.StrataException;
@@ -54,12 +55,14 @@ final class StoreDb implements AutoCloseable {
   }
 
   /**
-   * The options every store starts from before the setter runs: StrataDB's defaults without the
-   * JMX bean (Kafka Streams reports store metrics through its own registry, and a JVM holds many
-   * stores).
+   * The options every store starts from before the setter runs: StrataDB's defaults, except as
+   * Kafka's RocksDB stores default ({@code RocksDBStore}): a 16 MiB memtable (with up to two
+   * immutable ones, as RocksDB's three write buffers) and no compression; and without the JMX bean
+   * (Kafka Streams reports store metrics through its own registry, and a JVM holds many stores).
    */
   static Options.Builder defaultOptions() {
-    return Options.builder().jmx(false);
+    return Options.builder().writeBufferSize(16L << 20).maxImmutableMemtables(2).compression(Compression.NONE)
+        .jmx(false);
   }
 
   /**
