@@ -225,6 +225,58 @@ class KeyValueTopologyTest {
     }
   }
 
+  /** Typed IQv2 answers of the table's store (through Kafka's metered layers): values, range, position. */
+  private List<String> queries(Function<String, KeyValueBytesStoreSupplier> stores) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.table("t", Consumed.with(Serdes.String(), Serdes.Long()),
+        Materialized.<String, Long>as(stores.apply("t-store")).withKeySerde(Serdes.String())
+            .withValueSerde(Serdes.Long()));
+    List<String> answers = new ArrayList<>();
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(false))) {
+      TestInputTopic<String, Long> in = driver.createInputTopic("t", new StringSerializer(),
+          new org.apache.kafka.common.serialization.LongSerializer());
+      for (int i = 0; i < 50; i++) {
+        in.pipeInput("k" + (i % 7), (long) i, 1_000L + i);
+      }
+      in.pipeInput("k3", null, 2_000L);
+      org.apache.kafka.streams.processor.StateStore store = driver.getAllStateStores().get("t-store");
+      org.apache.kafka.streams.query.QueryConfig config = new org.apache.kafka.streams.query.QueryConfig(false);
+      for (String key : List.of("k1", "k3", "k6", "nope")) {
+        org.apache.kafka.streams.query.QueryResult<?> r = store.query(
+            org.apache.kafka.streams.query.KeyQuery.withKey(key),
+            org.apache.kafka.streams.query.PositionBound.unbounded(), config);
+        answers.add(key + " -> " + r.isSuccess() + " " + valueOf(r.getResult()) + " at " + r.getPosition());
+      }
+      org.apache.kafka.streams.query.QueryResult<KeyValueIterator<String, Object>> range = store.query(
+          org.apache.kafka.streams.query.RangeQuery.<String, Object>withRange("k2", "k5").withDescendingKeys(),
+          org.apache.kafka.streams.query.PositionBound.unbounded(), config);
+      try (KeyValueIterator<String, Object> it = range.getResult()) {
+        it.forEachRemaining(kv -> answers.add("range " + kv.key + "=" + valueOf(kv.value)));
+      }
+      org.apache.kafka.streams.query.QueryResult<?> ahead = store.query(
+          org.apache.kafka.streams.query.KeyQuery.withKey("k1"),
+          org.apache.kafka.streams.query.PositionBound.at(
+              org.apache.kafka.streams.query.Position.emptyPosition().withComponent("t", 0, 51)), config);
+      answers.add("ahead -> " + ahead.getFailureReason());
+    }
+    return answers;
+  }
+
+  private static String valueOf(Object value) {
+    return value instanceof org.apache.kafka.streams.state.ValueAndTimestamp<?> vt
+        ? vt.value() + "@" + vt.timestamp() : String.valueOf(value);
+  }
+
+  @Test
+  void interactiveQueriesAreAnsweredAlikeOnBothStores() {
+    List<String> kafka = queries(KAFKA);
+    assertEquals("k1 -> true 43 at Position{position={t={0=50}}}", kafka.get(0));
+    assertEquals("ahead -> NOT_UP_TO_BOUND", kafka.get(kafka.size() - 1));
+    for (Function<String, KeyValueBytesStoreSupplier> strata : STRATA) {
+      assertEquals(kafka, queries(strata));
+    }
+  }
+
   @Test
   void theStrataStoreIsTheOneKafkaStreamsUses() {
     StreamsBuilder builder = new StreamsBuilder();
