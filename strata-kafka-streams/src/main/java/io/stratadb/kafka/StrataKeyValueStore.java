@@ -66,7 +66,8 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
 
   private final String name;
   private final Set<StrataKeyValueIterator> openIterators = ConcurrentHashMap.newKeySet();
-  private final Position position = Position.emptyPosition();
+  /** Replaced at each {@link #init} (Kafka may init a closed store again); its own monitor guards it. */
+  private volatile Position position = Position.emptyPosition();
 
   private volatile boolean open;
   private StoreDb storeDb;
@@ -113,10 +114,8 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     storeDb = StoreDb.open(name, dir, context.appConfigs());
     db = storeDb.db();
     this.context = context;
-    synchronized (position) {
-      position.merge(saved);
-      checkpointed = saved.copy();
-    }
+    checkpointed = saved.copy();
+    position = saved;
     lastPositionSaveNanos = System.nanoTime() - POSITION_SAVE_INTERVAL_MS * 1_000_000L;
     consistencyEnabled = StoreQueries.consistencyEnabled(context.appConfigs());
     metrics = StoreMetrics.register(context, name, () -> List.of(db));

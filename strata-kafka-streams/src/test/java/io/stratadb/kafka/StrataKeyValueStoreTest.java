@@ -128,4 +128,24 @@ class StrataKeyValueStoreTest {
     org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
         () -> open(h));
   }
+
+  @Test
+  void aStoreInitialisedAgainAfterItsStateWasWipedStartsFromAnEmptyPosition() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    h.processing("input", 0, 5);
+    store.put(b("a"), v("A"));
+    store.close();
+    try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(stateDir.toPath().resolve("strata"))) {
+      files.sorted(java.util.Comparator.reverseOrder()).map(java.nio.file.Path::toFile).forEach(File::delete);
+    }
+    StoreHarness fresh = new StoreHarness(stateDir, 0, Map.of());
+    store.init(fresh.processorContext.getStateStoreContext(), store); // Kafka revives a task's stores so
+    try {
+      assertEquals(Position.emptyPosition(), store.getPosition());
+      assertEquals(List.of(), keys(store.all()));
+    } finally {
+      store.close();
+    }
+  }
 }
