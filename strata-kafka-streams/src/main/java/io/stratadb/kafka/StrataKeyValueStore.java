@@ -118,9 +118,19 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     position = saved;
     lastPositionSaveNanos = System.nanoTime() - POSITION_SAVE_INTERVAL_MS * 1_000_000L;
     consistencyEnabled = StoreQueries.consistencyEnabled(context.appConfigs());
-    metrics = StoreMetrics.register(context, name, () -> List.of(db));
-    open = true;
-    context.register(root, (RecordBatchingStateRestoreCallback) this::restoreBatch, this::checkpointPosition);
+    metrics = null;
+    try {
+      metrics = StoreMetrics.register(context, name, () -> List.of(db));
+      open = true;
+      context.register(root, (RecordBatchingStateRestoreCallback) this::restoreBatch, this::checkpointPosition);
+    } catch (RuntimeException e) { // the database is not left open behind a failed init
+      open = false;
+      if (metrics != null) {
+        metrics.close();
+      }
+      storeDb.close();
+      throw e;
+    }
   }
 
   @Override

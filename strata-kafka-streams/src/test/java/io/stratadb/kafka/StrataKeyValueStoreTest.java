@@ -148,4 +148,23 @@ class StrataKeyValueStoreTest {
       store.close();
     }
   }
+
+  @Test
+  void aFailedRegistrationLeavesTheDatabaseClosed() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = StrataStores.persistentKeyValueStore("store").get();
+    org.apache.kafka.streams.processor.StateStoreContext refusing = new ForwardingStateStoreContext(
+        h.processorContext.getStateStoreContext()) {
+      @Override
+      public void register(org.apache.kafka.streams.processor.StateStore s,
+          org.apache.kafka.streams.processor.StateRestoreCallback callback,
+          org.apache.kafka.streams.processor.CommitCallback commit) {
+        throw new IllegalArgumentException("store already registered");
+      }
+    };
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> store.init(refusing, store));
+    assertFalse(store.isOpen());
+    KeyValueStore<Bytes, byte[]> again = open(h); // the directory's LOCK was released
+    again.close();
+  }
 }
