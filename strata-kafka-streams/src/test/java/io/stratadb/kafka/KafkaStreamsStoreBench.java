@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  *   <li>the state size on disk after the store closed.
  * </ol>
  *
- * <p>The driver commits after every record. Kafka's store then writes its offsets into RocksDB's
+ * <p>Both stores first run {@code bench.warmup} records (and five times as many restored entries)
+ * untimed. The driver commits after every record. Kafka's store then writes its offsets into RocksDB's
  * memtable without a WAL; StrataDB's is run with {@code strata.sync.on.commit=false} (its WAL
  * reaches the operating system per write, unsynced) and, with {@code bench.syncRecords > 0}, also
  * with the default (an fsync per commit, so per record here). Run:
@@ -55,6 +56,8 @@ import org.junit.jupiter.api.Test;
  *   -Dtest=KafkaStreamsStoreBench -Dsurefire.failIfNoSpecifiedTests=false \
  *   -Dbench.dir=/work/bench-kv -Dbench.records=1000000 -Dbench.keys=100000
  * </pre>
+ *
+ * <p>or, with the test class path, {@code java -Xmx1g -Dbench.records=... io.stratadb.kafka.KafkaStreamsStoreBench}.
  */
 @Tag("slow")
 class KafkaStreamsStoreBench {
@@ -63,6 +66,7 @@ class KafkaStreamsStoreBench {
   private static final int KEYS = Integer.getInteger("bench.keys", 20_000);
   private static final int VALUE_BYTES = Integer.getInteger("bench.valueBytes", 100);
   private static final int RESTORE_ENTRIES = Integer.getInteger("bench.restoreEntries", 500_000);
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 20_000);
   private static final int SYNC_RECORDS = Integer.getInteger("bench.syncRecords", 20_000);
   private static final Path DIR = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")))
       .resolve("kafka-streams-store-bench");
@@ -79,11 +83,22 @@ class KafkaStreamsStoreBench {
     }
   }
 
+  /** Runs the comparison outside JUnit, with the {@code bench.*} system properties. */
+  public static void main(String[] args) throws IOException {
+    new KafkaStreamsStoreBench().countByKeyAndRestore();
+  }
+
   @Test
   void countByKeyAndRestore() throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add(String.format("count-by-key: %d records, %d keys, %d-byte values; restore: %d entries; java %s",
         RECORDS, KEYS, VALUE_BYTES, RESTORE_ENTRIES, System.getProperty("java.version")));
+    if (WARMUP > 0) { // JIT-compile Kafka Streams' and both stores' paths before anything is timed
+      countByKey("warmup-kafka", Stores::persistentTimestampedKeyValueStore, WARMUP, true);
+      countByKey("warmup-strata", StrataStores::persistentTimestampedKeyValueStore, WARMUP, false);
+      restore("warmup-kafka", Stores::persistentTimestampedKeyValueStore, WARMUP * 5);
+      restore("warmup-strata", StrataStores::persistentTimestampedKeyValueStore, WARMUP * 5);
+    }
     if (RECORDS > 0) {
       Result kafka = countByKey("kafka-rocksdb", Stores::persistentTimestampedKeyValueStore, RECORDS, true);
       Result strata = countByKey("strata (sync.on.commit=false)", StrataStores::persistentTimestampedKeyValueStore,
@@ -101,8 +116,9 @@ class KafkaStreamsStoreBench {
       lines.add(String.format("  ratio strata/kafka: %.2fx records/s (an fsync per record)",
           synced.perSecond() / kafkaShort.perSecond()));
     }
-    Result kafkaRestore = restore("kafka-rocksdb restore", Stores::persistentTimestampedKeyValueStore);
-    Result strataRestore = restore("strata restore", StrataStores::persistentTimestampedKeyValueStore);
+    Result kafkaRestore = restore("kafka-rocksdb restore", Stores::persistentTimestampedKeyValueStore, RESTORE_ENTRIES);
+    Result strataRestore = restore("strata restore", StrataStores::persistentTimestampedKeyValueStore,
+        RESTORE_ENTRIES);
     lines.add(kafkaRestore.line());
     lines.add(strataRestore.line());
     lines.add(String.format("  ratio strata/kafka: %.2fx entries/s", strataRestore.perSecond() / kafkaRestore.perSecond()));
@@ -146,7 +162,7 @@ class KafkaStreamsStoreBench {
     return new Result(name, records, (end - start) / 1e9, latency, disk);
   }
 
-  private static Result restore(String name, Function<String, KeyValueBytesStoreSupplier> stores) {
+  private static Result restore(String name, Function<String, KeyValueBytesStoreSupplier> stores, int entries) {
     Path stateDir = DIR.resolve(name.replaceAll("[^a-z]", ""));
     deleteTree(stateDir);
     StoreHarness h = new StoreHarness(stateDir.toFile(), 0, Map.of());
@@ -155,11 +171,11 @@ class KafkaStreamsStoreBench {
     SplittableRandom rnd = new SplittableRandom(11);
     long start = System.nanoTime();
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(1000);
-    for (int i = 0; i < RESTORE_ENTRIES; i++) {
+    for (int i = 0; i < entries; i++) {
       byte[] value = new byte[8 + VALUE_BYTES]; // timestamped format: 8-byte timestamp, then the value
       rnd.nextBytes(value);
       batch.add(new ConsumerRecord<>("bench-restored-changelog", 0, i, String.format("key%09d", i).getBytes(), value));
-      if (batch.size() == 1000 || i == RESTORE_ENTRIES - 1) {
+      if (batch.size() == 1000 || i == entries - 1) {
         long t0 = System.nanoTime();
         h.restore(batch);
         latency.recordValue(System.nanoTime() - t0);
@@ -169,7 +185,7 @@ class KafkaStreamsStoreBench {
     store.flush();
     long end = System.nanoTime();
     store.close();
-    return new Result(name + " (per 1000)", RESTORE_ENTRIES, (end - start) / 1e9, latency, diskBytes(stateDir));
+    return new Result(name + " (per 1000)", entries, (end - start) / 1e9, latency, diskBytes(stateDir));
   }
 
   private static long diskBytes(Path dir) {
