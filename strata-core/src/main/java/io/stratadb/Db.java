@@ -250,6 +250,22 @@ public interface Db extends AutoCloseable {
   DbIterator scan(Bound lower, Bound upper);
 
   /**
+   * Fsyncs the write-ahead log, so that every write acknowledged before the call survives a power
+   * loss once it returns (RocksDB's {@code SyncWAL}). Writes made with default {@link WriteOptions}
+   * reach only the operating system, which keeps them across a process crash but not a power loss;
+   * an application that syncs at its own commit points (as a Kafka Streams state store does at each
+   * commit) calls this instead of syncing every write. Cheaper than {@link #flush()}: it writes no
+   * SSTable. Waits for the write group in progress, if any; writes that start meanwhile wait for
+   * the sync.
+   *
+   * @throws DbClosedException if the database is closed
+   * @throws UnsupportedOperationException if the database was opened read-only
+   * @throws StrataIOException if the sync fails (the error is then sticky), or an earlier
+   *     background error is sticky
+   */
+  void syncWal();
+
+  /**
    * Flushes the current memtable to an L0 SSTable and waits until it, and every immutable memtable
    * before it, is on disk and recorded in the manifest. Does nothing when the memtable is empty.
    *

@@ -240,6 +240,11 @@ final class DbImpl implements Db {
   }
 
   @Override
+  public void syncWal() {
+    writePath.syncWal();
+  }
+
+  @Override
   public void flush() {
     ensureWritable();
     Memtable target = writePath.switchForFlush();

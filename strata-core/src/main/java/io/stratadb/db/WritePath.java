@@ -176,6 +176,24 @@ final class WritePath {
     writeQueue.exclusive(action);
   }
 
+  /**
+   * Fsyncs the current WAL while no write group runs, so every write acknowledged before the call
+   * is durable (WALs switched away from were synced at the switch); see {@code Db.syncWal}.
+   */
+  void syncWal() {
+    db.ensureWritable();
+    writeQueue.exclusive(() -> {
+      db.ensureWritable();
+      db.verifyLock(); // a sync is never acknowledged by a process that lost the LOCK
+      try {
+        wal.sync();
+      } catch (IOException e) {
+        throw db.setBackgroundError(new StrataIOException("WAL sync failed in " + dir, e));
+      }
+      statistics.recordWalSync();
+    });
+  }
+
   /** Commits a write group: one WAL record, then the memtable. Runs on the group's leader. */
   private void commitGroup(List<WriteQueue.Writer> group) {
     db.ensureWritable();

@@ -1,5 +1,6 @@
 package io.stratadb.kafka;
 
+import io.stratadb.Compression;
 import io.stratadb.Db;
 import io.stratadb.Options;
 import io.stratadb.StrataException;
@@ -35,13 +36,17 @@ final class StoreDb implements AutoCloseable {
   private final Db db;
   private final Options options;
   private final StrataConfigSetter setter;
+  private final boolean syncOnCommit;
+  /** Whether the database was written since the last sync; the stream thread's only. */
+  private boolean dirty;
 
-  private StoreDb(String storeName, Path dir, Db db, Options options, StrataConfigSetter setter) {
+  private StoreDb(String storeName, Path dir, Db db, Options options, StrataConfigSetter setter, boolean syncOnCommit) {
     this.storeName = storeName;
     this.dir = dir;
     this.db = db;
     this.options = options;
     this.setter = setter;
+    this.syncOnCommit = syncOnCommit;
   }
 
   /** The directory of the store {@code storeName} under the task state directory {@code stateDir}. */
@@ -50,12 +55,14 @@ final class StoreDb implements AutoCloseable {
   }
 
   /**
-   * The options every store starts from before the setter runs: StrataDB's defaults without the
-   * JMX bean (Kafka Streams reports store metrics through its own registry, and a JVM holds many
-   * stores).
+   * The options every store starts from before the setter runs: StrataDB's defaults, except as
+   * Kafka's RocksDB stores default ({@code RocksDBStore}): a 16 MiB memtable (with up to two
+   * immutable ones, as RocksDB's three write buffers) and no compression; and without the JMX bean
+   * (Kafka Streams reports store metrics through its own registry, and a JVM holds many stores).
    */
   static Options.Builder defaultOptions() {
-    return Options.builder().jmx(false);
+    return Options.builder().writeBufferSize(16L << 20).maxImmutableMemtables(2).compression(Compression.NONE)
+        .jmx(false);
   }
 
   /**
@@ -79,13 +86,28 @@ final class StoreDb implements AutoCloseable {
     Options options = builder.build();
     try {
       Files.createDirectories(dir);
-      return new StoreDb(storeName, dir, Db.open(dir, options), options, setter);
+      return new StoreDb(storeName, dir, Db.open(dir, options), options, setter, syncOnCommit(configs));
     } catch (IOException | StrataException | IllegalArgumentException e) {
       if (setter != null) {
         setter.close(storeName, options);
       }
       throw new ProcessorStateException("Error opening store " + storeName + " at location " + dir, e);
     }
+  }
+
+  private static boolean syncOnCommit(Map<String, Object> configs) {
+    Object value = configs.get(StrataStores.SYNC_ON_COMMIT_CONFIG);
+    if (value == null) {
+      return true;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    String text = value.toString().trim();
+    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new ConfigException(StrataStores.SYNC_ON_COMMIT_CONFIG, value, "must be true or false");
   }
 
   private static StrataConfigSetter newSetter(Object value) {
@@ -120,15 +142,47 @@ final class StoreDb implements AutoCloseable {
     return dir;
   }
 
+  /** Records that the database was written since the last {@link #commit()}. */
+  void written() {
+    dirty = true;
+  }
+
   /**
-   * Closes the database (flushing nothing it has not flushed: the WAL keeps the rest), then lets
-   * the setter release its resources. Call once.
+   * At a Kafka Streams commit (the store's {@code flush}): fsyncs the WAL ({@link Db#syncWal()}) if
+   * the database was written since the last sync, unless the application turned {@link
+   * StrataStores#SYNC_ON_COMMIT_CONFIG} off. Kafka Streams records the changelog offsets the store
+   * holds in its checkpoint file after this, so a power loss never leaves the checkpoint ahead of
+   * the data.
    *
-   * @throws ProcessorStateException if the database fails to close cleanly
+   * @throws ProcessorStateException if the sync fails
+   */
+  void commit() {
+    if (syncOnCommit) {
+      sync();
+    }
+  }
+
+  private void sync() {
+    if (dirty) {
+      try {
+        db.syncWal();
+      } catch (StrataException e) {
+        throw new ProcessorStateException("Error syncing store " + storeName + " at location " + dir, e);
+      }
+      dirty = false;
+    }
+  }
+
+  /**
+   * Syncs the WAL if written since the last sync, closes the database, then lets the setter release
+   * its resources. Call once.
+   *
+   * @throws ProcessorStateException if the database fails to sync or close
    */
   @Override
   public void close() {
     try {
+      sync();
       db.close();
     } catch (StrataException e) {
       throw new ProcessorStateException("Error closing store " + storeName + " at location " + dir, e);

@@ -31,6 +31,8 @@ import org.apache.kafka.streams.processor.StateStoreContext;
  *   <li>{@code flushes}, {@code compactions}: memtable flushes and compactions since open
  *   <li>{@code write-stall-ms}: total time writers were delayed or blocked, in ms
  *   <li>{@code block-cache-hits}, {@code block-cache-misses}: data block reads since open
+ *   <li>{@code wal-syncs}: fsyncs of the WAL since open (at commits, see {@link
+ *       StrataStores#SYNC_ON_COMMIT_CONFIG}, and at memtable switches)
  * </ul>
  *
  * <p>Thread safety: the metrics reporter reads the gauges from its own thread; {@link Db#stats()}
@@ -53,6 +55,7 @@ final class StoreMetrics implements AutoCloseable {
     GAUGES.put("write-stall-ms", DbStats::stallMillis);
     GAUGES.put("block-cache-hits", DbStats::blockCacheHits);
     GAUGES.put("block-cache-misses", DbStats::blockCacheMisses);
+    GAUGES.put("wal-syncs", s -> s.operations().walSyncs());
   }
 
   private final StreamsMetrics metrics;

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.internals.ManagedKeyValueIterator;
 
 /**
  * A Kafka {@link KeyValueIterator} over a key range of a StrataDB database, ascending or
@@ -23,16 +24,21 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * throws {@link InvalidStateStoreException} from {@link #hasNext()}, {@link #next()} and {@link
  * #peekNextKey()}, as Kafka's RocksDB iterators do.
  *
+ * <p>It is a Kafka {@code ManagedKeyValueIterator} (an internal interface): Kafka's adapter that
+ * serves a plain store under a timestamped one ({@code KeyValueToTimestampedKeyValueByteStoreAdapter})
+ * casts range query results to it, as Kafka's own store iterators are.
+ *
  * <p>Not thread-safe: one iterator is used by one thread (the store may close it from another, at
  * store close, which Kafka Streams only does when no processing or query runs on it).
  */
-final class StrataKeyValueIterator implements KeyValueIterator<Bytes, byte[]> {
+final class StrataKeyValueIterator implements ManagedKeyValueIterator<Bytes, byte[]> {
 
   private final String storeName;
   private final DbIterator it;
   private final boolean forward;
   private final Set<StrataKeyValueIterator> openIterators;
   private volatile boolean open = true;
+  private Runnable closeCallback;
 
   /**
    * Opens an iterator over the keys of {@code db} between {@code lower} and {@code upper} and
@@ -88,7 +94,10 @@ final class StrataKeyValueIterator implements KeyValueIterator<Bytes, byte[]> {
 
   /** An iterator over nothing, for ranges that are empty by construction; needs no closing. */
   static KeyValueIterator<Bytes, byte[]> empty() {
-    return new KeyValueIterator<>() {
+    return new ManagedKeyValueIterator<>() {
+      @Override
+      public void onClose(Runnable callback) {}
+
       @Override
       public boolean hasNext() {
         return false;
@@ -159,13 +168,22 @@ final class StrataKeyValueIterator implements KeyValueIterator<Bytes, byte[]> {
     return Bytes.wrap(it.key());
   }
 
-  /** Releases the pinned state. Idempotent. */
+  /** Runs {@code callback} when the iterator closes (Kafka's adapters use it to track theirs). */
+  @Override
+  public void onClose(Runnable callback) {
+    closeCallback = callback;
+  }
+
+  /** Releases the pinned state, then runs the {@link #onClose} callback. Idempotent. */
   @Override
   public void close() {
     if (open) {
       open = false;
       openIterators.remove(this);
       it.close();
+      if (closeCallback != null) {
+        closeCallback.run();
+      }
     }
   }
 }

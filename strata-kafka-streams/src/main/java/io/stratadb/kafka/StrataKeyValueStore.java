@@ -66,7 +66,8 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
 
   private final String name;
   private final Set<StrataKeyValueIterator> openIterators = ConcurrentHashMap.newKeySet();
-  private final Position position = Position.emptyPosition();
+  /** Replaced at each {@link #init} (Kafka may init a closed store again); its own monitor guards it. */
+  private volatile Position position = Position.emptyPosition();
 
   private volatile boolean open;
   private StoreDb storeDb;
@@ -113,15 +114,23 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     storeDb = StoreDb.open(name, dir, context.appConfigs());
     db = storeDb.db();
     this.context = context;
-    synchronized (position) {
-      position.merge(saved);
-      checkpointed = saved.copy();
-    }
+    checkpointed = saved.copy();
+    position = saved;
     lastPositionSaveNanos = System.nanoTime() - POSITION_SAVE_INTERVAL_MS * 1_000_000L;
     consistencyEnabled = StoreQueries.consistencyEnabled(context.appConfigs());
-    metrics = StoreMetrics.register(context, name, () -> List.of(db));
-    open = true;
-    context.register(root, (RecordBatchingStateRestoreCallback) this::restoreBatch, this::checkpointPosition);
+    metrics = null;
+    try {
+      metrics = StoreMetrics.register(context, name, () -> List.of(db));
+      open = true;
+      context.register(root, (RecordBatchingStateRestoreCallback) this::restoreBatch, this::checkpointPosition);
+    } catch (RuntimeException e) { // the database is not left open behind a failed init
+      open = false;
+      if (metrics != null) {
+        metrics.close();
+      }
+      storeDb.close();
+      throw e;
+    }
   }
 
   @Override
@@ -153,6 +162,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   public void put(Bytes key, byte[] value) {
     Objects.requireNonNull(key, "key cannot be null");
     validateStoreOpen();
+    storeDb.written();
     try {
       if (value == null) {
         db.delete(key.get());
@@ -194,6 +204,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   private void write(WriteBatch batch) {
+    storeDb.written();
     try {
       db.write(batch);
     } catch (StrataException e) {
@@ -284,12 +295,16 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   /**
-   * Nothing to do: every write has reached the operating system (StrataDB's WAL) when it returns,
-   * so a crashed process loses none; the changelog covers the rest.
+   * Makes the writes since the last flush durable (fsyncs the WAL, see {@link StoreDb#commit()}),
+   * unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off. Kafka Streams calls it at each commit.
+   * Writes between commits reach the operating system only (a crashed process loses none).
+   *
+   * @throws ProcessorStateException if the sync fails
    */
   @Override
   public void flush() {
     validateStoreOpen();
+    storeDb.commit();
   }
 
   @Override
@@ -366,8 +381,8 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   /**
-   * Closes the open iterators, saves the position, removes the metrics and closes the database.
-   * Idempotent.
+   * Closes the open iterators, removes the metrics, syncs the WAL and saves the position (both
+   * durably), and closes the database. Idempotent.
    *
    * @throws ProcessorStateException if the database fails to close cleanly
    */
@@ -387,7 +402,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     try {
       positionFile.write(getPosition(), true);
     } finally {
-      storeDb.close();
+      storeDb.close(); // syncs the WAL first
     }
   }
 }

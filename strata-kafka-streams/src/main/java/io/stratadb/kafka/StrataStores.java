@@ -20,6 +20,17 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
  */
 public final class StrataStores {
 
+  /**
+   * The application configuration key {@code strata.sync.on.commit} ({@code true} or {@code
+   * false}, default {@code true}): whether a store fsyncs its WAL at each Kafka Streams commit that
+   * follows writes. On, a power loss never leaves Kafka's checkpoint of the changelog offsets ahead
+   * of the data. Off, the writes reach the operating system only (a crashed process still loses
+   * none) and are synced when the store closes: for tests and benchmarks with {@code
+   * TopologyTestDriver}, which commits after every record, or when a lost machine's state is
+   * always restored from the changelog.
+   */
+  public static final String SYNC_ON_COMMIT_CONFIG = "strata.sync.on.commit";
+
   private StrataStores() {}
 
   /**

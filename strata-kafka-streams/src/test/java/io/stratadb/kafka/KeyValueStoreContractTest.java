@@ -234,6 +234,33 @@ class KeyValueStoreContractTest {
     assertEquals(List.of("a=A2", "b=B"), keys(store.all()));
   }
 
+  /** A changelog record carrying the position its write had, as Kafka writes them with IQ consistency on. */
+  private static ConsumerRecord<byte[], byte[]> withPosition(long offset, String key, String value, Position position) {
+    org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add(org.apache.kafka.streams.processor.internals.ChangelogRecordDeserializationHelper
+        .CHANGELOG_VERSION_HEADER_RECORD_CONSISTENCY);
+    headers.add("c", org.apache.kafka.streams.state.internals.PositionSerde.serialize(position).array());
+    return new ConsumerRecord<>("app-store-changelog", 0, offset, 0L,
+        org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1, v(key), value == null ? null : v(value),
+        headers, java.util.Optional.empty());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void restorationFollowsThePositionInTheChangelogHeadersWhenConsistencyIsOn(String kind,
+      Function<String, KeyValueBytesStoreSupplier> supplier) {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of("__iq.consistency.offset.vector.enabled__", true));
+    KeyValueStore<Bytes, byte[]> store = open(h, supplier);
+    List<ConsumerRecord<byte[], byte[]>> batch = StoreHarness.records();
+    batch.add(withPosition(0, "a", "A", Position.emptyPosition().withComponent("input", 0, 10)));
+    batch.add(withPosition(1, "b", "B", Position.emptyPosition().withComponent("input", 0, 12)));
+    batch.add(withPosition(2, "a", null, Position.emptyPosition().withComponent("input", 1, 3)));
+    h.restore(batch);
+    assertEquals(List.of("b=B"), keys(store.all()));
+    assertEquals(Position.emptyPosition().withComponent("input", 0, 12).withComponent("input", 1, 3),
+        store.getPosition());
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
   void keyAndRangeQueriesAnswerWithThePosition(String kind, Function<String, KeyValueBytesStoreSupplier> supplier) {

@@ -58,8 +58,14 @@ class KeyValueTopologyTest {
   /** What one run produced: the output records and the final contents of the queried store. */
   record Run(List<TestRecord<String, Long>> output, Map<String, Long> store) {}
 
-  private Properties props() {
+  /**
+   * The driver's configuration. The driver commits after every record, so the word count and the
+   * join turn {@link StrataStores#SYNC_ON_COMMIT_CONFIG} off (an fsync per record would make them
+   * several times slower without changing a record); the suppressed count keeps the default.
+   */
+  private Properties props(boolean syncOnCommit) {
     Properties p = new Properties();
+    p.put(StrataStores.SYNC_ON_COMMIT_CONFIG, syncOnCommit);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kv-topology");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, new File(tmp, "run" + runs++).getAbsolutePath());
@@ -97,7 +103,7 @@ class KeyValueTopologyTest {
             .withValueSerde(Serdes.Long()))
         .toStream()
         .to("counts-out", Produced.with(Serdes.String(), Serdes.Long()));
-    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props())) {
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(false))) {
       TestInputTopic<String, String> in = driver.createInputTopic("text", new StringSerializer(),
           new StringSerializer(), Instant.ofEpochMilli(1_000), Duration.ofMillis(10));
       TestOutputTopic<String, Long> out = driver.createOutputTopic("counts-out", new StringDeserializer(),
@@ -145,7 +151,7 @@ class KeyValueTopologyTest {
             .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
         .toStream()
         .to("region-clicks", Produced.with(Serdes.String(), Serdes.Long()));
-    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props())) {
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(false))) {
       TestInputTopic<String, String> regionIn = driver.createInputTopic("regions", new StringSerializer(),
           new StringSerializer());
       TestInputTopic<String, Long> clickIn = driver.createInputTopic("clicks", new StringSerializer(),
@@ -192,14 +198,14 @@ class KeyValueTopologyTest {
         .suppress(Suppressed.untilTimeLimit(Duration.ofSeconds(5), Suppressed.BufferConfig.unbounded()))
         .toStream()
         .to("suppressed-counts", Produced.with(Serdes.String(), Serdes.Long()));
-    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props())) {
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(true))) {
       TestInputTopic<String, String> in = driver.createInputTopic("events", new StringSerializer(),
           new StringSerializer());
       TestOutputTopic<String, Long> out = driver.createOutputTopic("suppressed-counts", new StringDeserializer(),
           new LongDeserializer());
       Random rnd = new Random(seed);
       long ts = 0;
-      for (int i = 0; i < 3_000; i++) {
+      for (int i = 0; i < 1_500; i++) {
         ts += rnd.nextInt(40);
         in.pipeInput("key" + rnd.nextInt(100), "e" + i, ts);
       }
@@ -219,6 +225,58 @@ class KeyValueTopologyTest {
     }
   }
 
+  /** Typed IQv2 answers of the table's store (through Kafka's metered layers): values, range, position. */
+  private List<String> queries(Function<String, KeyValueBytesStoreSupplier> stores) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.table("t", Consumed.with(Serdes.String(), Serdes.Long()),
+        Materialized.<String, Long>as(stores.apply("t-store")).withKeySerde(Serdes.String())
+            .withValueSerde(Serdes.Long()));
+    List<String> answers = new ArrayList<>();
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(false))) {
+      TestInputTopic<String, Long> in = driver.createInputTopic("t", new StringSerializer(),
+          new org.apache.kafka.common.serialization.LongSerializer());
+      for (int i = 0; i < 50; i++) {
+        in.pipeInput("k" + (i % 7), (long) i, 1_000L + i);
+      }
+      in.pipeInput("k3", null, 2_000L);
+      org.apache.kafka.streams.processor.StateStore store = driver.getAllStateStores().get("t-store");
+      org.apache.kafka.streams.query.QueryConfig config = new org.apache.kafka.streams.query.QueryConfig(false);
+      for (String key : List.of("k1", "k3", "k6", "nope")) {
+        org.apache.kafka.streams.query.QueryResult<?> r = store.query(
+            org.apache.kafka.streams.query.KeyQuery.withKey(key),
+            org.apache.kafka.streams.query.PositionBound.unbounded(), config);
+        answers.add(key + " -> " + r.isSuccess() + " " + valueOf(r.getResult()) + " at " + r.getPosition());
+      }
+      org.apache.kafka.streams.query.QueryResult<KeyValueIterator<String, Object>> range = store.query(
+          org.apache.kafka.streams.query.RangeQuery.<String, Object>withRange("k2", "k5").withDescendingKeys(),
+          org.apache.kafka.streams.query.PositionBound.unbounded(), config);
+      try (KeyValueIterator<String, Object> it = range.getResult()) {
+        it.forEachRemaining(kv -> answers.add("range " + kv.key + "=" + valueOf(kv.value)));
+      }
+      org.apache.kafka.streams.query.QueryResult<?> ahead = store.query(
+          org.apache.kafka.streams.query.KeyQuery.withKey("k1"),
+          org.apache.kafka.streams.query.PositionBound.at(
+              org.apache.kafka.streams.query.Position.emptyPosition().withComponent("t", 0, 51)), config);
+      answers.add("ahead -> " + ahead.getFailureReason());
+    }
+    return answers;
+  }
+
+  private static String valueOf(Object value) {
+    return value instanceof org.apache.kafka.streams.state.ValueAndTimestamp<?> vt
+        ? vt.value() + "@" + vt.timestamp() : String.valueOf(value);
+  }
+
+  @Test
+  void interactiveQueriesAreAnsweredAlikeOnBothStores() {
+    List<String> kafka = queries(KAFKA);
+    assertEquals("k1 -> true 43 at Position{position={t={0=50}}}", kafka.get(0));
+    assertEquals("ahead -> NOT_UP_TO_BOUND", kafka.get(kafka.size() - 1));
+    for (Function<String, KeyValueBytesStoreSupplier> strata : STRATA) {
+      assertEquals(kafka, queries(strata));
+    }
+  }
+
   @Test
   void theStrataStoreIsTheOneKafkaStreamsUses() {
     StreamsBuilder builder = new StreamsBuilder();
@@ -226,7 +284,7 @@ class KeyValueTopologyTest {
         Materialized.as(StrataStores.persistentTimestampedKeyValueStore("t-store")));
     Topology topology = builder.build();
     File stateDir = new File(tmp, "which");
-    Properties p = props();
+    Properties p = props(true);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.getAbsolutePath());
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, p)) {
       driver.createInputTopic("t", new StringSerializer(), new StringSerializer()).pipeInput("k", "v");
@@ -242,7 +300,7 @@ class KeyValueTopologyTest {
           gauges.put(name.name(), metric.metricValue());
         }
       });
-      assertEquals(9, gauges.size(), gauges.toString());
+      assertEquals(10, gauges.size(), gauges.toString());
       assertEquals(true, ((Double) gauges.get("strata-memtable-bytes")) > 0, gauges.toString());
       assertEquals(0.0, gauges.get("strata-sstable-bytes"));
     }

@@ -6,19 +6,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.CommitCallback;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
 
 /**
@@ -56,6 +52,15 @@ final class StoreHarness {
     processorContext.setRecordMetadata(topic, partition, offset);
   }
 
+  /** The value of the StrataDB gauge {@code strata-<name>} of store {@code store}. */
+  double gauge(String store, String name) {
+    return processorContext.metrics().metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("strata-" + name) && store.equals(e.getKey().tags().get("strata-state-id")))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no gauge strata-" + name + " for " + store));
+  }
+
   /** Hands {@code records} to the registered restore callback, as the restore consumer would. */
   void restore(Collection<ConsumerRecord<byte[], byte[]>> records) {
     ((RecordBatchingStateRestoreCallback) restoreCallback).restoreBatch(records);
@@ -76,63 +81,12 @@ final class StoreHarness {
   }
 
   private StateStoreContext context() {
-    StateStoreContext inner = processorContext.getStateStoreContext();
-    return new StateStoreContext() {
-      @Override
-      public String applicationId() {
-        return inner.applicationId();
-      }
-
-      @Override
-      public TaskId taskId() {
-        return inner.taskId();
-      }
-
-      @Override
-      public Optional<RecordMetadata> recordMetadata() {
-        return inner.recordMetadata();
-      }
-
-      @Override
-      public Serde<?> keySerde() {
-        return inner.keySerde();
-      }
-
-      @Override
-      public Serde<?> valueSerde() {
-        return inner.valueSerde();
-      }
-
-      @Override
-      public File stateDir() {
-        return inner.stateDir();
-      }
-
-      @Override
-      public StreamsMetrics metrics() {
-        return inner.metrics();
-      }
-
-      @Override
-      public void register(StateStore store, StateRestoreCallback callback) {
-        register(store, callback, () -> {});
-      }
-
+    return new ForwardingStateStoreContext(processorContext.getStateStoreContext()) {
       @Override
       public void register(StateStore store, StateRestoreCallback callback, CommitCallback commit) {
         restoreCallback = callback;
         commitCallback = commit;
-        inner.register(store, callback, commit);
-      }
-
-      @Override
-      public Map<String, Object> appConfigs() {
-        return inner.appConfigs();
-      }
-
-      @Override
-      public Map<String, Object> appConfigsWithPrefix(String prefix) {
-        return inner.appConfigsWithPrefix(prefix);
+        super.register(store, callback, commit);
       }
     };
   }

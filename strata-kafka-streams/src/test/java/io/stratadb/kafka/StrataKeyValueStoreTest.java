@@ -85,4 +85,86 @@ class StrataKeyValueStoreTest {
       again.close();
     }
   }
+
+  @Test
+  void flushSyncsTheWalOnlyAfterWrites() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    try {
+      double syncs = h.gauge("store", "wal-syncs");
+      store.flush();
+      assertEquals(syncs, h.gauge("store", "wal-syncs"), "nothing written, nothing to sync");
+      store.put(b("a"), v("A"));
+      store.put(b("b"), v("B"));
+      store.flush();
+      assertEquals(syncs + 1, h.gauge("store", "wal-syncs"));
+      store.flush();
+      assertEquals(syncs + 1, h.gauge("store", "wal-syncs"));
+      store.delete(b("a"));
+      store.flush();
+      assertEquals(syncs + 2, h.gauge("store", "wal-syncs"));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void withSyncOnCommitOffFlushDoesNotSync() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false"));
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    try {
+      double syncs = h.gauge("store", "wal-syncs");
+      store.put(b("a"), v("A"));
+      store.flush();
+      assertEquals(syncs, h.gauge("store", "wal-syncs"));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void aSyncOnCommitValueThatIsNotABooleanIsAConfigException() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "yes"));
+    org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
+        () -> open(h));
+  }
+
+  @Test
+  void aStoreInitialisedAgainAfterItsStateWasWipedStartsFromAnEmptyPosition() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    h.processing("input", 0, 5);
+    store.put(b("a"), v("A"));
+    store.close();
+    try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(stateDir.toPath().resolve("strata"))) {
+      files.sorted(java.util.Comparator.reverseOrder()).map(java.nio.file.Path::toFile).forEach(File::delete);
+    }
+    StoreHarness fresh = new StoreHarness(stateDir, 0, Map.of());
+    store.init(fresh.processorContext.getStateStoreContext(), store); // Kafka revives a task's stores so
+    try {
+      assertEquals(Position.emptyPosition(), store.getPosition());
+      assertEquals(List.of(), keys(store.all()));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void aFailedRegistrationLeavesTheDatabaseClosed() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = StrataStores.persistentKeyValueStore("store").get();
+    org.apache.kafka.streams.processor.StateStoreContext refusing = new ForwardingStateStoreContext(
+        h.processorContext.getStateStoreContext()) {
+      @Override
+      public void register(org.apache.kafka.streams.processor.StateStore s,
+          org.apache.kafka.streams.processor.StateRestoreCallback callback,
+          org.apache.kafka.streams.processor.CommitCallback commit) {
+        throw new IllegalArgumentException("store already registered");
+      }
+    };
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> store.init(refusing, store));
+    assertFalse(store.isOpen());
+    KeyValueStore<Bytes, byte[]> again = open(h); // the directory's LOCK was released
+    again.close();
+  }
 }
