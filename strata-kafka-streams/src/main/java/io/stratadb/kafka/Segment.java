@@ -29,21 +29,19 @@ final class Segment {
 
   private final long id;
   private final Path dir;
+  private final StoreDb storeDb;
   private final Db db;
-  private final Runnable onClose;
   private volatile boolean open = true;
 
   /**
    * @param id the segment id ({@code timestamp / segmentInterval})
-   * @param dir the database's directory
-   * @param db the open database in {@code dir}; this segment owns and closes it
-   * @param onClose run once after the database closed (releases its options)
+   * @param storeDb the open database of the segment; this segment owns and closes it
    */
-  Segment(long id, Path dir, Db db, Runnable onClose) {
+  Segment(long id, StoreDb storeDb) {
     this.id = id;
-    this.dir = dir;
-    this.db = db;
-    this.onClose = onClose;
+    this.dir = storeDb.dir();
+    this.storeDb = storeDb;
+    this.db = storeDb.db();
   }
 
   long id() {
@@ -66,6 +64,7 @@ final class Segment {
   /** Stores {@code value} under {@code key}, or deletes the key when {@code value} is null. */
   void put(byte[] key, byte[] value) {
     try {
+      storeDb.written();
       if (value == null) {
         db.delete(key);
       } else {
@@ -97,6 +96,7 @@ final class Segment {
   /** Applies {@code batch} atomically (restoration), without a sync. */
   void write(WriteBatch batch) {
     try {
+      storeDb.written();
       db.write(batch);
     } catch (StrataException e) {
       throw failure("write a batch to", e);
@@ -123,17 +123,27 @@ final class Segment {
     return it;
   }
 
-  /** Closes the database. Idempotent. */
+  /**
+   * At a Kafka Streams commit: fsyncs the WAL if written since the last sync ({@link
+   * StoreDb#commit()}).
+   *
+   * @throws ProcessorStateException if the sync fails
+   */
+  void commit() {
+    storeDb.commit();
+  }
+
+  /**
+   * Syncs the WAL if written since, and closes the database. Idempotent.
+   *
+   * @throws ProcessorStateException if the database fails to sync or close
+   */
   void close() {
     if (!open) {
       return;
     }
     open = false;
-    try {
-      db.close();
-    } finally {
-      onClose.run();
-    }
+    storeDb.close();
   }
 
   /**

@@ -41,7 +41,7 @@ final class SegmentedStore {
   private StateStoreContext context;
   private Segments segments;
   private PositionCheckpoint positionCheckpoint;
-  private final Position position = Position.emptyPosition();
+  private volatile Position position = Position.emptyPosition();
   private boolean consistencyEnabled;
   private StoreMetrics metrics;
   private ExpiredRecordsSensor expired;
@@ -76,6 +76,7 @@ final class SegmentedStore {
       throw new IllegalStateException("Store " + name + " is already open");
     }
     this.context = context;
+    observedStreamTime = -1L; // as a new Kafka store: stream time starts over at each init
     Path storeDir = StoreDb.storeDir(context.stateDir(), name);
     Map<String, Object> configs = context.appConfigs();
     this.segments =
@@ -84,23 +85,38 @@ final class SegmentedStore {
             retentionPeriod,
             segmentInterval,
             storeDir,
-            (id, dir) -> {
-              StoreDb db = StoreDb.open(name, dir, configs);
-              return new Segment(id, dir, db.db(), db::close);
-            });
+            (id, dir) -> new Segment(id, StoreDb.open(name, dir, configs)));
     PositionFile positionFile = PositionFile.besides(storeDir);
     Position saved = positionFile.read();
-    synchronized (position) {
-      position.merge(saved);
-    }
     positionCheckpoint = new PositionCheckpoint(positionFile, saved, System::currentTimeMillis);
+    position = saved; // a store initialised again (after Kafka wiped its state) starts from the file
     consistencyEnabled = StoreQueries.consistencyEnabled(configs);
-    segments.openExisting(observedStreamTime);
-    this.metrics = StoreMetrics.register(context, name, segments::databases);
-    this.expired = ExpiredRecordsSensor.register(context, name);
-    open = true;
-    context.register(
-        root, (RecordBatchingStateRestoreCallback) this::restoreBatch, () -> checkpointPosition(false));
+    try {
+      segments.openExisting(observedStreamTime);
+      this.metrics = StoreMetrics.register(context, name, segments::databases);
+      this.expired = ExpiredRecordsSensor.register(context, name);
+      open = true;
+      context.register(
+          root, (RecordBatchingStateRestoreCallback) this::restoreBatch, () -> checkpointPosition(false));
+    } catch (RuntimeException e) {
+      open = false; // a failed init leaves no database open and locked
+      closeQuietly(e);
+      throw e;
+    }
+  }
+
+  private void closeQuietly(RuntimeException cause) {
+    for (AutoCloseable c : new AutoCloseable[] {expired, metrics, segments::close}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        cause.addSuppressed(e);
+      }
+    }
+    expired = null;
+    metrics = null;
   }
 
   /** Saves the position if it moved (see {@link PositionCheckpoint} for how often). */
@@ -266,28 +282,34 @@ final class SegmentedStore {
   }
 
   /**
-   * Nothing to write: every put has reached the operating system (the segment's WAL) when it
-   * returns, and the changelog covers the rest (as the key-value store's flush).
+   * At each Kafka Streams commit: fsyncs the WAL of every segment written since its last sync
+   * (unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off), so Kafka's checkpoint is never
+   * ahead of the data after a power loss; every put already reached the operating system.
    *
    * @throws InvalidStateStoreException if the store is closed
+   * @throws org.apache.kafka.streams.errors.ProcessorStateException if a sync fails
    */
   void flush() {
     requireOpen();
+    segments.commit();
   }
 
-  /** Closes every segment; the data stays on disk. Idempotent. */
+  /**
+   * Removes the metrics, syncs and closes every segment (the data stays on disk), then saves the
+   * position, fsynced: after the data, so it is never ahead of it. Idempotent.
+   *
+   * @throws org.apache.kafka.streams.errors.ProcessorStateException if a segment fails to sync or
+   *     close (the position is then not saved; the others are closed regardless)
+   */
   void close() {
     if (!open) {
       return;
     }
     open = false;
-    try {
-      checkpointPosition(true);
-      segments.close();
-    } finally {
-      metrics.close();
-      expired.close();
-    }
+    metrics.close();
+    expired.close();
+    segments.close();
+    checkpointPosition(true);
   }
 
   boolean isOpen() {

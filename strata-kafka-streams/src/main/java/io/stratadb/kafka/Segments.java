@@ -162,6 +162,13 @@ final class Segments {
     return result;
   }
 
+  /** Syncs the WAL of every segment written since its last sync ({@link Segment#commit()}). */
+  void commit() {
+    for (Segment s : segments.values()) {
+      s.commit();
+    }
+  }
+
   /** The databases of the open segments (for metrics). */
   List<io.stratadb.Db> databases() {
     List<io.stratadb.Db> dbs = new ArrayList<>();

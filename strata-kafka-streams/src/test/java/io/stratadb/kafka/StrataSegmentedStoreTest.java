@@ -168,6 +168,53 @@ class StrataSegmentedStoreTest {
         "close removes the store's metrics");
   }
 
+  @Test
+  void aCommitSyncsTheWalOfEachSegmentWrittenSinceTheLastOne() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    WindowStore<Bytes, byte[]> store = window(h);
+    Map<MetricName, ? extends org.apache.kafka.common.Metric> metrics = h.processorContext.metrics().metrics();
+    store.put(b("a"), v("x"), 10);
+    store.put(b("a"), v("y"), 70_000);
+    double before = metric(metrics, "strata-wal-syncs");
+    store.flush(); // what Kafka Streams calls at each commit
+    assertEquals(before + 2, metric(metrics, "strata-wal-syncs"), "one sync per written segment");
+    store.flush();
+    assertEquals(before + 2, metric(metrics, "strata-wal-syncs"), "nothing written since: no sync");
+    store.put(b("a"), v("z"), 70_001);
+    store.flush();
+    assertEquals(before + 3, metric(metrics, "strata-wal-syncs"));
+    store.close();
+
+    StoreHarness off = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false"));
+    WindowStore<Bytes, byte[]> unsynced = window(off);
+    Map<MetricName, ? extends org.apache.kafka.common.Metric> offMetrics = off.processorContext.metrics().metrics();
+    double start = metric(offMetrics, "strata-wal-syncs");
+    unsynced.put(b("a"), v("w"), 70_002);
+    unsynced.flush();
+    assertEquals(start, metric(offMetrics, "strata-wal-syncs"), "strata.sync.on.commit=false: no sync at commits");
+    unsynced.close();
+  }
+
+  @Test
+  void aStoreInitialisedAgainAfterCloseStartsFromTheSavedPosition() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    WindowStore<Bytes, byte[]> store = window(h);
+    h.processing("input", 0, 3);
+    store.put(b("a"), v("x"), 10);
+    store.close();
+    // Kafka wipes a corrupted task's directory and initialises the same store objects again.
+    try (Stream<Path> paths = Files.walk(stateDir.toPath())) {
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+    Files.createDirectories(stateDir.toPath());
+    store.init(h.processorContext.getStateStoreContext(), store);
+    assertEquals(Position.emptyPosition(), store.getPosition());
+    assertEquals("", windows(store.all()));
+    store.close();
+  }
+
   private static double metric(Map<MetricName, ? extends org.apache.kafka.common.Metric> metrics, String name) {
     return metrics.entrySet().stream()
         .filter(e -> e.getKey().name().equals(name) && "w".equals(e.getKey().tags().get("strata-state-id")))

@@ -62,6 +62,8 @@ class WindowedTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "windowed");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.getAbsolutePath());
+    // The driver commits after every record: no WAL fsync per record (StrataDB's flush).
+    p.put(StrataStores.SYNC_ON_COMMIT_CONFIG, false);
     return p;
   }
 
