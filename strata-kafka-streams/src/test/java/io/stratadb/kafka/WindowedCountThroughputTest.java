@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
  *   -Dtest=WindowedCountThroughputTest -Dsurefire.failIfNoSpecifiedTests=false \
  *   -Dwindowed.records=1000000 -Dwindowed.dir=/work/bench-win
  * </pre>
+ *
+ * or {@link #main} on the test class path ({@code -Dwindowed.records=... -Dwindowed.dir=...}).
  */
 @Tag("slow")
 class WindowedCountThroughputTest {
@@ -112,6 +114,11 @@ class WindowedCountThroughputTest {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
     }
+  }
+
+  /** Runs the measurement outside JUnit (same system properties). */
+  public static void main(String[] args) throws IOException {
+    new WindowedCountThroughputTest().windowedCountThroughput();
   }
 
   @Test
