@@ -181,15 +181,29 @@ final class StoreDb implements AutoCloseable {
    */
   @Override
   public void close() {
+    ProcessorStateException failure = null;
     try {
       sync();
+    } catch (ProcessorStateException e) {
+      failure = e; // the database is closed all the same
+    }
+    try {
       db.close();
     } catch (StrataException e) {
-      throw new ProcessorStateException("Error closing store " + storeName + " at location " + dir, e);
+      ProcessorStateException closing =
+          new ProcessorStateException("Error closing store " + storeName + " at location " + dir, e);
+      if (failure == null) {
+        failure = closing;
+      } else {
+        failure.addSuppressed(closing);
+      }
     } finally {
       if (setter != null) {
         setter.close(storeName, options);
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }
