@@ -127,6 +127,7 @@ class StrataKeyValueStoreTest {
     StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "yes"));
     org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
         () -> open(h));
+    open(new StoreHarness(stateDir, 0, Map.of())).close(); // nothing was left open (and locked)
   }
 
   @Test
