@@ -73,7 +73,7 @@ final class PositionFile {
 
   /**
    * Replaces the file with {@code position}, atomically (a rename). With {@code durable} the new
-   * file is fsynced first; without, it reaches the operating system only, as the store's own writes
+   * file is fsynced first and its directory after; without, it reaches the operating system only, as the store's own writes
    * do between commits, so a crashed process loses nothing but a power loss may.
    *
    * @throws ProcessorStateException if the file cannot be written
@@ -99,6 +99,11 @@ final class PositionFile {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      if (durable) { // the rename itself
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+          dir.force(true);
+        }
       }
     } catch (IOException e) {
       throw new ProcessorStateException("Error writing position file " + file, e);

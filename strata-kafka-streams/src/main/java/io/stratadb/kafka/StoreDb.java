@@ -72,12 +72,14 @@ final class StoreDb implements AutoCloseable {
    * @param dir the database directory; its parents are created
    * @param configs the application's configuration ({@code StateStoreContext.appConfigs()})
    * @return the open database
-   * @throws ConfigException if {@link StrataConfigSetter#CONFIG} names no loadable setter class
+   * @throws ConfigException if {@link StrataConfigSetter#CONFIG} names no loadable setter class, or
+   *     {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is neither true nor false
    * @throws ProcessorStateException if the directory cannot be created or the database cannot be
    *     opened (I/O error, corruption, another instance holds it, or the options refuse it, such
    *     as {@code createIfMissing(false)} on a new store)
    */
   static StoreDb open(String storeName, Path dir, Map<String, Object> configs) {
+    boolean syncOnCommit = syncOnCommit(configs); // checked before anything is opened
     StrataConfigSetter setter = newSetter(configs.get(StrataConfigSetter.CONFIG));
     Options.Builder builder = defaultOptions();
     if (setter != null) {
@@ -86,7 +88,7 @@ final class StoreDb implements AutoCloseable {
     Options options = builder.build();
     try {
       Files.createDirectories(dir);
-      return new StoreDb(storeName, dir, Db.open(dir, options), options, setter, syncOnCommit(configs));
+      return new StoreDb(storeName, dir, Db.open(dir, options), options, setter, syncOnCommit);
     } catch (IOException | StrataException | IllegalArgumentException e) {
       if (setter != null) {
         setter.close(storeName, options);
@@ -181,15 +183,29 @@ final class StoreDb implements AutoCloseable {
    */
   @Override
   public void close() {
+    ProcessorStateException failure = null;
     try {
       sync();
+    } catch (ProcessorStateException e) {
+      failure = e; // the database is closed all the same
+    }
+    try {
       db.close();
     } catch (StrataException e) {
-      throw new ProcessorStateException("Error closing store " + storeName + " at location " + dir, e);
+      ProcessorStateException closing =
+          new ProcessorStateException("Error closing store " + storeName + " at location " + dir, e);
+      if (failure == null) {
+        failure = closing;
+      } else {
+        failure.addSuppressed(closing);
+      }
     } finally {
       if (setter != null) {
         setter.close(storeName, options);
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

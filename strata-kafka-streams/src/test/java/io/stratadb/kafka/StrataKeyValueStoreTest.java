@@ -127,6 +127,7 @@ class StrataKeyValueStoreTest {
     StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "yes"));
     org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
         () -> open(h));
+    open(new StoreHarness(stateDir, 0, Map.of())).close(); // nothing was left open (and locked)
   }
 
   @Test
@@ -166,5 +167,39 @@ class StrataKeyValueStoreTest {
     assertFalse(store.isOpen());
     KeyValueStore<Bytes, byte[]> again = open(h); // the directory's LOCK was released
     again.close();
+  }
+
+  static final FailingSyncFileSystem FAILING = new FailingSyncFileSystem();
+
+  /** Opens the stores on {@link #FAILING}. */
+  public static class FailingSyncSetter implements StrataConfigSetter {
+    @Override
+    public void setConfig(String storeName, io.stratadb.Options.Builder options, Map<String, Object> configs) {
+      options.fileSystem(FAILING);
+    }
+  }
+
+  @Test
+  void aFailedSyncIsAProcessorStateExceptionAndTheCloseStillReleasesTheDatabase() {
+    FAILING.failSyncs = false;
+    KeyValueStore<Bytes, byte[]> store = open(new StoreHarness(stateDir, 0,
+        Map.of(StrataConfigSetter.CONFIG, FailingSyncSetter.class)));
+    store.put(b("a"), v("A"));
+    FAILING.failSyncs = true;
+    try {
+      org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class,
+          store::flush);
+      org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class,
+          store::close);
+    } finally {
+      FAILING.failSyncs = false;
+    }
+    assertFalse(store.isOpen());
+    KeyValueStore<Bytes, byte[]> again = open(new StoreHarness(stateDir, 0, Map.of())); // not locked any more
+    try {
+      assertEquals(List.of("a=A"), keys(again.all()), "the write reached the OS before the failed sync");
+    } finally {
+      again.close();
+    }
   }
 }
