@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -89,6 +90,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     this.name = Objects.requireNonNull(name, "name");
   }
 
+  /** The store's name, as given to the supplier. */
   @Override
   public String name() {
     return name;
@@ -133,11 +135,13 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
   }
 
+  /** True: the state is on disk. */
   @Override
   public boolean persistent() {
     return true;
   }
 
+  /** Whether {@link #init} opened the store and {@link #close} has not closed it. */
   @Override
   public boolean isOpen() {
     return open;
@@ -233,11 +237,16 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
   }
 
+  /**
+   * The pairs with keys in {@code [from, to]}, ascending; a null end is open; empty (with a
+   * warning) if {@code from > to}. Close the iterator.
+   */
   @Override
   public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
     return range(from, to, true);
   }
 
+  /** As {@link #range}, descending. */
   @Override
   public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
     return range(from, to, false);
@@ -258,11 +267,13 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     return new StrataKeyValueIterator(name, db, lower, upper, forward, openIterators);
   }
 
+  /** Every pair, ascending. Close the iterator. */
   @Override
   public KeyValueIterator<Bytes, byte[]> all() {
     return range(null, null, true);
   }
 
+  /** Every pair, descending. Close the iterator. */
   @Override
   public KeyValueIterator<Bytes, byte[]> reverseAll() {
     return range(null, null, false);
@@ -295,18 +306,38 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   /**
-   * Makes the writes since the last flush durable (fsyncs the WAL, see {@link StoreDb#commit()}),
-   * unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off. Kafka Streams calls it at each commit.
-   * Writes between commits reach the operating system only (a crashed process loses none).
+   * Makes the writes since the last commit durable (fsyncs the WAL, see {@link StoreDb#commit()}),
+   * unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off. Kafka Streams calls it at each
+   * commit; the changelog offsets are not kept here ({@link #managesOffsets()} is false: Kafka
+   * Streams writes them to its checkpoint file after this returns). Writes between commits reach
+   * the operating system only (a crashed process loses none).
    *
+   * @param changelogOffsets the changelog offsets the store now holds (unused)
    * @throws ProcessorStateException if the sync fails
+   * @throws InvalidStateStoreException if the store is closed
    */
   @Override
-  public void flush() {
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
     validateStoreOpen();
     storeDb.commit();
   }
 
+  /**
+   * Kafka Streams before 4.x's name of {@link #commit(Map)}; does the same.
+   *
+   * @deprecated as {@code StateStore.flush()}: use {@link #commit(Map)}
+   */
+  @Deprecated
+  @Override
+  public void flush() {
+    commit(Map.of());
+  }
+
+  /**
+   * Answers an IQv2 {@link KeyQuery} (the value, or null) or {@link RangeQuery} (an iterator to
+   * close) with the store's position, or fails it as {@link StoreQueries#answer} says. Callable
+   * from any thread.
+   */
   @Override
   public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
     return StoreQueries.answer(query, positionBound, config, this, position, context, QUERY_HANDLERS);

@@ -212,7 +212,7 @@ class KeyValueStoreContractTest {
     KeyValueStore<Bytes, byte[]> store = open(harness(), supplier);
     putAll(store, "a", "b", "c");
     store.delete(b("b"));
-    store.flush();
+    store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
     store.close();
     KeyValueStore<Bytes, byte[]> again = open(harness(), supplier);
     assertEquals(List.of("a=A", "c=C"), keys(again.all()));
@@ -302,6 +302,58 @@ class KeyValueStoreContractTest {
     QueryResult<byte[]> otherTopic = store.query(KeyQuery.withKey(b("b")),
         PositionBound.at(Position.emptyPosition().withComponent("other", 0, 1)), new QueryConfig(false));
     assertEquals(FailureReason.NOT_UP_TO_BOUND, otherTopic.getFailureReason());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void interactiveQueryThreadsReadWhileTheStreamThreadWrites(String kind,
+      Function<String, KeyValueBytesStoreSupplier> supplier) throws Exception {
+    KeyValueStore<Bytes, byte[]> store = open(harness(), supplier);
+    int keys = 50;
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ConcurrentLinkedQueue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    List<Thread> readers = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      Thread reader = new Thread(() -> {
+        long[] seen = new long[keys];
+        java.util.Arrays.fill(seen, -1); // absent
+        try {
+          while (!done.get()) {
+            for (int k = 0; k < keys; k++) { // a key's value only grows
+              byte[] value = store.get(b(String.format("k%02d", k)));
+              long n = value == null ? -1 : Long.parseLong(new String(value, StandardCharsets.UTF_8));
+              if (n < seen[k]) {
+                throw new AssertionError("k" + k + " went back from " + seen[k] + " to " + n);
+              }
+              seen[k] = n;
+            }
+            String previous = "";
+            try (KeyValueIterator<Bytes, byte[]> it = store.all()) { // ascending, no duplicates
+              while (it.hasNext()) {
+                String key = new String(it.next().key.get(), StandardCharsets.UTF_8);
+                if (key.compareTo(previous) <= 0) {
+                  throw new AssertionError(key + " after " + previous);
+                }
+                previous = key;
+              }
+            }
+          }
+        } catch (Throwable t) {
+          errors.add(t);
+        }
+      });
+      reader.start();
+      readers.add(reader);
+    }
+    for (int i = 0; i < 5_000; i++) {
+      store.put(b(String.format("k%02d", i % keys)), v(Integer.toString(i)));
+    }
+    done.set(true);
+    for (Thread reader : readers) {
+      reader.join();
+    }
+    assertTrue(errors.isEmpty(), errors.toString());
+    assertArrayEquals(v("4999"), store.get(b("k49")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -303,6 +303,7 @@ class KeyValueTopologyTest {
       assertEquals(10, gauges.size(), gauges.toString());
       assertEquals(true, ((Double) gauges.get("strata-memtable-bytes")) > 0, gauges.toString());
       assertEquals(0.0, gauges.get("strata-sstable-bytes"));
+      assertEquals(true, ((Double) gauges.get("strata-wal-syncs")) >= 1, "the driver's commit synced: " + gauges);
     }
   }
 }

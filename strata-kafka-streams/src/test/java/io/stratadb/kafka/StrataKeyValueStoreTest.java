@@ -87,35 +87,38 @@ class StrataKeyValueStoreTest {
   }
 
   @Test
-  void flushSyncsTheWalOnlyAfterWrites() {
+  void commitSyncsTheWalOnlyAfterWrites() {
     StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
     KeyValueStore<Bytes, byte[]> store = open(h);
     try {
       double syncs = h.gauge("store", "wal-syncs");
-      store.flush();
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
       assertEquals(syncs, h.gauge("store", "wal-syncs"), "nothing written, nothing to sync");
       store.put(b("a"), v("A"));
       store.put(b("b"), v("B"));
-      store.flush();
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
       assertEquals(syncs + 1, h.gauge("store", "wal-syncs"));
-      store.flush();
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
       assertEquals(syncs + 1, h.gauge("store", "wal-syncs"));
       store.delete(b("a"));
-      store.flush();
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
       assertEquals(syncs + 2, h.gauge("store", "wal-syncs"));
+      store.put(b("c"), v("C"));
+      deprecatedFlush(store); // Kafka Streams before 4.x called flush; it commits the same way
+      assertEquals(syncs + 3, h.gauge("store", "wal-syncs"));
     } finally {
       store.close();
     }
   }
 
   @Test
-  void withSyncOnCommitOffFlushDoesNotSync() {
+  void withSyncOnCommitOffCommitDoesNotSync() {
     StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false"));
     KeyValueStore<Bytes, byte[]> store = open(h);
     try {
       double syncs = h.gauge("store", "wal-syncs");
       store.put(b("a"), v("A"));
-      store.flush();
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
       assertEquals(syncs, h.gauge("store", "wal-syncs"));
     } finally {
       store.close();
@@ -188,7 +191,7 @@ class StrataKeyValueStoreTest {
     FAILING.failSyncs = true;
     try {
       org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class,
-          store::flush);
+          () -> store.commit(Map.of()));
       org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class,
           store::close);
     } finally {
@@ -201,5 +204,10 @@ class StrataKeyValueStoreTest {
     } finally {
       again.close();
     }
+  }
+
+  @SuppressWarnings("deprecation")
+  private static void deprecatedFlush(KeyValueStore<Bytes, byte[]> store) {
+    store.flush();
   }
 }
