@@ -1,6 +1,7 @@
 package io.stratadb.kafka;
 
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.query.Position;
@@ -50,10 +51,30 @@ abstract class SegmentedStateStore implements StateStore {
     return store.getPosition();
   }
 
-  /** Nothing to write: puts are in the segments' WALs when they return (see {@link SegmentedStore#flush}). */
+  /**
+   * At each Kafka Streams commit: fsyncs the WAL of every segment written since its last sync,
+   * unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off ({@link SegmentedStore#commit}). The
+   * changelog offsets are left to Kafka Streams' checkpoint file ({@code managesOffsets()} is
+   * false).
+   *
+   * @param changelogOffsets the changelog offsets the store now holds (unused)
+   * @throws org.apache.kafka.streams.errors.InvalidStateStoreException if the store is closed
+   * @throws org.apache.kafka.streams.errors.ProcessorStateException if a sync fails
+   */
+  @Override
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
+    store.commit();
+  }
+
+  /**
+   * Kafka Streams before 4.x's name of {@link #commit(Map)}; does the same.
+   *
+   * @deprecated as {@code StateStore.flush()}: use {@link #commit(Map)}
+   */
+  @Deprecated
   @Override
   public void flush() {
-    store.flush();
+    commit(Map.of());
   }
 
   /** Saves the position and closes every segment; the data stays on disk. Idempotent. */

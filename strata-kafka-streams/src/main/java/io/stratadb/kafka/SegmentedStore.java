@@ -28,7 +28,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * once a second, see {@link PositionCheckpoint}) and at close.
  *
  * <p>Thread safety: one stream thread writes ({@code put}, {@code remove}, restoration, {@code
- * flush}, {@code close}); interactive-query threads may read concurrently. Iterators are
+ * commit}, {@code close}); interactive-query threads may read concurrently. Iterators are
  * single-threaded and must be closed.
  */
 final class SegmentedStore {
@@ -289,7 +289,7 @@ final class SegmentedStore {
    * @throws InvalidStateStoreException if the store is closed
    * @throws org.apache.kafka.streams.errors.ProcessorStateException if a sync fails
    */
-  void flush() {
+  void commit() {
     requireOpen();
     segments.commit();
   }

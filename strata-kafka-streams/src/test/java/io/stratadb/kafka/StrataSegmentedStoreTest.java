@@ -176,12 +176,12 @@ class StrataSegmentedStoreTest {
     store.put(b("a"), v("x"), 10);
     store.put(b("a"), v("y"), 70_000);
     double before = metric(metrics, "strata-wal-syncs");
-    store.flush(); // what Kafka Streams calls at each commit
+    store.commit(Map.of()); // what Kafka Streams calls at each commit
     assertEquals(before + 2, metric(metrics, "strata-wal-syncs"), "one sync per written segment");
-    store.flush();
+    store.flush(); // the deprecated name does the same
     assertEquals(before + 2, metric(metrics, "strata-wal-syncs"), "nothing written since: no sync");
     store.put(b("a"), v("z"), 70_001);
-    store.flush();
+    store.commit(Map.of());
     assertEquals(before + 3, metric(metrics, "strata-wal-syncs"));
     store.close();
 
@@ -190,9 +190,25 @@ class StrataSegmentedStoreTest {
     Map<MetricName, ? extends org.apache.kafka.common.Metric> offMetrics = off.processorContext.metrics().metrics();
     double start = metric(offMetrics, "strata-wal-syncs");
     unsynced.put(b("a"), v("w"), 70_002);
-    unsynced.flush();
+    unsynced.commit(Map.of());
     assertEquals(start, metric(offMetrics, "strata-wal-syncs"), "strata.sync.on.commit=false: no sync at commits");
     unsynced.close();
+  }
+
+  @Test
+  void theDriversCommitsReachTheStoreAndSyncItsWal() {
+    try (StoreTopology t =
+        StoreTopology.host(
+            Stores.windowStoreBuilder(
+                    SegmentedImpl.STRATADB.window("w", RETENTION, 5, false), Serdes.String(), Serdes.String())
+                .withCachingDisabled()
+                .withLoggingDisabled(),
+            stateDir.toPath())) {
+      t.input.pipeInput("a", "x", 10);
+      t.input.pipeInput("b", "y", 20);
+      t.input.pipeInput("a", "z", 70_000);
+      assertEquals(3.0, metric(t.driver.metrics(), "strata-wal-syncs"), "one commit per record, each after a write");
+    }
   }
 
   @Test
