@@ -15,7 +15,8 @@ package io.stratadb;
  * @param deletes deletes committed, in single calls, batches and transactions
  * @param batchWrites {@code write(WriteBatch)} calls of a non-empty batch
  * @param walBytes bytes of write-ahead log records appended (before the log's block framing)
- * @param walSyncs fsyncs of the write-ahead log, by synced writes and by memtable switches
+ * @param walSyncs fsyncs of the write-ahead log, by synced writes, memtable switches and {@link
+ *     Db#syncWal()}
  * @param sstReads SSTable lookups by gets (and by transactions' conflict checks) that passed the
  *     table's key range and bloom filter, so read its index and a data block (from the block cache
  *     or the file)

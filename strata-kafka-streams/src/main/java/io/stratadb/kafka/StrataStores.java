@@ -1,0 +1,161 @@
+package io.stratadb.kafka;
+
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+
+/**
+ * Factories of StrataDB state stores for Kafka Streams, returning Kafka's own store supplier
+ * types, so they plug in wherever Kafka's {@code Stores.persistent*Store} suppliers do:
+ *
+ * <pre>{@code
+ * builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
+ *     .groupBy((k, word) -> word)
+ *     .count(Materialized.as(StrataStores.persistentKeyValueStore("counts")));
+ * }</pre>
+ *
+ * <p>or, in the Processor API, {@code Stores.keyValueStoreBuilder(StrataStores.persistentKeyValueStore("s"),
+ * keySerde, valueSerde)}. Tune the databases with a {@link StrataConfigSetter}. The state lives
+ * under the task's state directory, in {@code strata/<store name>/}.
+ *
+ * <p>Thread safety: the factories are stateless and thread-safe.
+ */
+public final class StrataStores {
+
+  /**
+   * The application configuration key {@code strata.sync.on.commit} ({@code true} or {@code
+   * false}, default {@code true}): whether a store fsyncs its WAL at each Kafka Streams commit that
+   * follows writes. On, a power loss never leaves Kafka's checkpoint of the changelog offsets ahead
+   * of the data. Off, the writes reach the operating system only (a crashed process still loses
+   * none) and are synced when the store closes: for tests and benchmarks with {@code
+   * TopologyTestDriver}, which commits after every record, or when a lost machine's state is
+   * always restored from the changelog.
+   */
+  public static final String SYNC_ON_COMMIT_CONFIG = "strata.sync.on.commit";
+
+  private StrataStores() {}
+
+  /**
+   * A supplier of persistent key-value stores on StrataDB, in place of Kafka's {@code
+   * Stores.persistentKeyValueStore}. Kafka's timestamped builders ({@code
+   * Stores.timestampedKeyValueStoreBuilder}, the DSL's {@code Materialized}) accept it and convert
+   * its values on the fly, as they do for Kafka's plain RocksDB store; prefer {@link
+   * #persistentTimestampedKeyValueStore} for them.
+   *
+   * @param name the store's name (a valid Kafka Streams store name: also a directory name)
+   * @return a supplier of {@link StrataKeyValueStore}s
+   * @throws NullPointerException if {@code name} is null
+   */
+  public static KeyValueBytesStoreSupplier persistentKeyValueStore(String name) {
+    return new StrataKeyValueBytesStoreSupplier(name, false);
+  }
+
+  /**
+   * A supplier of persistent key-value stores on StrataDB whose values carry the record timestamp
+   * (Kafka's timestamped format: 8-byte timestamp, then the value), in place of Kafka's {@code
+   * Stores.persistentTimestampedKeyValueStore}. The DSL's KTables and aggregations use this kind.
+   *
+   * @param name the store's name
+   * @return a supplier of {@link StrataTimestampedKeyValueStore}s
+   * @throws NullPointerException if {@code name} is null
+   */
+  public static KeyValueBytesStoreSupplier persistentTimestampedKeyValueStore(String name) {
+    return new StrataKeyValueBytesStoreSupplier(name, true);
+  }
+
+  // ---- Window and session stores -------------------------------------------------------------
+
+  /**
+   * A persistent window store on StrataDB, in place of Kafka's {@code
+   * Stores.persistentWindowStore}: pass it to {@code Stores.windowStoreBuilder} or (wrapped by
+   * Kafka's adapter) to {@code Materialized.as}. Records live in time segments of {@code
+   * max(retentionPeriod / 2, 60 s)}, one StrataDB database each; a segment is deleted whole once
+   * stream time has moved {@code retentionPeriod} past it.
+   *
+   * @param name the store's name (also its directory and changelog topic's name)
+   * @param retentionPeriod how long records stay, in stream time; at least {@code windowSize}
+   *     (and, for a windowed aggregation, window size plus grace)
+   * @param windowSize the windows' length
+   * @param retainDuplicates whether each put is kept (joins); if so, null values are ignored and
+   *     caching is turned off by the builder
+   * @return a supplier of StrataDB window stores
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if a duration is null, negative, not representable in ms, or
+   *     {@code windowSize > retentionPeriod}
+   */
+  public static org.apache.kafka.streams.state.WindowBytesStoreSupplier persistentWindowStore(
+      String name, java.time.Duration retentionPeriod, java.time.Duration windowSize, boolean retainDuplicates) {
+    return windowStore(name, retentionPeriod, windowSize, retainDuplicates, false);
+  }
+
+  /**
+   * A persistent window store on StrataDB whose values carry their record timestamp, in place of
+   * Kafka's {@code Stores.persistentTimestampedWindowStore}: the supplier to pass to {@code
+   * Stores.timestampedWindowStoreBuilder} and to the DSL's windowed aggregations ({@code
+   * Materialized.as}). Arguments, segments and exceptions as {@link #persistentWindowStore}.
+   *
+   * @return a supplier of StrataDB timestamped window stores
+   */
+  public static org.apache.kafka.streams.state.WindowBytesStoreSupplier persistentTimestampedWindowStore(
+      String name, java.time.Duration retentionPeriod, java.time.Duration windowSize, boolean retainDuplicates) {
+    return windowStore(name, retentionPeriod, windowSize, retainDuplicates, true);
+  }
+
+  /**
+   * A persistent session store on StrataDB, in place of Kafka's {@code
+   * Stores.persistentSessionStore}: pass it to {@code Stores.sessionStoreBuilder} or to a session
+   * windowed aggregation's {@code Materialized.as}. Sessions are filed by their end in time
+   * segments of {@code max(retentionPeriod / 2, 60 s)}, deleted whole as they expire.
+   *
+   * @param name the store's name
+   * @param retentionPeriod how long sessions stay, in stream time (at least the inactivity gap
+   *     plus grace)
+   * @return a supplier of StrataDB session stores
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code retentionPeriod} is null, negative or not
+   *     representable in ms
+   */
+  public static org.apache.kafka.streams.state.SessionBytesStoreSupplier persistentSessionStore(String name, java.time.Duration retentionPeriod) {
+    java.util.Objects.requireNonNull(name, "name cannot be null");
+    long retentionMs = millis(retentionPeriod, "retentionPeriod");
+    return new StrataSessionBytesStoreSupplier(name, retentionMs);
+  }
+
+  private static org.apache.kafka.streams.state.WindowBytesStoreSupplier windowStore(
+      String name, java.time.Duration retentionPeriod, java.time.Duration windowSize, boolean retainDuplicates, boolean timestamped) {
+    java.util.Objects.requireNonNull(name, "name cannot be null");
+    long retentionMs = millis(retentionPeriod, "retentionPeriod");
+    long windowSizeMs = millis(windowSize, "windowSize");
+    if (windowSizeMs > retentionMs) {
+      throw new IllegalArgumentException("The retention period of the window store " + name
+          + " must be no smaller than its window size. Got size=[" + windowSizeMs + "], retention=["
+          + retentionMs + "]");
+    }
+    return new StrataWindowBytesStoreSupplier(
+        name, retentionMs, defaultSegmentInterval(retentionMs), windowSizeMs, retainDuplicates, timestamped);
+  }
+
+  /** Kafka's segment interval for a retention period: {@code max(retention / 2, 60 000)} ms. */
+  static long defaultSegmentInterval(long retentionMs) {
+    return Math.max(retentionMs / 2, 60_000L);
+  }
+
+  /**
+   * {@code d} in ms, checked as Kafka's {@code Stores} checks durations.
+   *
+   * @throws IllegalArgumentException if {@code d} is null, negative or too large for a long of ms
+   */
+  private static long millis(java.time.Duration d, String what) {
+    if (d == null) {
+      throw new IllegalArgumentException("Failed to verify " + what + ": it cannot be null.");
+    }
+    long ms;
+    try {
+      ms = d.toMillis();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("Failed to verify " + what + ": it cannot be converted to milliseconds.", e);
+    }
+    if (ms < 0) {
+      throw new IllegalArgumentException(what + " cannot be negative");
+    }
+    return ms;
+  }
+}

@@ -1,0 +1,213 @@
+package io.stratadb.kafka;
+
+import static io.stratadb.kafka.KeyValueStoreContractTest.b;
+import static io.stratadb.kafka.KeyValueStoreContractTest.keys;
+import static io.stratadb.kafka.KeyValueStoreContractTest.v;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What StrataDB's key-value store does beyond (or differently from) the shared contract. */
+class StrataKeyValueStoreTest {
+
+  @TempDir
+  File stateDir;
+
+  private KeyValueStore<Bytes, byte[]> open(StoreHarness h) {
+    return h.init(StrataStores.persistentKeyValueStore("store").get());
+  }
+
+  @Test
+  void prefixScanOfAPrefixEndingInFfReturnsOnlyPrefixedKeys() {
+    KeyValueStore<Bytes, byte[]> store = open(new StoreHarness(stateDir, 0, Map.of()));
+    try {
+      store.put(Bytes.wrap(new byte[] {1, (byte) 0xFF}), v("f1"));
+      store.put(Bytes.wrap(new byte[] {1, (byte) 0xFF, 0}), v("f2"));
+      store.put(Bytes.wrap(new byte[] {2}), v("f3"));
+      store.put(Bytes.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, 7}), v("f4"));
+      try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(new byte[] {1, (byte) 0xFF}, (t, p) -> p)) {
+        assertEquals(Bytes.wrap(new byte[] {1, (byte) 0xFF}), it.next().key);
+        assertEquals(Bytes.wrap(new byte[] {1, (byte) 0xFF, 0}), it.next().key);
+        assertFalse(it.hasNext());
+      }
+      try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(new byte[] {(byte) 0xFF, (byte) 0xFF}, (t, p) -> p)) {
+        assertEquals(Bytes.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, 7}), it.next().key);
+        assertFalse(it.hasNext());
+      }
+      try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(new byte[0], (t, p) -> p)) {
+        int n = 0;
+        while (it.hasNext()) {
+          it.next();
+          n++;
+        }
+        assertEquals(4, n, "the empty prefix covers every key");
+      }
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void theDatabaseLivesUnderStrataInTheTaskStateDirectory() {
+    KeyValueStore<Bytes, byte[]> store = open(new StoreHarness(stateDir, 0, Map.of()));
+    store.put(b("a"), v("A"));
+    store.close();
+    assertTrue(Files.isDirectory(stateDir.toPath().resolve("strata").resolve("store")));
+    assertTrue(Files.exists(stateDir.toPath().resolve("strata").resolve("store").resolve("CURRENT")));
+  }
+
+  @Test
+  void thePositionSurvivesCommitAndReopen() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    h.processing("input", 0, 41);
+    store.put(b("a"), v("A"));
+    h.commit();
+    h.processing("input", 0, 42);
+    store.put(b("b"), v("B"));
+    store.close(); // saves the position too
+    KeyValueStore<Bytes, byte[]> again = open(new StoreHarness(stateDir, 0, Map.of()));
+    try {
+      assertEquals(Position.emptyPosition().withComponent("input", 0, 42), again.getPosition());
+      assertEquals(List.of("a=A", "b=B"), keys(again.all()));
+    } finally {
+      again.close();
+    }
+  }
+
+  @Test
+  void commitSyncsTheWalOnlyAfterWrites() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    try {
+      double syncs = h.gauge("store", "wal-syncs");
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
+      assertEquals(syncs, h.gauge("store", "wal-syncs"), "nothing written, nothing to sync");
+      store.put(b("a"), v("A"));
+      store.put(b("b"), v("B"));
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
+      assertEquals(syncs + 1, h.gauge("store", "wal-syncs"));
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
+      assertEquals(syncs + 1, h.gauge("store", "wal-syncs"));
+      store.delete(b("a"));
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
+      assertEquals(syncs + 2, h.gauge("store", "wal-syncs"));
+      store.put(b("c"), v("C"));
+      deprecatedFlush(store); // Kafka Streams before 4.x called flush; it commits the same way
+      assertEquals(syncs + 3, h.gauge("store", "wal-syncs"));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void withSyncOnCommitOffCommitDoesNotSync() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false"));
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    try {
+      double syncs = h.gauge("store", "wal-syncs");
+      store.put(b("a"), v("A"));
+      store.commit(Map.of(new org.apache.kafka.common.TopicPartition("app-store-changelog", 0), 1L));
+      assertEquals(syncs, h.gauge("store", "wal-syncs"));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void aSyncOnCommitValueThatIsNotABooleanIsAConfigException() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "yes"));
+    org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
+        () -> open(h));
+    open(new StoreHarness(stateDir, 0, Map.of())).close(); // nothing was left open (and locked)
+  }
+
+  @Test
+  void aStoreInitialisedAgainAfterItsStateWasWipedStartsFromAnEmptyPosition() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    h.processing("input", 0, 5);
+    store.put(b("a"), v("A"));
+    store.close();
+    try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(stateDir.toPath().resolve("strata"))) {
+      files.sorted(java.util.Comparator.reverseOrder()).map(java.nio.file.Path::toFile).forEach(File::delete);
+    }
+    StoreHarness fresh = new StoreHarness(stateDir, 0, Map.of());
+    store.init(fresh.processorContext.getStateStoreContext(), store); // Kafka revives a task's stores so
+    try {
+      assertEquals(Position.emptyPosition(), store.getPosition());
+      assertEquals(List.of(), keys(store.all()));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void aFailedRegistrationLeavesTheDatabaseClosed() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = StrataStores.persistentKeyValueStore("store").get();
+    org.apache.kafka.streams.processor.StateStoreContext refusing = new ForwardingStateStoreContext(
+        h.processorContext.getStateStoreContext()) {
+      @Override
+      public void register(org.apache.kafka.streams.processor.StateStore s,
+          org.apache.kafka.streams.processor.StateRestoreCallback callback,
+          org.apache.kafka.streams.processor.CommitCallback commit) {
+        throw new IllegalArgumentException("store already registered");
+      }
+    };
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> store.init(refusing, store));
+    assertFalse(store.isOpen());
+    KeyValueStore<Bytes, byte[]> again = open(h); // the directory's LOCK was released
+    again.close();
+  }
+
+  static final FailingSyncFileSystem FAILING = new FailingSyncFileSystem();
+
+  /** Opens the stores on {@link #FAILING}. */
+  public static class FailingSyncSetter implements StrataConfigSetter {
+    @Override
+    public void setConfig(String storeName, io.stratadb.Options.Builder options, Map<String, Object> configs) {
+      options.fileSystem(FAILING);
+    }
+  }
+
+  @Test
+  void aFailedSyncIsAProcessorStateExceptionAndTheCloseStillReleasesTheDatabase() {
+    FAILING.failSyncs = false;
+    KeyValueStore<Bytes, byte[]> store = open(new StoreHarness(stateDir, 0,
+        Map.of(StrataConfigSetter.CONFIG, FailingSyncSetter.class)));
+    store.put(b("a"), v("A"));
+    FAILING.failSyncs = true;
+    try {
+      org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class,
+          () -> store.commit(Map.of()));
+      org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class,
+          store::close);
+    } finally {
+      FAILING.failSyncs = false;
+    }
+    assertFalse(store.isOpen());
+    KeyValueStore<Bytes, byte[]> again = open(new StoreHarness(stateDir, 0, Map.of())); // not locked any more
+    try {
+      assertEquals(List.of("a=A"), keys(again.all()), "the write reached the OS before the failed sync");
+    } finally {
+      again.close();
+    }
+  }
+
+  @SuppressWarnings("deprecation")
+  private static void deprecatedFlush(KeyValueStore<Bytes, byte[]> store) {
+    store.flush();
+  }
+}
