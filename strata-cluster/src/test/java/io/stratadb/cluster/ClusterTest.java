@@ -140,14 +140,7 @@ class ClusterTest {
     await("n3 has old", () -> nodes[2].replica().get(b("old")) != null);
     stopFollower();
     putMany(one, "k", 200);
-    ClusterNode leader = leader();
-    await("the leader purged its log", () -> {
-      try {
-        return leader.division().getRaftLog().getStartIndex() > 10;
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    });
+    ClusterNode leader = awaitPurgedLeader();
     nodes[stopped] = start(stopped + 1, false);
     long target = leader.appliedIndex();
     await("the follower caught up", () -> nodes[stopped].appliedIndex() >= target);
@@ -165,14 +158,7 @@ class ClusterTest {
         && nodes[2].replica().get(b("old")) != null);
     stopFollower();
     putMany(one, "k", 200);
-    ClusterNode leader = leader();
-    await("the leader purged its log", () -> {
-      try {
-        return leader.division().getRaftLog().getStartIndex() > 10;
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    });
+    ClusterNode leader = awaitPurgedLeader();
     int[] faults = {0};
     StrataStateMachine.testInstallFault = staging -> {
       faults[0]++;
@@ -238,6 +224,19 @@ class ClusterTest {
         return;
       }
     }
+  }
+
+  /** The leader, once it has purged the start of its log behind a snapshot. */
+  private ClusterNode awaitPurgedLeader() throws InterruptedException {
+    ClusterNode leader = leader();
+    await("the leader purged its log", () -> {
+      try {
+        return leader.division().getRaftLog().getStartIndex() > 10;
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    });
+    return leader;
   }
 
   private ClusterNode leader() throws InterruptedException {
