@@ -310,6 +310,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** On the worker: runs the round's commands in order, as {@link #execute} does, and flushes the batch. */
   private Round runRound(List<byte[][]> commands) {
     roundReplies = new ArrayList<>();
+    session.readable(false); // one read barrier for the round's reads, all of which arrived before it
     try {
       for (byte[][] args : commands) {
         if (args.length == 0) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,7 @@ class ReplicatedConnectionsTest {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
     final List<Integer> commits = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger readBarriers = new AtomicInteger();
 
     @Override
     public void commit(WriteBatch batch, List<Expectation> expected) {
@@ -61,7 +63,9 @@ class ReplicatedConnectionsTest {
     }
 
     @Override
-    public void awaitReadable() {}
+    public void awaitReadable() {
+      readBarriers.incrementAndGet();
+    }
 
     @Override
     public Map<String, Object> info() {
@@ -141,20 +145,57 @@ class ReplicatedConnectionsTest {
   void writesPipelinedDuringTheWaitGoAsOneCommit() throws Exception {
     String value = "v".repeat(1000);
     try (Socket a = blockedWriter(); Jedis b = new Jedis("127.0.0.1", server.port(), 10_000)) {
-      byte[] sets = new byte[0];
+      String[][] sets = new String[10][];
       for (int i = 0; i < 10; i++) {
-        sets = ConnectionCommandsTest.concat(sets, TestServer.resp("SET", "k" + i, value));
+        sets[i] = new String[] {"SET", "k" + i, value};
       }
-      a.getOutputStream().write(sets);
-      // The server has them all once they count in the client memory (held until A's commit returns).
-      while (Long.parseLong(field(b.info("memory"), "mem_clients_normal")) < 10 * value.length()) {
-        Thread.sleep(10);
-      }
+      send(a, sets);
+      awaitHeld(b, sets);
       replication.release.countDown();
       String expected = "+OK\r\n".repeat(11);
       assertEquals(expected, read(a, expected.length()));
     }
     assertEquals(List.of(1, 10), replication.commits, "the gated SET, then the ten pipelined SETs in one commit");
+  }
+
+  @Test
+  void readsOfOneRoundShareOneReadBarrier() throws Exception {
+    try (Socket a = blockedWriter(); Jedis b = new Jedis("127.0.0.1", server.port(), 10_000)) {
+      String[][] commands = {{"GET", "slow"}, {"EXISTS", "slow"}, {"SET", "slow", "2"}, {"GET", "slow"},
+          {"MGET", "slow", "none"}};
+      send(a, commands);
+      awaitHeld(b, commands); // all five wait for A's first round, so they go as one round
+      assertEquals(0, replication.readBarriers.get(), "the SET's own round read nothing");
+      replication.release.countDown();
+      String expected = "+OK\r\n$1\r\n1\r\n:1\r\n+OK\r\n$1\r\n2\r\n*2\r\n$1\r\n2\r\n$-1\r\n";
+      assertEquals(expected, read(a, expected.length()));
+    }
+    // Before, each read command waited for its own read index: 4 here.
+    assertEquals(1, replication.readBarriers.get(), "one read index for the round's four reads");
+  }
+
+  private static void send(Socket s, String[][] commands) throws IOException {
+    byte[] bytes = new byte[0];
+    for (String[] c : commands) {
+      bytes = ConnectionCommandsTest.concat(bytes, TestServer.resp(c));
+    }
+    s.getOutputStream().write(bytes);
+  }
+
+  /**
+   * Waits until the server holds all of {@code commands} (sent while a round runs): they count in
+   * the client memory INFO reports, as {@link RequestLimiter} counts them, until they run.
+   */
+  private static void awaitHeld(Jedis b, String[][] commands) throws InterruptedException {
+    long bytes = 0;
+    for (String[] c : commands) {
+      for (String arg : c) {
+        bytes += RequestLimiter.ARG_OVERHEAD_BYTES + arg.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+    while (Long.parseLong(field(b.info("memory"), "mem_clients_normal")) < bytes) {
+      Thread.sleep(10);
+    }
   }
 
   private static String field(String info, String name) {
