@@ -296,8 +296,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     inRound = true;
     String error = protocolError;
     offload.execute(() -> {
-      Round round = runRound(commands);
-      ctx.channel().eventLoop().execute(() -> endRound(round, error));
+      Round round;
+      try {
+        round = runRound(commands);
+      } catch (RuntimeException | Error e) { // a bug: dispatch and flush turn command failures into replies
+        LOG.error("connection {}: a round of commands failed", session.id(), e);
+        round = new Round(List.of(Reply.error("ERR internal error: " + e)), true, false);
+      }
+      Round done = round;
+      ctx.channel().eventLoop().execute(() -> endRound(done, error));
     });
   }
 
@@ -332,6 +339,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       }
       batch.flush();
       return new Round(roundReplies, false, false);
+    } catch (RuntimeException | Error e) { // a bug: release the batch's stripes before the round is given up
+      try {
+        batch.flush();
+      } catch (RuntimeException | Error again) {
+        e.addSuppressed(again);
+      }
+      throw e;
     } finally {
       roundReplies = null;
     }
