@@ -131,6 +131,18 @@ class ReplicatedConnectionsTest {
   }
 
   @Test
+  void aBlindWriteWaitingForItsCommitDoesNotHoldItsKeysStripe() throws Exception {
+    try (Socket a = blockedWriter(); Jedis b = new Jedis("127.0.0.1", server.port(), 10_000)) {
+      // Before, B waited for the stripe of "slow" that A held through its commit, and timed out.
+      assertEquals("OK", b.set("slow", "2"));
+      assertEquals("2", b.get("slow"));
+      replication.release.countDown();
+      assertEquals("+OK\r\n", read(a, 5));
+      assertEquals("1", b.get("slow"), "A's entry came after B's");
+    }
+  }
+
+  @Test
   void commandsSentDuringTheWaitRunAfterItInOrder() throws Exception {
     try (Socket a = blockedWriter()) {
       a.getOutputStream().write(ConnectionCommandsTest.concat(TestServer.resp("GET", "slow"), TestServer.resp("INCR", "n"),
