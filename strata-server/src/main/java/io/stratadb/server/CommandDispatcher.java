@@ -22,10 +22,21 @@ final class CommandDispatcher {
 
   private final CommandTable table;
   private final ServerStats stats;
+  /**
+   * Runs on a cluster node before the first read-only command of a connection's round ({@link
+   * Replication#awaitReadable}; {@link ClientSession#readable()}), or null.
+   */
+  private final Runnable readBarrier;
 
   CommandDispatcher(CommandTable table, ServerStats stats) {
+    this(table, stats, null);
+  }
+
+  /** @param readBarrier runs before the first {@code readonly} command of a round, or null for none */
+  CommandDispatcher(CommandTable table, ServerStats stats, Runnable readBarrier) {
     this.table = table;
     this.stats = stats;
+    this.readBarrier = readBarrier;
   }
 
   /** The command table. */
@@ -78,8 +89,12 @@ final class CommandDispatcher {
     return run(spec, session, args);
   }
 
-  private static RedisMessage run(CommandSpec spec, ClientSession session, byte[][] args) {
+  private RedisMessage run(CommandSpec spec, ClientSession session, byte[][] args) {
     try {
+      if (readBarrier != null && !session.readable() && spec.flags().contains("readonly")) {
+        readBarrier.run(); // once per round: it covers every command that arrived before the round began
+        session.readable(true);
+      }
       return spec.body().run(session, args);
     } catch (RuntimeException e) {
       return errorReply(spec.name(), e);
@@ -91,7 +106,7 @@ final class CommandDispatcher {
    * error's message after {@code ERR}; anything else is logged as a bug.
    */
   static RedisMessage errorReply(String command, RuntimeException e) {
-    if (e instanceof RedisError) {
+    if (e instanceof RedisError || e instanceof ReplicationException) {
       return Reply.error(e.getMessage());
     }
     if (e instanceof DbClosedException) {

@@ -21,6 +21,7 @@ import io.netty.handler.codec.redis.RedisBulkStringAggregator;
 import io.netty.handler.codec.redis.RedisDecoder;
 import io.netty.handler.codec.redis.RedisEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stratadb.Db;
 import io.stratadb.Options;
@@ -31,6 +32,8 @@ import java.lang.management.OperatingSystemMXBean;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,11 +91,20 @@ public final class RespServer implements AutoCloseable {
   private final Object shutdownLock = new Object();
   private Channel serverChannel;
   private WalSyncer walSyncer; // null unless --wal-sync everysec; set by bind
+  private final Replication replication; // null unless a cluster node, which owns the database
+  /** On a cluster node, where connections' commands run (ConnectionHandler's rounds); else null. */
+  private final ExecutorService offload;
   private boolean shuttingDown; // guarded by shutdownLock
 
-  private RespServer(Db db, ServerConfig config, int maxValueBytes, int maxKeyBytes, ValueFormat format) {
+  private RespServer(Db db, ServerConfig config, int maxValueBytes, int maxKeyBytes, ValueFormat format,
+      Replication replication) {
     this.db = db;
     this.format = format;
+    this.replication = replication;
+    // A thread per connection whose round waits for Raft at that moment (bounded by maxclients),
+    // idle threads ending after a minute: so no connection's wait holds up another's.
+    this.offload = replication == null ? null
+        : Executors.newCachedThreadPool(new DefaultThreadFactory("strata-replicated-commands", true));
     this.config = config;
     this.maxValueBytes = maxValueBytes;
     this.maxKeyBytes = maxKeyBytes;
@@ -116,20 +128,9 @@ public final class RespServer implements AutoCloseable {
    *     is closed again; a failure to close it is added as suppressed)
    */
   public static RespServer start(Path dir, Options options, ServerConfig requested) {
-    int maxClients = effectiveMaxClients(requested.maxClients(), fdLimit(), options.maxOpenFiles());
-    if (maxClients < requested.maxClients()) {
-      LOG.warn("maxclients lowered from {} to {}: the file-descriptor limit is {} (ulimit -n), of which {} are kept "
-          + "for the server and {} for the engine's open files; raise ulimit -n to serve more", requested.maxClients(),
-          maxClients, fdLimit(), RESERVED_FDS, options.maxOpenFiles());
-    }
-    ServerConfig config = requested.toBuilder().maxClients(maxClients).build();
-    int maxValueBytes = Math.max(options.maxValueSize(), config.maxBulkBytes() + ValueCodec.EXPIRING_HEADER_BYTES);
+    ServerConfig config = fitted(requested, options);
     TtlCompactionFilter ttlFilter = new TtlCompactionFilter(config.clockMillis());
-    Db db = Db.open(dir, options.toBuilder()
-        .createIfMissing(true)
-        .compactionFilter(ttlFilter)
-        .maxValueSize(maxValueBytes)
-        .build());
+    Db db = Db.open(dir, databaseOptions(options, config, ttlFilter));
     RespServer server;
     try {
       ValueFormat format = ValueFormat.openForServer(db);
@@ -139,7 +140,7 @@ public final class RespServer implements AutoCloseable {
         LOG.info("{} holds plain values (written by the library or the strata CLI): served as strings without TTL; "
             + "SET with EX/PX is refused", dir);
       }
-      server = new RespServer(db, config, maxValueBytes, options.maxKeySize(), format);
+      server = new RespServer(db, config, maxValueBytes(options, config), options.maxKeySize(), format, null);
     } catch (RuntimeException | Error e) { // no server owns the Db yet (format unreadable, event loops not created)
       try {
         db.close();
@@ -148,6 +149,64 @@ public final class RespServer implements AutoCloseable {
       }
       throw e;
     }
+    return bound(server, config);
+  }
+
+  /**
+   * Starts serving {@code db}, a cluster node's local replica, whose writes go through {@code
+   * replication} ({@link Replication#commit}) and whose reads wait for {@link
+   * Replication#awaitReadable}; ROLE, CLUSTER and INFO replication answer from it. The server does
+   * not own the database: shutdown leaves it open (the node closes it). {@link ServerConfig#walSync()}
+   * is ignored: the replicated log is the durable copy.
+   *
+   * @param db the replica, opened with {@link #databaseOptions}({@code options}, {@code requested})
+   * @param options the options {@code db} was opened with before {@link #databaseOptions}
+   * @throws java.io.UncheckedIOException if the address cannot be bound
+   * @throws RuntimeException as Netty throws it if the event loops cannot be created
+   */
+  public static RespServer startReplicated(Db db, Options options, ServerConfig requested, Replication replication) {
+    ServerConfig config = fitted(requested, options);
+    // Values always carry the server's header on a cluster node; no format marker is written (it
+    // would be a write outside the replicated log), and the TTL filter stays inactive so every
+    // replica evaluates conditions on the same stored values.
+    return bound(new RespServer(db, config, maxValueBytes(options, config), options.maxKeySize(), ValueFormat.TTL,
+        replication), config);
+  }
+
+  /**
+   * The options the server opens its database with: {@code options} with a {@link
+   * TtlCompactionFilter} on the server's clock and a value limit that holds {@link
+   * ServerConfig#maxBulkBytes()} and the TTL header; created if missing.
+   */
+  public static Options databaseOptions(Options options, ServerConfig config) {
+    return databaseOptions(options, config, new TtlCompactionFilter(config.clockMillis()));
+  }
+
+  /** As {@link #databaseOptions(Options, ServerConfig)} with {@code ttlFilter} (active only once activated). */
+  private static Options databaseOptions(Options options, ServerConfig config, TtlCompactionFilter ttlFilter) {
+    return options.toBuilder()
+        .createIfMissing(true)
+        .compactionFilter(ttlFilter)
+        .maxValueSize(maxValueBytes(options, config))
+        .build();
+  }
+
+  private static int maxValueBytes(Options options, ServerConfig config) {
+    return Math.max(options.maxValueSize(), config.maxBulkBytes() + ValueCodec.EXPIRING_HEADER_BYTES);
+  }
+
+  /** {@code requested} with maxclients lowered to what the file-descriptor limit allows. */
+  private static ServerConfig fitted(ServerConfig requested, Options options) {
+    int maxClients = effectiveMaxClients(requested.maxClients(), fdLimit(), options.maxOpenFiles());
+    if (maxClients < requested.maxClients()) {
+      LOG.warn("maxclients lowered from {} to {}: the file-descriptor limit is {} (ulimit -n), of which {} are kept "
+          + "for the server and {} for the engine's open files; raise ulimit -n to serve more", requested.maxClients(),
+          maxClients, fdLimit(), RESERVED_FDS, options.maxOpenFiles());
+    }
+    return requested.toBuilder().maxClients(maxClients).build();
+  }
+
+  private static RespServer bound(RespServer server, ServerConfig config) {
     try {
       server.bind();
     } catch (Exception e) { // Netty's sync() rethrows the checked BindException undeclared
@@ -162,8 +221,9 @@ public final class RespServer implements AutoCloseable {
   }
 
   private void bind() throws InterruptedException {
-    StringStore store = new StringStore(db, config.clockMillis(), config.walSync(), format);
-    if (config.walSync() == WalSync.EVERYSEC) {
+    WalSync walSync = replication == null ? config.walSync() : WalSync.NO;
+    StringStore store = new StringStore(db, config.clockMillis(), walSync, format, replication);
+    if (walSync == WalSync.EVERYSEC) {
       walSyncer = new WalSyncer(db);
     }
     ClientMemoryBudget budget = new ClientMemoryBudget(config.maxClientMemory());
@@ -173,9 +233,14 @@ public final class RespServer implements AutoCloseable {
     new StringCommands(store, config.maxReplyBytes(), maxValueBytes).register(table);
     new CounterCommands(store).register(table);
     new KeyCommands(store, config.maxReplyBytes(), maxKeyBytes).register(table);
-    new ServerCommands(() -> built[0], config, stats, budget, db, format, this::shutdownAsync).register(table);
+    new ServerCommands(() -> built[0], config, stats, budget, db, format, this::shutdownAsync)
+        .replication(replication).register(table);
+    if (replication != null) {
+      new ReplicationCommands(replication).register(table);
+    }
     built[0] = table.build();
-    CommandDispatcher dispatcher = new CommandDispatcher(built[0], stats);
+    CommandDispatcher dispatcher = new CommandDispatcher(built[0], stats,
+        replication == null ? null : replication::awaitReadable);
     int maxBatchedArgBytes = Math.min(maxKeyBytes, maxValueBytes - ValueCodec.EXPIRING_HEADER_BYTES);
     ClientLimits limits = new ClientLimits(config.maxClients(), stats);
     ServerBootstrap b = new ServerBootstrap()
@@ -202,7 +267,7 @@ public final class RespServer implements AutoCloseable {
                 .addLast("arrayAggregator", new RedisArrayAggregator(config.maxArgs(), 1))
                 .addLast("handler", new ConnectionHandler(dispatcher,
                     new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes(),
-                    store, maxBatchedArgBytes));
+                    store, maxBatchedArgBytes, offload));
           }
         });
     serverChannel = b.bind(config.bind(), config.port()).sync().channel();
@@ -293,6 +358,10 @@ public final class RespServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
       }
       for (Channel ch : clients) {
+        if (offload != null) { // a cluster node: a connection closes once its running round has replied
+          ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ConnectionHandler.SHUTDOWN));
+          continue;
+        }
         ch.eventLoop().execute(() -> {
           ch.config().setAutoRead(false);
           ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -304,11 +373,18 @@ public final class RespServer implements AutoCloseable {
       }
       bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
       workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      if (offload != null) {
+        offload.shutdown(); // a round still waiting for Raft ends when the node closes
+      }
       if (walSyncer != null) {
         walSyncer.close();
       }
-      db.close();
-      LOG.info("strata serve stopped; database closed");
+      if (replication == null) {
+        db.close();
+        LOG.info("strata serve stopped; database closed");
+      } else {
+        LOG.info("strata serve stopped; the cluster node closes the database");
+      }
     } finally {
       terminated.countDown();
     }

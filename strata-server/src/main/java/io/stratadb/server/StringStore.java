@@ -34,26 +34,35 @@ final class StringStore {
   private final KeyLocks locks = new KeyLocks();
   private final WriteOptions writeOptions;
   private final ValueFormat format;
+  /** Where writes are committed on a cluster node, or null: to {@link #db} (a single server). */
+  private final Replication replication;
 
   /** A store of {@link ValueFormat#TTL} values whose writes are not synced ({@link WalSync#NO}); tests use it. */
   StringStore(Db db, LongSupplier clockMillis) {
-    this(db, clockMillis, WalSync.NO, ValueFormat.TTL);
+    this(db, clockMillis, WalSync.NO);
   }
 
   /** A store of {@link ValueFormat#TTL} values; tests use it. */
   StringStore(Db db, LongSupplier clockMillis, WalSync walSync) {
-    this(db, clockMillis, walSync, ValueFormat.TTL);
+    this(db, clockMillis, walSync, ValueFormat.TTL, null);
   }
 
   /**
    * @param walSync {@link WalSync#ALWAYS} makes every write a sync write
    * @param format how the database stores values ({@link ValueFormat#openForServer})
+   * @param replication where writes are committed (a cluster node), or null to write to {@code db}
    */
-  StringStore(Db db, LongSupplier clockMillis, WalSync walSync, ValueFormat format) {
+  StringStore(Db db, LongSupplier clockMillis, WalSync walSync, ValueFormat format, Replication replication) {
     this.db = db;
     this.clockMillis = clockMillis;
     this.writeOptions = WriteOptions.of(walSync == WalSync.ALWAYS);
     this.format = format;
+    this.replication = replication;
+  }
+
+  /** Whether writes go through a {@link Replication} (then writers record what they read). */
+  boolean replicated() {
+    return replication != null;
   }
 
   /** How the database stores values. */
@@ -195,6 +204,20 @@ final class StringStore {
 
   /** Applies {@code batch} atomically, synced as the server's {@link WalSync} mode says. */
   void write(WriteBatch batch) {
+    write(batch, List.of());
+  }
+
+  /**
+   * Applies {@code batch} atomically: to the database, synced as the server's {@link WalSync} mode
+   * says; or on a cluster node through {@link Replication#commit}, if {@code expected} still holds.
+   *
+   * @throws WriteConflictException on a cluster node, if an expectation failed (nothing applied)
+   */
+  void write(WriteBatch batch, List<Replication.Expectation> expected) {
+    if (replication != null) {
+      replication.commit(batch, expected);
+      return;
+    }
     db.write(batch, writeOptions);
   }
 }
