@@ -75,6 +75,8 @@ final class MappedWritableFile implements WritableFile {
 
   /** Filled regions not forced since the last sync. */
   private final List<Unsynced> unsynced = new ArrayList<>();
+  /** Every region mapped, unmapped by {@link #close()} so a deleted log returns its space at once. */
+  private final List<MappedByteBuffer> mapped = new ArrayList<>();
   private int nextRegionBytes = FIRST_REGION_BYTES;
   private long size;
   private boolean closed;
@@ -136,6 +138,7 @@ final class MappedWritableFile implements WritableFile {
     }
     metadataChanged = true;
     MappedByteBuffer next = map(size, bytes);
+    mapped.add(next);
     if (region != null && regionSyncedTo < region.capacity()) {
       unsynced.add(new Unsynced(region, regionSyncedTo));
     }
@@ -221,7 +224,12 @@ final class MappedWritableFile implements WritableFile {
     return size;
   }
 
-  /** Truncates the file to the bytes appended and closes it, without syncing. */
+  /**
+   * Unmaps the regions (their bytes stay in the page cache, shared with the file), truncates the
+   * file to the bytes appended and closes it, without syncing. Left to the garbage collector, the
+   * mappings of a WAL deleted after its flush kept its disk space (a 64 MiB memtable's log each)
+   * past the database's close.
+   */
   @Override
   public void close() throws IOException {
     if (closed) {
@@ -230,6 +238,10 @@ final class MappedWritableFile implements WritableFile {
     closed = true;
     region = null;
     unsynced.clear();
+    for (MappedByteBuffer m : mapped) {
+      Unmapper.unmap(m); // appends are serialised with close and fail once closed: nothing reads it
+    }
+    mapped.clear();
     try {
       file.setLength(size);
     } finally {

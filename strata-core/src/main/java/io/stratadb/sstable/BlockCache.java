@@ -3,6 +3,7 @@ package io.stratadb.sstable;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -59,16 +60,23 @@ public final class BlockCache {
   /** The last id {@link #newCacheId} gave out. */
   private final AtomicLong lastCacheId = new AtomicLong();
 
-  // ---- Guarded by this; the atomics are read without it.
+  // ---- The charges: lock-free (readers opening tables charge them concurrently; a monitor here
+  // was the 8-thread reader's most contended lock, JFR 2026-12-07). Raised: reservedBytes, then
+  // memtableBytes; lowered: memtableBytes, then reservedBytes; so a tryReserve reading both between
+  // the two steps errs on the side of refusing.
   /**
    * Bytes held outside the cache but charged to its budget: the index and filter blocks of open
    * tables ({@link #reserve}) and, when they are charged, the memtables ({@link #reserveMemtable}).
    */
   private final AtomicLong reservedBytes = new AtomicLong();
   /** The memtables' part of {@link #reservedBytes}. */
-  private long memtableBytes;
+  private final AtomicLong memtableBytes = new AtomicLong();
   /** The largest {@link #reservedBytes} has been. */
-  private long peakReservedBytes;
+  private final AtomicLong peakReservedBytes = new AtomicLong();
+  /** Whether a thread is setting the cache's maximum to the room left ({@link #resize}). */
+  private final AtomicBoolean resizing = new AtomicBoolean();
+  /** The maximum last given to the cache; written only by the thread that set {@link #resizing}. */
+  private volatile long appliedRoom = -1;
   /** Data blocks not cached because they did not fit under the strict limit. */
   private final AtomicLong addFailures = new AtomicLong();
 
@@ -108,6 +116,7 @@ public final class BlockCache {
         .executor(Runnable::run)
         .recordStats()
         .build();
+    this.appliedRoom = capacityBytes;
   }
 
   private static int weight(Block b) {
@@ -156,27 +165,28 @@ public final class BlockCache {
    */
   public void reserve(long bytes) {
     checkBytes(bytes);
-    synchronized (this) {
-      add(bytes, 0);
-    }
+    add(bytes, 0);
   }
 
   /**
    * As {@link #reserve}, only if the charges then stay within the capacity less the part of the
-   * memtable share the memtables do not use yet.
+   * memtable share the memtables do not use yet. Lock-free.
    *
    * @return whether {@code bytes} were charged
    * @throws IllegalArgumentException if {@code bytes < 0}
    */
   public boolean tryReserve(long bytes) {
     checkBytes(bytes);
-    synchronized (this) {
-      long unusedShare = Math.max(0, memtableShareBytes - memtableBytes);
-      if (reservedBytes.get() + bytes + unusedShare > capacityBytes) {
+    while (true) {
+      long reserved = reservedBytes.get();
+      long unusedShare = Math.max(0, memtableShareBytes - memtableBytes.get());
+      if (reserved + bytes + unusedShare > capacityBytes) {
         return false;
       }
-      add(bytes, 0);
-      return true;
+      if (reservedBytes.compareAndSet(reserved, reserved + bytes)) {
+        charged(reserved + bytes);
+        return true;
+      }
     }
   }
 
@@ -187,9 +197,7 @@ public final class BlockCache {
    */
   public void unreserve(long bytes) {
     checkBytes(bytes);
-    synchronized (this) {
-      add(-bytes, 0);
-    }
+    add(-bytes, 0);
   }
 
   /**
@@ -200,9 +208,7 @@ public final class BlockCache {
    */
   public void reserveMemtable(long bytes) {
     checkBytes(bytes);
-    synchronized (this) {
-      add(bytes, bytes);
-    }
+    add(bytes, bytes);
   }
 
   /**
@@ -212,9 +218,7 @@ public final class BlockCache {
    */
   public void unreserveMemtable(long bytes) {
     checkBytes(bytes);
-    synchronized (this) {
-      add(-bytes, -bytes);
-    }
+    add(-bytes, -bytes);
   }
 
   private static void checkBytes(long bytes) {
@@ -223,13 +227,44 @@ public final class BlockCache {
     }
   }
 
-  /** Applies a change of the charges and sets the room for data blocks. REQUIRES: this held. */
+  /** Applies a change of the charges, {@code memtable} of it the memtables', in the order the fields' comment gives. */
   private void add(long bytes, long memtable) {
+    if (memtable < 0) {
+      memtableBytes.addAndGet(memtable);
+    }
     long reserved = reservedBytes.addAndGet(bytes);
-    memtableBytes += memtable;
-    peakReservedBytes = Math.max(peakReservedBytes, reserved);
-    long room = Math.max(0, capacityBytes - reserved);
-    cache.policy().eviction().ifPresent(e -> e.setMaximum(room));
+    if (memtable > 0) {
+      memtableBytes.addAndGet(memtable);
+    }
+    charged(reserved);
+  }
+
+  /** Records the peak and gives the cache the room {@code reserved} leaves for data blocks. */
+  private void charged(long reserved) {
+    peakReservedBytes.accumulateAndGet(reserved, Math::max);
+    resize();
+  }
+
+  /**
+   * Sets the cache's maximum to the room the charges leave. One thread at a time does it; one that
+   * finds another at it leaves its change to that thread, which looks again once done, so the
+   * last change is always applied.
+   */
+  private void resize() {
+    while (resizing.compareAndSet(false, true)) {
+      try {
+        long room = Math.max(0, capacityBytes - reservedBytes.get());
+        if (room != appliedRoom) {
+          cache.policy().eviction().ifPresent(e -> e.setMaximum(room));
+          appliedRoom = room;
+        }
+      } finally {
+        resizing.set(false);
+      }
+      if (Math.max(0, capacityBytes - reservedBytes.get()) == appliedRoom) {
+        return;
+      }
+    }
   }
 
   /** Bytes currently charged by {@link #reserve}, {@link #tryReserve} and {@link #reserveMemtable}. */
@@ -238,13 +273,13 @@ public final class BlockCache {
   }
 
   /** The memtables' part of {@link #reservedBytes()}. */
-  public synchronized long memtableReservedBytes() {
-    return memtableBytes;
+  public long memtableReservedBytes() {
+    return memtableBytes.get();
   }
 
   /** The largest {@link #reservedBytes()} has been since creation. */
-  public synchronized long peakReservedBytes() {
-    return peakReservedBytes;
+  public long peakReservedBytes() {
+    return peakReservedBytes.get();
   }
 
   /** The capacity, in bytes. */

@@ -109,6 +109,19 @@ class MappedWritableFileTest {
   }
 
   @Test
+  void closeUnmapsEveryRegionSoADeletedLogHoldsNoSpace() throws IOException {
+    Path path = dir.resolve("unmapped.log");
+    WritableFile f = LocalFileSystem.INSTANCE.newLogFile(path);
+    byte[] data = new byte[300_000]; // several regions
+    f.append(data, 0, data.length);
+    f.sync();
+    assertTrue(MappedReadableFileTest.mapsOf(path), "mapped while open");
+    f.close();
+    assertTrue(!MappedReadableFileTest.mapsOf(path), "no region left mapped after close");
+    assertEquals(data.length, Files.size(path));
+  }
+
+  @Test
   void creatingTruncatesAnExistingFile() throws IOException {
     Path path = dir.resolve("e.log");
     Files.write(path, new byte[1000]);

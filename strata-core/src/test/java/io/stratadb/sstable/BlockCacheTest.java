@@ -219,6 +219,55 @@ class BlockCacheTest {
   }
 
   @Test
+  void concurrentChargesNeverPassTheCapacityAndGiveTheWholeRoomBackWhenReturned() throws Exception {
+    long capacity = 100 * weight(1024);
+    BlockCache cache = new BlockCache(capacity, true, 10 * weight(1024));
+    int threads = 4;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    List<Thread> workers = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < threads; t++) {
+      int seed = t;
+      Thread w = new Thread(() -> {
+        try {
+          Random random = new Random(seed);
+          start.await();
+          for (int i = 0; i < 20_000; i++) {
+            long bytes = 1 + random.nextInt(8 * 1024);
+            switch (random.nextInt(3)) {
+              case 0 -> {
+                if (cache.tryReserve(bytes)) {
+                  cache.unreserve(bytes);
+                }
+              }
+              case 1 -> { // at most 4 x 2 KiB at once: within the memtable share, as MemtableBudget keeps them
+                cache.reserveMemtable(bytes % 2048 + 1);
+                cache.unreserveMemtable(bytes % 2048 + 1);
+              }
+              default -> cache.put(seed, i * 8192L, block(1024));
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    assertTrue(failures.isEmpty(), failures.toString());
+    assertEquals(0, cache.reservedBytes());
+    assertEquals(0, cache.memtableReservedBytes());
+    assertTrue(cache.peakReservedBytes() <= capacity, "peak " + cache.peakReservedBytes());
+    for (int i = 0; i < 200; i++) {
+      cache.put(99, i * 8192L, block(1024));
+    }
+    assertEquals(100, cache.size(), "every charge returned: the whole capacity is room for data blocks again");
+  }
+
+  @Test
   void aMemtableShareLargerThanTheCapacityIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new BlockCache(100, true, 101));
     assertThrows(IllegalArgumentException.class, () -> new BlockCache(100, true, -1));

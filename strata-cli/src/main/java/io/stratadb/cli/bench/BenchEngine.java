@@ -132,6 +132,15 @@ interface BenchEngine extends AutoCloseable {
     return -1;
   }
 
+  /**
+   * Writes the memtable to a table and waits for it, so that a later open replays no write-ahead
+   * log (RocksDB's {@code DB::Flush} with {@code wait_for_flush}, StrataDB's {@link Db#flush()}).
+   * Does nothing for an engine without memtables.
+   *
+   * @throws IllegalStateException if the engine's flush fails
+   */
+  default void flush() {}
+
   /** Closes the engine, waiting for its background work. */
   @Override
   void close();

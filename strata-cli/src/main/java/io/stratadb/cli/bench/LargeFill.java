@@ -8,10 +8,11 @@ import org.HdrHistogram.Histogram;
 /**
  * The fill phase of {@code strata bench --larger-than-memory} on one engine, in this JVM: puts
  * every key of {@code [0, num)} exactly once in a random order (a shuffled permutation, so every
- * later random read is a hit), one thread, each put timed; then reads the engine's backlog, waits
- * (untimed in the fill's figures) until no flush or compaction is pending or running, so that the
- * read phases read a settled tree and their JVMs do not compact while measured; then checks for
- * deleted files the open engine still holds, closes it, checks again and measures the directory.
+ * later random read is a hit), one thread, each put timed; then reads the engine's backlog, flushes
+ * the memtable and waits (untimed in the fill's figures) until no flush or compaction is pending or
+ * running, so that the read phases read a settled tree and their JVMs neither replay a WAL nor
+ * compact while measured; then checks for deleted files the open engine still holds, closes it,
+ * checks again and measures the directory.
  * Stateless.
  */
 final class LargeFill {
@@ -98,6 +99,7 @@ final class LargeFill {
       stalls = engine.writeStalls();
       stallMillis = engine.stallMillis();
       backlog = engine.backlog();
+      engine.flush(); // else each reader replays the WAL into an L0 table and may compact while it reads
       settleSeconds = settle(engine, now);
       shape = engine.shape();
       heldOpen = DeletedFiles.scan(pid, dir);

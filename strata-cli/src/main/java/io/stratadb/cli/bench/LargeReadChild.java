@@ -53,6 +53,8 @@ final class LargeReadChild implements Callable<Integer> {
   @Option(names = "--bloom-bits", required = true) int bloomBits;
   @Option(names = "--cache-size", required = true) long cacheSize;
   @Option(names = "--compression", required = true) Compression compression;
+  /** The fill's compaction output size, so the reader's own compactions cut tables alike; 0 for each engine's own. */
+  @Option(names = "--target-file-size") long targetFileSize;
   @Option(names = "--compaction") String compaction;
   @Option(names = "--memtable-rep", converter = BenchCommand.MemtableRepConverter.class)
   io.stratadb.MemtableRep memtableRep;
@@ -76,7 +78,8 @@ final class LargeReadChild implements Callable<Integer> {
         "--seed", Long.toString(seed), "--write-buffer-size", Long.toString(s.writeBufferSize()),
         "--block-size", Integer.toString(s.blockSize()), "--bloom-bits", Integer.toString(s.bloomBitsPerKey()),
         "--cache-size", Long.toString(s.blockCacheSize()), "--compression", s.compression().name(),
-        "--memtable-rep", BenchCommand.MemtableRepConverter.name(s.memtableRep())));
+        "--memtable-rep", BenchCommand.MemtableRepConverter.name(s.memtableRep()),
+        "--target-file-size", Long.toString(s.targetFileSize())));
     if (compaction != null) {
       args.addAll(List.of("--compaction", compaction));
     }
@@ -91,7 +94,7 @@ final class LargeReadChild implements Callable<Integer> {
     Options defaults = Options.defaults();
     BenchSettings settings = new BenchSettings(writeBufferSize, blockSize, bloomBits, cacheSize, compression,
         compaction == null ? defaults.compactionStrategy() : CompactionStrategy.named(compaction),
-        memtableRep == null ? defaults.memtableRep() : memtableRep, false, false, parallelSeek, 0);
+        memtableRep == null ? defaults.memtableRep() : memtableRep, false, false, parallelSeek, targetFileSize);
     BenchEngine.Kind kind = BenchEngine.Kind.named(engine);
     boolean seeks = switch (workload) {
       case "readrandom" -> false;

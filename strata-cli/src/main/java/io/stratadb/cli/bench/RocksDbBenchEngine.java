@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -211,6 +212,15 @@ final class RocksDbBenchEngine implements BenchEngine {
           Integer.parseInt(db.getProperty("rocksdb.num-files-at-level0").strip()));
     } catch (RocksDBException e) {
       throw new IllegalStateException("RocksDB property read failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void flush() {
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(flush);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB flush failed: " + e.getMessage(), e);
     }
   }
 

@@ -118,6 +118,11 @@ final class StrataBenchEngine implements BenchEngine {
   }
 
   @Override
+  public void flush() {
+    db.flush();
+  }
+
+  @Override
   public long stallMillis() {
     return db.stats().stallMillis();
   }

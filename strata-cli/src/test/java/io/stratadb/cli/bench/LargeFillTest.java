@@ -45,6 +45,27 @@ class LargeFillTest {
     assertTrue(fill.shape().contains(" compactions"), fill.shape());
   }
 
+  @Test
+  void theFillLeavesNoWriteAheadLogForTheReadersToReplay() throws Exception {
+    BenchSettings settings = new BenchSettings(64 << 10, 4096, 10, 8 << 20, io.stratadb.Compression.NONE,
+        io.stratadb.CompactionStrategy.leveled(), io.stratadb.MemtableRep.BPLUS_TREE, false, false, false, 0);
+    LargeFill.run(BenchEngine.Kind.STRATADB.open(tmp, settings), tmp, LargeFill.permutation(5_000, 3), 16, 100, false);
+    try (var files = java.nio.file.Files.list(tmp)) {
+      long walBytes = files.filter(p -> p.toString().endsWith(".log")).mapToLong(p -> p.toFile().length()).sum();
+      assertEquals(0, walBytes, "the last memtable flushed: a reader opening this replays nothing into L0");
+    }
+  }
+
+  @Test
+  void theReaderCutsItsCompactionOutputsAtTheFillsTargetFileSize() {
+    BenchSettings settings = new BenchSettings(64 << 10, 4096, 10, 8 << 20, io.stratadb.Compression.NONE,
+        io.stratadb.CompactionStrategy.leveled(), io.stratadb.MemtableRep.BPLUS_TREE, false, false, false, 64 << 20);
+    LargeReadChild child = new LargeReadChild();
+    new picocli.CommandLine(child).parseArgs(LargeReadChild.arguments(BenchEngine.Kind.STRATADB, tmp, "readrandom",
+        10, 16, 1, 1000, 1, settings, null).toArray(new String[0]));
+    assertEquals(64 << 20, child.targetFileSize, "not StrataDB's 2 MiB default, which rewrote the tree in small tables");
+  }
+
   /** An engine that stores nothing and reports no backlog. */
   private static class FakeEngine implements BenchEngine {
     @Override
