@@ -315,6 +315,9 @@ final class BackgroundWork {
       Memtable next = imms.size() >= 2 ? imms.get(imms.size() - 2) : db.state().memtable();
       edit.logNumber(next.logNumber()).lastSequence(db.lastSequence());
       db.logAndApply(edit, (state, version) -> state.afterFlush(oldest, version));
+      // Counted before the mutex is released again: a flush() waiting for this memtable returns
+      // once it sees the new state, and must see the flush counted.
+      counters.flushed(edit.newFiles().stream().mapToLong(f -> f.file().size()).sum(), System.nanoTime() - start);
       db.memtableBudget.release(oldest); // dropped from the state: its charge is free again
       db.mutex.unlock(); // closing a file is I/O
       try {
@@ -329,8 +332,6 @@ final class BackgroundWork {
       flushRunning = false;
       db.stateChanged.signalAll();
     }
-    long bytes = edit.newFiles().stream().mapToLong(f -> f.file().size()).sum();
-    counters.flushed(bytes, System.nanoTime() - start);
     deleteObsoleteFilesUnlocked();
   }
 
