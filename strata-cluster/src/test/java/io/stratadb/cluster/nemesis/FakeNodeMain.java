@@ -3,7 +3,6 @@ package io.stratadb.cluster.nemesis;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +38,7 @@ public final class FakeNodeMain {
     }));
     System.out.println("READY " + id);
     System.out.flush();
-    while (true) {
-      Socket s = server.accept();
-      Thread t = new Thread(() -> {
-        try (s) {
-          s.getInputStream().transferTo(s.getOutputStream());
-        } catch (IOException e) {
-          // the test closed or the node is being killed
-        }
-      });
-      t.setDaemon(true);
-      t.start();
-    }
+    EchoServer.serve(server);
   }
 
   private static String value(String[] args, String flag) {

@@ -33,24 +33,7 @@ class LinkProxyTest {
   @BeforeEach
   void startEchoServerAndProxy() throws IOException {
     echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(() -> {
-      while (true) {
-        try {
-          Socket s = echo.accept();
-          Thread h = new Thread(() -> {
-            try (s) {
-              s.getInputStream().transferTo(s.getOutputStream());
-            } catch (IOException e) {
-              // the proxy reset the connection: the test checks what the client saw
-            }
-          });
-          h.setDaemon(true);
-          h.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    Thread t = new Thread(() -> EchoServer.serve(echo), "echo-accept");
     t.setDaemon(true);
     t.start();
     SocketOwners owners = new SocketOwners(() -> Map.of(ME, ProcessHandle.current().pid()));
