@@ -1,0 +1,224 @@
+package io.stratadb.cluster.nemesis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.cluster.nemesis.History.Op;
+import io.stratadb.cluster.nemesis.History.Outcome;
+import io.stratadb.cluster.nemesis.History.Type;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * One nemesis test: a three-node cluster under clients ({@link Workload}) while a nemesis injects
+ * faults, then every fault healed (nodes restarted or resumed, links healed) and the checks:
+ *
+ * <ol>
+ *   <li>the cluster takes writes again after healing;
+ *   <li>a final linearizable GET of every key on every node joins the history, which must be
+ *       linearizable per key ({@link History#check()}): nothing acknowledged lost, nothing
+ *       reported failed that appears;
+ *   <li>every node applies the same entries, stops on SIGTERM, and the three databases are equal
+ *       key by key ({@link Replicas});
+ *   <li>every proxied connection came from a known node, so per-link faults were real.
+ * </ol>
+ *
+ * On failure the nodes' state, the end of their logs and the nemesis' events are printed.
+ *
+ * <p>Thread safety: one test thread.
+ */
+final class NemesisRun {
+  /** What the nemesis does, on the test thread, while the clients run. */
+  @FunctionalInterface
+  interface Nemesis {
+    /** Injects faults until it is done; it may leave them in place (the run heals them). */
+    void run(NemesisRun run) throws Exception;
+  }
+
+  private static final long LEADER_TIMEOUT_MS = 60_000;
+
+  private final Cluster cluster;
+  private final long startNanos = System.nanoTime();
+  private final List<String> events = new ArrayList<>();
+
+  private NemesisRun(Cluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /**
+   * Runs {@code nemesis} against a new cluster in {@code dir} with {@code clients} client threads,
+   * heals, and checks.
+   *
+   * @throws AssertionError if a check fails
+   */
+  static History run(Path dir, int clients, long seed, Nemesis nemesis) throws Exception {
+    try (Cluster cluster = Cluster.create(dir, 3, Cluster.NODE_MAIN, List.of())) {
+      NemesisRun run = new NemesisRun(cluster);
+      try {
+        return run.execute(clients, seed, nemesis);
+      } catch (Throwable t) {
+        System.out.println("nemesis events:\n" + String.join("\n", run.events) + "\n" + cluster.describe(80));
+        throw t;
+      }
+    }
+  }
+
+  /** The cluster under test. */
+  Cluster cluster() {
+    return cluster;
+  }
+
+  /** Records a nemesis event with its time since the start (printed if the test fails). */
+  void log(String event) {
+    events.add(String.format("%8.3f s %s", (System.nanoTime() - startNanos) / 1e9, event));
+  }
+
+  /** Waits until exactly one running node leads, and returns it. */
+  String leader() throws InterruptedException {
+    return ClusterProbe.awaitLeader(cluster, LEADER_TIMEOUT_MS);
+  }
+
+  /** A running node that does not lead. */
+  String follower() throws InterruptedException {
+    String leader = leader();
+    return cluster.names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+  }
+
+  /** Waits {@code millis} ms. */
+  void sleep(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+  }
+
+  /**
+   * Waits until one of {@code nodes} says it leads.
+   *
+   * @throws AssertionError if none does within the leader timeout
+   */
+  String awaitLeaderAmong(List<String> nodes) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEADER_TIMEOUT_MS);
+    while (System.nanoTime() < deadline) {
+      for (String n : nodes) {
+        if (ClusterProbe.leads(cluster, n)) {
+          return n;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("none of " + nodes + " became leader within " + LEADER_TIMEOUT_MS + " ms");
+  }
+
+  /** Kills node {@code name} with SIGKILL, waits {@code millis} ms and starts it again. */
+  void killFor(String name, long millis) throws InterruptedException {
+    log("kill -9 " + name + " for " + millis + " ms");
+    cluster.node(name).kill();
+    sleep(millis);
+    log("restart " + name);
+    cluster.node(name).start();
+  }
+
+  /** Stops node {@code name} with SIGSTOP, waits {@code millis} ms and resumes it with SIGCONT. */
+  void pauseFor(String name, long millis) throws InterruptedException {
+    log("SIGSTOP " + name + " for " + millis + " ms");
+    cluster.node(name).pause();
+    sleep(millis);
+    log("SIGCONT " + name);
+    cluster.node(name).resume();
+  }
+
+  /** Restarts every dead node, resumes every paused one, heals every link. */
+  void healAll() throws InterruptedException {
+    cluster.network().heal();
+    for (String n : cluster.names()) {
+      NodeProcess node = cluster.node(n);
+      if (node.isPaused()) {
+        node.resume();
+      } else if (!node.isAlive()) {
+        node.start();
+      }
+    }
+    log("healed");
+  }
+
+  private History execute(int clients, long seed, Nemesis nemesis) throws Exception {
+    cluster.startAll();
+    log("started; leader " + leader());
+    History history = new History();
+    Workload workload = new Workload(cluster, history, clients, seed);
+    workload.start();
+    try {
+      nemesis.run(this);
+      healAll();
+      log("leader after healing " + leader());
+      long healed = System.nanoTime();
+      awaitAcknowledgedWriteAfter(history, healed);
+    } finally {
+      workload.stop();
+    }
+    log("clients stopped: " + history.counts());
+    finalReads(history);
+    List<String> violations = history.check();
+    assertTrue(violations.isEmpty(), violations.size() + " violations, the first: "
+        + String.join("\n", violations.subList(0, Math.min(20, violations.size()))) + "\nerrors " + history.errors());
+    long applied = ClusterProbe.awaitApplied(cluster, 60_000);
+    log("every node applied " + applied);
+    for (String n : cluster.names()) {
+      int status = cluster.node(n).terminate();
+      assertTrue(status == 0 || status == 143, n + " exited with " + status + " on SIGTERM");
+    }
+    List<String> differences = Replicas.differences(cluster);
+    assertTrue(differences.isEmpty(), "the replicas differ:\n" + String.join("\n", differences));
+    assertEquals(0, cluster.network().unidentifiedConnections(), "connections the proxies could not attribute:\n"
+        + cluster.network().describe());
+    System.out.println("nemesis run: " + history.counts() + "\n" + String.join("\n", events));
+    return history;
+  }
+
+  private void awaitAcknowledgedWriteAfter(History history, long healed) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      long acknowledged = history.ops().stream().filter(op -> op.start() > healed && op.outcome() == Outcome.OK
+          && (op.type() == Type.SET || op.type() == Type.INCR)).count();
+      if (acknowledged >= 20) {
+        log(acknowledged + " writes acknowledged since healing");
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("fewer than 20 writes acknowledged within 60 s of healing: " + history.counts()
+        + "\nerrors " + history.errors());
+  }
+
+  /** A linearizable GET of every key on every node, retried until it answers, into the history. */
+  private void finalReads(History history) throws InterruptedException {
+    for (String n : cluster.names()) {
+      for (int k = 0; k < Workload.REGISTERS + Workload.COUNTERS; k++) {
+        boolean counter = k >= Workload.REGISTERS;
+        history.add(finalRead(n, counter, counter ? k - Workload.REGISTERS : k));
+      }
+    }
+  }
+
+  private Op finalRead(String node, boolean counter, int key) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      long start = System.nanoTime();
+      try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", cluster.redisPort(node)),
+          DefaultJedisClientConfig.builder().socketTimeoutMillis(Workload.SOCKET_TIMEOUT_MS).build())) {
+        String v = jedis.get(counter ? Workload.counterKey(key) : Workload.registerKey(key));
+        return new Op(0, node, counter ? Type.GET_COUNTER : Type.GET, List.of(key), List.of(),
+            v == null ? null : Long.parseLong(v), start, System.nanoTime(), Outcome.OK, null);
+      } catch (JedisException e) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("final read of key " + key + " on " + node + " failed for 30 s", e);
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+}
