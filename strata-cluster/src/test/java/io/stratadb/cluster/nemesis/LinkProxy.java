@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A connection whose source the proxy cannot tell (not a known process, or no {@code /proc})
  * gets the state set for all sources; {@link #unidentifiedConnections()} counts them, so a test
- * can check that its partitions were real.
+ * can check that its partitions were real. One whose client end is gone by the time the proxy
+ * looks (the client closed it, or was killed) is closed.
  *
  * <p>Thread safety: every method may be called from any thread. Each connection uses four daemon
  * threads (a reader and a writer per direction).
@@ -148,7 +149,10 @@ public final class LinkProxy implements AutoCloseable {
     setAll(LinkState.HEALTHY);
   }
 
-  /** Connections accepted so far, by source node name ({@code "?"} for unidentified ones). */
+  /**
+   * Connections accepted so far, by source node name ({@code "?"} for unidentified ones, {@link
+   * SocketOwners#GONE} for those whose client was gone).
+   */
   public Map<String, Integer> acceptedBySource() {
     synchronized (lock) {
       return new TreeMap<>(accepted);
@@ -224,7 +228,7 @@ public final class LinkProxy implements AutoCloseable {
         if (source == null) {
           unidentified++;
         }
-        if (closed || stateOf(source).fault() == Fault.CUT) {
+        if (SocketOwners.GONE.equals(source) || closed || stateOf(source).fault() == Fault.CUT) {
           reset(client);
           continue;
         }

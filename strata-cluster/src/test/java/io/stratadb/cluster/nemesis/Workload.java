@@ -134,12 +134,10 @@ final class Workload {
       }
       JedisClientConfig config = DefaultJedisClientConfig.builder().connectionTimeoutMillis(1_000)
           .socketTimeoutMillis(SOCKET_TIMEOUT_MS).build();
-      jedis = new Jedis(new HostAndPort("127.0.0.1", cluster.redisPort(node)), config);
       long start = System.nanoTime();
       try {
-        jedis.getConnection().connect();
+        jedis = new Jedis(new HostAndPort("127.0.0.1", cluster.redisPort(node)), config); // connects
       } catch (JedisConnectionException e) {
-        jedis.close();
         connections.remove(node);
         return new Op(client, node, type, keys, written, null, start, System.nanoTime(), Outcome.FAIL,
             "connect: " + e.getMessage());
