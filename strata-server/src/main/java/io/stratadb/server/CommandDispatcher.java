@@ -22,10 +22,18 @@ final class CommandDispatcher {
 
   private final CommandTable table;
   private final ServerStats stats;
+  /** Runs before each read-only command on a cluster node ({@link Replication#awaitReadable}), or null. */
+  private final Runnable readBarrier;
 
   CommandDispatcher(CommandTable table, ServerStats stats) {
+    this(table, stats, null);
+  }
+
+  /** @param readBarrier runs before each {@code readonly} command, or null for none */
+  CommandDispatcher(CommandTable table, ServerStats stats, Runnable readBarrier) {
     this.table = table;
     this.stats = stats;
+    this.readBarrier = readBarrier;
   }
 
   /** The command table. */
@@ -78,8 +86,11 @@ final class CommandDispatcher {
     return run(spec, session, args);
   }
 
-  private static RedisMessage run(CommandSpec spec, ClientSession session, byte[][] args) {
+  private RedisMessage run(CommandSpec spec, ClientSession session, byte[][] args) {
     try {
+      if (readBarrier != null && spec.flags().contains("readonly")) {
+        readBarrier.run();
+      }
       return spec.body().run(session, args);
     } catch (RuntimeException e) {
       return errorReply(spec.name(), e);
@@ -91,7 +102,7 @@ final class CommandDispatcher {
    * error's message after {@code ERR}; anything else is logged as a bug.
    */
   static RedisMessage errorReply(String command, RuntimeException e) {
-    if (e instanceof RedisError) {
+    if (e instanceof RedisError || e instanceof ReplicationException) {
       return Reply.error(e.getMessage());
     }
     if (e instanceof DbClosedException) {

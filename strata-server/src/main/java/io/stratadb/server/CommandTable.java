@@ -60,6 +60,18 @@ final class CommandTable {
       return add(new CommandSpec(name, arity, flagList(flags), firstKey, lastKey, keyStep, false, alone, batched));
     }
 
+    /**
+     * Adds a write command that is never batched in a pipeline: it runs as a batch of one over
+     * {@code store} ({@link PipelineBatch#runAlone}), which records what it reads on a cluster node.
+     *
+     * @throws IllegalStateException if the name is taken
+     */
+    Builder addAlone(String name, int arity, String flags, int firstKey, int lastKey, int keyStep,
+        StringStore store, PipelineBatch.Command command) {
+      return add(name, arity, flags, firstKey, lastKey, keyStep,
+          (session, args) -> PipelineBatch.runAlone(store, command, args));
+    }
+
     /** Adds a command that runs before AUTH (AUTH, HELLO, QUIT). */
     Builder addNoAuth(String name, int arity, String flags, Command body) {
       return add(new CommandSpec(name, arity, flagList(flags + " no-auth"), 0, 0, 0, true, body, null));

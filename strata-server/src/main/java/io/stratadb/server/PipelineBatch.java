@@ -67,6 +67,11 @@ final class PipelineBatch {
   static final long MAX_BATCH_BYTES = 256 << 10;
   /** A batch is committed once it holds this many commands. */
   static final int MAX_COMMANDS = 1024;
+  /**
+   * On a cluster node, how often a command runs again after its write conflicted ({@link
+   * WriteConflictException}) before it fails with {@code TRYAGAIN}.
+   */
+  static final int MAX_CONFLICT_RETRIES = 16;
 
   /** Marks a key the batch deleted, in {@link #pending}. */
   private static final byte[] DELETED = new byte[0];
@@ -80,6 +85,10 @@ final class PipelineBatch {
   /** The batch's last write of each key: a stored value, or {@link #DELETED}. */
   private final Map<ByteBuffer, byte[]> pending = new HashMap<>();
   private final List<RedisMessage> replies = new ArrayList<>();
+  /** On a cluster node: the values the batch's commands read from the store, checked at commit. */
+  private final List<Replication.Expectation> expected = new ArrayList<>();
+  /** On a cluster node: the batch's commands, one per reply, to run again after a conflict. */
+  private final List<Queued> queued = new ArrayList<>();
   private final boolean[] isHeld = new boolean[KeyLocks.STRIPES];
   private int[] held = new int[16];
   private int heldCount;
@@ -115,12 +124,35 @@ final class PipelineBatch {
    */
   static RedisMessage runAlone(StringStore store, Command command, byte[][] args) {
     PipelineBatch b = new PipelineBatch(store, true, Integer.MAX_VALUE, null, null);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        RedisMessage reply = command.run(b, args);
+        b.commit();
+        return reply;
+      } catch (WriteConflictException e) { // only on a cluster node: what it read changed; run again
+        if (attempt == MAX_CONFLICT_RETRIES) {
+          throw new RedisError("TRYAGAIN the keys changed under the command " + (attempt + 1) + " times; retry it");
+        }
+        backOff(attempt);
+      } finally {
+        b.clear();
+      }
+    }
+  }
+
+  /**
+   * After the second conflict in a row, sleeps a random 0 to 2^min(attempt, 5) ms, so that nodes
+   * that keep writing the same key stop colliding in lockstep.
+   */
+  private static void backOff(int attempt) {
+    if (attempt < 1) {
+      return;
+    }
     try {
-      RedisMessage reply = command.run(b, args);
-      b.commit();
-      return reply;
-    } finally {
-      b.clear();
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << Math.min(attempt, 5)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisError("ERR interrupted");
     }
   }
 
@@ -160,6 +192,9 @@ final class PipelineBatch {
       return false;
     }
     replies.add(reply);
+    if (store.replicated()) {
+      queued.add(new Queued(name, command, args));
+    }
     if (replies.size() >= MAX_COMMANDS) {
       flush();
     }
@@ -175,8 +210,11 @@ final class PipelineBatch {
       return;
     }
     RuntimeException failure = null;
+    boolean conflict = false;
     try {
       commit();
+    } catch (WriteConflictException e) {
+      conflict = true;
     } catch (RuntimeException e) {
       failure = e;
     } finally {
@@ -184,6 +222,18 @@ final class PipelineBatch {
     }
     List<RedisMessage> sent = new ArrayList<>(replies);
     replies.clear();
+    List<Queued> again = new ArrayList<>(queued);
+    queued.clear();
+    if (conflict) { // nothing applied: run each command again, alone, in order
+      for (int i = 0; i < sent.size(); i++) {
+        Queued q = again.get(i);
+        try {
+          sent.set(i, runAlone(store, q.command(), q.args()));
+        } catch (RuntimeException e) {
+          sent.set(i, errorReply.apply(q.name(), e));
+        }
+      }
+    }
     for (RedisMessage reply : sent) {
       out.accept(failure == null || reply instanceof ErrorRedisMessage ? reply : errorReply.apply("write batch", failure));
     }
@@ -192,7 +242,7 @@ final class PipelineBatch {
   /** Commits the writes, if any. */
   private void commit() {
     if (batch.count() > 0) {
-      store.write(batch);
+      store.write(batch, expected);
     }
   }
 
@@ -200,6 +250,7 @@ final class PipelineBatch {
   private void clear() {
     batch.clear();
     pending.clear();
+    expected.clear();
     for (int i = 0; i < heldCount; i++) {
       isHeld[held[i]] = false;
       store.locks().unlock(held[i]);
@@ -256,7 +307,12 @@ final class PipelineBatch {
   StoredValue get(byte[] key) {
     byte[] stored = pending.get(ByteBuffer.wrap(key));
     if (stored == null) {
-      return store.get(key);
+      if (!store.replicated()) {
+        return store.get(key);
+      }
+      byte[] current = store.db().get(key);
+      expected.add(new Replication.Expectation(key, current));
+      return current == null ? null : store.live(current);
     }
     return stored == DELETED ? null : store.live(stored);
   }
@@ -273,6 +329,9 @@ final class PipelineBatch {
     batch.delete(key);
     pending.put(ByteBuffer.wrap(key), DELETED);
   }
+
+  /** A command of the batch, kept on a cluster node to run again after a conflict. */
+  private record Queued(String name, Command command, byte[][] args) {}
 
   /** The store (its clock, for TTLs). */
   StringStore store() {

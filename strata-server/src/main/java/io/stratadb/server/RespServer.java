@@ -85,10 +85,12 @@ public final class RespServer implements AutoCloseable {
   private final Object shutdownLock = new Object();
   private Channel serverChannel;
   private WalSyncer walSyncer; // null unless --wal-sync everysec; set by bind
+  private final Replication replication; // null unless a cluster node, which owns the database
   private boolean shuttingDown; // guarded by shutdownLock
 
-  private RespServer(Db db, ServerConfig config, int maxValueBytes, int maxKeyBytes) {
+  private RespServer(Db db, ServerConfig config, int maxValueBytes, int maxKeyBytes, Replication replication) {
     this.db = db;
+    this.replication = replication;
     this.config = config;
     this.maxValueBytes = maxValueBytes;
     this.maxKeyBytes = maxKeyBytes;
@@ -112,22 +114,11 @@ public final class RespServer implements AutoCloseable {
    *     is closed again; a failure to close it is added as suppressed)
    */
   public static RespServer start(Path dir, Options options, ServerConfig requested) {
-    int maxClients = effectiveMaxClients(requested.maxClients(), fdLimit(), options.maxOpenFiles());
-    if (maxClients < requested.maxClients()) {
-      LOG.warn("maxclients lowered from {} to {}: the file-descriptor limit is {} (ulimit -n), of which {} are kept "
-          + "for the server and {} for the engine's open files; raise ulimit -n to serve more", requested.maxClients(),
-          maxClients, fdLimit(), RESERVED_FDS, options.maxOpenFiles());
-    }
-    ServerConfig config = requested.toBuilder().maxClients(maxClients).build();
-    int maxValueBytes = Math.max(options.maxValueSize(), config.maxBulkBytes() + ValueCodec.EXPIRING_HEADER_BYTES);
-    Db db = Db.open(dir, options.toBuilder()
-        .createIfMissing(true)
-        .compactionFilter(new TtlCompactionFilter(config.clockMillis()))
-        .maxValueSize(maxValueBytes)
-        .build());
+    ServerConfig config = fitted(requested, options);
+    Db db = Db.open(dir, databaseOptions(options, config));
     RespServer server;
     try {
-      server = new RespServer(db, config, maxValueBytes, options.maxKeySize());
+      server = new RespServer(db, config, maxValueBytes(options, config), options.maxKeySize(), null);
     } catch (RuntimeException | Error e) { // event-loop creation failed: no server owns the Db yet
       try {
         db.close();
@@ -136,6 +127,55 @@ public final class RespServer implements AutoCloseable {
       }
       throw e;
     }
+    return bound(server, config);
+  }
+
+  /**
+   * Starts serving {@code db}, a cluster node's local replica, whose writes go through {@code
+   * replication} ({@link Replication#commit}) and whose reads wait for {@link
+   * Replication#awaitReadable}; ROLE, CLUSTER and INFO replication answer from it. The server does
+   * not own the database: shutdown leaves it open (the node closes it). {@link ServerConfig#walSync()}
+   * is ignored: the replicated log is the durable copy.
+   *
+   * @param db the replica, opened with {@link #databaseOptions}({@code options}, {@code requested})
+   * @param options the options {@code db} was opened with before {@link #databaseOptions}
+   * @throws java.io.UncheckedIOException if the address cannot be bound
+   * @throws RuntimeException as Netty throws it if the event loops cannot be created
+   */
+  public static RespServer startReplicated(Db db, Options options, ServerConfig requested, Replication replication) {
+    ServerConfig config = fitted(requested, options);
+    return bound(new RespServer(db, config, maxValueBytes(options, config), options.maxKeySize(), replication), config);
+  }
+
+  /**
+   * The options the server opens its database with: {@code options} with a {@link
+   * TtlCompactionFilter} on the server's clock and a value limit that holds {@link
+   * ServerConfig#maxBulkBytes()} and the TTL header; created if missing.
+   */
+  public static Options databaseOptions(Options options, ServerConfig config) {
+    return options.toBuilder()
+        .createIfMissing(true)
+        .compactionFilter(new TtlCompactionFilter(config.clockMillis()))
+        .maxValueSize(maxValueBytes(options, config))
+        .build();
+  }
+
+  private static int maxValueBytes(Options options, ServerConfig config) {
+    return Math.max(options.maxValueSize(), config.maxBulkBytes() + ValueCodec.EXPIRING_HEADER_BYTES);
+  }
+
+  /** {@code requested} with maxclients lowered to what the file-descriptor limit allows. */
+  private static ServerConfig fitted(ServerConfig requested, Options options) {
+    int maxClients = effectiveMaxClients(requested.maxClients(), fdLimit(), options.maxOpenFiles());
+    if (maxClients < requested.maxClients()) {
+      LOG.warn("maxclients lowered from {} to {}: the file-descriptor limit is {} (ulimit -n), of which {} are kept "
+          + "for the server and {} for the engine's open files; raise ulimit -n to serve more", requested.maxClients(),
+          maxClients, fdLimit(), RESERVED_FDS, options.maxOpenFiles());
+    }
+    return requested.toBuilder().maxClients(maxClients).build();
+  }
+
+  private static RespServer bound(RespServer server, ServerConfig config) {
     try {
       server.bind();
     } catch (Exception e) { // Netty's sync() rethrows the checked BindException undeclared
@@ -150,8 +190,9 @@ public final class RespServer implements AutoCloseable {
   }
 
   private void bind() throws InterruptedException {
-    StringStore store = new StringStore(db, config.clockMillis(), config.walSync());
-    if (config.walSync() == WalSync.EVERYSEC) {
+    WalSync walSync = replication == null ? config.walSync() : WalSync.NO;
+    StringStore store = new StringStore(db, config.clockMillis(), walSync, replication);
+    if (walSync == WalSync.EVERYSEC) {
       walSyncer = new WalSyncer(store);
     }
     ClientMemoryBudget budget = new ClientMemoryBudget(config.maxClientMemory());
@@ -161,9 +202,14 @@ public final class RespServer implements AutoCloseable {
     new StringCommands(store, config.maxReplyBytes(), maxValueBytes).register(table);
     new CounterCommands(store).register(table);
     new KeyCommands(store, config.maxReplyBytes(), maxKeyBytes).register(table);
-    new ServerCommands(() -> built[0], config, stats, budget, db, this::shutdownAsync).register(table);
+    new ServerCommands(() -> built[0], config, stats, budget, db, this::shutdownAsync).replication(replication)
+        .register(table);
+    if (replication != null) {
+      new ReplicationCommands(replication).register(table);
+    }
     built[0] = table.build();
-    CommandDispatcher dispatcher = new CommandDispatcher(built[0], stats);
+    CommandDispatcher dispatcher = new CommandDispatcher(built[0], stats,
+        replication == null ? null : replication::awaitReadable);
     int maxBatchedArgBytes = Math.min(maxKeyBytes, maxValueBytes - ValueCodec.EXPIRING_HEADER_BYTES);
     ClientLimits limits = new ClientLimits(config.maxClients(), stats);
     ServerBootstrap b = new ServerBootstrap()
@@ -295,8 +341,12 @@ public final class RespServer implements AutoCloseable {
       if (walSyncer != null) {
         walSyncer.close();
       }
-      db.close();
-      LOG.info("strata serve stopped; database closed");
+      if (replication == null) {
+        db.close();
+        LOG.info("strata serve stopped; database closed");
+      } else {
+        LOG.info("strata serve stopped; the cluster node closes the database");
+      }
     } finally {
       terminated.countDown();
     }

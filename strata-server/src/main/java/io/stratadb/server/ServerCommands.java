@@ -28,6 +28,7 @@ final class ServerCommands {
   private final ClientMemoryBudget clientMemory;
   private final Db db;
   private final Runnable shutdown;
+  private Replication replication; // null unless a cluster node; set before the table is built
 
   /**
    * @param table the full command table (supplied late: it contains these commands)
@@ -41,6 +42,12 @@ final class ServerCommands {
     this.clientMemory = clientMemory;
     this.db = db;
     this.shutdown = shutdown;
+  }
+
+  /** Adds INFO's {@code replication} section, from {@code replication} (a cluster node). */
+  ServerCommands replication(Replication replication) {
+    this.replication = replication;
+    return this;
   }
 
   /** Adds the commands to {@code table}. */
@@ -76,6 +83,9 @@ final class ServerCommands {
     st.put("rejected_connections", stats.rejectedConnections().sum());
     sections.put("Stats", st);
     sections.put("Persistence", Map.of("loading", 0, "aof_enabled", 0));
+    if (replication != null) {
+      sections.put("Replication", replication.info());
+    }
     sections.put("Strata", engineStats(db.stats()));
     List<String> wanted = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {

@@ -14,9 +14,9 @@ import java.util.Map;
 /**
  * GET, SET (NX, XX, GET, EX, PX, EXAT, PXAT, KEEPTTL), SETNX, GETDEL, MGET, MSET, APPEND and
  * STRLEN, with Redis's semantics and error texts (redis.io command reference). Every command
- * that writes holds its keys' stripes ({@link KeyLocks}) across its read and write. Thread-safe.
+ * that writes runs in a {@link PipelineBatch}, which holds its keys' stripes ({@link KeyLocks})
+ * across its read and write. Thread-safe.
  */
-@SuppressWarnings("try") // lock scopes: try (KeyLocks.Held ignored = ...) releases the stripes
 final class StringCommands {
 
   private final StringStore store;
@@ -37,11 +37,11 @@ final class StringCommands {
   void register(CommandTable.Builder table) {
     table.add("get", 2, "readonly fast", 1, 1, 1, this::get);
     table.addBatched("set", -3, "write denyoom", 1, 1, 1, store, this::set);
-    table.add("setnx", 3, "write denyoom fast", 1, 1, 1, this::setnx);
-    table.add("getdel", 2, "write fast", 1, 1, 1, this::getdel);
+    table.addAlone("setnx", 3, "write denyoom fast", 1, 1, 1, store, StringCommands::setnx);
+    table.addAlone("getdel", 2, "write fast", 1, 1, 1, store, StringCommands::getdel);
     table.add("mget", -2, "readonly fast", 1, -1, 1, this::mget);
     table.addBatched("mset", -3, "write denyoom", 1, -1, 2, store, this::mset);
-    table.add("append", 3, "write denyoom fast", 1, 1, 1, this::append);
+    table.addAlone("append", 3, "write denyoom fast", 1, 1, 1, store, StringCommands::append);
     table.add("strlen", 2, "readonly fast", 1, 1, 1, this::strlen);
   }
 
@@ -71,25 +71,23 @@ final class StringCommands {
     return write ? Reply.OK : Reply.NULL;
   }
 
-  private RedisMessage setnx(ClientSession s, byte[][] args) {
-    try (KeyLocks.Held ignored = store.locks().lock(args[1])) {
-      if (store.get(args[1]) != null) {
-        return Reply.ZERO;
-      }
-      store.put(args[1], args[2], ValueCodec.NO_EXPIRY);
-      return Reply.ONE;
+  private static RedisMessage setnx(PipelineBatch b, byte[][] args) {
+    b.lock(args[1]);
+    if (b.get(args[1]) != null) {
+      return Reply.ZERO;
     }
+    b.put(args[1], args[2], ValueCodec.NO_EXPIRY);
+    return Reply.ONE;
   }
 
-  private RedisMessage getdel(ClientSession s, byte[][] args) {
-    try (KeyLocks.Held ignored = store.locks().lock(args[1])) {
-      StoredValue v = store.get(args[1]);
-      if (v == null) {
-        return Reply.NULL;
-      }
-      store.delete(args[1]);
-      return Reply.bulk(v.value());
+  private static RedisMessage getdel(PipelineBatch b, byte[][] args) {
+    b.lock(args[1]);
+    StoredValue v = b.get(args[1]);
+    if (v == null) {
+      return Reply.NULL;
     }
+    b.delete(args[1]);
+    return Reply.bulk(v.value());
   }
 
   /**
@@ -170,19 +168,18 @@ final class StringCommands {
     return Reply.OK;
   }
 
-  private RedisMessage append(ClientSession s, byte[][] args) {
-    try (KeyLocks.Held ignored = store.locks().lock(args[1])) {
-      StoredValue old = store.get(args[1]);
-      byte[] value = args[2];
-      long expireAt = ValueCodec.NO_EXPIRY;
-      if (old != null) {
-        value = Arrays.copyOf(old.value(), old.value().length + args[2].length);
-        System.arraycopy(args[2], 0, value, old.value().length, args[2].length);
-        expireAt = old.expireAtMillis();
-      }
-      store.put(args[1], value, expireAt);
-      return Reply.integer(value.length);
+  private static RedisMessage append(PipelineBatch b, byte[][] args) {
+    b.lock(args[1]);
+    StoredValue old = b.get(args[1]);
+    byte[] value = args[2];
+    long expireAt = ValueCodec.NO_EXPIRY;
+    if (old != null) {
+      value = Arrays.copyOf(old.value(), old.value().length + args[2].length);
+      System.arraycopy(args[2], 0, value, old.value().length, args[2].length);
+      expireAt = old.expireAtMillis();
     }
+    b.put(args[1], value, expireAt);
+    return Reply.integer(value.length);
   }
 
   private RedisMessage strlen(ClientSession s, byte[][] args) {

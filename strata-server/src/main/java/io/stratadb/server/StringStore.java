@@ -40,6 +40,8 @@ final class StringStore {
   private final LongSupplier clockMillis;
   private final KeyLocks locks = new KeyLocks();
   private final WriteOptions writeOptions;
+  /** Where writes are committed on a cluster node, or null: to {@link #db} (a single server). */
+  private final Replication replication;
   /** Whether a write may have reached the WAL since the last {@link #syncWal} without being synced. */
   private volatile boolean unsynced;
 
@@ -50,9 +52,22 @@ final class StringStore {
 
   /** @param walSync {@link WalSync#ALWAYS} makes every write a sync write */
   StringStore(Db db, LongSupplier clockMillis, WalSync walSync) {
+    this(db, clockMillis, walSync, null);
+  }
+
+  /**
+   * @param replication where writes are committed (a cluster node), or null to write to {@code db}
+   */
+  StringStore(Db db, LongSupplier clockMillis, WalSync walSync, Replication replication) {
     this.db = db;
     this.clockMillis = clockMillis;
     this.writeOptions = WriteOptions.of(walSync == WalSync.ALWAYS);
+    this.replication = replication;
+  }
+
+  /** Whether writes go through a {@link Replication} (then writers record what they read). */
+  boolean replicated() {
+    return replication != null;
   }
 
   /** The database. */
@@ -165,6 +180,20 @@ final class StringStore {
 
   /** Applies {@code batch} atomically, synced as the server's {@link WalSync} mode says. */
   void write(WriteBatch batch) {
+    write(batch, List.of());
+  }
+
+  /**
+   * Applies {@code batch} atomically: to the database, synced as the server's {@link WalSync} mode
+   * says; or on a cluster node through {@link Replication#commit}, if {@code expected} still holds.
+   *
+   * @throws WriteConflictException on a cluster node, if an expectation failed (nothing applied)
+   */
+  void write(WriteBatch batch, List<Replication.Expectation> expected) {
+    if (replication != null) {
+      replication.commit(batch, expected);
+      return;
+    }
     db.write(batch, writeOptions);
     if (!writeOptions.sync()) {
       unsynced = true;

@@ -1,0 +1,142 @@
+package io.stratadb.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state machine's snapshots: each one a StrataDB checkpoint ({@link io.stratadb.Db#checkpoint},
+ * SSTables hard-linked) in a directory {@code snapshot.<term>_<index>} of Ratis' state-machine
+ * directory ({@code <raft storage>/<group>/sm}). Ratis sends a snapshot's files to a follower that
+ * needs them ({@link FileListSnapshotInfo}), writes them into its temporary directory, and renames
+ * that over the follower's whole {@code sm} directory before it calls the state machine's {@code
+ * reinitialize}: so the live database must never live under {@code sm}, and does not (it is
+ * {@code <dir>/db}). Ratis leaves a {@code .md5} file beside each file it received; they are not
+ * part of the checkpoint and are skipped when it is installed.
+ *
+ * <p>Thread-safe: the latest snapshot is published through a volatile field.
+ */
+final class CheckpointSnapshots implements StateMachineStorage {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointSnapshots.class);
+  private static final Pattern NAME = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
+  /** The suffix of the digest files Ratis writes beside the files of an installed snapshot. */
+  static final String MD5_SUFFIX = ".md5";
+
+  private volatile Path dir;
+  private volatile Snapshot latest;
+
+  /** A snapshot: its directory and position. */
+  record Snapshot(Path dir, TermIndex termIndex) {}
+
+  @Override
+  public void init(RaftStorage storage) throws IOException {
+    dir = storage.getStorageDir().getStateMachineDir().toPath();
+    Files.createDirectories(dir);
+    try (Stream<Path> s = Files.list(dir)) { // a checkpoint a crash interrupted: never a snapshot
+      for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
+        LOG.info("removing the unfinished checkpoint {}", p);
+        deleteTree(p);
+      }
+    }
+    reload();
+  }
+
+  /** Scans the directory again (after Ratis installed a snapshot there) and returns the latest. */
+  Snapshot reload() throws IOException {
+    List<Snapshot> all = list();
+    latest = all.isEmpty() ? null : all.get(all.size() - 1);
+    return latest;
+  }
+
+  /** The latest snapshot, or null. */
+  Snapshot latest() {
+    return latest;
+  }
+
+  /** The directory a snapshot at {@code ti} is made in; must not exist. */
+  Path pathFor(TermIndex ti) {
+    return dir.resolve("snapshot." + ti.getTerm() + "_" + ti.getIndex());
+  }
+
+  /** Records a snapshot just made at {@code ti} in {@link #pathFor}. */
+  void added(TermIndex ti) {
+    Snapshot s = latest;
+    if (s == null || ti.getIndex() > s.termIndex().getIndex()) {
+      latest = new Snapshot(pathFor(ti), ti);
+    }
+  }
+
+  /** Every snapshot, oldest first. */
+  private List<Snapshot> list() throws IOException {
+    List<Snapshot> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        Matcher m = NAME.matcher(p.getFileName().toString());
+        if (m.matches() && Files.isDirectory(p)) {
+          out.add(new Snapshot(p, TermIndex.valueOf(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))));
+        }
+      }
+    }
+    out.sort(Comparator.comparingLong(x -> x.termIndex().getIndex()));
+    return out;
+  }
+
+  @Override
+  public FileListSnapshotInfo getLatestSnapshot() {
+    Snapshot s = latest;
+    if (s == null) {
+      return null;
+    }
+    try (Stream<Path> files = Files.list(s.dir())) {
+      List<FileInfo> infos = files.filter(p -> !p.getFileName().toString().endsWith(MD5_SUFFIX))
+          .sorted().map(p -> new FileInfo(p.toAbsolutePath(), null)).toList();
+      return new FileListSnapshotInfo(infos, s.termIndex());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the snapshot " + s.dir(), e);
+    }
+  }
+
+  @Override
+  public void format() {
+    // nothing: the directory is created by init
+  }
+
+  /** Keeps the newest {@code policy.getNumSnapshotsRetained()} snapshots (at least one). */
+  @Override
+  public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
+    int keep = Math.max(1, policy == null ? 2 : policy.getNumSnapshotsRetained());
+    List<Snapshot> all = list();
+    for (int i = 0; i < all.size() - keep; i++) {
+      LOG.info("removing the old snapshot {}", all.get(i).dir());
+      deleteTree(all.get(i).dir());
+    }
+  }
+
+  /** Deletes {@code root} and everything under it, if it exists. */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.stratadb.cluster;
+
+import io.stratadb.Options;
+import io.stratadb.server.RespServer;
+import io.stratadb.server.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cluster node serving the Redis protocol: a {@link ClusterNode} and a {@link RespServer} over its
+ * replica, whose writes go through the Raft group and whose reads are linearizable unless the node
+ * was started with stale reads. {@code strata serve --cluster} and {@link ClusterServerMain} run
+ * one. Thread-safe.
+ *
+ * <p>The database is opened with the server's value limit but without its TTL compaction filter:
+ * a filter that drops expired values at each replica's own compaction times would make replicas
+ * differ in what a conditional write (INCR, SET NX, ...) sees, so expired values stay until they
+ * are overwritten or deleted (docs/cluster.md, "Limits").
+ */
+public final class ClusterServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterServer.class);
+
+  private final ClusterNode node;
+  private final RespServer resp;
+
+  private ClusterServer(ClusterNode node, RespServer resp) {
+    this.node = node;
+    this.resp = resp;
+  }
+
+  /**
+   * Starts the node, then the Redis port.
+   *
+   * @throws IOException if the node's storage or Raft port fails
+   * @throws UncheckedIOException if the Redis port cannot be bound (the node is stopped again)
+   */
+  public static ClusterServer start(NodeConfig node, Options options, ServerConfig server, ClusterNode.Tuning tuning)
+      throws IOException {
+    Options dbOptions = RespServer.databaseOptions(options, server).toBuilder().compactionFilter(null).build();
+    ClusterNode n = ClusterNode.start(node, dbOptions, tuning);
+    try {
+      return new ClusterServer(n, RespServer.startReplicated(n.replica(), options, server, new RedisReplication(n)));
+    } catch (RuntimeException e) {
+      try {
+        n.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** The node. */
+  public ClusterNode node() {
+    return node;
+  }
+
+  /** The Redis port. */
+  public int port() {
+    return resp.port();
+  }
+
+  /** Waits until the Redis front has shut down (SHUTDOWN, or {@link #close}). */
+  public void awaitTermination() throws InterruptedException {
+    resp.awaitTermination();
+  }
+
+  /**
+   * Graceful shutdown: the Redis front first (replies to commands already run are flushed), then
+   * the node (its Raft server and database). Idempotent.
+   */
+  @Override
+  public void close() {
+    try {
+      resp.close();
+    } finally {
+      try {
+        node.close();
+      } catch (IOException e) {
+        LOG.warn("closing the cluster node failed", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,354 @@
+package io.stratadb.cluster;
+
+import io.stratadb.Db;
+import io.stratadb.Options;
+import io.stratadb.WriteBatch;
+import io.stratadb.WriteOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine over a StrataDB {@link Db}: each committed log entry is one {@link
+ * WriteEntry}, applied as one write batch together with the entry's (term, index) under {@link
+ * EntryFormat#APPLIED_KEY}, so the database always knows exactly which entries it holds. Ratis
+ * replays the log from the latest snapshot at every start; entries at or below the recorded index
+ * are skipped, so a restart applies exactly the entries the database had not applied. The local
+ * WAL is not synced: the Raft log (synced by Ratis) is the durable copy, and a database that lost
+ * its unsynced tail (a machine crash) is older than its latest snapshot at worst, which {@link
+ * #initialize} detects and repairs by restoring the snapshot.
+ *
+ * <p>Snapshots ({@link #takeSnapshot}) are checkpoints ({@link Db#checkpoint}) kept by {@link
+ * CheckpointSnapshots}. A snapshot Ratis installed from the leader is swapped in by {@link
+ * #reinitialize}: it is linked into a staging directory and opened there first; only if that
+ * works is the live database closed and replaced, and if anything fails the old database is kept
+ * (open, at its old position) and the error reported to Ratis.
+ *
+ * <p>The database lives in {@code <dir>/db}, never under Ratis' {@code sm} directory (which an
+ * installed snapshot replaces whole). Thread safety: Ratis calls {@code applyTransaction}, {@code
+ * takeSnapshot} and {@code reinitialize} from its one state-machine updater thread; readers use
+ * {@link #db()} from any thread (a reader racing a snapshot install may see {@link
+ * io.stratadb.DbClosedException}); {@link #awaitApplied} is a monitor on {@code this}.
+ */
+final class StrataStateMachine extends BaseStateMachine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StrataStateMachine.class);
+
+  private final Path dbDir;
+  private final Options options;
+  private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
+  private volatile Db db;
+  /** Index of the last entry applied to the database (guarded by this for the waiters). */
+  private long appliedIndex = -1;
+  /** Test-only: runs on the staging directory of an install before it is opened. */
+  private volatile Consumer<Path> testInstallFault;
+
+  /**
+   * @param dbDir the live database's directory ({@code <dir>/db})
+   * @param options the options the database is opened with (created if missing)
+   */
+  StrataStateMachine(Path dbDir, Options options) {
+    this.dbDir = dbDir;
+    this.options = options.toBuilder().createIfMissing(true).build();
+  }
+
+  /** The live database; replaced when a snapshot is installed. */
+  Db db() {
+    Db d = db;
+    if (d == null) {
+      throw new io.stratadb.DbClosedException("the cluster node's database is not open");
+    }
+    return d;
+  }
+
+  @Override
+  public CheckpointSnapshots getStateMachineStorage() {
+    return snapshots;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
+    super.initialize(server, groupId, storage);
+    snapshots.init(storage);
+    Path old = sibling("old");
+    if (!Files.exists(dbDir) && Files.exists(old)) { // a crash between the two renames of an install
+      Files.move(old, dbDir, StandardCopyOption.ATOMIC_MOVE);
+    }
+    CheckpointSnapshots.deleteTree(old);
+    CheckpointSnapshots.deleteTree(sibling("installing"));
+    db = Db.open(dbDir, options);
+    TermIndex applied = readApplied(db);
+    CheckpointSnapshots.Snapshot latest = snapshots.latest();
+    if (latest != null && (applied == null || applied.getIndex() < latest.termIndex().getIndex())) {
+      LOG.warn("the database applied {} but the latest snapshot is {}: restoring the snapshot", applied,
+          latest.termIndex());
+      swapIn(latest);
+      applied = readApplied(db);
+    }
+    setApplied(applied == null ? TermIndex.INITIAL_VALUE : applied);
+    LOG.info("{}: database {} at {}", getId(), dbDir, getLastAppliedTermIndex());
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long term = entry.getTerm();
+    long index = entry.getIndex();
+    try {
+      if (index <= appliedIndex()) { // replayed after a restart: the database already holds it
+        return CompletableFuture.completedFuture(reply(EntryFormat.APPLIED, index));
+      }
+      WriteEntry write;
+      try {
+        write = WriteEntry.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      } catch (InvalidEntryException e) {
+        record(new WriteBatch(), term, index); // deterministic on every node: skip the entry for good
+        LOG.error("{}: entry {} is not a write this node can read; skipped: {}", getId(), index, e.getMessage());
+        return CompletableFuture.failedFuture(e);
+      }
+      Db d = db();
+      boolean holds = true;
+      for (WriteEntry.Condition c : write.conditions()) {
+        if (!c.holds(d.get(c.key()))) {
+          holds = false;
+          break;
+        }
+      }
+      record(holds ? write.batch() : new WriteBatch(), term, index);
+      return CompletableFuture.completedFuture(reply(holds ? EntryFormat.APPLIED : EntryFormat.CONFLICT, index));
+    } catch (RuntimeException e) { // never escapes: Ratis would stop the server
+      LOG.error("{}: applying entry {} failed; the database keeps its position before it", getId(), index, e);
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Writes {@code batch} with the applied position (term, index) and publishes the position. */
+  private void record(WriteBatch batch, long term, long index) {
+    batch.put(EntryFormat.APPLIED_KEY, encodeApplied(term, index));
+    db().write(batch, WriteOptions.defaults());
+    setApplied(TermIndex.valueOf(term, index));
+  }
+
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    // A configuration or empty leader entry: nothing to apply, but the position moves on. Replays
+    // of entries the database already holds stay behind it.
+    if (index > appliedIndex()) {
+      setApplied(TermIndex.valueOf(term, index));
+    }
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    try {
+      ByteBuffer in = request.getContent().asReadOnlyByteBuffer();
+      byte kind = in.get();
+      if (kind == EntryFormat.QUERY_APPLIED) {
+        return CompletableFuture.completedFuture(Message.valueOf(
+            ByteString.copyFrom(ByteBuffer.allocate(8).putLong(0, appliedIndex()))));
+      }
+      if (kind == EntryFormat.QUERY_GET) {
+        byte[] key = new byte[in.remaining()];
+        in.get(key);
+        byte[] value = ReplicaDb.isReserved(key) ? null : db().get(key);
+        ByteBuffer out = ByteBuffer.allocate(1 + (value == null ? 0 : value.length));
+        out.put((byte) (value == null ? 0 : 1));
+        if (value != null) {
+          out.put(value);
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(out.flip())));
+      }
+      return CompletableFuture.failedFuture(new InvalidEntryException("unknown query kind " + kind));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Makes a checkpoint of the database at the last applied position. Ratis calls it on the
+   * updater thread, so no entry is applied meanwhile; the position is written first so that the
+   * checkpoint holds it even when the last entries were configuration entries.
+   *
+   * @return the snapshot's index, or -1 if nothing was applied yet
+   */
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex ti = getLastAppliedTermIndex();
+    if (ti == null || ti.getIndex() < 0) {
+      return -1;
+    }
+    Path target = snapshots.pathFor(ti);
+    if (Files.exists(target)) {
+      return ti.getIndex();
+    }
+    try {
+      Db d = db();
+      d.put(EntryFormat.APPLIED_KEY, encodeApplied(ti.getTerm(), ti.getIndex()));
+      d.checkpoint(target);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot take a snapshot at " + ti + " in " + target, e);
+    }
+    snapshots.added(ti);
+    LOG.info("{}: snapshot at {} in {}", getId(), ti, target);
+    return ti.getIndex();
+  }
+
+  /**
+   * Swaps in the snapshot Ratis just installed into the {@code sm} directory (it paused the state
+   * machine first). On failure the old database stays open at its old position, and the error
+   * goes to Ratis.
+   */
+  @Override
+  public void reinitialize() throws IOException {
+    CheckpointSnapshots.Snapshot latest = snapshots.reload();
+    if (latest == null || latest.termIndex().getIndex() <= appliedIndex()) {
+      LOG.info("{}: reinitialize: nothing newer than {} to install", getId(), getLastAppliedTermIndex());
+      return;
+    }
+    swapIn(latest);
+    TermIndex applied = readApplied(db);
+    setApplied(applied);
+    LOG.info("{}: installed the snapshot {}; database at {}", getId(), latest.dir(), applied);
+  }
+
+  /**
+   * Replaces the live database with a copy of {@code snapshot}: hard-links its files into {@code
+   * <db>.installing}, opens that to check it holds the snapshot's position, then closes the live
+   * database, renames it to {@code <db>.old}, renames the staging copy into place and opens it.
+   *
+   * @throws IOException if any step fails; the previous database is open again then
+   */
+  private void swapIn(CheckpointSnapshots.Snapshot snapshot) throws IOException {
+    Path staging = sibling("installing");
+    Path old = sibling("old");
+    CheckpointSnapshots.deleteTree(staging);
+    Files.createDirectories(staging);
+    try (Stream<Path> files = Files.list(snapshot.dir())) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (!name.endsWith(CheckpointSnapshots.MD5_SUFFIX)) {
+          link(f, staging.resolve(name));
+        }
+      }
+    }
+    Consumer<Path> fault = testInstallFault;
+    if (fault != null) {
+      fault.accept(staging);
+    }
+    try (Db check = Db.open(staging, options.toBuilder().createIfMissing(false).build())) {
+      TermIndex got = readApplied(check);
+      if (got == null || got.getIndex() != snapshot.termIndex().getIndex()) {
+        throw new IOException("snapshot " + snapshot.dir() + " holds position " + got + ", not "
+            + snapshot.termIndex());
+      }
+    } catch (RuntimeException e) {
+      CheckpointSnapshots.deleteTree(staging);
+      throw new IOException("the snapshot " + snapshot.dir() + " does not open; keeping the database at "
+          + getLastAppliedTermIndex(), e);
+    }
+    Db previous = db;
+    db = null;
+    previous.close();
+    Files.move(dbDir, old, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(staging, dbDir, StandardCopyOption.ATOMIC_MOVE);
+      db = Db.open(dbDir, options);
+    } catch (IOException | RuntimeException e) {
+      CheckpointSnapshots.deleteTree(dbDir);
+      Files.move(old, dbDir, StandardCopyOption.ATOMIC_MOVE);
+      db = Db.open(dbDir, options);
+      throw new IOException("installing the snapshot " + snapshot.dir() + " failed; kept the database at "
+          + getLastAppliedTermIndex(), e);
+    }
+    CheckpointSnapshots.deleteTree(old);
+  }
+
+  private static void link(Path from, Path to) throws IOException {
+    try {
+      Files.createLink(to, from);
+    } catch (IOException | UnsupportedOperationException e) {
+      Files.copy(from, to);
+    }
+  }
+
+  private Path sibling(String suffix) {
+    return dbDir.resolveSibling(dbDir.getFileName() + "." + suffix);
+  }
+
+  /** Waits until the database has applied {@code index} or {@code timeoutMillis} pass; returns whether it has. */
+  synchronized boolean awaitApplied(long index, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    while (appliedIndex < index) {
+      long left = (deadline - System.nanoTime()) / 1_000_000L;
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
+  }
+
+  /** The index of the last entry applied (or passed over: configuration entries). */
+  synchronized long appliedIndex() {
+    return appliedIndex;
+  }
+
+  private synchronized void setApplied(TermIndex ti) {
+    setLastAppliedTermIndex(ti);
+    appliedIndex = ti.getIndex();
+    notifyAll();
+  }
+
+  /** The applied position a database holds, or null if it holds none (new). */
+  static TermIndex readApplied(Db d) {
+    byte[] v = d.get(EntryFormat.APPLIED_KEY);
+    if (v == null) {
+      return null;
+    }
+    if (v.length != EntryFormat.APPLIED_VALUE_BYTES) {
+      throw new InvalidEntryException("applied position of " + v.length + " bytes, not "
+          + EntryFormat.APPLIED_VALUE_BYTES);
+    }
+    ByteBuffer b = ByteBuffer.wrap(v);
+    return TermIndex.valueOf(b.getLong(), b.getLong());
+  }
+
+  static byte[] encodeApplied(long term, long index) {
+    return ByteBuffer.allocate(EntryFormat.APPLIED_VALUE_BYTES).putLong(term).putLong(index).array();
+  }
+
+  static Message reply(byte status, long index) {
+    return Message.valueOf(ByteString.copyFrom(ByteBuffer.allocate(9).put(status).putLong(index).flip()));
+  }
+
+  /** Test-only: {@code fault} runs on the staging copy of the next installs before it is opened. */
+  void testInstallFault(Consumer<Path> fault) {
+    this.testInstallFault = fault;
+  }
+
+  @Override
+  public void close() throws IOException {
+    Db d = db;
+    db = null;
+    if (d != null) {
+      d.close();
+    }
+    super.close();
+  }
+}
