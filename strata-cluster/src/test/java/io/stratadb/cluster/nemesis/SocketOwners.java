@@ -41,7 +41,7 @@ final class SocketOwners {
 
   /**
    * The name of the process whose socket has local port {@code clientPort} and remote port
-   * {@code serverPort}; {@link #GONE} if there is no such socket any more; null if none of the
+   * {@code serverPort}; {@link #GONE} if no process holds such a socket any more; null if none of the
    * candidates owns it (or the system has no {@code /proc}).
    *
    * @throws IOException if {@code /proc/net/tcp} cannot be read
@@ -81,7 +81,8 @@ final class SocketOwners {
         // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
         String[] f = line.trim().split("\\s+");
         if (f.length > 9 && port(f[1]) == clientPort && port(f[2]) == serverPort) {
-          return f[9];
+          // Inode 0: no process holds the socket any more (closing: FIN_WAIT, TIME_WAIT).
+          return "0".equals(f[9]) ? null : f[9];
         }
       }
     }
