@@ -50,10 +50,15 @@ final class Replicas {
    * at most 20 listed; empty if they are equal. The nodes must be stopped.
    */
   static List<String> differences(Cluster cluster) {
+    Map<String, Path> dbs = new LinkedHashMap<>();
+    cluster.names().forEach(n -> dbs.put(n, stateMachineDb(cluster, n)));
+    return differences(dbs);
+  }
+
+  /** As {@link #differences(Cluster)}, for the databases in {@code dbs} (by node name). */
+  static List<String> differences(Map<String, Path> dbs) {
     Map<String, Map<String, String>> byNode = new LinkedHashMap<>();
-    for (String n : cluster.names()) {
-      byNode.put(n, contents(stateMachineDb(cluster, n)));
-    }
+    dbs.forEach((n, dir) -> byNode.put(n, contents(dir)));
     TreeSet<String> allKeys = new TreeSet<>();
     byNode.values().forEach(m -> allKeys.addAll(m.keySet()));
     List<String> differences = new ArrayList<>();

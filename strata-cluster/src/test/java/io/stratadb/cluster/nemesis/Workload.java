@@ -30,13 +30,14 @@ final class Workload {
   /** Keys {@code reg:0..} are registers, {@code ctr:0..} counters. */
   static final int REGISTERS = 5;
   static final int COUNTERS = 2;
-  /** How long a command may take before its outcome is unknown, in ms. */
+  /** How long a command may take before its outcome is unknown, in ms, unless told otherwise. */
   static final int SOCKET_TIMEOUT_MS = 5_000;
 
   private final Cluster cluster;
   private final History history;
   private final int clients;
   private final long seed;
+  private final int socketTimeoutMillis;
   private final List<Thread> threads = new ArrayList<>();
   private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
       new java.util.concurrent.atomic.AtomicReference<>();
@@ -47,12 +48,14 @@ final class Workload {
    * @param history where the operations go
    * @param clients how many client threads
    * @param seed for the random choices of node, key and command
+   * @param socketTimeoutMillis how long a command may take before its outcome is unknown, in ms
    */
-  Workload(Cluster cluster, History history, int clients, long seed) {
+  Workload(Cluster cluster, History history, int clients, long seed, int socketTimeoutMillis) {
     this.cluster = cluster;
     this.history = history;
     this.clients = clients;
     this.seed = seed;
+    this.socketTimeoutMillis = socketTimeoutMillis;
   }
 
   static String registerKey(int k) {
@@ -61,6 +64,11 @@ final class Workload {
 
   static String counterKey(int k) {
     return "ctr:" + k;
+  }
+
+  /** Where the operations go. */
+  History history() {
+    return history;
   }
 
   /** Starts the client threads. */
@@ -83,7 +91,7 @@ final class Workload {
   void stop() throws InterruptedException {
     stopping = true;
     for (Thread t : threads) {
-      t.join(4L * SOCKET_TIMEOUT_MS);
+      t.join(4L * socketTimeoutMillis);
       if (t.isAlive()) {
         throw new AssertionError(t.getName() + " still running");
       }
@@ -133,7 +141,7 @@ final class Workload {
         jedis.close();
       }
       JedisClientConfig config = DefaultJedisClientConfig.builder().connectionTimeoutMillis(1_000)
-          .socketTimeoutMillis(SOCKET_TIMEOUT_MS).build();
+          .socketTimeoutMillis(socketTimeoutMillis).build();
       long start = System.nanoTime();
       try {
         jedis = new Jedis(new HostAndPort("127.0.0.1", cluster.redisPort(node)), config); // connects
