@@ -226,9 +226,18 @@ public final class ClusterNode implements AutoCloseable {
    * @throws ClusterException if no read index could be had (no leader, timeout)
    */
   public void awaitReadable() {
-    if (config.staleReads()) {
-      return;
+    if (!config.staleReads()) {
+      awaitReadIndex();
     }
+  }
+
+  /**
+   * Returns once the local replica holds every write committed before the call (a Raft read
+   * index), whatever the node's read mode.
+   *
+   * @throws ClusterException if no read index could be had (no leader, timeout)
+   */
+  public void awaitReadIndex() {
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(localReadClient)
         .setServerId(selfId)

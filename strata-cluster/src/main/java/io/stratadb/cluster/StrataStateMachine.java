@@ -21,6 +21,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +57,11 @@ final class StrataStateMachine extends BaseStateMachine {
   private volatile Db db;
   /** Index of the last entry applied to the database (guarded by this for the waiters). */
   private long appliedIndex = -1;
-  /** Test-only: runs on the staging directory of an install before it is opened. */
-  private volatile Consumer<Path> testInstallFault;
+  /** Test-only: runs on the staging directory of every install before it is opened, in every node. */
+  static volatile Consumer<Path> testInstallFault;
+  /** Entries this instance applied (not skipped as replays) and snapshots it installed; for tests. */
+  final java.util.concurrent.atomic.AtomicLong appliedEntries = new java.util.concurrent.atomic.AtomicLong();
+  final java.util.concurrent.atomic.AtomicLong installedSnapshots = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param dbDir the live database's directory ({@code <dir>/db})
@@ -131,6 +135,7 @@ final class StrataStateMachine extends BaseStateMachine {
         }
       }
       record(holds ? write.batch() : new WriteBatch(), term, index);
+      appliedEntries.incrementAndGet();
       return CompletableFuture.completedFuture(reply(holds ? EntryFormat.APPLIED : EntryFormat.CONFLICT, index));
     } catch (RuntimeException e) { // never escapes: Ratis would stop the server
       LOG.error("{}: applying entry {} failed; the database keeps its position before it", getId(), index, e);
@@ -214,14 +219,41 @@ final class StrataStateMachine extends BaseStateMachine {
    * machine first). On failure the old database stays open at its old position, and the error
    * goes to Ratis.
    */
+  /** Ratis pauses the state machine before it installs a snapshot; {@link #reinitialize} resumes it. */
+  @Override
+  public void pause() {
+    LifeCycle lc = getLifeCycle();
+    if (lc.getCurrentState() == LifeCycle.State.NEW) {
+      lc.transition(LifeCycle.State.STARTING);
+      lc.transition(LifeCycle.State.RUNNING);
+    }
+    if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
+      lc.transition(LifeCycle.State.PAUSING);
+      lc.transition(LifeCycle.State.PAUSED);
+    }
+  }
+
   @Override
   public void reinitialize() throws IOException {
+    try {
+      install();
+    } finally {
+      LifeCycle lc = getLifeCycle();
+      if (lc.getCurrentState() == LifeCycle.State.PAUSED) {
+        lc.transition(LifeCycle.State.STARTING);
+        lc.transition(LifeCycle.State.RUNNING);
+      }
+    }
+  }
+
+  private void install() throws IOException {
     CheckpointSnapshots.Snapshot latest = snapshots.reload();
     if (latest == null || latest.termIndex().getIndex() <= appliedIndex()) {
       LOG.info("{}: reinitialize: nothing newer than {} to install", getId(), getLastAppliedTermIndex());
       return;
     }
     swapIn(latest);
+    installedSnapshots.incrementAndGet();
     TermIndex applied = readApplied(db);
     setApplied(applied);
     LOG.info("{}: installed the snapshot {}; database at {}", getId(), latest.dir(), applied);
@@ -335,11 +367,6 @@ final class StrataStateMachine extends BaseStateMachine {
 
   static Message reply(byte status, long index) {
     return Message.valueOf(ByteString.copyFrom(ByteBuffer.allocate(9).put(status).putLong(index).flip()));
-  }
-
-  /** Test-only: {@code fault} runs on the staging copy of the next installs before it is opened. */
-  void testInstallFault(Consumer<Path> fault) {
-    this.testInstallFault = fault;
   }
 
   @Override
