@@ -64,7 +64,12 @@ final class NemesisRun {
    * @throws AssertionError if a check fails
    */
   static void run(Path dir, int clients, long seed, Nemesis nemesis) throws Exception {
-    run(dir, clients, seed, List.of(), Workload.SOCKET_TIMEOUT_MS, nemesis);
+    run(dir, Cluster.NODE_MAIN, clients, seed, List.of(), Workload.SOCKET_TIMEOUT_MS, nemesis);
+  }
+
+  /** As {@link #run(Path, int, long, Nemesis)} with nodes of another main class (same arguments). */
+  static void run(Path dir, String nodeMain, int clients, long seed, Nemesis nemesis) throws Exception {
+    run(dir, nodeMain, clients, seed, List.of(), Workload.SOCKET_TIMEOUT_MS, nemesis);
   }
 
   /**
@@ -73,14 +78,14 @@ final class NemesisRun {
    * need not be linearizable, and its violations are returned (every other check still holds).
    */
   static List<String> runWithStaleReads(Path dir, int clients, long seed, Nemesis nemesis) throws Exception {
-    return run(dir, clients, seed, List.of("--stale-reads"), 1_000, nemesis);
+    return run(dir, Cluster.NODE_MAIN, clients, seed, List.of("--stale-reads"), 1_000, nemesis);
   }
 
-  private static List<String> run(Path dir, int clients, long seed, List<String> nodeArgs, int clientTimeoutMillis,
-      Nemesis nemesis) throws Exception {
+  private static List<String> run(Path dir, String nodeMain, int clients, long seed, List<String> nodeArgs,
+      int clientTimeoutMillis, Nemesis nemesis) throws Exception {
     boolean linearizable = nodeArgs.isEmpty();
     assumeTrue(nodeMainExists(), Cluster.NODE_MAIN + " is not on the class path yet");
-    try (Cluster cluster = Cluster.create(dir, 3, Cluster.NODE_MAIN, nodeArgs)) {
+    try (Cluster cluster = Cluster.create(dir, 3, nodeMain, nodeArgs)) {
       NemesisRun run = new NemesisRun(cluster);
       try {
         return run.execute(new Workload(cluster, new History(), clients, seed, clientTimeoutMillis), nemesis,
@@ -120,6 +125,49 @@ final class NemesisRun {
   String follower() throws InterruptedException {
     String leader = leader();
     return cluster.names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+  }
+
+  /**
+   * Node {@code name}'s {@code INFO replication} field {@code field} as a number.
+   *
+   * @throws AssertionError if the node does not answer or lacks the field
+   */
+  long infoNumber(String name, String field) {
+    String value = ClusterProbe.info(cluster, name).orElseThrow(() -> new AssertionError(name + " does not answer INFO"))
+        .get(field);
+    if (value == null) {
+      throw new AssertionError(name + "'s INFO replication has no " + field);
+    }
+    return Long.parseLong(value);
+  }
+
+  /**
+   * SETs keys {@code fill:0..} (outside the checked workload's keys) on node {@code name} until
+   * {@code done} holds, one entry each; errors are ignored (the replicas are compared at the end).
+   *
+   * @throws AssertionError if {@code done} does not hold after {@code maxWrites} writes
+   */
+  void fillUntil(String name, int maxWrites, java.util.function.BooleanSupplier done) {
+    Jedis jedis = connect(name, Workload.SOCKET_TIMEOUT_MS);
+    try {
+      for (int i = 0; i < maxWrites; i++) {
+        if (i % 20 == 0 && done.getAsBoolean()) {
+          log(i + " fill writes on " + name);
+          return;
+        }
+        try {
+          jedis.set("fill:" + i, "x".repeat(100));
+        } catch (JedisException e) {
+          jedis.close();
+          jedis = connect(name, Workload.SOCKET_TIMEOUT_MS);
+        }
+      }
+    } finally {
+      jedis.close();
+    }
+    if (!done.getAsBoolean()) {
+      throw new AssertionError("not done after " + maxWrites + " fill writes on " + name);
+    }
   }
 
   /** Waits {@code millis} ms. */
