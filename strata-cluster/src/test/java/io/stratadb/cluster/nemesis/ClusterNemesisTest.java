@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three strata-cluster nodes in separate JVMs on loopback, clients in parallel, and a nemesis:
  * kill -9 the leader or a follower, pause a node (SIGSTOP) past its election timeout, restart every
- * node in turn, and cut the leader off from the others; then {@link NemesisRun}'s checks
+ * node in turn (SIGTERM), and cut the leader off from the others; then {@link NemesisRun}'s checks
  * (linearizable histories, nothing acknowledged lost, equal replicas). The short versions run in
  * the default build; the long ones are tagged slow ({@code mvn -Pslow-tests}). A failed test keeps
  * its directory (the nodes' logs and databases) and prints its path.
@@ -36,10 +36,17 @@ class ClusterNemesisTest {
   }
 
   @Test
-  void killAFollower() throws Exception {
+  void killAFollowerThenRestartEveryNodeInTurn() throws Exception {
     NemesisRun.run(dir, CLIENTS, 2, run -> {
-      run.killFor(run.follower(), 5_000);
-      run.sleep(3_000);
+      run.killFor(run.follower(), 4_000);
+      run.sleep(2_000);
+      for (String n : run.cluster().names()) {
+        run.log("SIGTERM " + n);
+        int status = run.cluster().node(n).terminate();
+        run.log(n + " exited with " + status + "; restart");
+        run.cluster().node(n).start();
+        run.sleep(1_000);
+      }
     });
   }
 
@@ -57,19 +64,6 @@ class ClusterNemesisTest {
       run.sleep(3_000);
       run.pauseFor(run.follower(), 4_000);
       run.sleep(2_000);
-    });
-  }
-
-  @Test
-  void restartEveryNodeInTurn() throws Exception {
-    NemesisRun.run(dir, CLIENTS, 4, run -> {
-      for (String n : run.cluster().names()) {
-        run.log("SIGTERM " + n);
-        int status = run.cluster().node(n).terminate();
-        run.log(n + " exited with " + status + "; restart");
-        run.cluster().node(n).start();
-        run.sleep(2_000);
-      }
     });
   }
 
@@ -137,8 +131,7 @@ class ClusterNemesisTest {
 
   static void killAndRestartTheLeader(NemesisRun run, long downMillis) throws InterruptedException {
     String leader = run.leader();
-    run.log("kill -9 leader " + leader);
-    run.cluster().node(leader).kill();
+    run.killLeader(leader);
     String next = run.awaitLeaderAmong(others(run, leader));
     run.log("new leader " + next);
     run.sleep(downMillis);

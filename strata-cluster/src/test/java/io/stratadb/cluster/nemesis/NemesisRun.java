@@ -51,6 +51,7 @@ final class NemesisRun {
   private final long startNanos = System.nanoTime();
   private final List<String> events = new ArrayList<>();
   private History history;
+  private final List<Long> leaderKills = new ArrayList<>(); // System.nanoTime() of each
   private long probeSequence;
 
   private NemesisRun(Cluster cluster) {
@@ -193,6 +194,16 @@ final class NemesisRun {
     throw new AssertionError("none of " + nodes + " became leader within " + LEADER_TIMEOUT_MS + " ms");
   }
 
+  /**
+   * Kills the leader {@code name} with SIGKILL (not restarting it), noting the time: the run
+   * reports how long after each such kill the first write invoked after it was acknowledged.
+   */
+  void killLeader(String name) throws InterruptedException {
+    log("kill -9 leader " + name);
+    leaderKills.add(System.nanoTime());
+    cluster.node(name).kill();
+  }
+
   /** Kills node {@code name} with SIGKILL, waits {@code millis} ms and starts it again. */
   void killFor(String name, long millis) throws InterruptedException {
     log("kill -9 " + name + " for " + millis + " ms");
@@ -298,9 +309,29 @@ final class NemesisRun {
     assertTrue(differences.isEmpty(), "the replicas differ:\n" + String.join("\n", differences));
     assertEquals(0, cluster.network().unidentifiedConnections(), "connections the proxies could not attribute:\n"
         + cluster.network().describe());
-    System.out.println("nemesis run: " + history.counts() + ", " + violations.size() + " violations\n"
-        + String.join("\n", events));
+    System.out.println("nemesis run: " + history.counts() + ", " + violations.size() + " violations"
+        + failoverTimes() + "\n" + String.join("\n", events));
     return violations;
+  }
+
+  /**
+   * For the leader kills: the time from each kill to the completion of the first write invoked
+   * after it that was acknowledged (ms), as count, median, 99th percentile and maximum.
+   */
+  private String failoverTimes() {
+    List<Long> millis = new ArrayList<>();
+    for (long kill : leaderKills) {
+      history.ops().stream().filter(op -> op.start() > kill && op.outcome() == Outcome.OK
+          && op.type() != Type.GET && op.type() != Type.GET_COUNTER).mapToLong(Op::end).min()
+          .ifPresent(end -> millis.add((end - kill) / 1_000_000));
+    }
+    if (millis.isEmpty()) {
+      return "";
+    }
+    millis.sort(null);
+    return String.format("; leader kill to first acknowledged write (ms): %d kills, p50 %d, p99 %d, max %d",
+        millis.size(), millis.get(millis.size() / 2), millis.get((int) Math.ceil(millis.size() * 0.99) - 1),
+        millis.get(millis.size() - 1));
   }
 
   private void awaitAcknowledgedWriteAfter(History history, long healed) throws InterruptedException {

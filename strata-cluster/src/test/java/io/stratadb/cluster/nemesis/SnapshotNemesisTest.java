@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Snapshot catch-up across processes ({@link SmallSnapshotsNodeMain}: a snapshot every 50
  * entries, the log purged behind it): a follower killed while the others write past its log
  * catches up by installing the leader's snapshot, also after being killed (SIGKILL) in the
- * middle of that install; then {@link NemesisRun}'s checks.
+ * middle of that install (slow: opt-in); then {@link NemesisRun}'s checks.
  */
 @Timeout(600) // seconds
 class SnapshotNemesisTest {
@@ -35,6 +36,7 @@ class SnapshotNemesisTest {
   }
 
   @Test
+  @Tag("slow") // 30-40 s more for the default build; the install path itself runs in the test above
   void aFollowerKilledDuringTheSnapshotInstallRestartsAndCatchesUp() throws Exception {
     NemesisRun.run(dir, SmallSnapshotsNodeMain.class.getName(), 3, 8, run -> {
       String follower = killFollowerAndWritePastItsLog(run);
