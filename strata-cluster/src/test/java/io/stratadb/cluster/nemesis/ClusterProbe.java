@@ -83,6 +83,25 @@ final class ClusterProbe {
   }
 
   /**
+   * Waits until a node says it leads, polling every few ms, and returns it at once (another may
+   * still say so too).
+   *
+   * @throws AssertionError if none does within {@code timeoutMillis} (ms)
+   */
+  static String awaitLeaderFast(Cluster cluster, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    do {
+      for (String n : cluster.names()) {
+        if (leads(cluster, n)) {
+          return n;
+        }
+      }
+      Thread.sleep(5);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("no leader within " + timeoutMillis + " ms");
+  }
+
+  /**
    * Waits until every node answers with the same applied index, at least the commit index the
    * leader reported at the start of the wait, so that all the databases hold the same entries.
    *

@@ -37,10 +37,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>a delay: each chunk is forwarded {@code delayMillis} after it arrived (order kept).
  * </ul>
  *
- * <p>A connection whose source the proxy cannot tell (not a known process, or no {@code /proc})
- * gets the state set for all sources; {@link #unidentifiedConnections()} counts them, so a test
- * can check that its partitions were real. One whose client end is gone by the time the proxy
- * looks (the client closed it, or was killed) is closed.
+ * <p>A connection from a process that is none of the known nodes is reset: it cannot be
+ * attributed to a link, and on a shared machine it may be another test's node dialling a port it
+ * used before ({@link #unidentifiedConnections()} counts them). One whose client end is gone by
+ * the time the proxy looks (the client closed it, or was killed) is closed. Without {@code /proc}
+ * (not Linux) no connection can be attributed: each gets the state set for all sources.
  *
  * <p>Thread safety: every method may be called from any thread. Each connection uses four daemon
  * threads (a reader and a writer per direction).
@@ -159,7 +160,7 @@ public final class LinkProxy implements AutoCloseable {
     }
   }
 
-  /** How many connections came from a process the proxy could not identify. */
+  /** How many connections came from a process the proxy could not identify (reset, on Linux). */
   public int unidentifiedConnections() {
     synchronized (lock) {
       return unidentified;
@@ -228,7 +229,8 @@ public final class LinkProxy implements AutoCloseable {
         if (source == null) {
           unidentified++;
         }
-        if (SocketOwners.GONE.equals(source) || closed || stateOf(source).fault() == Fault.CUT) {
+        boolean stranger = source == null && SocketOwners.supported();
+        if (stranger || SocketOwners.GONE.equals(source) || closed || stateOf(source).fault() == Fault.CUT) {
           reset(client);
           continue;
         }

@@ -116,6 +116,18 @@ class LinkProxyTest {
     }
   }
 
+  @Test
+  void aConnectionFromAProcessThatIsNoNodeIsReset() throws IOException {
+    assumeTrue(SocketOwners.supported(), "needs /proc to tell sources apart");
+    try (LinkProxy strangers = new LinkProxy("echo", 0,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), echo.getLocalPort()), new SocketOwners(Map::of));
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), strangers.port())) {
+      s.setSoTimeout(10_000);
+      assertThrows(IOException.class, () -> roundTrip(s, "who"));
+      assertEquals(1, strangers.unidentifiedConnections());
+    }
+  }
+
   private Socket connect() throws IOException {
     Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
     s.setSoTimeout(10_000);

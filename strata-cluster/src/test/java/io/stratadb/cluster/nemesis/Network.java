@@ -58,10 +58,7 @@ public final class Network implements AutoCloseable {
     return proxies.get(name).port();
   }
 
-  /**
-   * How many connections the proxies could not attribute to a node (each would have escaped a
-   * per-link fault); 0 when every partition was what it claimed.
-   */
+  /** How many connections the proxies could not attribute to a node (and reset). */
   public int unidentifiedConnections() {
     return proxies.values().stream().mapToInt(LinkProxy::unidentifiedConnections).sum();
   }

@@ -70,6 +70,11 @@ final class SocketOwners {
     return null;
   }
 
+  /**
+   * The inode of the socket with those ports that a process holds; null if none does. Loopback
+   * reuses a port pair still in TIME_WAIT (Linux's {@code tcp_tw_reuse}), so an old row without an
+   * owner (inode 0) may sit beside the live one.
+   */
   private static String inodeOf(int clientPort, int serverPort) throws IOException {
     for (String table : List.of("net/tcp", "net/tcp6")) {
       Path file = PROC.resolve(table);
@@ -80,9 +85,8 @@ final class SocketOwners {
       for (String line : lines.subList(1, lines.size())) {
         // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
         String[] f = line.trim().split("\\s+");
-        if (f.length > 9 && port(f[1]) == clientPort && port(f[2]) == serverPort) {
-          // Inode 0: no process holds the socket any more (closing: FIN_WAIT, TIME_WAIT).
-          return "0".equals(f[9]) ? null : f[9];
+        if (f.length > 9 && port(f[1]) == clientPort && port(f[2]) == serverPort && !"0".equals(f[9])) {
+          return f[9];
         }
       }
     }
