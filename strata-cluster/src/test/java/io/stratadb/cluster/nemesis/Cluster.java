@@ -58,38 +58,37 @@ public final class Cluster implements AutoCloseable {
    * @throws UncheckedIOException if no free ports can be found
    */
   public static Cluster create(Path dir, int size, String mainClass, List<String> extraArgs) {
-    int[] ports = freePorts(3 * size);
-    Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+    int[] ports = freePorts(3 * size); // per node: Raft (bound), proxy (dialled), Redis
+    List<String> peers = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      peers.add("n" + (i + 1) + "=127.0.0.1:" + ports[3 * i + 1]);
+    }
+    Map<String, NodeProcess> nodes = new LinkedHashMap<>(); // complete before a proxy reads it
     Map<String, Integer> redis = new LinkedHashMap<>();
-    Map<String, LinkProxy> proxies = new TreeMap<>();
-    Map<String, Long> pids = new java.util.concurrent.ConcurrentHashMap<>();
+    for (int i = 0; i < size; i++) {
+      String name = "n" + (i + 1);
+      redis.put(name, ports[3 * i + 2]);
+      List<String> args = new ArrayList<>(List.of("--node-id", name, "--raft-address",
+          "127.0.0.1:" + ports[3 * i], "--peers", String.join(",", peers), "--port",
+          Integer.toString(redis.get(name)), "--db", dir.resolve(name).toString()));
+      args.addAll(extraArgs);
+      nodes.put(name, new NodeProcess(name, mainClass, args, NODE_JVM_OPTIONS, dir.resolve(name + ".log")));
+    }
     SocketOwners owners = new SocketOwners(() -> {
-      pids.clear();
+      Map<String, Long> pids = new LinkedHashMap<>();
       nodes.forEach((name, node) -> {
         long pid = node.pid();
         if (pid > 0) {
           pids.put(name, pid);
         }
       });
-      return Map.copyOf(pids);
+      return pids;
     });
-    List<String> peers = new ArrayList<>();
+    Map<String, LinkProxy> proxies = new TreeMap<>();
     for (int i = 0; i < size; i++) {
       String name = "n" + (i + 1);
-      int raft = ports[3 * i];
-      LinkProxy proxy = new LinkProxy(name, ports[3 * i + 1],
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), raft), owners);
-      proxies.put(name, proxy);
-      peers.add(name + "=127.0.0.1:" + proxy.port());
-      redis.put(name, ports[3 * i + 2]);
-    }
-    for (int i = 0; i < size; i++) {
-      String name = "n" + (i + 1);
-      List<String> args = new ArrayList<>(List.of("--node-id", name, "--raft-address",
-          "127.0.0.1:" + ports[3 * i], "--peers", String.join(",", peers), "--port",
-          Integer.toString(redis.get(name)), "--db", dir.resolve(name).toString()));
-      args.addAll(extraArgs);
-      nodes.put(name, new NodeProcess(name, mainClass, args, NODE_JVM_OPTIONS, dir.resolve(name + ".log")));
+      proxies.put(name, new LinkProxy(name, ports[3 * i + 1],
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[3 * i]), owners));
     }
     return new Cluster(dir, nodes, redis, new Network(proxies));
   }

@@ -85,6 +85,27 @@ final class History {
     return violations;
   }
 
+  /**
+   * Writes every operation to {@code file}, one per line, tab-separated: client, node, type, keys,
+   * values written, result, start and end (ns), outcome, error; for a post-mortem of violations.
+   *
+   * @throws java.io.UncheckedIOException if the file cannot be written
+   */
+  void dump(java.nio.file.Path file) {
+    StringBuilder out = new StringBuilder("client\tnode\ttype\tkeys\twritten\tresult\tstart\tend\toutcome\terror\n");
+    for (Op op : ops()) {
+      out.append(op.client()).append('\t').append(op.node()).append('\t').append(op.type()).append('\t')
+          .append(op.keys()).append('\t').append(op.written()).append('\t').append(op.result()).append('\t')
+          .append(op.start()).append('\t').append(op.end()).append('\t').append(op.outcome()).append('\t')
+          .append(op.error() == null ? "" : op.error().replace('\n', ' ')).append('\n');
+    }
+    try {
+      java.nio.file.Files.writeString(file, out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** How many operations of each type ended each way, e.g. {@code SET/OK=120}. */
   synchronized Map<String, Integer> counts() {
     Map<String, Integer> counts = new TreeMap<>();

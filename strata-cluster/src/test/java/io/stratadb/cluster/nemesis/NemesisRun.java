@@ -316,8 +316,13 @@ final class NemesisRun {
     }
     log("clients stopped: " + history.counts());
     finalReads(history);
+    if (!leaderKills.isEmpty()) {
+      log("leader kills" + failoverTimes());
+    }
+    history.dump(cluster.dbDir("history.tsv"));
     List<String> violations = history.check();
-    assertTrue(!linearizable || violations.isEmpty(), violations.size() + " violations, the first: "
+    assertTrue(!linearizable || violations.isEmpty(), violations.size() + " violations (the history in "
+        + cluster.dbDir("history.tsv") + ", System.nanoTime() at the start " + startNanos + "), the first: "
         + String.join("\n", violations.subList(0, Math.min(20, violations.size()))) + "\nerrors " + history.errors());
     long applied = ClusterProbe.awaitApplied(cluster, 60_000);
     log("every node applied " + applied);
@@ -328,7 +333,7 @@ final class NemesisRun {
     List<String> differences = Replicas.differences(cluster);
     assertTrue(differences.isEmpty(), "the replicas differ:\n" + String.join("\n", differences));
     System.out.println("nemesis run: " + history.counts() + ", " + violations.size() + " violations"
-        + failoverTimes() + "\nproxied connections by source (? = reset, from no node):\n" + cluster.network().describe()
+        + "\nproxied connections by source (? = reset, from no node):\n" + cluster.network().describe()
         + String.join("\n", events));
     return violations;
   }
@@ -348,7 +353,7 @@ final class NemesisRun {
       return "";
     }
     millis.sort(null);
-    return String.format("; leader kill to first acknowledged write (ms): %d kills, p50 %d, p99 %d, max %d",
+    return String.format(": to the first acknowledged write after each (ms): %d kills, p50 %d, p99 %d, max %d",
         millis.size(), millis.get(millis.size() / 2), millis.get((int) Math.ceil(millis.size() * 0.99) - 1),
         millis.get(millis.size() - 1));
   }
