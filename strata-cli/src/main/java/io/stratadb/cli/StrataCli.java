@@ -2,6 +2,7 @@ package io.stratadb.cli;
 
 import io.stratadb.cli.bench.BenchCommand;
 import io.stratadb.cli.command.CheckpointCommand;
+import io.stratadb.cli.command.ClusterCommand;
 import io.stratadb.cli.command.CompactCommand;
 import io.stratadb.cli.command.CompactionSimCommand;
 import io.stratadb.cli.command.DeleteCommand;
@@ -67,6 +68,7 @@ import picocli.CommandLine.Spec;
       WalDumpCommand.class,
       CheckpointCommand.class,
       ServeCommand.class,
+      ClusterCommand.class,
       HelpCommand.class
     })
 public final class StrataCli implements Runnable {

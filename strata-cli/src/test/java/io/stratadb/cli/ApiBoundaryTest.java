@@ -22,7 +22,7 @@ class ApiBoundaryTest {
   private static ArchRule onlyPublicApi(String packages) {
     return noClasses().that().resideInAPackage(packages)
         .should().dependOnClassesThat(resideInAPackage("io.stratadb..")
-            .and(not(resideInAnyPackage("io.stratadb", "io.stratadb.admin", "io.stratadb.server", "io.stratadb.cli.."))))
+            .and(not(resideInAnyPackage("io.stratadb", "io.stratadb.admin", "io.stratadb.server", "io.stratadb.cluster", "io.stratadb.cli.."))))
         .because("the CLI must work through the public API (io.stratadb, io.stratadb.admin) and the server");
   }
 

@@ -3,7 +3,8 @@ package io.stratadb.server;
 /**
  * The state of one client connection: its id, whether it has authenticated, its name and whether
  * the connection closes after the current reply (QUIT). Confined to the connection's event-loop
- * thread, so not thread-safe and needing no locks.
+ * thread (on a cluster node, to the worker running the connection's round, which the event loop
+ * hands it to and takes it back from), so not thread-safe and needing no locks.
  */
 final class ClientSession {
 
@@ -11,6 +12,7 @@ final class ClientSession {
   private boolean authenticated;
   private String name;
   private boolean closeAfterReply;
+  private boolean readable;
 
   /**
    * @param id the connection id CLIENT ID and HELLO report
@@ -50,5 +52,19 @@ final class ClientSession {
   /** Asks the connection to close once the current reply is written. */
   void closeAfterReply(boolean value) {
     closeAfterReply = value;
+  }
+
+  /**
+   * On a cluster node: whether the connection's current round has passed the read barrier
+   * ({@link Replication#awaitReadable}), so its later reads need not wait again: the barrier came
+   * after every command of the round arrived.
+   */
+  boolean readable() {
+    return readable;
+  }
+
+  /** Sets {@link #readable()}: true once the round passed the barrier, false when a new round starts. */
+  void readable(boolean value) {
+    readable = value;
   }
 }

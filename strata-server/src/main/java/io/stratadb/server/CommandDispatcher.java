@@ -22,14 +22,17 @@ final class CommandDispatcher {
 
   private final CommandTable table;
   private final ServerStats stats;
-  /** Runs before each read-only command on a cluster node ({@link Replication#awaitReadable}), or null. */
+  /**
+   * Runs on a cluster node before the first read-only command of a connection's round ({@link
+   * Replication#awaitReadable}; {@link ClientSession#readable()}), or null.
+   */
   private final Runnable readBarrier;
 
   CommandDispatcher(CommandTable table, ServerStats stats) {
     this(table, stats, null);
   }
 
-  /** @param readBarrier runs before each {@code readonly} command, or null for none */
+  /** @param readBarrier runs before the first {@code readonly} command of a round, or null for none */
   CommandDispatcher(CommandTable table, ServerStats stats, Runnable readBarrier) {
     this.table = table;
     this.stats = stats;
@@ -88,8 +91,9 @@ final class CommandDispatcher {
 
   private RedisMessage run(CommandSpec spec, ClientSession session, byte[][] args) {
     try {
-      if (readBarrier != null && spec.flags().contains("readonly")) {
-        readBarrier.run();
+      if (readBarrier != null && !session.readable() && spec.flags().contains("readonly")) {
+        readBarrier.run(); // once per round: it covers every command that arrived before the round began
+        session.readable(true);
       }
       return spec.body().run(session, args);
     } catch (RuntimeException e) {

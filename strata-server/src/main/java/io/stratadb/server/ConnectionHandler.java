@@ -19,7 +19,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +55,25 @@ import org.slf4j.LoggerFactory;
  * <p>Protocol errors (garbage, an oversized request, a nested array) get {@code -ERR Protocol
  * error: ...} and the connection is closed, as Redis does; the server stays up.
  *
- * <p>One instance per connection; confined to its event loop, so not thread-safe.
+ * <p>On a cluster node ({@link Replication}) a command can wait a Raft round trip (a write's
+ * commit, a read index), so commands do not run on the event loop: the handler hands the requests
+ * read so far to a worker ({@code offload}) as one round, holds what arrives meanwhile, and writes
+ * the round's replies, in order, when the worker is done (the worker waits on the Raft future; the
+ * event loop serves the other connections meanwhile). A connection has at most one round at a
+ * time, so its commands still run in order, one after another, and a round's consecutive writes
+ * still go as one batch, one Raft entry. Back-pressure is checked between rounds.
+ *
+ * <p>One instance per connection; confined to its event loop, so not thread-safe (a round's
+ * worker touches only the dispatcher, the session and the batch, and only while the event loop
+ * leaves them alone: between handing the round over and taking its replies back).
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+
+  /**
+   * User event of a graceful shutdown on a cluster node: stop reading, and close once the running
+   * round's replies are written (at once when none runs).
+   */
+  static final Object SHUTDOWN = new Object();
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
@@ -70,14 +88,25 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private long heldBytes;
   private ChannelHandlerContext ctx;
   private boolean closing;
+  /** Runs rounds of commands off the event loop (cluster node), or null to run them inline. */
+  private final Executor offload;
+  /** Whether a round runs on the worker now; only the event loop reads or writes it. */
+  private boolean inRound;
+  /** The replies of the running round, in order; the batch's replies go here during a round. */
+  private List<RedisMessage> roundReplies;
+  /** Close once the running round is over ({@link #SHUTDOWN}). */
+  private boolean closeAfterRound;
 
   /**
    * @param maxHeldBytes held requests beyond this stop the connection being read ({@link ServerConfig#maxRequestBytes()})
    * @param store the store the connection's {@link PipelineBatch} writes to
    * @param maxBatchedArgBytes longest argument a write command may have to be batched (see {@link PipelineBatch})
+   * @param offload where rounds of commands run on a cluster node (see the class comment), or null
+   *     to run commands on the event loop
    */
   ConnectionHandler(CommandDispatcher dispatcher, ClientSession session, ConnectionFlow flow, long maxHeldBytes,
-      StringStore store, int maxBatchedArgBytes) {
+      StringStore store, int maxBatchedArgBytes, Executor offload) {
+    this.offload = offload;
     this.dispatcher = dispatcher;
     this.session = session;
     this.flow = flow;
@@ -87,6 +116,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   /** Writes a reply of the batch, and checks back-pressure as after any reply. */
   private void writeReply(RedisMessage reply) {
+    if (roundReplies != null) { // on the round's worker: the event loop writes it after the round
+      roundReplies.add(reply);
+      return;
+    }
     ctx.write(reply, ctx.voidPromise());
     if (!closing) {
       flow.afterReply();
@@ -103,7 +136,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext context, Object msg) {
     if (closing) {
       ReferenceCountUtil.release(msg);
-    } else if (!flow.running() || !held.isEmpty()) {
+    } else if (offload != null || !flow.running() || !held.isEmpty()) { // a cluster node runs held requests in rounds
       held.add(msg);
       heldBytes += countedBytes(msg);
       if (heldBytes > maxHeldBytes) {
@@ -131,6 +164,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   /** Running may go on: run the held requests until done or paused anew, and read again once few are left. */
   private void runHeld() {
+    if (offload != null) {
+      startRound();
+      return;
+    }
     while (!closing && flow.running() && !held.isEmpty()) {
       Object msg = held.poll();
       heldBytes -= countedBytes(msg);
@@ -216,8 +253,125 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (offload != null) {
+      startRound();
+      return;
+    }
     batch.flush();
     ctx.flush();
+  }
+
+  /**
+   * On a cluster node: unless a round runs or running is paused, takes the held requests (at most
+   * {@link PipelineBatch#MAX_COMMANDS}) as the next round and hands it to the worker.
+   */
+  private void startRound() {
+    if (inRound || closing || !flow.running() || held.isEmpty()) {
+      return;
+    }
+    List<byte[][]> commands = new ArrayList<>();
+    String protocolError = null;
+    while (!held.isEmpty() && commands.size() < PipelineBatch.MAX_COMMANDS) {
+      Object msg = held.poll();
+      long bytes = countedBytes(msg);
+      heldBytes -= bytes;
+      try {
+        if (msg instanceof ProtocolErrorMarker marker) {
+          throw new IllegalArgumentException(marker.message());
+        }
+        if (msg instanceof RedisMessage request) {
+          commands.add(arguments(request));
+        }
+      } catch (IllegalArgumentException e) {
+        protocolError = e.getMessage(); // the commands before it run; then the error, and the connection closes
+        break;
+      } finally {
+        flow.ran(bytes);
+        ReferenceCountUtil.release(msg);
+      }
+    }
+    if (heldBytes <= maxHeldBytes) {
+      flow.resume(ConnectionFlow.QUERY_BUFFER_FULL);
+    }
+    inRound = true;
+    String error = protocolError;
+    offload.execute(() -> {
+      Round round;
+      try {
+        round = runRound(commands);
+      } catch (RuntimeException | Error e) { // a bug: dispatch and flush turn command failures into replies
+        LOG.error("connection {}: a round of commands failed", session.id(), e);
+        round = new Round(List.of(Reply.error("ERR internal error: " + e)), true, false);
+      }
+      Round done = round;
+      ctx.channel().eventLoop().execute(() -> endRound(done, error));
+    });
+  }
+
+  /** Held after the requests decoded before a protocol error, on a cluster node: they run first. */
+  private record ProtocolErrorMarker(String message) {}
+
+  /** What a round left for the event loop: the replies in order, and how the connection goes on. */
+  private record Round(List<RedisMessage> replies, boolean closeAfterLast, boolean closeWithoutReply) {}
+
+  /** On the worker: runs the round's commands in order, as {@link #execute} does, and flushes the batch. */
+  private Round runRound(List<byte[][]> commands) {
+    roundReplies = new ArrayList<>();
+    session.readable(false); // one read barrier for the round's reads, all of which arrived before it
+    try {
+      for (byte[][] args : commands) {
+        if (args.length == 0) {
+          continue; // Redis ignores an empty request.
+        }
+        RedisMessage reply = dispatcher.dispatch(session, args, batch);
+        if (reply == PipelineBatch.DEFERRED) {
+          continue;
+        }
+        if (reply == null) { // SHUTDOWN: the batch's replies before it, then close
+          batch.flush();
+          return new Round(roundReplies, false, true);
+        }
+        roundReplies.add(reply);
+        if (session.closeAfterReply()) {
+          batch.flush();
+          return new Round(roundReplies, true, false);
+        }
+      }
+      batch.flush();
+      return new Round(roundReplies, false, false);
+    } catch (RuntimeException | Error e) { // a bug: release the batch's stripes before the round is given up
+      try {
+        batch.flush();
+      } catch (RuntimeException | Error again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    } finally {
+      roundReplies = null;
+    }
+  }
+
+  /** On the event loop: writes a round's replies, then starts the next round if requests wait. */
+  private void endRound(Round round, String protocolError) {
+    inRound = false;
+    if (closing) {
+      return; // the connection went away meanwhile: the commands ran, their replies go nowhere
+    }
+    for (RedisMessage reply : round.replies()) {
+      ctx.write(reply, ctx.voidPromise());
+    }
+    if (round.closeWithoutReply() || round.closeAfterLast() || closeAfterRound) {
+      closing = true;
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    if (protocolError != null) {
+      protocolError(ctx, protocolError);
+      return;
+    }
+    ctx.flush();
+    flow.afterReply();
+    startRound();
   }
 
   @Override
@@ -232,6 +386,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt == SHUTDOWN) {
+      ctx.channel().config().setAutoRead(false);
+      if (inRound) {
+        closeAfterRound = true;
+      } else {
+        closing = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      }
+      return;
+    }
     if (evt instanceof IdleStateEvent) {
       LOG.debug("closing idle connection {}", session.id());
       closing = true;
@@ -244,7 +408,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     closing = true;
-    batch.flush(); // the commands ran, as in Redis; their replies go nowhere
+    if (!inRound) { // a running round flushes its own batch
+      batch.flush(); // the commands ran, as in Redis; their replies go nowhere
+    }
     Object msg;
     while ((msg = held.poll()) != null) {
       ReferenceCountUtil.release(msg);
@@ -255,7 +421,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    batch.flush(); // the replies of the commands before the failure, and their stripes released
+    if (!inRound) { // a running round flushes its own batch
+      batch.flush(); // the replies of the commands before the failure, and their stripes released
+    }
     if (closing) {
       return;
     }
@@ -271,6 +439,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         message = message.substring("Protocol error: ".length());
       } else if (message.startsWith("length: ")) {
         message = "invalid bulk length " + message.substring("length: ".length()); // Netty's 512 MiB check
+      }
+      if (offload != null) { // the requests decoded before it run first, as they would have inline
+        ctx.channel().config().setAutoRead(false);
+        held.add(new ProtocolErrorMarker(message));
+        startRound();
+        return;
       }
       protocolError(ctx, message);
       return;

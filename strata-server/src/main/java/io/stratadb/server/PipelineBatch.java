@@ -239,9 +239,18 @@ final class PipelineBatch {
     }
   }
 
-  /** Commits the writes, if any. */
+  /**
+   * Commits the writes, if any. On a cluster node a batch that read nothing (blind writes: SET,
+   * MSET) lets go of its stripes first: its commit is a Raft round trip, and holding them through
+   * it made every other connection writing a key of the same stripe wait for that round trip (and
+   * split its own batch). A batch that read values keeps them: its entry carries those values as
+   * conditions, and the stripes keep this node's other writers from invalidating them meanwhile.
+   */
   private void commit() {
     if (batch.count() > 0) {
+      if (store.replicated() && expected.isEmpty()) {
+        unlockAll();
+      }
       store.write(batch, expected);
     }
   }
@@ -251,6 +260,10 @@ final class PipelineBatch {
     batch.clear();
     pending.clear();
     expected.clear();
+    unlockAll();
+  }
+
+  private void unlockAll() {
     for (int i = 0; i < heldCount; i++) {
       isHeld[held[i]] = false;
       store.locks().unlock(held[i]);

@@ -14,8 +14,10 @@ import java.util.Map;
  * them linearizable by waiting until that database has applied every write committed before the
  * read began.
  *
- * <p>Implementations are thread-safe; every method may block the calling event-loop thread (for
- * a Raft round trip, a few ms on a LAN).
+ * <p>Implementations are thread-safe; every method may block the calling thread for a Raft round
+ * trip (a few ms on a LAN, up to the implementation's timeout). The server calls them from its
+ * command workers, never from an event loop, so one connection's wait holds up no other
+ * ({@link ConnectionHandler}).
  */
 public interface Replication {
 

@@ -21,6 +21,7 @@ import io.netty.handler.codec.redis.RedisBulkStringAggregator;
 import io.netty.handler.codec.redis.RedisDecoder;
 import io.netty.handler.codec.redis.RedisEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stratadb.Db;
 import io.stratadb.Options;
@@ -31,6 +32,8 @@ import java.lang.management.OperatingSystemMXBean;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,11 +89,17 @@ public final class RespServer implements AutoCloseable {
   private Channel serverChannel;
   private WalSyncer walSyncer; // null unless --wal-sync everysec; set by bind
   private final Replication replication; // null unless a cluster node, which owns the database
+  /** On a cluster node, where connections' commands run (ConnectionHandler's rounds); else null. */
+  private final ExecutorService offload;
   private boolean shuttingDown; // guarded by shutdownLock
 
   private RespServer(Db db, ServerConfig config, int maxValueBytes, int maxKeyBytes, Replication replication) {
     this.db = db;
     this.replication = replication;
+    // A thread per connection whose round waits for Raft at that moment (bounded by maxclients),
+    // idle threads ending after a minute: so no connection's wait holds up another's.
+    this.offload = replication == null ? null
+        : Executors.newCachedThreadPool(new DefaultThreadFactory("strata-replicated-commands", true));
     this.config = config;
     this.maxValueBytes = maxValueBytes;
     this.maxKeyBytes = maxKeyBytes;
@@ -236,7 +245,7 @@ public final class RespServer implements AutoCloseable {
                 .addLast("arrayAggregator", new RedisArrayAggregator(config.maxArgs(), 1))
                 .addLast("handler", new ConnectionHandler(dispatcher,
                     new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes(),
-                    store, maxBatchedArgBytes));
+                    store, maxBatchedArgBytes, offload));
           }
         });
     serverChannel = b.bind(config.bind(), config.port()).sync().channel();
@@ -327,6 +336,10 @@ public final class RespServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
       }
       for (Channel ch : clients) {
+        if (offload != null) { // a cluster node: a connection closes once its running round has replied
+          ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ConnectionHandler.SHUTDOWN));
+          continue;
+        }
         ch.eventLoop().execute(() -> {
           ch.config().setAutoRead(false);
           ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -338,6 +351,9 @@ public final class RespServer implements AutoCloseable {
       }
       bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
       workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      if (offload != null) {
+        offload.shutdown(); // a round still waiting for Raft ends when the node closes
+      }
       if (walSyncer != null) {
         walSyncer.close();
       }

@@ -3,6 +3,9 @@ package io.stratadb.cli.command;
 import io.stratadb.Options;
 import io.stratadb.cli.CliCommand;
 import io.stratadb.cli.DbDirOption;
+import io.stratadb.cluster.ClusterNode;
+import io.stratadb.cluster.ClusterServer;
+import io.stratadb.cluster.NodeConfig;
 import io.stratadb.server.RespServer;
 import io.stratadb.server.ServerConfig;
 import io.stratadb.server.WalSync;
@@ -17,6 +20,11 @@ import picocli.CommandLine.Option;
  * client sends SHUTDOWN or the process gets SIGTERM or SIGINT; both shut down gracefully (finish
  * the commands already read, close the database). Creates the database in a missing or empty
  * directory, or with {@code --create}.
+ *
+ * <p>With {@code --cluster} ({@link ClusterOptions}) it runs one node of a replicated cluster
+ * ({@link ClusterServer}): {@code --db DIR} is then the node's directory, and the output's first
+ * line is {@code READY <node id>} once the Redis port listens, as {@code ClusterServerMain}
+ * prints it.
  */
 @Command(name = "serve",
     description = "Serve the database over the Redis protocol (RESP2): redis-cli, redis-benchmark and Redis "
@@ -26,6 +34,8 @@ public final class ServeCommand extends CliCommand {
   @Mixin DbDirOption db;
 
   @Mixin CreateOption create;
+
+  @Mixin ClusterOptions clusterOptions;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "Redis-style configuration file (port, bind, requirepass, maxclients, maxmemory-clients, "
@@ -95,24 +105,67 @@ public final class ServeCommand extends CliCommand {
   }
 
   @Override
-  protected int run() throws InterruptedException {
+  protected int run() throws Exception {
+    NodeConfig node;
+    try {
+      node = clusterOptions.nodeConfig(db.dir());
+    } catch (IllegalArgumentException e) {
+      throw usageError(e.getMessage());
+    }
     ServerConfig built = config();
-    db.checkCreatable(create.create);
     Options options = writeBufferSize == null ? Options.defaults()
         : Options.builder().writeBufferSize(writeBufferSize).build();
+    if (node != null) {
+      return serveCluster(node, options, built);
+    }
+    db.checkCreatable(create.create);
     RespServer server = RespServer.start(db.dir(), options, built);
-    Thread hook = new Thread(server::close, "strata-serve-sigterm");
+    return serveUntilStopped(server, server::awaitTermination, "strata serve: listening on "
+        + server.address().getHostString() + ":" + server.port() + ", database " + db.dir()
+        + (built.requirePass() == null ? "" : " (AUTH required)"), "strata serve: stopped, database closed");
+  }
+
+  /** Runs a cluster node until SHUTDOWN or SIGTERM; the node's directory is created if missing. */
+  private int serveCluster(NodeConfig node, Options options, ServerConfig built) throws Exception {
+    ClusterServer server = ClusterServer.start(node, options, built, ClusterNode.Tuning.DEFAULTS);
+    return serveUntilStopped(server, server::awaitTermination, "READY " + node.nodeId() + "\n"
+        + "strata serve: cluster node " + node.nodeId() + " listening on " + built.bind() + ":" + server.port()
+        + ", raft " + node.raftAddress().getHostString() + ":" + node.raftAddress().getPort() + ", directory "
+        + node.dir() + (built.requirePass() == null ? "" : " (AUTH required)"), "strata serve: stopped, node closed");
+  }
+
+  /** Waits for a server to stop, as {@code awaitTermination} does. */
+  @FunctionalInterface
+  private interface Termination {
+    void await() throws InterruptedException;
+  }
+
+  /**
+   * Prints {@code listening}, waits until the server stops (SHUTDOWN; SIGTERM closes it through a
+   * shutdown hook), closes it (idempotent) and prints {@code stopped}.
+   */
+  private int serveUntilStopped(AutoCloseable server, Termination termination, String listening, String stopped)
+      throws Exception {
+    Thread hook = new Thread(() -> closeFromHook(server), "strata-serve-sigterm");
     Runtime.getRuntime().addShutdownHook(hook);
-    out().println("strata serve: listening on " + server.address().getHostString() + ":" + server.port()
-        + ", database " + db.dir() + (built.requirePass() == null ? "" : " (AUTH required)"));
+    out().println(listening);
     out().flush();
     try {
-      server.awaitTermination();
+      termination.await();
     } finally {
       removeHook(hook);
+      server.close();
     }
-    out().println("strata serve: stopped, database closed");
+    out().println(stopped);
     return 0;
+  }
+
+  private static void closeFromHook(AutoCloseable server) {
+    try {
+      server.close();
+    } catch (Exception e) { // neither server throws a checked exception: only AutoCloseable declares one
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The configuration file, then {@code STRATA_PASSWORD}, then the options given, each overriding the last. */
