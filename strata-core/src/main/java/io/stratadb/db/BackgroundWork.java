@@ -316,12 +316,6 @@ final class BackgroundWork {
       edit.logNumber(next.logNumber()).lastSequence(db.lastSequence());
       db.logAndApply(edit, (state, version) -> state.afterFlush(oldest, version));
       db.memtableBudget.release(oldest); // dropped from the state: its charge is free again
-      db.mutex.unlock(); // closing a file is I/O
-      try {
-        db.writePath.closeObsoleteWals(next.logNumber());
-      } finally {
-        db.mutex.lock();
-      }
       // Only once installed: after a failed manifest write the record may still be on disk, so
       // the table stays protected from deletion until the database is reopened.
       edit.newFiles().forEach(f -> outputs.release(f.file().number()));
@@ -331,6 +325,14 @@ final class BackgroundWork {
     }
     long bytes = edit.newFiles().stream().mapToLong(f -> f.file().size()).sum();
     counters.flushed(bytes, System.nanoTime() - start);
+    // Closing files is I/O, so without the mutex; only now, as a Db.flush() waiting for this
+    // memtable returns once it gets the mutex and must find the flush counted.
+    db.mutex.unlock();
+    try {
+      db.writePath.closeObsoleteWals(edit.logNumber());
+    } finally {
+      db.mutex.lock();
+    }
     deleteObsoleteFilesUnlocked();
   }
 
