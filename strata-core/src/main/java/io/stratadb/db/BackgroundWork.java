@@ -319,18 +319,18 @@ final class BackgroundWork {
       // once it sees the new state, and must see the flush counted.
       counters.flushed(edit.newFiles().stream().mapToLong(f -> f.file().size()).sum(), System.nanoTime() - start);
       db.memtableBudget.release(oldest); // dropped from the state: its charge is free again
-      db.mutex.unlock(); // closing a file is I/O
-      try {
-        db.writePath.closeObsoleteWals(next.logNumber());
-      } finally {
-        db.mutex.lock();
-      }
       // Only once installed: after a failed manifest write the record may still be on disk, so
       // the table stays protected from deletion until the database is reopened.
       edit.newFiles().forEach(f -> outputs.release(f.file().number()));
     } finally {
       flushRunning = false;
       db.stateChanged.signalAll();
+    }
+    db.mutex.unlock(); // closing files is I/O
+    try {
+      db.writePath.closeObsoleteWals(edit.logNumber());
+    } finally {
+      db.mutex.lock();
     }
     deleteObsoleteFilesUnlocked();
   }

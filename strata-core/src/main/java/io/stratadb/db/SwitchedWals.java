@@ -16,8 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The rule that keeps the history a prefix after a power loss: no byte of a WAL is fsynced before
  * every older WAL is, so {@link #syncAll} runs before any fsync of the live WAL (a sync write,
- * {@code Db.syncWal}). A WAL whose memtable was flushed and recorded in the manifest is obsolete
- * and is closed unsynced ({@link #closeObsolete}).
+ * {@code Db.syncWal}). That keeps synced writes; for unsynced ones the operating system may still
+ * write a newer WAL back before an older one's tail, and {@code WalRecovery} then stops at the gap
+ * in sequence numbers rather than replay past it. A WAL whose memtable was flushed and recorded in
+ * the manifest is obsolete and is closed unsynced ({@link #closeObsolete}).
  *
  * <p>Thread-safe: {@code lock} guards the queue and the flag, and is held across the fsyncs, so a
  * sync leader waits for a flush thread's fsync of the same WALs rather than skipping it.

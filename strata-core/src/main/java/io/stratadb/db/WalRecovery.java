@@ -6,6 +6,7 @@ import io.stratadb.env.ReadableFile;
 import io.stratadb.manifest.FileNames;
 import io.stratadb.memtable.Memtable;
 import io.stratadb.record.LogReader;
+import io.stratadb.util.ByteSource;
 import io.stratadb.wal.WalBatch;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +20,14 @@ import org.slf4j.LoggerFactory;
  * Replays the WALs left by the previous run into memtables (LevelDB's {@code
  * DBImpl::RecoverLogFile}). Logs are replayed in file-number order; a torn tail (the last record
  * cut short by a crash) is dropped with a warning, corruption in the middle of a log is thrown.
- * Not thread-safe; used once during open.
+ *
+ * <p>A log whose first record does not continue the sequence numbers where the previous log ended
+ * is not replayed, nor is any later log (RocksDB's point-in-time recovery): a memtable switch does
+ * not fsync the old log ({@code SwitchedWals}), so after a power loss the operating system may have
+ * written back a newer log but not the older one's tail. No byte of the newer log was fsynced then
+ * (that fsyncs the older logs first), and replaying it would leave a hole in the history.
+ *
+ * <p>Not thread-safe; used once during open.
  */
 final class WalRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(WalRecovery.class);
@@ -32,6 +40,10 @@ final class WalRecovery {
   private final FileSystem fs;
   private final Path dir;
   private long lastSequence;
+  /** Sequence number of the last record replayed, -1 before the first. */
+  private long lastReplayed = -1;
+  /** Set at a log that does not continue the previous one: it and the later logs are skipped. */
+  private boolean stopped;
 
   WalRecovery(FileSystem fs, Path dir, long lastSequence) {
     this.fs = fs;
@@ -55,6 +67,8 @@ final class WalRecovery {
   /**
    * Replays log {@code number}, adding its entries to memtables; each memtable that reaches
    * {@code writeBufferSize} bytes goes to {@code sink}. Returns the memtable still being filled.
+   * Replays nothing if the log does not continue the sequence numbers of the logs replayed before
+   * it, or follows one that did not (see the class comment).
    *
    * @throws io.stratadb.CorruptionException for corruption before the tail
    */
@@ -62,13 +76,27 @@ final class WalRecovery {
     Path path = FileNames.log(dir, number);
     String name = path.toString();
     Memtable[] current = {memtable};
+    if (stopped) {
+      LOG.warn("skipped WAL {}: it follows a WAL that lost records", name);
+      return memtable;
+    }
     try (ReadableFile file = fs.openReadable(path);
         LogReader reader = new LogReader(file, name)) {
-      byte[] record;
-      while ((record = reader.readRecord()) != null) {
+      byte[] record = reader.readRecord();
+      if (record != null && lastReplayed >= 0 && record.length >= Long.BYTES) {
+        long first = new ByteSource(record).getFixed64(); // a malformed record is thrown below
+        if (first != lastReplayed + 1) {
+          LOG.warn("skipped WAL {} and later ones: it starts at sequence {}, but the previous WAL"
+              + " ends at {} (its tail was lost)", name, first, lastReplayed);
+          stopped = true;
+          return memtable;
+        }
+      }
+      for (; record != null; record = reader.readRecord()) {
         long last = WalBatch.decode(record, name, reader.lastRecordOffset(),
             (seq, type, key, value) -> current[0].add(seq, type, key, value));
         lastSequence = Math.max(lastSequence, last);
+        lastReplayed = last;
         if (current[0].approximateBytes() >= writeBufferSize) {
           sink.accept(current[0]);
           current[0] = new Memtable(0);

@@ -274,8 +274,13 @@ final class PipelineBatch {
   /**
    * Locks the stripes of {@code keys} until the batch is committed. If one is taken, commits what
    * the batch holds first and then waits for them holding nothing, in ascending order.
+   *
+   * @throws RedisError if a key is the {@link ValueFormat#MARKER_KEY} (nothing is locked then)
    */
   void lock(byte[]... keys) {
+    for (byte[] key : keys) {
+      StringStore.refuseMarker(key); // before the command changes anything
+    }
     int[] stripes = new int[keys.length];
     for (int i = 0; i < keys.length; i++) {
       stripes[i] = KeyLocks.stripe(keys[i]);
@@ -332,6 +337,7 @@ final class PipelineBatch {
 
   /** Writes {@code value} under {@code key} with an expiry in epoch ms or {@link ValueCodec#NO_EXPIRY}. */
   void put(byte[] key, byte[] value, long expireAtMillis) {
+    StringStore.refuseMarker(key);
     byte[] stored = store.encode(value, expireAtMillis);
     batch.put(key, stored);
     pending.put(ByteBuffer.wrap(key), stored);
@@ -339,6 +345,7 @@ final class PipelineBatch {
 
   /** Deletes {@code key}. */
   void delete(byte[] key) {
+    StringStore.refuseMarker(key);
     batch.delete(key);
     pending.put(ByteBuffer.wrap(key), DELETED);
   }

@@ -114,7 +114,7 @@ final class StringStore {
 
   /** As {@link #get(byte[])}, read with {@code options} (at a snapshot, for one). */
   StoredValue get(byte[] key, ReadOptions options) {
-    byte[] stored = db.get(key, options);
+    byte[] stored = ValueFormat.isMarker(key) ? null : db.get(key, options);
     return stored == null ? null : live(stored);
   }
 
@@ -126,7 +126,7 @@ final class StringStore {
    * @throws RedisError if the stored value is not in the server's format
    */
   byte[] getStored(byte[] key) {
-    byte[] stored = db.get(key);
+    byte[] stored = ValueFormat.isMarker(key) ? null : db.get(key);
     if (stored == null) {
       return null;
     }
@@ -156,7 +156,7 @@ final class StringStore {
     StoredValue[] out = new StoredValue[keys.length];
     for (int i = 0; i < out.length; i++) {
       byte[] v = stored.get(i);
-      out[i] = v == null ? null : live(v);
+      out[i] = v == null || ValueFormat.isMarker(keys[i]) ? null : live(v);
     }
     return out;
   }
@@ -192,13 +192,28 @@ final class StringStore {
     }
   }
 
+  /**
+   * Refuses a write to the {@link ValueFormat#MARKER_KEY}, which no client reads (it reads as
+   * absent) or writes: deleting or changing it would make the next start read the database in
+   * the other format, serving values with their headers or stripping bytes of plain ones.
+   *
+   * @throws RedisError if {@code key} is the marker
+   */
+  static void refuseMarker(byte[] key) {
+    if (ValueFormat.isMarker(key)) {
+      throw new RedisError("ERR the key is reserved: it marks how strata serve stores values");
+    }
+  }
+
   /** Stores {@code value} under {@code key} with an expiry in epoch ms or {@link ValueCodec#NO_EXPIRY}. */
   void put(byte[] key, byte[] value, long expireAtMillis) {
+    refuseMarker(key);
     write(new WriteBatch().put(key, encode(value, expireAtMillis)));
   }
 
   /** Deletes {@code key}. */
   void delete(byte[] key) {
+    refuseMarker(key);
     write(new WriteBatch().delete(key));
   }
 

@@ -82,6 +82,25 @@ class ValueFormatTest {
   }
 
   @Test
+  void clientsCanNeitherReadNorWriteTheMarker() {
+    byte[] marker = ValueFormat.MARKER_KEY;
+    try (TestServer server = new TestServer(dir); Jedis jedis = server.jedis()) {
+      jedis.set("a", "1");
+      assertNull(jedis.get(marker), "hidden from GET");
+      assertEquals(java.util.Arrays.asList((byte[]) null), jedis.mget(marker), "hidden from MGET");
+      assertThrows(JedisDataException.class, () -> jedis.del(marker));
+      assertThrows(JedisDataException.class, () -> jedis.set(marker, b("x")));
+      assertThrows(JedisDataException.class, () -> jedis.mset(b("b"), b("2"), marker, b("ttl-v1")));
+      assertNull(jedis.get("b"), "the refused MSET wrote nothing");
+      assertEquals("1", jedis.get("a"));
+    }
+    try (TestServer server = new TestServer(dir); Jedis jedis = server.jedis()) {
+      assertTrue(jedis.info("server").contains("value_format:ttl\r\n"), "still a TTL database");
+      assertEquals("1", jedis.get("a"), "served without its header");
+    }
+  }
+
+  @Test
   void plainRefusesExpiriesAndKeepsBytes() {
     byte[] value = {0, 1, 2};
     assertArrayEquals(value, ValueFormat.PLAIN.encode(value, ValueCodec.NO_EXPIRY));
