@@ -164,7 +164,14 @@ final class StoreDb implements AutoCloseable {
     }
   }
 
-  private void sync() {
+  /**
+   * Fsyncs the WAL if written since the last sync, whatever {@link
+   * StrataStores#SYNC_ON_COMMIT_CONFIG} says: before a durable save of what the store holds (its
+   * position at close), which must never be ahead of the data.
+   *
+   * @throws ProcessorStateException if the sync fails
+   */
+  void sync() {
     if (dirty) {
       try {
         db.syncWal();

@@ -431,9 +431,10 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
     metrics.close();
     try {
+      storeDb.sync(); // the data durable before the position that says the store holds it
       positionFile.write(getPosition(), true);
     } finally {
-      storeDb.close(); // syncs the WAL first
+      storeDb.close();
     }
   }
 }
