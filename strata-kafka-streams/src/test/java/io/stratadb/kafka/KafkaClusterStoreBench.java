@@ -90,9 +90,23 @@ class KafkaClusterStoreBench {
     }
   }
 
+  /** The state directory's bytes by file name extension (or name, without one), in MiB. */
+  private static Map<String, String> bytesByKind(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      Map<String, Long> bytes = new java.util.TreeMap<>();
+      files.filter(Files::isRegularFile).forEach(file -> {
+        String name = file.getFileName().toString();
+        bytes.merge(name.contains(".") ? name.substring(name.lastIndexOf('.')) : name, file.toFile().length(), Long::sum);
+      });
+      Map<String, String> mib = new java.util.TreeMap<>();
+      bytes.forEach((kind, n) -> mib.put(kind, String.format("%.1f", n / 1048576.0)));
+      return mib;
+    }
+  }
+
   /** Runs one application over the {@code records} records of {@code topic}; returns its records per second and adds a report line. */
   private static double count(String bootstrap, String topic, int records, String name, Function<String, KeyValueBytesStoreSupplier> stores,
-      List<String> lines) throws InterruptedException {
+      List<String> lines) throws InterruptedException, java.io.IOException {
     Path stateDir = DIR.resolve("state-" + name);
     AtomicLong processed = new AtomicLong();
     AtomicLong first = new AtomicLong();
@@ -128,8 +142,8 @@ class KafkaClusterStoreBench {
     disk = KafkaStreamsStoreBench.diskBytes(stateDir);
     double seconds = (last.get() - first.get()) / 1e9;
     double perSecond = records / seconds;
-    lines.add(String.format("%-14s %10d records %8.1f s %10.0f rec/s  state on disk %7.1f MiB",
-        name, records, seconds, perSecond, disk / 1048576.0));
+    lines.add(String.format("%-14s %10d records %8.1f s %10.0f rec/s  state on disk %7.1f MiB %s",
+        name, records, seconds, perSecond, disk / 1048576.0, bytesByKind(stateDir)));
     return perSecond;
   }
 }
