@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
  * cache off so every record reaches the store, default {@code at_least_once}) counts them by key,
  * first with Kafka's store, then with StrataDB's, each under its own application id from the
  * beginning of the topic, after both ran untimed over {@code bench.warmup} other records. Reports records per second (first to last record processed) and the
- * state size on disk after a clean close. Run:
+ * state size on disk after a clean close; then (unless {@code -Dbench.restore=false}) it starts the
+ * application again on an empty state directory and times the restoration of the store from its
+ * changelog (records restored per second). Run:
  *
  * <pre>
  * flock /tmp/bench.lock mvn -B -q -pl strata-kafka-streams -am test -Pslow-tests \
@@ -47,6 +49,7 @@ class KafkaClusterStoreBench {
   private static final int KEYS = Integer.getInteger("bench.keys", 20_000);
   private static final int VALUE_BYTES = Integer.getInteger("bench.valueBytes", 100);
   private static final int WARMUP = Integer.getInteger("bench.warmup", 100_000);
+  private static final boolean RESTORE = Boolean.parseBoolean(System.getProperty("bench.restore", "true"));
   private static final Path DIR = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")))
       .resolve("kafka-cluster-store-bench");
 
@@ -129,7 +132,8 @@ class KafkaClusterStoreBench {
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     long disk;
-    try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+    org.apache.kafka.streams.Topology topology = builder.build();
+    try (KafkaStreams streams = new KafkaStreams(topology, props)) {
       streams.start();
       long deadline = System.currentTimeMillis() + 600_000;
       while (processed.get() < records) {
@@ -144,6 +148,48 @@ class KafkaClusterStoreBench {
     double perSecond = records / seconds;
     lines.add(String.format("%-14s %10d records %8.1f s %10.0f rec/s  state on disk %7.1f MiB %s",
         name, records, seconds, perSecond, disk / 1048576.0, bytesByKind(stateDir)));
+    if (RESTORE) {
+      KafkaStreamsStoreBench.deleteTree(stateDir);
+      lines.add(restore(topology, props, name));
+    }
     return perSecond;
+  }
+
+  /**
+   * Starts the application again on an empty state directory and times the restoration of its 4
+   * changelog partitions into the store (first restore start to last restore end).
+   */
+  private static String restore(org.apache.kafka.streams.Topology topology, Properties props, String name)
+      throws InterruptedException {
+    AtomicLong start = new AtomicLong();
+    AtomicLong end = new AtomicLong();
+    AtomicLong restored = new AtomicLong();
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(4);
+    try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+      streams.setGlobalStateRestoreListener(new org.apache.kafka.streams.processor.StateRestoreListener() {
+        @Override
+        public void onRestoreStart(org.apache.kafka.common.TopicPartition partition, String store, long startOffset, long endOffset) {
+          start.compareAndSet(0, System.nanoTime());
+        }
+
+        @Override
+        public void onBatchRestored(org.apache.kafka.common.TopicPartition partition, String store, long batchEndOffset, long numRestored) {
+        }
+
+        @Override
+        public void onRestoreEnd(org.apache.kafka.common.TopicPartition partition, String store, long totalRestored) {
+          restored.addAndGet(totalRestored);
+          end.set(System.nanoTime());
+          ended.countDown();
+        }
+      });
+      streams.start();
+      if (!ended.await(10, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new AssertionError(name + ": restoration did not end in 10 min");
+      }
+    }
+    double seconds = (end.get() - start.get()) / 1e9;
+    return String.format("%-14s restore %10d changelog records %8.1f s %10.0f rec/s", name, restored.get(), seconds,
+        restored.get() / seconds);
   }
 }
