@@ -188,7 +188,7 @@ class KafkaStreamsStoreBench {
     return new Result(name + " (per 1000)", entries, (end - start) / 1e9, latency, diskBytes(stateDir));
   }
 
-  private static long diskBytes(Path dir) {
+  static long diskBytes(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     } catch (IOException e) {
@@ -196,7 +196,7 @@ class KafkaStreamsStoreBench {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
