@@ -46,7 +46,12 @@ final class CheckpointSnapshots implements StateMachineStorage {
 
   @Override
   public void init(RaftStorage storage) throws IOException {
-    dir = storage.getStorageDir().getStateMachineDir().toPath();
+    init(storage.getStorageDir().getStateMachineDir().toPath());
+  }
+
+  /** As {@link #init(RaftStorage)}, for the state-machine directory {@code smDir} itself. */
+  void init(Path smDir) throws IOException {
+    dir = smDir;
     Files.createDirectories(dir);
     try (Stream<Path> s = Files.list(dir)) { // a checkpoint a crash interrupted: never a snapshot
       for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
@@ -97,19 +102,39 @@ final class CheckpointSnapshots implements StateMachineStorage {
     return out;
   }
 
+  /**
+   * The latest snapshot on disk, or null if there is none or the directory cannot be read. Never
+   * throws: Ratis calls it from paths (purging the log after it installed a snapshot, before it
+   * calls {@code reinitialize}) where an exception stops the whole Raft server. When the
+   * snapshot last recorded has vanished (Ratis renamed a received snapshot over the whole {@code
+   * sm} directory), the directory is scanned again and the snapshot found there is returned.
+   */
   @Override
   public FileListSnapshotInfo getLatestSnapshot() {
-    Snapshot s = latest;
-    if (s == null) {
-      return null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Snapshot s = latest;
+      if (s == null || !Files.isDirectory(s.dir())) {
+        try {
+          s = reload();
+        } catch (IOException | UncheckedIOException e) {
+          LOG.warn("cannot scan the snapshots in {}: {}", dir, e.toString());
+          return null;
+        }
+        if (s == null) {
+          return null;
+        }
+      }
+      try (Stream<Path> files = Files.list(s.dir())) {
+        List<FileInfo> infos = files.filter(p -> !p.getFileName().toString().endsWith(MD5_SUFFIX))
+            .sorted().map(p -> new FileInfo(p.toAbsolutePath(), null)).toList();
+        return new FileListSnapshotInfo(infos, s.termIndex());
+      } catch (IOException | UncheckedIOException e) { // replaced between the check and the listing
+        LOG.info("the snapshot {} vanished ({}); scanning {} again", s.dir(), e.toString(), dir);
+        latest = null;
+      }
     }
-    try (Stream<Path> files = Files.list(s.dir())) {
-      List<FileInfo> infos = files.filter(p -> !p.getFileName().toString().endsWith(MD5_SUFFIX))
-          .sorted().map(p -> new FileInfo(p.toAbsolutePath(), null)).toList();
-      return new FileListSnapshotInfo(infos, s.termIndex());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the snapshot " + s.dir(), e);
-    }
+    LOG.warn("the snapshots in {} keep changing; reporting none", dir);
+    return null;
   }
 
   @Override

@@ -32,6 +32,7 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -282,6 +283,27 @@ public final class ClusterNode implements AutoCloseable {
   /** The index of the last entry applied to this node's database. */
   public long appliedIndex() {
     return stateMachine.appliedIndex();
+  }
+
+  /**
+   * Whether this node's Raft server, or its division of the group, has stopped (is closing,
+   * closed or failed) although the node was not closed: Ratis stops a server on an error it
+   * cannot recover from (an exception from the state machine on its own threads). Such a node
+   * never votes, replicates or applies again; {@link ClusterServer} then shuts down. False while
+   * the node has no division yet (a node started with {@code --join} that is not added yet).
+   * Thread-safe.
+   */
+  public boolean raftStopped() {
+    if (server.getLifeCycleState().isClosingOrClosed() || server.getLifeCycleState() == LifeCycle.State.EXCEPTION) {
+      return true;
+    }
+    LifeCycle.State state;
+    try {
+      state = division().getInfo().getLifeCycleState();
+    } catch (IOException noDivision) {
+      return false;
+    }
+    return state.isClosingOrClosed() || state == LifeCycle.State.EXCEPTION;
   }
 
   /** The RaftClient this node forwards writes and admin requests with. */

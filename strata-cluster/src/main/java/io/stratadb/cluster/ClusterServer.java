@@ -23,12 +23,48 @@ public final class ClusterServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterServer.class);
 
+  /** How often the watchdog checks that the node's Raft server still runs, in ms. */
+  static final long WATCHDOG_PERIOD_MS = 500;
+
   private final ClusterNode node;
   private final RespServer resp;
+  private final java.util.concurrent.ScheduledExecutorService watchdog;
+  private volatile boolean closing;
+  private volatile boolean raftFailed;
 
   private ClusterServer(ClusterNode node, RespServer resp) {
     this.node = node;
     this.resp = resp;
+    this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "strata-cluster-watchdog-" + node.config().nodeId());
+      t.setDaemon(true);
+      return t;
+    });
+    watchdog.scheduleWithFixedDelay(this::check, WATCHDOG_PERIOD_MS, WATCHDOG_PERIOD_MS,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Shuts the node down when its Raft server stopped by itself: a node whose Redis port stayed up
+   * answering CLUSTERDOWN forever looked alive to clients and supervisors, and never recovered.
+   */
+  private void check() {
+    if (closing || !node.raftStopped()) {
+      return;
+    }
+    raftFailed = true;
+    LOG.error("node {}: its Raft server has stopped (see the errors above); shutting the node down so that "
+        + "it can be restarted", node.config().nodeId());
+    Thread t = new Thread(this::close, "strata-cluster-shutdown-" + node.config().nodeId());
+    t.start();
+  }
+
+  /**
+   * Whether the node shut itself down because its Raft server stopped by itself (then {@link
+   * #awaitTermination} has returned or is about to, and the process should exit non-zero).
+   */
+  public boolean raftFailed() {
+    return raftFailed;
   }
 
   /**
@@ -63,7 +99,10 @@ public final class ClusterServer implements AutoCloseable {
     return resp.port();
   }
 
-  /** Waits until the Redis front has shut down (SHUTDOWN, or {@link #close}). */
+  /**
+   * Waits until the Redis front has shut down (SHUTDOWN, {@link #close}, or the node's Raft server
+   * stopped by itself: {@link #raftFailed}).
+   */
   public void awaitTermination() throws InterruptedException {
     resp.awaitTermination();
   }
@@ -74,6 +113,8 @@ public final class ClusterServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    closing = true;
+    watchdog.shutdown();
     try {
       resp.close();
     } finally {

@@ -18,7 +18,7 @@ import java.util.Map;
  * Prints exactly one line, {@code READY <node id>}, to stdout once the Redis port listens (logs go
  * to stderr); shuts down gracefully on SIGTERM (and on the SHUTDOWN command); restarted with the
  * same {@code --db} it recovers. The password, if any, comes from {@code STRATA_PASSWORD}. Exit
- * status 2 for bad arguments, 1 if the node cannot start.
+ * status 2 for bad arguments, 1 if the node cannot start or its Raft server stopped by itself.
  */
 public final class ClusterServerMain {
 
@@ -54,6 +54,10 @@ public final class ClusterServerMain {
     out.flush();
     running.awaitTermination();
     running.close();
+    if (running.raftFailed()) {
+      System.err.println("error: node " + node.nodeId() + " stopped: its Raft server failed");
+      System.exit(1);
+    }
   }
 
   /** The parsed command line. */

@@ -187,7 +187,7 @@ final class KeyCommands {
       throw RedisError.syntax();
     }
     try (KeyLocks.Held ignored = store.locks().lockEverything();
-        DbIterator it = store.db().newIterator()) {
+        DbIterator it = openAfterReadBarrier()) {
       WriteBatch batch = new WriteBatch();
       int inBatch = 0;
       for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -206,5 +206,14 @@ final class KeyCommands {
       }
     }
     return Reply.OK;
+  }
+
+  /**
+   * An iterator over the local database once it holds every write committed before FLUSHDB
+   * began: on a lagging cluster node, FLUSHDB otherwise deleted only the keys the replica held.
+   */
+  private DbIterator openAfterReadBarrier() {
+    store.awaitReadable();
+    return store.db().newIterator();
   }
 }

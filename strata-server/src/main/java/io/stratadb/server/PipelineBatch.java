@@ -245,12 +245,21 @@ final class PipelineBatch {
    * it made every other connection writing a key of the same stripe wait for that round trip (and
    * split its own batch). A batch that read values keeps them: its entry carries those values as
    * conditions, and the stripes keep this node's other writers from invalidating them meanwhile.
+   *
+   * <p>On a cluster node a batch that read values but writes nothing (DEL or GETDEL of a key
+   * this replica lacks, SETNX of a key it holds) still commits an entry carrying only those
+   * values as conditions: its replies come from this replica's reads, which may lag the group,
+   * and only the entry's place in the log makes them true (a conflict runs the commands again
+   * on the caught-up replica). Without it, a lagging follower acknowledged a DEL with neither a
+   * commit nor a read index, and the key it should have deleted survived.
    */
   private void commit() {
     if (batch.count() > 0) {
       if (store.replicated() && expected.isEmpty()) {
         unlockAll();
       }
+      store.write(batch, expected);
+    } else if (store.replicated() && !expected.isEmpty()) {
       store.write(batch, expected);
     }
   }

@@ -26,8 +26,10 @@ public interface Replication {
    * to the local database; it applies only if every {@link Expectation} still holds at its place
    * in the log (the commands read those values before deciding their writes), else not at all.
    *
-   * @param batch the writes, never empty; the caller reuses it after the call returns
-   * @param expected the values the writes depend on, possibly empty
+   * @param batch the writes; the caller reuses it after the call returns. Empty only when {@code
+   *     expected} is not: a command that read values and decided to write nothing is linearized by
+   *     an entry that only checks them
+   * @param expected the values the writes (or the replies) depend on, possibly empty
    * @throws WriteConflictException if an expectation failed: nothing was applied, and the local
    *     database has since applied the write that changed it, so the commands may run again
    * @throws io.stratadb.StrataException (or a subclass of RuntimeException the implementation

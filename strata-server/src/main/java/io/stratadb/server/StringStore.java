@@ -65,6 +65,18 @@ final class StringStore {
     return replication != null;
   }
 
+  /**
+   * On a cluster node, returns once the local database sees every write committed before the
+   * call ({@link Replication#awaitReadable}); on a single server at once.
+   *
+   * @throws RuntimeException as {@link Replication#awaitReadable} throws it
+   */
+  void awaitReadable() {
+    if (replication != null) {
+      replication.awaitReadable();
+    }
+  }
+
   /** How the database stores values. */
   ValueFormat format() {
     return format;

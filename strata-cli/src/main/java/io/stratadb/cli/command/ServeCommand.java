@@ -128,10 +128,15 @@ public final class ServeCommand extends CliCommand {
   /** Runs a cluster node until SHUTDOWN or SIGTERM; the node's directory is created if missing. */
   private int serveCluster(NodeConfig node, Options options, ServerConfig built) throws Exception {
     ClusterServer server = ClusterServer.start(node, options, built, ClusterNode.Tuning.DEFAULTS);
-    return serveUntilStopped(server, server::awaitTermination, "READY " + node.nodeId() + "\n"
+    int status = serveUntilStopped(server, server::awaitTermination, "READY " + node.nodeId() + "\n"
         + "strata serve: cluster node " + node.nodeId() + " listening on " + built.bind() + ":" + server.port()
         + ", raft " + node.raftAddress().getHostString() + ":" + node.raftAddress().getPort() + ", directory "
         + node.dir() + (built.requirePass() == null ? "" : " (AUTH required)"), "strata serve: stopped, node closed");
+    if (server.raftFailed()) {
+      System.err.println("strata serve: cluster node " + node.nodeId() + " stopped because its Raft server failed");
+      return 1;
+    }
+    return status;
   }
 
   /** Waits for a server to stop, as {@code awaitTermination} does. */
