@@ -58,9 +58,6 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
 
   private static final Logger log = LoggerFactory.getLogger(StrataKeyValueStore.class);
 
-  /** The least time between two position saves at commits, in ms (the close always saves). */
-  static final long POSITION_SAVE_INTERVAL_MS = 1_000;
-
   private static final Map<Class<?>, StoreQueries.Handler<StrataKeyValueStore>> QUERY_HANDLERS = Map.of(
       KeyQuery.class, (q, s) -> s.runKeyQuery((KeyQuery<?, ?>) q),
       RangeQuery.class, (q, s) -> s.runRangeQuery((RangeQuery<?, ?>) q));
@@ -75,8 +72,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   private Db db;
   private StateStoreContext context;
   private PositionFile positionFile;
-  private Position checkpointed;
-  private long lastPositionSaveNanos;
+  private PositionCheckpoint positionCheckpoint;
   private boolean consistencyEnabled;
   private StoreMetrics metrics;
 
@@ -116,9 +112,8 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     storeDb = StoreDb.open(name, dir, context.appConfigs());
     db = storeDb.db();
     this.context = context;
-    checkpointed = saved.copy();
+    positionCheckpoint = new PositionCheckpoint(positionFile, saved, System::currentTimeMillis);
     position = saved;
-    lastPositionSaveNanos = System.nanoTime() - POSITION_SAVE_INTERVAL_MS * 1_000_000L;
     consistencyEnabled = StoreQueries.consistencyEnabled(context.appConfigs());
     metrics = null;
     try {
@@ -390,25 +385,9 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     write(batch);
   }
 
-  /**
-   * Saves the position if it moved since the last save and the last save is {@link
-   * #POSITION_SAVE_INTERVAL_MS} old, not fsynced. Called at each Kafka Streams commit, which can
-   * come after every record (TopologyTestDriver commits so), while a save costs a file rename. A
-   * saved position is never ahead of the writes (they reached the operating system first), only
-   * possibly behind them after a crash, which is safe: bounded queries wait until reprocessing
-   * moves it on.
-   */
+  /** At each Kafka Streams commit: saves the position as {@link PositionCheckpoint} says. */
   private void checkpointPosition() {
-    long now = System.nanoTime();
-    if (now - lastPositionSaveNanos < POSITION_SAVE_INTERVAL_MS * 1_000_000L) {
-      return;
-    }
-    Position current = getPosition();
-    if (!current.equals(checkpointed)) {
-      positionFile.write(current, false);
-      checkpointed = current;
-      lastPositionSaveNanos = now;
-    }
+    positionCheckpoint.maybeSave(getPosition(), false);
   }
 
   /**
