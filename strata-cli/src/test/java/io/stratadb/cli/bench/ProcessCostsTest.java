@@ -51,6 +51,8 @@ class ProcessCostsTest {
     assertEquals(0, sum);
     // 2048 pages; the kernel maps up to 16 cached pages per fault ("fault-around"), so at least 128
     assertTrue(spent.minorFaults() >= 128, spent.line());
-    assertTrue(spent.cpuNanos() > 0, spent.line());
+    // The JDK reads process CPU time through times(2) in clock ticks (10 ms on Linux), so a loop
+    // this short may well read 0; what must hold is that the counter is known and never goes back.
+    assertTrue(spent.cpuNanos() >= 0, spent.line());
   }
 }
