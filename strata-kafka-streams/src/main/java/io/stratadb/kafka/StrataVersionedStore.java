@@ -330,7 +330,10 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     validateStoreOpen();
     List<VersionedRecord<byte[]>> out = new ArrayList<>();
     if (toTime >= observedStreamTime - historyRetention) {
-      for (Segment segment : segments.segments(Long.MIN_VALUE, toTime, true)) {
+      // A version valid in the range ends after fromTime, so it is filed in a segment from the
+      // one of fromTime on (Kafka's store searches up to toTime's instead, missing versions that
+      // end after toTime's segment; see docs/kafka-streams.md).
+      for (Segment segment : segments.segments(fromTime, Long.MAX_VALUE, true)) {
         byte[] raw = segment.get(key.get());
         if (raw != null) {
           out.addAll(VersionedRow.decode(raw).versions(fromTime, toTime));

@@ -239,6 +239,25 @@ class VersionedStoreContractTest {
     }
   }
 
+  /**
+   * The one place the two differ: a version filed in a segment after {@code toTime} (it ended
+   * later) but valid within the range. Kafka's store searches only the segments up to {@code
+   * toTime} and misses it; StrataDB's searches from {@code fromTime} on and returns it.
+   */
+  @ParameterizedTest
+  @EnumSource(Impl.class)
+  void aVersionThatEndsInALaterSegmentIsValidWithinTheRange(Impl impl) {
+    try (StoreTopology t = host(impl, stateDir, false)) {
+      VersionedKeyValueStore<String, String> s = t.store(NAME);
+      s.put("a", "v1", 1_000);
+      s.put("a", "v2", 25_000); // v1 is filed in the segment of 25 s
+      List<String> found = versions(s, MultiVersionedKeyQuery.<String, String>withKey("a")
+          .fromTime(Instant.ofEpochMilli(0)).toTime(Instant.ofEpochMilli(5_000)).withAscendingTimestamps());
+      assertEquals(impl == Impl.KAFKA_ROCKSDB ? List.of() : List.of("v1@1000..25000"), found);
+      assertEquals("v1@1000..25000", asOf(s, "a", 5_000)); // what a point read says, on both
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Impl.class)
   void queriesAnswerWithThePositionOfTheInput(Impl impl) {
