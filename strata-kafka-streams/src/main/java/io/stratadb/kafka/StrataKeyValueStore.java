@@ -148,8 +148,9 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
   }
 
-  private ProcessorStateException failure(String what, StrataException e) {
-    return new ProcessorStateException("Error while " + what + " store " + name, e);
+  /** A closed database is a closed store ({@link InvalidStateStoreException}), as in Kafka's store. */
+  private RuntimeException failure(String what, StrataException e) {
+    return StoreErrors.translate(name, what, e);
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.stratadb.kafka;
 
 import io.stratadb.Db;
-import io.stratadb.DbClosedException;
 import io.stratadb.StrataException;
 import io.stratadb.WriteBatch;
 import java.nio.file.Path;
@@ -174,10 +173,8 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
       latestDb.written();
       try {
         latestDb.db().write(batch);
-      } catch (DbClosedException e) {
-        throw closed(e);
       } catch (StrataException e) {
-        throw new ProcessorStateException("Error writing to store " + name, e);
+        throw StoreErrors.translate(name, "writing to", e);
       }
     }
 
@@ -190,15 +187,9 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
   private byte[] latestValue(byte[] key) {
     try {
       return latestDb.db().get(key);
-    } catch (DbClosedException e) {
-      throw closed(e);
     } catch (StrataException e) {
-      throw new ProcessorStateException("Error reading from store " + name, e);
+      throw StoreErrors.translate(name, "reading from", e);
     }
-  }
-
-  private InvalidStateStoreException closed(DbClosedException e) {
-    return new InvalidStateStoreException("Store " + name + " is currently closed", e);
   }
 
   private void validateStoreOpen() {
