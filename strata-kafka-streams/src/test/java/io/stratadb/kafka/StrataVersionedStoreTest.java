@@ -195,6 +195,74 @@ class StrataVersionedStoreTest {
   }
 
   @Test
+  void restorationFollowsThePositionInTheChangelogHeadersWhenConsistencyIsOn() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of("__iq.consistency.offset.vector.enabled__", true));
+    StrataVersionedStore store = open(h);
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(withPosition(0, "a", "a1", 1_000, Position.emptyPosition().withComponent("input", 0, 10)));
+    batch.add(withPosition(1, "a", "a2", 2_000, Position.emptyPosition().withComponent("input", 0, 12)));
+    batch.add(withPosition(2, "b", null, 3_000, Position.emptyPosition().withComponent("input", 1, 3)));
+    h.restore(batch);
+    assertEquals(Position.emptyPosition().withComponent("input", 0, 12).withComponent("input", 1, 3),
+        store.getPosition());
+    assertEquals("a1@1000..2000", show(store.get(b("a"), 1_500)));
+    store.close();
+  }
+
+  private static ConsumerRecord<byte[], byte[]> withPosition(long offset, String key, String value, long ts,
+      Position position) {
+    org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add(org.apache.kafka.streams.processor.internals.ChangelogRecordDeserializationHelper
+        .CHANGELOG_VERSION_HEADER_RECORD_CONSISTENCY);
+    headers.add("c", org.apache.kafka.streams.state.internals.PositionSerde.serialize(position).array());
+    return new ConsumerRecord<>("contract-" + NAME + "-changelog", 0, offset, ts, TimestampType.CREATE_TIME, -1, -1,
+        v(key), value == null ? null : v(value), headers, java.util.Optional.empty());
+  }
+
+  @Test
+  void aCommitSyncsTheWalOfEachDatabaseWrittenSinceTheLastOne() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    store.put(b("a"), v("x"), 1_000);
+    store.put(b("a"), v("y"), 12_000); // the latest-value database and one segment
+    double before = h.gauge(NAME, "wal-syncs");
+    store.commit(Map.of()); // what Kafka Streams calls at each commit
+    assertEquals(before + 2, h.gauge(NAME, "wal-syncs"), "one sync per written database");
+    store.commit(Map.of());
+    assertEquals(before + 2, h.gauge(NAME, "wal-syncs"), "nothing written since: no sync");
+    store.close();
+
+    StoreHarness off = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false"));
+    StrataVersionedStore unsynced = open(off);
+    double start = off.gauge(NAME, "wal-syncs");
+    unsynced.put(b("a"), v("z"), 13_000);
+    unsynced.commit(Map.of());
+    assertEquals(start, off.gauge(NAME, "wal-syncs"), "strata.sync.on.commit=false: no sync at commits");
+    unsynced.close();
+  }
+
+  @Test
+  void aStoreInitialisedAgainAfterItsStateWasWipedStartsEmpty() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    h.processing("input", 0, 3);
+    store.put(b("a"), v("x"), 1_000);
+    store.put(b("a"), v("y"), 12_000);
+    store.close();
+    try (Stream<Path> paths = Files.walk(stateDir.toPath())) { // as Kafka wipes a corrupted task
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+    Files.createDirectories(stateDir.toPath());
+    store.init(h.processorContext.getStateStoreContext(), store);
+    assertEquals(Position.emptyPosition(), store.getPosition());
+    assertNull(store.get(b("a")));
+    assertNull(store.get(b("a"), 5_000));
+    store.close();
+  }
+
+  @Test
   void metricsCountDroppedLatePutsAndSumTheDatabases() {
     StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
     StrataVersionedStore store = open(h);
