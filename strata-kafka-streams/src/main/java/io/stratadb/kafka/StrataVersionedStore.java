@@ -226,12 +226,17 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     }
   }
 
+  /** Files one version and writes it; if filing fails half-way, nothing of it is written. */
   private long write(byte[] key, byte[] value, long timestamp, long streamTime) {
+    long validTo;
     try {
-      return VersionedPut.put(buffer, streamTime, historyRetention, key, value, timestamp);
-    } finally {
-      buffer.flush();
+      validTo = VersionedPut.put(buffer, streamTime, historyRetention, key, value, timestamp);
+    } catch (RuntimeException e) {
+      buffer.discard();
+      throw e;
     }
+    buffer.flush();
+    return validTo;
   }
 
   /**
@@ -415,7 +420,12 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
    * versioned store does: records older than the grace period at their turn are skipped; the
    * others are filed with stream time taken at the end of the batch, so versions that the batch
    * itself pushes out of the history retention are not written; all writes go out as one unsynced
-   * {@link WriteBatch} per database touched. The position advances from the records' headers.
+   * {@link WriteBatch} per database touched. The position advances from the records' headers once
+   * the batch is written. A failure leaves the batch unwritten, or (a write failing after others
+   * succeeded) partly written in the safe order {@link VersionedWriteBuffer#flush} uses.
+   *
+   * @throws InvalidStateStoreException if the store is closed
+   * @throws org.apache.kafka.streams.errors.ProcessorStateException if a database fails
    */
   void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
     validateStoreOpen();
@@ -423,6 +433,7 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     for (ConsumerRecord<byte[], byte[]> r : records) {
       endOfBatch = Math.max(endOfBatch, r.timestamp());
     }
+    Position restored = Position.emptyPosition(); // merged once the batch is written
     synchronized (position) {
       try {
         for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -430,12 +441,15 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
             continue; // never written by the store that logged it
           }
           observedStreamTime = Math.max(observedStreamTime, r.timestamp());
-          StoreQueries.updatePosition(position, r, consistencyEnabled);
+          StoreQueries.updatePosition(restored, r, consistencyEnabled);
           VersionedPut.put(buffer, endOfBatch, historyRetention, r.key(), r.value(), r.timestamp());
         }
-      } finally {
-        buffer.flush();
+      } catch (RuntimeException e) {
+        buffer.discard(); // the task fails, and its restoration starts again from the checkpoint
+        throw e;
       }
+      buffer.flush();
+      position.merge(restored);
     }
   }
 

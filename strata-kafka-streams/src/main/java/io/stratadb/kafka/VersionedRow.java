@@ -47,14 +47,29 @@ final class VersionedRow {
     return row;
   }
 
-  /** The {@code next} of an encoded row, without decoding it. */
+  /**
+   * The {@code next} of an encoded row, without decoding it.
+   *
+   * @throws ProcessorStateException if {@code encoded} is too short to be a row
+   */
   static long next(byte[] encoded) {
-    return ByteBuffer.wrap(encoded).getLong(0);
+    return ByteBuffer.wrap(checkLength(encoded)).getLong(0);
   }
 
-  /** The first version's {@code validFrom} of an encoded row, without decoding it. */
+  /**
+   * The first version's {@code validFrom} of an encoded row, without decoding it.
+   *
+   * @throws ProcessorStateException if {@code encoded} is too short to be a row
+   */
   static long min(byte[] encoded) {
-    return ByteBuffer.wrap(encoded).getLong(HEADER);
+    return ByteBuffer.wrap(checkLength(encoded)).getLong(HEADER);
+  }
+
+  private static byte[] checkLength(byte[] encoded) {
+    if (encoded.length < HEADER + ENTRY) {
+      throw new ProcessorStateException("Malformed versioned store row of " + encoded.length + " bytes");
+    }
+    return encoded;
   }
 
   /**

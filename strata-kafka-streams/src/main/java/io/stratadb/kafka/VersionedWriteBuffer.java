@@ -87,6 +87,13 @@ final class VersionedWriteBuffer {
     return storage.segments().segments(timestamp, Long.MAX_VALUE, false);
   }
 
+  /** Drops what is buffered, unwritten: the operation that buffered it failed before it finished. */
+  void discard() {
+    rows.clear();
+    touched.clear();
+    latest.clear();
+  }
+
   /**
    * Writes what is buffered, segments (oldest first) before the latest values, and empties the
    * buffer. A segment that expired since it was written to is skipped (its versions are no longer
@@ -119,9 +126,7 @@ final class VersionedWriteBuffer {
         storage.writeLatest(batch);
       }
     } finally {
-      rows.clear();
-      touched.clear();
-      latest.clear();
+      discard();
     }
   }
 }

@@ -262,6 +262,35 @@ class StrataVersionedStoreTest {
     store.close();
   }
 
+  /**
+   * A put or a restored batch that fails half-way (here on a malformed row left in a segment)
+   * writes none of its changes and, for a batch, does not advance the position.
+   */
+  @Test
+  void anOperationThatFailsHalfWayWritesNothing() throws Exception {
+    Path segment = stateDir.toPath().resolve("strata").resolve(NAME).resolve(NAME + ".0");
+    Files.createDirectories(segment);
+    try (io.stratadb.Db db = io.stratadb.Db.open(segment)) {
+      db.put(v("bad"), new byte[] {1, 2, 3});
+    }
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of("__iq.consistency.offset.vector.enabled__", true));
+    StrataVersionedStore store = open(h);
+    store.put(b("bad"), v("x"), 15_000); // no segment searched: the latest value only
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(withPosition(0, "good", "g", 1_000, Position.emptyPosition().withComponent("input", 0, 10)));
+    batch.add(withPosition(1, "bad", "y", 1_000, Position.emptyPosition().withComponent("input", 0, 11)));
+    assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class, () -> h.restore(batch));
+    assertNull(store.get(b("good")), "nothing of the failed batch is written");
+    assertEquals(Position.emptyPosition(), store.getPosition());
+
+    store.put(b("good"), v("g2"), 16_000);
+    assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class,
+        () -> store.put(b("bad"), v("z"), 2_000)); // searches segment 0, meets the malformed row
+    assertEquals("x@15000", show(store.get(b("bad"))));
+    assertEquals("g2@16000", show(store.get(b("good"))));
+    store.close();
+  }
+
   @Test
   void metricsCountDroppedLatePutsAndSumTheDatabases() {
     StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
