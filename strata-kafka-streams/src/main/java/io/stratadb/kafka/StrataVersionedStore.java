@@ -103,6 +103,7 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     this.segmentInterval = segmentInterval;
   }
 
+  /** The store's name, as given to the supplier; also its directory name under {@code strata/}. */
   @Override
   public String name() {
     return name;
@@ -408,6 +409,7 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     }
   }
 
+  /** The store's current IQv2 position (a copy). Callable from any thread. */
   @Override
   public Position getPosition() {
     synchronized (position) {
@@ -508,11 +510,13 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     positionCheckpoint.maybeSave(getPosition(), true);
   }
 
+  /** True: the state is on disk. */
   @Override
   public boolean persistent() {
     return true;
   }
 
+  /** Whether {@link #init} opened the store and {@link #close} has not closed it. */
   @Override
   public boolean isOpen() {
     return open;
