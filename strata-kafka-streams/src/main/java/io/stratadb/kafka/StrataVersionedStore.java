@@ -206,6 +206,9 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
    * @return the new version's validTo; {@link #PUT_RETURN_CODE_VALID_TO_UNDEFINED} if it is the
    *     latest; {@link #PUT_RETURN_CODE_NOT_PUT} if it is older than the grace period
    * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code timestamp} is negative and not already beyond the
+   *     grace period (Kafka record timestamps are never negative; Kafka's store fails on most
+   *     negative ones too, when it needs a segment for them)
    * @throws InvalidStateStoreException if the store is closed
    * @throws ProcessorStateException if the databases fail
    */
@@ -220,10 +223,17 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
         StoreQueries.updatePosition(position, context);
         return PUT_RETURN_CODE_NOT_PUT;
       }
+      checkTimestamp(timestamp);
       observedStreamTime = Math.max(observedStreamTime, timestamp);
       long validTo = write(key.get(), value, timestamp, observedStreamTime);
       StoreQueries.updatePosition(position, context);
       return validTo;
+    }
+  }
+
+  private static void checkTimestamp(long timestamp) {
+    if (timestamp < 0) {
+      throw new IllegalArgumentException("A versioned store takes no negative timestamp: " + timestamp);
     }
   }
 
@@ -246,6 +256,7 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
    * @return the version valid at {@code timestamp} before the delete, or null (also when the delete
    *     is older than the grace period, and then nothing is deleted)
    * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code timestamp} is negative and not beyond the grace period
    * @throws InvalidStateStoreException if the store is closed
    */
   @Override
@@ -258,6 +269,7 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
         log.warn("Skipping record for expired delete.");
         return null;
       }
+      checkTimestamp(timestamp);
       VersionedRecord<byte[]> existing = get(key, timestamp);
       observedStreamTime = Math.max(observedStreamTime, timestamp);
       write(key.get(), null, timestamp, observedStreamTime);

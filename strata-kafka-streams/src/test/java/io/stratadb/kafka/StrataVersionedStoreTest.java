@@ -292,6 +292,17 @@ class StrataVersionedStoreTest {
   }
 
   @Test
+  void negativeTimestampsAreRefused() {
+    StrataVersionedStore store = open(new StoreHarness(stateDir, 0, Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> store.put(b("a"), v("x"), -1));
+    assertThrows(IllegalArgumentException.class, () -> store.delete(b("a"), -20_000));
+    assertNull(store.get(b("a")));
+    assertEquals(VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED, store.put(b("a"), v("x"), 0));
+    assertNull(store.get(b("a"), -1)); // a read before time 0 is no error
+    store.close();
+  }
+
+  @Test
   void metricsCountDroppedLatePutsAndSumTheDatabases() {
     StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
     StrataVersionedStore store = open(h);
