@@ -106,15 +106,7 @@ final class SegmentedStore {
   }
 
   private void closeQuietly(RuntimeException cause) {
-    for (AutoCloseable c : new AutoCloseable[] {expired, metrics, segments::close}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        cause.addSuppressed(e);
-      }
-    }
+    Closing.closeAll(cause, expired, metrics, segments::close);
     expired = null;
     metrics = null;
   }

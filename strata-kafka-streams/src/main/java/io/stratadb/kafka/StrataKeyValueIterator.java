@@ -28,8 +28,11 @@ import org.apache.kafka.streams.state.internals.ManagedKeyValueIterator;
  * serves a plain store under a timestamped one ({@code KeyValueToTimestampedKeyValueByteStoreAdapter})
  * casts range query results to it, as Kafka's own store iterators are.
  *
- * <p>Not thread-safe: one iterator is used by one thread (the store may close it from another, at
- * store close, which Kafka Streams only does when no processing or query runs on it).
+ * <p>Thread safety: one iterator is used by one thread, but the store closes it from the stream
+ * thread at store close, possibly while an interactive-query thread is reading it; {@link
+ * #hasNext()}, {@link #next()}, {@link #peekNextKey()} and {@link #close()} are synchronized, as
+ * Kafka's RocksDB iterators are, so the reader sees either a value or {@code
+ * InvalidStateStoreException}, never the closed database iterator.
  */
 final class StrataKeyValueIterator implements ManagedKeyValueIterator<Bytes, byte[]> {
 
@@ -65,7 +68,7 @@ final class StrataKeyValueIterator implements ManagedKeyValueIterator<Bytes, byt
         throw e;
       }
     } catch (StrataException e) {
-      throw new ProcessorStateException("Error opening an iterator on store " + storeName, e);
+      throw StoreErrors.translate(storeName, "opening an iterator on", e);
     }
     openIterators.add(this);
   }
@@ -124,10 +127,20 @@ final class StrataKeyValueIterator implements ManagedKeyValueIterator<Bytes, byt
     }
   }
 
+  /**
+   * Whether there is a next pair.
+   *
+   * @throws InvalidStateStoreException if the iterator or its database was closed
+   * @throws ProcessorStateException if the database fails to read
+   */
   @Override
-  public boolean hasNext() {
+  public synchronized boolean hasNext() {
     checkOpen();
-    return it.isValid();
+    try {
+      return it.isValid();
+    } catch (StrataException e) {
+      throw StoreErrors.translate(storeName, "reading", e);
+    }
   }
 
   /**
@@ -138,7 +151,7 @@ final class StrataKeyValueIterator implements ManagedKeyValueIterator<Bytes, byt
    * @throws ProcessorStateException if the database fails to read
    */
   @Override
-  public KeyValue<Bytes, byte[]> next() {
+  public synchronized KeyValue<Bytes, byte[]> next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
@@ -151,7 +164,7 @@ final class StrataKeyValueIterator implements ManagedKeyValueIterator<Bytes, byt
       }
       return kv;
     } catch (StrataException e) {
-      throw new ProcessorStateException("Error reading store " + storeName, e);
+      throw StoreErrors.translate(storeName, "reading", e);
     }
   }
 
@@ -161,11 +174,15 @@ final class StrataKeyValueIterator implements ManagedKeyValueIterator<Bytes, byt
    * @throws NoSuchElementException if there is none
    */
   @Override
-  public Bytes peekNextKey() {
+  public synchronized Bytes peekNextKey() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    return Bytes.wrap(it.key());
+    try {
+      return Bytes.wrap(it.key());
+    } catch (StrataException e) {
+      throw StoreErrors.translate(storeName, "reading", e);
+    }
   }
 
   /** Runs {@code callback} when the iterator closes (Kafka's adapters use it to track theirs). */
@@ -176,7 +193,7 @@ final class StrataKeyValueIterator implements ManagedKeyValueIterator<Bytes, byt
 
   /** Releases the pinned state, then runs the {@link #onClose} callback. Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (open) {
       open = false;
       openIterators.remove(this);

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * order; a {@code null} value deletes; {@code range(from, to)} is inclusive at both ends, either
  * end may be {@code null} (open), and {@code from > to} gives an empty iterator (with a warning);
  * iterators read a point in time, must be closed, and are closed when the store closes. After
- * {@link #close()} every operation throws {@link InvalidStateStoreException}. Storage failures
- * throw {@link ProcessorStateException}; a {@code null} key throws {@link NullPointerException}.
+ * {@link #close()} every operation throws {@link InvalidStateStoreException}, and so does one that
+ * raced the close and found the database closed. Other storage failures throw {@link
+ * ProcessorStateException}; a {@code null} key throws {@link NullPointerException}.
  *
  * <p>State lives in {@code <task state dir>/strata/<name>/} (see {@link StoreDb}); the IQv2
  * {@link Position} is kept in {@code strata/<name>.position} at each commit. Restoration from the
@@ -148,8 +149,9 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
   }
 
-  private ProcessorStateException failure(String what, StrataException e) {
-    return new ProcessorStateException("Error while " + what + " store " + name, e);
+  /** A closed database is a closed store ({@link InvalidStateStoreException}), as in Kafka's store. */
+  private RuntimeException failure(String what, StrataException e) {
+    return StoreErrors.translate(name, what, e);
   }
 
   /**

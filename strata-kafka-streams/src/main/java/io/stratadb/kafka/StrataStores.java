@@ -119,6 +119,53 @@ public final class StrataStores {
     return new StrataSessionBytesStoreSupplier(name, retentionMs);
   }
 
+  // ---- Versioned key-value stores ------------------------------------------------------------
+
+  /**
+   * A persistent versioned key-value store on StrataDB, in place of Kafka's {@code
+   * Stores.persistentVersionedKeyValueStore(name, historyRetention)}: pass it to {@code
+   * Stores.versionedKeyValueStoreBuilder} or to {@code Materialized.as} for a versioned KTable. The
+   * segment interval is Kafka's default for the retention (see {@link
+   * #persistentVersionedKeyValueStore(String, java.time.Duration, java.time.Duration)}).
+   *
+   * @param name the store's name
+   * @param historyRetention how long, in stream time, old versions stay readable by {@code get(key,
+   *     asOf)}; also the grace period after which out-of-order writes are dropped
+   * @return a supplier of StrataDB versioned stores
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code historyRetention} is null, negative or not
+   *     representable in ms
+   */
+  public static org.apache.kafka.streams.state.VersionedBytesStoreSupplier persistentVersionedKeyValueStore(
+      String name, java.time.Duration historyRetention) {
+    java.util.Objects.requireNonNull(name, "name cannot be null");
+    long historyRetentionMs = millis(historyRetention, "historyRetention");
+    return new StrataVersionedBytesStoreSupplier(
+        name, historyRetentionMs, StrataVersionedBytesStoreSupplier.defaultSegmentInterval(historyRetentionMs));
+  }
+
+  /**
+   * As {@link #persistentVersionedKeyValueStore(String, java.time.Duration)}, with the interval of
+   * the history segments given: old versions are filed by their end time into segments of {@code
+   * segmentInterval}, one StrataDB database each, and a segment is deleted whole once its versions
+   * have all left the history retention. It trades the number of databases (retention / interval
+   * + 1) against how much expired history lingers (up to one interval).
+   *
+   * @param segmentInterval the segments' length, at least 1 ms
+   * @throws IllegalArgumentException also if {@code segmentInterval} is null, not representable in
+   *     ms, or under 1 ms
+   */
+  public static org.apache.kafka.streams.state.VersionedBytesStoreSupplier persistentVersionedKeyValueStore(
+      String name, java.time.Duration historyRetention, java.time.Duration segmentInterval) {
+    java.util.Objects.requireNonNull(name, "name cannot be null");
+    long historyRetentionMs = millis(historyRetention, "historyRetention");
+    long segmentIntervalMs = millis(segmentInterval, "segmentInterval");
+    if (segmentIntervalMs < 1L) {
+      throw new IllegalArgumentException("segmentInterval cannot be zero or negative");
+    }
+    return new StrataVersionedBytesStoreSupplier(name, historyRetentionMs, segmentIntervalMs);
+  }
+
   private static org.apache.kafka.streams.state.WindowBytesStoreSupplier windowStore(
       String name, java.time.Duration retentionPeriod, java.time.Duration windowSize, boolean retainDuplicates, boolean timestamped) {
     java.util.Objects.requireNonNull(name, "name cannot be null");

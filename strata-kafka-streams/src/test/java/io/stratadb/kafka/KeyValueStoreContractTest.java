@@ -206,6 +206,49 @@ class KeyValueStoreContractTest {
     it.close();
   }
 
+  /**
+   * Interactive-query threads reading while the stream thread closes the store fail, if at all,
+   * as on a closed store: {@code InvalidStateStoreException} (which IQ callers retry on another
+   * instance), never a storage failure.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void readsRacingWithACloseFailOnlyAsAClosedStore(String kind, Function<String, KeyValueBytesStoreSupplier> supplier)
+      throws Exception {
+    KeyValueStore<Bytes, byte[]> store = open(harness(), supplier);
+    putAll(store, "a", "b", "c", "d");
+    java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(2);
+    java.util.concurrent.ConcurrentLinkedQueue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    List<Thread> readers = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      Thread reader = new Thread(() -> {
+        try {
+          for (long n = 0; ; n++) {
+            store.get(b("b"));
+            keys(store.range(b("a"), b("c")));
+            if (n == 100) {
+              reading.countDown();
+            }
+          }
+        } catch (InvalidStateStoreException expected) {
+          // the store closed
+        } catch (Throwable t) {
+          errors.add(t);
+        } finally {
+          reading.countDown();
+        }
+      });
+      reader.start();
+      readers.add(reader);
+    }
+    reading.await();
+    store.close();
+    for (Thread reader : readers) {
+      reader.join();
+    }
+    assertTrue(errors.isEmpty(), errors.toString());
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
   void reopenInTheSameStateDirectoryKeepsTheData(String kind, Function<String, KeyValueBytesStoreSupplier> supplier) {

@@ -30,7 +30,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * real metered layer and task context (caching and change-logging off unless the builder says
  * otherwise). Records piped to topic {@value #INPUT} reach a processor that writes them into the
  * store: for a window store, {@code (key, value)} into the window starting at the record's
- * timestamp; for a session store, a value {@code start:end:aggregate} into that session.
+ * timestamp; for a versioned store, the version {@code (key, value)} at the record's timestamp (a
+ * null value deletes); for a session store, a value {@code start:end:aggregate} into that session.
  */
 final class StoreTopology implements AutoCloseable {
 
@@ -123,6 +124,9 @@ final class StoreTopology implements AutoCloseable {
     public void process(Record<String, String> record) {
       if (store instanceof WindowStore<?, ?> w) {
         ((WindowStore<String, String>) w).put(record.key(), record.value(), record.timestamp());
+      } else if (store instanceof org.apache.kafka.streams.state.VersionedKeyValueStore<?, ?> v) {
+        ((org.apache.kafka.streams.state.VersionedKeyValueStore<String, String>) v)
+            .put(record.key(), record.value(), record.timestamp());
       } else {
         String[] f = record.value().split(":", 3);
         ((SessionStore<String, String>) store)

@@ -5,6 +5,7 @@ import static io.stratadb.kafka.KeyValueStoreContractTest.keys;
 import static io.stratadb.kafka.KeyValueStoreContractTest.v;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -56,6 +59,34 @@ class StrataKeyValueStoreTest {
     } finally {
       store.close();
     }
+  }
+
+  /**
+   * A database closed under the store (what an interactive-query thread meets when the stream
+   * thread closes the store between its check and its read) is a closed store, as Kafka's RocksDB
+   * store reports it: {@code InvalidStateStoreException}, not a storage failure. The database is
+   * closed here directly (through the store's private field) to make that moment deterministic.
+   */
+  @Test
+  void aDatabaseClosedUnderTheStoreIsAClosedStore() throws Exception {
+    KeyValueStore<Bytes, byte[]> store = open(new StoreHarness(stateDir, 0, Map.of()));
+    store.put(b("a"), v("A"));
+    KeyValueIterator<Bytes, byte[]> open = store.all();
+    java.lang.reflect.Field field = StrataKeyValueStore.class.getDeclaredField("db");
+    field.setAccessible(true);
+    ((io.stratadb.Db) field.get(store)).close();
+    assertThrows(InvalidStateStoreException.class, () -> store.get(b("a")));
+    assertThrows(InvalidStateStoreException.class, () -> store.put(b("a"), v("B")));
+    assertThrows(InvalidStateStoreException.class, () -> store.putAll(List.of(KeyValue.pair(b("c"), v("C")))));
+    assertThrows(InvalidStateStoreException.class, () -> store.delete(b("a")));
+    assertThrows(InvalidStateStoreException.class, store::all);
+    assertThrows(InvalidStateStoreException.class, () -> store.range(b("a"), b("z")));
+    assertThrows(InvalidStateStoreException.class, store::approximateNumEntries);
+    assertThrows(InvalidStateStoreException.class, () -> {
+      open.hasNext();
+      open.next();
+    });
+    open.close();
   }
 
   @Test

@@ -1,0 +1,355 @@
+package io.stratadb.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.VersionedKeyQuery;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.VersionedBytesStore;
+import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+import org.apache.kafka.streams.state.internals.RocksDbVersionedKeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What StrataDB's versioned store does beyond the shared contract: disk layout, expiry, reopen, restore. */
+class StrataVersionedStoreTest {
+
+  private static final String NAME = VersionedStoreContractTest.NAME;
+  private static final long RETENTION = VersionedStoreContractTest.RETENTION;
+  private static final long INTERVAL = VersionedStoreContractTest.INTERVAL;
+
+  @TempDir File stateDir;
+
+  private static Bytes b(String s) {
+    return Bytes.wrap(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] v(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code value@validFrom[..validTo]} of a raw record, or null. */
+  private static String show(VersionedRecord<byte[]> r) {
+    return r == null ? null
+        : new String(r.value(), StandardCharsets.UTF_8) + "@" + r.timestamp() + r.validTo().map(t -> ".." + t).orElse("");
+  }
+
+  private StrataVersionedStore open(StoreHarness h) {
+    return h.init(new StrataVersionedStore(NAME, RETENTION, INTERVAL));
+  }
+
+  private List<String> storeDir() throws Exception {
+    try (Stream<Path> s = Files.list(stateDir.toPath().resolve("strata").resolve(NAME))) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void oldVersionsLiveInSegmentDatabasesByEndTimeAndExpireWhole() throws Exception {
+    StrataVersionedStore store = open(new StoreHarness(stateDir, 0, Map.of()));
+    store.put(b("a"), v("a1"), 1_000);
+    assertEquals(List.of(NAME + ".latestValues"), storeDir()); // no history yet
+    store.put(b("a"), v("a2"), 12_000); // a1 ends at 12 s: segment 10 000
+    store.put(b("a"), v("a3"), 25_000); // a2 ends at 25 s: segment 20 000
+    store.put(b("a"), v("a0"), 500); // ends at 1 s, segment 0
+    assertEquals(List.of(NAME + ".0", NAME + ".10000", NAME + ".20000", NAME + ".latestValues"), storeDir());
+    assertTrue(Files.exists(stateDir.toPath().resolve("strata/" + NAME + "/" + NAME + ".10000/CURRENT")));
+    assertEquals("a1@1000..12000", show(store.get(b("a"), 11_999)));
+
+    store.put(b("b"), v("b1"), 41_000); // stream time 41 s: history from 11 s on; segment 0 goes
+    assertEquals(List.of(NAME + ".10000", NAME + ".20000", NAME + ".latestValues"), storeDir());
+    assertEquals("a1@1000..12000", show(store.get(b("a"), 11_000)));
+    store.put(b("b"), v("b2"), 50_000); // history from 20 s: segment 10 000 goes
+    assertEquals(List.of(NAME + ".20000", NAME + ".50000", NAME + ".latestValues"), storeDir());
+    assertNull(store.get(b("a"), 19_999));
+    assertEquals("a2@12000..25000", show(store.get(b("a"), 20_000)));
+    assertEquals("a3@25000", show(store.get(b("a"))));
+    store.close();
+  }
+
+  @Test
+  void historyAndPositionSurviveCloseAndReopen() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    h.processing("input", 0, 41);
+    store.put(b("a"), v("a1"), 1_000);
+    store.put(b("a"), v("a2"), 12_000);
+    store.put(b("a"), v("a3"), 23_000);
+    store.delete(b("b"), 5_000);
+    store.close();
+    assertFalse(store.isOpen());
+    assertThrows(org.apache.kafka.streams.errors.InvalidStateStoreException.class, () -> store.get(b("a")));
+
+    StrataVersionedStore again = open(new StoreHarness(stateDir, 0, Map.of()));
+    assertEquals(Position.emptyPosition().withComponent("input", 0, 41), again.getPosition());
+    assertEquals("a3@23000", show(again.get(b("a"))));
+    assertEquals("a1@1000..12000", show(again.get(b("a"), 11_999)));
+    assertEquals("a2@12000..23000", show(again.get(b("a"), 12_000)));
+    assertEquals(5_000, again.put(b("b"), v("b"), 4_000)); // the tombstone row was kept too
+    again.close();
+  }
+
+  /**
+   * Random puts and deletes go through Kafka's own versioned store with change-logging on; its
+   * changelog, restored in batches into StrataDB's store, gives the same answers as Kafka's store
+   * for every read inside the history retention.
+   */
+  @Test
+  void aChangelogWrittenByKafkasVersionedStoreRestoresInBatchesIntoStrataDb() {
+    List<ConsumerRecord<byte[], byte[]>> changelog = new ArrayList<>();
+    Map<String, String> kafkaAnswers = new java.util.TreeMap<>();
+    long streamTime = 0;
+    try (StoreTopology t = VersionedStoreContractTest.host(
+        VersionedStoreContractTest.Impl.KAFKA_ROCKSDB, stateDir.toPath().resolve("kafka"), true)) {
+      Random rnd = new Random(7);
+      for (int i = 0; i < 600; i++) {
+        long ts = Math.max(0, streamTime + 1_000 - rnd.nextInt(rnd.nextInt(8) == 0 ? 40_000 : 8_000));
+        streamTime = Math.max(streamTime, ts);
+        t.input.pipeInput("k" + rnd.nextInt(5), rnd.nextInt(5) == 0 ? null : "v" + i, ts);
+      }
+      TestOutputTopic<byte[], byte[]> out = t.driver.createOutputTopic(
+          "contract-" + NAME + "-changelog", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      long offset = 0;
+      for (TestRecord<byte[], byte[]> r : out.readRecordsToList()) {
+        changelog.add(new ConsumerRecord<>("contract-" + NAME + "-changelog", 0, offset++, r.timestamp(),
+            TimestampType.CREATE_TIME, -1, -1, r.key(), r.value(), new org.apache.kafka.common.header.internals.RecordHeaders(),
+            java.util.Optional.empty()));
+      }
+      VersionedKeyValueStore<String, String> kafka = t.store(NAME);
+      for (int k = 0; k < 5; k++) {
+        for (long at = streamTime - RETENTION; at <= streamTime; at += 500) {
+          kafkaAnswers.put("k" + k + " as of " + at, VersionedStoreContractTest.asOf(kafka, "k" + k, at));
+        }
+      }
+    }
+    assertTrue(changelog.size() > 500, "changelog records: " + changelog.size());
+
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    for (int from = 0; from < changelog.size(); from += 100) { // batches as the restore consumer hands them
+      h.restore(changelog.subList(from, Math.min(changelog.size(), from + 100)));
+    }
+    Map<String, String> strataAnswers = new java.util.TreeMap<>();
+    for (int k = 0; k < 5; k++) {
+      for (long at = streamTime - RETENTION; at <= streamTime; at += 500) {
+        strataAnswers.put("k" + k + " as of " + at, show(store.get(b("k" + k), at)));
+      }
+    }
+    assertEquals(kafkaAnswers, strataAnswers);
+    store.close();
+  }
+
+  @Test
+  void restorationSkipsRecordsOlderThanTheGracePeriod() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(record(0, "a", "a1", 1_000));
+    batch.add(record(1, "a", "a2", 50_000));
+    batch.add(record(2, "a", "late", 10_000)); // older than 50 s - 30 s: never written by the store that logged it
+    batch.add(record(3, "b", null, 45_000));
+    batch.add(record(4, "b", "b1", 44_000));
+    h.restore(batch);
+    assertEquals("a2@50000", show(store.get(b("a"))));
+    assertNull(store.get(b("a"), 10_000));
+    assertNull(store.get(b("b")));
+    assertEquals("b1@44000..45000", show(store.get(b("b"), 44_500)));
+    QueryResult<VersionedRecord<byte[]>> r = store.query(VersionedKeyQuery.<Bytes, byte[]>withKey(b("b"))
+        .asOf(Instant.ofEpochMilli(44_000)), PositionBound.unbounded(), new QueryConfig(false));
+    assertEquals("b1@44000..45000", show(r.getResult()));
+    store.close();
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(long offset, String key, String value, long ts) {
+    return new ConsumerRecord<>("contract-" + NAME + "-changelog", 0, offset, ts, TimestampType.CREATE_TIME, -1, -1,
+        v(key), value == null ? null : v(value), new org.apache.kafka.common.header.internals.RecordHeaders(),
+        java.util.Optional.empty());
+  }
+
+  @Test
+  void restorationFollowsThePositionInTheChangelogHeadersWhenConsistencyIsOn() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of("__iq.consistency.offset.vector.enabled__", true));
+    StrataVersionedStore store = open(h);
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(withPosition(0, "a", "a1", 1_000, Position.emptyPosition().withComponent("input", 0, 10)));
+    batch.add(withPosition(1, "a", "a2", 2_000, Position.emptyPosition().withComponent("input", 0, 12)));
+    batch.add(withPosition(2, "b", null, 3_000, Position.emptyPosition().withComponent("input", 1, 3)));
+    h.restore(batch);
+    assertEquals(Position.emptyPosition().withComponent("input", 0, 12).withComponent("input", 1, 3),
+        store.getPosition());
+    assertEquals("a1@1000..2000", show(store.get(b("a"), 1_500)));
+    store.close();
+  }
+
+  private static ConsumerRecord<byte[], byte[]> withPosition(long offset, String key, String value, long ts,
+      Position position) {
+    org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add(org.apache.kafka.streams.processor.internals.ChangelogRecordDeserializationHelper
+        .CHANGELOG_VERSION_HEADER_RECORD_CONSISTENCY);
+    headers.add("c", org.apache.kafka.streams.state.internals.PositionSerde.serialize(position).array());
+    return new ConsumerRecord<>("contract-" + NAME + "-changelog", 0, offset, ts, TimestampType.CREATE_TIME, -1, -1,
+        v(key), value == null ? null : v(value), headers, java.util.Optional.empty());
+  }
+
+  @Test
+  void aCommitSyncsTheWalOfEachDatabaseWrittenSinceTheLastOne() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    store.put(b("a"), v("x"), 1_000);
+    store.put(b("a"), v("y"), 12_000); // the latest-value database and one segment
+    double before = h.gauge(NAME, "wal-syncs");
+    store.commit(Map.of()); // what Kafka Streams calls at each commit
+    assertEquals(before + 2, h.gauge(NAME, "wal-syncs"), "one sync per written database");
+    store.commit(Map.of());
+    assertEquals(before + 2, h.gauge(NAME, "wal-syncs"), "nothing written since: no sync");
+    store.close();
+
+    StoreHarness off = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false"));
+    StrataVersionedStore unsynced = open(off);
+    double start = off.gauge(NAME, "wal-syncs");
+    unsynced.put(b("a"), v("z"), 13_000);
+    unsynced.commit(Map.of());
+    assertEquals(start, off.gauge(NAME, "wal-syncs"), "strata.sync.on.commit=false: no sync at commits");
+    unsynced.close();
+  }
+
+  @Test
+  void aStoreInitialisedAgainAfterItsStateWasWipedStartsEmpty() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    h.processing("input", 0, 3);
+    store.put(b("a"), v("x"), 1_000);
+    store.put(b("a"), v("y"), 12_000);
+    store.close();
+    try (Stream<Path> paths = Files.walk(stateDir.toPath())) { // as Kafka wipes a corrupted task
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+    Files.createDirectories(stateDir.toPath());
+    store.init(h.processorContext.getStateStoreContext(), store);
+    assertEquals(Position.emptyPosition(), store.getPosition());
+    assertNull(store.get(b("a")));
+    assertNull(store.get(b("a"), 5_000));
+    store.close();
+  }
+
+  /**
+   * A put or a restored batch that fails half-way (here on a malformed row left in a segment)
+   * writes none of its changes and, for a batch, does not advance the position.
+   */
+  @Test
+  void anOperationThatFailsHalfWayWritesNothing() throws Exception {
+    Path segment = stateDir.toPath().resolve("strata").resolve(NAME).resolve(NAME + ".0");
+    Files.createDirectories(segment);
+    try (io.stratadb.Db db = io.stratadb.Db.open(segment)) {
+      db.put(v("bad"), new byte[] {1, 2, 3});
+    }
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of("__iq.consistency.offset.vector.enabled__", true));
+    StrataVersionedStore store = open(h);
+    store.put(b("bad"), v("x"), 15_000); // no segment searched: the latest value only
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(withPosition(0, "good", "g", 1_000, Position.emptyPosition().withComponent("input", 0, 10)));
+    batch.add(withPosition(1, "bad", "y", 1_000, Position.emptyPosition().withComponent("input", 0, 11)));
+    assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class, () -> h.restore(batch));
+    assertNull(store.get(b("good")), "nothing of the failed batch is written");
+    assertEquals(Position.emptyPosition(), store.getPosition());
+
+    store.put(b("good"), v("g2"), 16_000);
+    assertThrows(org.apache.kafka.streams.errors.ProcessorStateException.class,
+        () -> store.put(b("bad"), v("z"), 2_000)); // searches segment 0, meets the malformed row
+    assertEquals("x@15000", show(store.get(b("bad"))));
+    assertEquals("g2@16000", show(store.get(b("good"))));
+    store.close();
+  }
+
+  @Test
+  void negativeTimestampsAreRefused() {
+    StrataVersionedStore store = open(new StoreHarness(stateDir, 0, Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> store.put(b("a"), v("x"), -1));
+    assertThrows(IllegalArgumentException.class, () -> store.delete(b("a"), -20_000));
+    assertNull(store.get(b("a")));
+    assertEquals(VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED, store.put(b("a"), v("x"), 0));
+    assertNull(store.get(b("a"), -1)); // a read before time 0 is no error
+    store.close();
+  }
+
+  @Test
+  void metricsCountDroppedLatePutsAndSumTheDatabases() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    store.put(b("a"), v("x"), 100_000);
+    store.put(b("a"), v("y"), 110_000);
+    assertEquals(VersionedKeyValueStore.PUT_RETURN_CODE_NOT_PUT, store.put(b("a"), v("late"), 1_000));
+    assertNull(store.delete(b("a"), 1_000));
+    assertEquals(2.0, h.processorContext.metrics().metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("expired-window-record-drop-total"))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum());
+    assertTrue(h.gauge(NAME, "memtable-bytes") > 0);
+    store.close();
+  }
+
+  @Test
+  void factoriesRejectBadArgumentsAsKafkasStoresDo() {
+    Duration minute = Duration.ofMinutes(1);
+    List<Supplier<Object>> kafka = List.of(
+        () -> Stores.persistentVersionedKeyValueStore(null, minute),
+        () -> Stores.persistentVersionedKeyValueStore("v", minute.negated()),
+        () -> Stores.persistentVersionedKeyValueStore("v", null),
+        () -> Stores.persistentVersionedKeyValueStore("v", Duration.ofSeconds(Long.MAX_VALUE)),
+        () -> Stores.persistentVersionedKeyValueStore("v", minute, Duration.ZERO),
+        () -> Stores.persistentVersionedKeyValueStore("v", minute, minute.negated()),
+        () -> Stores.persistentVersionedKeyValueStore("v", minute, null));
+    List<Supplier<Object>> strata = List.of(
+        () -> StrataStores.persistentVersionedKeyValueStore(null, minute),
+        () -> StrataStores.persistentVersionedKeyValueStore("v", minute.negated()),
+        () -> StrataStores.persistentVersionedKeyValueStore("v", null),
+        () -> StrataStores.persistentVersionedKeyValueStore("v", Duration.ofSeconds(Long.MAX_VALUE)),
+        () -> StrataStores.persistentVersionedKeyValueStore("v", minute, Duration.ZERO),
+        () -> StrataStores.persistentVersionedKeyValueStore("v", minute, minute.negated()),
+        () -> StrataStores.persistentVersionedKeyValueStore("v", minute, null));
+    for (int i = 0; i < kafka.size(); i++) {
+      Class<? extends Throwable> expected = assertThrows(RuntimeException.class, kafka.get(i)::get).getClass();
+      assertEquals(expected, assertThrows(RuntimeException.class, strata.get(i)::get).getClass(), "case " + i);
+    }
+    for (Duration retention : List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(90),
+        Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofDays(1))) {
+      var k = (RocksDbVersionedKeyValueBytesStoreSupplier) Stores.persistentVersionedKeyValueStore("v", retention);
+      var s = (StrataVersionedBytesStoreSupplier) StrataStores.persistentVersionedKeyValueStore("v", retention);
+      assertEquals(k.segmentIntervalMs(), s.segmentIntervalMs(), "retention " + retention);
+      assertEquals(k.historyRetentionMs(), s.historyRetentionMs());
+    }
+    VersionedBytesStoreSupplier supplier = StrataStores.persistentVersionedKeyValueStore("v", minute, minute);
+    assertEquals("v", supplier.name());
+    assertInstanceOf(VersionedBytesStore.class, supplier.get());
+    assertEquals("strata", supplier.metricsScope());
+  }
+}
