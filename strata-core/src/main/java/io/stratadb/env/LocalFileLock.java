@@ -45,6 +45,12 @@ final class LocalFileLock implements FileLockHandle {
   /** The identities of the files locked in this JVM. Guarded by its own monitor. */
   private static final Set<Object> HELD = new HashSet<>();
 
+  /**
+   * TEST ONLY: run after each open of the file and before its lock, to replace the file in
+   * between (the race the stat before and after closes); null in production.
+   */
+  static volatile Runnable TEST_afterOpen;
+
   private final Path path;
   private final FileChannel channel;
   private final FileLock lock;
@@ -91,6 +97,10 @@ final class LocalFileLock implements FileLockHandle {
   private static FileLockHandle tryLock(Path path, Object before, int attempt) throws IOException {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
+      Runnable hook = TEST_afterOpen;
+      if (hook != null) {
+        hook.run();
+      }
       FileLock lock;
       try {
         lock = channel.tryLock();
