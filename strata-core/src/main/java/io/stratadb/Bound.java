@@ -2,7 +2,6 @@ package io.stratadb;
 
 import io.stratadb.util.PrintableKeys;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * One end of a key range for {@link Db#scan(Bound, Bound)}: inclusive, exclusive or unbounded.
@@ -24,19 +23,19 @@ public final class Bound {
   /**
    * A bound that includes {@code key}.
    *
-   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code key} is null (use {@link #unbounded()} for no bound)
    */
   public static Bound inclusive(byte[] key) {
-    return new Bound(Objects.requireNonNull(key, "key").clone(), true);
+    return new Bound(nonNull(key, "key").clone(), true);
   }
 
   /**
    * A bound that excludes {@code key}.
    *
-   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code key} is null (use {@link #unbounded()} for no bound)
    */
   public static Bound exclusive(byte[] key) {
-    return new Bound(Objects.requireNonNull(key, "key").clone(), false);
+    return new Bound(nonNull(key, "key").clone(), false);
   }
 
   /**
@@ -48,10 +47,10 @@ public final class Bound {
    *
    * @param prefix the key prefix (copied)
    * @return the upper bound just past every key that starts with {@code prefix}
-   * @throws NullPointerException if {@code prefix} is null
+   * @throws IllegalArgumentException if {@code prefix} is null
    */
   public static Bound prefixEnd(byte[] prefix) {
-    Objects.requireNonNull(prefix, "prefix");
+    nonNull(prefix, "prefix");
     for (int i = prefix.length - 1; i >= 0; i--) {
       if (prefix[i] != (byte) 0xff) {
         byte[] successor = Arrays.copyOf(prefix, i + 1);
@@ -60,6 +59,14 @@ public final class Bound {
       }
     }
     return UNBOUNDED;
+  }
+
+  /** {@code array}, or the API's exception for a null argument (as {@link Db}'s methods throw). */
+  private static byte[] nonNull(byte[] array, String name) {
+    if (array == null) {
+      throw new IllegalArgumentException(name + " must not be null");
+    }
+    return array;
   }
 
   /** No bound: the range extends to the first (or last) key. */

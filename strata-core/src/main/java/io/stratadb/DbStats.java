@@ -11,6 +11,10 @@ import java.util.List;
  * @param memtableBytes approximate bytes in the mutable memtable
  * @param immutableMemtables number of immutable memtables waiting to be flushed
  * @param immutableMemtableBytes approximate bytes in those immutable memtables
+ * @param memtableChargedBytes memory the {@link MemoryBudget} counts for memtables, in bytes: the
+ *     arena chunks and bloom filters of the mutable and immutable memtables and of flushed ones
+ *     an open iterator still reads (RocksDB's {@code size-all-mem-tables}); 0 when memtables are
+ *     neither charged to the block cache nor limited ({@link MemoryBudget#memtableLimitBytes()})
  * @param lastSequence the sequence number of the newest acknowledged write
  * @param flushCount memtable flushes since open
  * @param compactionCount compactions since open (merges and trivial moves)
@@ -38,6 +42,7 @@ public record DbStats(
     long memtableBytes,
     int immutableMemtables,
     long immutableMemtableBytes,
+    long memtableChargedBytes,
     long lastSequence,
     long flushCount,
     long compactionCount,
@@ -137,8 +142,8 @@ public record DbStats(
     sb.append(String.format("Block cache: %d hits, %d misses (%.1f%% hit rate)%n", blockCacheHits,
         blockCacheMisses, blockCacheHits + blockCacheMisses == 0 ? 0.0
             : 100.0 * blockCacheHits / (blockCacheHits + blockCacheMisses)));
-    sb.append(String.format("Memtable: %.1f MB, immutable memtables: %d (%.1f MB)%n", mb(memtableBytes),
-        immutableMemtables, mb(immutableMemtableBytes)));
+    sb.append(String.format("Memtable: %.1f MB, immutable memtables: %d (%.1f MB), %.1f MB held%n",
+        mb(memtableBytes), immutableMemtables, mb(immutableMemtableBytes), mb(memtableChargedBytes)));
     return sb.toString();
   }
 

@@ -92,8 +92,11 @@ public final class WriteBatch {
   /**
    * Adds a put of the bytes remaining in {@code value} under the bytes remaining in {@code key}
    * (from each buffer's position to its limit), copied straight from the buffers (heap or direct)
-   * into the batch: no intermediate {@code byte[]}. Both buffers' positions advance to their limits,
-   * as after a relative bulk {@code get}; nothing else of them changes.
+   * into the batch: no intermediate {@code byte[]}. Both are read as they are at the call (absolute
+   * reads, as RocksJava's {@code WriteBatch.put(ByteBuffer, ByteBuffer)} does), then both buffers'
+   * positions are set to their limits; nothing else of them changes. So one buffer passed as both
+   * gives its remaining bytes as the key and as the value, and overlapping views of one buffer
+   * each give their own remaining bytes.
    *
    * @return this batch, for chaining
    * @throws NullPointerException if either is null
@@ -106,8 +109,10 @@ public final class WriteBatch {
     int keyLength = key.remaining();
     int valueLength = value.remaining();
     int at = reserve(PUT, keyLength, valueLength);
-    key.get(rep, at, keyLength);
-    value.get(rep, at + keyLength, valueLength);
+    key.get(key.position(), rep, at, keyLength);
+    value.get(value.position(), rep, at + keyLength, valueLength);
+    key.position(key.limit());
+    value.position(value.limit());
     approximateSize += keyLength + valueLength + PUT_OVERHEAD;
     return this;
   }

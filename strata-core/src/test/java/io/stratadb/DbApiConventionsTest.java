@@ -87,6 +87,16 @@ class DbApiConventionsTest {
   }
 
   @Test
+  void nullBoundsAreIllegalArgumentsWithAMessageLikeTheDatabasesOwn() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Bound.prefixEnd(null));
+    assertEquals("prefix must not be null", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Bound.inclusive(null));
+    assertEquals("key must not be null", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Bound.exclusive(null));
+    assertEquals("key must not be null", e.getMessage());
+  }
+
+  @Test
   void conflictMessagesPrintTextKeysAsTextAndOtherKeysAsHex() {
     try (Db db = Db.open(dir)) {
       Transaction text = db.beginTransaction();

@@ -63,4 +63,49 @@ class DbByteBufferTest {
       assertEquals("3", s(db.get(b("j"))));
     }
   }
+
+  /** The operations of {@code batch} as "key=value" strings. */
+  private static java.util.List<String> entries(WriteBatch batch) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    batch.forEach(new WriteBatch.Handler() {
+      @Override
+      public void put(byte[] key, byte[] value) {
+        out.add(s(key) + "=" + s(value));
+      }
+
+      @Override
+      public void delete(byte[] key) {
+        out.add(s(key) + " deleted");
+      }
+    });
+    return out;
+  }
+
+  @Test
+  void oneBufferAsKeyAndValueIsReadOnceForEachAndEndsAtItsLimit() {
+    for (ByteBuffer buf : new ByteBuffer[] {ByteBuffer.wrap(b("[same]"), 1, 4), direct("[same]").position(1).limit(5)}) {
+      WriteBatch batch = new WriteBatch().put(buf, buf);
+      assertEquals(java.util.List.of("same=same"), entries(batch), "key and value both from position to limit");
+      assertEquals(5, buf.position());
+      assertEquals(5, buf.limit());
+    }
+    try (Db db = Db.open(dir)) {
+      ByteBuffer buf = direct("both");
+      db.put(buf, buf);
+      assertEquals("both", s(db.get(b("both"))));
+      assertEquals(4, buf.position());
+    }
+  }
+
+  @Test
+  void overlappingViewsOfOneBufferEachGiveTheirOwnRemainingBytes() {
+    ByteBuffer whole = direct("keyvalue");
+    ByteBuffer key = whole.duplicate().limit(5); // "keyva"
+    ByteBuffer value = whole.duplicate().position(3); // "value"
+    WriteBatch batch = new WriteBatch().put(key, value);
+    assertEquals(java.util.List.of("keyva=value"), entries(batch));
+    assertEquals(5, key.position());
+    assertEquals(8, value.position());
+    assertEquals(0, whole.position(), "the viewed buffer's own position does not move");
+  }
 }

@@ -130,6 +130,36 @@ class DbMemoryBudgetTest {
   }
 
   @Test
+  void aFlushedMemtableStaysChargedUntilTheLastIteratorReadingItCloses() {
+    MemoryBudget budget = MemoryBudget.builder().chargeMemtablesToBlockCache(true).build();
+    try (Db db = Db.open(dir, base().writeBufferSize(8 << 20).memoryBudget(budget).build())) {
+      for (int i = 0; i < 20_000; i++) {
+        db.put(key(i), value(i));
+      }
+      long full = db.stats().memtableChargedBytes();
+      assertTrue(full >= 20_000L * (VALUE_BYTES + 16), "charged " + full + " for 2.3 MB of entries");
+      DbIterator first = db.newIterator(); // reads the memtable
+      DbIterator second = db.newIterator();
+      db.flush();
+      assertTrue(db.stats().memtableChargedBytes() >= full,
+          "flushed, but two iterators still hold its memory: " + db.stats().memtableChargedBytes());
+      first.seekToFirst();
+      assertArrayEquals(value(0), first.value());
+      first.close();
+      assertTrue(db.stats().memtableChargedBytes() >= full, "one iterator still holds it");
+      second.close();
+      long after = db.stats().memtableChargedBytes();
+      assertTrue(after < full / 4, "the last reader closed: only the new memtable is charged: " + after);
+      assertEquals(after, DbTestHooks.TEST_blockCache(db).memtableReservedBytes());
+      try (DbIterator later = db.newIterator()) {
+        later.seekToFirst();
+        assertArrayEquals(value(0), later.value(), "read from the table now");
+      }
+      assertEquals(after, db.stats().memtableChargedBytes());
+    }
+  }
+
+  @Test
   void theMemtableLimitFlushesBeforeAMemtableIsFull() {
     MemoryBudget budget = MemoryBudget.builder().memtableLimitBytes(1 << 20).build();
     try (Db db = Db.open(dir, base().writeBufferSize(16 << 20).memoryBudget(budget).build())) {

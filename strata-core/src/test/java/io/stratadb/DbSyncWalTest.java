@@ -8,12 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stratadb.env.FaultInjectionFileSystem;
+import io.stratadb.env.ForwardingFileSystem;
+import io.stratadb.env.ForwardingWritableFile;
+import io.stratadb.env.WritableFile;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -102,6 +109,80 @@ class DbSyncWalTest {
       for (int i = 0; i < keys; i++) {
         assertEquals("value-" + i + "-".repeat(100), s(db.get(key(i))), "key " + i);
       }
+    }
+  }
+
+  /**
+   * A file system whose next WAL fsync, once armed, waits for {@link #release}, and whose table
+   * fsyncs wait for it too (so no flush retires the switched WALs meanwhile).
+   */
+  private static final class HeldSyncs extends ForwardingFileSystem {
+    final AtomicBoolean armed = new AtomicBoolean();
+    final CountDownLatch walSyncHeld = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public WritableFile newWritableFile(Path path) throws IOException {
+      String name = path.getFileName().toString();
+      boolean wal = name.endsWith(".log");
+      boolean table = name.endsWith(".sst");
+      return new ForwardingWritableFile(super.newWritableFile(path)) {
+        @Override
+        public void sync() throws IOException {
+          if (wal && armed.getAndSet(false)) {
+            walSyncHeld.countDown();
+            awaitRelease();
+          } else if (table) {
+            awaitRelease();
+          }
+          super.sync();
+        }
+      };
+    }
+
+    private void awaitRelease() throws IOException {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException();
+      }
+    }
+  }
+
+  @Test
+  void aMemtableSwitchDoesNotWaitForASyncWalCallersFsyncOfAnOlderWal() throws Exception {
+    HeldSyncs fs = new HeldSyncs();
+    Options options = Options.builder().writeBufferSize(64 << 10).maxImmutableMemtables(4).fileSystem(fs).build();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (Db db = Db.open(tmp.resolve("db"), options)) {
+      byte[] value = new byte[1000];
+      int i = 0;
+      for (; i < 100; i++) { // about 100 KB: one memtable switch, whose flush waits for release
+        db.put(key(i), value);
+      }
+      fs.armed.set(true);
+      Future<?> syncWal = threads.submit(db::syncWal); // fsyncs the switched WAL first, and is held there
+      fs.walSyncHeld.await();
+      int from = i;
+      Future<?> writes = threads.submit(() -> {
+        for (int k = from; k < from + 100; k++) { // another switch, handing a second WAL over
+          db.put(key(k), value);
+        }
+      });
+      try {
+        // Not a speed check: before the fix the switch waited until release, which never came.
+        writes.get(60, TimeUnit.SECONDS);
+      } finally {
+        fs.release.countDown();
+      }
+      syncWal.get();
+      for (int k = 0; k < from + 100; k++) {
+        assertEquals(1000, db.get(key(k)).length, "key " + k);
+      }
+    } finally {
+      fs.release.countDown();
+      threads.shutdownNow();
     }
   }
 

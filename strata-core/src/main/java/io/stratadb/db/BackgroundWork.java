@@ -318,7 +318,7 @@ final class BackgroundWork {
       // Counted before the mutex is released again: a flush() waiting for this memtable returns
       // once it sees the new state, and must see the flush counted.
       counters.flushed(edit.newFiles().stream().mapToLong(f -> f.file().size()).sum(), System.nanoTime() - start);
-      db.memtableBudget.release(oldest); // dropped from the state: its charge is free again
+      db.memtableBudget.release(oldest); // dropped from the state: charged until no iterator reads it
       // Only once installed: after a failed manifest write the record may still be on disk, so
       // the table stays protected from deletion until the database is reopened.
       edit.newFiles().forEach(f -> outputs.release(f.file().number()));

@@ -317,7 +317,7 @@ final class DbImpl implements Db {
     long stops = counters.stops.get();
     return new DbStats(options.compactionStrategy().name(),
         counters.levels(s.version(), picker.scores(s.version())), s.memtable().approximateBytes(),
-        s.immutables().size(), immutableBytes, lastSequence, counters.flushes.get(),
+        s.immutables().size(), immutableBytes, memtableBudget.chargedBytes(), lastSequence, counters.flushes.get(),
         counters.compactions.get(), counters.trivialMoves.get(), counters.bytesIngested.get(),
         counters.flushBytes(), counters.compactionBytesRead(), counters.compactionBytesWritten(),
         slowdowns + stops, slowdowns, stops, counters.stallNanos.get() / 1_000_000, pendingCompactionBytes,

@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * The memtables' part of the {@link MemoryBudget} (RocksDB's {@code WriteBufferManager}): counts
  * the memory of every memtable of the database as its arena charges it ({@link ChunkCharger}),
  * charges it to the block cache when asked to ({@link BlockCache#reserveMemtable}) and returns it
- * when a flushed memtable is dropped ({@link #release}); decides when the memtables' total asks
+ * when a flushed memtable's last reader drops it ({@link #release}); decides when the memtables' total asks
  * for a flush ({@link #shouldFlush}) and makes writes wait while flushes fall behind ({@link
  * #awaitRoom}, and {@link #charge} under a strict limit).
  *
@@ -122,11 +122,13 @@ final class MemtableBudget implements ChunkCharger {
   }
 
   /**
-   * Returns the charges of {@code memtable}, dropped from the published state after its flush.
-   * The caller signals {@link DbImpl#stateChanged} (writers may wait for room).
+   * Drops a reference to {@code memtable}: the published state's, once its flush dropped it from
+   * the state, or an iterator's ({@link Memtable#tryRetain}). The last one returns its charges, so
+   * a flushed memtable an iterator still reads stays counted until that iterator closes (RocksDB's
+   * {@code size-all-mem-tables}); writers waiting for room are then signalled, under the DB mutex.
    */
   void release(Memtable memtable) {
-    if (!enabled()) {
+    if (!memtable.release() || !enabled()) {
       return;
     }
     long bytes = memtable.releaseCharges();
@@ -135,6 +137,12 @@ final class MemtableBudget implements ChunkCharger {
       if (blockCache != null) {
         blockCache.unreserveMemtable(bytes);
       }
+    }
+    db.mutex.lock();
+    try {
+      db.stateChanged.signalAll();
+    } finally {
+      db.mutex.unlock();
     }
   }
 

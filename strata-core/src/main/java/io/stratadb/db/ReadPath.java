@@ -56,6 +56,41 @@ final class ReadPath {
     }
   }
 
+  /**
+   * Pins the current state's version and memtables, for an iterator: a memtable it reads stays
+   * charged to the memory budget after its flush until the iterator closes. The caller releases
+   * them with {@link #releaseIteratorState} (or hands them to {@link #openSources}).
+   */
+  private DbState acquireIteratorState() {
+    while (true) {
+      DbState s = acquireState();
+      List<Memtable> memtables = s.memtablesNewestFirst();
+      int retained = 0;
+      while (retained < memtables.size() && memtables.get(retained).tryRetain()) {
+        retained++;
+      }
+      if (retained == memtables.size()) {
+        return s;
+      }
+      // A flush dropped one since the state was read: release and read the newer state.
+      for (int i = 0; i < retained; i++) {
+        db.memtableBudget.release(memtables.get(i));
+      }
+      s.version().release();
+    }
+  }
+
+  /** Releases what {@link #acquireIteratorState} pinned. */
+  private void releaseIteratorState(DbState s) {
+    try {
+      for (Memtable m : s.memtablesNewestFirst()) {
+        db.memtableBudget.release(m);
+      }
+    } finally {
+      s.version().release();
+    }
+  }
+
   byte[] get(byte[] key, ReadOptions readOptions) {
     long start = statistics.startTimer();
     byte[] value = getUnrecorded(key, readOptions);
@@ -179,7 +214,7 @@ final class ReadPath {
    * transaction's scans cost as much again at commit.
    */
   boolean rangeChangedAfter(Bound lower, Bound upper, long sequence) {
-    try (InternalIterator it = openSources(acquireState(), null)) {
+    try (InternalIterator it = openSources(acquireIteratorState(), null)) {
       if (lower.isUnbounded()) {
         it.seekToFirst();
       } else {
@@ -209,12 +244,12 @@ final class ReadPath {
     Executor seekExecutor = readOptions.parallelSeek() ? seekPool.executor() : null;
     if (readOptions.autoRefreshMillis() == 0) {
       // State before sequence, as in get: the pinned state holds every write the sequence sees.
-      DbState s = acquireState();
+      DbState s = acquireIteratorState();
       long sequence;
       try {
         sequence = readSequence(readOptions);
       } catch (RuntimeException e) {
-        s.version().release();
+        releaseIteratorState(s);
         throw e;
       }
       it = new LsmIterator(openSources(s, seekExecutor), sequence, lower, upper, () -> { }, db::ensureOpen);
@@ -223,7 +258,7 @@ final class ReadPath {
       // keeps what the sequence sees in every state the iterator refreshes to.
       SnapshotList.DbSnapshot registration = snapshots.take(() -> readSequence(readOptions));
       try {
-        it = new LsmIterator(() -> openSources(acquireState(), seekExecutor),
+        it = new LsmIterator(() -> openSources(acquireIteratorState(), seekExecutor),
             TimeUnit.MILLISECONDS.toNanos(readOptions.autoRefreshMillis()), System::nanoTime,
             registration.sequence(), lower, upper, registration::close, db::ensureOpen);
       } catch (RuntimeException e) {
@@ -244,9 +279,9 @@ final class ReadPath {
   }
 
   /**
-   * The merged iterator over {@code s}'s memtables and tables. Takes over the caller's reference to
-   * {@code s}'s version: closing the iterator (or a failure here) releases it. Its seeks run on
-   * {@code seekExecutor} (null: on the calling thread).
+   * The merged iterator over {@code s}'s memtables and tables. Takes over the references of {@link
+   * #acquireIteratorState} to {@code s}'s version and memtables: closing the iterator (or a failure
+   * here) releases them. Its seeks run on {@code seekExecutor} (null: on the calling thread).
    */
   private InternalIterator openSources(DbState s, Executor seekExecutor) {
     try {
@@ -256,9 +291,9 @@ final class ReadPath {
         sources.add(m.iterator());
       }
       sources.addAll(s.version().iterators(tableCache));
-      return new MergingIterator(sources, s.version()::release, seekExecutor);
+      return new MergingIterator(sources, () -> releaseIteratorState(s), seekExecutor);
     } catch (RuntimeException e) {
-      s.version().release();
+      releaseIteratorState(s);
       throw e;
     }
   }

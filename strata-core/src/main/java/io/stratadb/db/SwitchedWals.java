@@ -21,8 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * in sequence numbers rather than replay past it. A WAL whose memtable was flushed and recorded in
  * the manifest is obsolete and is closed unsynced ({@link #closeObsolete}).
  *
- * <p>Thread-safe: {@code lock} guards the queue and the flag, and is held across the fsyncs, so a
- * sync leader waits for a flush thread's fsync of the same WALs rather than skipping it.
+ * <p>Thread-safe. Two locks: {@code syncLock} serialises the fsyncs ({@link #syncAll}, so a sync
+ * write's leader waits for a {@code Db.syncWal} caller's fsync of an older WAL rather than skip
+ * it) and is held across them; {@code lock} guards the queue, the flag and {@code syncing}, and is
+ * never held across an fsync, so a memtable switch ({@link #add}, on the write leader) and a flush
+ * ({@link #closeObsolete}) never wait for one. Lock order: {@code syncLock}, then {@code lock}.
  */
 final class SwitchedWals {
   private record SwitchedWal(long number, LogWriter writer) {}
@@ -30,11 +33,19 @@ final class SwitchedWals {
   private final FileSystem fs;
   private final Path dir;
   private final Statistics statistics;
+  /** Held across the fsyncs of {@link #syncAll}; see the class comment. */
+  private final ReentrantLock syncLock = new ReentrantLock();
   private final ReentrantLock lock = new ReentrantLock();
   /** Oldest first. Guarded by lock. */
   private final ArrayDeque<SwitchedWal> unsynced = new ArrayDeque<>();
-  /** Whether a WAL was created since the directory's last fsync here. Guarded by lock. */
+  /** Whether a WAL was created since the directory's last fsync here began. Guarded by lock. */
   private boolean directoryUnsynced;
+  /**
+   * The WAL {@link #syncAll} is fsyncing without {@code lock}, or null. A WAL taken off the queue
+   * meanwhile ({@link #closeObsolete}) is closed by the syncing thread once its fsync ends.
+   * Guarded by lock.
+   */
+  private SwitchedWal syncing;
 
   SwitchedWals(FileSystem fs, Path dir, Statistics statistics) {
     this.fs = fs;
@@ -83,27 +94,91 @@ final class SwitchedWals {
 
   /**
    * Fsyncs and closes every WAL held here, oldest first, then fsyncs the directory if a WAL was
-   * created since its last fsync. A WAL whose fsync failed stays held (the caller makes the error
-   * sticky; the database is closed without syncing it).
+   * created since its last fsync; returns once every WAL added before the call is fsynced. A WAL
+   * whose fsync failed stays held (the caller makes the error sticky; the database is closed
+   * without syncing it). Waits for another thread's {@code syncAll}; {@link #add} does not wait
+   * for this one.
    *
    * @throws IOException if an fsync or close fails
    */
   void syncAll() throws IOException {
+    syncLock.lock();
+    try {
+      while (true) {
+        SwitchedWal next;
+        boolean syncDirectory = false;
+        lock.lock();
+        try {
+          next = unsynced.peekFirst();
+          if (next == null) {
+            // Cleared before the fsync, so a WAL created during it sets the flag again.
+            syncDirectory = directoryUnsynced;
+            directoryUnsynced = false;
+          }
+          syncing = next;
+        } finally {
+          lock.unlock();
+        }
+        if (next == null) {
+          if (syncDirectory) {
+            syncDirectory();
+          }
+          return;
+        }
+        syncOne(next);
+      }
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  /** Fsyncs {@code wal}, then drops and closes it. REQUIRES: syncLock held, {@code syncing == wal}. */
+  private void syncOne(SwitchedWal wal) throws IOException {
+    IOException failure = null;
+    try {
+      wal.writer().sync();
+      statistics.recordWalSync();
+    } catch (IOException e) {
+      failure = e;
+    }
     lock.lock();
     try {
-      while (!unsynced.isEmpty()) {
-        LogWriter writer = unsynced.peekFirst().writer();
-        writer.sync();
-        statistics.recordWalSync();
+      syncing = null;
+      boolean held = unsynced.peekFirst() == wal;
+      if (failure == null && held) {
         unsynced.pollFirst();
-        writer.close();
       }
-      if (directoryUnsynced) {
-        fs.syncDirectory(dir);
-        directoryUnsynced = false;
+      if (failure == null || !held) { // not held: closeObsolete dropped it and left the close here
+        wal.writer().close();
+      }
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
       }
     } finally {
       lock.unlock();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void syncDirectory() throws IOException {
+    boolean synced = false;
+    try {
+      fs.syncDirectory(dir);
+      synced = true;
+    } finally {
+      if (!synced) {
+        lock.lock();
+        try {
+          directoryUnsynced = true;
+        } finally {
+          lock.unlock();
+        }
+      }
     }
   }
 
@@ -117,7 +192,10 @@ final class SwitchedWals {
     lock.lock();
     try {
       while (!unsynced.isEmpty() && unsynced.peekFirst().number() < logNumber) {
-        unsynced.pollFirst().writer().close();
+        SwitchedWal obsolete = unsynced.pollFirst();
+        if (obsolete != syncing) { // else syncAll closes it when its fsync ends
+          obsolete.writer().close();
+        }
       }
     } finally {
       lock.unlock();
@@ -131,6 +209,7 @@ final class SwitchedWals {
    * @return the first failure if {@code failure} is null and a close failed, else {@code failure}
    */
   IOException closeAll(IOException failure) {
+    syncLock.lock(); // a Db.syncWal caller's fsync ends before its WAL is closed
     lock.lock();
     try {
       while (!unsynced.isEmpty()) {
@@ -147,6 +226,7 @@ final class SwitchedWals {
       return failure;
     } finally {
       lock.unlock();
+      syncLock.unlock();
     }
   }
 }

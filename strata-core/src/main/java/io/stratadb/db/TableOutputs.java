@@ -10,6 +10,7 @@ import io.stratadb.manifest.VersionSet;
 import io.stratadb.memtable.Memtable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -62,7 +63,9 @@ final class TableOutputs {
 
   /**
    * Writes {@code memtable} as one L0 table and adds it to {@code edit}; the number stays pending
-   * until the caller installs the edit and calls {@link #release}. Runs without the DB mutex.
+   * until the caller installs the edit and calls {@link #release}. Returns with the directory
+   * fsynced, table or not, so every file created before the call (the WAL a flush's edit names)
+   * has a durable entry. Runs without the DB mutex.
    *
    * @throws IOException if the table cannot be written; a partial file is deleted
    */
@@ -72,8 +75,14 @@ final class TableOutputs {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         sink.add(it.keySlice(), it.valueSlice());
       }
-      for (FileMetadata f : sink.finish()) {
+      List<FileMetadata> tables = sink.finish(); // a table written: the directory fsynced after it
+      for (FileMetadata f : tables) {
         edit.addFile(0, f);
+      }
+      if (tables.isEmpty()) {
+        // The flush's manifest edit names the WAL made at the switch, which must be durable in
+        // the directory first; the sink fsyncs the directory only after writing a table.
+        fs.syncDirectory(dir);
       }
     } catch (IOException | RuntimeException e) {
       sink.abandon(e);

@@ -162,7 +162,7 @@ final class WritePath {
   void syncWal() {
     db.ensureWritable();
     try {
-      switchedWals.syncAll(); // the long fsyncs of whole switched WALs without holding up writers
+      switchedWals.syncAll(); // the long fsyncs of whole switched WALs without holding up writers or switches
     } catch (IOException e) {
       throw db.setBackgroundError(new StrataIOException("WAL sync failed in " + dir, e));
     }

@@ -5,11 +5,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -111,65 +108,10 @@ public final class LocalFileSystem implements FileSystem {
     Files.createLink(link, existing);
   }
 
+  /** See {@link LocalFileLock}: never two holders, in this JVM or across processes. */
   @Override
   public FileLockHandle lock(Path path) throws IOException {
-    FileChannel channel =
-        FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    Object fileKey;
-    try {
-      lock = channel.tryLock();
-      fileKey = lock == null ? null : Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-      fileKey = null;
-    } catch (IOException e) {
-      channel.close();
-      throw e;
-    }
-    if (lock == null) {
-      channel.close();
-      throw new IOException("lock held by another process or Db instance: " + path);
-    }
-    return new HeldLock(path, channel, lock, fileKey);
-  }
-
-  /** A held {@code flock}, valid while its path names the same inode ({@code fileKey}). */
-  private static final class HeldLock implements FileLockHandle {
-    private final Path path;
-    private final FileChannel channel;
-    private final FileLock lock;
-    /** The locked file's identity (device and inode on Linux); null where the platform has none. */
-    private final Object fileKey;
-
-    HeldLock(Path path, FileChannel channel, FileLock lock, Object fileKey) {
-      this.path = path;
-      this.channel = channel;
-      this.lock = lock;
-      this.fileKey = fileKey;
-    }
-
-    @Override
-    public boolean isValid() {
-      if (!lock.isValid()) {
-        return false;
-      }
-      try {
-        Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        return fileKey == null || fileKey.equals(now);
-      } catch (IOException e) {
-        return false; // deleted, or unreadable: either way not provably ours
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        lock.release();
-      } finally {
-        channel.close();
-      }
-    }
+    return LocalFileLock.lock(path);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.stratadb.key.InternalKey;
 import io.stratadb.key.LookupResult;
 import io.stratadb.key.ValueType;
 import io.stratadb.util.Hash64;
+import io.stratadb.util.RefCount;
 import io.stratadb.util.Slice;
 import java.util.Objects;
 
@@ -36,6 +37,8 @@ public final class Memtable {
   private final long bloomBytes;
   /** Whether a charger other than {@link ChunkCharger#NONE} was given. */
   private final boolean charging;
+  /** The owner's reference (the database's published state) and one per reader that pins it. */
+  private final RefCount refs = new RefCount();
 
   /**
    * A memtable without a bloom filter (recovery's, which is flushed at once).
@@ -107,6 +110,25 @@ public final class Memtable {
    */
   public long releaseCharges() {
     return charging ? bloomBytes + arena.seal() : 0;
+  }
+
+  /**
+   * Takes a reader's reference (an iterator's), so the owner returns the memtable's charges only
+   * once the reader dropped it ({@link #release}). False once the last reference was dropped: the
+   * caller reads a newer state.
+   */
+  public boolean tryRetain() {
+    return refs.tryRetain();
+  }
+
+  /**
+   * Drops a reference: the owner's (made at construction) or one {@link #tryRetain} took.
+   *
+   * @return true if it was the last, so the caller returns the charges ({@link #releaseCharges})
+   * @throws IllegalStateException if released more often than retained
+   */
+  public boolean release() {
+    return refs.release();
   }
 
   /** The file number of the WAL backing this memtable. */

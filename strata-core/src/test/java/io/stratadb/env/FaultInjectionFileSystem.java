@@ -3,7 +3,6 @@ package io.stratadb.env;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,8 +17,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * after their directory's last sync; a rename not yet synced is undone). It can also be told to
  * fail writes (a full disk).
  */
-public final class FaultInjectionFileSystem implements FileSystem {
-  private final FileSystem delegate = LocalFileSystem.INSTANCE;
+public final class FaultInjectionFileSystem extends ForwardingFileSystem {
   /** Synced length of each file written through this file system since its creation. */
   private final Map<Path, AtomicLong> syncedLength = new ConcurrentHashMap<>();
   private final AtomicBoolean failWrites = new AtomicBoolean();
@@ -196,11 +194,6 @@ public final class FaultInjectionFileSystem implements FileSystem {
   }
 
   @Override
-  public ReadableFile openReadable(Path path) throws IOException {
-    return delegate.openReadable(path);
-  }
-
-  @Override
   public void rename(Path source, Path target) throws IOException {
     mutate(() -> {
       DirectoryChanges changes = changes(target);
@@ -232,32 +225,12 @@ public final class FaultInjectionFileSystem implements FileSystem {
   }
 
   @Override
-  public boolean exists(Path path) {
-    return delegate.exists(path);
-  }
-
-  @Override
-  public List<String> listFileNames(Path dir) throws IOException {
-    return delegate.listFileNames(dir);
-  }
-
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    delegate.createDirectories(dir);
-  }
-
-  @Override
   public void syncDirectory(Path dir) throws IOException {
     mutate(() -> {
       delegate.syncDirectory(dir);
       unsyncedEntries.remove(dir.toAbsolutePath());
       return null;
     });
-  }
-
-  @Override
-  public FileLockHandle lock(Path path) throws IOException {
-    return delegate.lock(path);
   }
 
   /**

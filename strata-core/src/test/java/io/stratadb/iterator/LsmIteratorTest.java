@@ -52,8 +52,13 @@ class LsmIteratorTest {
 
   /** "key=value" for each entry from the current position on. */
   private static List<String> rest(LsmIterator it) {
+    return walk(it, it::next);
+  }
+
+  /** "key=value" for each entry from the current position on, moving with {@code move}. */
+  private static List<String> walk(LsmIterator it, Runnable move) {
     List<String> out = new ArrayList<>();
-    for (; it.isValid(); it.next()) {
+    for (; it.isValid(); move.run()) {
       out.add(new String(it.key(), UTF_8) + "=" + new String(it.value(), UTF_8));
     }
     return out;
@@ -311,11 +316,7 @@ class LsmIteratorTest {
 
   /** "key=value" for each entry from the current position backward. */
   private static List<String> restBackward(LsmIterator it) {
-    List<String> out = new ArrayList<>();
-    for (; it.isValid(); it.prev()) {
-      out.add(new String(it.key(), UTF_8) + "=" + new String(it.value(), UTF_8));
-    }
-    return out;
+    return walk(it, it::prev);
   }
 
   private static List<String> allBackward(LsmIterator it) {

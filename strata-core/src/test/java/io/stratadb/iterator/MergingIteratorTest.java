@@ -108,37 +108,53 @@ class MergingIteratorTest {
     assertFalse(it.isValid());
   }
 
+  /**
+   * {@code sourceCount} sources of up to {@code maxEntries - 1} random puts and deletes each (20
+   * user keys, sequences 0-4, values naming their source), no internal key twice in one source.
+   */
+  private static List<List<ListIterator.Entry>> randomSources(Random random, int sourceCount, int maxEntries) {
+    List<List<ListIterator.Entry>> perSource = new ArrayList<>();
+    for (int s = 0; s < sourceCount; s++) {
+      List<ListIterator.Entry> entries = new ArrayList<>();
+      TreeMap<byte[], Boolean> seen = new TreeMap<>(InternalKey::compare);
+      for (int i = random.nextInt(maxEntries); i > 0; i--) {
+        ListIterator.Entry e = random.nextBoolean()
+            ? put("k" + random.nextInt(20), random.nextInt(5), "s" + s)
+            : delete("k" + random.nextInt(20), random.nextInt(5));
+        if (seen.put(e.key(), true) == null) {
+          entries.add(e);
+        }
+      }
+      perSource.add(entries);
+    }
+    return perSource;
+  }
+
+  private static List<InternalIterator> listIterators(List<List<ListIterator.Entry>> perSource) {
+    List<InternalIterator> sources = new ArrayList<>();
+    perSource.forEach(entries -> sources.add(new ListIterator(entries)));
+    return sources;
+  }
+
+  /** What merging {@code perSource} gives: the newest (lowest-index) source wins on equal internal keys. */
+  private static TreeMap<byte[], byte[]> newestWins(List<List<ListIterator.Entry>> perSource) {
+    TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey::compare);
+    for (int s = perSource.size() - 1; s >= 0; s--) {
+      for (ListIterator.Entry e : perSource.get(s)) {
+        model.put(e.key(), e.value());
+      }
+    }
+    return model;
+  }
+
   @Test
   void randomSourcesMatchAModel() {
     Random random = new Random(11);
     for (int round = 0; round < 50; round++) {
-      int sourceCount = 1 + random.nextInt(6);
-      List<ListIterator> sources = new ArrayList<>();
-      // model: internal key -> value of the newest (lowest-index) source holding it
-      TreeMap<byte[], String> model = new TreeMap<>(InternalKey::compare);
-      List<List<ListIterator.Entry>> perSource = new ArrayList<>();
-      for (int s = 0; s < sourceCount; s++) {
-        List<ListIterator.Entry> entries = new ArrayList<>();
-        TreeMap<byte[], Boolean> seen = new TreeMap<>(InternalKey::compare);
-        for (int i = random.nextInt(30); i > 0; i--) {
-          ListIterator.Entry e = random.nextBoolean()
-              ? put("k" + random.nextInt(20), random.nextInt(5), "s" + s)
-              : delete("k" + random.nextInt(20), random.nextInt(5));
-          if (seen.put(e.key(), true) == null) {
-            entries.add(e);
-          }
-        }
-        perSource.add(entries);
-        sources.add(new ListIterator(entries));
-      }
-      for (int s = sourceCount - 1; s >= 0; s--) {
-        for (ListIterator.Entry e : perSource.get(s)) {
-          model.put(e.key(), new String(e.value(), UTF_8));
-        }
-      }
+      List<List<ListIterator.Entry>> perSource = randomSources(random, 1 + random.nextInt(6), 30);
       List<String> expected = new ArrayList<>();
-      model.forEach((k, v) -> expected.add(InternalKey.toString(k) + "=" + v));
-      MergingIterator it = new MergingIterator(sources);
+      newestWins(perSource).forEach((k, v) -> expected.add(InternalKey.toString(k) + "=" + new String(v, UTF_8)));
+      MergingIterator it = new MergingIterator(listIterators(perSource));
       it.seekToFirst();
       assertEquals(expected, drain(it), "round " + round);
     }
@@ -242,31 +258,9 @@ class MergingIteratorTest {
   void randomMovesOverRandomSourcesMatchAModel() {
     Random random = new Random(23);
     for (int round = 0; round < 60; round++) {
-      int sourceCount = random.nextInt(6);
-      List<ListIterator> sources = new ArrayList<>();
-      List<List<ListIterator.Entry>> perSource = new ArrayList<>();
-      for (int s = 0; s < sourceCount; s++) {
-        List<ListIterator.Entry> entries = new ArrayList<>();
-        TreeMap<byte[], Boolean> seen = new TreeMap<>(InternalKey::compare);
-        for (int i = random.nextInt(25); i > 0; i--) {
-          ListIterator.Entry e = random.nextBoolean()
-              ? put("k" + random.nextInt(20), random.nextInt(5), "s" + s)
-              : delete("k" + random.nextInt(20), random.nextInt(5));
-          if (seen.put(e.key(), true) == null) {
-            entries.add(e);
-          }
-        }
-        perSource.add(entries);
-        sources.add(new ListIterator(entries));
-      }
-      // the newest (lowest-index) source's entry wins on equal internal keys
-      TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey::compare);
-      for (int s = sourceCount - 1; s >= 0; s--) {
-        for (ListIterator.Entry e : perSource.get(s)) {
-          model.put(e.key(), e.value());
-        }
-      }
-      MergingIterator it = new MergingIterator(sources);
+      List<List<ListIterator.Entry>> perSource = randomSources(random, random.nextInt(6), 25);
+      MergingIterator it = new MergingIterator(listIterators(perSource));
+      TreeMap<byte[], byte[]> model = newestWins(perSource);
       ModelWalk.of(model).walk(it, random, 400, ListIterator::randomTarget);
     }
   }
@@ -292,12 +286,7 @@ class MergingIteratorTest {
         perSource.add(new ArrayList<>(entries.values()));
         sources.add(new ScribblingIterator(new ListIterator(perSource.get(s))));
       }
-      TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey::compare);
-      for (int s = sourceCount - 1; s >= 0; s--) {
-        for (ListIterator.Entry e : perSource.get(s)) {
-          model.put(e.key(), e.value());
-        }
-      }
+      TreeMap<byte[], byte[]> model = newestWins(perSource);
       try (MergingIterator it = new MergingIterator(sources)) {
         ModelWalk walk = ModelWalk.of(model);
         walk.checkForwardScan(it);

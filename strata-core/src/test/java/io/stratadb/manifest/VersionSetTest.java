@@ -70,6 +70,14 @@ class VersionSetTest {
   }
 
   /** Applies a few edits like flushes and a compaction would; returns the next file number recorded. */
+  /** Creates a version set, applies {@link #applySomeEdits}, closes it: its manifest's path. */
+  private Path manifestWithSomeEdits() throws IOException {
+    try (VersionSet set = create()) {
+      applySomeEdits(set);
+      return FileNames.manifest(dir, set.manifestNumber());
+    }
+  }
+
   private long applySomeEdits(VersionSet set) throws IOException {
     long t1 = set.newFileNumber();
     long t2 = set.newFileNumber();
@@ -196,12 +204,7 @@ class VersionSetTest {
 
   @Test
   void tornLastManifestRecordLosesOnlyThatEdit() throws IOException {
-    long manifest;
-    try (VersionSet set = create()) {
-      applySomeEdits(set);
-      manifest = set.manifestNumber();
-    }
-    Path path = FileNames.manifest(dir, manifest);
+    Path path = manifestWithSomeEdits();
     byte[] data = Files.readAllBytes(path);
     // the last edit added one L0 file with a log number: cut into its payload
     Files.write(path, java.util.Arrays.copyOf(data, data.length - 5));
@@ -236,12 +239,7 @@ class VersionSetTest {
    */
   @Test
   void logNumberNamingAMissingWalIsCorruption() throws IOException {
-    long manifest;
-    try (VersionSet set = create()) {
-      applySomeEdits(set);
-      manifest = set.manifestNumber();
-    }
-    Path path = FileNames.manifest(dir, manifest);
+    Path path = manifestWithSomeEdits();
     byte[] torn = Files.readAllBytes(path);
     torn = java.util.Arrays.copyOf(torn, torn.length - 5); // cuts the edit that set log number t6
     Files.write(path, torn);
@@ -263,12 +261,7 @@ class VersionSetTest {
 
   @Test
   void damagedManifestRecordBeforeOthersIsCorruption() throws IOException {
-    long manifest;
-    try (VersionSet set = create()) {
-      applySomeEdits(set);
-      manifest = set.manifestNumber();
-    }
-    Path path = FileNames.manifest(dir, manifest);
+    Path path = manifestWithSomeEdits();
     byte[] data = Files.readAllBytes(path);
     data[LogFormat.HEADER_SIZE + 3] ^= 0x01; // the payload of the first record (the snapshot)
     Files.write(path, data);

@@ -162,16 +162,16 @@ class LogReaderFuzzTest {
     readAllOrCorruption(lay(soup));
   }
 
-  private static void checkDamaged(List<Integer> sizes, long seed, List<Damage> damages) throws IOException {
-    Random random = new Random(seed);
-    List<byte[]> records = new ArrayList<>();
-    for (int size : sizes) {
-      records.add(LogTestSupport.randomRecord(random, size));
-    }
-    byte[] log = LogTestSupport.write(records);
+  private static byte[] damaged(byte[] log, List<Damage> damages) {
     for (Damage d : damages) {
       log = d.apply(log);
     }
+    return log;
+  }
+
+  private static void checkDamaged(List<Integer> sizes, long seed, List<Damage> damages) throws IOException {
+    List<byte[]> records = LogTestSupport.randomRecords(seed, sizes.stream().mapToInt(Integer::intValue).toArray());
+    byte[] log = damaged(LogTestSupport.write(records), damages);
     List<byte[]> read = readAllOrCorruption(log);
     if (read != null) {
       assertTrue(read.size() <= records.size(), "more records than were written");
@@ -183,15 +183,8 @@ class LogReaderFuzzTest {
 
   /** A salvaging reader on a damaged log: never throws, and reads a subsequence of what was written. */
   private static void checkSalvaged(List<Integer> sizes, long seed, List<Damage> damages) throws IOException {
-    Random random = new Random(seed);
-    List<byte[]> records = new ArrayList<>();
-    for (int size : sizes) {
-      records.add(LogTestSupport.randomRecord(random, size));
-    }
-    byte[] log = LogTestSupport.write(records);
-    for (Damage d : damages) {
-      log = d.apply(log);
-    }
+    List<byte[]> records = LogTestSupport.randomRecords(seed, sizes.stream().mapToInt(Integer::intValue).toArray());
+    byte[] log = damaged(LogTestSupport.write(records), damages);
     byte[] data = log;
     long[] skipped = {0};
     List<byte[]> read = FuzzBounds.withinLimit(() -> {
