@@ -188,6 +188,24 @@ class StrataSegmentedStoreTest {
   }
 
   @Test
+  void aCommitCallbackSavesThePositionOnlyOnceTheSegmentsWritesAreDurable() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    WindowStore<Bytes, byte[]> store = window(h);
+    PositionFile file = PositionFile.besides(StoreDb.storeDir(stateDir, "w"));
+    try {
+      h.processing("input", 0, 5);
+      store.put(b("a"), v("x"), 10);
+      h.commit(); // a commit callback before the store's commit: the put is in a memtable only
+      assertEquals(org.apache.kafka.streams.query.Position.emptyPosition(), file.read());
+      store.commit(Map.of());
+      h.commit();
+      assertEquals(org.apache.kafka.streams.query.Position.emptyPosition().withComponent("input", 0, 5), file.read());
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
   void withTheWalOnACommitSyncsTheWalOfEachSegmentWrittenSinceTheLastOne() {
     StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.WAL_CONFIG, "true"));
     WindowStore<Bytes, byte[]> store = window(h);
