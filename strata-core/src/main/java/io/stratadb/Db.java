@@ -436,9 +436,11 @@ public interface Db extends AutoCloseable {
   /**
    * Closes the database: stops background work after the running job, closes the WAL (without
    * flushing the memtable: the WAL makes it durable) and releases the directory lock. Idempotent.
-   * Iterators still open become unusable.
+   * Iterators still open become unusable. Writes made {@link WriteOptions#withoutWal() without the
+   * WAL} that wait in a memtable are flushed to an SSTable first, as RocksDB does at shutdown.
    *
-   * @throws StrataIOException if closing a file fails; the database is closed regardless
+   * @throws StrataIOException if closing a file fails, or flushing unlogged writes failed (they are
+   *     then lost); the database is closed regardless
    */
   @Override
   void close();

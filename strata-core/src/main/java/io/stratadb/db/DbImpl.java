@@ -275,6 +275,7 @@ final class DbImpl implements Db {
   @Override
   public void checkpoint(Path target) {
     ensureWritable(); // a read-only database has no WAL to copy
+    writePath.flushUnlogged(); // writes made without the WAL are in no file the checkpoint copies
     new Checkpointer(fs, dir).create(target, () -> {
       Checkpointer.LiveFiles[] live = new Checkpointer.LiveFiles[1];
       writePath.exclusive(() -> { // no write runs, so every WAL ends on a record boundary
@@ -328,6 +329,7 @@ final class DbImpl implements Db {
 
   @Override
   public void close() {
+    StrataIOException failure = writePath.flushUnloggedBeforeClose();
     mutex.lock();
     try {
       if (closed) {
@@ -341,11 +343,10 @@ final class DbImpl implements Db {
     jmx.close();
     boolean interrupted = background.join();
     readPath.close();
-    StrataIOException failure = null;
     try {
       writePath.close();
     } catch (StrataIOException e) {
-      failure = e;
+      failure = failure != null ? failure : e;
     }
     tableCache.close();
     manifestLock.lock(); // a compactRange or checkpoint on a user thread finishes its manifest write first

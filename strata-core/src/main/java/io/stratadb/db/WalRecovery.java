@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * written back a newer log but not the older one's tail. No byte of the newer log was fsynced then
  * (that fsyncs the older logs first), and replaying it would leave a hole in the history.
  *
+ * <p>Within a log too, replay stops at a record that does not continue the sequence numbers of the
+ * one before it: the numbers between were taken by writes made without the WAL ({@code
+ * WriteOptions.withoutWal()}; the write path logs an empty record where each run of them starts),
+ * lost with their memtable, and replaying what followed them would give a state the database never
+ * was in.
+ *
  * <p>Not thread-safe; used once during open.
  */
 final class WalRecovery {
@@ -82,17 +88,23 @@ final class WalRecovery {
     }
     try (ReadableFile file = fs.openReadable(path);
         LogReader reader = new LogReader(file, name)) {
-      byte[] record = reader.readRecord();
-      if (record != null && lastReplayed >= 0 && record.length >= Long.BYTES) {
-        long first = new ByteSource(record).getFixed64(); // a malformed record is thrown below
-        if (first != lastReplayed + 1) {
-          LOG.warn("skipped WAL {} and later ones: it starts at sequence {}, but the previous WAL"
-              + " ends at {} (its tail was lost)", name, first, lastReplayed);
-          stopped = true;
-          return memtable;
+      boolean firstRecord = true;
+      for (byte[] record = reader.readRecord(); record != null; record = reader.readRecord()) {
+        if (lastReplayed >= 0 && record.length >= Long.BYTES) {
+          long first = new ByteSource(record).getFixed64(); // a malformed record is thrown below
+          if (first != lastReplayed + 1) {
+            if (firstRecord) {
+              LOG.warn("skipped WAL {} and later ones: it starts at sequence {}, but the previous WAL"
+                  + " ends at {} (its tail, or writes made without the WAL, were lost)", name, first, lastReplayed);
+            } else {
+              LOG.warn("stopped replay of WAL {} at offset {}: sequence {} follows {} (writes made without the WAL"
+                  + " were lost); it and later WALs are not replayed", name, reader.lastRecordOffset(), first, lastReplayed);
+            }
+            stopped = true;
+            return current[0];
+          }
         }
-      }
-      for (; record != null; record = reader.readRecord()) {
+        firstRecord = false;
         long last = WalBatch.decode(record, name, reader.lastRecordOffset(),
             (seq, type, key, value) -> current[0].add(seq, type, key, value));
         lastSequence = Math.max(lastSequence, last);

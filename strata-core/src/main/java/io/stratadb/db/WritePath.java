@@ -1,5 +1,6 @@
 package io.stratadb.db;
 
+import io.stratadb.DbClosedException;
 import io.stratadb.Options;
 import io.stratadb.StrataIOException;
 import io.stratadb.WriteBatch;
@@ -54,6 +55,17 @@ final class WritePath {
   private ByteSink walBuffer = new ByteSink(4096);
   private final WalBatchEncoder walEncoder = new WalBatchEncoder();
   private final MemtableInserter memtableInserter = new MemtableInserter();
+  /**
+   * Whether the live WAL's last record marks where a run of writes without the WAL began (an empty
+   * record at the run's first sequence number), so that recovery sees the gap they leave.
+   */
+  private boolean unloggedRunMarked;
+
+  /**
+   * Log number of the newest memtable given a write without the WAL, -1 if none since open: such
+   * writes are durable once the manifest's log number passed it. Written by the leader only.
+   */
+  private volatile long unloggedLogNumber = -1;
 
   /** The leader's commit, made once (a method reference would be a new object per write). */
   private final Consumer<List<WriteQueue.Writer>> commitGroup = this::commitGroup;
@@ -188,7 +200,7 @@ final class WritePath {
     if (batch.count() == 0) {
       return;
     }
-    writeQueue.write(batch, writeOptions.sync(), commitGroup);
+    writeQueue.write(batch, writeOptions.sync(), !writeOptions.disableWal(), commitGroup);
   }
 
   /**
@@ -205,9 +217,16 @@ final class WritePath {
     writeQueue.exclusive(action);
   }
 
-  /** Commits a write group: one WAL record, then the memtable. Runs on the group's leader. */
+  /**
+   * Commits a write group: one WAL record (none for writes without the WAL), then the memtable.
+   * Runs on the group's leader.
+   */
   private void commitGroup(List<WriteQueue.Writer> group) {
     db.ensureWritable();
+    boolean sync = group.get(0).sync;
+    if (sync) { // what a sync acknowledges must not be behind unlogged writes a crash could lose
+      flushUnloggedAsLeader();
+    }
     long bytes = 0;
     int operations = 0;
     for (int i = 0; i < group.size(); i++) {
@@ -222,32 +241,19 @@ final class WritePath {
     db.memtableBudget.awaitRoom();
     long first = db.lastSequence() + 1;
     int deletes = 0;
-    walEncoder.begin(walBuffer, first);
     for (int i = 0; i < group.size(); i++) {
-      WriteBatch batch = group.get(i).batch;
-      deletes += batch.deleteCount();
-      walEncoder.append(batch);
+      deletes += group.get(i).batch.deleteCount();
     }
-    int count = walEncoder.finish();
-    int recordBytes = walBuffer.size();
-    boolean sync = group.get(0).sync;
-    if (sync) {
-      db.verifyLock(); // a synced write is never acknowledged by a process that lost the LOCK
-    }
-    try {
-      wal.addRecord(walBuffer.array(), 0, recordBytes);
-      if (sync) {
-        switchedWals.syncAll(); // no byte of a WAL is fsynced before the older WALs are
-        wal.sync();
-        walSyncedBytes = wal.size();
-      } else {
-        wal.flush();
+    int count = operations;
+    int recordBytes = 0;
+    if (group.get(0).wal) {
+      count = logGroup(group, first, sync);
+      recordBytes = walBuffer.size();
+      if (walBuffer.array().length > MAX_RETAINED_WAL_BUFFER_BYTES) {
+        walBuffer = new ByteSink(4096);
       }
-    } catch (IOException e) {
-      throw db.setBackgroundError(new StrataIOException("WAL write failed in " + dir, e));
-    }
-    if (walBuffer.array().length > MAX_RETAINED_WAL_BUFFER_BYTES) {
-      walBuffer = new ByteSink(4096);
+    } else {
+      markUnloggedRun(first);
     }
     memtableInserter.begin(db.state().memtable(), first);
     long last;
@@ -261,6 +267,107 @@ final class WritePath {
     db.publishSequence(last);
     counters.bytesIngested.addAndGet(bytes);
     statistics.recordCommit(count - deletes, deletes, recordBytes, sync);
+  }
+
+  /** Appends the group's WAL record, synced if {@code sync}; returns its entry count. REQUIRES: write leader. */
+  private int logGroup(List<WriteQueue.Writer> group, long first, boolean sync) {
+    walEncoder.begin(walBuffer, first);
+    for (int i = 0; i < group.size(); i++) {
+      walEncoder.append(group.get(i).batch);
+    }
+    int count = walEncoder.finish();
+    if (sync) {
+      db.verifyLock(); // a synced write is never acknowledged by a process that lost the LOCK
+    }
+    try {
+      wal.addRecord(walBuffer.array(), 0, walBuffer.size());
+      if (sync) {
+        switchedWals.syncAll(); // no byte of a WAL is fsynced before the older WALs are
+        wal.sync();
+        walSyncedBytes = wal.size();
+      } else {
+        wal.flush();
+      }
+    } catch (IOException e) {
+      throw db.setBackgroundError(new StrataIOException("WAL write failed in " + dir, e));
+    }
+    unloggedRunMarked = false;
+    return count;
+  }
+
+  /**
+   * Before a group written without the WAL whose first entry gets {@code first}: notes the live
+   * memtable as holding unlogged writes and, at the start of such a run, appends an empty WAL
+   * record at {@code first} (unflushed: it only has to precede a later record), so that recovery
+   * finds the gap the run leaves and stops there ({@code WalRecovery}). REQUIRES: write leader.
+   */
+  private void markUnloggedRun(long first) {
+    unloggedLogNumber = db.state().memtable().logNumber();
+    if (unloggedRunMarked) {
+      return;
+    }
+    walEncoder.begin(walBuffer, first);
+    walEncoder.finish();
+    try {
+      wal.addRecord(walBuffer.array(), 0, walBuffer.size());
+    } catch (IOException e) {
+      throw db.setBackgroundError(new StrataIOException("WAL write failed in " + dir, e));
+    }
+    unloggedRunMarked = true;
+  }
+
+  /** Whether writes made without the WAL wait in a memtable, not yet flushed to an SSTable. */
+  boolean hasUnflushedUnlogged() {
+    return unloggedLogNumber >= db.versions().logNumber();
+  }
+
+  /**
+   * Flushes the memtables holding writes made without the WAL, if any ({@code Db.flush}); for
+   * close and checkpoint, which must not leave them behind. REQUIRES: not the write leader.
+   */
+  void flushUnlogged() {
+    if (hasUnflushedUnlogged()) {
+      db.flush();
+    }
+  }
+
+  /**
+   * As {@link #flushUnlogged}, before close (RocksDB flushes unlogged writes at shutdown too):
+   * returns the failure instead of throwing, as the database closes all the same; null if none or
+   * if it is closed already.
+   */
+  StrataIOException flushUnloggedBeforeClose() {
+    try {
+      flushUnlogged();
+      return null;
+    } catch (DbClosedException e) {
+      return null;
+    } catch (StrataIOException e) {
+      return e;
+    }
+  }
+
+  /**
+   * Switches the live memtable if it holds writes made without the WAL and waits until every
+   * memtable holding such writes is flushed, so that a sync write or WAL sync after them never
+   * acknowledges what recovery would drop at their gap. REQUIRES: write leader.
+   */
+  private void flushUnloggedAsLeader() {
+    if (!hasUnflushedUnlogged()) {
+      return;
+    }
+    if (db.state().memtable().logNumber() <= unloggedLogNumber) {
+      makeRoomForWrite(0, true);
+    }
+    db.mutex.lock();
+    try {
+      while (hasUnflushedUnlogged()) {
+        db.ensureWritable();
+        db.stateChanged.awaitUninterruptibly();
+      }
+    } finally {
+      db.mutex.unlock();
+    }
   }
 
   /**
@@ -378,6 +485,7 @@ final class WritePath {
     switchedWals.add(current.memtable().logNumber(), wal);
     wal = fresh;
     walSyncedBytes = 0;
+    unloggedRunMarked = false;
     db.publishSwitchedMemtable(newMemtable(logNumber));
   }
 

@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  *
  * <p>Being the leader is the write path's exclusive right: only the leader touches the WAL and the
  * memtable, and the queue's lock is not held while it does, so new writers keep lining up. A group
- * holds at most 1 MiB of batches (128 KiB more than a small leader's own), and a non-sync leader
- * takes no sync writer (it would not sync for them).
+ * holds at most 1 MiB of batches (128 KiB more than a small leader's own), a non-sync leader
+ * takes no sync writer (it would not sync for them), and writes with and without the WAL are never
+ * grouped (a group is one WAL record, or none).
  *
  * <p>Two refinements for sync writers, measured with {@code strata bench --sync --threads 16}:
  *
@@ -54,6 +55,8 @@ final class WriteQueue {
   static final class Writer {
     final WriteBatch batch;
     final boolean sync;
+    /** Whether the batch goes to the WAL ({@code false}: {@code WriteOptions.withoutWal()}). */
+    final boolean wal;
     private final boolean alone;
     private final Thread thread = Thread.currentThread();
     /** WAITING, then LEADING or DONE; written by the handing-over leader. */
@@ -61,9 +64,10 @@ final class WriteQueue {
     /** The group's failure; written before {@code state} becomes DONE. */
     private Throwable error;
 
-    private Writer(WriteBatch batch, boolean sync, boolean alone) {
+    private Writer(WriteBatch batch, boolean sync, boolean wal, boolean alone) {
       this.batch = batch;
       this.sync = sync;
+      this.wal = wal;
       this.alone = alone;
     }
 
@@ -106,7 +110,12 @@ final class WriteQueue {
    * @throws RuntimeException whatever {@code commit} threw for the group (an {@link Error} too)
    */
   void write(WriteBatch batch, boolean sync, Consumer<List<Writer>> commit) {
-    run(new Writer(batch, sync, false), commit);
+    write(batch, sync, true, commit);
+  }
+
+  /** As {@link #write(WriteBatch, boolean, Consumer)}, in a group of writers with the same {@code wal}. */
+  void write(WriteBatch batch, boolean sync, boolean wal, Consumer<List<Writer>> commit) {
+    run(new Writer(batch, sync, wal, false), commit);
   }
 
   /**
@@ -118,7 +127,7 @@ final class WriteQueue {
    *     precondition} threw, nothing was committed
    */
   void writeAlone(WriteBatch batch, boolean sync, Runnable precondition, Consumer<List<Writer>> commit) {
-    run(new Writer(batch, sync, true), group -> {
+    run(new Writer(batch, sync, true, true), group -> {
       precondition.run();
       commit.accept(group);
     });
@@ -126,7 +135,7 @@ final class WriteQueue {
 
   /** Runs {@code action} alone with the leader's exclusive right (flush, close). */
   void exclusive(Runnable action) {
-    run(new Writer(null, false, true), group -> action.run());
+    run(new Writer(null, false, true, true), group -> action.run());
   }
 
   private void run(Writer self, Consumer<List<Writer>> commit) {
@@ -238,7 +247,7 @@ final class WriteQueue {
     long limit = bytes <= SMALL_BATCH_BYTES ? bytes + SMALL_BATCH_BYTES : MAX_GROUP_BYTES;
     for (Writer w : queue) {
       if (w != leader) {
-        if (w.alone || (w.sync && !leader.sync)) {
+        if (w.alone || (w.sync && !leader.sync) || w.wal != leader.wal) {
           break;
         }
         bytes += w.batch.approximateSizeInBytes();

@@ -86,6 +86,45 @@ class WriteQueueTest {
   }
 
   @Test
+  void writesWithAndWithoutTheWalAreNeverGroupedTogether() throws Exception {
+    WriteQueue queue = new WriteQueue();
+    CountDownLatch firstInCommit = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    List<List<Boolean>> groups = Collections.synchronizedList(new ArrayList<>());
+    boolean[] followers = {true, true, false, false, true};
+    ExecutorService pool = Executors.newFixedThreadPool(followers.length + 1);
+    try {
+      Future<?> first = pool.submit(() -> queue.write(batch(0, 0), false, true, group -> {
+        firstInCommit.countDown();
+        await(releaseFirst);
+      }));
+      firstInCommit.await();
+      List<Thread> waiting = Collections.synchronizedList(new ArrayList<>());
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < followers.length; t++) { // queued one by one, in this order
+        int thread = t;
+        done.add(pool.submit(() -> {
+          waiting.add(Thread.currentThread());
+          queue.write(batch(thread + 1, 0), false, followers[thread], group -> {
+            List<Boolean> wal = new ArrayList<>();
+            group.forEach(w -> wal.add(w.wal));
+            groups.add(wal);
+          });
+        }));
+        waitUntilParked(waiting, t + 1);
+      }
+      releaseFirst.countDown();
+      first.get(10, TimeUnit.SECONDS);
+      for (Future<?> f : done) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+      assertEquals(List.of(List.of(true, true), List.of(false, false), List.of(true)), groups);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aFailedGroupThrowsItsExceptionInEveryMember() throws Exception {
     failedGroup(new IllegalStateException("injected WAL failure"));
   }

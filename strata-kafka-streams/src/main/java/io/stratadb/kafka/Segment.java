@@ -66,9 +66,9 @@ final class Segment {
     try {
       storeDb.written();
       if (value == null) {
-        db.delete(key);
+        db.delete(key, storeDb.writeOptions());
       } else {
-        db.put(key, value);
+        db.put(key, value, storeDb.writeOptions());
       }
     } catch (DbClosedException e) {
       throw closed(e);
@@ -80,6 +80,11 @@ final class Segment {
   /** Deletes {@code key} (a tombstone; a missing key is no error). */
   void delete(byte[] key) {
     put(key, null);
+  }
+
+  /** Whether every write so far survives a crash of the process ({@link StoreDb#holdsAllWrites()}). */
+  boolean holdsAllWrites() {
+    return storeDb.holdsAllWrites();
   }
 
   /** The value of {@code key}, or null. */
@@ -97,7 +102,7 @@ final class Segment {
   void write(WriteBatch batch) {
     try {
       storeDb.written();
-      db.write(batch);
+      db.write(batch, storeDb.writeOptions());
     } catch (DbClosedException e) {
       throw closed(e);
     } catch (StrataException e) {
@@ -124,17 +129,18 @@ final class Segment {
   }
 
   /**
-   * At a Kafka Streams commit: fsyncs the WAL if written since the last sync ({@link
-   * StoreDb#commit()}).
+   * At a Kafka Streams commit: makes the writes durable if written since the last sync (flushes the
+   * memtable, or fsyncs the WAL; {@link StoreDb#commit()}).
    *
-   * @throws ProcessorStateException if the sync fails
+   * @throws ProcessorStateException if the flush or sync fails
    */
   void commit() {
     storeDb.commit();
   }
 
   /**
-   * Syncs the WAL if written since, and closes the database. Idempotent.
+   * Makes the writes durable if written since ({@link StoreDb#sync()}), and closes the database.
+   * Idempotent.
    *
    * @throws ProcessorStateException if the database fails to sync or close
    */

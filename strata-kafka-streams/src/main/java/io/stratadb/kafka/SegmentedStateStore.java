@@ -52,8 +52,8 @@ abstract class SegmentedStateStore implements StateStore {
   }
 
   /**
-   * At each Kafka Streams commit: fsyncs the WAL of every segment written since its last sync,
-   * unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off ({@link SegmentedStore#commit}). The
+   * At each Kafka Streams commit: makes the writes of every segment written since its last sync
+   * durable (a memtable flush, or a WAL fsync with {@link StrataStores#WAL_CONFIG} on), unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off ({@link SegmentedStore#commit}). The
    * changelog offsets are left to Kafka Streams' checkpoint file ({@code managesOffsets()} is
    * false).
    *

@@ -111,8 +111,14 @@ final class SegmentedStore {
     metrics = null;
   }
 
-  /** Saves the position if it moved (see {@link PositionCheckpoint} for how often). */
+  /**
+   * Saves the position if it moved (see {@link PositionCheckpoint} for how often), unless a crash
+   * could lose writes it covers (unforced saves only: the forced one at close follows the sync).
+   */
   private void checkpointPosition(boolean force) {
+    if (!force && !segments.holdsAllWrites()) {
+      return; // an older saved position is safe, a newer one than the data is not
+    }
     Position now;
     synchronized (position) {
       now = position.copy();
@@ -274,9 +280,10 @@ final class SegmentedStore {
   }
 
   /**
-   * At each Kafka Streams commit: fsyncs the WAL of every segment written since its last sync
-   * (unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off), so Kafka's checkpoint is never
-   * ahead of the data after a power loss; every put already reached the operating system.
+   * At each Kafka Streams commit: makes the writes of every segment written since its last sync
+   * durable (flushes its memtable, or fsyncs its WAL with {@link StrataStores#WAL_CONFIG} on;
+   * unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off), so Kafka's checkpoint is never
+   * ahead of the data after a crash or a power loss.
    *
    * @throws InvalidStateStoreException if the store is closed
    * @throws org.apache.kafka.streams.errors.ProcessorStateException if a sync fails

@@ -162,11 +162,21 @@ final class Segments {
     return result;
   }
 
-  /** Syncs the WAL of every segment written since its last sync ({@link Segment#commit()}). */
+  /** Makes every segment written since its last sync durable ({@link Segment#commit()}). */
   void commit() {
     for (Segment s : segments.values()) {
       s.commit();
     }
+  }
+
+  /** Whether every segment holds all its writes through a crash ({@link Segment#holdsAllWrites()}). */
+  boolean holdsAllWrites() {
+    for (Segment s : segments.values()) {
+      if (!s.holdsAllWrites()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The databases of the open segments (for metrics). */

@@ -4,6 +4,7 @@ import io.stratadb.Compression;
 import io.stratadb.Db;
 import io.stratadb.Options;
 import io.stratadb.StrataException;
+import io.stratadb.WriteOptions;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -23,6 +24,11 @@ import org.apache.kafka.streams.errors.ProcessorStateException;
  * directory (WAL, SSTables, manifest); its IQv2 position sits beside it in {@code
  * strata/counts.position} ({@link PositionFile}).
  *
+ * <p>Writes go through {@link #writeOptions()}: by default without StrataDB's WAL, as Kafka's RocksDB
+ * stores write (the changelog topic is the durable copy), so they are durable once a memtable flush
+ * wrote them to an SSTable, which {@link #sync()} does at each commit; with {@link
+ * StrataStores#WAL_CONFIG} on, through the WAL, which {@link #sync()} fsyncs.
+ *
  * <p>Thread safety: {@link #open} and {@link #close} are called by the store's owner (the stream
  * thread); the {@link Db} itself is thread-safe.
  */
@@ -37,11 +43,14 @@ final class StoreDb implements AutoCloseable {
   private final Options options;
   private final StrataConfigSetter setter;
   private final boolean syncOnCommit;
+  private final WriteOptions writeOptions;
   /** Whether the database was written since the last sync; the stream thread's only. */
   private boolean dirty;
 
-  private StoreDb(String storeName, Path dir, Db db, Options options, StrataConfigSetter setter, boolean syncOnCommit) {
+  private StoreDb(String storeName, Path dir, Db db, Options options, StrataConfigSetter setter, boolean syncOnCommit,
+      boolean wal) {
     this.storeName = storeName;
+    this.writeOptions = wal ? WriteOptions.defaults() : WriteOptions.withoutWal();
     this.dir = dir;
     this.db = db;
     this.options = options;
@@ -73,13 +82,15 @@ final class StoreDb implements AutoCloseable {
    * @param configs the application's configuration ({@code StateStoreContext.appConfigs()})
    * @return the open database
    * @throws ConfigException if {@link StrataConfigSetter#CONFIG} names no loadable setter class, or
-   *     {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is neither true nor false
+   *     {@link StrataStores#SYNC_ON_COMMIT_CONFIG} or {@link StrataStores#WAL_CONFIG} is neither
+   *     true nor false
    * @throws ProcessorStateException if the directory cannot be created or the database cannot be
    *     opened (I/O error, corruption, another instance holds it, or the options refuse it, such
    *     as {@code createIfMissing(false)} on a new store)
    */
   static StoreDb open(String storeName, Path dir, Map<String, Object> configs) {
-    boolean syncOnCommit = syncOnCommit(configs); // checked before anything is opened
+    boolean syncOnCommit = flag(configs, StrataStores.SYNC_ON_COMMIT_CONFIG, true); // checked before anything is opened
+    boolean wal = flag(configs, StrataStores.WAL_CONFIG, false);
     StrataConfigSetter setter = newSetter(configs.get(StrataConfigSetter.CONFIG));
     Options.Builder builder = defaultOptions();
     if (setter != null) {
@@ -88,7 +99,7 @@ final class StoreDb implements AutoCloseable {
     Options options = builder.build();
     try {
       Files.createDirectories(dir);
-      return new StoreDb(storeName, dir, Db.open(dir, options), options, setter, syncOnCommit);
+      return new StoreDb(storeName, dir, Db.open(dir, options), options, setter, syncOnCommit, wal);
     } catch (IOException | StrataException | IllegalArgumentException e) {
       if (setter != null) {
         setter.close(storeName, options);
@@ -97,10 +108,10 @@ final class StoreDb implements AutoCloseable {
     }
   }
 
-  private static boolean syncOnCommit(Map<String, Object> configs) {
-    Object value = configs.get(StrataStores.SYNC_ON_COMMIT_CONFIG);
+  private static boolean flag(Map<String, Object> configs, String key, boolean defaultValue) {
+    Object value = configs.get(key);
     if (value == null) {
-      return true;
+      return defaultValue;
     }
     if (value instanceof Boolean b) {
       return b;
@@ -109,7 +120,7 @@ final class StoreDb implements AutoCloseable {
     if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
       return Boolean.parseBoolean(text);
     }
-    throw new ConfigException(StrataStores.SYNC_ON_COMMIT_CONFIG, value, "must be true or false");
+    throw new ConfigException(key, value, "must be true or false");
   }
 
   private static StrataConfigSetter newSetter(Object value) {
@@ -144,17 +155,33 @@ final class StoreDb implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * The options every write of the store uses: {@link WriteOptions#withoutWal()}, or with {@link
+   * StrataStores#WAL_CONFIG} on the defaults (the WAL, unsynced).
+   */
+  WriteOptions writeOptions() {
+    return writeOptions;
+  }
+
+  /**
+   * Whether every write so far survives a crash of the process: made through the WAL, or made
+   * durable by a {@link #sync()} since. A position saved now is then never ahead of the data.
+   */
+  boolean holdsAllWrites() {
+    return !writeOptions.disableWal() || !dirty;
+  }
+
   /** Records that the database was written since the last {@link #commit()}. */
   void written() {
     dirty = true;
   }
 
   /**
-   * At a Kafka Streams commit (the store's {@code flush}): fsyncs the WAL ({@link Db#syncWal()}) if
-   * the database was written since the last sync, unless the application turned {@link
+   * At a Kafka Streams commit (the store's {@code flush}): makes the writes durable ({@link #sync()})
+   * if the database was written since the last sync, unless the application turned {@link
    * StrataStores#SYNC_ON_COMMIT_CONFIG} off. Kafka Streams records the changelog offsets the store
-   * holds in its checkpoint file after this, so a power loss never leaves the checkpoint ahead of
-   * the data.
+   * holds in its checkpoint file after this, so neither a crash nor a power loss leaves the
+   * checkpoint ahead of the data.
    *
    * @throws ProcessorStateException if the sync fails
    */
@@ -165,16 +192,22 @@ final class StoreDb implements AutoCloseable {
   }
 
   /**
-   * Fsyncs the WAL if written since the last sync, whatever {@link
-   * StrataStores#SYNC_ON_COMMIT_CONFIG} says: before a durable save of what the store holds (its
-   * position at close), which must never be ahead of the data.
+   * Makes the writes since the last sync durable, whatever {@link
+   * StrataStores#SYNC_ON_COMMIT_CONFIG} says: flushes the memtable to an SSTable ({@link Db#flush()},
+   * as Kafka's RocksDB store flushes at commits), or with {@link StrataStores#WAL_CONFIG} on fsyncs
+   * the WAL ({@link Db#syncWal()}). Called before a durable save of what the store holds (Kafka's
+   * checkpoint, the position), which must never be ahead of the data. Nothing if not written since.
    *
-   * @throws ProcessorStateException if the sync fails
+   * @throws ProcessorStateException if the flush or sync fails
    */
   void sync() {
     if (dirty) {
       try {
-        db.syncWal();
+        if (writeOptions.disableWal()) {
+          db.flush();
+        } else {
+          db.syncWal();
+        }
       } catch (StrataException e) {
         throw new ProcessorStateException("Error syncing store " + storeName + " at location " + dir, e);
       }
@@ -183,7 +216,7 @@ final class StoreDb implements AutoCloseable {
   }
 
   /**
-   * Syncs the WAL if written since the last sync, closes the database, then lets the setter release
+   * Makes the writes durable ({@link #sync()}), closes the database, then lets the setter release
    * its resources. Call once.
    *
    * @throws ProcessorStateException if the database fails to sync or close

@@ -31,8 +31,8 @@ import org.apache.kafka.streams.processor.StateStoreContext;
  *   <li>{@code flushes}, {@code compactions}: memtable flushes and compactions since open
  *   <li>{@code write-stall-ms}: total time writers were delayed or blocked, in ms
  *   <li>{@code block-cache-hits}, {@code block-cache-misses}: data block reads since open
- *   <li>{@code wal-syncs}: fsyncs of the WAL since open (at commits, see {@link
- *       StrataStores#SYNC_ON_COMMIT_CONFIG}, and at memtable switches)
+ *   <li>{@code wal-syncs}: fsyncs of the WAL since open (with {@link StrataStores#WAL_CONFIG} on:
+ *       at commits, see {@link StrataStores#SYNC_ON_COMMIT_CONFIG})
  * </ul>
  *
  * <p>Thread safety: the metrics reporter reads the gauges from its own thread; {@link Db#stats()}

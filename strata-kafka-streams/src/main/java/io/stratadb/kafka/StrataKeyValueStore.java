@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State lives in {@code <task state dir>/strata/<name>/} (see {@link StoreDb}); the IQv2
  * {@link Position} is kept in {@code strata/<name>.position} at each commit. Restoration from the
- * changelog writes each restored batch as one {@link WriteBatch}, unsynced.
+ * changelog writes each restored batch as one {@link WriteBatch}, unsynced. Writes skip StrataDB's
+ * WAL unless {@link StrataStores#WAL_CONFIG} is on (see {@link StoreDb}).
  *
  * <p>Thread safety: one stream thread writes; Interactive Queries read from other threads
  * concurrently ({@link Db} is thread-safe, and the position is guarded by its own monitor, see
@@ -166,9 +167,9 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     storeDb.written();
     try {
       if (value == null) {
-        db.delete(key.get());
+        db.delete(key.get(), storeDb.writeOptions());
       } else {
-        db.put(key.get(), value);
+        db.put(key.get(), value, storeDb.writeOptions());
       }
     } catch (StrataException e) {
       throw failure("putting key " + key + " into", e);
@@ -207,7 +208,7 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   private void write(WriteBatch batch) {
     storeDb.written();
     try {
-      db.write(batch);
+      db.write(batch, storeDb.writeOptions());
     } catch (StrataException e) {
       throw failure("writing a batch to", e);
     }
@@ -303,14 +304,16 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   /**
-   * Makes the writes since the last commit durable (fsyncs the WAL, see {@link StoreDb#commit()}),
-   * unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off. Kafka Streams calls it at each
-   * commit; the changelog offsets are not kept here ({@link #managesOffsets()} is false: Kafka
-   * Streams writes them to its checkpoint file after this returns). Writes between commits reach
-   * the operating system only (a crashed process loses none).
+   * Makes the writes since the last commit durable (flushes the memtable, or fsyncs the WAL with
+   * {@link StrataStores#WAL_CONFIG} on, see {@link StoreDb#commit()}), unless {@link
+   * StrataStores#SYNC_ON_COMMIT_CONFIG} is off. Kafka Streams calls it at each commit; the
+   * changelog offsets are not kept here ({@link #managesOffsets()} is false: Kafka Streams writes
+   * them to its checkpoint file after this returns). Writes between commits are in the memtable
+   * only (a crash loses them; Kafka Streams restores them from the changelog), or with the WAL on
+   * in the operating system (a crashed process loses none).
    *
    * @param changelogOffsets the changelog offsets the store now holds (unused)
-   * @throws ProcessorStateException if the sync fails
+   * @throws ProcessorStateException if the flush or sync fails
    * @throws InvalidStateStoreException if the store is closed
    */
   @Override
@@ -387,14 +390,21 @@ public class StrataKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     write(batch);
   }
 
-  /** At each Kafka Streams commit: saves the position as {@link PositionCheckpoint} says. */
+  /**
+   * At each Kafka Streams commit (after the store's {@link #commit}): saves the position as {@link
+   * PositionCheckpoint} says, unless a crash could lose writes it covers (not made durable since:
+   * {@link StrataStores#SYNC_ON_COMMIT_CONFIG} off, without the WAL): an older saved position is
+   * safe, a newer one than the data is not.
+   */
   private void checkpointPosition() {
-    positionCheckpoint.maybeSave(getPosition(), false);
+    if (storeDb.holdsAllWrites()) {
+      positionCheckpoint.maybeSave(getPosition(), false);
+    }
   }
 
   /**
-   * Closes the open iterators, removes the metrics, syncs the WAL and saves the position (both
-   * durably), and closes the database. Idempotent.
+   * Closes the open iterators, removes the metrics, makes the data durable ({@link StoreDb#sync()})
+   * and then saves the position, fsynced, and closes the database. Idempotent.
    *
    * @throws ProcessorStateException if the database fails to close cleanly
    */

@@ -23,13 +23,26 @@ public final class StrataStores {
   /**
    * The application configuration key {@code strata.sync.on.commit} ({@code true} or {@code
    * false}, default {@code true}): whether a store fsyncs its WAL at each Kafka Streams commit that
-   * follows writes. On, a power loss never leaves Kafka's checkpoint of the changelog offsets ahead
-   * of the data. Off, the writes reach the operating system only (a crashed process still loses
-   * none) and are synced when the store closes: for tests and benchmarks with {@code
-   * TopologyTestDriver}, which commits after every record, or when a lost machine's state is
-   * always restored from the changelog.
+   * follows writes (flushes the memtable, or with {@link #WAL_CONFIG} on fsyncs the WAL). On, neither
+   * a crash nor a power loss leaves Kafka's checkpoint of the changelog offsets ahead of the data.
+   * Off, the writes are made durable only when the store closes (or its memtable fills): for tests
+   * and benchmarks with {@code TopologyTestDriver}, which commits after every record; in an
+   * application only with {@link #WAL_CONFIG} on (a crashed process then loses no write, a lost
+   * machine's state must be restored from the changelog), never without it (a crash would leave
+   * Kafka's checkpoint ahead of the data: the state silently loses updates).
    */
   public static final String SYNC_ON_COMMIT_CONFIG = "strata.sync.on.commit";
+
+  /**
+   * The application configuration key {@code strata.wal} ({@code true} or {@code false}, default
+   * {@code false}): whether the stores write StrataDB's WAL. Off, as Kafka's RocksDB stores (which
+   * disable RocksDB's WAL: the changelog topic is the durable copy), a write goes to the memtable
+   * only ({@code WriteOptions.withoutWal()}) and each commit that follows writes flushes the
+   * memtable to an SSTable before Kafka Streams writes its checkpoint; a crash loses the writes
+   * since the last commit, which Kafka Streams restores from the changelog. On, every write reaches
+   * the operating system through the WAL and a commit fsyncs the WAL instead.
+   */
+  public static final String WAL_CONFIG = "strata.wal";
 
   private StrataStores() {}
 

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * beginning of the topic, after both ran untimed over {@code bench.warmup} other records. Reports records per second (first to last record processed) and the
  * state size on disk after a clean close; then (unless {@code -Dbench.restore=false}) it starts the
  * application again on an empty state directory and times the restoration of the store from its
- * changelog (records restored per second). Run:
+ * changelog (records restored per second). With {@code -Dbench.withWal=true} StrataDB's store also
+ * runs with its WAL on ({@code strata.wal=true}), between the two. Run:
  *
  * <pre>
  * flock /tmp/bench.lock mvn -B -q -pl strata-kafka-streams -am test -Pslow-tests \
@@ -50,8 +51,15 @@ class KafkaClusterStoreBench {
   private static final int VALUE_BYTES = Integer.getInteger("bench.valueBytes", 100);
   private static final int WARMUP = Integer.getInteger("bench.warmup", 100_000);
   private static final boolean RESTORE = Boolean.parseBoolean(System.getProperty("bench.restore", "true"));
+  /** Whether to run StrataDB's store a second time with its WAL on ({@code strata.wal=true}, the stores' default before issue 26). */
+  private static final boolean WITH_WAL = Boolean.parseBoolean(System.getProperty("bench.withWal", "false"));
   private static final Path DIR = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")))
       .resolve("kafka-cluster-store-bench");
+
+  /** Runs the comparison outside JUnit (for a JFR recording or other JVM options of one's own). */
+  public static void main(String[] args) throws Exception {
+    new KafkaClusterStoreBench().countByKeyOnARealBroker();
+  }
 
   @Test
   void countByKeyOnARealBroker() throws Exception {
@@ -66,11 +74,18 @@ class KafkaClusterStoreBench {
           + " (produced in %.1f s); java %s", RECORDS, KEYS, VALUE_BYTES, (System.nanoTime() - produceStart) / 1e9,
           System.getProperty("java.version")));
       if (WARMUP > 0) { // JIT-compile Kafka Streams' and both stores' paths before anything is timed
-        count(broker.bootstrapServers(), "warmup", WARMUP, "warmup-kafka", Stores::persistentTimestampedKeyValueStore, new ArrayList<>());
-        count(broker.bootstrapServers(), "warmup", WARMUP, "warmup-strata", StrataStores::persistentTimestampedKeyValueStore, new ArrayList<>());
+        count(broker.bootstrapServers(), "warmup", WARMUP, "warmup-kafka", Stores::persistentTimestampedKeyValueStore, Map.of(), new ArrayList<>());
+        count(broker.bootstrapServers(), "warmup", WARMUP, "warmup-strata", StrataStores::persistentTimestampedKeyValueStore, Map.of(), new ArrayList<>());
+        if (WITH_WAL) {
+          count(broker.bootstrapServers(), "warmup", WARMUP, "warmup-strata-wal", StrataStores::persistentTimestampedKeyValueStore, Map.of(StrataStores.WAL_CONFIG, true), new ArrayList<>());
+        }
       }
-      double kafka = count(broker.bootstrapServers(), "input", RECORDS, "kafka-rocksdb", Stores::persistentTimestampedKeyValueStore, lines);
-      double strata = count(broker.bootstrapServers(), "input", RECORDS, "strata", StrataStores::persistentTimestampedKeyValueStore, lines);
+      double kafka = count(broker.bootstrapServers(), "input", RECORDS, "kafka-rocksdb", Stores::persistentTimestampedKeyValueStore, Map.of(), lines);
+      if (WITH_WAL) {
+        double wal = count(broker.bootstrapServers(), "input", RECORDS, "strata-wal", StrataStores::persistentTimestampedKeyValueStore, Map.of(StrataStores.WAL_CONFIG, true), lines);
+        lines.add(String.format("  ratio strata-wal/kafka: %.2fx records/s", wal / kafka));
+      }
+      double strata = count(broker.bootstrapServers(), "input", RECORDS, "strata", StrataStores::persistentTimestampedKeyValueStore, Map.of(), lines);
       lines.add(String.format("  ratio strata/kafka: %.2fx records/s", strata / kafka));
     } finally {
       lines.forEach(System.out::println);
@@ -78,17 +93,30 @@ class KafkaClusterStoreBench {
     }
   }
 
+  /**
+   * Produces {@code records} records into {@code topic}, resending those whose delivery failed (a
+   * loaded broker may time out idempotent batches); returns once all are acknowledged.
+   */
   private static void produce(String bootstrap, String topic, int records) {
     SplittableRandom rnd = new SplittableRandom(7);
+    AtomicLong failed = new AtomicLong();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.LINGER_MS_CONFIG, 20,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
         new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < records; i++) {
-        byte[] value = new byte[VALUE_BYTES];
-        rnd.nextBytes(value);
-        producer.send(new ProducerRecord<>(topic, String.format("key%09d", rnd.nextInt(KEYS)).getBytes(), value));
+      for (long left = records; left > 0; left = failed.getAndSet(0)) {
+        for (long i = 0; i < left; i++) {
+          byte[] value = new byte[VALUE_BYTES];
+          rnd.nextBytes(value);
+          producer.send(new ProducerRecord<>(topic, String.format("key%09d", rnd.nextInt(KEYS)).getBytes(), value),
+              (metadata, e) -> {
+                if (e != null) {
+                  failed.incrementAndGet();
+                }
+              });
+        }
+        producer.flush();
       }
     }
   }
@@ -109,7 +137,7 @@ class KafkaClusterStoreBench {
 
   /** Runs one application over the {@code records} records of {@code topic}; returns its records per second and adds a report line. */
   private static double count(String bootstrap, String topic, int records, String name, Function<String, KeyValueBytesStoreSupplier> stores,
-      List<String> lines) throws InterruptedException, java.io.IOException {
+      Map<String, Object> configs, List<String> lines) throws InterruptedException, java.io.IOException {
     Path stateDir = DIR.resolve("state-" + name);
     AtomicLong processed = new AtomicLong();
     AtomicLong first = new AtomicLong();
@@ -131,6 +159,7 @@ class KafkaClusterStoreBench {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    props.putAll(configs);
     long disk;
     org.apache.kafka.streams.Topology topology = builder.build();
     try (KafkaStreams streams = new KafkaStreams(topology, props)) {

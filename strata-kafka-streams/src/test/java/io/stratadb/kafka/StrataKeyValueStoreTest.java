@@ -27,6 +27,9 @@ class StrataKeyValueStoreTest {
   @TempDir
   File stateDir;
 
+  @TempDir
+  File crashDir;
+
   private KeyValueStore<Bytes, byte[]> open(StoreHarness h) {
     return h.init(StrataStores.persistentKeyValueStore("store").get());
   }
@@ -118,8 +121,8 @@ class StrataKeyValueStoreTest {
   }
 
   @Test
-  void commitSyncsTheWalOnlyAfterWrites() {
-    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+  void withTheWalOnCommitSyncsTheWalOnlyAfterWrites() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.WAL_CONFIG, "true"));
     KeyValueStore<Bytes, byte[]> store = open(h);
     try {
       double syncs = h.gauge("store", "wal-syncs");
@@ -144,7 +147,8 @@ class StrataKeyValueStoreTest {
 
   @Test
   void withSyncOnCommitOffCommitDoesNotSync() {
-    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false"));
+    StoreHarness h = new StoreHarness(stateDir, 0,
+        Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false", StrataStores.WAL_CONFIG, "true"));
     KeyValueStore<Bytes, byte[]> store = open(h);
     try {
       double syncs = h.gauge("store", "wal-syncs");
@@ -153,6 +157,153 @@ class StrataKeyValueStoreTest {
       assertEquals(syncs, h.gauge("store", "wal-syncs"));
     } finally {
       store.close();
+    }
+  }
+
+  @Test
+  void byDefaultWritesSkipTheWalAndACommitFlushesTheMemtableOnlyAfterWrites() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    try {
+      double flushes = h.gauge("store", "flushes");
+      store.commit(Map.of());
+      assertEquals(flushes, h.gauge("store", "flushes"), "nothing written, nothing to flush");
+      store.put(b("a"), v("A"));
+      store.putAll(List.of(new org.apache.kafka.streams.KeyValue<>(b("b"), v("B"))));
+      assertTrue(h.gauge("store", "memtable-bytes") > 0);
+      store.commit(Map.of());
+      assertEquals(flushes + 1, h.gauge("store", "flushes"));
+      assertEquals(0.0, h.gauge("store", "memtable-bytes"), "the commit flushed the memtable");
+      store.commit(Map.of());
+      assertEquals(flushes + 1, h.gauge("store", "flushes"), "nothing written since");
+      store.delete(b("a"));
+      deprecatedFlush(store);
+      assertEquals(flushes + 2, h.gauge("store", "flushes"));
+      assertEquals(0.0, h.gauge("store", "wal-syncs"), "no WAL, no WAL sync");
+      assertEquals(List.of("b=B"), keys(store.all()));
+    } finally {
+      store.close();
+    }
+  }
+
+  /** Opens the stores on {@link #CRASHING}, whose copies show what a crash would leave. */
+  public static class CrashingSetter implements StrataConfigSetter {
+    @Override
+    public void setConfig(String storeName, io.stratadb.Options.Builder options, Map<String, Object> configs) {
+      options.fileSystem(CRASHING);
+    }
+  }
+
+  static final io.stratadb.env.FaultInjectionFileSystem CRASHING = new io.stratadb.env.FaultInjectionFileSystem();
+
+  /** The store's state directory as a crash of the process now would leave it, in a new directory. */
+  private File crashCopy(String name) throws Exception {
+    File copy = new File(crashDir, name);
+    java.nio.file.Path strata = stateDir.toPath().resolve("strata");
+    java.nio.file.Path target = copy.toPath().resolve("strata");
+    CRASHING.copyAsAfterProcessCrash(strata.resolve("store"), target.resolve("store"));
+    if (Files.exists(strata.resolve("store.position"))) { // written by the store, not through the file system above
+      Files.copy(strata.resolve("store.position"), target.resolve("store.position"));
+    }
+    return copy;
+  }
+
+  @Test
+  void aCrashAfterACommitKeepsWhatItCommittedAndThePositionIsNeverAheadOfTheData() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataConfigSetter.CONFIG, CrashingSetter.class));
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    File afterCommit;
+    File afterPut;
+    try {
+      h.processing("input", 0, 1);
+      store.put(b("a"), v("A"));
+      h.processing("input", 0, 2);
+      store.put(b("b"), v("B"));
+      store.commit(Map.of()); // as Kafka Streams commits: the store, then the commit callbacks, then its checkpoint
+      h.commit();
+      afterCommit = crashCopy("after-commit");
+      h.processing("input", 0, 3);
+      store.put(b("c"), v("C")); // not committed: in the memtable only
+      store.put(b("a"), v("A2"));
+      afterPut = crashCopy("after-put");
+    } finally {
+      store.close();
+    }
+    for (File crashed : List.of(afterCommit, afterPut)) {
+      KeyValueStore<Bytes, byte[]> again = open(new StoreHarness(crashed, 0, Map.of()));
+      try {
+        assertEquals(List.of("a=A", "b=B"), keys(again.all()), crashed.getName());
+        assertEquals(Position.emptyPosition().withComponent("input", 0, 2), again.getPosition(), crashed.getName());
+      } finally {
+        again.close();
+      }
+    }
+  }
+
+  @Test
+  void aCommitCallbackWithoutTheStoresCommitSavesNoPositionAheadOfTheData() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataConfigSetter.CONFIG, CrashingSetter.class));
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    File crashed;
+    try {
+      h.processing("input", 0, 1);
+      store.put(b("a"), v("A"));
+      store.commit(Map.of());
+      h.processing("input", 0, 2);
+      store.put(b("b"), v("B"));
+      h.commit(); // the position covers b, which is in the memtable only
+      crashed = crashCopy("callback");
+    } finally {
+      store.close();
+    }
+    KeyValueStore<Bytes, byte[]> again = open(new StoreHarness(crashed, 0, Map.of()));
+    try {
+      assertEquals(List.of("a=A"), keys(again.all()));
+      assertEquals(Position.emptyPosition(), again.getPosition(), "older than the data is safe, newer is not");
+    } finally {
+      again.close();
+    }
+  }
+
+  @Test
+  void aCrashBeforeAnyCommitLeavesAnEmptyStoreAtAnEmptyPosition() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataConfigSetter.CONFIG, CrashingSetter.class));
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    File crashed;
+    try {
+      h.processing("input", 0, 7);
+      store.put(b("a"), v("A"));
+      h.restore(List.of(StoreHarness.changelog("app-store-changelog", 0, "r".getBytes(), v("R"))));
+      crashed = crashCopy("uncommitted");
+    } finally {
+      store.close();
+    }
+    KeyValueStore<Bytes, byte[]> again = open(new StoreHarness(crashed, 0, Map.of()));
+    try {
+      assertEquals(List.of(), keys(again.all()), "lost with the memtable; Kafka Streams restores it from the changelog");
+      assertEquals(Position.emptyPosition(), again.getPosition());
+    } finally {
+      again.close();
+    }
+  }
+
+  @Test
+  void withTheWalOnAPutSurvivesACrashWithoutACommit() throws Exception {
+    StoreHarness h = new StoreHarness(stateDir, 0,
+        Map.of(StrataConfigSetter.CONFIG, CrashingSetter.class, StrataStores.WAL_CONFIG, true));
+    KeyValueStore<Bytes, byte[]> store = open(h);
+    File crashed;
+    try {
+      store.put(b("a"), v("A"));
+      crashed = crashCopy("wal");
+    } finally {
+      store.close();
+    }
+    KeyValueStore<Bytes, byte[]> again = open(new StoreHarness(crashed, 0, Map.of(StrataStores.WAL_CONFIG, true)));
+    try {
+      assertEquals(List.of("a=A"), keys(again.all()));
+    } finally {
+      again.close();
     }
   }
 
@@ -217,7 +368,7 @@ class StrataKeyValueStoreTest {
   void aFailedSyncIsAProcessorStateExceptionAndTheCloseStillReleasesTheDatabase() {
     FAILING.failSyncs = false;
     KeyValueStore<Bytes, byte[]> store = open(new StoreHarness(stateDir, 0,
-        Map.of(StrataConfigSetter.CONFIG, FailingSyncSetter.class)));
+        Map.of(StrataConfigSetter.CONFIG, FailingSyncSetter.class, StrataStores.WAL_CONFIG, true)));
     store.put(b("a"), v("A"));
     FAILING.failSyncs = true;
     try {
