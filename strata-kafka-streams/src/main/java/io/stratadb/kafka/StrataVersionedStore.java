@@ -173,7 +173,7 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     public void writeLatest(WriteBatch batch) {
       latestDb.written();
       try {
-        latestDb.db().write(batch);
+        latestDb.db().write(batch, latestDb.writeOptions());
       } catch (StrataException e) {
         throw StoreErrors.translate(name, "writing to", e);
       }
@@ -467,13 +467,17 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     }
   }
 
+  /** Saves the position when every write it covers is durable (never ahead of the data). */
   private void checkpointPosition() {
-    positionCheckpoint.maybeSave(getPosition(), false);
+    if (latestDb.holdsAllWrites() && segments.holdsAllWrites()) {
+      positionCheckpoint.maybeSave(getPosition(), false);
+    }
   }
 
   /**
-   * At each Kafka Streams commit: fsyncs the WAL of every database written since its last sync,
-   * unless {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off. The changelog offsets are left to
+   * At each Kafka Streams commit: makes every database written since the last commit durable
+   * (flushes its memtable, or with {@link StrataStores#WAL_CONFIG} on fsyncs its WAL), unless
+   * {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off. The changelog offsets are left to
    * Kafka Streams' checkpoint file.
    *
    * @throws InvalidStateStoreException if the store is closed

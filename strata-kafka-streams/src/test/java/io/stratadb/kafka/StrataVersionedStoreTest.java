@@ -220,8 +220,23 @@ class StrataVersionedStoreTest {
   }
 
   @Test
-  void aCommitSyncsTheWalOfEachDatabaseWrittenSinceTheLastOne() {
+  void aCommitFlushesEachDatabaseWrittenSinceTheLastOne() {
     StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    store.put(b("a"), v("x"), 1_000);
+    store.put(b("a"), v("y"), 12_000); // the latest-value database and one segment
+    double before = h.gauge(NAME, "flushes");
+    store.commit(Map.of());
+    assertEquals(before + 2, h.gauge(NAME, "flushes"), "one memtable flush per written database");
+    store.commit(Map.of());
+    assertEquals(before + 2, h.gauge(NAME, "flushes"), "nothing written since: no flush");
+    assertEquals(0.0, h.gauge(NAME, "wal-syncs"), "no WAL, no WAL sync");
+    store.close();
+  }
+
+  @Test
+  void withTheWalOnACommitSyncsTheWalOfEachDatabaseWrittenSinceTheLastOne() {
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of(StrataStores.WAL_CONFIG, "true"));
     StrataVersionedStore store = open(h);
     store.put(b("a"), v("x"), 1_000);
     store.put(b("a"), v("y"), 12_000); // the latest-value database and one segment
@@ -232,7 +247,8 @@ class StrataVersionedStoreTest {
     assertEquals(before + 2, h.gauge(NAME, "wal-syncs"), "nothing written since: no sync");
     store.close();
 
-    StoreHarness off = new StoreHarness(stateDir, 0, Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false"));
+    StoreHarness off = new StoreHarness(stateDir, 0,
+        Map.of(StrataStores.SYNC_ON_COMMIT_CONFIG, "false", StrataStores.WAL_CONFIG, "true"));
     StrataVersionedStore unsynced = open(off);
     double start = off.gauge(NAME, "wal-syncs");
     unsynced.put(b("a"), v("z"), 13_000);
