@@ -1,6 +1,5 @@
 package io.stratadb.server;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,16 +7,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.redis.ArrayRedisMessage;
-import io.netty.handler.codec.redis.ErrorRedisMessage;
-import io.netty.handler.codec.redis.FullBulkStringRedisMessage;
-import io.netty.handler.codec.redis.InlineCommandRedisMessage;
-import io.netty.handler.codec.redis.IntegerRedisMessage;
 import io.netty.handler.codec.redis.RedisMessage;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a connection: turns each decoded request (a RESP array of bulk strings, or
- * an inline command split as Redis splits it, {@link InlineArgs}) into arguments, runs it through
- * the {@link CommandDispatcher} and writes the reply.
+ * The last handler of a connection: runs each decoded request (its arguments, from {@link
+ * RequestDecoder}) through the {@link CommandDispatcher} and writes the reply.
  *
  * <p>Threading: commands run inline on the connection's event loop, as in Redis's own design and
  * in most servers over an LSM engine: point reads and writes take microseconds (a write appends to
@@ -82,9 +73,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final ConnectionFlow flow;
   private final long maxHeldBytes;
   private final PipelineBatch batch;
-  /** Requests decoded while running was paused, in arrival order; each holds a reference. */
+  /** Requests decoded while running was paused, in arrival order. */
   private final ArrayDeque<Object> held = new ArrayDeque<>();
-  /** The bytes the held requests were counted for ({@link RequestLimiter#heldBytes}). */
+  /** The bytes the held requests were counted for ({@link RequestDecoder#heldBytes}). */
   private long heldBytes;
   private ChannelHandlerContext ctx;
   private boolean closing;
@@ -135,7 +126,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) {
     if (closing) {
-      ReferenceCountUtil.release(msg);
+      return; // the decoded arguments hold no buffer
     } else if (offload != null || !flow.running() || !held.isEmpty()) { // a cluster node runs held requests in rounds
       held.add(msg);
       heldBytes += countedBytes(msg);
@@ -150,12 +141,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** Runs one request, lets go of it, and checks back-pressure before the next. */
   private void run(Object msg) {
     try {
-      if (msg instanceof RedisMessage request) {
-        execute(request);
+      if (msg instanceof byte[][] args) {
+        execute(args);
       }
     } finally {
       flow.ran(countedBytes(msg));
-      ReferenceCountUtil.release(msg);
     }
     if (!closing) {
       flow.afterReply();
@@ -180,24 +170,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The bytes {@link RequestLimiter} counted for a request. */
+  /** The bytes {@link RequestDecoder} counted for a request. */
   private static long countedBytes(Object msg) {
-    return msg instanceof ArrayRedisMessage array && array.children() != null
-        ? RequestLimiter.heldBytes(array.children()) : 0;
+    return msg instanceof byte[][] args ? RequestDecoder.heldBytes(args) : 0;
   }
 
-  private void execute(RedisMessage msg) {
-    byte[][] args;
-    try {
-      args = arguments(msg);
-    } catch (IllegalArgumentException e) {
-      batch.flush();
-      protocolError(ctx, e.getMessage());
-      return;
-    }
-    if (args.length == 0) {
-      return; // Redis ignores an empty request.
-    }
+  private void execute(byte[][] args) {
     RedisMessage reply = dispatcher.dispatch(session, args, batch);
     if (reply == PipelineBatch.DEFERRED) {
       return;
@@ -211,44 +189,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     } else {
       ctx.write(reply, ctx.voidPromise());
     }
-  }
-
-  /** The command's arguments, copied out of Netty's buffers (which are released after this call). */
-  private static byte[][] arguments(RedisMessage msg) {
-    if (msg instanceof ArrayRedisMessage array) {
-      List<RedisMessage> children = array.children();
-      if (children == null) {
-        return new byte[0][];
-      }
-      byte[][] args = new byte[children.size()][];
-      for (int i = 0; i < args.length; i++) {
-        if (!(children.get(i) instanceof FullBulkStringRedisMessage bulk) || bulk.isNull()) {
-          throw new IllegalArgumentException("expected '$', got '" + typeChar(children.get(i)) + "'");
-        }
-        args[i] = ByteBufUtil.getBytes(bulk.content());
-      }
-      return args;
-    }
-    if (msg instanceof InlineCommandRedisMessage inline) {
-      return InlineArgs.split(inline.content().getBytes(StandardCharsets.UTF_8)).toArray(new byte[0][]);
-    }
-    throw new IllegalArgumentException("expected '*', got '" + typeChar(msg) + "'");
-  }
-
-  private static char typeChar(RedisMessage m) {
-    if (m instanceof ArrayRedisMessage) {
-      return '*';
-    }
-    if (m instanceof FullBulkStringRedisMessage) {
-      return '$';
-    }
-    if (m instanceof IntegerRedisMessage) {
-      return ':';
-    }
-    if (m instanceof ErrorRedisMessage) {
-      return '-';
-    }
-    return '+';
   }
 
   @Override
@@ -275,19 +215,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       Object msg = held.poll();
       long bytes = countedBytes(msg);
       heldBytes -= bytes;
-      try {
-        if (msg instanceof ProtocolErrorMarker marker) {
-          throw new IllegalArgumentException(marker.message());
-        }
-        if (msg instanceof RedisMessage request) {
-          commands.add(arguments(request));
-        }
-      } catch (IllegalArgumentException e) {
-        protocolError = e.getMessage(); // the commands before it run; then the error, and the connection closes
+      flow.ran(bytes);
+      if (msg instanceof ProtocolErrorMarker marker) {
+        protocolError = marker.message(); // the commands before it run; then the error, and the connection closes
         break;
-      } finally {
-        flow.ran(bytes);
-        ReferenceCountUtil.release(msg);
+      }
+      if (msg instanceof byte[][] args) {
+        commands.add(args);
       }
     }
     if (heldBytes <= maxHeldBytes) {
@@ -320,9 +254,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     session.readable(false); // one read barrier for the round's reads, all of which arrived before it
     try {
       for (byte[][] args : commands) {
-        if (args.length == 0) {
-          continue; // Redis ignores an empty request.
-        }
         RedisMessage reply = dispatcher.dispatch(session, args, batch);
         if (reply == PipelineBatch.DEFERRED) {
           continue;
@@ -411,10 +342,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (!inRound) { // a running round flushes its own batch
       batch.flush(); // the commands ran, as in Redis; their replies go nowhere
     }
-    Object msg;
-    while ((msg = held.poll()) != null) {
-      ReferenceCountUtil.release(msg);
-    }
+    held.clear();
     flow.close();
     super.channelInactive(ctx);
   }

@@ -15,10 +15,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.redis.FixedRedisMessagePool;
-import io.netty.handler.codec.redis.RedisArrayAggregator;
-import io.netty.handler.codec.redis.RedisBulkStringAggregator;
-import io.netty.handler.codec.redis.RedisDecoder;
 import io.netty.handler.codec.redis.RedisEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -49,9 +45,8 @@ import org.slf4j.LoggerFactory;
  * and shutdown closes it.
  *
  * <p>Pipeline of each connection: {@link ClientLimits}, Netty's {@link IdleStateHandler} (with an
- * idle timeout), {@link FlowHandler}, {@link RedisEncoder}, Netty's streaming {@link
- * RedisDecoder} (inline commands on), {@link RequestLimiter}, the bulk-string and array
- * aggregators, {@link ConnectionHandler}; a {@link ConnectionFlow} per connection and one
+ * idle timeout), {@link FlowHandler}, {@link RedisEncoder}, {@link RequestDecoder} (requests straight
+ * into arguments, within the limits), {@link ConnectionHandler}; a {@link ConnectionFlow} per connection and one
  * {@link ClientMemoryBudget} for all of them pause reading when buffers fill. Commands run on the
  * event loops (see {@link ConnectionHandler} for why).
  *
@@ -261,10 +256,7 @@ public final class RespServer implements AutoCloseable {
             }
             ch.pipeline().addLast("flow", new FlowHandler(flow))
                 .addLast("encoder", new RedisEncoder())
-                .addLast("decoder", new RedisDecoder(config.maxInlineBytes(), FixedRedisMessagePool.INSTANCE, true))
-                .addLast("requestLimiter", new RequestLimiter(config, flow))
-                .addLast("bulkAggregator", new RedisBulkStringAggregator())
-                .addLast("arrayAggregator", new RedisArrayAggregator(config.maxArgs(), 1))
+                .addLast("decoder", new RequestDecoder(config, flow))
                 .addLast("handler", new ConnectionHandler(dispatcher,
                     new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes(),
                     store, maxBatchedArgBytes, offload));
