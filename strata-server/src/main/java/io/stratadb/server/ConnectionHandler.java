@@ -1,7 +1,6 @@
 package io.stratadb.server;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -78,6 +77,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** The bytes the held requests were counted for ({@link RequestDecoder#heldBytes}). */
   private long heldBytes;
   private ChannelHandlerContext ctx;
+  private ReplyWriter out;
   private boolean closing;
   /** Runs rounds of commands off the event loop (cluster node), or null to run them inline. */
   private final Executor offload;
@@ -111,7 +111,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       roundReplies.add(reply);
       return;
     }
-    ctx.write(reply, ctx.voidPromise());
+    out.write(reply);
     if (!closing) {
       flow.afterReply();
     }
@@ -120,6 +120,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext context) {
     this.ctx = context;
+    this.out = new ReplyWriter(context);
     flow.onRunnable(this::runHeld);
   }
 
@@ -164,7 +165,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       run(msg);
     }
     batch.flush();
-    ctx.flush();
+    out.flush();
     if (heldBytes <= maxHeldBytes) {
       flow.resume(ConnectionFlow.QUERY_BUFFER_FULL);
     }
@@ -182,12 +183,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     if (reply == null) {
       closing = true;
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      out.flushAndClose(Unpooled.EMPTY_BUFFER);
     } else if (session.closeAfterReply()) {
       closing = true;
-      ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+      out.flushAndClose(reply);
     } else {
-      ctx.write(reply, ctx.voidPromise());
+      out.write(reply);
     }
   }
 
@@ -198,7 +199,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     batch.flush();
-    ctx.flush();
+    out.flush();
   }
 
   /**
@@ -289,18 +290,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return; // the connection went away meanwhile: the commands ran, their replies go nowhere
     }
     for (RedisMessage reply : round.replies()) {
-      ctx.write(reply, ctx.voidPromise());
+      out.write(reply);
     }
     if (round.closeWithoutReply() || round.closeAfterLast() || closeAfterRound) {
       closing = true;
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      out.flushAndClose(Unpooled.EMPTY_BUFFER);
       return;
     }
     if (protocolError != null) {
       protocolError(ctx, protocolError);
       return;
     }
-    ctx.flush();
+    out.flush();
     flow.afterReply();
     startRound();
   }
@@ -323,7 +324,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         closeAfterRound = true;
       } else {
         closing = true;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        out.flushAndClose(Unpooled.EMPTY_BUFFER);
       }
       return;
     }
@@ -343,6 +344,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       batch.flush(); // the commands ran, as in Redis; their replies go nowhere
     }
     held.clear();
+    out.discard();
     flow.close();
     super.channelInactive(ctx);
   }
@@ -390,6 +392,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void protocolError(ChannelHandlerContext ctx, String reason) {
     closing = true;
     ctx.channel().config().setAutoRead(false);
-    ctx.writeAndFlush(Reply.error("ERR Protocol error: " + reason)).addListener(ChannelFutureListener.CLOSE);
+    out.flushAndClose(Reply.error("ERR Protocol error: " + reason));
   }
 }
