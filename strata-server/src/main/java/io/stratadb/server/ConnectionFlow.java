@@ -156,6 +156,19 @@ final class ConnectionFlow {
     budget.release(bytes);
   }
 
+  /**
+   * Counts {@code bytes} more (or, negative, fewer) held by the connection's {@link PipelineBatch}:
+   * its copies of the keys and values of commands run but not yet committed. Thread-safe (the
+   * budget is), as a cluster node's batch runs on a worker.
+   */
+  void batchHolds(long bytes) {
+    if (bytes >= 0) {
+      budget.reserve(bytes);
+    } else {
+      budget.release(-bytes);
+    }
+  }
+
   /** After a command's reply is written: pauses running if it took the unsent replies over the high-water mark. */
   void afterReply() {
     if (!channel.isWritable()) {

@@ -102,7 +102,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     this.session = session;
     this.flow = flow;
     this.maxHeldBytes = maxHeldBytes;
-    this.batch = new PipelineBatch(store, maxBatchedArgBytes, CommandDispatcher::errorReply, this::writeReply);
+    this.batch = new PipelineBatch(store, maxBatchedArgBytes, CommandDispatcher::errorReply, this::writeReply,
+        flow::batchHolds);
   }
 
   /** Writes a reply of the batch, and checks back-pressure as after any reply. */
