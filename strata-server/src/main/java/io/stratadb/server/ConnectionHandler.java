@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,17 +232,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     inRound = true;
     String error = protocolError;
-    offload.execute(() -> {
-      Round round;
-      try {
-        round = runRound(commands);
-      } catch (RuntimeException | Error e) { // a bug: dispatch and flush turn command failures into replies
-        LOG.error("connection {}: a round of commands failed", session.id(), e);
-        round = new Round(List.of(Reply.error("ERR internal error: " + e)), true, false);
-      }
-      Round done = round;
-      ctx.channel().eventLoop().execute(() -> endRound(done, error));
-    });
+    try {
+      offload.execute(() -> {
+        Round round;
+        try {
+          round = runRound(commands);
+        } catch (RuntimeException | Error e) { // a bug: dispatch and flush turn command failures into replies
+          LOG.error("connection {}: a round of commands failed", session.id(), e);
+          round = new Round(List.of(Reply.error("ERR internal error: " + e)), true, false);
+        }
+        Round done = round;
+        ctx.channel().eventLoop().execute(() -> endRound(done, error));
+      });
+    } catch (RejectedExecutionException shutDown) { // the node is closing: no round will run, none is running
+      inRound = false;
+      closing = true;
+      out.flushAndClose(Reply.error("ERR server is shutting down"));
+    }
   }
 
   /** Held after the requests decoded before a protocol error, on a cluster node: they run first. */
