@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -244,10 +245,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Round done = round;
         ctx.channel().eventLoop().execute(() -> endRound(done, error));
       });
-    } catch (RejectedExecutionException shutDown) { // the node is closing: no round will run, none is running
+    } catch (RejectedExecutionException e) { // the node is closing, or maxclients rounds run: this one never will
       inRound = false;
       closing = true;
-      out.flushAndClose(Reply.error("ERR server is shutting down"));
+      out.flushAndClose(Reply.error(offload instanceof ExecutorService pool && pool.isShutdown()
+          ? "ERR server is shutting down" : "ERR max number of clients reached"));
     }
   }
 

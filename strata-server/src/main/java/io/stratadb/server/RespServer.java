@@ -29,7 +29,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,10 +97,7 @@ public final class RespServer implements AutoCloseable {
     this.db = db;
     this.format = format;
     this.replication = replication;
-    // A thread per connection whose round waits for Raft at that moment (bounded by maxclients),
-    // idle threads ending after a minute: so no connection's wait holds up another's.
-    this.offload = replication == null ? null
-        : Executors.newCachedThreadPool(new DefaultThreadFactory("strata-replicated-commands", true));
+    this.offload = replication == null ? null : offloadPool(config.maxClients());
     this.config = config;
     this.maxValueBytes = maxValueBytes;
     this.maxKeyBytes = maxKeyBytes;
@@ -110,6 +108,19 @@ public final class RespServer implements AutoCloseable {
       bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * The pool a cluster node's connections run their rounds of commands on: a thread per connection
+   * whose round waits for Raft at that moment, so that no connection's wait holds up another's; at
+   * most {@code maxThreads} (maxclients: a connection has at most one round at a time) so that
+   * clients which send a write and disconnect while Raft is slow cannot pile up threads; idle
+   * threads end after a minute. A round beyond the bound is refused ({@link
+   * java.util.concurrent.RejectedExecutionException}; the connection answers it with an error).
+   */
+  static ExecutorService offloadPool(int maxThreads) {
+    return new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        new DefaultThreadFactory("strata-replicated-commands", true));
   }
 
   /**
