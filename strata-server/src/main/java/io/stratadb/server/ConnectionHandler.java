@@ -68,6 +68,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   static final Object SHUTDOWN = new Object();
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+  /** Requests run are let go of in the flow at the latest once they hold this many bytes. */
+  private static final long MAX_UNSETTLED_BYTES = 64 << 10;
 
   private final CommandDispatcher dispatcher;
   private final ClientSession session;
@@ -78,6 +80,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   /** The bytes the held requests were counted for ({@link RequestDecoder#heldBytes}). */
   private long heldBytes;
+  /**
+   * Bytes of requests run but not yet let go of in the flow: let go together at the end of a
+   * socket read (or past {@link #MAX_UNSETTLED_BYTES}), one update of the shared budget per read.
+   */
+  private long ranBytes;
   private ChannelHandlerContext ctx;
   private ReplyWriter out;
   private boolean closing;
@@ -149,7 +156,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         execute(args);
       }
     } finally {
-      flow.ran(countedBytes(msg));
+      ranBytes += countedBytes(msg);
+      if (ranBytes > MAX_UNSETTLED_BYTES) {
+        settle();
+      }
     }
     if (!closing) {
       flow.afterReply();
@@ -169,6 +179,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     batch.flush();
     out.flush();
+    settle();
     if (heldBytes <= maxHeldBytes) {
       flow.resume(ConnectionFlow.QUERY_BUFFER_FULL);
     }
@@ -203,6 +214,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     batch.flush();
     out.flush();
+    settle();
+  }
+
+  /** Lets go of the requests run since the last call in the flow (and so in the client budget). */
+  private void settle() {
+    if (ranBytes > 0) {
+      flow.ran(ranBytes);
+      ranBytes = 0;
+    }
   }
 
   /**
@@ -355,6 +375,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     held.clear();
     out.discard();
+    ranBytes = 0; // flow.close() lets go of everything the connection holds
     flow.close();
     super.channelInactive(ctx);
   }

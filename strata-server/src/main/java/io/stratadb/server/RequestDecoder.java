@@ -74,6 +74,12 @@ final class RequestDecoder extends ByteToMessageDecoder {
   private int bulkCounted;
   private long declaredBytes;
   private long requestStartNanos;
+  /**
+   * Bytes received in this {@link #decode} call, told to the flow once at its end (before the
+   * requests decoded are passed on): one update of the shared budget per socket read, not one per
+   * argument.
+   */
+  private long unreported;
   private ScheduledFuture<?> deadline;
   private boolean failed;
 
@@ -117,6 +123,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       ctx.channel().config().setAutoRead(false);
       throw e;
+    } finally {
+      if (unreported > 0) {
+        flow.received(unreported);
+        unreported = 0;
+      }
     }
   }
 
@@ -166,7 +177,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
     }
     if (!words.isEmpty()) { // Redis ignores a blank line
       byte[][] inline = words.toArray(new byte[0][]);
-      flow.received(heldBytes(inline));
+      unreported += heldBytes(inline);
       out.add(inline);
     }
     return true;
@@ -195,11 +206,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
       }
       bulkLength = (int) length;
       bulkCounted = 0;
-      flow.received(ARG_OVERHEAD_BYTES);
+      unreported += ARG_OVERHEAD_BYTES;
     }
     int arrived = Math.min(in.readableBytes(), bulkLength);
     if (arrived > bulkCounted) {
-      flow.received(arrived - bulkCounted);
+      unreported += arrived - bulkCounted;
       bulkCounted = arrived;
     }
     if (in.readableBytes() < bulkLength + 2) {
