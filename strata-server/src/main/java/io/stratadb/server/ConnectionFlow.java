@@ -176,6 +176,17 @@ final class ConnectionFlow {
     }
   }
 
+  /**
+   * The connection is closing: lets go of its requests and reads again whatever the budget or the
+   * query buffer held back, so that the client's unread bytes are drained (and dropped by the
+   * decoder) rather than left in the socket, whose close would then reset the connection.
+   */
+  void drain() {
+    ran(inbound);
+    pausedFor &= ~READING_REASONS;
+    channel.config().setAutoRead(true);
+  }
+
   /** The connection closed: lets go of its requests (replies are let go as their writes fail). */
   void close() {
     closed = true;

@@ -1,12 +1,14 @@
 package io.stratadb.server;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.redis.RedisMessage;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +71,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   static final Object SHUTDOWN = new Object();
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+  /** How long a connection closed for a protocol error goes on draining the client's input. */
+  static final long LINGER_MILLIS = 1000;
   /** Requests run are let go of in the flow at the latest once they hold this many bytes. */
   private static final long MAX_UNSETTLED_BYTES = 64 << 10;
 
@@ -358,6 +363,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (evt == RequestDecoder.TIMED_OUT) { // without a reply, as before; the client's unread upload is drained
+      if (inRound) { // the worker owns the batch: close now, as a running round's connection always has
+        closing = true;
+        ctx.close();
+        return;
+      }
+      batch.flush();
+      lingeringClose(Unpooled.EMPTY_BUFFER);
+      return;
+    }
     if (evt instanceof IdleStateEvent) {
       LOG.debug("closing idle connection {}", session.id());
       closing = true;
@@ -419,10 +434,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Replies {@code -ERR Protocol error: reason} and closes, as Redis does on malformed input. */
+  /**
+   * Replies {@code -ERR Protocol error: reason} and closes, as Redis does on malformed input. The
+   * close lingers: once the reply is sent the output is shut down (the client reads the reply,
+   * then end of stream) and whatever the client still sends is read and dropped ({@link
+   * RequestDecoder} drops all input after an error) until it closes its end, or {@link
+   * #LINGER_MILLIS} have passed. Closing at once, with the client's bytes still unread in the
+   * socket, makes the kernel reset the connection, and a client may then lose the reply.
+   */
   private void protocolError(ChannelHandlerContext ctx, String reason) {
+    lingeringClose(Reply.error("ERR Protocol error: " + reason));
+  }
+
+  /** Writes the replies so far and {@code last}, then closes as {@link #protocolError} does. */
+  private void lingeringClose(Object last) {
     closing = true;
-    ctx.channel().config().setAutoRead(false);
-    out.flushAndClose(Reply.error("ERR Protocol error: " + reason));
+    held.clear();
+    flow.drain();
+    Channel ch = ctx.channel();
+    out.flushThen(last, sent -> {
+      if (!sent.isSuccess() || !(ch instanceof DuplexChannel duplex)) {
+        ch.close();
+        return;
+      }
+      duplex.shutdownOutput();
+      ch.eventLoop().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    });
   }
 }

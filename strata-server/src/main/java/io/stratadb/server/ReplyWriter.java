@@ -81,8 +81,13 @@ final class ReplyWriter {
 
   /** Writes the replies so far, then {@code last} (a reply, or an empty buffer), and closes the connection. */
   void flushAndClose(Object last) {
+    flushThen(last, ChannelFutureListener.CLOSE);
+  }
+
+  /** Writes the replies so far, then {@code last}, flushes, and runs {@code then} once the socket has taken them. */
+  void flushThen(Object last, ChannelFutureListener then) {
     writePending();
-    ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(last).addListener(then);
   }
 
   /** Drops the replies not yet written (the connection is gone). */

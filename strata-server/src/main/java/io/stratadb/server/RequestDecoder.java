@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestDecoder extends ByteToMessageDecoder {
 
+  /** User event: a request was not received whole in time; the connection is to close without a reply. */
+  static final Object TIMED_OUT = new Object();
+
   /** Estimated bytes one argument costs besides its content (the array slot, the copy's header). */
   static final long ARG_OVERHEAD_BYTES = 128;
 
@@ -121,7 +124,6 @@ final class RequestDecoder extends ByteToMessageDecoder {
       failed = true;
       cancelDeadline();
       in.skipBytes(in.readableBytes());
-      ctx.channel().config().setAutoRead(false);
       throw e;
     } finally {
       if (unreported > 0) {
@@ -295,8 +297,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
       return;
     }
     LOG.debug("closing {}: request not complete within {} ms", ctx.channel().remoteAddress(), requestTimeoutMillis);
-    failed = true;
-    ctx.close();
+    failed = true; // whatever arrives from now on is dropped
+    ctx.fireUserEventTriggered(TIMED_OUT);
   }
 
   private void cancelDeadline() {
