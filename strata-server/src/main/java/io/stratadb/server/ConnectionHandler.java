@@ -4,11 +4,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.redis.RedisMessage;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -71,7 +71,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   static final Object SHUTDOWN = new Object();
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
-  /** How long a connection closed for a protocol error goes on draining the client's input. */
+  /** How long a connection closed for a protocol error or a request timeout goes on draining the client's input. */
   static final long LINGER_MILLIS = 1000;
   /** Requests run are let go of in the flow at the latest once they hold this many bytes. */
   private static final long MAX_UNSETTLED_BYTES = 64 << 10;
