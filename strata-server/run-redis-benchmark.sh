@@ -9,7 +9,8 @@
 #   TESTS="set get incr mset" N=1000000 P=16 C=50 R=1000000 OUT=/tmp/redis-compare
 #   REDIS_PORT=6390 STRATA_PORT=6393 STRATA_ARGS="" JAVA_OPTS="" JAR=strata-cli/target/strata.jar
 # Both servers start on fresh directories under $OUT; raw output goes to $OUT/<test>-<server>.csv,
-# the table to $OUT/results.md. JAVA_OPTS may carry -XX:StartFlightRecording=... to profile the
+# the table to $OUT/results.md, with the CPU seconds each server used per test (from /proc) and
+# requests per CPU-second. JAVA_OPTS may carry -XX:StartFlightRecording=... to profile the
 # Strata server; STRATA_ARGS extra `strata serve` options (such as --wal-sync always).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,21 +53,34 @@ for port in "$REDIS_PORT" "$STRATA_PORT"; do
   redis-cli -p "$port" ping >/dev/null || { echo "server on port $port did not start" >&2; exit 1; }
 done
 
-# row TEST SERVER: "rps p50 p99" from redis-benchmark --csv
-# (columns: test, rps, avg, min, p50, p95, p99, max latency in ms)
-run() {
-  local t=$1 server=$2 port=$3
-  redis-benchmark -p "$port" -t "$t" -n "$N" -P "$P" -c "$C" -r "$R" --csv >"$OUT/$t-$server.csv"
-  tail -n 1 "$OUT/$t-$server.csv" | tr -d '"' | awk -F, '{print $2, $5, $7}'
+# CPU seconds (user + system) a process has used so far, from /proc/PID/stat (fields 14 and 15, in ticks)
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
+# row TEST SERVER PORT PID: "rps p50 p99 cpu" from redis-benchmark --csv
+# (columns: test, rps, avg, min, p50, p95, p99, max latency in ms), cpu = the server's CPU seconds
+# during the test
+run() {
+  local t=$1 server=$2 port=$3 pid=$4 before
+  before=$(cpu_seconds "$pid")
+  redis-benchmark -p "$port" -t "$t" -n "$N" -P "$P" -c "$C" -r "$R" --csv >"$OUT/$t-$server.csv"
+  echo "$(tail -n 1 "$OUT/$t-$server.csv" | tr -d '"' | awk -F, '{print $2, $5, $7}')" \
+    "$(echo "$(cpu_seconds "$pid") - $before" | bc -l)"
+}
+
+# Requests per CPU-second of the server: how much work each does per request, whatever the other
+# processes on the machine (redis-benchmark itself takes most of a core) leave it.
 {
-  echo "| test (-n $N -P $P -c $C -r $R) | redis-server AOF everysec: req/s (p50 / p99 ms) | strata serve $STRATA_ARGS: req/s (p50 / p99 ms) | ratio |"
-  echo "| --- | ---: | ---: | ---: |"
+  echo "| test (-n $N -P $P -c $C -r $R) | redis-server AOF everysec: req/s (p50 / p99 ms) | strata serve $STRATA_ARGS: req/s (p50 / p99 ms) | ratio | redis: CPU s, req per CPU-s | strata: CPU s, req per CPU-s | ratio per CPU-s |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
   for t in $TESTS; do
-    read -r r_rps r_p50 r_p99 < <(run "$t" redis "$REDIS_PORT")
-    read -r s_rps s_p50 s_p99 < <(run "$t" strata "$STRATA_PORT")
-    printf '| %s | %.0f (%s / %s) | %.0f (%s / %s) | %.2fx |\n' "$t" "$r_rps" "$r_p50" "$r_p99" \
-      "$s_rps" "$s_p50" "$s_p99" "$(echo "$s_rps / $r_rps" | bc -l)"
+    read -r r_rps r_p50 r_p99 r_cpu < <(run "$t" redis "$REDIS_PORT" "$redis_pid")
+    read -r s_rps s_p50 s_p99 s_cpu < <(run "$t" strata "$STRATA_PORT" "$strata_pid")
+    r_per=$(echo "$N / $r_cpu" | bc -l)
+    s_per=$(echo "$N / $s_cpu" | bc -l)
+    printf '| %s | %.0f (%s / %s) | %.0f (%s / %s) | %.2fx | %.1f, %.0f | %.1f, %.0f | %.2fx |\n' "$t" \
+      "$r_rps" "$r_p50" "$r_p99" "$s_rps" "$s_p50" "$s_p99" "$(echo "$s_rps / $r_rps" | bc -l)" \
+      "$r_cpu" "$r_per" "$s_cpu" "$s_per" "$(echo "$s_per / $r_per" | bc -l)"
   done
 } | tee "$OUT/results.md"

@@ -1,5 +1,6 @@
 package io.stratadb.server;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -14,14 +15,65 @@ import java.util.Map;
 final class CommandTable {
 
   private final Map<String, CommandSpec> byName;
+  /**
+   * The commands again in an open-addressing table (linear probing) by the hash of their names'
+   * bytes in ASCII lower case, so that looking a request's name up allocates nothing.
+   */
+  private final CommandSpec[] slots;
+  private final byte[][] slotNames;
 
   private CommandTable(Map<String, CommandSpec> byName) {
     this.byName = Collections.unmodifiableMap(byName);
+    int size = Integer.highestOneBit(Math.max(4, byName.size() * 4) - 1) << 1;
+    slots = new CommandSpec[size];
+    slotNames = new byte[size][];
+    for (CommandSpec spec : byName.values()) {
+      byte[] name = spec.name().getBytes(StandardCharsets.US_ASCII);
+      int i = hashLowerCase(name) & (size - 1);
+      while (slots[i] != null) {
+        i = (i + 1) & (size - 1);
+      }
+      slots[i] = spec;
+      slotNames[i] = name;
+    }
   }
 
-  /** The command named {@code name} in any case, or null. */
+  /**
+   * The command named {@code name} in any ASCII case, as Redis compares names ({@code strcasecmp}),
+   * or null. Allocates nothing.
+   */
   CommandSpec lookup(byte[] name) {
-    return lookup(Args.utf8(name));
+    int mask = slots.length - 1;
+    for (int i = hashLowerCase(name) & mask; slots[i] != null; i = (i + 1) & mask) {
+      if (equalsLowerCase(name, slotNames[i])) {
+        return slots[i];
+      }
+    }
+    return null;
+  }
+
+  private static int hashLowerCase(byte[] b) {
+    int h = 0;
+    for (byte x : b) {
+      h = 31 * h + toLower(x);
+    }
+    return h ^ (h >>> 16);
+  }
+
+  private static boolean equalsLowerCase(byte[] name, byte[] lower) {
+    if (name.length != lower.length) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      if (toLower(name[i]) != lower[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int toLower(byte b) {
+    return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
   }
 
   /** The command named {@code name} in any case, or null. */

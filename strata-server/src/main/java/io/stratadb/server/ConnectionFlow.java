@@ -156,11 +156,35 @@ final class ConnectionFlow {
     budget.release(bytes);
   }
 
+  /**
+   * Counts {@code bytes} more (or, negative, fewer) held by the connection's {@link PipelineBatch}:
+   * its copies of the keys and values of commands run but not yet committed. Thread-safe (the
+   * budget is), as a cluster node's batch runs on a worker.
+   */
+  void batchHolds(long bytes) {
+    if (bytes >= 0) {
+      budget.reserve(bytes);
+    } else {
+      budget.release(-bytes);
+    }
+  }
+
   /** After a command's reply is written: pauses running if it took the unsent replies over the high-water mark. */
   void afterReply() {
     if (!channel.isWritable()) {
       pause(UNWRITABLE);
     }
+  }
+
+  /**
+   * The connection is closing: lets go of its requests and reads again whatever the budget or the
+   * query buffer held back, so that the client's unread bytes are drained (and dropped by the
+   * decoder) rather than left in the socket, whose close would then reset the connection.
+   */
+  void drain() {
+    ran(inbound);
+    pausedFor &= ~READING_REASONS;
+    channel.config().setAutoRead(true);
   }
 
   /** The connection closed: lets go of its requests (replies are let go as their writes fail). */

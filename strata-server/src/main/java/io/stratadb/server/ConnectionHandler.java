@@ -1,34 +1,29 @@
 package io.stratadb.server;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.redis.ArrayRedisMessage;
-import io.netty.handler.codec.redis.ErrorRedisMessage;
-import io.netty.handler.codec.redis.FullBulkStringRedisMessage;
-import io.netty.handler.codec.redis.InlineCommandRedisMessage;
-import io.netty.handler.codec.redis.IntegerRedisMessage;
 import io.netty.handler.codec.redis.RedisMessage;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a connection: turns each decoded request (a RESP array of bulk strings, or
- * an inline command split as Redis splits it, {@link InlineArgs}) into arguments, runs it through
- * the {@link CommandDispatcher} and writes the reply.
+ * The last handler of a connection: runs each decoded request (its arguments, from {@link
+ * RequestDecoder}) through the {@link CommandDispatcher} and writes the reply.
  *
  * <p>Threading: commands run inline on the connection's event loop, as in Redis's own design and
  * in most servers over an LSM engine: point reads and writes take microseconds (a write appends to
@@ -76,17 +71,27 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   static final Object SHUTDOWN = new Object();
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+  /** How long a connection closed for a protocol error or a request timeout goes on draining the client's input. */
+  static final long LINGER_MILLIS = 1000;
+  /** Requests run are let go of in the flow at the latest once they hold this many bytes. */
+  private static final long MAX_UNSETTLED_BYTES = 64 << 10;
 
   private final CommandDispatcher dispatcher;
   private final ClientSession session;
   private final ConnectionFlow flow;
   private final long maxHeldBytes;
   private final PipelineBatch batch;
-  /** Requests decoded while running was paused, in arrival order; each holds a reference. */
+  /** Requests decoded while running was paused, in arrival order. */
   private final ArrayDeque<Object> held = new ArrayDeque<>();
-  /** The bytes the held requests were counted for ({@link RequestLimiter#heldBytes}). */
+  /** The bytes the held requests were counted for ({@link RequestDecoder#heldBytes}). */
   private long heldBytes;
+  /**
+   * Bytes of requests run but not yet let go of in the flow: let go together at the end of a
+   * socket read (or past {@link #MAX_UNSETTLED_BYTES}), one update of the shared budget per read.
+   */
+  private long ranBytes;
   private ChannelHandlerContext ctx;
+  private ReplyWriter out;
   private boolean closing;
   /** Runs rounds of commands off the event loop (cluster node), or null to run them inline. */
   private final Executor offload;
@@ -111,7 +116,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     this.session = session;
     this.flow = flow;
     this.maxHeldBytes = maxHeldBytes;
-    this.batch = new PipelineBatch(store, maxBatchedArgBytes, CommandDispatcher::errorReply, this::writeReply);
+    this.batch = new PipelineBatch(store, maxBatchedArgBytes, CommandDispatcher::errorReply, this::writeReply,
+        flow::batchHolds);
   }
 
   /** Writes a reply of the batch, and checks back-pressure as after any reply. */
@@ -120,7 +126,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       roundReplies.add(reply);
       return;
     }
-    ctx.write(reply, ctx.voidPromise());
+    out.write(reply);
     if (!closing) {
       flow.afterReply();
     }
@@ -129,13 +135,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext context) {
     this.ctx = context;
+    this.out = new ReplyWriter(context);
     flow.onRunnable(this::runHeld);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) {
     if (closing) {
-      ReferenceCountUtil.release(msg);
+      return; // the decoded arguments hold no buffer
     } else if (offload != null || !flow.running() || !held.isEmpty()) { // a cluster node runs held requests in rounds
       held.add(msg);
       heldBytes += countedBytes(msg);
@@ -150,12 +157,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** Runs one request, lets go of it, and checks back-pressure before the next. */
   private void run(Object msg) {
     try {
-      if (msg instanceof RedisMessage request) {
-        execute(request);
+      if (msg instanceof byte[][] args) {
+        execute(args);
       }
     } finally {
-      flow.ran(countedBytes(msg));
-      ReferenceCountUtil.release(msg);
+      ranBytes += countedBytes(msg);
+      if (ranBytes > MAX_UNSETTLED_BYTES) {
+        settle();
+      }
     }
     if (!closing) {
       flow.afterReply();
@@ -174,81 +183,32 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       run(msg);
     }
     batch.flush();
-    ctx.flush();
+    out.flush();
+    settle();
     if (heldBytes <= maxHeldBytes) {
       flow.resume(ConnectionFlow.QUERY_BUFFER_FULL);
     }
   }
 
-  /** The bytes {@link RequestLimiter} counted for a request. */
+  /** The bytes {@link RequestDecoder} counted for a request. */
   private static long countedBytes(Object msg) {
-    return msg instanceof ArrayRedisMessage array && array.children() != null
-        ? RequestLimiter.heldBytes(array.children()) : 0;
+    return msg instanceof byte[][] args ? RequestDecoder.heldBytes(args) : 0;
   }
 
-  private void execute(RedisMessage msg) {
-    byte[][] args;
-    try {
-      args = arguments(msg);
-    } catch (IllegalArgumentException e) {
-      batch.flush();
-      protocolError(ctx, e.getMessage());
-      return;
-    }
-    if (args.length == 0) {
-      return; // Redis ignores an empty request.
-    }
+  private void execute(byte[][] args) {
     RedisMessage reply = dispatcher.dispatch(session, args, batch);
     if (reply == PipelineBatch.DEFERRED) {
       return;
     }
     if (reply == null) {
       closing = true;
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      out.flushAndClose(Unpooled.EMPTY_BUFFER);
     } else if (session.closeAfterReply()) {
       closing = true;
-      ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+      out.flushAndClose(reply);
     } else {
-      ctx.write(reply, ctx.voidPromise());
+      out.write(reply);
     }
-  }
-
-  /** The command's arguments, copied out of Netty's buffers (which are released after this call). */
-  private static byte[][] arguments(RedisMessage msg) {
-    if (msg instanceof ArrayRedisMessage array) {
-      List<RedisMessage> children = array.children();
-      if (children == null) {
-        return new byte[0][];
-      }
-      byte[][] args = new byte[children.size()][];
-      for (int i = 0; i < args.length; i++) {
-        if (!(children.get(i) instanceof FullBulkStringRedisMessage bulk) || bulk.isNull()) {
-          throw new IllegalArgumentException("expected '$', got '" + typeChar(children.get(i)) + "'");
-        }
-        args[i] = ByteBufUtil.getBytes(bulk.content());
-      }
-      return args;
-    }
-    if (msg instanceof InlineCommandRedisMessage inline) {
-      return InlineArgs.split(inline.content().getBytes(StandardCharsets.UTF_8)).toArray(new byte[0][]);
-    }
-    throw new IllegalArgumentException("expected '*', got '" + typeChar(msg) + "'");
-  }
-
-  private static char typeChar(RedisMessage m) {
-    if (m instanceof ArrayRedisMessage) {
-      return '*';
-    }
-    if (m instanceof FullBulkStringRedisMessage) {
-      return '$';
-    }
-    if (m instanceof IntegerRedisMessage) {
-      return ':';
-    }
-    if (m instanceof ErrorRedisMessage) {
-      return '-';
-    }
-    return '+';
   }
 
   @Override
@@ -258,7 +218,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     batch.flush();
-    ctx.flush();
+    out.flush();
+    settle();
+  }
+
+  /** Lets go of the requests run since the last call in the flow (and so in the client budget). */
+  private void settle() {
+    if (ranBytes > 0) {
+      flow.ran(ranBytes);
+      ranBytes = 0;
+    }
   }
 
   /**
@@ -275,19 +244,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       Object msg = held.poll();
       long bytes = countedBytes(msg);
       heldBytes -= bytes;
-      try {
-        if (msg instanceof ProtocolErrorMarker marker) {
-          throw new IllegalArgumentException(marker.message());
-        }
-        if (msg instanceof RedisMessage request) {
-          commands.add(arguments(request));
-        }
-      } catch (IllegalArgumentException e) {
-        protocolError = e.getMessage(); // the commands before it run; then the error, and the connection closes
+      flow.ran(bytes);
+      if (msg instanceof ProtocolErrorMarker marker) {
+        protocolError = marker.message(); // the commands before it run; then the error, and the connection closes
         break;
-      } finally {
-        flow.ran(bytes);
-        ReferenceCountUtil.release(msg);
+      }
+      if (msg instanceof byte[][] args) {
+        commands.add(args);
       }
     }
     if (heldBytes <= maxHeldBytes) {
@@ -295,17 +258,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     inRound = true;
     String error = protocolError;
-    offload.execute(() -> {
-      Round round;
-      try {
-        round = runRound(commands);
-      } catch (RuntimeException | Error e) { // a bug: dispatch and flush turn command failures into replies
-        LOG.error("connection {}: a round of commands failed", session.id(), e);
-        round = new Round(List.of(Reply.error("ERR internal error: " + e)), true, false);
-      }
-      Round done = round;
-      ctx.channel().eventLoop().execute(() -> endRound(done, error));
-    });
+    try {
+      offload.execute(() -> {
+        Round round;
+        try {
+          round = runRound(commands);
+        } catch (RuntimeException | Error e) { // a bug: dispatch and flush turn command failures into replies
+          LOG.error("connection {}: a round of commands failed", session.id(), e);
+          round = new Round(List.of(Reply.error("ERR internal error: " + e)), true, false);
+        }
+        Round done = round;
+        ctx.channel().eventLoop().execute(() -> endRound(done, error));
+      });
+    } catch (RejectedExecutionException e) { // the node is closing, or maxclients rounds run: this one never will
+      inRound = false;
+      closing = true;
+      out.flushAndClose(Reply.error(offload instanceof ExecutorService pool && pool.isShutdown()
+          ? "ERR server is shutting down" : "ERR max number of clients reached"));
+    }
   }
 
   /** Held after the requests decoded before a protocol error, on a cluster node: they run first. */
@@ -320,9 +290,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     session.readable(false); // one read barrier for the round's reads, all of which arrived before it
     try {
       for (byte[][] args : commands) {
-        if (args.length == 0) {
-          continue; // Redis ignores an empty request.
-        }
         RedisMessage reply = dispatcher.dispatch(session, args, batch);
         if (reply == PipelineBatch.DEFERRED) {
           continue;
@@ -358,18 +325,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return; // the connection went away meanwhile: the commands ran, their replies go nowhere
     }
     for (RedisMessage reply : round.replies()) {
-      ctx.write(reply, ctx.voidPromise());
+      out.write(reply);
     }
     if (round.closeWithoutReply() || round.closeAfterLast() || closeAfterRound) {
       closing = true;
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      out.flushAndClose(Unpooled.EMPTY_BUFFER);
       return;
     }
     if (protocolError != null) {
       protocolError(ctx, protocolError);
       return;
     }
-    ctx.flush();
+    out.flush();
     flow.afterReply();
     startRound();
   }
@@ -392,8 +359,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         closeAfterRound = true;
       } else {
         closing = true;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        out.flushAndClose(Unpooled.EMPTY_BUFFER);
       }
+      return;
+    }
+    if (evt == RequestDecoder.TIMED_OUT) { // without a reply, as before; the client's unread upload is drained
+      if (inRound) { // the worker owns the batch: close now, as a running round's connection always has
+        closing = true;
+        ctx.close();
+        return;
+      }
+      batch.flush();
+      lingeringClose(Unpooled.EMPTY_BUFFER);
       return;
     }
     if (evt instanceof IdleStateEvent) {
@@ -411,10 +388,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (!inRound) { // a running round flushes its own batch
       batch.flush(); // the commands ran, as in Redis; their replies go nowhere
     }
-    Object msg;
-    while ((msg = held.poll()) != null) {
-      ReferenceCountUtil.release(msg);
-    }
+    held.clear();
+    out.discard();
+    ranBytes = 0; // flow.close() lets go of everything the connection holds
     flow.close();
     super.channelInactive(ctx);
   }
@@ -458,10 +434,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Replies {@code -ERR Protocol error: reason} and closes, as Redis does on malformed input. */
+  /**
+   * Replies {@code -ERR Protocol error: reason} and closes, as Redis does on malformed input. The
+   * close lingers: once the reply is sent the output is shut down (the client reads the reply,
+   * then end of stream) and whatever the client still sends is read and dropped ({@link
+   * RequestDecoder} drops all input after an error) until it closes its end, or {@link
+   * #LINGER_MILLIS} have passed. Closing at once, with the client's bytes still unread in the
+   * socket, makes the kernel reset the connection, and a client may then lose the reply.
+   */
   private void protocolError(ChannelHandlerContext ctx, String reason) {
+    lingeringClose(Reply.error("ERR Protocol error: " + reason));
+  }
+
+  /** Writes the replies so far and {@code last}, then closes as {@link #protocolError} does. */
+  private void lingeringClose(Object last) {
     closing = true;
-    ctx.channel().config().setAutoRead(false);
-    ctx.writeAndFlush(Reply.error("ERR Protocol error: " + reason)).addListener(ChannelFutureListener.CLOSE);
+    held.clear();
+    flow.drain();
+    Channel ch = ctx.channel();
+    out.flushThen(last, sent -> {
+      if (!sent.isSuccess() || !(ch instanceof DuplexChannel duplex)) {
+        ch.close();
+        return;
+      }
+      duplex.shutdownOutput();
+      ch.eventLoop().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    });
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The write commands of one connection's pipeline gathered into one engine {@link WriteBatch}:
@@ -81,6 +82,10 @@ final class PipelineBatch {
   private final int maxArgBytes;
   private final BiFunction<String, RuntimeException, RedisMessage> errorReply;
   private final Consumer<RedisMessage> out;
+  /** Told how the bytes the batch holds change (the connection's {@link ConnectionFlow#batchHolds}). */
+  private final LongConsumer holds;
+  /** The batch's size last told to {@link #holds}. */
+  private long heldBytes;
   private final WriteBatch batch = new WriteBatch();
   /** The batch's last write of each key: a stored value, or {@link #DELETED}. */
   private final Map<ByteBuffer, byte[]> pending = new HashMap<>();
@@ -103,16 +108,27 @@ final class PipelineBatch {
    */
   PipelineBatch(StringStore store, int maxArgBytes, BiFunction<String, RuntimeException, RedisMessage> errorReply,
       Consumer<RedisMessage> out) {
-    this(store, false, maxArgBytes, errorReply, out);
+    this(store, false, maxArgBytes, errorReply, out, bytes -> {});
+  }
+
+  /**
+   * As {@link #PipelineBatch(StringStore, int, BiFunction, Consumer)}, telling {@code holds} by how
+   * many bytes what the batch holds (its copies of keys and values, until committed) grows, and
+   * shrinks (negative), so that they count in the {@link ClientMemoryBudget}.
+   */
+  PipelineBatch(StringStore store, int maxArgBytes, BiFunction<String, RuntimeException, RedisMessage> errorReply,
+      Consumer<RedisMessage> out, LongConsumer holds) {
+    this(store, false, maxArgBytes, errorReply, out, holds);
   }
 
   private PipelineBatch(StringStore store, boolean alone, int maxArgBytes,
-      BiFunction<String, RuntimeException, RedisMessage> errorReply, Consumer<RedisMessage> out) {
+      BiFunction<String, RuntimeException, RedisMessage> errorReply, Consumer<RedisMessage> out, LongConsumer holds) {
     this.store = store;
     this.alone = alone;
     this.maxArgBytes = maxArgBytes;
     this.errorReply = errorReply;
     this.out = out;
+    this.holds = holds;
   }
 
   /**
@@ -123,7 +139,7 @@ final class PipelineBatch {
    * @throws RuntimeException what the command or the commit threw (nothing was written then)
    */
   static RedisMessage runAlone(StringStore store, Command command, byte[][] args) {
-    PipelineBatch b = new PipelineBatch(store, true, Integer.MAX_VALUE, null, null);
+    PipelineBatch b = new PipelineBatch(store, true, Integer.MAX_VALUE, null, null, bytes -> {});
     for (int attempt = 0; ; attempt++) {
       try {
         RedisMessage reply = command.run(b, args);
@@ -192,6 +208,11 @@ final class PipelineBatch {
       return false;
     }
     replies.add(reply);
+    long size = batch.approximateSizeInBytes();
+    if (size > heldBytes) {
+      holds.accept(size - heldBytes);
+      heldBytes = size;
+    }
     if (store.replicated()) {
       queued.add(new Queued(name, command, args));
     }
@@ -266,6 +287,10 @@ final class PipelineBatch {
 
   /** Drops the writes (committed or not) and releases the stripes. */
   private void clear() {
+    if (heldBytes > 0) {
+      holds.accept(-heldBytes);
+      heldBytes = 0;
+    }
     batch.clear();
     pending.clear();
     expected.clear();

@@ -15,10 +15,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.redis.FixedRedisMessagePool;
-import io.netty.handler.codec.redis.RedisArrayAggregator;
-import io.netty.handler.codec.redis.RedisBulkStringAggregator;
-import io.netty.handler.codec.redis.RedisDecoder;
 import io.netty.handler.codec.redis.RedisEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -33,7 +29,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +46,8 @@ import org.slf4j.LoggerFactory;
  * and shutdown closes it.
  *
  * <p>Pipeline of each connection: {@link ClientLimits}, Netty's {@link IdleStateHandler} (with an
- * idle timeout), {@link FlowHandler}, {@link RedisEncoder}, Netty's streaming {@link
- * RedisDecoder} (inline commands on), {@link RequestLimiter}, the bulk-string and array
- * aggregators, {@link ConnectionHandler}; a {@link ConnectionFlow} per connection and one
+ * idle timeout), {@link FlowHandler}, {@link RedisEncoder}, {@link RequestDecoder} (requests straight
+ * into arguments, within the limits), {@link ConnectionHandler}; a {@link ConnectionFlow} per connection and one
  * {@link ClientMemoryBudget} for all of them pause reading when buffers fill. Commands run on the
  * event loops (see {@link ConnectionHandler} for why).
  *
@@ -101,10 +97,7 @@ public final class RespServer implements AutoCloseable {
     this.db = db;
     this.format = format;
     this.replication = replication;
-    // A thread per connection whose round waits for Raft at that moment (bounded by maxclients),
-    // idle threads ending after a minute: so no connection's wait holds up another's.
-    this.offload = replication == null ? null
-        : Executors.newCachedThreadPool(new DefaultThreadFactory("strata-replicated-commands", true));
+    this.offload = replication == null ? null : offloadPool(config.maxClients());
     this.config = config;
     this.maxValueBytes = maxValueBytes;
     this.maxKeyBytes = maxKeyBytes;
@@ -115,6 +108,19 @@ public final class RespServer implements AutoCloseable {
       bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * The pool a cluster node's connections run their rounds of commands on: a thread per connection
+   * whose round waits for Raft at that moment, so that no connection's wait holds up another's; at
+   * most {@code maxThreads} (maxclients: a connection has at most one round at a time) so that
+   * clients which send a write and disconnect while Raft is slow cannot pile up threads; idle
+   * threads end after a minute. A round beyond the bound is refused ({@link
+   * java.util.concurrent.RejectedExecutionException}; the connection answers it with an error).
+   */
+  static ExecutorService offloadPool(int maxThreads) {
+    return new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        new DefaultThreadFactory("strata-replicated-commands", true));
   }
 
   /**
@@ -261,10 +267,7 @@ public final class RespServer implements AutoCloseable {
             }
             ch.pipeline().addLast("flow", new FlowHandler(flow))
                 .addLast("encoder", new RedisEncoder())
-                .addLast("decoder", new RedisDecoder(config.maxInlineBytes(), FixedRedisMessagePool.INSTANCE, true))
-                .addLast("requestLimiter", new RequestLimiter(config, flow))
-                .addLast("bulkAggregator", new RedisBulkStringAggregator())
-                .addLast("arrayAggregator", new RedisArrayAggregator(config.maxArgs(), 1))
+                .addLast("decoder", new RequestDecoder(config, flow))
                 .addLast("handler", new ConnectionHandler(dispatcher,
                     new ClientSession(stats.newClientId(), config.requirePass() == null), flow, config.maxRequestBytes(),
                     store, maxBatchedArgBytes, offload));

@@ -86,6 +86,28 @@ class PipelineBatchTest {
   }
 
   @Test
+  void whatTheBatchHoldsCountsInTheClientBudgetUntilItIsCommitted() {
+    ClientMemoryBudget budget = new ClientMemoryBudget(1 << 20);
+    java.util.function.LongConsumer holds = bytes -> {
+      if (bytes >= 0) {
+        budget.reserve(bytes);
+      } else {
+        budget.release(-bytes);
+      }
+    };
+    PipelineBatch b = new PipelineBatch(store, 1024, CommandDispatcher::errorReply, r -> sent.add(text(r)), holds);
+    add(b, "SET", "a", "x".repeat(1000));
+    long one = budget.used();
+    assertTrue(one >= 1000, "held: " + one);
+    add(b, "MSET", "b", "y".repeat(500), "c", "z".repeat(500));
+    assertTrue(budget.used() >= one + 1000, "held: " + budget.used());
+    add(b, "INCR", "a"); // fails (not an integer): its error holds nothing more
+    b.flush();
+    assertEquals(0, budget.used());
+    assertEquals(List.of("+OK", "+OK", "-ERR value is not an integer or out of range"), sent);
+  }
+
+  @Test
   void writesAreCommittedAsOneBatchAndRepliesWaitForTheCommit() {
     long batchesBefore = db.stats().operations().batchWrites();
     PipelineBatch b = batch();

@@ -196,13 +196,13 @@ class ReplicatedConnectionsTest {
 
   /**
    * Waits until the server holds all of {@code commands} (sent while a round runs): they count in
-   * the client memory INFO reports, as {@link RequestLimiter} counts them, until they run.
+   * the client memory INFO reports, as {@link RequestDecoder} counts them, until they run.
    */
   private static void awaitHeld(Jedis b, String[][] commands) throws InterruptedException {
     long bytes = 0;
     for (String[] c : commands) {
       for (String arg : c) {
-        bytes += RequestLimiter.ARG_OVERHEAD_BYTES + arg.getBytes(StandardCharsets.UTF_8).length;
+        bytes += RequestDecoder.ARG_OVERHEAD_BYTES + arg.getBytes(StandardCharsets.UTF_8).length;
       }
     }
     while (Long.parseLong(field(b.info("memory"), "mem_clients_normal")) < bytes) {

@@ -79,6 +79,33 @@ class RequestLimiterTest {
   }
 
   @Test
+  void aClientThatGoesOnSendingAfterAProtocolErrorStillGetsTheError() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      try (Socket s = server.socket()) {
+        OutputStream out = s.getOutputStream();
+        out.write("*1\r\n$99999\r\n".getBytes(StandardCharsets.US_ASCII)); // over the 4,096-byte limit
+        Thread sender = new Thread(() -> { // the rest of the upload, still arriving after the error
+          try {
+            for (int i = 0; i < 64; i++) {
+              out.write(new byte[16 << 10]);
+            }
+          } catch (java.io.IOException closed) {
+            // the server closed its end after the reply: the upload stops
+          }
+        });
+        sender.start();
+        // Before: the server closed at once with the upload unread, the kernel reset the connection,
+        // and the reply was lost ("Connection reset").
+        String reply = TestServer.readToEof(s);
+        assertEquals("-ERR Protocol error: invalid bulk length 99999 (more than proto-max-bulk-len 4096)\r\n", reply);
+        s.close();
+        sender.join(10_000);
+      }
+    }
+    assertServerStillServes();
+  }
+
+  @Test
   void malformedInputGetsAProtocolErrorAndIsClosed() throws Exception {
     String[][] cases = {
       {"*1\r\n$abc\r\n", "-ERR Protocol error: "},

@@ -87,6 +87,14 @@ public final class ServeCommand extends CliCommand {
           + "compactions but slower memtable inserts; see docs/server.md, Measurements.")
   Long writeBufferSize;
 
+  /** serve's block cache when {@code --cache-size} is not given: a server keeps its working set in memory. */
+  static final long DEFAULT_BLOCK_CACHE_BYTES = 64L << 20;
+
+  @Option(names = "--cache-size", paramLabel = "BYTES",
+      description = "Block cache size in bytes (default: " + DEFAULT_BLOCK_CACHE_BYTES + " = 64 MiB, 8 times the "
+          + "engine's default: a server's reads should not decompress blocks again and again; 0 disables it).")
+  Long blockCacheSize;
+
   @Option(names = "--wal-sync", paramLabel = "MODE", converter = WalSyncConverter.class,
       description = "When the WAL is fsynced, as Redis's appendfsync: always (before every reply), everysec (by a "
           + "background task once a second; the default) or no (left to the operating system).")
@@ -113,8 +121,7 @@ public final class ServeCommand extends CliCommand {
       throw usageError(e.getMessage());
     }
     ServerConfig built = config();
-    Options options = writeBufferSize == null ? Options.defaults()
-        : Options.builder().writeBufferSize(writeBufferSize).build();
+    Options options = options();
     if (node != null) {
       return serveCluster(node, options, built);
     }
@@ -123,6 +130,16 @@ public final class ServeCommand extends CliCommand {
     return serveUntilStopped(server, server::awaitTermination, "strata serve: listening on "
         + server.address().getHostString() + ":" + server.port() + ", database " + db.dir()
         + (built.requirePass() == null ? "" : " (AUTH required)"), "strata serve: stopped, database closed");
+  }
+
+  /** The engine's defaults, with serve's block cache and the sizes given. */
+  Options options() {
+    Options.Builder options = Options.builder()
+        .blockCacheSize(blockCacheSize == null ? DEFAULT_BLOCK_CACHE_BYTES : blockCacheSize);
+    if (writeBufferSize != null) {
+      options.writeBufferSize(writeBufferSize);
+    }
+    return options.build();
   }
 
   /** Runs a cluster node until SHUTDOWN or SIGTERM; the node's directory is created if missing. */

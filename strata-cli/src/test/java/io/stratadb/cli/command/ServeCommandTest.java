@@ -32,6 +32,19 @@ class ServeCommandTest {
   @TempDir Path tmp;
 
   @Test
+  void theBlockCacheIsServesOwnUnlessGiven() {
+    ServeCommand defaults = new ServeCommand();
+    new picocli.CommandLine(defaults).parseArgs("--write-buffer-size", "1048576");
+    assertEquals(ServeCommand.DEFAULT_BLOCK_CACHE_BYTES, defaults.options().blockCacheSize());
+    assertEquals(1 << 20, defaults.options().writeBufferSize());
+    assertTrue(ServeCommand.DEFAULT_BLOCK_CACHE_BYTES > Options.defaults().blockCacheSize());
+    ServeCommand given = new ServeCommand();
+    new picocli.CommandLine(given).parseArgs("--cache-size", "0");
+    assertEquals(0, given.options().blockCacheSize());
+    assertEquals(Options.defaults().writeBufferSize(), given.options().writeBufferSize());
+  }
+
+  @Test
   void anUnknownWalSyncModeIsAUsageErrorNamingTheModes() {
     CliRunner.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
         () -> CliRunner.runOn(tmp.resolve("db"), "serve", "--port", "0", "--wal-sync", "sometimes"));
