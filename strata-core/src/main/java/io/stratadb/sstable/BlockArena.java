@@ -15,7 +15,7 @@ import java.nio.ByteOrder;
  * own heap buffer ({@link #copyOut}). One page size for every block means no size class can run
  * out while another has room: a 4,095-byte aligned block takes 4 pages, a 4.4 KB unaligned one 5
  * (at most one page, on average half, lost per block). The pages are {@code
- * ByteBuffer.allocateDirect} chunks of up to 1 MiB, allocated as blocks need them up to the limit
+ * ByteBuffer.allocateDirect} chunks of up to 1 MiB (a sixteenth of a smaller arena), allocated as blocks need them up to the limit
  * the cache gives (its capacity less its charges) and never returned to the operating system
  * while the arena lives: a page is only ever reused, never freed, so no read touches freed memory.
  *
@@ -65,7 +65,9 @@ final class BlockArena {
       throw new IllegalArgumentException("arena capacity must be >= 0, got " + capacityBytes);
     }
     long pages = capacityBytes / PAGE_BYTES;
-    int chunkPages = (int) Math.min(MAX_CHUNK_PAGES, Long.highestOneBit(Math.max(1, pages)));
+    // At least 16 chunks when the capacity allows: the last chunk that does not fit the limit
+    // leaves at most a sixteenth of it unused.
+    int chunkPages = (int) Math.min(MAX_CHUNK_PAGES, Long.highestOneBit(Math.max(1, pages / 16)));
     this.chunkShift = Integer.numberOfTrailingZeros(chunkPages);
     this.chunkMask = chunkPages - 1;
     long chunkCount = pages / chunkPages;

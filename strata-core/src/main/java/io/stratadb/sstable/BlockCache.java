@@ -94,6 +94,8 @@ public final class BlockCache {
   private volatile long appliedRoom = -1;
   /** Data blocks not cached because they did not fit under the strict limit. */
   private final AtomicLong addFailures = new AtomicLong();
+  /** Blocks evicted by a put to find pages in a full arena ({@link #evictColdest}), beside Caffeine's. */
+  private final AtomicLong arenaEvictions = new AtomicLong();
 
   /**
    * A cache that lets charges beyond its capacity through.
@@ -195,13 +197,33 @@ public final class BlockCache {
    * pages (the caller uses it uncached).
    */
   void put(long cacheId, long offset, Block block) {
+    insert(cacheId, offset, block, arena != null && block.size() <= Block.HEAP_COPY_MAX_BYTES);
+  }
+
+  /**
+   * As {@link #put}, for an off-heap cache: caches a copy of {@code block} in the arena and never
+   * {@code block} itself, which may lie in a buffer the caller reuses.
+   *
+   * @return the cached block, in the arena; null if it was not cached (larger than {@link
+   *     Block#HEAP_COPY_MAX_BYTES}, refused under the strict limit, or no pages)
+   * @throws IllegalStateException if the cache is on the heap
+   */
+  Block putInArena(long cacheId, long offset, Block block) {
+    if (arena == null) {
+      throw new IllegalStateException("the block cache is on the heap");
+    }
+    return block.size() <= Block.HEAP_COPY_MAX_BYTES ? insert(cacheId, offset, block, true) : null;
+  }
+
+  /** Caches {@code block}, or a copy in the arena if {@code inArena}; returns what was cached, or null. */
+  private Block insert(long cacheId, long offset, Block block, boolean inArena) {
     long room = capacityBytes - reservedBytes.get();
     if (strictCapacityLimit && weight(block) > room) {
       addFailures.incrementAndGet();
-      return;
+      return null;
     }
     Block cached = block;
-    if (arena != null && block.size() <= Block.HEAP_COPY_MAX_BYTES) {
+    if (inArena) {
       cached = arena.store(block, room);
       if (cached == null) {
         cache.cleanUp(); // evictions pending in Caffeine's buffers may free pages
@@ -214,16 +236,21 @@ public final class BlockCache {
       }
       if (cached == null) {
         addFailures.incrementAndGet();
-        return;
+        return null;
       }
     }
     cache.put(new Key(cacheId, offset), cached);
+    return cached;
   }
 
   /** Whether a cached block was found to evict (and evicted, unless another thread did first). */
   private boolean evictColdest() {
     Map<Key, Block> coldest = cache.policy().eviction().map(e -> e.coldest(1)).orElse(Map.of());
-    coldest.forEach((k, b) -> cache.asMap().remove(k, b));
+    coldest.forEach((k, b) -> {
+      if (cache.asMap().remove(k, b)) {
+        arenaEvictions.incrementAndGet();
+      }
+    });
     return !coldest.isEmpty();
   }
 
@@ -389,7 +416,7 @@ public final class BlockCache {
    *
    * @param hitCount lookups that found a block
    * @param missCount lookups that found none
-   * @param evictionCount blocks dropped to make room
+   * @param evictionCount blocks dropped to make room (in an off-heap cache, also to free pages)
    */
   public record Stats(long hitCount, long missCount, long evictionCount) {}
 
@@ -397,7 +424,7 @@ public final class BlockCache {
   public Stats stats() {
     cache.cleanUp();
     CacheStats s = cache.stats();
-    return new Stats(s.hitCount(), s.missCount(), s.evictionCount());
+    return new Stats(s.hitCount(), s.missCount(), s.evictionCount() + arenaEvictions.get());
   }
 
   /** Bytes held (block sizes plus the per-entry estimate), after running pending eviction work. */

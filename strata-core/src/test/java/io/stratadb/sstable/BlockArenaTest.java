@@ -51,7 +51,8 @@ class BlockArenaTest {
     for (int i = 0; i < sizes.length; i++) { // all still there after the later stores
       assertArrayEquals(heap.get(i).data, copy(arena, stored.get(i)), "size " + sizes[i]);
     }
-    assertEquals(1 << 20, arena.allocatedBytes(), "one chunk holds them all");
+    assertEquals(256 << 10, arena.chunkBytes(), "a sixteenth of the capacity");
+    assertEquals(256 << 10, arena.allocatedBytes(), "one chunk holds them all");
   }
 
   @Test
@@ -69,7 +70,8 @@ class BlockArenaTest {
   @Test
   void growsOnlyWithinTheLimitAndTheCapacity() {
     BlockArena arena = new BlockArena(2 << 20);
-    assertNull(arena.store(block(4096, 1), (1 << 20) - 1), "a chunk would pass the limit");
+    assertEquals(128 << 10, arena.chunkBytes());
+    assertNull(arena.store(block(4096, 1), (128 << 10) - 1), "a chunk would pass the limit");
     assertEquals(0, arena.allocatedBytes());
     List<Block> held = new ArrayList<>();
     Block b;
@@ -85,8 +87,9 @@ class BlockArenaTest {
   @Test
   void aSmallArenaHasSmallChunks() {
     BlockArena arena = new BlockArena(64 << 10);
-    assertEquals(64 << 10, arena.chunkBytes());
-    assertNotNull(arena.store(block(65536, 3), Long.MAX_VALUE));
+    assertEquals(4 << 10, arena.chunkBytes());
+    assertNotNull(arena.store(block(65536, 3), Long.MAX_VALUE), "its pages from 16 chunks");
+    assertEquals(64 << 10, arena.allocatedBytes());
     assertNull(arena.store(block(8, 4), Long.MAX_VALUE), "full");
     assertNull(new BlockArena(0).store(block(8, 4), Long.MAX_VALUE), "no pages at all");
   }

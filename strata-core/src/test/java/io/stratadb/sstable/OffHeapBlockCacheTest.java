@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stratadb.env.LocalFileSystem;
 import io.stratadb.iterator.InternalIterator;
+import io.stratadb.key.InternalKey;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The off-heap {@link BlockCache}: its arena's pages freed on eviction, and readers racing evictions. */
 class OffHeapBlockCacheTest {
@@ -75,14 +79,14 @@ class OffHeapBlockCacheTest {
     Block cached = cache.get(7, 4096);
     assertNotNull(cached);
     assertTrue(cached.isInArena(), "the cache keeps a copy in the arena, not the reader's array");
-    assertEquals(1 << 20, cache.offHeapBytes());
+    assertEquals(64 << 10, cache.offHeapBytes(), "one chunk, a sixteenth of the capacity");
     assertEquals(BlockArena.pagesFor(heap.size()) * BlockArena.PAGE_BYTES + BlockCache.ENTRY_OVERHEAD_BYTES,
         cache.weightedSize(), "weighed by its pages");
     InternalIterator it = cached.heapIterator(BYTEWISE, null);
     assertNull(mismatch(it, 1));
     assertSame(it, cached.heapIterator(BYTEWISE, it), "a hit re-points the reader's iterator, no new one");
 
-    // Fill far past the capacity: the arena stays at its chunk count, pages are reused.
+    // Fill far past the capacity: the arena grows to the capacity, then pages are reused.
     for (int id = 0; id < 2000; id++) {
       cache.put(7, 8192L * id, block(id % 50));
     }
@@ -115,19 +119,63 @@ class OffHeapBlockCacheTest {
 
   @Test
   void aPutIntoAFullArenaEvictsTheColdestInsteadOfCachingNothing() {
-    // The charges grew after the arena did: Caffeine's room is below what the arena holds, so
-    // its weights alone would never free pages for the next block.
-    BlockCache cache = new BlockCache(2 << 20, false, 0, true);
-    for (int id = 0; id < 400; id++) {
-      cache.put(1, id, block(id % 50));
-    }
-    assertEquals(2 << 20, cache.offHeapBytes());
-    cache.reserve(512 << 10);
-    for (int id = 400; id < 800; id++) {
+    // 2 MiB + 100 KiB: the arena holds 16 chunks of 128 KiB, 2 MiB, while Caffeine's weights allow
+    // 2,148 KiB, so it fills with no eviction due; without the put's own eviction every block from
+    // then on would go uncached, and the cache would keep its first blocks forever.
+    BlockCache cache = new BlockCache((2 << 20) + (100 << 10), false, 0, true);
+    for (int id = 0; id < 1500; id++) {
       cache.put(1, id, block(id % 50));
       assertNotNull(cache.get(1, id), "block " + id + " cached");
     }
     assertEquals(2 << 20, cache.offHeapBytes(), "no chunk past the capacity");
+    assertEquals(0, cache.addFailures());
+  }
+
+  @Test
+  void aTablesMissesAreHandedOutFromTheArenaNotTheThreadsReadBuffer(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("000007.sst");
+    List<TableTestSupport.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      entries.add(TableTestSupport.put(TableTestSupport.userKey(i), 1, VALUES[i % IDS][i % ENTRIES]));
+    }
+    TableTestSupport.write(path, entries, 1024, 16, 10);
+    BlockCache cache = new BlockCache(64 << 10, false, 0, true); // about 50 of the table's 300 blocks
+    TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, path, 7, cache, null, false, TableReadOptions.DEFAULTS);
+    TableReader uncached = TableReader.open(LocalFileSystem.INSTANCE, path, 8, null, null, false, TableReadOptions.DEFAULTS);
+    try {
+      Block first = reader.readDataBlock(1, true);
+      Block second = reader.readDataBlock(2, true); // read into the same thread buffer as the first
+      assertTrue(first.isInArena() && second.isInArena(), "misses come back as the cached copies");
+      for (int b : new int[] {1, 2}) {
+        InternalIterator copy = (b == 1 ? first : second).heapIterator(InternalKey.COMPARATOR, null);
+        InternalIterator expected = uncached.readDataBlock(b, true).iterator(InternalKey.COMPARATOR);
+        int n = 0;
+        for (copy.seekToFirst(), expected.seekToFirst(); expected.isValid(); copy.next(), expected.next(), n++) {
+          assertTrue(copy.isValid());
+          assertArrayEquals(expected.key(), copy.key(), "block " + b + " entry " + n);
+          assertArrayEquals(expected.value(), copy.value(), "block " + b + " entry " + n);
+        }
+        assertFalse(copy.isValid());
+      }
+      for (int round = 0; round < 2; round++) { // misses, evictions and hits through gets and a scan
+        for (int i = 0; i < 3000; i += 3) {
+          assertArrayEquals(entries.get(i).value(), reader.get(TableTestSupport.userKey(i), InternalKey.MAX_SEQUENCE).value(),
+              "key " + i);
+        }
+        try (InternalIterator it = reader.iterator()) {
+          int i = 0;
+          for (it.seekToFirst(); it.isValid(); it.next(), i++) {
+            assertArrayEquals(entries.get(i).key(), it.key());
+            assertArrayEquals(entries.get(i).value(), it.value());
+          }
+          assertEquals(3000, i);
+        }
+      }
+      assertTrue(cache.stats().evictionCount() > 0 && cache.stats().hitCount() > 0, cache.stats().toString());
+    } finally {
+      reader.release();
+      uncached.release();
+    }
   }
 
   /**
