@@ -197,33 +197,13 @@ public final class BlockCache {
    * pages (the caller uses it uncached).
    */
   void put(long cacheId, long offset, Block block) {
-    insert(cacheId, offset, block, arena != null && block.size() <= Block.HEAP_COPY_MAX_BYTES);
-  }
-
-  /**
-   * As {@link #put}, for an off-heap cache: caches a copy of {@code block} in the arena and never
-   * {@code block} itself, which may lie in a buffer the caller reuses.
-   *
-   * @return the cached block, in the arena; null if it was not cached (larger than {@link
-   *     Block#HEAP_COPY_MAX_BYTES}, refused under the strict limit, or no pages)
-   * @throws IllegalStateException if the cache is on the heap
-   */
-  Block putInArena(long cacheId, long offset, Block block) {
-    if (arena == null) {
-      throw new IllegalStateException("the block cache is on the heap");
-    }
-    return block.size() <= Block.HEAP_COPY_MAX_BYTES ? insert(cacheId, offset, block, true) : null;
-  }
-
-  /** Caches {@code block}, or a copy in the arena if {@code inArena}; returns what was cached, or null. */
-  private Block insert(long cacheId, long offset, Block block, boolean inArena) {
     long room = capacityBytes - reservedBytes.get();
     if (strictCapacityLimit && weight(block) > room) {
       addFailures.incrementAndGet();
-      return null;
+      return;
     }
     Block cached = block;
-    if (inArena) {
+    if (arena != null && block.size() <= Block.HEAP_COPY_MAX_BYTES) {
       cached = arena.store(block, room);
       if (cached == null) {
         cache.cleanUp(); // evictions pending in Caffeine's buffers may free pages
@@ -236,11 +216,10 @@ public final class BlockCache {
       }
       if (cached == null) {
         addFailures.incrementAndGet();
-        return null;
+        return;
       }
     }
     cache.put(new Key(cacheId, offset), cached);
-    return cached;
   }
 
   /** Whether a cached block was found to evict (and evicted, unless another thread did first). */

@@ -26,11 +26,6 @@ import java.util.Arrays;
  * block that does not decompress; {@link StrataIOException} for a failed read.
  */
 final class BlockReader {
-  /**
-   * Each thread's buffer for the blocks it reads into an off-heap cache ({@link #cached}), which
-   * copies them into its arena at once; grown to the largest such block the thread read.
-   */
-  private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
   private final ReadableFile file;
   private final String fileName;
   /** This reader's key prefix in {@code blockCache} ({@link BlockCache#newCacheId}). */
@@ -93,15 +88,7 @@ final class BlockReader {
    * into, trailer and all, instead of copying its contents out of it.
    */
   private Block read(BlockHandle handle, ReadableFile source) throws IOException {
-    return read(handle, source, null);
-  }
-
-  /**
-   * As {@link #read(BlockHandle, ReadableFile)}, reading into {@code scratch[0]} (made or grown
-   * first) when {@code scratch} is not null: an uncompressed block then lies in that buffer.
-   */
-  private Block read(BlockHandle handle, ReadableFile source, byte[][] scratch) throws IOException {
-    byte[] buf = readChecked(source, fileName, handle, limit, handlesAt, scratch);
+    byte[] buf = readChecked(source, fileName, handle, limit, handlesAt);
     int size = (int) handle.size();
     return buf[size] == TableFormat.NO_COMPRESSION ? new Block(buf, size, fileName, handle.offset())
         : new Block(decompress(buf, size, fileName, handle.offset()), fileName, handle.offset());
@@ -113,28 +100,10 @@ final class BlockReader {
    */
   private static byte[] readChecked(ReadableFile file, String name, BlockHandle handle, long limit,
       long handleAt) throws IOException {
-    return readChecked(file, name, handle, limit, handleAt, null);
-  }
-
-  /** As above, into {@code scratch[0]} (made or grown first) unless {@code scratch} is null. */
-  private static byte[] readChecked(ReadableFile file, String name, BlockHandle handle, long limit,
-      long handleAt, byte[][] scratch) throws IOException {
     checkInRange(name, handle.offset(), handle.size(), limit, handleAt);
     int size = (int) handle.size();
-    int length = size + TableFormat.BLOCK_TRAILER_SIZE;
-    byte[] buf;
-    if (scratch == null) {
-      buf = new byte[length];
-    } else {
-      if (scratch[0] == null || scratch[0].length < length) {
-        scratch[0] = new byte[Math.max(length, 8192)];
-      }
-      buf = scratch[0];
-    }
-    int n = file.read(handle.offset(), buf, 0, length);
-    if (n != length) {
-      throw new CorruptionException(name, handle.offset(), "truncated read (" + n + " of " + length + " bytes)");
-    }
+    byte[] buf = new byte[size + TableFormat.BLOCK_TRAILER_SIZE];
+    readFully(file, name, handle.offset(), buf);
     checkChecksum(ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN), 0, size, name, handle.offset());
     return buf;
   }
@@ -199,14 +168,9 @@ final class BlockReader {
       }
     }
     try {
-      if (blockCache != null && fillCache && blockCache.offHeap() && size <= Block.HEAP_COPY_MAX_BYTES) {
-        // Read into this thread's buffer: the cache copies the block into its arena, the caller
-        // copies it from there into its own iterator's buffer, and a miss allocates no block array.
-        Block read = read(new BlockHandle(offset, size), source, SCRATCH.get());
-        Block stored = blockCache.putInArena(cacheId, offset, read);
-        return stored != null ? stored
-            : read.data.length == read.length ? read : new Block(Arrays.copyOf(read.data, read.length), fileName, offset);
-      }
+      // A miss hands out the block it read, not the cache's copy: W-TinyLFU may reject a new block
+      // at once (most blocks of a random read are read once), freeing an off-heap copy's pages
+      // before the caller copied them, which then read the block again (JFR, 12M keys, 8 threads).
       Block block = read(new BlockHandle(offset, size), source);
       if (blockCache != null && fillCache) {
         blockCache.put(cacheId, offset, block);
