@@ -110,6 +110,35 @@ class DbMemoryBudgetTest {
   }
 
   @Test
+  void dataBlocksLieOffTheHeapUnlessTheBudgetSaysOtherwise() throws Exception {
+    writeTables(4);
+    assertTrue(MemoryBudget.DEFAULTS.blockCacheOffHeap());
+    for (boolean offHeap : new boolean[] {true, false}) {
+      MemoryBudget budget = MemoryBudget.builder().blockCacheOffHeap(offHeap).build();
+      assertEquals(offHeap, budget.toBuilder().build().blockCacheOffHeap());
+      try (Db db = Db.open(dir, base().blockCacheSize(4 << 20).memoryBudget(budget).build())) {
+        for (int round = 0; round < 2; round++) { // the second round reads the cached blocks
+          for (int i = 0; i < 8000; i += 7) {
+            assertArrayEquals(value(i), db.get(key(i)), "key " + i + ", off the heap: " + offHeap);
+          }
+          try (DbIterator it = db.newIterator()) {
+            it.seek(key(100));
+            for (int i = 100; i < 300; i++, it.next()) {
+              assertArrayEquals(key(i), it.key());
+              assertArrayEquals(value(i), it.value());
+            }
+          }
+        }
+        BlockCache cache = DbTestHooks.TEST_blockCache(db);
+        assertEquals(offHeap, cache.offHeap());
+        assertEquals(offHeap, cache.offHeapBytes() > 0, "direct memory: " + cache.offHeapBytes());
+        assertTrue(cache.offHeapBytes() <= 4 << 20, "within the budget: " + cache.offHeapBytes());
+        assertTrue(db.stats().blockCacheHits() > 1000, "hits: " + db.stats().blockCacheHits());
+      }
+    }
+  }
+
+  @Test
   void memtablesAreChargedToTheBlockCacheUntilFlushedAndDropped() {
     MemoryBudget budget = MemoryBudget.builder().chargeMemtablesToBlockCache(true).build();
     try (Db db = Db.open(dir, base().writeBufferSize(8 << 20).memoryBudget(budget).build())) {

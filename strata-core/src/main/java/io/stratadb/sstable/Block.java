@@ -20,6 +20,10 @@ import java.util.Comparator;
  * blocks of mmap'd tables the same way, without copying them or caching them twice
  * ({@code table/format.cc ReadBlock}). Table iterators and point lookups decode a copy instead:
  * {@link #heapIterator} copies a view into the iterator's own heap buffer first.
+ *
+ * <p>A third kind lives in the pages of an off-heap {@link BlockCache}'s {@link BlockArena}
+ * ({@link #isInArena}): only {@link #heapIterator} reads it, copying it into the iterator's heap
+ * buffer and checking that its pages were not reused meanwhile; the other iterators refuse it.
  */
 public final class Block {
   /** The largest block {@link #heapIterator} copies to the heap, in bytes (16 default blocks). */
@@ -37,6 +41,11 @@ public final class Block {
   final int restartCount;
   final String fileName;
   final long fileOffset;
+  // An off-heap block: the arena holding it, its pages there and its first page's stamp when it
+  // was stored (BlockArena#copyOut); null, null and 0 for the other kinds.
+  final BlockArena arena;
+  final int[] pages;
+  final int stamp;
 
   /**
    * Parses the restart array of a block.
@@ -87,6 +96,25 @@ public final class Block {
     return new Block(null, mapping, base, length, fileName, fileOffset);
   }
 
+  /** An off-heap block stored by {@code arena} in {@code pages}, a copy of {@code heap} (restarts already parsed). */
+  static Block inArena(BlockArena arena, int[] pages, int stamp, Block heap) {
+    return new Block(arena, pages, stamp, heap);
+  }
+
+  private Block(BlockArena arena, int[] pages, int stamp, Block heap) {
+    this.data = null;
+    this.mapped = null;
+    this.base = 0;
+    this.length = heap.length;
+    this.restartsOffset = heap.restartsOffset;
+    this.restartCount = heap.restartCount;
+    this.fileName = heap.fileName;
+    this.fileOffset = heap.fileOffset;
+    this.arena = arena;
+    this.pages = pages;
+    this.stamp = stamp;
+  }
+
   private Block(byte[] data, ByteBuffer mapped, int base, int length, String fileName, long fileOffset) {
     this.data = data;
     this.mapped = mapped;
@@ -94,6 +122,9 @@ public final class Block {
     this.length = length;
     this.fileName = fileName;
     this.fileOffset = fileOffset;
+    this.arena = null;
+    this.pages = null;
+    this.stamp = 0;
     if (length < 4) {
       throw new CorruptionException(fileName, fileOffset, "block too short");
     }
@@ -112,7 +143,12 @@ public final class Block {
 
   /** Whether the block is read in place from a mapped file rather than held on the heap. */
   public boolean isView() {
-    return data == null;
+    return mapped != null;
+  }
+
+  /** Whether the block lies in an off-heap block cache's arena (read only by {@link #heapIterator}). */
+  public boolean isInArena() {
+    return arena != null;
   }
 
   /** The little-endian int at {@code p} of a block in {@code data}, or else in {@code mapped} at {@code base}. */
@@ -120,9 +156,20 @@ public final class Block {
     return data != null ? Coding.getFixed32(data, p) : mapped.getInt(base + p);
   }
 
-  /** An unpositioned iterator ordering keys by {@code comparator}. */
+  /**
+   * An unpositioned iterator ordering keys by {@code comparator}.
+   *
+   * @throws IllegalStateException if the block is in an arena ({@link #heapIterator} reads it)
+   */
   public InternalIterator iterator(Comparator<byte[]> comparator) {
+    checkNotInArena();
     return new BlockIterator(comparator, this);
+  }
+
+  private void checkNotInArena() {
+    if (arena != null) {
+      throw new IllegalStateException("an off-heap block is read through heapIterator");
+    }
   }
 
   /**
@@ -130,13 +177,20 @@ public final class Block {
    * iterator of another block with the same comparator, so a table iterator moving from block to
    * block keeps its buffers instead of allocating new ones. {@code reuse} (possibly null) must not
    * be used afterwards except as the returned iterator.
+   *
+   * @throws IllegalStateException if the block is in an arena ({@link #heapIterator} reads it)
    */
   public InternalIterator iterator(Comparator<byte[]> comparator, InternalIterator reuse) {
+    checkNotInArena();
+    return bind(comparator, reuse);
+  }
+
+  private BlockIterator bind(Comparator<byte[]> comparator, InternalIterator reuse) {
     if (reuse instanceof BlockIterator it && it.comparator == comparator) {
       it.bind(this);
       return it;
     }
-    return iterator(comparator);
+    return new BlockIterator(comparator, this);
   }
 
   /**
@@ -152,11 +206,22 @@ public final class Block {
    * A heap block is not copied, and neither is a block larger than {@link #HEAP_COPY_MAX_BYTES}
    * (a few large values, which a seek may not even read, and a buffer the iterator would keep as
    * long as it lives).
+   *
+   * <p>A block in an arena is always copied (the arena stores none larger than {@link
+   * #HEAP_COPY_MAX_BYTES}), with no allocation once the iterator has its buffer; if its pages were
+   * reused for another block before or while they were copied ({@link BlockArena#copyOut}), the
+   * copy is dropped and null returned: the caller reads the block again ({@code reuse} is then
+   * bound to nothing valid and must not be used).
+   *
+   * @return the iterator, or null for a block in an arena whose pages were reused
    */
   public InternalIterator heapIterator(Comparator<byte[]> comparator, InternalIterator reuse) {
-    InternalIterator it = iterator(comparator, reuse);
+    BlockIterator it = bind(comparator, reuse);
+    if (arena != null) {
+      return it.copyFromArena(this) ? it : null;
+    }
     if (data == null && length <= HEAP_COPY_MAX_BYTES) {
-      ((BlockIterator) it).copyToHeap(length);
+      it.copyToHeap(length);
     }
     return it;
   }

@@ -122,14 +122,37 @@ final class BlockIterator implements InternalIterator {
    * from now on, until the next {@link #bind}.
    */
   void copyToHeap(int length) {
+    mapped.get(base, heapCopy(length), 0, length);
+    data = heapCopy;
+    mapped = null;
+    base = 0;
+  }
+
+  /**
+   * Copies the bound block, which lies in {@code block.arena}, into {@link #heapCopy} and reads
+   * that from now on, until the next {@link #bind}; false if the block's pages were reused while
+   * they were copied ({@link BlockArena#copyOut}): then the iterator reads nothing valid and must
+   * be bound again.
+   */
+  boolean copyFromArena(Block block) {
+    if (!block.arena.copyOut(block, heapCopy(block.length))) {
+      current = restartsOffset = 0; // an empty block: invalid whatever is called
+      restartCount = 0;
+      return false;
+    }
+    data = heapCopy;
+    mapped = null;
+    base = 0;
+    return true;
+  }
+
+  /** {@link #heapCopy}, made or grown to hold at least {@code length} bytes first. */
+  private byte[] heapCopy(int length) {
     if (heapCopy == null || heapCopy.length < length) {
       int doubled = heapCopy == null ? 4096 : 2 * heapCopy.length;
       heapCopy = new byte[Math.max(length, Math.min(doubled, Block.HEAP_COPY_MAX_BYTES))];
     }
-    mapped.get(base, heapCopy, 0, length);
-    data = heapCopy;
-    mapped = null;
-    base = 0;
+    return heapCopy;
   }
 
   // The three reads every decode goes through; a heap block and a view take one branch each.

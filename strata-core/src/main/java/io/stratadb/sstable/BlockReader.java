@@ -148,7 +148,9 @@ final class BlockReader {
 
   /**
    * The block at {@code offset}, from the block cache or read, checked and decompressed; a block
-   * read is added to the cache only if {@code fillCache}. A cache hit allocates nothing.
+   * read is added to the cache only if {@code fillCache}. A cache hit allocates nothing; from an
+   * off-heap cache it is a block in the arena, which only {@link Block#heapIterator} reads ({@link
+   * #owned} for the others).
    */
   Block cached(long offset, long size, boolean fillCache) {
     return cached(offset, size, fillCache, file);
@@ -166,11 +168,43 @@ final class BlockReader {
       }
     }
     try {
+      // A miss hands out the block it read, not the cache's copy: W-TinyLFU may reject a new block
+      // at once (most blocks of a random read are read once), freeing an off-heap copy's pages
+      // before the caller copied them, which then read the block again (JFR, 12M keys, 8 threads).
       Block block = read(new BlockHandle(offset, size), source);
       if (blockCache != null && fillCache) {
         blockCache.put(cacheId, offset, block);
       }
       return block;
+    } catch (IOException e) {
+      throw new StrataIOException("cannot read block at " + offset + " of " + fileName, e);
+    }
+  }
+
+  /**
+   * {@code block}, the block at {@code offset} ({@code size} bytes in the file), or for a block in
+   * an off-heap cache's arena ({@link Block#isInArena}) a heap copy of it, in a fresh array; read
+   * again from the file if its pages were reused meanwhile.
+   */
+  Block owned(Block block, long offset, long size) {
+    if (!block.isInArena()) {
+      return block;
+    }
+    byte[] copy = new byte[block.size()];
+    return block.arena.copyOut(block, copy) ? new Block(copy, fileName, offset) : reread(offset, size);
+  }
+
+  /**
+   * The block at {@code offset}, {@code size} bytes in the file, read again from the table's file
+   * and not cached: for a block in an arena whose pages were reused while a reader copied them
+   * ({@link Block#heapIterator} returned null).
+   *
+   * @throws CorruptionException if the checksum fails or the block does not decompress
+   * @throws StrataIOException if the read fails
+   */
+  Block reread(long offset, long size) {
+    try {
+      return read(new BlockHandle(offset, size), file);
     } catch (IOException e) {
       throw new StrataIOException("cannot read block at " + offset + " of " + fileName, e);
     }

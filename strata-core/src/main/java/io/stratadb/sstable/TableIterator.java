@@ -225,10 +225,10 @@ final class TableIterator implements InternalIterator {
       if (dataBlock.isView() && readahead.onBlockRead(blockIndex, end)) {
         table.prefetch(readahead.requestOffset(), readahead.requestLength());
       }
-      dataIterator = dataBlock.heapIterator(InternalKey.COMPARATOR, blockIterator != null ? blockIterator : takeSpare());
+      dataIterator = table.heapIterator(dataBlock, blockIndex, blockIterator != null ? blockIterator : takeSpare());
       blockIterator = dataIterator;
     } else if (dataIterator == null) {
-      dataIterator = dataBlock.heapIterator(InternalKey.COMPARATOR, blockIterator);
+      dataIterator = table.heapIterator(dataBlock, blockIndex, blockIterator);
       blockIterator = dataIterator;
     }
   }

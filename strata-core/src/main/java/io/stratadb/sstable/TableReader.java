@@ -315,7 +315,8 @@ public final class TableReader {
    */
   public Block readDataBlock(BlockHandle handle) {
     Block view = blocks.mappedView(-1, handle.offset(), handle.size(), null, null);
-    return view != null ? view : blocks.cached(handle.offset(), handle.size(), true);
+    return view != null ? view
+        : blocks.owned(blocks.cached(handle.offset(), handle.size(), true), handle.offset(), handle.size());
   }
 
   /**
@@ -354,6 +355,13 @@ public final class TableReader {
     }
     return readahead == null ? blocks.cached(offset, size, fillCache)
         : blocks.cached(offset, size, fillCache, readahead);
+  }
+
+  /** {@link Block#heapIterator} of data block {@code blockIndex}, read again if its arena pages were reused. */
+  InternalIterator heapIterator(Block block, int blockIndex, InternalIterator reuse) {
+    InternalIterator it = block.heapIterator(InternalKey.COMPARATOR, reuse);
+    return it != null ? it : blocks.reread(decodedIndex().offset(blockIndex), decodedIndex().blockSize(blockIndex))
+        .heapIterator(InternalKey.COMPARATOR, null);
   }
 
   /**
@@ -497,7 +505,7 @@ public final class TableReader {
     }
     Block block = readDataBlock(i, true);
     // The thread's spare block iterator (and its heap copy buffer), as a table iterator takes one.
-    InternalIterator it = block.heapIterator(InternalKey.COMPARATOR, TableIterator.takeSpare());
+    InternalIterator it = heapIterator(block, i, TableIterator.takeSpare());
     try {
       it.seek(target);
       if (!it.isValid()) {
@@ -565,7 +573,6 @@ public final class TableReader {
     }
     return decoded;
   }
-
 
   /** Takes a reference; false if the reader is already closed (open it again). */
   public boolean retain() {

@@ -63,6 +63,7 @@ final class LargeReadChild implements Callable<Integer> {
   @Option(names = "--direct-reads") boolean directReads;
   @Option(names = "--readahead-size") Long readaheadSize;
   @Option(names = "--block-align") boolean blockAlign;
+  @Option(names = "--block-cache-on-heap") boolean blockCacheOnHeap;
 
   /** Entry point of the reading JVM; see the class comment for its output. */
   public static void main(String[] args) {
@@ -104,8 +105,8 @@ final class LargeReadChild implements Callable<Integer> {
     LargePhaseResult result;
     // StrataDB's reader holds data blocks, index and filter blocks and memtables within --cache-size.
     try (BenchEngine db = kind == BenchEngine.Kind.STRATADB
-        ? StrataBenchEngine.open(dir, settings, strataOptions(StrataBenchEngine.withinCache(settings), readMode,
-            directReads, readaheadSize, blockAlign)) : kind.open(dir, settings)) {
+        ? StrataBenchEngine.open(dir, settings, onHeap(strataOptions(StrataBenchEngine.withinCache(settings), readMode,
+            directReads, readaheadSize, blockAlign), blockCacheOnHeap)) : kind.open(dir, settings)) {
       result = read(db, seeks);
     }
     System.out.println(RESULT + new ObjectMapper().writeValueAsString(result));
@@ -133,6 +134,12 @@ final class LargeReadChild implements Callable<Integer> {
     }
     return base.toBuilder().readPath(r.build())
         .tableLayout(TableLayout.builder().alignDataBlocks(blockAlign).build()).build();
+  }
+
+  /** {@code options} with the block cache's data blocks on the heap if {@code onHeap} (MemoryBudget.blockCacheOffHeap). */
+  private static Options onHeap(Options options, boolean onHeap) {
+    return !onHeap ? options : options.toBuilder()
+        .memoryBudget(options.memoryBudget().toBuilder().blockCacheOffHeap(false).build()).build();
   }
 
   /** Runs the phase on {@code threads} threads, released together; merges their counts and histograms. */

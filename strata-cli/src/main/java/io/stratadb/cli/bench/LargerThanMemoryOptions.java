@@ -87,6 +87,10 @@ final class LargerThanMemoryOptions {
       + "compactions; a 4 KiB block is then one page of the file.")
   boolean blockAlign;
 
+  @Option(names = "--block-cache-on-heap", description = "With --larger-than-memory: StrataDB's reading JVM keeps "
+      + "its cached data blocks in heap arrays (MemoryBudget.blockCacheOffHeap false) instead of direct memory.")
+  boolean blockCacheOnHeap;
+
   /** The arguments that pass the StrataDB options given to a {@link LargeReadChild}; empty for none. */
   List<String> strataReadArguments() {
     List<String> args = new ArrayList<>();
@@ -101,6 +105,9 @@ final class LargerThanMemoryOptions {
     }
     if (blockAlign) {
       args.add("--block-align");
+    }
+    if (blockCacheOnHeap) {
+      args.add("--block-cache-on-heap");
     }
     return args;
   }

@@ -109,7 +109,7 @@ class LargerThanMemoryTest {
         rows(fill.out()), fill.out());
 
     CliRunner.Result reuse = CliRunner.runOn(db, "bench", concat(common, "--reuse-db", "--read-phases", "seekrandom",
-        "--read-mode", "PREAD", "--readahead-size", "0"));
+        "--read-mode", "PREAD", "--readahead-size", "0", "--block-cache-on-heap"));
     assertEquals(0, reuse.exitCode(), reuse.err() + reuse.out());
     assertEquals(2, count(reuse.out(), "(--reuse-db): no fill"), reuse.out());
     // No fill ran: every key the first run wrote is still found by the seeks.

@@ -1,0 +1,108 @@
+package io.stratadb.sstable;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stratadb.util.Coding;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BlockArenaTest {
+
+  /** A heap block of {@code size} bytes of {@code seed}'s random bytes, with one restart point at its end. */
+  static Block block(int size, long seed) {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    Coding.putFixed32(data, size - 8, 0);
+    Coding.putFixed32(data, size - 4, 1);
+    return new Block(data, "t.sst", seed);
+  }
+
+  private static byte[] copy(BlockArena arena, Block stored) {
+    byte[] out = new byte[stored.size()];
+    assertTrue(arena.copyOut(stored, out));
+    return out;
+  }
+
+  @Test
+  void blocksOfEveryPageCountComeBackByteForByte() {
+    BlockArena arena = new BlockArena(4 << 20);
+    int[] sizes = {8, 1023, 1024, 1025, 2048, 4095, 4096, 4500, 5119, 5120, 65536};
+    List<Block> heap = new ArrayList<>();
+    List<Block> stored = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      Block b = block(sizes[i], i);
+      Block s = arena.store(b, Long.MAX_VALUE);
+      assertNotNull(s);
+      assertTrue(s.isInArena());
+      assertFalse(s.isView());
+      assertEquals(BlockArena.pagesFor(sizes[i]), s.pages.length, "pages of " + sizes[i]);
+      heap.add(b);
+      stored.add(s);
+    }
+    for (int i = 0; i < sizes.length; i++) { // all still there after the later stores
+      assertArrayEquals(heap.get(i).data, copy(arena, stored.get(i)), "size " + sizes[i]);
+    }
+    assertEquals(256 << 10, arena.chunkBytes(), "a sixteenth of the capacity");
+    assertEquals(256 << 10, arena.allocatedBytes(), "one chunk holds them all");
+  }
+
+  @Test
+  void aFreedBlocksCopyFailsAndItsPagesAreReused() {
+    BlockArena arena = new BlockArena(1 << 20);
+    Block first = arena.store(block(4096, 1), Long.MAX_VALUE);
+    arena.free(first);
+    assertFalse(arena.copyOut(first, new byte[4096]), "the stamp moved at the free");
+    Block second = arena.store(block(4096, 2), Long.MAX_VALUE);
+    assertArrayEquals(first.pages, second.pages, "the freed pages are handed out again");
+    assertFalse(arena.copyOut(first, new byte[4096]), "the old block never reads the new one's bytes");
+    assertArrayEquals(block(4096, 2).data, copy(arena, second));
+  }
+
+  @Test
+  void growsOnlyWithinTheLimitAndTheCapacity() {
+    BlockArena arena = new BlockArena(2 << 20);
+    assertEquals(128 << 10, arena.chunkBytes());
+    assertNull(arena.store(block(4096, 1), (128 << 10) - 1), "a chunk would pass the limit");
+    assertEquals(0, arena.allocatedBytes());
+    List<Block> held = new ArrayList<>();
+    Block b;
+    while ((b = arena.store(block(4096, held.size()), Long.MAX_VALUE)) != null) {
+      held.add(b);
+    }
+    assertEquals(2 << 20, arena.allocatedBytes(), "never past the capacity");
+    assertEquals(2 * 256, held.size(), "every page used");
+    arena.free(held.get(7));
+    assertNotNull(arena.store(block(4000, 99), Long.MAX_VALUE), "a freed block's pages serve the next");
+  }
+
+  @Test
+  void aSmallArenaHasSmallChunks() {
+    BlockArena arena = new BlockArena(64 << 10);
+    assertEquals(4 << 10, arena.chunkBytes());
+    assertNotNull(arena.store(block(65536, 3), Long.MAX_VALUE), "its pages from 16 chunks");
+    assertEquals(64 << 10, arena.allocatedBytes());
+    assertNull(arena.store(block(8, 4), Long.MAX_VALUE), "full");
+    assertNull(new BlockArena(0).store(block(8, 4), Long.MAX_VALUE), "no pages at all");
+  }
+
+  @Test
+  void refusesWhatItCannotHold() {
+    assertThrows(IllegalArgumentException.class, () -> new BlockArena(-1));
+    BlockArena arena = new BlockArena(1 << 20);
+    byte[] mapping = Arrays.copyOf(block(64, 1).data, 64);
+    Block view = Block.view(java.nio.ByteBuffer.wrap(mapping).order(java.nio.ByteOrder.LITTLE_ENDIAN), 0, 64, "t.sst", 0);
+    assertThrows(IllegalArgumentException.class, () -> arena.store(view, Long.MAX_VALUE));
+    Block stored = arena.store(block(2048, 5), Long.MAX_VALUE);
+    assertThrows(IndexOutOfBoundsException.class, () -> arena.copyOut(stored, new byte[2047]));
+    assertThrows(IllegalStateException.class, () -> stored.iterator(Arrays::compareUnsigned));
+  }
+}
