@@ -69,6 +69,7 @@ public final class ClusterNode implements AutoCloseable {
   static final int PURGE_GAP = 1024;
 
   private final NodeConfig config;
+  private final Options options;
   private final StrataStateMachine stateMachine;
   private final RaftServer server;
   private final RaftClient client;
@@ -76,8 +77,10 @@ public final class ClusterNode implements AutoCloseable {
   private final ClientId localReadClient = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
 
-  private ClusterNode(NodeConfig config, StrataStateMachine stateMachine, RaftServer server, RaftClient client) {
+  private ClusterNode(NodeConfig config, Options options, StrataStateMachine stateMachine, RaftServer server,
+      RaftClient client) {
     this.config = config;
+    this.options = options;
     this.stateMachine = stateMachine;
     this.server = server;
     this.client = client;
@@ -138,7 +141,7 @@ public final class ClusterNode implements AutoCloseable {
             (int) (WRITE_TIMEOUT_MS / 200), TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
         .build();
     LOG.info("cluster node {} started: raft {} (bound), peers {}", config.nodeId(), config.raftAddress(), config.peers());
-    return new ClusterNode(config, sm, server, client);
+    return new ClusterNode(config, options, sm, server, client);
   }
 
   /** Timing knobs; tests shrink them. */
@@ -169,6 +172,44 @@ public final class ClusterNode implements AutoCloseable {
 
   RaftServer.Division division() throws IOException {
     return server.getDivision(GROUP_ID);
+  }
+
+  /**
+   * Checks, before a write is proposed, what every replica's database would refuse when applying
+   * it: the state machine's reserved key, and keys or values over this node's size limits (the
+   * nodes of a cluster share their database options). A refused entry would otherwise be committed
+   * and stop every node that applies it.
+   *
+   * @throws IllegalArgumentException naming the first offending key
+   */
+  void checkWritable(io.stratadb.WriteBatch batch) {
+    int maxKey = options.maxKeySize();
+    int maxValue = options.maxValueSize();
+    batch.forEach(new io.stratadb.WriteBatch.View() {
+      @Override
+      public void put(byte[] buf, int keyOffset, int keyLength, int valueOffset, int valueLength) {
+        check(buf, keyOffset, keyLength);
+        if (valueLength > maxValue) {
+          throw new IllegalArgumentException("a value of " + valueLength + " bytes exceeds the limit of "
+              + maxValue + " bytes");
+        }
+      }
+
+      @Override
+      public void delete(byte[] buf, int keyOffset, int keyLength) {
+        check(buf, keyOffset, keyLength);
+      }
+
+      private void check(byte[] buf, int offset, int length) {
+        if (length > maxKey) {
+          throw new IllegalArgumentException("a key of " + length + " bytes exceeds the limit of " + maxKey + " bytes");
+        }
+        if (java.util.Arrays.equals(buf, offset, offset + length, EntryFormat.APPLIED_KEY, 0,
+            EntryFormat.APPLIED_KEY.length)) {
+          throw new IllegalArgumentException("the key is reserved for the replication state machine");
+        }
+      }
+    });
   }
 
   /** The outcome of a write: whether its conditions held (so it applied), and its log index. */
@@ -209,14 +250,27 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Waits until this node's database has applied {@code index}; a committed write is acknowledged after. */
   private void awaitLocallyApplied(long index) {
+    awaitDatabase(index, WRITE_TIMEOUT_MS, true);
+  }
+
+  /**
+   * Waits until this node's database (not Ratis' own count) has applied {@code index}.
+   *
+   * @param indeterminate what the {@link ClusterException} says when the wait fails
+   * @throws ClusterException if it has not within {@code timeoutMillis}, or this node stopped
+   *     applying the log (fail-stop)
+   */
+  private void awaitDatabase(long index, long timeoutMillis, boolean indeterminate) {
     try {
-      if (!stateMachine.awaitApplied(index, WRITE_TIMEOUT_MS)) {
-        throw new ClusterException("entry " + index + " committed but this node has not applied it within "
-            + WRITE_TIMEOUT_MS + " ms", true, null);
+      if (!stateMachine.awaitApplied(index, timeoutMillis)) {
+        RuntimeException failure = stateMachine.failure();
+        throw new ClusterException(failure != null ? "this node stopped applying the log: " + failure.getMessage()
+            : "entry " + index + " is committed but this node has not applied it within " + timeoutMillis + " ms",
+            indeterminate, failure);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ClusterException("interrupted while waiting for entry " + index + " to apply here", true, e);
+      throw new ClusterException("interrupted while waiting for entry " + index + " to apply here", indeterminate, e);
     }
   }
 
@@ -259,6 +313,17 @@ public final class ClusterNode implements AutoCloseable {
     if (!reply.isSuccess()) {
       throw new ClusterException("no read index: " + reply.getException(), false, reply.getException());
     }
+    // Ratis released the read once its own applied index reached the read index. The read sees the
+    // database, so also wait until the database holds every entry this node knows to be committed
+    // now (at least the read index): Ratis' count and the database's position are kept apart, and a
+    // snapshot install moves both.
+    long committed;
+    try {
+      committed = division().getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      throw new ClusterException("no read index: " + e, false, e);
+    }
+    awaitDatabase(committed, READ_TIMEOUT_MS, false);
   }
 
   /** The leader's id as this node knows it, or null. */

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,6 +107,31 @@ class ClusterTest {
       assertArrayEquals(b("1"), nodes[i].replica().get(b("a")));
       assertNull(nodes[i].replica().get(EntryFormat.APPLIED_KEY), "the state machine's key is hidden");
     }
+    // Bad arguments are refused before anything is proposed, as IllegalArgumentException (not NPE).
+    long before = nodes[0].appliedIndex();
+    assertThrows(IllegalArgumentException.class, () -> viaThree.put(null, b("v")));
+    assertThrows(IllegalArgumentException.class, () -> viaThree.put(b("k"), null));
+    assertThrows(IllegalArgumentException.class, () -> viaThree.delete(null));
+    assertThrows(IllegalArgumentException.class, () -> viaThree.get(null));
+    assertThrows(IllegalArgumentException.class, () -> viaThree.put(EntryFormat.APPLIED_KEY, b("v")));
+    assertThrows(IllegalArgumentException.class,
+        () -> viaThree.write(new io.stratadb.WriteBatch().put(b("x"), b("1")).delete(EntryFormat.APPLIED_KEY)));
+    assertThrows(IllegalArgumentException.class,
+        () -> viaThree.put(b("big"), new byte[Options.defaults().maxValueSize() + 1]));
+    assertThrows(IllegalArgumentException.class,
+        () -> viaThree.put(new byte[Options.defaults().maxKeySize() + 1], b("v")));
+    viaThree.put(b("after"), b("ok"));
+    assertEquals(before + 1, nodes[2].appliedIndex(), "only the good write became an entry");
+
+    // A follower whose database fails while applying a committed entry stops (fail-stop) instead of
+    // serving with the entry missing; the write is acknowledged by the others.
+    ClusterNode follower = nodes[0].isLeader() ? nodes[1] : nodes[0];
+    ClusterNode other = follower == nodes[0] ? nodes[1] : nodes[0];
+    follower.stateMachine().db().close();
+    ReplicatedDb.of(other).put(b("while-broken"), b("1"));
+    await("the follower's Raft server stopped", follower::raftStopped);
+    assertThrows(io.stratadb.StrataIOException.class, () -> follower.replica().get(b("a")));
+    assertNotNull(follower.stateMachine().failure());
   }
 
   @Test
@@ -160,7 +186,10 @@ class ClusterTest {
     putMany(one, "k", 200);
     ClusterNode leader = awaitPurgedLeader();
     int[] faults = {0};
-    StrataStateMachine.testInstallFault = staging -> {
+    StrataStateMachine.testInstallFault = (stage, staging) -> {
+      if (!stage.equals("staged")) {
+        return;
+      }
       faults[0]++;
       try {
         Files.delete(staging.resolve("CURRENT"));
