@@ -73,18 +73,25 @@ public final class ClusterNode implements AutoCloseable {
   private final StrataStateMachine stateMachine;
   private final RaftServer server;
   private final RaftClient client;
+  /** The clients writes go through, round robin ({@code client} is the first). */
+  private final RaftClient[] writeClients;
+  private final AtomicLong nextWriteClient = new AtomicLong();
   private final RaftPeerId selfId;
   private final ClientId localReadClient = ClientId.randomId();
+  private final AppenderRestarts appenderRestarts;
   private final AtomicLong callIds = new AtomicLong();
 
   private ClusterNode(NodeConfig config, Options options, StrataStateMachine stateMachine, RaftServer server,
-      RaftClient client) {
+      RaftClient[] writeClients) {
+    RaftClient client = writeClients[0];
+    this.writeClients = writeClients;
     this.config = config;
     this.options = options;
     this.stateMachine = stateMachine;
     this.server = server;
     this.client = client;
     this.selfId = RaftPeerId.valueOf(config.nodeId());
+    this.appenderRestarts = new AppenderRestarts(this);
   }
 
   /**
@@ -122,6 +129,13 @@ public final class ClusterNode implements AutoCloseable {
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(tuning.segmentBytes()));
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+    if (Boolean.getBoolean("strata.cluster.asyncFlush")) {
+      RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, true);
+    }
+    Integer appenderElements = Integer.getInteger("strata.cluster.appenderElements");
+    if (appenderElements != null) {
+      RaftServerConfigKeys.Log.Appender.setBufferElementLimit(p, appenderElements);
+    }
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
 
     RaftGroup group = config.join() ? RaftGroup.valueOf(GROUP_ID) : RaftGroup.valueOf(GROUP_ID, peers(config.peers()));
@@ -134,14 +148,17 @@ public final class ClusterNode implements AutoCloseable {
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
-    RaftClient client = RaftClient.newBuilder()
-        .setProperties(p)
-        .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers(config.peers())))
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            (int) (WRITE_TIMEOUT_MS / 200), TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
-        .build();
+    RaftClient[] clients = new RaftClient[Integer.getInteger("strata.cluster.clients", 1)];
+    for (int i = 0; i < clients.length; i++) {
+      clients[i] = RaftClient.newBuilder()
+          .setProperties(p)
+          .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers(config.peers())))
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              (int) (WRITE_TIMEOUT_MS / 200), TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+          .build();
+    }
     LOG.info("cluster node {} started: raft {} (bound), peers {}", config.nodeId(), config.raftAddress(), config.peers());
-    return new ClusterNode(config, options, sm, server, client);
+    return new ClusterNode(config, options, sm, server, clients);
   }
 
   /** Timing knobs; tests shrink them. */
@@ -224,7 +241,8 @@ public final class ClusterNode implements AutoCloseable {
   Outcome submit(byte[] entry) {
     RaftClientReply reply;
     try {
-      reply = client.async().send(Message.valueOf(ByteString.copyFrom(entry)))
+      RaftClient c = writeClients[(int) (nextWriteClient.getAndIncrement() % writeClients.length)];
+      reply = c.async().send(Message.valueOf(ByteString.copyFrom(entry)))
           .get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -371,6 +389,11 @@ public final class ClusterNode implements AutoCloseable {
     return state.isClosingOrClosed() || state == LifeCycle.State.EXCEPTION;
   }
 
+  /** The workaround that restarts this node's stalled log appenders while it leads (RATIS-2499). */
+  AppenderRestarts appenderRestarts() {
+    return appenderRestarts;
+  }
+
   /** The RaftClient this node forwards writes and admin requests with. */
   RaftClient client() {
     return client;
@@ -384,8 +407,11 @@ public final class ClusterNode implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
+    appenderRestarts.close();
     try {
-      client.close();
+      for (RaftClient c : writeClients) {
+        c.close();
+      }
     } finally {
       server.close();
     }
