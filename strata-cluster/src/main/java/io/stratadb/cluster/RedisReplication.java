@@ -39,6 +39,7 @@ final class RedisReplication implements Replication {
     for (Expectation e : expected) {
       conditions.add(new WriteEntry.Condition(e.key(), e.stored()));
     }
+    node.checkWritable(batch); // IllegalArgumentException: the front's ERR reply, nothing proposed
     ClusterNode.Outcome outcome;
     try {
       outcome = node.submit(WriteEntry.encode(batch, conditions));

@@ -52,12 +52,26 @@ public final class ReplicatedDb implements AutoCloseable {
     return node;
   }
 
-  /** Stores {@code value} under {@code key} through the group. */
+  /**
+   * Stores {@code value} under {@code key} through the group.
+   *
+   * @throws IllegalArgumentException if an argument is null, the key is reserved, or either is over
+   *     this node's size limits ({@link Options#maxKeySize()}, {@link Options#maxValueSize()})
+   * @throws ClusterException if the write failed or its outcome is unknown
+   */
   public void put(byte[] key, byte[] value) {
-    write(new WriteBatch().put(key(key), Objects.requireNonNull(value, "value")));
+    if (value == null) {
+      throw new IllegalArgumentException("a null value");
+    }
+    write(new WriteBatch().put(key(key), value));
   }
 
-  /** Deletes {@code key} through the group. */
+  /**
+   * Deletes {@code key} through the group.
+   *
+   * @throws IllegalArgumentException if {@code key} is null, reserved or over the size limit
+   * @throws ClusterException if the write failed or its outcome is unknown
+   */
   public void delete(byte[] key) {
     write(new WriteBatch().delete(key(key)));
   }
@@ -65,17 +79,25 @@ public final class ReplicatedDb implements AutoCloseable {
   /**
    * Applies {@code batch} atomically on every member.
    *
-   * @throws IllegalArgumentException if {@code batch} is null, empty or writes the reserved key
+   * @throws IllegalArgumentException if {@code batch} is null or empty, writes the reserved key, or
+   *     holds a key or value over this node's size limits: checked here, before the entry is
+   *     proposed, so that no replica is handed an entry its database refuses
    * @throws ClusterException if the write failed or its outcome is unknown
    */
   public void write(WriteBatch batch) {
     if (batch == null || batch.count() == 0) {
       throw new IllegalArgumentException("an empty or null batch");
     }
+    node.checkWritable(batch);
     node.submit(WriteEntry.encode(batch, List.of()));
   }
 
-  /** The value of {@code key}, linearizable; null if absent. */
+  /**
+   * The value of {@code key}, linearizable; null if absent.
+   *
+   * @throws IllegalArgumentException if {@code key} is null or reserved
+   * @throws ClusterException if no read index could be had
+   */
   public byte[] get(byte[] key) {
     return get(key, ReadConsistency.LINEARIZABLE);
   }
@@ -83,10 +105,14 @@ public final class ReplicatedDb implements AutoCloseable {
   /**
    * The value of {@code key} read as {@code consistency} says; null if absent.
    *
+   * @throws IllegalArgumentException if {@code key} or {@code consistency} is null, or the key reserved
    * @throws ClusterException if a linearizable read could not get a read index
    */
   public byte[] get(byte[] key, ReadConsistency consistency) {
     key(key);
+    if (consistency == null) {
+      throw new IllegalArgumentException("a null read consistency");
+    }
     if (consistency == ReadConsistency.LINEARIZABLE) {
       node.awaitReadIndex();
     }
@@ -94,7 +120,9 @@ public final class ReplicatedDb implements AutoCloseable {
   }
 
   private static byte[] key(byte[] key) {
-    Objects.requireNonNull(key, "key");
+    if (key == null) {
+      throw new IllegalArgumentException("a null key");
+    }
     if (ReplicaDb.isReserved(key)) {
       throw new IllegalArgumentException("the key is reserved for the replication state machine");
     }

@@ -26,10 +26,6 @@ class SnapshotNemesisTest {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
 
   @Test
-  // Opt-in until the open stale read after an install is fixed (docs/cluster.md, Limits: a read on
-  // the follower ~45 ms after installing a snapshot returned the snapshot's state although its read
-  // index was later); it fails on that, not on the install.
-  @Tag("slow")
   void aFollowerDownPastThePurgedLogCatchesUpBySnapshot() throws Exception {
     NemesisRun.run(dir, SmallSnapshotsNodeMain.class.getName(), 3, 7, run -> {
       String follower = killFollowerAndWritePastItsLog(run);
