@@ -83,14 +83,19 @@ final class StoreDb implements AutoCloseable {
    * @return the open database
    * @throws ConfigException if {@link StrataConfigSetter#CONFIG} names no loadable setter class, or
    *     {@link StrataStores#SYNC_ON_COMMIT_CONFIG} or {@link StrataStores#WAL_CONFIG} is neither
-   *     true nor false
+   *     true nor false, or the first is false and the second set to false
    * @throws ProcessorStateException if the directory cannot be created or the database cannot be
    *     opened (I/O error, corruption, another instance holds it, or the options refuse it, such
    *     as {@code createIfMissing(false)} on a new store)
    */
   static StoreDb open(String storeName, Path dir, Map<String, Object> configs) {
     boolean syncOnCommit = flag(configs, StrataStores.SYNC_ON_COMMIT_CONFIG, true); // checked before anything is opened
-    boolean wal = flag(configs, StrataStores.WAL_CONFIG, false);
+    boolean wal = flag(configs, StrataStores.WAL_CONFIG, !syncOnCommit);
+    if (!syncOnCommit && !wal) { // a commit that makes nothing durable, and no WAL behind it
+      throw new ConfigException(StrataStores.SYNC_ON_COMMIT_CONFIG, "false", "needs "
+          + StrataStores.WAL_CONFIG + "=true: without the WAL a commit that does not flush would leave"
+          + " Kafka Streams' checkpoint ahead of the data, which a crash would then lose");
+    }
     StrataConfigSetter setter = newSetter(configs.get(StrataConfigSetter.CONFIG));
     Options.Builder builder = defaultOptions();
     if (setter != null) {

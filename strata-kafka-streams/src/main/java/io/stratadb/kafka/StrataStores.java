@@ -26,16 +26,18 @@ public final class StrataStores {
    * follows writes (flushes the memtable, or with {@link #WAL_CONFIG} on fsyncs the WAL). On, neither
    * a crash nor a power loss leaves Kafka's checkpoint of the changelog offsets ahead of the data.
    * Off, the writes are made durable only when the store closes (or its memtable fills): for tests
-   * and benchmarks with {@code TopologyTestDriver}, which commits after every record; in an
-   * application only with {@link #WAL_CONFIG} on (a crashed process then loses no write, a lost
-   * machine's state must be restored from the changelog), never without it (a crash would leave
-   * Kafka's checkpoint ahead of the data: the state silently loses updates).
+   * and benchmarks with {@code TopologyTestDriver}, which commits after every record, or an
+   * application whose lost machine's state is restored from the changelog. Off turns {@link
+   * #WAL_CONFIG} on unless it is set (a crashed process then loses no write, as in earlier
+   * versions); off together with {@code strata.wal=false} is refused with a {@code
+   * ConfigException} when the store opens (a crash would leave Kafka's checkpoint ahead of the
+   * data: the state would silently lose updates).
    */
   public static final String SYNC_ON_COMMIT_CONFIG = "strata.sync.on.commit";
 
   /**
    * The application configuration key {@code strata.wal} ({@code true} or {@code false}, default
-   * {@code false}): whether the stores write StrataDB's WAL. Off, as Kafka's RocksDB stores (which
+   * {@code false}, or {@code true} when {@link #SYNC_ON_COMMIT_CONFIG} is off): whether the stores write StrataDB's WAL. Off, as Kafka's RocksDB stores (which
    * disable RocksDB's WAL: the changelog topic is the durable copy), a write goes to the memtable
    * only ({@code WriteOptions.withoutWal()}) and each commit that follows writes flushes the
    * memtable to an SSTable before Kafka Streams writes its checkpoint; a crash loses the writes
