@@ -69,7 +69,12 @@ final class RequestDecoder extends ByteToMessageDecoder {
   private final ConnectionFlow flow;
 
   /** The arguments of the multi-bulk request being read, or null between requests. */
+  /** Argument slots a request header allocates before its arguments arrive (Redis: 1024). */
+  static final int INITIAL_ARG_SLOTS = 1024;
+
   private byte[][] args;
+  /** Arguments the request's header declared; {@link #args} grows towards it as they arrive. */
+  private int argCount;
   private int argIndex;
   /** Length of the bulk string being read, or -1 while its {@code $} header is awaited. */
   private int bulkLength = -1;
@@ -95,6 +100,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
     this.flow = flow;
   }
 
+  /** Argument slots allocated for the request being read (0 between requests); for tests. */
+  int argSlots() {
+    return args == null ? 0 : args.length;
+  }
+
   /** The bytes a decoded request was counted for: what to let go once it has run. */
   static long heldBytes(byte[][] args) {
     long bytes = 0;
@@ -115,7 +125,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         if (args == null ? !startRequest(in, out) : !readArgument(in)) {
           return; // more bytes needed
         }
-        if (args != null && argIndex == args.length) {
+        if (args != null && argIndex == argCount) {
           out.add(args);
           args = null;
         }
@@ -146,7 +156,10 @@ final class RequestDecoder extends ByteToMessageDecoder {
         throw protocolError("invalid multibulk length " + n + " (more than " + maxArgs + " arguments)");
       }
       if (n > 0) {
-        args = new byte[(int) n][];
+        // A header alone is a few bytes: its slots are allocated as the arguments arrive (at most
+        // INITIAL_ARG_SLOTS up front), as Redis does, so no budget pays for arguments never sent.
+        argCount = (int) n;
+        args = new byte[Math.min(argCount, INITIAL_ARG_SLOTS)][];
         argIndex = 0;
         bulkLength = -1;
         declaredBytes = 0;
@@ -225,6 +238,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
     byte[] arg = new byte[bulkLength];
     in.readBytes(arg);
     in.skipBytes(2);
+    if (argIndex == args.length) {
+      args = java.util.Arrays.copyOf(args, (int) Math.min(argCount, 2L * args.length));
+    }
     args[argIndex++] = arg;
     bulkLength = -1;
     return true;

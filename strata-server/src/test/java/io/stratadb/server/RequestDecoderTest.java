@@ -117,4 +117,31 @@ class RequestDecoderTest {
   private static List<List<String>> strings(List<byte[][]> requests) {
     return requests.stream().map(a -> Arrays.stream(a).map(b -> new String(b, ISO_8859_1)).toList()).toList();
   }
+
+  @Test
+  void aHeaderAloneAllocatesAtMostTheInitialSlotsAndArgumentsBeyondThemStillDecode() {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ServerConfig config = ServerConfig.builder().build(); // default maxArgs: 1 << 20
+    RequestDecoder decoder = new RequestDecoder(config, new ConnectionFlow(ch, budget, 1 << 20));
+    ch.pipeline().addLast(decoder);
+    ch.writeInbound(Unpooled.copiedBuffer("*" + config.maxArgs() + "\r\n", ISO_8859_1));
+    assertEquals(RequestDecoder.INITIAL_ARG_SLOTS, decoder.argSlots(), "a few header bytes, no 8 MiB array");
+    ch.finishAndReleaseAll();
+
+    EmbeddedChannel many = new EmbeddedChannel();
+    many.pipeline().addLast(new RequestDecoder(config, new ConnectionFlow(many, budget, 1 << 20)));
+    int n = 3 * RequestDecoder.INITIAL_ARG_SLOTS + 5;
+    StringBuilder request = new StringBuilder("*" + n + "\r\n");
+    for (int i = 0; i < n; i++) {
+      String arg = Integer.toString(i);
+      request.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
+    }
+    many.writeInbound(Unpooled.copiedBuffer(request, ISO_8859_1));
+    List<byte[][]> decoded = drain(many);
+    assertEquals(1, decoded.size());
+    assertEquals(n, decoded.get(0).length);
+    for (int i = 0; i < n; i++) {
+      assertEquals(Integer.toString(i), new String(decoded.get(0)[i], ISO_8859_1));
+    }
+  }
 }
