@@ -204,6 +204,12 @@ public final class BlockCache {
     }
     Block cached = block;
     if (arena != null && block.size() <= Block.HEAP_COPY_MAX_BYTES) {
+      if (strictCapacityLimit) {
+        // The arena keeps the direct memory it allocated, so under the strict limit it never grows
+        // into the memtables' share they have not charged yet: when they do, arena and charges
+        // still fit the capacity (as heap blocks, evicted then, would have become garbage).
+        room -= Math.max(0, memtableShareBytes - memtableBytes.get());
+      }
       cached = arena.store(block, room);
       if (cached == null) {
         cache.cleanUp(); // evictions pending in Caffeine's buffers may free pages

@@ -1,0 +1,40 @@
+package io.stratadb.sstable;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Under a strict budget with memtables charged, MemoryBudget promises that data
+ * blocks, index and filter blocks and memtables together stay within the cache's capacity. The
+ * off-heap arena keeps the direct memory it allocated while the cache lives, so it must leave the
+ * memtables' uncharged share free: once they take it, arena plus charges still fit (review finding).
+ */
+class OffHeapStrictBudgetTest {
+
+  /** A heap block of about {@code bytes} bytes (one restart), contents irrelevant. */
+  private static Block block(int bytes) {
+    byte[] data = new byte[bytes];
+    // The restart array: one restart, at 0.
+    data[bytes - 4] = 1;
+    return new Block(data, "t.sst", 0);
+  }
+
+  @Test
+  void arenaPlusChargesStayWithinTheStrictCapacity() {
+    long capacity = 32L << 20; // 32 MiB: an arena of 32 chunks of 1 MiB
+    long memtableShare = 16L << 20;
+    BlockCache cache = new BlockCache(capacity, true, memtableShare, true);
+    // No memtable charged yet: the data blocks may use the whole room.
+    for (int i = 0; i < 8000; i++) {
+      cache.put(1, (long) i * 4096, block(4000));
+    }
+    long arenaBefore = cache.offHeapBytes();
+    // The memtables now fill their share (WriteBufferManager-style charges always succeed).
+    cache.reserveMemtable(memtableShare);
+    cache.weightedSize(); // runs the evictions the smaller room asks for
+    long held = cache.offHeapBytes() + cache.reservedBytes();
+    assertTrue(held <= capacity, "arena " + cache.offHeapBytes() + " (was " + arenaBefore + ") + charges "
+        + cache.reservedBytes() + " = " + held + " bytes > strict capacity " + capacity);
+  }
+}
