@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stratadb.admin.DbAdmin;
+import io.stratadb.admin.Finding;
 import io.stratadb.admin.RepairReport;
+import io.stratadb.admin.VerifyReport;
 import io.stratadb.env.FaultInjectionFileSystem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,5 +93,17 @@ class DbWithoutWalAdminTest {
         assertEquals("1", s(db.get(b(key))), key);
       }
     }
+  }
+
+  @Test
+  void verifyWarnsWhereRecoveryStops() throws Exception {
+    Path copy = crashAfterLostUnloggedWrite();
+    VerifyReport report = DbAdmin.verify(copy);
+    assertTrue(report.damage().isEmpty(), report.damage().toString());
+    String wal = wals(copy).get(wals(copy).size() - 1).toString();
+    Finding gap = report.warnings().stream().filter(f -> f.reason().contains("recovery stops here"))
+        .findFirst().orElseThrow(() -> new AssertionError(report.warnings().toString()));
+    assertEquals(wal, gap.file());
+    assertTrue(gap.offset() > 0, "offset " + gap.offset());
   }
 }
