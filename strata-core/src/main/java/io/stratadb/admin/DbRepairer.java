@@ -20,6 +20,7 @@ import io.stratadb.sstable.TableReader;
 import io.stratadb.record.LogReader;
 import io.stratadb.record.LogWriter;
 import io.stratadb.wal.WalBatch;
+import io.stratadb.wal.WalSequence;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ol>
  *   <li>every WAL is read with a salvaging reader: damaged records are skipped (and reported), the
- *       others applied to a memtable;
+ *       others applied to a memtable, up to where writes made without the WAL were lost (as recovery
+ *       stops there, see {@code replayWal});
  *   <li>every SSTable is scanned block by block: blocks failing their checksum, decompression or
  *       entry checks are dropped (and reported); a table whose footer, index or filter is damaged
  *       is dropped whole;
@@ -132,6 +134,12 @@ final class DbRepairer {
     private int tablesRead;
     private int tablesDamaged;
     private long blocksDropped;
+    /** The highest sequence number in the salvaged tables. */
+    private long tablesMaxSequence;
+    /** The sequence numbers of the WAL records applied since the last damaged one, across WALs. */
+    private WalSequence walSequence = new WalSequence();
+    /** Set at a WAL record after lost writes: nothing more is applied. */
+    private boolean walsStopped;
 
     Run(FileSystem fs, Path dir, Options options) {
       this.fs = fs;
@@ -164,12 +172,8 @@ final class DbRepairer {
       }
       AtomicLong nextNumber = new AtomicLong(maxNumber + 1);
 
-      Memtable recovered = new Memtable(0);
-      for (long log : logs) {
-        replayWal(log, recovered);
-      }
       List<InternalIterator> sources = new ArrayList<>();
-      sources.add(recovered.iterator()); // newest first: ties between equal keys go to it
+      Memtable recovered = new Memtable(0);
       try {
         for (long table : tables.descendingSet()) {
           InternalIterator source = salvageTable(table);
@@ -177,10 +181,15 @@ final class DbRepairer {
             sources.add(source);
           }
         }
-      } catch (RuntimeException e) {
+        tablesMaxSequence = maxSequence; // before the WALs: which of their gaps tables hold (replayWal)
+        for (long log : logs) {
+          replayWal(log, recovered);
+        }
+      } catch (IOException | RuntimeException e) {
         sources.forEach(InternalIterator::close);
         throw e;
       }
+      sources.add(0, recovered.iterator()); // newest first: ties between equal keys go to it
       TableSink sink = new TableSink(fs, dir, new TableSink.TableSettings(options.blockSize(),
           options.blockRestartInterval(), options.bloomBitsPerKey(), options.compressionForLevel(1),
           options.tableLayout().alignDataBlocks()),
@@ -242,23 +251,38 @@ final class DbRepairer {
           entries, newTables, manifestNumber, maxSequence, moved);
     }
 
-    /** Applies every readable batch of WAL {@code number} to {@code memtable}. */
+    /**
+     * Applies every readable batch of WAL {@code number} to {@code memtable}, up to a record that
+     * does not continue the sequence numbers of the one before it (in this WAL or an older one),
+     * as recovery does ({@link WalSequence}): writes made without the WAL were lost there, and what
+     * followed them would make a state the database never was in. A gap whose numbers the tables
+     * reach is not a loss (the memtable holding them was flushed) and replay goes on.
+     */
     private void replayWal(long number, Memtable memtable) throws IOException {
       Path path = FileNames.log(dir, number);
       String name = path.toString();
       walsRead++;
       try (ReadableFile file = fs.openReadable(path);
-          LogReader reader = new LogReader(file, name, (offset, length, reason) -> damage.add(
+          LogReader reader = new LogReader(file, name, (offset, length, reason) -> walDamaged(
               new Finding(name, offset, "WAL record damaged (" + reason + "): " + length + " bytes dropped")))) {
         byte[] record;
-        while ((record = reader.readRecord()) != null) {
+        while (!walsStopped && (record = reader.readRecord()) != null) {
+          long gap = walSequence.gapBefore(record);
+          if (gap < 0 || gap > 0 && WalSequence.firstSequence(record) - 1 > tablesMaxSequence) {
+            warnings.add(new Finding(name, reader.lastRecordOffset(), "sequence " + WalSequence.firstSequence(record)
+                + " follows " + walSequence.last() + " (writes made without the WAL were lost): this record, the"
+                + " rest of this WAL and later WALs are not applied, as recovery would not replay them"));
+            walsStopped = true;
+            break;
+          }
           try {
             long last = WalBatch.decode(record, name, reader.lastRecordOffset(),
                 (seq, type, key, value) -> memtable.add(seq, type, key, value));
             maxSequence = Math.max(maxSequence, last);
+            walSequence.replayed(last);
             walBatches++;
           } catch (CorruptionException e) {
-            damage.add(Finding.of(e));
+            walDamaged(Finding.of(e));
           }
         }
         if (reader.droppedTailOffset() >= 0) {
@@ -266,6 +290,15 @@ final class DbRepairer {
               + (file.size() - reader.droppedTailOffset()) + " bytes dropped"));
         }
       }
+    }
+
+    /**
+     * Records a damaged WAL record. Its sequence numbers are unknown, so the gap it leaves is not
+     * taken for lost writes made without the WAL: salvage goes on after it, as before.
+     */
+    private void walDamaged(Finding finding) {
+      damage.add(finding);
+      walSequence = new WalSequence();
     }
 
     /** An iterator over the good blocks of table {@code number}, or null if it cannot be opened. */

@@ -12,6 +12,7 @@ import io.stratadb.manifest.VersionEdit;
 import io.stratadb.sstable.TableReader;
 import io.stratadb.record.LogReader;
 import io.stratadb.wal.WalBatch;
+import io.stratadb.wal.WalSequence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,7 +31,9 @@ import java.util.TreeSet;
  * filter checksums, every data block's checksum and decompression, its entries, key order across
  * the table, the bloom filter, and size and key range against the manifest); every record of every
  * WAL recovery would replay. Unlike recovery, it does not stop at the first damage: it reports
- * every damaged record and block, with the file and offset.
+ * every damaged record and block, with the file and offset. Where recovery would stop replay at a
+ * WAL record that does not continue the sequence numbers (writes made without the WAL were lost
+ * before it), it warns, naming the WAL and offset.
  *
  * <p>When {@code CURRENT} or the manifest is damaged, the live set is unknown, so every table and
  * WAL in the directory is checked.
@@ -82,6 +85,11 @@ final class DbVerifier {
     private int wals;
     private long walRecords;
     private long bytes;
+    /** The sequence numbers of the WAL records read since the last damaged one, across WALs. */
+    private WalSequence walSequence = new WalSequence();
+    /** Whether to report where recovery stops at lost writes (only for the WALs recovery replays). */
+    private boolean findWalGaps;
+    private boolean walGapFound;
 
     Run(FileSystem fs, Path dir) {
       this.fs = fs;
@@ -142,6 +150,7 @@ final class DbVerifier {
           damage.add(new Finding(manifestPath, live.logNumberAt(), "log number " + live.logNumber()
               + " names a WAL that does not exist (the manifest lost its newest edits, or the WAL was removed)"));
         }
+        findWalGaps = true;
         for (long number : logsPresent) {
           if (number >= live.logNumber()) {
             checkWal(number);
@@ -308,7 +317,7 @@ final class DbVerifier {
       wals++;
       long[] lastSequence = {-1};
       try (ReadableFile file = fs.openReadable(path);
-          LogReader reader = new LogReader(file, name, (offset, length, reason) -> damage.add(
+          LogReader reader = new LogReader(file, name, (offset, length, reason) -> walDamaged(
               new Finding(name, offset, "WAL record damaged (" + reason + "): " + length
                   + " bytes skipped; recovery fails here")))) {
         byte[] record;
@@ -316,6 +325,12 @@ final class DbVerifier {
           walRecords++;
           long offset = reader.lastRecordOffset();
           long[] first = {-1};
+          if (findWalGaps && !walGapFound && walSequence.gapBefore(record) > 0) {
+            walGapFound = true;
+            warnings.add(new Finding(name, offset, "sequence " + WalSequence.firstSequence(record) + " follows "
+                + walSequence.last() + " (writes made without the WAL were lost): recovery stops here, dropping"
+                + " this record, the rest of this WAL and any later WAL"));
+          }
           try {
             long last = WalBatch.decode(record, name, offset, (seq, type, key, value) -> {
               if (first[0] < 0) {
@@ -327,8 +342,9 @@ final class DbVerifier {
                   + " after " + lastSequence[0]));
             }
             lastSequence[0] = Math.max(lastSequence[0], last);
+            walSequence.replayed(last);
           } catch (CorruptionException e) {
-            damage.add(Finding.of(e));
+            walDamaged(Finding.of(e));
           }
         }
         bytes += file.size();
@@ -340,6 +356,12 @@ final class DbVerifier {
       } catch (IOException e) {
         throw new StrataIOException("cannot read WAL " + name, e);
       }
+    }
+
+    /** Records a damaged WAL record; its sequence numbers are unknown, so no gap is reported after it. */
+    private void walDamaged(Finding finding) {
+      damage.add(finding);
+      walSequence = new WalSequence();
     }
   }
 }

@@ -10,7 +10,7 @@ import io.stratadb.memtable.Memtable;
  * the write path allocates nothing per entry. Reused by the write group's leader: not
  * thread-safe.
  */
-final class MemtableInserter implements WriteBatch.View {
+class MemtableInserter implements WriteBatch.View {
   private Memtable memtable;
   private long sequence;
 

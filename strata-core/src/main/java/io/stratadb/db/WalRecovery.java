@@ -6,8 +6,8 @@ import io.stratadb.env.ReadableFile;
 import io.stratadb.manifest.FileNames;
 import io.stratadb.memtable.Memtable;
 import io.stratadb.record.LogReader;
-import io.stratadb.util.ByteSource;
 import io.stratadb.wal.WalBatch;
+import io.stratadb.wal.WalSequence;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,8 +46,8 @@ final class WalRecovery {
   private final FileSystem fs;
   private final Path dir;
   private long lastSequence;
-  /** Sequence number of the last record replayed, -1 before the first. */
-  private long lastReplayed = -1;
+  /** The sequence numbers of the records replayed, across logs. */
+  private final WalSequence sequence = new WalSequence();
   /** Set at a log that does not continue the previous one: it and the later logs are skipped. */
   private boolean stopped;
 
@@ -90,25 +90,24 @@ final class WalRecovery {
         LogReader reader = new LogReader(file, name)) {
       boolean firstRecord = true;
       for (byte[] record = reader.readRecord(); record != null; record = reader.readRecord()) {
-        if (lastReplayed >= 0 && record.length >= Long.BYTES) {
-          long first = new ByteSource(record).getFixed64(); // a malformed record is thrown below
-          if (first != lastReplayed + 1) {
-            if (firstRecord) {
-              LOG.warn("skipped WAL {} and later ones: it starts at sequence {}, but the previous WAL"
-                  + " ends at {} (its tail, or writes made without the WAL, were lost)", name, first, lastReplayed);
-            } else {
-              LOG.warn("stopped replay of WAL {} at offset {}: sequence {} follows {} (writes made without the WAL"
-                  + " were lost); it and later WALs are not replayed", name, reader.lastRecordOffset(), first, lastReplayed);
-            }
-            stopped = true;
-            return current[0];
+        if (sequence.gapBefore(record) != 0) { // a malformed record is thrown below
+          long first = WalSequence.firstSequence(record);
+          if (firstRecord) {
+            LOG.warn("skipped WAL {} and later ones: it starts at sequence {}, but the previous WAL"
+                + " ends at {} (its tail, or writes made without the WAL, were lost)", name, first, sequence.last());
+          } else {
+            LOG.warn("stopped replay of WAL {} at offset {}: sequence {} follows {} (writes made without the WAL"
+                + " were lost); it and later WALs are not replayed", name, reader.lastRecordOffset(), first,
+                sequence.last());
           }
+          stopped = true;
+          return current[0];
         }
         firstRecord = false;
         long last = WalBatch.decode(record, name, reader.lastRecordOffset(),
             (seq, type, key, value) -> current[0].add(seq, type, key, value));
         lastSequence = Math.max(lastSequence, last);
-        lastReplayed = last;
+        sequence.replayed(last);
         if (current[0].approximateBytes() >= writeBufferSize) {
           sink.accept(current[0]);
           current[0] = new Memtable(0);

@@ -2,6 +2,7 @@ package io.stratadb.db;
 
 import io.stratadb.DbClosedException;
 import io.stratadb.Options;
+import io.stratadb.StrataException;
 import io.stratadb.StrataIOException;
 import io.stratadb.WriteBatch;
 import io.stratadb.WriteOptions;
@@ -54,7 +55,7 @@ final class WritePath {
   /** The WAL record being encoded, reused across groups. */
   private ByteSink walBuffer = new ByteSink(4096);
   private final WalBatchEncoder walEncoder = new WalBatchEncoder();
-  private final MemtableInserter memtableInserter = new MemtableInserter();
+  private MemtableInserter memtableInserter = new MemtableInserter(); // replaced by tests only
   /**
    * Whether the live WAL's last record marks where a run of writes without the WAL began (an empty
    * record at the run's first sequence number), so that recovery sees the gap they leave.
@@ -256,17 +257,22 @@ final class WritePath {
       markUnloggedRun(first);
     }
     memtableInserter.begin(db.state().memtable(), first);
-    long last;
     try {
       for (int i = 0; i < group.size(); i++) {
         memtableInserter.insert(group.get(i).batch);
       }
-    } finally {
-      last = memtableInserter.end(); // releases the memtable even if an insert failed
+    } catch (RuntimeException | Error e) {
+      memtableInserter.end(); // releases the memtable
+      throw insertFailed(e);
     }
-    db.publishSequence(last);
+    db.publishSequence(memtableInserter.end());
     counters.bytesIngested.addAndGet(bytes);
     statistics.recordCommit(count - deletes, deletes, recordBytes, sync);
+  }
+
+  /** A memtable insert failed part-way (OutOfMemoryError, bug): the group is torn, so the database turns read-only. */
+  private StrataException insertFailed(Throwable e) {
+    return db.setBackgroundError(new StrataIOException("memtable insert failed in " + dir + ": write group torn", e));
   }
 
   /** Appends the group's WAL record, synced if {@code sync}; returns its entry count. REQUIRES: write leader. */
@@ -314,6 +320,11 @@ final class WritePath {
       throw db.setBackgroundError(new StrataIOException("WAL write failed in " + dir, e));
     }
     unloggedRunMarked = true;
+  }
+
+  /** TEST ONLY: replaces the memtable inserter (to inject a failed insert); call before writing. */
+  void TEST_setMemtableInserter(MemtableInserter inserter) {
+    exclusive(() -> memtableInserter = inserter);
   }
 
   /** Whether writes made without the WAL wait in a memtable, not yet flushed to an SSTable. */
