@@ -18,6 +18,7 @@ import java.nio.ByteOrder;
  * ByteBuffer.allocateDirect} chunks of up to 1 MiB (a sixteenth of a smaller arena), allocated as blocks need them up to the limit
  * the cache gives (its capacity less its charges) and never returned to the operating system
  * while the arena lives: a page is only ever reused, never freed, so no read touches freed memory.
+ * {@link #release} frees them all at once, when no reader is left ({@link BlockCache#close}).
  *
  * <p>Reuse is detected, not prevented (a seqlock, as {@link java.util.concurrent.locks.StampedLock}'s
  * optimistic reads): every page has a stamp; {@link #free} bumps the stamps of a block's pages
@@ -54,6 +55,8 @@ final class BlockArena {
   private int chunkCount;
   /** Set when the JVM refused direct memory: no more chunks are tried. */
   private boolean directMemoryRefused;
+  /** Set by {@link #release}: the chunks are freed, nothing is stored any more. */
+  private boolean released;
 
   /**
    * An empty arena that may grow to {@code capacityBytes} (rounded down to whole pages).
@@ -83,7 +86,7 @@ final class BlockArena {
     return (long) PAGE_BYTES << chunkShift;
   }
 
-  /** Direct memory allocated so far, in bytes; it only grows. */
+  /** Direct memory the arena holds, in bytes: it only grows, until {@link #release} frees it all. */
   synchronized long allocatedBytes() {
     return chunkCount * chunkBytes();
   }
@@ -96,7 +99,7 @@ final class BlockArena {
   /**
    * Copies {@code block}, a heap block, into free pages and returns the off-heap block that reads
    * them; null if the arena has too few free pages and may not grow ({@code limitBytes} reached,
-   * or the JVM refused more direct memory). {@code limitBytes} bounds the direct memory allocated
+   * the JVM refused more direct memory, or the arena was released). {@code limitBytes} bounds the direct memory allocated
    * by this call: a new chunk is allocated only if the arena then holds at most that many bytes.
    *
    * @throws IllegalArgumentException if {@code block} is not on the heap
@@ -128,7 +131,7 @@ final class BlockArena {
 
   /** Adds a chunk's pages to the free list, if the limits allow; false if they do not. */
   private boolean grow(long limitBytes) {
-    if (directMemoryRefused || chunkCount == chunks.length || (chunkCount + 1) * chunkBytes() > limitBytes) {
+    if (released || directMemoryRefused || chunkCount == chunks.length || (chunkCount + 1) * chunkBytes() > limitBytes) {
       return false;
     }
     ByteBuffer chunk;
@@ -153,6 +156,29 @@ final class BlockArena {
       free[freeCount++] = (index << chunkShift) | i;
     }
     return true;
+  }
+
+  /**
+   * Frees the arena's direct memory now, rather than when the collector finds the chunks
+   * unreachable ({@link io.stratadb.util.DirectBuffers#free}); later stores return null. Idempotent.
+   * REQUIRES: no thread copies a block of this arena out any more, nor will ({@link BlockCache}
+   * releases it when its last user is gone): a read of freed memory crashes the JVM.
+   */
+  void release() {
+    ByteBuffer[] freed;
+    synchronized (this) {
+      if (released) {
+        return;
+      }
+      released = true;
+      freed = java.util.Arrays.copyOf(chunks, chunkCount);
+      java.util.Arrays.fill(chunks, null); // a read against the contract then fails, rather than crashing
+      chunkCount = 0;
+      freeCount = 0;
+    }
+    for (ByteBuffer chunk : freed) {
+      io.stratadb.util.DirectBuffers.free(chunk);
+    }
   }
 
   private int stampOf(int page) {

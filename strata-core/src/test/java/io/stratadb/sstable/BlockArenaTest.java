@@ -105,4 +105,17 @@ class BlockArenaTest {
     assertThrows(IndexOutOfBoundsException.class, () -> arena.copyOut(stored, new byte[2047]));
     assertThrows(IllegalStateException.class, () -> stored.iterator(Arrays::compareUnsigned));
   }
+
+  @Test
+  void releaseFreesEveryChunkAndStoresNothingAfter() {
+    BlockArena arena = new BlockArena(1 << 20);
+    Block stored = arena.store(block(4096, 1), Long.MAX_VALUE);
+    assertNotNull(stored);
+    assertEquals(64 << 10, arena.allocatedBytes());
+    arena.release();
+    assertEquals(0, arena.allocatedBytes());
+    assertNull(arena.store(block(4096, 2), Long.MAX_VALUE), "a released arena allocates nothing");
+    arena.release(); // idempotent
+    assertEquals(0, arena.allocatedBytes());
+  }
 }
