@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * 256 MiB cache they cost 6-11% of each read phase in G1 pauses (docs/larger-than-memory.md). The
  * arena allocates direct memory as blocks need it, up to the room the charges leave, and keeps it
  * while the cache lives; a block larger than {@link Block#HEAP_COPY_MAX_BYTES} is cached on the heap.
+ * So charges made after the arena grew take arena plus charges past the capacity, by at most the
+ * charges' growth since its last chunk (docs/read-path.md, "Charges").
  *
  * <p>Lifetime: the creator holds a reference, and so does every {@link TableReader} that reads
  * through the cache, from its open to its last release ({@link #retain}, {@link #release}). {@link
