@@ -136,6 +136,9 @@ final class BlockArena {
     int stamp;
     while (true) {
       synchronized (this) {
+        if (released) {
+          return null;
+        }
         if (freeCount >= pages.length) {
           for (int i = 0; i < pages.length; i++) {
             pages[i] = free[--freeCount];
@@ -147,7 +150,7 @@ final class BlockArena {
           awaitGrowth();
           continue;
         }
-        if (released || directMemoryRefused || chunkCount == chunks.length
+        if (directMemoryRefused || chunkCount == chunks.length
             || (chunkCount + 1) * chunkBytes() > limitBytes) {
           return null;
         }
@@ -238,7 +241,7 @@ final class BlockArena {
       }
       released = true;
       freed = java.util.Arrays.copyOf(chunks, chunkCount);
-      java.util.Arrays.fill(chunks, null); // a read against the contract then fails, rather than crashing
+      java.util.Arrays.fill(chunks, null); // a later read against the contract fails, rather than crashing
       chunkCount = 0;
       freeCount = 0;
     }
@@ -259,6 +262,9 @@ final class BlockArena {
   void free(Block block) {
     int[] pages = block.pages;
     synchronized (this) {
+      if (released) {
+        return; // its pages are gone with the arena
+      }
       for (int page : pages) {
         int[] chunkStamps = stamps[page >>> chunkShift];
         int i = page & chunkMask;
