@@ -11,7 +11,7 @@ module io.stratadb {
 
   requires java.management;
   requires jdk.management; // Arena reads the JVM's direct-memory limit (HotSpotDiagnosticMXBean)
-  requires jdk.unsupported; // DirectIo: O_DIRECT (ExtendedOpenOption); Unmapper: Unsafe.invokeCleaner
+  requires jdk.unsupported; // DirectIo: O_DIRECT (ExtendedOpenOption); DirectBuffers: Unsafe.invokeCleaner
   requires org.slf4j;
   requires com.github.benmanes.caffeine;
   requires org.lz4.java;

@@ -1,5 +1,8 @@
 package io.stratadb.cluster;
 
+import io.stratadb.admin.DbFileName;
+import io.stratadb.admin.ManifestDumper;
+import io.stratadb.admin.TableFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -150,6 +154,44 @@ final class CheckpointSnapshots implements StateMachineStorage {
     for (int i = 0; i < all.size() - keep; i++) {
       LOG.info("removing the old snapshot {}", all.get(i).dir());
       deleteTree(all.get(i).dir());
+    }
+  }
+
+  /**
+   * Checks that the checkpoint in {@code checkpoint} is whole: {@code CURRENT} names a manifest
+   * that is there and reads, and every SSTable of the version it records is there with the size it
+   * records. Ratis writes a received snapshot's files one by one and renames its directory over
+   * {@code sm}, so a listing made meanwhile can see part of them; a checkpoint missing a table
+   * still opens (tables are opened when first read) and would lose that table's data. The WALs
+   * are not recorded in the manifest: a missing one shows as an applied position below the
+   * snapshot's, which the caller checks after opening the copy.
+   *
+   * @throws IOException naming the first missing or short table, or if the manifest cannot be read
+   */
+  static void checkComplete(Path checkpoint) throws IOException {
+    java.util.Map<Long, Long> sizes = new java.util.HashMap<>(); // table number -> bytes on disk
+    try (Stream<Path> files = Files.list(checkpoint)) {
+      for (Path f : files.toList()) {
+        Optional<DbFileName> name = DbFileName.parse(f.getFileName().toString());
+        if (name.isPresent() && name.get().kind() == DbFileName.Kind.TABLE) {
+          sizes.put(name.get().number(), Files.size(f));
+        }
+      }
+    }
+    ManifestDumper.Result manifest;
+    try {
+      manifest = ManifestDumper.dump(ManifestDumper.currentManifest(checkpoint), edit -> { });
+    } catch (RuntimeException e) { // no CURRENT, its manifest missing, damaged or unreadable
+      throw new IOException("the checkpoint " + checkpoint + " has no readable manifest: " + e.getMessage(), e);
+    }
+    for (List<TableFile> level : manifest.levels()) {
+      for (TableFile table : level) {
+        Long size = sizes.get(table.number());
+        if (size == null || size != table.size()) {
+          throw new IOException("the checkpoint " + checkpoint + " is incomplete: table " + table.number()
+              + (size == null ? " is missing" : " holds " + size + " bytes, its manifest records " + table.size()));
+        }
+      }
     }
   }
 

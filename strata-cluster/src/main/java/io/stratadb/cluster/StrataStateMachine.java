@@ -397,7 +397,8 @@ final class StrataStateMachine extends BaseStateMachine {
 
   /**
    * Replaces the live database with a copy of {@code snapshot}: hard-links its files into {@code
-   * <db>.installing}, opens that to check it holds the snapshot's position, then closes the live
+   * <db>.installing}, checks that every table its manifest names is there whole ({@link
+   * CheckpointSnapshots#checkComplete}), opens it to check it holds the snapshot's position, then closes the live
    * database, renames it to {@code <db>.old}, renames the staging copy into place and opens it.
    *
    * @throws IOException if any step fails; the previous database is open again then
@@ -416,6 +417,13 @@ final class StrataStateMachine extends BaseStateMachine {
       }
     }
     fault("staged", staging);
+    try {
+      CheckpointSnapshots.checkComplete(staging);
+    } catch (IOException e) {
+      CheckpointSnapshots.deleteTree(staging);
+      throw new IOException("the snapshot " + snapshot.dir() + " is not whole; keeping the database at "
+          + getLastAppliedTermIndex(), e);
+    }
     try (Db check = Db.open(staging, existing())) {
       TermIndex got = readApplied(check);
       if (got == null || got.getIndex() != snapshot.termIndex().getIndex()) {

@@ -82,11 +82,19 @@ class StrataStateMachineTest {
 
   /** A snapshot at index {@code last} of a log of puts k0..k{last}, made by another node, put where Ratis puts a received one. */
   private Path receiveSnapshot(long last) throws IOException {
+    return receiveSnapshot(last, 0);
+  }
+
+  /** As {@link #receiveSnapshot(long)}, the leader flushing a table every {@code flushEvery} entries (0: never). */
+  private Path receiveSnapshot(long last, long flushEvery) throws IOException {
     Path other = dir.resolve("leader-" + last);
     StrataStateMachine leader = open(other);
     try {
       for (long i = 0; i <= last; i++) {
         put(leader, i, "k" + i, "v" + i).join();
+        if (flushEvery > 0 && i % flushEvery == flushEvery - 1) {
+          leader.db().flush();
+        }
       }
       assertEquals(last, leader.takeSnapshot());
     } finally {
@@ -218,6 +226,52 @@ class StrataStateMachineTest {
     // reads the new database at the old database's sequence number.
     assertThrows(IllegalArgumentException.class, () -> replica.get(b("k1"), ReadOptions.snapshot(before)));
     assertThrows(IllegalArgumentException.class, () -> replica.multiGet(List.of(b("k1")), ReadOptions.snapshot(before)));
+  }
+
+  @Test
+  void aSnapshotMissingATableIsRefusedAndTheOldDatabaseKept() throws Exception {
+    installIncompleteSnapshot(StrataStateMachineTest::delete, "is missing");
+  }
+
+  @Test
+  void aSnapshotWithAShortTableIsRefusedAndTheOldDatabaseKept() throws Exception {
+    installIncompleteSnapshot(table -> {
+      try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(table,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        c.truncate(c.size() / 2); // a table Ratis is still writing
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }, "holds");
+  }
+
+  /**
+   * A node at entry 0 ("old" = "x") is given a snapshot at entry 20 whose first table {@code
+   * damage} removed or cut short (a directory Ratis was replacing while the install listed it):
+   * the install must refuse it and keep the old database at its old position, which goes on
+   * applying entries. Without the manifest check the copy opens (tables open when first read) and
+   * holds the snapshot's position (kept in the WAL), so it was installed without k0..k4.
+   */
+  private void installIncompleteSnapshot(java.util.function.Consumer<Path> damage, String reason) throws Exception {
+    sm = open(dir.resolve("node"));
+    put(sm, 0, "old", "x").join();
+    Path snapshot = receiveSnapshot(20, 5);
+    List<Path> tables;
+    try (Stream<Path> files = Files.list(snapshot)) {
+      tables = files.filter(f -> f.getFileName().toString().endsWith(".sst")).sorted().toList();
+    }
+    assertEquals(4, tables.size(), "a table per five entries: " + tables);
+    damage.accept(tables.get(0));
+    sm.pause();
+    IOException e = assertThrows(IOException.class, () -> sm.reinitialize());
+    assertTrue(e.getCause() != null && e.getCause().getMessage().contains("is incomplete: table")
+        && e.getCause().getMessage().contains(reason), e.toString() + " / " + e.getCause());
+    assertNull(sm.failure());
+    assertEquals(0, sm.appliedIndex());
+    assertArrayEquals(b("x"), sm.db().get(b("old")), "the old database is open");
+    assertNull(sm.db().get(b("k20")));
+    assertFalse(Files.exists(dir.resolve("node/db.installing")), "the staged copy is removed");
+    assertEquals(EntryFormat.APPLIED, status(put(sm, 1, "next", "1")), "the node goes on from its old position");
   }
 
   @Test

@@ -347,6 +347,9 @@ final class DbImpl implements Db {
       failure = failure != null ? failure : e;
     }
     tableCache.close();
+    if (blockCache != null) {
+      blockCache.close(); // its direct memory is freed now, or as the last reader (an open iterator) lets go
+    }
     manifestLock.lock(); // a compactRange or checkpoint on a user thread finishes its manifest write first
     try {
       versions.close();
@@ -588,6 +591,9 @@ final class DbImpl implements Db {
     jmx.close();
     try {
       tableCache.close();
+      if (blockCache != null) {
+        blockCache.close();
+      }
     } catch (RuntimeException suppressed) {
       primary.addSuppressed(suppressed);
     }

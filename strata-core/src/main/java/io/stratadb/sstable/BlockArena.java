@@ -18,6 +18,7 @@ import java.nio.ByteOrder;
  * ByteBuffer.allocateDirect} chunks of up to 1 MiB (a sixteenth of a smaller arena), allocated as blocks need them up to the limit
  * the cache gives (its capacity less its charges) and never returned to the operating system
  * while the arena lives: a page is only ever reused, never freed, so no read touches freed memory.
+ * {@link #release} frees them all at once, when no reader is left ({@link BlockCache#close}).
  *
  * <p>Reuse is detected, not prevented (a seqlock, as {@link java.util.concurrent.locks.StampedLock}'s
  * optimistic reads): every page has a stamp; {@link #free} bumps the stamps of a block's pages
@@ -29,7 +30,11 @@ import java.nio.ByteOrder;
  * that passed the check holds exactly the bytes stored.
  *
  * <p>Thread-safe: {@link #store} and {@link #free} take the arena's monitor for the free list
- * only (the copy in happens outside it); {@link #copyOut} takes no lock.
+ * only (the copy in happens outside it); {@link #copyOut} takes no lock. A new chunk is allocated
+ * outside the monitor too ({@code allocateDirect} may wait for the collector when direct memory runs
+ * short), by one thread at a time: it is counted against the limit before it is allocated, so the
+ * arena never holds more than the limit, not even for a moment; other stores that need a new chunk
+ * wait for it, while stores finding free pages and frees go on.
  */
 final class BlockArena {
   /** Bytes per page: a block takes whole pages. */
@@ -46,6 +51,8 @@ final class BlockArena {
   private final ByteBuffer[] chunks;
   /** The pages' stamps, per chunk, allocated with it. */
   private final int[][] stamps;
+  /** Allocates a chunk of the given bytes of direct memory: {@code ByteBuffer::allocateDirect}, or a test's. */
+  private final java.util.function.IntFunction<ByteBuffer> allocator;
 
   // ---- Guarded by this: the free list and the chunk count.
   /** Free pages: {@code free[0, freeCount)}, popped from the end. */
@@ -54,6 +61,13 @@ final class BlockArena {
   private int chunkCount;
   /** Set when the JVM refused direct memory: no more chunks are tried. */
   private boolean directMemoryRefused;
+  /** Set by {@link #release}: the chunks are freed, nothing is stored any more. */
+  private boolean released;
+  /**
+   * Whether a thread is allocating the next chunk (outside the lock); it counts against the limit
+   * already, and threads needing pages wait for it ({@link #awaitGrowth}) rather than allocate one too.
+   */
+  private boolean growing;
 
   /**
    * An empty arena that may grow to {@code capacityBytes} (rounded down to whole pages).
@@ -61,6 +75,18 @@ final class BlockArena {
    * @throws IllegalArgumentException if {@code capacityBytes < 0}
    */
   BlockArena(long capacityBytes) {
+    this(capacityBytes, ByteBuffer::allocateDirect);
+  }
+
+  /**
+   * TEST ONLY (the allocator): as {@link #BlockArena(long)}, allocating each chunk with {@code
+   * allocator}, which must return a direct buffer of the bytes asked for or throw {@link
+   * OutOfMemoryError}.
+   *
+   * @throws IllegalArgumentException if {@code capacityBytes < 0}
+   */
+  BlockArena(long capacityBytes, java.util.function.IntFunction<ByteBuffer> allocator) {
+    this.allocator = allocator;
     if (capacityBytes < 0) {
       throw new IllegalArgumentException("arena capacity must be >= 0, got " + capacityBytes);
     }
@@ -83,7 +109,7 @@ final class BlockArena {
     return (long) PAGE_BYTES << chunkShift;
   }
 
-  /** Direct memory allocated so far, in bytes; it only grows. */
+  /** Direct memory the arena holds, in bytes: it only grows, until {@link #release} frees it all. */
   synchronized long allocatedBytes() {
     return chunkCount * chunkBytes();
   }
@@ -96,7 +122,7 @@ final class BlockArena {
   /**
    * Copies {@code block}, a heap block, into free pages and returns the off-heap block that reads
    * them; null if the arena has too few free pages and may not grow ({@code limitBytes} reached,
-   * or the JVM refused more direct memory). {@code limitBytes} bounds the direct memory allocated
+   * the JVM refused more direct memory, or the arena was released). {@code limitBytes} bounds the direct memory allocated
    * by this call: a new chunk is allocated only if the arena then holds at most that many bytes.
    *
    * @throws IllegalArgumentException if {@code block} is not on the heap
@@ -108,16 +134,34 @@ final class BlockArena {
     int length = block.length;
     int[] pages = new int[pagesFor(length)];
     int stamp;
-    synchronized (this) {
-      while (freeCount < pages.length) {
-        if (!grow(limitBytes)) {
+    while (true) {
+      synchronized (this) {
+        if (released) {
           return null;
         }
+        if (freeCount >= pages.length) {
+          for (int i = 0; i < pages.length; i++) {
+            pages[i] = free[--freeCount];
+          }
+          stamp = stampOf(pages[0]);
+          break;
+        }
+        if (growing) { // another thread allocates a chunk: wait for it, then look again
+          awaitGrowth();
+          continue;
+        }
+        if (directMemoryRefused || chunkCount == chunks.length
+            || (chunkCount + 1) * chunkBytes() > limitBytes) {
+          return null;
+        }
+        growing = true; // the chunk counts against the limit from here: no other thread allocates one
       }
-      for (int i = 0; i < pages.length; i++) {
-        pages[i] = free[--freeCount];
+      ByteBuffer chunk = null;
+      try {
+        chunk = allocateChunk(); // unlocked: it may wait for the collector when direct memory runs short
+      } finally {
+        addChunk(chunk);
       }
-      stamp = stampOf(pages[0]);
     }
     for (int i = 0, at = 0; i < pages.length; i++, at += PAGE_BYTES) {
       int page = pages[i];
@@ -126,33 +170,84 @@ final class BlockArena {
     return Block.inArena(this, pages, stamp, block);
   }
 
-  /** Adds a chunk's pages to the free list, if the limits allow; false if they do not. */
-  private boolean grow(long limitBytes) {
-    if (directMemoryRefused || chunkCount == chunks.length || (chunkCount + 1) * chunkBytes() > limitBytes) {
-      return false;
+  /** Waits until the thread allocating a chunk has added it (or failed). REQUIRES: this held, {@link #growing}. */
+  private void awaitGrowth() {
+    boolean interrupted = false;
+    while (growing) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        interrupted = true; // an allocation ends soon: finish the store, keep the interrupt
+      }
     }
-    ByteBuffer chunk;
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A new chunk of direct memory, or null if the JVM refused it. Called without the lock. */
+  private ByteBuffer allocateChunk() {
     try {
-      chunk = ByteBuffer.allocateDirect((int) chunkBytes()).order(ByteOrder.LITTLE_ENDIAN);
+      return allocator.apply((int) chunkBytes()).order(ByteOrder.LITTLE_ENDIAN);
     } catch (OutOfMemoryError e) { // direct memory only (-XX:MaxDirectMemorySize): the heap is untouched
-      directMemoryRefused = true;
       org.slf4j.LoggerFactory.getLogger(BlockArena.class).warn("off-heap block cache stops growing at {} bytes: {}",
           allocatedBytes(), e.getMessage());
-      return false;
+      return null;
     }
-    int index = chunkCount;
-    stamps[index] = new int[chunkMask + 1];
-    chunks[index] = chunk;
-    chunkCount++;
-    int pages = chunkMask + 1;
-    int total = chunkCount << chunkShift; // every page may be free at once
-    if (free.length < total) {
-      free = java.util.Arrays.copyOf(free, (int) Math.min((long) chunks.length << chunkShift, Math.max(total, 2L * free.length)));
+  }
+
+  /**
+   * Ends the growth {@link #store} began: adds {@code chunk}'s pages to the free list, or, for
+   * null (the JVM refused direct memory), stops the arena growing; wakes the threads waiting.
+   */
+  private void addChunk(ByteBuffer chunk) {
+    synchronized (this) {
+      growing = false;
+      notifyAll();
+      if (chunk == null) {
+        directMemoryRefused = true;
+        return;
+      }
+      if (!released) {
+        int index = chunkCount;
+        stamps[index] = new int[chunkMask + 1];
+        chunks[index] = chunk;
+        chunkCount++;
+        int pages = chunkMask + 1;
+        int total = chunkCount << chunkShift; // every page may be free at once
+        if (free.length < total) {
+          free = java.util.Arrays.copyOf(free, (int) Math.min((long) chunks.length << chunkShift, Math.max(total, 2L * free.length)));
+        }
+        for (int i = pages - 1; i >= 0; i--) { // popped in ascending order: a block's pages adjacent
+          free[freeCount++] = (index << chunkShift) | i;
+        }
+        return;
+      }
     }
-    for (int i = pages - 1; i >= 0; i--) { // popped in ascending order: a block's pages adjacent
-      free[freeCount++] = (index << chunkShift) | i;
+    io.stratadb.util.DirectBuffers.free(chunk); // released while it was allocated: nobody reads it
+  }
+
+  /**
+   * Frees the arena's direct memory now, rather than when the collector finds the chunks
+   * unreachable ({@link io.stratadb.util.DirectBuffers#free}); later stores return null. Idempotent.
+   * REQUIRES: no thread copies a block of this arena out any more, nor will ({@link BlockCache}
+   * releases it when its last user is gone): a read of freed memory crashes the JVM.
+   */
+  void release() {
+    ByteBuffer[] freed;
+    synchronized (this) {
+      if (released) {
+        return;
+      }
+      released = true;
+      freed = java.util.Arrays.copyOf(chunks, chunkCount);
+      java.util.Arrays.fill(chunks, null); // a later read against the contract fails, rather than crashing
+      chunkCount = 0;
+      freeCount = 0;
     }
-    return true;
+    for (ByteBuffer chunk : freed) {
+      io.stratadb.util.DirectBuffers.free(chunk);
+    }
   }
 
   private int stampOf(int page) {
@@ -167,6 +262,9 @@ final class BlockArena {
   void free(Block block) {
     int[] pages = block.pages;
     synchronized (this) {
+      if (released) {
+        return; // its pages are gone with the arena
+      }
       for (int page : pages) {
         int[] chunkStamps = stamps[page >>> chunkShift];
         int i = page & chunkMask;

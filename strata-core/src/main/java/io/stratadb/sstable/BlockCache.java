@@ -43,6 +43,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * 256 MiB cache they cost 6-11% of each read phase in G1 pauses (docs/larger-than-memory.md). The
  * arena allocates direct memory as blocks need it, up to the room the charges leave, and keeps it
  * while the cache lives; a block larger than {@link Block#HEAP_COPY_MAX_BYTES} is cached on the heap.
+ * So charges made after the arena grew take arena plus charges past the capacity, by at most the
+ * charges' growth since its last chunk (docs/read-path.md, "Charges").
+ *
+ * <p>Lifetime: the creator holds a reference, and so does every {@link TableReader} that reads
+ * through the cache, from its open to its last release ({@link #retain}, {@link #release}). {@link
+ * #close} drops the creator's; once every reader has let go too, the arena's direct memory is freed
+ * at once ({@link BlockArena#release}) instead of whenever the collector runs the buffers'
+ * cleaners. A reader copies blocks out of the arena only while it holds its table reader, so none
+ * reads freed memory; a table opened after that reads uncached.
  *
  * <p>Thread-safe.
  */
@@ -96,6 +105,10 @@ public final class BlockCache {
   private final AtomicLong addFailures = new AtomicLong();
   /** Blocks evicted by a put to find pages in a full arena ({@link #evictColdest}), beside Caffeine's. */
   private final AtomicLong arenaEvictions = new AtomicLong();
+  /** The creator's reference ({@link #close}) and one per table reader reading through the cache. */
+  private final io.stratadb.util.RefCount users = new io.stratadb.util.RefCount();
+  /** Whether {@link #close} dropped the creator's reference. */
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * A cache that lets charges beyond its capacity through.
@@ -239,12 +252,48 @@ public final class BlockCache {
     return !coldest.isEmpty();
   }
 
+  /**
+   * Takes a reference for a table reader that will read blocks through the cache; false once the
+   * cache is closed and its last reader gone (then read uncached).
+   */
+  boolean retain() {
+    return users.tryRetain();
+  }
+
+  /**
+   * Drops a reference of {@link #retain}; the last one empties the cache and frees its arena's
+   * direct memory. REQUIRES: the caller reads no block of the cache any more.
+   */
+  void release() {
+    if (users.release()) {
+      cache.invalidateAll(); // each removal frees its pages, so Caffeine holds no page past this point
+      cache.cleanUp();
+      if (arena != null) {
+        arena.release();
+      }
+    }
+  }
+
+  /**
+   * Drops the creator's reference (the database closes): once no table reader reads through the
+   * cache any more, its direct memory is freed ({@link #offHeapBytes()} is then 0) and its blocks
+   * dropped. The charges still count what is released later. Idempotent; thread-safe.
+   */
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      release();
+    }
+  }
+
   /** Whether the blocks' bytes lie in direct memory ({@link io.stratadb.MemoryBudget#blockCacheOffHeap()}). */
   public boolean offHeap() {
     return arena != null;
   }
 
-  /** Direct memory the off-heap cache's arena holds, in bytes (it never shrinks); 0 on the heap. */
+  /**
+   * Direct memory the off-heap cache's arena holds, in bytes: it only grows while the cache is in
+   * use, and is 0 once the cache is closed and its last reader gone; 0 on the heap.
+   */
   public long offHeapBytes() {
     return arena == null ? 0 : arena.allocatedBytes();
   }

@@ -40,6 +40,8 @@ public final class TableCache implements AutoCloseable {
   private final Statistics statistics;
   private final BooleanSupplier mapTables;
   private final TableReadOptions readOptions;
+  /** Set by {@link #close}: a table acquired later is opened for its one caller, never cached. */
+  private volatile boolean closed;
 
   /**
    * @param fs file system to open tables through
@@ -151,6 +153,9 @@ public final class TableCache implements AutoCloseable {
         }
       }
       if (reader.retain()) {
+        if (closed) { // cached after close's invalidateAll (which removes any cached before it read closed)
+          cache.asMap().remove(fileNumber, reader);
+        }
         return reader;
       }
       // Evicted and closed between the lookup and retain: drop the stale entry and retry.
@@ -269,9 +274,14 @@ public final class TableCache implements AutoCloseable {
     return cache.estimatedSize();
   }
 
-  /** Evicts every table; readers in use close when released. */
+  /**
+   * Evicts every table; readers in use close when released. A table acquired afterwards (by a
+   * read racing the database's close) closes when its caller releases it, so no reader outlives
+   * the reads that use it.
+   */
   @Override
   public void close() {
+    closed = true;
     for (int i = 0; i < RECENT_SLOTS; i++) {
       recent.set(i, null);
     }

@@ -185,6 +185,22 @@ public final class TableReader {
    */
   static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
       Statistics statistics, boolean map, TableReadOptions readOptions, TableCharge charge, boolean decodeIndex) {
+    // The reader holds the cache until its last release; a closed cache is not read (uncached).
+    BlockCache retained = blockCache != null && blockCache.retain() ? blockCache : null;
+    TableReader reader = null;
+    try {
+      reader = openRetained(fs, path, fileNumber, retained, statistics, map, readOptions, charge, decodeIndex);
+      return reader;
+    } finally {
+      if (reader == null && retained != null) {
+        retained.release();
+      }
+    }
+  }
+
+  /** {@link #open(FileSystem, Path, long, BlockCache, Statistics, boolean, TableReadOptions, TableCharge, boolean)}, {@code blockCache} retained. */
+  private static TableReader openRetained(FileSystem fs, Path path, long fileNumber, BlockCache blockCache,
+      Statistics statistics, boolean map, TableReadOptions readOptions, TableCharge charge, boolean decodeIndex) {
     String name = path.toString();
     ReadableFile file;
     try {
@@ -579,7 +595,7 @@ public final class TableReader {
     return references.tryRetain();
   }
 
-  /** Drops a reference, closing the file when none remain. */
+  /** Drops a reference, closing the file and releasing the block cache when none remain. */
   public void release() {
     if (references.release()) {
       synchronized (this) {
@@ -587,6 +603,9 @@ public final class TableReader {
           blockCache.unreserve(chargedBytes);
           chargedBytes = 0;
         }
+      }
+      if (blockCache != null) {
+        blockCache.release(); // no read of this table copies a block out of its arena any more
       }
       try {
         file.close();

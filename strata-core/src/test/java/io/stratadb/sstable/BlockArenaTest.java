@@ -13,6 +13,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class BlockArenaTest {
@@ -104,5 +112,133 @@ class BlockArenaTest {
     Block stored = arena.store(block(2048, 5), Long.MAX_VALUE);
     assertThrows(IndexOutOfBoundsException.class, () -> arena.copyOut(stored, new byte[2047]));
     assertThrows(IllegalStateException.class, () -> stored.iterator(Arrays::compareUnsigned));
+  }
+
+  @Test
+  void releaseFreesEveryChunkAndStoresNothingAfter() {
+    BlockArena arena = new BlockArena(1 << 20);
+    Block stored = arena.store(block(4096, 1), Long.MAX_VALUE);
+    assertNotNull(stored);
+    assertEquals(64 << 10, arena.allocatedBytes());
+    arena.release();
+    assertEquals(0, arena.allocatedBytes());
+    assertNull(arena.store(block(4096, 2), Long.MAX_VALUE), "a released arena allocates nothing");
+    arena.release(); // idempotent
+    assertEquals(0, arena.allocatedBytes());
+  }
+
+  /**
+   * A chunk allocation ({@code allocateDirect}, which may wait for the collector when direct memory
+   * runs short) holds no lock that stores finding free pages, or frees, need: here the allocation
+   * blocks until the other thread's store and free are done. With the allocation under the
+   * arena's monitor, they wait for it, and the test times out.
+   */
+  @Test
+  void anAllocationInProgressBlocksNeitherStoresWithFreePagesNorFrees() throws Exception {
+    CountDownLatch allocating = new CountDownLatch(1);
+    CountDownLatch mayAllocate = new CountDownLatch(1);
+    AtomicInteger chunksAllocated = new AtomicInteger();
+    BlockArena arena = new BlockArena(2 << 20, bytes -> { // chunks of 128 KiB: 128 pages
+      if (chunksAllocated.incrementAndGet() == 2) {
+        allocating.countDown();
+        awaitUninterruptibly(mayAllocate);
+      }
+      return java.nio.ByteBuffer.allocateDirect(bytes);
+    });
+    List<Block> held = new ArrayList<>();
+    for (int i = 0; i < 31; i++) { // 124 of the first chunk's 128 pages
+      held.add(arena.store(block(4096, i), Long.MAX_VALUE));
+    }
+    ExecutorService grower = Executors.newSingleThreadExecutor();
+    try {
+      Future<Block> growing = grower.submit(() -> arena.store(block(8192, 100), Long.MAX_VALUE)); // 8 pages: a new chunk
+      assertTrue(allocating.await(10, TimeUnit.SECONDS));
+      CompletableFuture<Block> meanwhile = CompletableFuture.supplyAsync(() -> {
+        Block stored = arena.store(block(4096, 101), Long.MAX_VALUE); // the last 4 free pages
+        arena.free(held.get(0));
+        return stored;
+      });
+      Block stored;
+      try {
+        stored = meanwhile.get(10, TimeUnit.SECONDS);
+      } finally {
+        mayAllocate.countDown();
+      }
+      assertArrayEquals(block(4096, 101).data, copy(arena, stored));
+      assertArrayEquals(block(8192, 100).data, copy(arena, growing.get(10, TimeUnit.SECONDS)));
+      assertEquals(2, chunksAllocated.get());
+      assertEquals(256 << 10, arena.allocatedBytes());
+    } finally {
+      mayAllocate.countDown();
+      grower.shutdownNow();
+    }
+  }
+
+  /**
+   * Threads growing the arena at once never hold more direct memory than the limit, not even for a
+   * moment: one chunk is allocated at a time, counted before it is allocated.
+   */
+  @Test
+  void concurrentGrowthNeverPassesTheLimitEvenForAMoment() throws Exception {
+    long limit = 1 << 20; // 8 of the 16 chunks of 128 KiB
+    AtomicLong live = new AtomicLong();
+    AtomicLong peak = new AtomicLong();
+    BlockArena arena = new BlockArena(2 << 20, bytes -> {
+      peak.accumulateAndGet(live.addAndGet(bytes), Math::max);
+      Thread.yield(); // widen the window in which another thread might allocate too
+      return java.nio.ByteBuffer.allocateDirect(bytes);
+    });
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> stored = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int seed = t;
+        stored.add(threads.submit(() -> {
+          int n = 0;
+          while (arena.store(block(4096, seed * 1000 + n), limit) != null) {
+            n++;
+          }
+          return n;
+        }));
+      }
+      int total = 0;
+      for (Future<Integer> f : stored) {
+        total += f.get(30, TimeUnit.SECONDS);
+      }
+      assertEquals(limit / 4096, total, "every page of the chunks within the limit is used");
+    } finally {
+      threads.shutdownNow();
+    }
+    assertEquals(limit, arena.allocatedBytes());
+    assertEquals(limit, peak.get(), "no chunk allocated past the limit, then given back");
+  }
+
+  @Test
+  void aRefusedAllocationStopsTheGrowthForEveryThread() {
+    AtomicInteger asked = new AtomicInteger();
+    BlockArena arena = new BlockArena(2 << 20, bytes -> {
+      if (asked.incrementAndGet() > 1) {
+        throw new OutOfMemoryError("Cannot reserve " + bytes + " bytes of direct buffer memory (test)");
+      }
+      return java.nio.ByteBuffer.allocateDirect(bytes);
+    });
+    for (int i = 0; i < 32; i++) {
+      assertNotNull(arena.store(block(4096, i), Long.MAX_VALUE));
+    }
+    assertNull(arena.store(block(4096, 32), Long.MAX_VALUE), "the JVM refused the second chunk");
+    assertNull(arena.store(block(4096, 33), Long.MAX_VALUE));
+    assertEquals(2, asked.get(), "not asked again");
+    assertEquals(128 << 10, arena.allocatedBytes());
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    while (true) {
+      try {
+        latch.await();
+        return;
+      } catch (InterruptedException e) {
+        // the test decides when the allocation ends
+      }
+    }
   }
 }

@@ -60,6 +60,16 @@ class OffHeapBlockCacheTest {
   }
 
   /** Null if {@code it} holds block {@code id}'s entries exactly, else what differs. */
+  /** Writes a table of {@code count} keys in 1 KiB blocks at {@code path}; returns its entries. */
+  private static List<TableTestSupport.Entry> writeTable(Path path, int count) throws java.io.IOException {
+    List<TableTestSupport.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      entries.add(TableTestSupport.put(TableTestSupport.userKey(i), 1, VALUES[i % IDS][i % ENTRIES]));
+    }
+    TableTestSupport.write(path, entries, 1024, 16, 10);
+    return entries;
+  }
+
   private static String mismatch(InternalIterator it, int id) {
     int i = 0;
     for (it.seekToFirst(); it.isValid(); it.next(), i++) {
@@ -134,11 +144,7 @@ class OffHeapBlockCacheTest {
   @Test
   void aTableReadThroughASmallOffHeapCacheReturnsEveryEntry(@TempDir Path dir) throws Exception {
     Path path = dir.resolve("000007.sst");
-    List<TableTestSupport.Entry> entries = new ArrayList<>();
-    for (int i = 0; i < 3000; i++) {
-      entries.add(TableTestSupport.put(TableTestSupport.userKey(i), 1, VALUES[i % IDS][i % ENTRIES]));
-    }
-    TableTestSupport.write(path, entries, 1024, 16, 10);
+    List<TableTestSupport.Entry> entries = writeTable(path, 3000);
     BlockCache cache = new BlockCache(64 << 10, false, 0, true); // a few of the table's 300 blocks
     TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, path, 7, cache, null, false, TableReadOptions.DEFAULTS);
     TableReader uncached = TableReader.open(LocalFileSystem.INSTANCE, path, 8, null, null, false, TableReadOptions.DEFAULTS);
@@ -178,6 +184,42 @@ class OffHeapBlockCacheTest {
     } finally {
       reader.release();
       uncached.release();
+    }
+  }
+
+  /**
+   * Closing the cache frees its arena only once the last table reader reading through it is
+   * released; a table opened after that reads uncached and still returns every entry.
+   */
+  @Test
+  void closeFreesTheArenaWhenTheLastTableReaderLetsGo(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("000007.sst");
+    List<TableTestSupport.Entry> entries = writeTable(path, 300);
+    BlockCache cache = new BlockCache(1 << 20, false, 0, true);
+    TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, path, 7, cache, null, false, TableReadOptions.DEFAULTS);
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 300; i++) {
+        assertArrayEquals(entries.get(i).value(), reader.get(TableTestSupport.userKey(i), InternalKey.MAX_SEQUENCE).value());
+      }
+    }
+    long arena = cache.offHeapBytes();
+    assertTrue(arena > 0 && cache.stats().hitCount() > 0, "read through the arena: " + arena);
+    cache.close();
+    assertEquals(arena, cache.offHeapBytes(), "the open reader may still copy blocks out");
+    assertArrayEquals(entries.get(5).value(), reader.get(TableTestSupport.userKey(5), InternalKey.MAX_SEQUENCE).value());
+    reader.release();
+    assertEquals(0, cache.offHeapBytes(), "freed with the last reader");
+    assertEquals(0, cache.size(), "and its blocks dropped");
+    cache.close(); // idempotent
+    TableReader late = TableReader.open(LocalFileSystem.INSTANCE, path, 9, cache, null, false, TableReadOptions.DEFAULTS);
+    try {
+      for (int i = 0; i < 300; i++) {
+        assertArrayEquals(entries.get(i).value(), late.get(TableTestSupport.userKey(i), InternalKey.MAX_SEQUENCE).value());
+      }
+      assertEquals(0, cache.offHeapBytes(), "a table opened after the close reads uncached");
+      assertEquals(0, cache.size());
+    } finally {
+      late.release();
     }
   }
 

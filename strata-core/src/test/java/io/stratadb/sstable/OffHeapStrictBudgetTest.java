@@ -37,4 +37,37 @@ class OffHeapStrictBudgetTest {
     assertTrue(held <= capacity, "arena " + cache.offHeapBytes() + " (was " + arenaBefore + ") + charges "
         + cache.reservedBytes() + " = " + held + " bytes > strict capacity " + capacity);
   }
+
+  /**
+   * The documented limit of the bound: index and filter charges made after the arena grew take
+   * arena plus charges past the capacity by those charges at most (the arena never returns a
+   * chunk), and the arena does not grow again until the charges leave it room.
+   */
+  @Test
+  void chargesMadeAfterTheArenaGrewPassTheCapacityByNoMoreThanThemselves() {
+    for (boolean strict : new boolean[] {true, false}) {
+      long capacity = 32L << 20;
+      BlockCache cache = new BlockCache(capacity, strict, 0, true);
+      cache.reserve(4L << 20); // tables open before the reads
+      for (int i = 0; i < 9000; i++) {
+        cache.put(1, (long) i * 4096, block(4000));
+      }
+      long grown = cache.offHeapBytes();
+      assertTrue(grown >= 24L << 20 && grown <= capacity - (4L << 20), "the arena grew into the room: " + grown);
+      long later = 8L << 20; // more tables opened
+      assertTrue(strict ? cache.tryReserve(later) : reserved(cache, later));
+      for (int i = 9000; i < 12000; i++) {
+        cache.put(1, (long) i * 4096, block(4000));
+      }
+      assertTrue(cache.offHeapBytes() == grown, "no growth while the charges leave no room: " + cache.offHeapBytes());
+      long held = cache.offHeapBytes() + cache.reservedBytes();
+      assertTrue(held <= capacity + later, "strict " + strict + ": arena " + cache.offHeapBytes() + " + charges "
+          + cache.reservedBytes() + " = " + held + " > capacity + the later charges " + (capacity + later));
+    }
+  }
+
+  private static boolean reserved(BlockCache cache, long bytes) {
+    cache.reserve(bytes);
+    return true;
+  }
 }

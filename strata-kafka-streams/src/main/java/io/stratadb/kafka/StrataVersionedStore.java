@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * version of a key never expires.
  *
  * <p>Storage: a latest-value database ({@code strata/<name>/<name>.latestValues/}, see {@link
- * LatestValue}) and history segments ({@code strata/<name>/<name>.<segment start ms>/}, one StrataDB
+ * LatestValue}; the latest values written since the segments were last made durable are held in
+ * memory until they are, {@link PendingLatestValues}) and history segments ({@code strata/<name>/<name>.<segment start ms>/}, one StrataDB
  * database each, see {@link Segments}) holding the older versions by their end time ({@link
  * VersionedRow}); a segment whose versions all ended before {@code streamTime - historyRetention}
  * is deleted whole. The IQv2 position lives in {@code strata/<name>.position}.
@@ -74,6 +75,10 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
 
   private StateStoreContext context;
   private StoreDb latestDb;
+  /** Latest values not yet in {@link #latestDb}: held back until the segments are durable. */
+  private PendingLatestValues pending;
+  /** Pending bytes past which the segments are made durable and the pending values written. */
+  private long pendingLimitBytes;
   private Segments segments;
   private VersionedWriteBuffer buffer;
   private PositionCheckpoint positionCheckpoint;
@@ -136,6 +141,8 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     latestDb = null;
     try {
       latestDb = StoreDb.open(name, storeDir.resolve(name + LATEST_SUFFIX), configs);
+      pending = new PendingLatestValues();
+      pendingLimitBytes = latestDb.options().writeBufferSize(); // about one memtable of heap at most
       segments.openExisting(observedStreamTime);
       buffer = new VersionedWriteBuffer(new Storage());
       metrics = StoreMetrics.register(context, name, this::databases);
@@ -170,12 +177,10 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     }
 
     @Override
-    public void writeLatest(WriteBatch batch) {
-      latestDb.written();
-      try {
-        latestDb.db().write(batch, latestDb.writeOptions());
-      } catch (StrataException e) {
-        throw StoreErrors.translate(name, "writing to", e);
+    public void writeLatest(Map<Bytes, byte[]> latest) {
+      pending.putAll(latest);
+      if (pending.bytes() > pendingLimitBytes) {
+        writePending(); // as the latest-value memtable would fill: segments durable first
       }
     }
 
@@ -185,7 +190,31 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     }
   }
 
+  /**
+   * Makes the segments durable as a commit does ({@link Segments#commit}), then writes the pending
+   * latest values to the latest-value database: from then on it may flush them on its own.
+   *
+   * @throws ProcessorStateException if a segment fails to sync or the write fails
+   */
+  private void writePending() {
+    segments.commit();
+    pending.drainTo(this::writeLatest);
+  }
+
+  private void writeLatest(WriteBatch batch) {
+    latestDb.written();
+    try {
+      latestDb.db().write(batch, latestDb.writeOptions());
+    } catch (StrataException e) {
+      throw StoreErrors.translate(name, "writing to", e);
+    }
+  }
+
   private byte[] latestValue(byte[] key) {
+    byte[] held = pending.get(key);
+    if (held != null) {
+      return PendingLatestValues.isDeleted(held) ? null : held;
+    }
     try {
       return latestDb.db().get(key);
     } catch (StrataException e) {
@@ -469,7 +498,7 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
 
   /** Saves the position when every write it covers is durable (never ahead of the data). */
   private void checkpointPosition() {
-    if (latestDb.holdsAllWrites() && segments.holdsAllWrites()) {
+    if (pending.isEmpty() && latestDb.holdsAllWrites() && segments.holdsAllWrites()) {
       positionCheckpoint.maybeSave(getPosition(), false);
     }
   }
@@ -477,8 +506,9 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
   /**
    * At each Kafka Streams commit: makes every database written since the last commit durable
    * (flushes its memtable, or with {@link StrataStores#WAL_CONFIG} on fsyncs its WAL), unless
-   * {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off. The changelog offsets are left to
-   * Kafka Streams' checkpoint file.
+   * {@link StrataStores#SYNC_ON_COMMIT_CONFIG} is off: the history segments first, then the latest
+   * values held back until then ({@link PendingLatestValues}) are written and their database made
+   * durable. The changelog offsets are left to Kafka Streams' checkpoint file.
    *
    * @throws InvalidStateStoreException if the store is closed
    * @throws ProcessorStateException if a sync fails
@@ -487,7 +517,29 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
   public void commit(Map<TopicPartition, Long> changelogOffsets) {
     validateStoreOpen();
     segments.commit();
+    Runnable fault = testCommitFault;
+    if (fault != null) {
+      fault.run();
+    }
+    writePending(); // the segments are durable: their commit again finds nothing to sync
     latestDb.commit();
+  }
+
+  /**
+   * TEST ONLY: run by {@link #commit} once the history segments are durable and before the
+   * latest values are written and made durable, where a crash leaves the two apart (the test
+   * copies the directory there, as a crash would leave it); null for none.
+   */
+  static volatile Runnable testCommitFault;
+
+  /** TEST ONLY: the latest-value database, for a test to flush it alone as a full memtable would be. */
+  Db testLatestValuesDb() {
+    return latestDb.db();
+  }
+
+  /** TEST ONLY: sets the pending bytes past which the latest values are written before a commit. */
+  void testPendingLimitBytes(long bytes) {
+    pendingLimitBytes = bytes;
   }
 
   /**
@@ -502,8 +554,9 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
   }
 
   /**
-   * Removes the metrics, syncs and closes the databases (the data stays), then saves the position,
-   * fsynced. Idempotent.
+   * Removes the metrics, syncs and closes the history segments, writes the pending latest values
+   * and syncs and closes their database (the data stays), then saves the position, fsynced.
+   * Idempotent.
    *
    * @throws ProcessorStateException if a database fails to sync or close (the others are closed
    *     regardless; the position is then not saved)
@@ -520,6 +573,7 @@ public final class StrataVersionedStore implements VersionedKeyValueStore<Bytes,
     expired.close();
     try {
       segments.close();
+      pending.drainTo(this::writeLatest); // the segments are durable: the latest values may follow
     } finally {
       latestDb.close();
     }

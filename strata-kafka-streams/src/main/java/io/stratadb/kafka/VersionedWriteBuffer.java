@@ -10,10 +10,11 @@ import org.apache.kafka.common.utils.Bytes;
 /**
  * The writes of one versioned-store operation (a put, a delete, or a whole batch of restored
  * changelog records), buffered so that reads made while computing them see them, then written by
- * {@link #flush()} as one {@link WriteBatch} per database: the history segments first, oldest
- * first, then the latest-value database. A version moved from a newer place to an older one is
- * thus written to the older one first, so a failure between two batches duplicates a version
- * rather than losing it ({@link VersionedRow#appendLatest} reconciles the duplicate later).
+ * {@link #flush()} as one {@link WriteBatch} per history segment, oldest first, then the latest
+ * values (which the store holds back until the segments are durable, {@link PendingLatestValues}).
+ * A version moved from a newer place to an older one is thus written to the older one first, so a
+ * failure between two batches duplicates a version rather than losing it ({@link
+ * VersionedRow#appendLatest} reconciles the duplicate later).
  *
  * <p>Not thread-safe: the stream thread owns it.
  */
@@ -24,8 +25,8 @@ final class VersionedWriteBuffer {
     /** The latest-value database's value of {@code key}, or null. */
     byte[] latest(byte[] key);
 
-    /** Writes a batch to the latest-value database. */
-    void writeLatest(WriteBatch batch);
+    /** Writes one operation's latest values: an encoded {@link LatestValue} per key, null for a deleted one. */
+    void writeLatest(Map<Bytes, byte[]> latest);
 
     /** The history segments. */
     Segments segments();
@@ -115,15 +116,11 @@ final class VersionedWriteBuffer {
         segment.write(batch);
       }
       if (!latest.isEmpty()) {
-        WriteBatch batch = new WriteBatch();
+        Map<Bytes, byte[]> values = new HashMap<>();
         for (Map.Entry<Bytes, byte[]> e : latest.entrySet()) {
-          if (e.getValue() == DELETED) {
-            batch.delete(e.getKey().get());
-          } else {
-            batch.put(e.getKey().get(), e.getValue());
-          }
+          values.put(e.getKey(), e.getValue() == DELETED ? null : e.getValue());
         }
-        storage.writeLatest(batch);
+        storage.writeLatest(values);
       }
     } finally {
       discard();

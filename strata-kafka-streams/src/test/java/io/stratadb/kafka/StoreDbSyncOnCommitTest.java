@@ -11,6 +11,7 @@ import io.stratadb.Options;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigException;
@@ -53,16 +54,30 @@ class StoreDbSyncOnCommitTest {
     assertFalse(Files.exists(dir), "nothing created");
   }
 
-  private static void copyAsAfterProcessCrash(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (!p.getFileName().toString().equals("LOCK")) { // reading LOCK would drop the lock
+  /**
+   * Copies the database directories under {@code from} to {@code to} as a killed process leaves
+   * them (what is in files; no {@code LOCK}, whose reading would drop this process's lock on it).
+   * Call it while no flush or compaction runs: a file deleted meanwhile is skipped (only obsolete
+   * files are deleted), but one created meanwhile may be missed.
+   */
+  static void copyAsAfterProcessCrash(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    List<Path> entries;
+    try (Stream<Path> files = Files.list(from)) { // names only: no stat of a file deleted meanwhile
+      entries = files.toList();
+    }
+    for (Path p : entries) {
+      Path target = to.resolve(p.getFileName().toString());
+      if (Files.isDirectory(p)) {
+        copyAsAfterProcessCrash(p, target);
+      } else if (!p.getFileName().toString().equals("LOCK")) { // reading LOCK would drop the lock
+        try {
           Files.copy(p, target);
+        } catch (java.nio.file.NoSuchFileException obsolete) {
+          // deleted since the listing: an obsolete file (a WAL after its flush), in a crash image or not
         }
       }
     }
   }
+
 }

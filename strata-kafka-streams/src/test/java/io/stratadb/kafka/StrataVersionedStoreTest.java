@@ -118,19 +118,25 @@ class StrataVersionedStoreTest {
   }
 
   /**
-   * Random puts and deletes go through Kafka's own versioned store with change-logging on; its
-   * changelog, restored in batches into StrataDB's store, gives the same answers as Kafka's store
-   * for every read inside the history retention.
+   * A random history of puts and deletes of keys k0..k4 as Kafka's own versioned store logged it
+   * (change-logging on), and what that store answers afterwards for every key as of every 500 ms
+   * within the history retention.
+   *
+   * @param changelog the changelog records, in offset order
+   * @param answers {@code "k<i> as of <ms>"} to Kafka's answer ({@code value@validFrom[..validTo]} or null)
+   * @param streamTime the largest timestamp of the history
    */
-  @Test
-  void aChangelogWrittenByKafkasVersionedStoreRestoresInBatchesIntoStrataDb() {
+  private record KafkaHistory(List<ConsumerRecord<byte[], byte[]>> changelog, Map<String, String> answers,
+      long streamTime) {}
+
+  private KafkaHistory kafkaHistory(long seed, int records) {
     List<ConsumerRecord<byte[], byte[]>> changelog = new ArrayList<>();
     Map<String, String> kafkaAnswers = new java.util.TreeMap<>();
     long streamTime = 0;
     try (StoreTopology t = VersionedStoreContractTest.host(
-        VersionedStoreContractTest.Impl.KAFKA_ROCKSDB, stateDir.toPath().resolve("kafka"), true)) {
-      Random rnd = new Random(7);
-      for (int i = 0; i < 600; i++) {
+        VersionedStoreContractTest.Impl.KAFKA_ROCKSDB, stateDir.toPath().resolve("kafka-" + seed), true)) {
+      Random rnd = new Random(seed);
+      for (int i = 0; i < records; i++) {
         long ts = Math.max(0, streamTime + 1_000 - rnd.nextInt(rnd.nextInt(8) == 0 ? 40_000 : 8_000));
         streamTime = Math.max(streamTime, ts);
         t.input.pipeInput("k" + rnd.nextInt(5), rnd.nextInt(5) == 0 ? null : "v" + i, ts);
@@ -150,21 +156,162 @@ class StrataVersionedStoreTest {
         }
       }
     }
-    assertTrue(changelog.size() > 500, "changelog records: " + changelog.size());
+    assertTrue(changelog.size() > records * 5 / 6, "changelog records: " + changelog.size());
+    return new KafkaHistory(changelog, kafkaAnswers, streamTime);
+  }
 
-    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
-    StrataVersionedStore store = open(h);
-    for (int from = 0; from < changelog.size(); from += 100) { // batches as the restore consumer hands them
-      h.restore(changelog.subList(from, Math.min(changelog.size(), from + 100)));
-    }
-    Map<String, String> strataAnswers = new java.util.TreeMap<>();
+  /** What {@code store} answers to the questions of {@link KafkaHistory#answers}. */
+  private static Map<String, String> answers(StrataVersionedStore store, long streamTime) {
+    Map<String, String> answers = new java.util.TreeMap<>();
     for (int k = 0; k < 5; k++) {
       for (long at = streamTime - RETENTION; at <= streamTime; at += 500) {
-        strataAnswers.put("k" + k + " as of " + at, show(store.get(b("k" + k), at)));
+        answers.put("k" + k + " as of " + at, show(store.get(b("k" + k), at)));
       }
     }
-    assertEquals(kafkaAnswers, strataAnswers);
+    return answers;
+  }
+
+  /** Hands {@code records} to the store's restore callback in batches of 100, as the restore consumer does. */
+  private static void restoreInBatches(StoreHarness h, List<ConsumerRecord<byte[], byte[]>> records) {
+    for (int from = 0; from < records.size(); from += 100) {
+      h.restore(records.subList(from, Math.min(records.size(), from + 100)));
+    }
+  }
+
+  /**
+   * Random puts and deletes go through Kafka's own versioned store with change-logging on; its
+   * changelog, restored in batches into StrataDB's store, gives the same answers as Kafka's store
+   * for every read inside the history retention.
+   */
+  @Test
+  void aChangelogWrittenByKafkasVersionedStoreRestoresInBatchesIntoStrataDb() {
+    KafkaHistory kafka = kafkaHistory(7, 600);
+    StoreHarness h = new StoreHarness(stateDir, 0, Map.of());
+    StrataVersionedStore store = open(h);
+    restoreInBatches(h, kafka.changelog());
+    assertEquals(kafka.answers(), answers(store, kafka.streamTime()));
     store.close();
+  }
+
+  /** The exception standing for the process dying in {@link #aCrashBetweenTheSegmentsAndTheLatestValuesCommitLosesNothing}. */
+  private static final class Crash extends RuntimeException {
+    Crash() {
+      super("simulated crash");
+    }
+  }
+
+  /**
+   * A commit makes the history segments durable, then the latest-value database (without the WAL,
+   * a memtable flush each). The process dies between the two: on disk, the segments hold every
+   * write up to the crash, the latest values only those up to the commit before, the last offset
+   * Kafka Streams checkpointed. After a restart Kafka restores the changelog from that offset; the
+   * store must then answer as Kafka's own store does, for crash points all over the history.
+   * With the two commits the other way round (the latest values first) this test fails: a version
+   * moved from the latest values into a segment is then lost.
+   */
+  @Test
+  void aCrashBetweenTheSegmentsAndTheLatestValuesCommitLosesNothing() throws Exception {
+    crashesAnswerAsKafka(11, (store, sinceCommit, crash) -> {
+      putAll(store, sinceCommit);
+      StrataVersionedStore.testCommitFault = () -> {
+        crash.run();
+        throw new Crash();
+      };
+      try {
+        assertThrows(Crash.class, () -> store.commit(Map.of()));
+      } finally {
+        StrataVersionedStore.testCommitFault = null;
+      }
+    });
+  }
+
+  /**
+   * Between two commits the latest-value database's memtable fills and is flushed on its own (here
+   * forced), while the segments' are not; the process dies. Were the latest values written to
+   * their database at once, it would then be ahead of the segments on disk: a version the writes
+   * since the commit moved from the latest values into a segment would be in neither, and
+   * replaying the changelog from the commit could not bring it back (the latest value already is
+   * the one that replaced it). Seen before {@link PendingLatestValues}: three as-of reads of 305
+   * answered null where Kafka's store returns a version.
+   */
+  @Test
+  void aCrashAfterTheLatestValuesFlushedOnTheirOwnLosesNothing() throws Exception {
+    crashesAnswerAsKafka(13, (store, sinceCommit, crash) -> {
+      putAll(store, sinceCommit);
+      store.testLatestValuesDb().flush(); // as a full memtable would be
+      crash.run();
+    });
+  }
+
+  /**
+   * As {@link #aCrashAfterTheLatestValuesFlushedOnTheirOwnLosesNothing}, with the pending latest
+   * values passing their limit half-way since the commit: they are written to their database
+   * then, after the segments were made durable, and the crash still loses nothing.
+   */
+  @Test
+  void aCrashAfterPendingLatestValuesWereWrittenBeforeACommitLosesNothing() throws Exception {
+    crashesAnswerAsKafka(17, (store, sinceCommit, crash) -> {
+      int half = sinceCommit.size() / 2;
+      putAll(store, sinceCommit.subList(0, half));
+      store.testPendingLimitBytes(0);
+      putAll(store, sinceCommit.subList(half, half + 1)); // past the limit: written
+      store.testPendingLimitBytes(Long.MAX_VALUE);
+      putAll(store, sinceCommit.subList(half + 1, sinceCommit.size()));
+      store.testLatestValuesDb().flush(); // as a full memtable would be
+      crash.run();
+    });
+  }
+
+  /** How a test brings the store down: it puts the records since the commit, then runs the copy (the crash) where it means. */
+  private interface CrashScenario {
+    void crash(StrataVersionedStore store, List<ConsumerRecord<byte[], byte[]>> sinceCommit, Runnable copyAsCrashed)
+        throws Exception;
+  }
+
+  /**
+   * For crash points all over a history of Kafka's store: puts the history up to a commit, commits
+   * (Kafka Streams then checkpoints that offset), lets {@code scenario} put the records up to the
+   * crash point and crash the store (the crash is simulated by copying the store's directory as a killed process
+   * leaves it: the flushed tables, not the memtables written without a WAL), then opens the copy,
+   * restores the changelog from the checkpointed offset as Kafka does after a restart, and checks
+   * that the store answers as Kafka's own store does.
+   */
+  private void crashesAnswerAsKafka(long seed, CrashScenario scenario) throws Exception {
+    KafkaHistory kafka = kafkaHistory(seed, 600);
+    List<ConsumerRecord<byte[], byte[]>> changelog = kafka.changelog();
+    int[][] points = {{150, 300}, {300, 310}, {0, 450}, {420, changelog.size()}}; // {last commit, crash}
+    for (int[] point : points) {
+      int committed = point[0];
+      int crash = Math.min(point[1], changelog.size());
+      File live = new File(stateDir, "live-" + seed + "-" + committed);
+      Path crashed = stateDir.toPath().resolve("crashed-" + seed + "-" + committed);
+      StrataVersionedStore store = open(new StoreHarness(live, 0, Map.of()));
+      putAll(store, changelog.subList(0, committed));
+      store.commit(Map.of()); // Kafka Streams then checkpoints the offset `committed`
+      scenario.crash(store, changelog.subList(committed, crash), () -> {
+        try {
+          StoreDbSyncOnCommitTest.copyAsAfterProcessCrash(live.toPath().resolve(StoreDb.STRATA_DIR),
+              crashed.resolve(StoreDb.STRATA_DIR));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      store.close(); // the live directory only: the copy is what the crash left
+
+      StoreHarness restarted = new StoreHarness(crashed.toFile(), 0, Map.of());
+      StrataVersionedStore again = open(restarted);
+      restoreInBatches(restarted, changelog.subList(committed, changelog.size()));
+      assertEquals(kafka.answers(), answers(again, kafka.streamTime()),
+          "committed " + committed + ", crashed after " + crash + " of " + changelog.size() + " records");
+      again.close();
+    }
+  }
+
+  /** Puts each changelog record as the processor did when the store logged it (a null value deletes). */
+  private static void putAll(StrataVersionedStore store, List<ConsumerRecord<byte[], byte[]>> records) {
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      store.put(Bytes.wrap(r.key()), r.value(), r.timestamp());
+    }
   }
 
   @Test
