@@ -25,17 +25,20 @@ public final class BackgroundTuning {
     this.delayedWriteRate = b.delayedWriteRate;
   }
 
-  /** A builder initialised with the defaults. */
+  /** {@return a new builder initialised with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder initialised with this tuning's values. */
+  /** {@return a new builder initialised with this tuning's values} */
   public Builder toBuilder() {
     return new Builder().delayedWriteRate(delayedWriteRate);
   }
 
-  /** The rate a write delay starts at and never exceeds, in bytes per second. Default 16 MiB/s. */
+  /**
+   * {@return the rate a write delay starts at and never exceeds, in bytes per second} Default 16
+   * MiB/s.
+   */
   public long delayedWriteRate() {
     return delayedWriteRate;
   }
@@ -54,6 +57,8 @@ public final class BackgroundTuning {
     /**
      * The delayed write rate, bytes per second, 16 KiB/s to 1 TiB/s.
      *
+     * @param bytesPerSecond the rate in bytes per second, 16 KiB/s to 1 TiB/s
+     * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder delayedWriteRate(long bytesPerSecond) {
@@ -64,7 +69,7 @@ public final class BackgroundTuning {
       return this;
     }
 
-    /** The tuning. */
+    /** {@return a new, immutable tuning with this builder's values} */
     public BackgroundTuning build() {
       return new BackgroundTuning(this);
     }

@@ -23,6 +23,8 @@ public final class Bound {
   /**
    * A bound that includes {@code key}.
    *
+   * @param key the bound key; copied, so later changes to the array do not move the bound
+   * @return an inclusive bound at {@code key}
    * @throws IllegalArgumentException if {@code key} is null (use {@link #unbounded()} for no bound)
    */
   public static Bound inclusive(byte[] key) {
@@ -32,6 +34,8 @@ public final class Bound {
   /**
    * A bound that excludes {@code key}.
    *
+   * @param key the bound key; copied, so later changes to the array do not move the bound
+   * @return an exclusive bound at {@code key}
    * @throws IllegalArgumentException if {@code key} is null (use {@link #unbounded()} for no bound)
    */
   public static Bound exclusive(byte[] key) {
@@ -69,17 +73,17 @@ public final class Bound {
     return array;
   }
 
-  /** No bound: the range extends to the first (or last) key. */
+  /** {@return the absence of a bound} The range extends to the first (or last) key. */
   public static Bound unbounded() {
     return UNBOUNDED;
   }
 
-  /** Whether this bound is {@link #unbounded()}. */
+  /** {@return whether this bound is {@link #unbounded()}} */
   public boolean isUnbounded() {
     return key == null;
   }
 
-  /** Whether the bound key itself is in range; false for unbounded. */
+  /** {@return whether the bound key itself is in range; false for unbounded} */
   public boolean isInclusive() {
     return inclusive;
   }
@@ -87,6 +91,7 @@ public final class Bound {
   /**
    * The bound key (a copy).
    *
+   * @return a new copy of the bound key
    * @throws IllegalStateException if the bound is unbounded
    */
   public byte[] key() {
@@ -96,7 +101,11 @@ public final class Bound {
     return key.clone();
   }
 
-  /** Whether {@code k} is at or above this bound read as a lower bound. */
+  /**
+   * {@return whether {@code k} is at or above this bound read as a lower bound}
+   *
+   * @param k the key to test, compared bytewise unsigned; not null
+   */
   public boolean admitsAsLower(byte[] k) {
     if (key == null) {
       return true;
@@ -105,7 +114,11 @@ public final class Bound {
     return inclusive ? c >= 0 : c > 0;
   }
 
-  /** Whether {@code k} is at or below this bound read as an upper bound. */
+  /**
+   * {@return whether {@code k} is at or below this bound read as an upper bound}
+   *
+   * @param k the key to test, compared bytewise unsigned; not null
+   */
   public boolean admitsAsUpper(byte[] k) {
     if (key == null) {
       return true;

@@ -46,6 +46,7 @@ public interface CompactionFilter {
      * Replace the value.
      *
      * @param newValue the new value (empty is allowed)
+     * @return a decision that keeps the key with {@code newValue} in place of its value
      * @throws NullPointerException if {@code newValue} is null
      */
     public static Decision changeValue(byte[] newValue) {

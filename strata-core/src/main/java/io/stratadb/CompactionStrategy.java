@@ -17,28 +17,40 @@ package io.stratadb;
 public sealed interface CompactionStrategy
     permits CompactionStrategy.Leveled, CompactionStrategy.Tiered, CompactionStrategy.SimpleLeveled {
 
-  /** Leveled with RocksDB-like defaults: trigger 4, 10 MiB base, multiplier 10, dynamic level bytes. */
+  /**
+   * {@return leveled compaction with RocksDB-like defaults} Trigger 4, 10 MiB base, multiplier 10,
+   * dynamic level bytes.
+   */
   static Leveled leveled() {
     return new Leveled(4, 10L << 20, 10, true);
   }
 
-  /** Tiered (universal) with defaults: 8 runs, 200% space amplification, 1% size ratio, width 2. */
+  /**
+   * {@return tiered (universal) compaction with defaults} 8 runs, 200% space amplification, 1% size
+   * ratio, width 2.
+   */
   static Tiered tiered() {
     return new Tiered(8, 200, 1, 2);
   }
 
-  /** Simple leveled with mini-lsm's defaults: size ratio 200%, L0 trigger 4, 6 levels below L0. */
+  /**
+   * {@return simple leveled compaction with mini-lsm's defaults} Size ratio 200%, L0 trigger 4, 6
+   * levels below L0.
+   */
   static SimpleLeveled simpleLeveled() {
     return new SimpleLeveled(200, 4, 6);
   }
 
-  /** A short name for tools: {@code leveled}, {@code tiered} or {@code simple-leveled}. */
+  /** {@return a short name for tools: {@code leveled}, {@code tiered} or {@code simple-leveled}} */
   String name();
 
   /**
    * The strategy named {@code name} ({@code leveled}, {@code tiered}, {@code simple-leveled}) with
    * its defaults.
    *
+   * @param name {@code leveled}, {@code tiered} or {@code simple-leveled}, as {@link #name()}
+   *     returns
+   * @return the named strategy with its defaults
    * @throws IllegalArgumentException for an unknown name
    */
   static CompactionStrategy named(String name) {
@@ -72,7 +84,15 @@ public sealed interface CompactionStrategy
    */
   record Leveled(int l0FileNumCompactionTrigger, long maxBytesForLevelBase, int levelSizeMultiplier,
       boolean dynamicLevelBytes) implements CompactionStrategy {
-    /** Validates the knobs. */
+    /**
+     * Validates the knobs against the ranges above.
+     *
+     * @param l0FileNumCompactionTrigger 1 to 1000
+     * @param maxBytesForLevelBase 1 MiB to 1 TiB, in bytes
+     * @param levelSizeMultiplier 2 to 100
+     * @param dynamicLevelBytes any
+     * @throws IllegalArgumentException if a knob is out of range
+     */
     public Leveled {
       check("l0FileNumCompactionTrigger", l0FileNumCompactionTrigger, 1, 1000);
       check("maxBytesForLevelBase", maxBytesForLevelBase, 1L << 20, 1L << 40);
@@ -101,7 +121,15 @@ public sealed interface CompactionStrategy
    */
   record Tiered(int maxSortedRuns, int maxSizeAmplificationPercent, int sizeRatioPercent, int minMergeWidth)
       implements CompactionStrategy {
-    /** Validates the knobs. */
+    /**
+     * Validates the knobs against the ranges above.
+     *
+     * @param maxSortedRuns 2 to 1000
+     * @param maxSizeAmplificationPercent 1 to 10000
+     * @param sizeRatioPercent 0 to 1000
+     * @param minMergeWidth 2 to 100
+     * @throws IllegalArgumentException if a knob is out of range
+     */
     public Tiered {
       check("maxSortedRuns", maxSortedRuns, 2, 1000);
       check("maxSizeAmplificationPercent", maxSizeAmplificationPercent, 1, 10_000);
@@ -126,7 +154,14 @@ public sealed interface CompactionStrategy
    */
   record SimpleLeveled(int sizeRatioPercent, int level0FileNumCompactionTrigger, int maxLevels)
       implements CompactionStrategy {
-    /** Validates the knobs. */
+    /**
+     * Validates the knobs against the ranges above.
+     *
+     * @param sizeRatioPercent 1 to 10000
+     * @param level0FileNumCompactionTrigger 1 to 1000
+     * @param maxLevels 1 to 6
+     * @throws IllegalArgumentException if a knob is out of range
+     */
     public SimpleLeveled {
       check("sizeRatioPercent", sizeRatioPercent, 1, 10_000);
       check("level0FileNumCompactionTrigger", level0FileNumCompactionTrigger, 1, 1000);

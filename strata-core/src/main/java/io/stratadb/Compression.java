@@ -68,7 +68,7 @@ public enum Compression {
     CodecLibrary.require(this);
   }
 
-  /** The on-disk code. */
+  /** {@return the on-disk code} It is stored in each block's trailer. */
   public int code() {
     return code;
   }
@@ -76,6 +76,8 @@ public enum Compression {
   /**
    * The compression for an on-disk code.
    *
+   * @param code the code read from a block
+   * @return the compression with that code
    * @throws IllegalArgumentException for an unknown code
    */
   public static Compression fromCode(int code) {

@@ -12,7 +12,9 @@ package io.stratadb;
 public class CompressionUnavailableException extends StrataException {
   private static final long serialVersionUID = 1L;
 
+  /** The codec that cannot be used. */
   private final Compression compression;
+  /** The Maven coordinates of the codec's library, {@code groupId:artifactId:version}. */
   private final String dependency;
 
   /**
@@ -28,12 +30,12 @@ public class CompressionUnavailableException extends StrataException {
     this.dependency = dependency;
   }
 
-  /** The codec that cannot be used. */
+  /** {@return the codec that cannot be used} */
   public Compression compression() {
     return compression;
   }
 
-  /** The Maven coordinates of the codec's library, {@code groupId:artifactId:version}. */
+  /** {@return the Maven coordinates of the codec's library, {@code groupId:artifactId:version}} */
   public String dependency() {
     return dependency;
   }

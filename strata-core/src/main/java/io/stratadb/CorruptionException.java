@@ -8,7 +8,9 @@ package io.stratadb;
 public class CorruptionException extends StrataException {
   private static final long serialVersionUID = 1L;
 
+  /** The damaged file's path, as the message gives it. */
   private final String file;
+  /** The byte offset of the damage in {@link #file}, or -1 if unknown. */
   private final long offset;
 
   /**
@@ -22,12 +24,12 @@ public class CorruptionException extends StrataException {
     this.offset = offset;
   }
 
-  /** The damaged file. */
+  /** {@return the damaged file} */
   public String file() {
     return file;
   }
 
-  /** The byte offset of the damage in {@link #file()}, or -1 if unknown. */
+  /** {@return the byte offset of the damage in {@link #file()}, or -1 if unknown} */
   public long offset() {
     return offset;
   }

@@ -79,6 +79,8 @@ public interface Db extends AutoCloseable {
   /**
    * Stores {@code value} under {@code key} with default {@link WriteOptions} (no fsync).
    *
+   * @param key the key, at most {@link Options#maxKeySize()} bytes (may be empty); copied
+   * @param value the value, at most {@link Options#maxValueSize()} bytes; copied
    * @throws IllegalArgumentException if either is null or too large
    * @throws DbClosedException if the database is closed
    * @throws StrataIOException if the WAL write fails, or an earlier background error is sticky
@@ -88,6 +90,8 @@ public interface Db extends AutoCloseable {
   /**
    * Stores {@code value} under {@code key}.
    *
+   * @param key the key, at most {@link Options#maxKeySize()} bytes (may be empty); copied
+   * @param value the value, at most {@link Options#maxValueSize()} bytes; copied
    * @param options {@link WriteOptions#sync()} makes the call return only after the WAL is fsynced
    * @throws IllegalArgumentException if an argument is null or too large
    * @throws DbClosedException if the database is closed
@@ -99,6 +103,8 @@ public interface Db extends AutoCloseable {
    * Returns the newest value stored under {@code key}, or {@code null} if the key is absent or
    * deleted. An empty array is a present, empty value.
    *
+   * @param key the key to look up
+   * @return a new array holding the value (the caller owns it), or null if absent or deleted
    * @throws IllegalArgumentException if {@code key} is null
    * @throws DbClosedException if the database is closed
    * @throws CorruptionException if an SSTable block read for the lookup fails its checksum
@@ -110,6 +116,9 @@ public interface Db extends AutoCloseable {
    * Returns the value of {@code key} as seen by {@code options} (e.g. at a snapshot), or {@code
    * null} if absent or deleted there.
    *
+   * @param key the key to look up
+   * @param options the snapshot and read settings
+   * @return a new array holding the value, or null if absent or deleted at that point
    * @throws IllegalArgumentException if an argument is null, or the snapshot belongs to another
    *     database
    * @throws IllegalStateException if the snapshot was closed
@@ -125,6 +134,9 @@ public interface Db extends AutoCloseable {
    * are looked up in key order, so each SSTable is opened once for the batch and keys that share a
    * data block share its lookup (RocksDB's {@code MultiGet}). Duplicate keys are allowed.
    *
+   * @param keys the keys to look up, in any order, duplicates allowed
+   * @return a new list of {@code keys.size()} new value arrays or nulls, in the order of {@code
+   *     keys}
    * @throws IllegalArgumentException if {@code keys} or one of its keys is null
    * @throws DbClosedException if the database is closed
    * @throws CorruptionException if an SSTable block read for the lookups fails its checksum
@@ -135,6 +147,10 @@ public interface Db extends AutoCloseable {
   /**
    * As {@link #multiGet(java.util.List)}, as seen by {@code options} (e.g. at a snapshot).
    *
+   * @param keys the keys to look up, in any order, duplicates allowed
+   * @param options the snapshot and read settings
+   * @return a new list of {@code keys.size()} new value arrays or nulls, in the order of {@code
+   *     keys}
    * @throws IllegalArgumentException if an argument or a key is null, or the snapshot belongs to
    *     another database
    * @throws IllegalStateException if the snapshot was closed
@@ -146,6 +162,7 @@ public interface Db extends AutoCloseable {
   /**
    * Takes a snapshot at the newest acknowledged write. Close it when done.
    *
+   * @return a snapshot pinning the current sequence number until it is closed
    * @throws DbClosedException if the database is closed
    */
   Snapshot getSnapshot();
@@ -154,6 +171,7 @@ public interface Db extends AutoCloseable {
    * Begins an optimistic transaction at snapshot isolation ({@link TransactionOptions#defaults()}).
    * Close it when done.
    *
+   * @return the open transaction, owned by the calling thread until it is committed or closed
    * @throws DbClosedException if the database is closed
    */
   Transaction beginTransaction();
@@ -162,6 +180,8 @@ public interface Db extends AutoCloseable {
    * Begins an optimistic transaction with {@code options} (isolation level, sync commit). Its
    * snapshot is taken now. Close it when done.
    *
+   * @param options the isolation level and whether commit syncs the WAL
+   * @return the open transaction, owned by the calling thread until it is committed or closed
    * @throws IllegalArgumentException if {@code options} is null
    * @throws DbClosedException if the database is closed
    */
@@ -170,6 +190,7 @@ public interface Db extends AutoCloseable {
   /**
    * Deletes {@code key} by writing a tombstone; deleting an absent key is not an error.
    *
+   * @param key the key to delete, at most {@link Options#maxKeySize()} bytes (may be empty)
    * @throws IllegalArgumentException if {@code key} is null or too large
    * @throws DbClosedException if the database is closed
    * @throws StrataIOException if the WAL write fails, or an earlier error is sticky
@@ -179,6 +200,8 @@ public interface Db extends AutoCloseable {
   /**
    * Deletes {@code key}, honouring {@code options}.
    *
+   * @param key the key to delete, at most {@link Options#maxKeySize()} bytes (may be empty)
+   * @param options {@link WriteOptions#sync()} makes the call return only after the WAL is fsynced
    * @throws IllegalArgumentException if an argument is null or the key too large
    * @throws DbClosedException if the database is closed
    * @throws StrataIOException if the WAL write or sync fails, or an earlier error is sticky
@@ -189,6 +212,7 @@ public interface Db extends AutoCloseable {
    * Applies every operation of {@code batch} atomically with default {@link WriteOptions}: readers
    * and recovery after a crash see all of the batch or none of it.
    *
+   * @param batch the operations, applied in order; the batch is not changed and may be reused
    * @throws IllegalArgumentException if {@code batch} is null or holds a key or value that is too
    *     large (then nothing of it is applied)
    * @throws DbClosedException if the database is closed
@@ -199,6 +223,8 @@ public interface Db extends AutoCloseable {
   /**
    * Applies {@code batch} atomically, honouring {@code options}.
    *
+   * @param batch the operations, applied in order; the batch is not changed and may be reused
+   * @param options {@link WriteOptions#sync()} makes the call return only after the WAL is fsynced
    * @throws IllegalArgumentException if an argument is null or the batch holds an oversized entry
    * @throws DbClosedException if the database is closed
    * @throws StrataIOException if the WAL write or sync fails, or an earlier error is sticky
@@ -216,6 +242,7 @@ public interface Db extends AutoCloseable {
    * iterator pins the memtables and SSTables it reads, unless {@link
    * ReadOptions#withAutoRefreshMillis} lets it re-open them periodically.
    *
+   * @return a new, unpositioned iterator; it must be closed, and is not thread-safe
    * @throws DbClosedException if the database is closed
    */
   DbIterator newIterator();
@@ -223,6 +250,8 @@ public interface Db extends AutoCloseable {
   /**
    * Like {@link #newIterator()}, reading as {@code options} say (e.g. at a snapshot).
    *
+   * @param options the snapshot and read settings
+   * @return a new, unpositioned iterator; it must be closed, and is not thread-safe
    * @throws IllegalArgumentException if {@code options} is null or its snapshot is foreign
    * @throws IllegalStateException if the snapshot was closed
    * @throws DbClosedException if the database is closed
@@ -232,6 +261,10 @@ public interface Db extends AutoCloseable {
   /**
    * Like {@link #scan(Bound, Bound)}, reading as {@code options} say (e.g. at a snapshot).
    *
+   * @param lower lower bound, e.g. {@link Bound#inclusive(byte[])} or {@link Bound#unbounded()}
+   * @param upper upper bound, e.g. {@link Bound#exclusive(byte[])} or {@link Bound#unbounded()}
+   * @param options the snapshot and read settings
+   * @return a new iterator positioned on the first key in range; it must be closed
    * @throws IllegalArgumentException if an argument is null or the snapshot is foreign
    * @throws IllegalStateException if the snapshot was closed
    * @throws DbClosedException if the database is closed
@@ -247,6 +280,7 @@ public interface Db extends AutoCloseable {
    *
    * @param lower lower bound, e.g. {@link Bound#inclusive(byte[])} or {@link Bound#unbounded()}
    * @param upper upper bound, e.g. {@link Bound#exclusive(byte[])} or {@link Bound#unbounded()}
+   * @return a new iterator on the first key in range; close it; not thread-safe
    * @throws IllegalArgumentException if a bound is null
    * @throws DbClosedException if the database is closed
    */
@@ -271,6 +305,8 @@ public interface Db extends AutoCloseable {
    * them: {@code scan(Bound.inclusive(prefix), Bound.prefixEnd(prefix))}. An empty prefix selects
    * every key.
    *
+   * @param prefix the key prefix, possibly empty
+   * @return a new iterator positioned on the first key with the prefix; it must be closed
    * @throws IllegalArgumentException if {@code prefix} is null
    * @throws DbClosedException if the database is closed
    */
@@ -281,6 +317,9 @@ public interface Db extends AutoCloseable {
   /**
    * Like {@link #scanPrefix(byte[])}, reading as {@code options} say (e.g. at a snapshot).
    *
+   * @param prefix the key prefix, possibly empty
+   * @param options the snapshot and read settings
+   * @return a new iterator positioned on the first key with the prefix; it must be closed
    * @throws IllegalArgumentException if an argument is null or the snapshot is foreign
    * @throws IllegalStateException if the snapshot was closed
    * @throws DbClosedException if the database is closed
@@ -302,6 +341,8 @@ public interface Db extends AutoCloseable {
    * no {@code ByteBuffer} get: a lookup copies the value out of its block exactly once, into the
    * array {@link #get(byte[])} returns ({@link java.nio.ByteBuffer#wrap(byte[])} costs no copy).
    *
+   * @param key the key's bytes, position to limit, at most {@link Options#maxKeySize()} bytes
+   * @param value the value's bytes, position to limit; at most {@link Options#maxValueSize()} bytes
    * @throws IllegalArgumentException if either is null or too large
    * @throws DbClosedException if the database is closed
    * @throws StrataIOException if the WAL write fails, or an earlier error is sticky
@@ -313,6 +354,9 @@ public interface Db extends AutoCloseable {
   /**
    * As {@link #put(java.nio.ByteBuffer, java.nio.ByteBuffer)}, honouring {@code options}.
    *
+   * @param key the key's bytes, position to limit, at most {@link Options#maxKeySize()} bytes
+   * @param value the value's bytes, position to limit; at most {@link Options#maxValueSize()} bytes
+   * @param options {@link WriteOptions#sync()} makes the call return only after the WAL is fsynced
    * @throws IllegalArgumentException if an argument is null or too large
    * @throws DbClosedException if the database is closed
    * @throws StrataIOException if the WAL write or sync fails, or an earlier error is sticky
@@ -429,6 +473,7 @@ public interface Db extends AutoCloseable {
    * Returns a snapshot of the database's shape: files and bytes per level, memtable sizes and the
    * last sequence number.
    *
+   * @return a new, immutable snapshot of the shape, taken at the time of the call
    * @throws DbClosedException if the database is closed
    */
   DbStats stats();

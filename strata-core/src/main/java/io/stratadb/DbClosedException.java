@@ -8,7 +8,11 @@ package io.stratadb;
 public class DbClosedException extends StrataException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception for the database in {@code dir}. */
+  /**
+   * Creates the exception for the database in {@code dir}.
+   *
+   * @param dir the closed database's directory, named in the message
+   */
   public DbClosedException(String dir) {
     super("database is closed: " + dir);
   }

@@ -68,17 +68,20 @@ public interface DbIterator extends AutoCloseable, Iterable<KeyValue> {
    * Positions at the first key {@code >= target} (clamped to the iterator's lower bound); invalid
    * if there is none within the range.
    *
+   * @param target the key to seek to, compared bytewise unsigned
    * @throws IllegalArgumentException if {@code target} is null
    */
   void seek(byte[] target);
 
-  /** Whether the iterator is positioned on an entry. */
+  /** {@return whether the iterator is positioned on an entry} */
   boolean isValid();
 
-  /** The current key. The array is owned by the caller. REQUIRES: {@link #isValid()}. */
+  /** {@return the current key} The array is owned by the caller. REQUIRES: {@link #isValid()}. */
   byte[] key();
 
-  /** The current value, possibly empty. The array is owned by the caller. REQUIRES: valid. */
+  /**
+   * {@return the current value, possibly empty} The array is owned by the caller. REQUIRES: valid.
+   */
   byte[] value();
 
   /** Moves to the next key; may become invalid at the end of the range. REQUIRES: valid. */
@@ -91,6 +94,7 @@ public interface DbIterator extends AutoCloseable, Iterable<KeyValue> {
    * Positions at the last key {@code <= target} (clamped to the iterator's upper bound); invalid if
    * there is none within the range (RocksDB's {@code SeekForPrev}).
    *
+   * @param target the key to seek to, compared bytewise unsigned
    * @throws IllegalArgumentException if {@code target} is null
    */
   void seekForPrev(byte[] target);

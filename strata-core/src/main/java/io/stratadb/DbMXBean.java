@@ -14,139 +14,150 @@ package io.stratadb;
  * DbClosedException}. docs/statistics.md lists them all. Thread-safe.
  */
 public interface DbMXBean {
-  /** The database directory, absolute. */
+  /** {@return the database directory, as an absolute path} */
   String getPath();
 
-  /** Whether latency histograms are recorded ({@code Options.statistics()}). */
+  /** {@return whether latency histograms are recorded} ({@code Options.statistics()}). */
   boolean isStatisticsEnabled();
 
-  /** {@code get} calls (hits plus misses). */
+  /** {@return the number of {@code get} calls (hits plus misses)} */
   long getGets();
 
-  /** Gets that found a value. */
+  /** {@return the number of gets that found a value} */
   long getGetHits();
 
-  /** Gets that found nothing. */
+  /** {@return the number of gets that found nothing} */
   long getGetMisses();
 
-  /** Gets decided by a memtable. */
+  /** {@return the number of gets decided by a memtable} */
   long getMemtableHits();
 
-  /** Value bytes returned by gets. */
+  /** {@return the value bytes returned by gets} */
   long getBytesRead();
 
-  /** Puts committed (single, batched and transactional). */
+  /** {@return the number of puts committed (single, batched and transactional)} */
   long getPuts();
 
-  /** Deletes committed (single, batched and transactional). */
+  /** {@return the number of deletes committed (single, batched and transactional)} */
   long getDeletes();
 
-  /** {@code write(WriteBatch)} calls. */
+  /** {@return the number of {@code write(WriteBatch)} calls} */
   long getBatchWrites();
 
-  /** User key and value bytes written (approximate encoded size of the committed batches). */
+  /**
+   * {@return the user key and value bytes written} (The approximate encoded size of the committed
+   * batches.)
+   */
   long getBytesWritten();
 
-  /** Bytes of WAL records appended. */
+  /** {@return the bytes of WAL records appended} */
   long getWalBytes();
 
-  /** WAL fsyncs. */
+  /** {@return the number of WAL fsyncs} */
   long getWalSyncs();
 
-  /** SSTable lookups by gets that read the table (past key range and bloom filter). */
+  /**
+   * {@return the number of SSTable lookups by gets that read the table} (past key range and bloom
+   * filter).
+   */
   long getSstReads();
 
-  /** Bloom filter probes by gets. */
+  /** {@return the number of bloom filter probes by gets} */
   long getBloomChecks();
 
-  /** Bloom filter probes that ruled a table out. */
+  /** {@return the number of bloom filter probes that ruled a table out} */
   long getBloomUseful();
 
-  /** Iterators created. */
+  /** {@return the number of iterators created} */
   long getIterators();
 
-  /** Data block reads served by the block cache. */
+  /** {@return the number of data block reads served by the block cache} */
   long getBlockCacheHits();
 
-  /** Data block reads that missed the block cache. */
+  /** {@return the number of data block reads that missed the block cache} */
   long getBlockCacheMisses();
 
-  /** Blocks evicted from the block cache. */
+  /** {@return the number of blocks evicted from the block cache} */
   long getBlockCacheEvictions();
 
-  /** Memtable flushes. */
+  /** {@return the number of memtable flushes} */
   long getFlushes();
 
-  /** SSTable bytes written by flushes. */
+  /** {@return the SSTable bytes written by flushes} */
   long getFlushBytesWritten();
 
-  /** Compactions, including trivial moves. */
+  /** {@return the number of compactions, including trivial moves} */
   long getCompactions();
 
-  /** Compactions that moved a table without rewriting it. */
+  /** {@return the number of compactions that moved a table without rewriting it} */
   long getTrivialMoves();
 
-  /** SSTable bytes read by compactions. */
+  /** {@return the SSTable bytes read by compactions} */
   long getCompactionBytesRead();
 
-  /** SSTable bytes written by compactions. */
+  /** {@return the SSTable bytes written by compactions} */
   long getCompactionBytesWritten();
 
-  /** The compaction strategy's estimate of bytes still to rewrite. */
+  /**
+   * {@return the compaction strategy's estimate of bytes still to rewrite} A gauge, not a count.
+   */
   long getPendingCompactionBytes();
 
-  /** Writes delayed or stopped (slowdowns plus stops). */
+  /** {@return the number of writes delayed or stopped (slowdowns plus stops)} */
   long getWriteStalls();
 
-  /** Writes delayed by 1 ms. */
+  /** {@return the number of writes delayed by 1 ms} */
   long getWriteSlowdowns();
 
-  /** Writes that blocked until flush or compaction caught up. */
+  /** {@return the number of writes that blocked until flush or compaction caught up} */
   long getWriteStops();
 
-  /** Time writers spent delayed or blocked, in ms. */
+  /** {@return the time writers spent delayed or blocked, in ms} */
   long getWriteStallMillis();
 
-  /** Live SSTables per level, L0 first. */
+  /** {@return the number of live SSTables per level, L0 first} A new array on each call. */
   long[] getLiveSstFilesPerLevel();
 
-  /** Live SSTables over all levels. */
+  /** {@return the number of live SSTables over all levels} */
   long getLiveSstFiles();
 
-  /** Bytes of live SSTables over all levels. */
+  /** {@return the bytes of live SSTables over all levels} */
   long getLiveSstBytes();
 
-  /** Open snapshots (including transactions' and auto-refreshing iterators'). */
+  /**
+   * {@return the number of open snapshots} (Including transactions' and auto-refreshing
+   * iterators'.)
+   */
   long getSnapshotsOpen();
 
-  /** Approximate bytes in the mutable memtable. */
+  /** {@return the approximate bytes in the mutable memtable} */
   long getMemtableBytes();
 
-  /** Immutable memtables waiting for flush. */
+  /** {@return the number of immutable memtables waiting for flush} */
   long getImmutableMemtables();
 
-  /** Sequence number of the newest write. */
+  /** {@return the sequence number of the newest write} */
   long getLastSequence();
 
-  /** Latency of {@code get}, in µs. */
+  /** {@return the latency of {@code get}, in µs} */
   LatencyStats getGetLatency();
 
-  /** Latency of {@code put}, in µs. */
+  /** {@return the latency of {@code put}, in µs} */
   LatencyStats getPutLatency();
 
-  /** Latency of {@code delete}, in µs. */
+  /** {@return the latency of {@code delete}, in µs} */
   LatencyStats getDeleteLatency();
 
-  /** Latency of {@code write(WriteBatch)}, in µs. */
+  /** {@return the latency of {@code write(WriteBatch)}, in µs} */
   LatencyStats getWriteLatency();
 
-  /** Latency of creating an iterator, in µs. */
+  /** {@return the latency of creating an iterator, in µs} */
   LatencyStats getIteratorLatency();
 
-  /** Duration of a memtable flush, in µs. */
+  /** {@return the duration of a memtable flush, in µs} */
   LatencyStats getFlushLatency();
 
-  /** Duration of a compaction, in µs. */
+  /** {@return the duration of a compaction, in µs} */
   LatencyStats getCompactionLatency();
 
   /** Zeroes the operation counters and latency histograms (engine counters keep counting since open). */

@@ -15,12 +15,20 @@ public interface DbProvider {
   /**
    * Opens or creates a database; see {@link Db#open(Path, Options)} for the contract, arguments
    * and exceptions.
+   *
+   * @param dir the database directory
+   * @param options the tuning options
+   * @return the open database, which the caller must close
    */
   Db open(Path dir, Options options);
 
   /**
    * Opens a database for reading only; see {@link Db#openReadOnly(Path, Options)} for the
    * contract, arguments and exceptions.
+   *
+   * @param dir the database directory
+   * @param options the tuning options
+   * @return the open, read-only database, which the caller must close
    */
   Db openReadOnly(Path dir, Options options);
 }

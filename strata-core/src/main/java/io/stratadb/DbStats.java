@@ -79,13 +79,16 @@ public record DbStats(
   public record LevelStats(int level, int files, long bytes, double score, long readUpperBytes,
       long readLevelBytes, long writtenBytes, long movedBytes, long compactions, long compactionMillis) {
 
-    /** Bytes written per byte read from shallower levels (RocksDB's per-level W-Amp); 0 if none. */
+    /**
+     * {@return the bytes written per byte read from shallower levels; 0 if none} (RocksDB's
+     * per-level W-Amp.)
+     */
     public double writeAmplification() {
       return readUpperBytes == 0 ? 0 : (double) writtenBytes / readUpperBytes;
     }
   }
 
-  /** Total SSTable bytes over all levels. */
+  /** {@return the total SSTable bytes over all levels} */
   public long totalTableBytes() {
     return levels.stream().mapToLong(LevelStats::bytes).sum();
   }
@@ -93,12 +96,16 @@ public record DbStats(
   /**
    * SSTable bytes written (flushes plus compactions) per byte of user data ingested; 0 before any
    * write. The WAL is not counted.
+   *
+   * @return the write amplification, a ratio {@code >= 0}
    */
   public double writeAmplification() {
     return bytesIngested == 0 ? 0 : (double) (flushBytesWritten + compactionBytesWritten) / bytesIngested;
   }
 
-  /** A multi-line table in the style of RocksDB's {@code rocksdb.stats} compaction stats. */
+  /**
+   * {@return a multi-line table in the style of RocksDB's {@code rocksdb.stats} compaction stats}
+   */
   public String report() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("** Compaction Stats [%s] **%n", compactionStrategy));
@@ -150,6 +157,9 @@ public record DbStats(
   /**
    * The operation counters, and with {@link Options#statistics()} one latency line per operation
    * (RocksDB's {@code rocksdb.stats} histogram dump, shortened).
+   *
+   * @return the report, one line per counter group and per timed operation, each ending in a line
+   *     break
    */
   public String operationsReport() {
     OperationStats o = operations;

@@ -18,6 +18,8 @@ public record KeyValue(byte[] key, byte[] value) {
   /**
    * Creates an entry over the given arrays (not copied).
    *
+   * @param key the user key, not null
+   * @param value the value, possibly empty, not null
    * @throws NullPointerException if {@code key} or {@code value} is null
    */
   public KeyValue {

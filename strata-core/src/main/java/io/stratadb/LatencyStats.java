@@ -21,7 +21,7 @@ public record LatencyStats(long count, double meanMicros, double p50Micros, doub
   /** No operation recorded. */
   public static final LatencyStats EMPTY = new LatencyStats(0, 0, 0, 0, 0, 0, 0);
 
-  /** One line: {@code count=... mean=...us p50=... p95=... p99=... p99.9=... max=...}. */
+  /** {@return one line: {@code count=... mean=...us p50=... p95=... p99=... p99.9=... max=...}} */
   public String line() {
     return String.format("count=%d mean=%.1fus p50=%.1f p95=%.1f p99=%.1f p99.9=%.1f max=%.1f", count, meanMicros,
         p50Micros, p95Micros, p99Micros, p999Micros, maxMicros);

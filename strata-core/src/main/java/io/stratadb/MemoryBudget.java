@@ -51,12 +51,12 @@ public final class MemoryBudget {
     this.blockCacheOffHeap = b.blockCacheOffHeap;
   }
 
-  /** A builder initialised with the defaults. */
+  /** {@return a new builder initialised with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder initialised with this budget's values. */
+  /** {@return a new builder initialised with this budget's values} */
   public Builder toBuilder() {
     return new Builder().memtableLimitBytes(memtableLimitBytes)
         .chargeMemtablesToBlockCache(chargeMemtablesToBlockCache).strictCapacityLimit(strictCapacityLimit)
@@ -67,6 +67,8 @@ public final class MemoryBudget {
    * Bytes all memtables of the database may hold together (RocksDB's {@code db_write_buffer_size}),
    * counted as their arena chunks and bloom filters; 0 for no limit beyond {@link
    * Options#writeBufferSize()} and {@link Options#maxImmutableMemtables()}. Default 0.
+   *
+   * @return the limit in bytes, or 0 for none
    */
   public long memtableLimitBytes() {
     return memtableLimitBytes;
@@ -75,12 +77,17 @@ public final class MemoryBudget {
   /**
    * Whether the memtables' memory is charged to the block cache's budget (RocksDB's {@code
    * WriteBufferManager} constructed with the cache). Default false.
+   *
+   * @return true to charge memtables to the block cache
    */
   public boolean chargeMemtablesToBlockCache() {
     return chargeMemtablesToBlockCache;
   }
 
-  /** Whether charges beyond the budget are refused (RocksDB's {@code strict_capacity_limit}). Default false. */
+  /**
+   * {@return whether charges beyond the budget are refused} (RocksDB's {@code
+   * strict_capacity_limit}.) Default false.
+   */
   public boolean strictCapacityLimit() {
     return strictCapacityLimit;
   }
@@ -95,6 +102,8 @@ public final class MemoryBudget {
    * counts against the JVM's {@code -XX:MaxDirectMemorySize} (by default the maximum heap size):
    * past it the cache stops growing and caches no more blocks than it holds (a warning is logged).
    * A block larger than 64 KiB is cached on the heap. Default true.
+   *
+   * @return true to keep cached blocks off the heap
    */
   public boolean blockCacheOffHeap() {
     return blockCacheOffHeap;
@@ -147,6 +156,7 @@ public final class MemoryBudget {
      * See {@link MemoryBudget#memtableLimitBytes()}.
      *
      * @param bytes 0 (no limit), or 64 KiB to 1 TiB
+     * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder memtableLimitBytes(long bytes) {
@@ -157,25 +167,37 @@ public final class MemoryBudget {
       return this;
     }
 
-    /** See {@link MemoryBudget#chargeMemtablesToBlockCache()}. */
+    /**
+     * {@return this builder} See {@link MemoryBudget#chargeMemtablesToBlockCache()}.
+     *
+     * @param value whether to charge memtables to the block cache
+     */
     public Builder chargeMemtablesToBlockCache(boolean value) {
       this.chargeMemtablesToBlockCache = value;
       return this;
     }
 
-    /** See {@link MemoryBudget#strictCapacityLimit()}. */
+    /**
+     * {@return this builder} See {@link MemoryBudget#strictCapacityLimit()}.
+     *
+     * @param value whether charges beyond the budget are refused
+     */
     public Builder strictCapacityLimit(boolean value) {
       this.strictCapacityLimit = value;
       return this;
     }
 
-    /** See {@link MemoryBudget#blockCacheOffHeap()}. */
+    /**
+     * {@return this builder} See {@link MemoryBudget#blockCacheOffHeap()}.
+     *
+     * @param value whether the block cache keeps blocks in direct memory
+     */
     public Builder blockCacheOffHeap(boolean value) {
       this.blockCacheOffHeap = value;
       return this;
     }
 
-    /** The budget. */
+    /** {@return a new, immutable budget with this builder's values} */
     public MemoryBudget build() {
       return new MemoryBudget(this);
     }

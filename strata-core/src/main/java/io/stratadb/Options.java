@@ -24,44 +24,45 @@ public final class Options {
     this.values = b.copy();
   }
 
-  /** The default options. */
+  /** {@return the default options} Equal to {@code builder().build()}. */
   public static Options defaults() {
     return builder().build();
   }
 
-  /** A builder initialised with the defaults. */
+  /** {@return a new builder initialised with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder initialised with these options. */
+  /** {@return a new builder initialised with these options} Changing it leaves these unchanged. */
   public Builder toBuilder() {
     return values.copy();
   }
 
-  /** Memtable size in bytes at which it is frozen and flushed. Default 4 MiB. */
+  /** {@return the memtable size in bytes at which it is frozen and flushed} Default 4 MiB. */
   public long writeBufferSize() {
     return values.writeBufferSize;
   }
 
-  /** Target uncompressed size of an SSTable data block, in bytes. Default 4096. */
+  /** {@return the target uncompressed size of an SSTable data block, in bytes} Default 4096. */
   public int blockSize() {
     return values.blockSize;
   }
 
-  /** Keys between restart points in a block (prefix compression resets there). Default 16. */
+  /** {@return the keys between restart points in a block (prefix compression resets)} Default 16. */
   public int blockRestartInterval() {
     return values.blockRestartInterval;
   }
 
-  /** Bloom filter bits per key; 0 disables the filter. Default 10 (about 1% false positives). */
+  /** {@return the bloom filter bits per key; 0 disables it} Default 10 (about 1% false positives). */
   public int bloomBitsPerKey() {
     return values.bloomBitsPerKey;
   }
 
   /**
-   * Size of each memtable's whole-key bloom filter as a fraction of {@link #writeBufferSize()}
-   * (RocksDB's {@code memtable_prefix_bloom_size_ratio} with whole-key filtering); 0 disables it.
+   * {@return the size of each memtable's whole-key bloom filter as a fraction of {@link
+   * #writeBufferSize()}} (RocksDB's {@code memtable_prefix_bloom_size_ratio} with whole-key
+   * filtering); 0 disables it.
    * Point lookups of keys a memtable does not hold then skip its search. Default 1/64
    * (about 20 bits per key for 100-byte values), allocated when the memtable is created.
    */
@@ -69,51 +70,52 @@ public final class Options {
     return values.memtableBloomSizeRatio;
   }
 
-  /** How each memtable orders its entries. Default {@link MemtableRep#BPLUS_TREE}. */
+  /** {@return how each memtable orders its entries} Default {@link MemtableRep#BPLUS_TREE}. */
   public MemtableRep memtableRep() {
     return values.memtableRep;
   }
 
   /**
-   * Whether opening the database also opens its SSTables (mapping each, reading its index block
-   * and bloom filter into the table cache), up to {@link #maxOpenFiles()}, on a background thread,
-   * so the first reads do not pay for it: RocksDB's behaviour with {@code max_open_files = -1}, its
-   * default. Default true.
+   * {@return whether opening the database also opens its SSTables} (Mapping each, reading its index
+   * block and bloom filter into the table cache), up to {@link #maxOpenFiles()}, on a background
+   * thread, so the first reads do not pay for it: RocksDB's behaviour with {@code max_open_files =
+   * -1}, its default. Default true.
    */
   public boolean preloadTables() {
     return values.preloadTables;
   }
 
   /**
-   * Maximum SSTables held open in the table cache. Default 1000. A table read with {@code pread}
-   * that an iterator reads in runs holds a second file descriptor for them, so allow up to twice
-   * this many descriptors for tables in the process's limit ({@code ulimit -n}).
+   * {@return the maximum number of SSTables open in the table cache} Default 1000. A table read
+   * with {@code pread} that an iterator reads in runs holds a second file descriptor for them, so
+   * allow up to twice this many descriptors for tables in the process's limit ({@code ulimit -n}).
    */
   public int maxOpenFiles() {
     return values.maxOpenFiles;
   }
 
-  /** Bytes of data blocks kept in the block cache; 0 disables it. Default 8 MiB (LevelDB). */
+  /** {@return the bytes of data blocks the block cache keeps; 0 disables it} Default 8 MiB. */
   public long blockCacheSize() {
     return values.blockCacheSize;
   }
 
-  /** How SSTables are read: mmap or pread, read-ahead, direct I/O. See {@link ReadPathOptions}. */
+  /** {@return how SSTables are read (mmap or pread, read-ahead, direct I/O; {@link ReadPathOptions})} */
   public ReadPathOptions readPath() {
     return values.readPath;
   }
 
-  /** Data block compression of every level without a per-level choice. Default LZ4 (as RocksDB). */
+  /** {@return the data block compression of levels without a per-level choice} Default LZ4. */
   public Compression compression() {
     return values.compression;
   }
 
-  /** Per-level compression, L0 first; empty when {@link #compression()} applies everywhere. */
+  /** {@return the per-level compression, L0 first; empty if {@link #compression()} applies to all} */
   public java.util.List<Compression> compressionPerLevel() {
     return values.compressionPerLevel;
   }
 
-  /** The compression of tables written to {@code level}. */
+  /** {@return the compression of tables written to {@code level}}
+   * @param level the level, 0 for L0; levels past the per-level list use its last entry */
   public Compression compressionForLevel(int level) {
     java.util.List<Compression> perLevel = values.compressionPerLevel;
     if (perLevel.isEmpty()) {
@@ -122,125 +124,125 @@ public final class Options {
     return perLevel.get(Math.min(level, perLevel.size() - 1));
   }
 
-  /** Largest accepted key, in bytes. Default 65536. */
+  /** {@return the largest accepted key, in bytes} Default 65536. */
   public int maxKeySize() {
     return values.maxKeySize;
   }
 
-  /** Largest accepted value, in bytes. Default 16 MiB. */
+  /** {@return the largest accepted value, in bytes} Default 16 MiB. */
   public int maxValueSize() {
     return values.maxValueSize;
   }
 
-  /** Immutable memtables that may wait for flush before writers stall. Default 2. */
+  /** {@return how many immutable memtables may wait for flush before writers stall} Default 2. */
   public int maxImmutableMemtables() {
     return values.maxImmutableMemtables;
   }
 
-  /** The compaction strategy. Default {@link CompactionStrategy#leveled()}. */
+  /** {@return the compaction strategy} Default {@link CompactionStrategy#leveled()}. */
   public CompactionStrategy compactionStrategy() {
     return values.compactionStrategy;
   }
 
   /**
-   * Background threads: one flushes memtables, the others ({@code maxBackgroundJobs - 1}, at least
-   * one) run compactions concurrently. Default 2 (RocksDB's default).
+   * {@return the number of background threads} One flushes memtables, the others ({@code
+   * maxBackgroundJobs - 1}, at least one) run compactions concurrently. Default 2 (as RocksDB).
    */
   public int maxBackgroundJobs() {
     return values.maxBackgroundJobs;
   }
 
-  /** L0 file count at which writes are delayed ({@link BackgroundTuning}). Default 20 (RocksDB). */
+  /** {@return the L0 file count at which writes are delayed ({@link BackgroundTuning})} Default 20. */
   public int l0SlowdownWritesTrigger() {
     return values.l0SlowdownWritesTrigger;
   }
 
-  /** L0 file count at which writers stall until compaction catches up. Default 36 (RocksDB). */
+  /** {@return the L0 file count at which writers stall until compaction catches up} Default 36. */
   public int l0StopWritesTrigger() {
     return values.l0StopWritesTrigger;
   }
 
-  /** Estimated bytes awaiting compaction at which writes are delayed. Default 64 GiB (RocksDB). */
+  /** {@return the estimated bytes awaiting compaction at which writes are delayed} Default 64 GiB. */
   public long softPendingCompactionBytesLimit() {
     return values.softPendingCompactionBytesLimit;
   }
 
-  /** Estimated bytes awaiting compaction at which writes stop. Default 256 GiB (RocksDB). */
+  /** {@return the estimated bytes awaiting compaction at which writes stop} Default 256 GiB. */
   public long hardPendingCompactionBytesLimit() {
     return values.hardPendingCompactionBytesLimit;
   }
 
-  /** Size in bytes at which compaction starts a new output SSTable. Default 2 MiB. */
+  /** {@return the size in bytes at which compaction starts a new output SSTable} Default 2 MiB. */
   public long targetFileSize() {
     return values.targetFileSize;
   }
 
-  /** Manifest size in bytes past which it is rewritten as a snapshot on open. Default 4 MiB. */
+  /** {@return the manifest size in bytes past which open rewrites it as a snapshot} Default 4 MiB. */
   public long maxManifestFileSize() {
     return values.maxManifestFileSize;
   }
 
-  /** Whether {@link Db#open} creates a missing database. Default true. */
+  /** {@return whether {@link Db#open} creates a missing database} Default true. */
   public boolean createIfMissing() {
     return values.createIfMissing;
   }
 
-  /** Whether {@link Db#open} fails when the database exists. Default false. */
+  /** {@return whether {@link Db#open} fails when the database exists} Default false. */
   public boolean errorIfExists() {
     return values.errorIfExists;
   }
 
-  /** The file system all files go through; tests inject faults here (LevelDB's {@code Env}). */
+  /** {@return the file system all files go through} Tests inject faults here (LevelDB's Env). */
   public FileSystem fileSystem() {
     return values.fileSystem;
   }
 
-  /** The compaction filter, or null for none (the default). */
+  /** {@return the compaction filter, or null for none (the default)} */
   public CompactionFilter compactionFilter() {
     return values.compactionFilter;
   }
 
   /**
-   * Whether latency histograms (get, put, delete, write, iterator creation, flush, compaction)
-   * are recorded, as RocksDB's {@code Options.statistics}; counters are kept either way. Costs
-   * two clock reads and a histogram update per operation. Default false. See docs/statistics.md.
+   * {@return whether latency histograms are recorded} (Get, put, delete, write, iterator creation,
+   * flush, compaction), as RocksDB's {@code Options.statistics}; counters are kept either way.
+   * Costs two clock reads and a histogram update per operation. Default false. See docs/statistics.md.
    */
   public boolean statistics() {
     return values.statistics;
   }
 
   /**
-   * Whether the open database registers a JMX MXBean {@code io.stratadb:type=Db,name="<absolute
-   * path>"} with the platform MBean server, unregistered at close. Default true (as Cassandra);
-   * the first registration in a process starts the platform MBean server (a few hundred ms).
+   * {@return whether the open database registers a JMX MXBean} It is {@code io.stratadb:type=Db,
+   * name="<absolute path>"}, with the platform MBean server, unregistered at close. Default true
+   * (as Cassandra); the first registration in a process starts the MBean server (a few hundred ms).
    */
   public boolean jmx() {
     return values.jmx;
   }
 
   /**
-   * Whether point lookups that read tables in vain trigger compaction (LevelDB's seek compaction,
-   * {@link io.stratadb.manifest.SeekBudget}): a table whose data blocks lookups keep reading without
-   * finding their keys, while the keys lie in other tables, is merged into the level below once
-   * the wasted reads cost more than the compaction would. Only a table its bloom filter admitted is
-   * charged. Leveled compaction only (the other strategies ignore it). Default true, as LevelDB
-   * (RocksDB has no seek compaction).
+   * {@return whether point lookups that read tables in vain trigger compaction} (LevelDB's seek
+   * compaction, {@link io.stratadb.manifest.SeekBudget}): a table whose data blocks lookups keep
+   * reading without finding their keys, while the keys lie in other tables, is merged into the
+   * level below once the wasted reads cost more than the compaction would. Only a table its bloom
+   * filter admitted is charged. Leveled compaction only (the other strategies ignore it). Default
+   * true, as LevelDB (RocksDB has no seek compaction).
    */
   public boolean seekCompaction() {
     return values.seekCompaction;
   }
 
-  /** The delayed write rate while compaction is behind. See {@link BackgroundTuning}. */
+  /** {@return the delayed write rate while compaction is behind} See {@link BackgroundTuning}. */
   public BackgroundTuning backgroundTuning() {
     return values.backgroundTuning;
   }
 
-  /** The memory budget: memtables charged to the block cache, strict capacity. See {@link MemoryBudget}. */
+  /** {@return the memory budget (memtables charged to the block cache, strict capacity)} */
   public MemoryBudget memoryBudget() {
     return values.memoryBudget;
   }
 
-  /** How tables lay out their data blocks (alignment); default {@link TableLayout#defaults()}. */
+  /** {@return how tables lay out data blocks (alignment)} Default {@link TableLayout#defaults()}. */
   public TableLayout tableLayout() {
     return values.tableLayout;
   }
@@ -292,25 +294,29 @@ public final class Options {
       }
     }
 
-    /** Memtable size in bytes, 64 KiB to 1 GiB. */
+    /** {@return this builder} Sets {@link Options#writeBufferSize()}.
+     * @param bytes the memtable size in bytes, 64 KiB to 1 GiB */
     public Builder writeBufferSize(long bytes) {
       this.writeBufferSize = check("writeBufferSize", bytes, 64 << 10, 1L << 30);
       return this;
     }
 
-    /** Data block size in bytes, 256 B to 4 MiB. */
+    /** {@return this builder} Sets {@link Options#blockSize()}.
+     * @param bytes the data block size in bytes, 256 B to 4 MiB */
     public Builder blockSize(int bytes) {
       this.blockSize = (int) check("blockSize", bytes, 256, 4 << 20);
       return this;
     }
 
-    /** Keys per restart point, 1 to 1024. */
+    /** {@return this builder} Sets {@link Options#blockRestartInterval()}.
+     * @param keys the keys per restart point, 1 to 1024 */
     public Builder blockRestartInterval(int keys) {
       this.blockRestartInterval = (int) check("blockRestartInterval", keys, 1, 1024);
       return this;
     }
 
-    /** Bloom bits per key, 0 (no filter) to 64. */
+    /** {@return this builder} Sets {@link Options#bloomBitsPerKey()}.
+     * @param bits the bloom bits per key, 0 (no filter) to 64 */
     public Builder bloomBitsPerKey(int bits) {
       this.bloomBitsPerKey = (int) check("bloomBitsPerKey", bits, 0, 64);
       return this;
@@ -319,6 +325,8 @@ public final class Options {
     /**
      * Memtable bloom filter size as a fraction of the write buffer, 0 (none) to 0.25.
      *
+     * @param ratio the filter size as a fraction of the write buffer size, 0 (none) to 0.25
+     * @return this builder
      * @throws IllegalArgumentException if {@code ratio} is outside [0, 0.25] or NaN
      */
     public Builder memtableBloomSizeRatio(double ratio) {
@@ -329,25 +337,29 @@ public final class Options {
       return this;
     }
 
-    /** Open SSTables kept in the table cache, 16 to 1,000,000. */
+    /** {@return this builder} Sets {@link Options#maxOpenFiles()}.
+     * @param files the open SSTables kept in the table cache, 16 to 1,000,000 */
     public Builder maxOpenFiles(int files) {
       this.maxOpenFiles = (int) check("maxOpenFiles", files, 16, 1_000_000);
       return this;
     }
 
-    /** Block cache size in bytes, 0 (none) to 1 TiB. */
+    /** {@return this builder} Sets {@link Options#blockCacheSize()}.
+     * @param bytes the block cache size in bytes, 0 (none) to 1 TiB */
     public Builder blockCacheSize(long bytes) {
       this.blockCacheSize = check("blockCacheSize", bytes, 0, 1L << 40);
       return this;
     }
 
-    /** How SSTables are read; see {@link Options#readPath()}. @throws IllegalArgumentException if null */
+    /** {@return this builder} Sets how SSTables are read; see {@link Options#readPath()}.
+     * @param value the read path settings, not null (else IllegalArgumentException) */
     public Builder readPath(ReadPathOptions value) {
       this.readPath = notNull("readPath", value);
       return this;
     }
 
-    /** Compression of data blocks at every level. */
+    /** {@return this builder} Sets {@link Options#compression()}.
+     * @param value the data block compression of levels without a per-level choice, not null */
     public Builder compression(Compression value) {
       this.compression = notNull("compression", value);
       return this;
@@ -356,6 +368,10 @@ public final class Options {
     /**
      * Compression per level, L0 first; deeper levels than listed use the last entry (RocksDB's
      * {@code compression_per_level}). An empty list means {@link #compression(Compression)}.
+     *
+     * @param perLevel the compression per level, L0 first, no nulls; copied
+     * @return this builder
+     * @throws IllegalArgumentException if {@code perLevel} is or holds null
      */
     public Builder compressionPerLevel(java.util.List<Compression> perLevel) {
       if (perLevel == null || perLevel.stream().anyMatch(java.util.Objects::isNull)) {
@@ -365,19 +381,22 @@ public final class Options {
       return this;
     }
 
-    /** Largest key in bytes, 1 to 16 MiB. */
+    /** {@return this builder} Sets {@link Options#maxKeySize()}.
+     * @param bytes the largest key in bytes, 1 to 16 MiB */
     public Builder maxKeySize(int bytes) {
       this.maxKeySize = (int) check("maxKeySize", bytes, 1, 16 << 20);
       return this;
     }
 
-    /** Largest value in bytes, 0 to 256 MiB. */
+    /** {@return this builder} Sets {@link Options#maxValueSize()}.
+     * @param bytes the largest value in bytes, 0 to 256 MiB */
     public Builder maxValueSize(int bytes) {
       this.maxValueSize = (int) check("maxValueSize", bytes, 0, 256 << 20);
       return this;
     }
 
-    /** Immutable memtables waiting for flush before writers stall, 1 to 64. */
+    /** {@return this builder} Sets {@link Options#maxImmutableMemtables()}.
+     * @param count the immutable memtables waiting for flush before writers stall, 1 to 64 */
     public Builder maxImmutableMemtables(int count) {
       this.maxImmutableMemtables = (int) check("maxImmutableMemtables", count, 1, 64);
       return this;
@@ -386,6 +405,8 @@ public final class Options {
     /**
      * How each memtable orders its entries (RocksDB's {@code memtable_factory}).
      *
+     * @param rep the memtable representation
+     * @return this builder
      * @throws IllegalArgumentException if {@code rep} is null
      */
     public Builder memtableRep(MemtableRep rep) {
@@ -393,73 +414,85 @@ public final class Options {
       return this;
     }
 
-    /** Whether opening the database opens its SSTables in the background ({@link Options#preloadTables()}). */
+    /** {@return this builder} Sets {@link Options#preloadTables()}.
+     * @param preload whether opening the database opens its SSTables in the background */
     public Builder preloadTables(boolean preload) {
       this.preloadTables = preload;
       return this;
     }
 
-    /** The compaction strategy, e.g. {@link CompactionStrategy#tiered()}. */
+    /** {@return this builder} Sets {@link Options#compactionStrategy()}.
+     * @param strategy the strategy, e.g. {@link CompactionStrategy#tiered()}; not null */
     public Builder compactionStrategy(CompactionStrategy strategy) {
       this.compactionStrategy = notNull("compactionStrategy", strategy);
       return this;
     }
 
-    /** Background threads (flush plus compactions), 2 to 64. */
+    /** {@return this builder} Sets {@link Options#maxBackgroundJobs()}.
+     * @param jobs the background threads (one flush, the rest compactions), 2 to 64 */
     public Builder maxBackgroundJobs(int jobs) {
       this.maxBackgroundJobs = (int) check("maxBackgroundJobs", jobs, 2, 64);
       return this;
     }
 
-    /** L0 files at which each write is delayed, 1 to 10000. */
+    /** {@return this builder} Sets {@link Options#l0SlowdownWritesTrigger()}.
+     * @param files the L0 files at which each write is delayed, 1 to 10000 */
     public Builder l0SlowdownWritesTrigger(int files) {
       this.l0SlowdownWritesTrigger = (int) check("l0SlowdownWritesTrigger", files, 1, 10_000);
       return this;
     }
 
-    /** L0 files at which writes stall, 1 to 10000; at least the slowdown trigger. */
+    /** {@return this builder} Sets {@link Options#l0StopWritesTrigger()}.
+     * @param files the L0 files at which writes stall, 1 to 10000, at least the slowdown trigger */
     public Builder l0StopWritesTrigger(int files) {
       this.l0StopWritesTrigger = (int) check("l0StopWritesTrigger", files, 1, 10_000);
       return this;
     }
 
-    /** Pending compaction bytes that delay writes, 1 MiB to 1 PiB. */
+    /** {@return this builder} Sets {@link Options#softPendingCompactionBytesLimit()}.
+     * @param bytes the pending compaction bytes that delay writes, 1 MiB to 1 PiB */
     public Builder softPendingCompactionBytesLimit(long bytes) {
       this.softPendingCompactionBytesLimit = check("softPendingCompactionBytesLimit", bytes, 1L << 20, 1L << 50);
       return this;
     }
 
-    /** Pending compaction bytes that stop writes, 1 MiB to 1 PiB; at least the soft limit. */
+    /** {@return this builder} Sets {@link Options#hardPendingCompactionBytesLimit()}.
+     * @param bytes the pending compaction bytes that stop writes, 1 MiB to 1 PiB, >= the soft one */
     public Builder hardPendingCompactionBytesLimit(long bytes) {
       this.hardPendingCompactionBytesLimit = check("hardPendingCompactionBytesLimit", bytes, 1L << 20, 1L << 50);
       return this;
     }
 
-    /** Compaction output file size in bytes, 64 KiB to 4 GiB. */
+    /** {@return this builder} Sets {@link Options#targetFileSize()}.
+     * @param bytes the compaction output file size in bytes, 64 KiB to 4 GiB */
     public Builder targetFileSize(long bytes) {
       this.targetFileSize = check("targetFileSize", bytes, 64 << 10, 4L << 30);
       return this;
     }
 
-    /** Manifest size in bytes before a rewrite, 4 KiB to 1 GiB. */
+    /** {@return this builder} Sets {@link Options#maxManifestFileSize()}.
+     * @param bytes the manifest size in bytes before a rewrite, 4 KiB to 1 GiB */
     public Builder maxManifestFileSize(long bytes) {
       this.maxManifestFileSize = check("maxManifestFileSize", bytes, 4 << 10, 1L << 30);
       return this;
     }
 
-    /** Whether open creates a missing database. */
+    /** {@return this builder} Sets {@link Options#createIfMissing()}.
+     * @param value whether open creates a missing database */
     public Builder createIfMissing(boolean value) {
       this.createIfMissing = value;
       return this;
     }
 
-    /** Whether open fails on an existing database. */
+    /** {@return this builder} Sets {@link Options#errorIfExists()}.
+     * @param value whether open fails on an existing database */
     public Builder errorIfExists(boolean value) {
       this.errorIfExists = value;
       return this;
     }
 
-    /** The file system to use; tests pass a fault-injecting one. */
+    /** {@return this builder} Sets {@link Options#fileSystem()}; tests pass a fault-injecting one.
+     * @param fs the file system, not null */
     public Builder fileSystem(FileSystem fs) {
       this.fileSystem = notNull("fileSystem", fs);
       return this;
@@ -468,43 +501,52 @@ public final class Options {
     /**
      * A callback that compactions ask per key to keep, remove or change its value; null (the
      * default) for none. See {@link CompactionFilter} for which versions it sees.
+     *
+     * @param filter the compaction filter, or null for none
+     * @return this builder
      */
     public Builder compactionFilter(CompactionFilter filter) {
       this.compactionFilter = filter;
       return this;
     }
 
-    /** Whether to record latency histograms; see {@link Options#statistics()}. */
+    /** {@return this builder} Sets {@link Options#statistics()}.
+     * @param value whether to record latency histograms */
     public Builder statistics(boolean value) {
       this.statistics = value;
       return this;
     }
 
-    /** Whether to register the database's JMX MXBean; see {@link Options#jmx()}. */
+    /** {@return this builder} Sets {@link Options#jmx()}.
+     * @param value whether to register the database's JMX MXBean */
     public Builder jmx(boolean value) {
       this.jmx = value;
       return this;
     }
 
-    /** Whether lookups that read tables in vain trigger compaction; see {@link Options#seekCompaction()}. */
+    /** {@return this builder} Sets {@link Options#seekCompaction()}.
+     * @param value whether lookups that read tables in vain trigger compaction */
     public Builder seekCompaction(boolean value) {
       this.seekCompaction = value;
       return this;
     }
 
-    /** The background tuning; see {@link Options#backgroundTuning()}. @throws IllegalArgumentException if null */
+    /** {@return this builder} Sets {@link Options#backgroundTuning()}.
+     * @param tuning the background tuning, not null (else IllegalArgumentException) */
     public Builder backgroundTuning(BackgroundTuning tuning) {
       this.backgroundTuning = notNull("backgroundTuning", tuning);
       return this;
     }
 
-    /** The memory budget; see {@link Options#memoryBudget()}. @throws IllegalArgumentException if null */
+    /** {@return this builder} Sets {@link Options#memoryBudget()}.
+     * @param budget the memory budget, not null (else IllegalArgumentException) */
     public Builder memoryBudget(MemoryBudget budget) {
       this.memoryBudget = notNull("memoryBudget", budget);
       return this;
     }
 
-    /** How tables lay out their data blocks; see {@link TableLayout}. Throws IllegalArgumentException for null. */
+    /** {@return this builder} Sets {@link Options#tableLayout()}.
+     * @param layout the data block layout, not null (else IllegalArgumentException) */
     public Builder tableLayout(TableLayout layout) {
       this.tableLayout = notNull("tableLayout", layout);
       return this;
@@ -513,6 +555,7 @@ public final class Options {
     /**
      * Builds the options.
      *
+     * @return new, immutable options holding the builder's current values
      * @throws IllegalArgumentException if {@code l0StopWritesTrigger < l0SlowdownWritesTrigger},
      *     or the hard pending-compaction limit is below the soft one
      */

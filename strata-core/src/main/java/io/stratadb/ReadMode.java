@@ -29,6 +29,10 @@ public enum ReadMode {
    * Whether a table opened now is mapped, given the database's current total table bytes (asked
    * for by {@link #AUTO} only: summing them walks the current version) and the budget ({@link
    * ReadPathOptions#mmapBudgetBytes()}).
+   *
+   * @param totalTableBytes supplies the bytes of all live tables; called only by {@link #AUTO}
+   * @param mmapBudgetBytes the table bytes up to which {@link #AUTO} maps, in bytes
+   * @return true to map the table, false to read it with {@code pread}
    */
   public boolean maps(java.util.function.LongSupplier totalTableBytes, long mmapBudgetBytes) {
     switch (this) {

@@ -18,7 +18,7 @@ public final class ReadOptions {
     this.parallelSeek = parallelSeek;
   }
 
-  /** Read the newest data. */
+  /** {@return options that read the newest data} No auto refresh, no parallel seek. */
   public static ReadOptions defaults() {
     return DEFAULT;
   }
@@ -26,6 +26,8 @@ public final class ReadOptions {
   /**
    * Read at {@code snapshot}.
    *
+   * @param snapshot an open snapshot of the database the options are used with
+   * @return options that read at {@code snapshot}
    * @throws IllegalArgumentException if {@code snapshot} is null
    */
   public static ReadOptions snapshot(Snapshot snapshot) {
@@ -51,6 +53,7 @@ public final class ReadOptions {
    * one seek of every source.
    *
    * @param millis the refresh interval in milliseconds, {@code >= 0}; 0 disables auto refresh
+   * @return new options equal to these but for the refresh interval
    * @throws IllegalArgumentException if {@code millis} is negative
    */
   public ReadOptions withAutoRefreshMillis(long millis) {
@@ -81,22 +84,23 @@ public final class ReadOptions {
    * docs/architecture.md, read path).
    *
    * @param parallel whether iterators seek their sources in parallel
+   * @return new options equal to these but for parallel seek
    */
   public ReadOptions withParallelSeek(boolean parallel) {
     return new ReadOptions(snapshot, autoRefreshMillis, parallel);
   }
 
-  /** The snapshot to read at, or null for the newest data. */
+  /** {@return the snapshot to read at, or null for the newest data} */
   public Snapshot snapshot() {
     return snapshot;
   }
 
-  /** The iterator auto-refresh interval in milliseconds; 0 when off (the default). */
+  /** {@return the iterator auto-refresh interval in milliseconds; 0 when off (the default)} */
   public long autoRefreshMillis() {
     return autoRefreshMillis;
   }
 
-  /** Whether iterators seek their sources in parallel; false by default. */
+  /** {@return whether iterators seek their sources in parallel; false by default} */
   public boolean parallelSeek() {
     return parallelSeek;
   }

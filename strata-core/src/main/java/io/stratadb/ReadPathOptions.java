@@ -24,17 +24,20 @@ public final class ReadPathOptions {
     this.useDirectReads = b.useDirectReads;
   }
 
-  /** The defaults: {@link ReadMode#AUTO}, 256 KiB iterator and 2 MiB compaction read-ahead, buffered reads. */
+  /**
+   * {@return the defaults} {@link ReadMode#AUTO}, 256 KiB iterator and 2 MiB compaction read-ahead,
+   * buffered reads.
+   */
   public static ReadPathOptions defaults() {
     return DEFAULTS;
   }
 
-  /** A builder initialised with the defaults. */
+  /** {@return a new builder initialised with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder initialised with these options. */
+  /** {@return a new builder initialised with these options} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.readMode = readMode;
@@ -49,6 +52,8 @@ public final class ReadPathOptions {
    * How SSTables are read: mapped into memory, or one {@code pread} per block into the block cache
    * (see {@link ReadMode}). Default {@link ReadMode#AUTO}: mapped while the database's tables total
    * at most {@link #mmapBudgetBytes()}, read with {@code pread} beyond.
+   *
+   * @return the read mode
    */
   public ReadMode readMode() {
     return readMode;
@@ -59,6 +64,8 @@ public final class ReadPathOptions {
    * Default: half of the memory the JVM may use beside its heap (the machine's memory, or the
    * container's memory limit, which the JVM reads from its cgroup; minus the maximum heap), so a
    * database that fits in the page cache with room to spare is mapped and a larger one is not.
+   *
+   * @return the budget in bytes
    */
   public long mmapBudgetBytes() {
     return mmapBudgetBytes >= 0 ? mmapBudgetBytes : io.stratadb.util.MemoryBudget.DEFAULT_MMAP_BUDGET;
@@ -70,6 +77,8 @@ public final class ReadPathOptions {
    * past the block into a buffer of its own, doubling on each read-ahead up to this; a seek starts
    * over. 0 turns read-ahead off (one read per block). Point lookups never read ahead. Default
    * 256 KiB, as RocksDB.
+   *
+   * @return the longest read-ahead in bytes; 0 when off
    */
   public int maxAutoReadaheadSize() {
     return maxAutoReadaheadSize;
@@ -79,6 +88,8 @@ public final class ReadPathOptions {
    * The read-ahead of a compaction's input tables that are not mapped, in bytes (RocksDB's {@code
    * compaction_readahead_size}): each input is read in reads of this size into a buffer of its own
    * from its first block. 0 reads one block at a time. Default 2 MiB, as RocksDB.
+   *
+   * @return the read-ahead in bytes; 0 when off
    */
   public int compactionReadaheadSize() {
     return compactionReadaheadSize;
@@ -92,6 +103,8 @@ public final class ReadPathOptions {
    * (so {@link ReadMode#MMAP} is refused). The file system must support it (tmpfs does not: the
    * tables then fail to open with a {@link StrataIOException}). Flush and compaction still write
    * through the page cache. Default false.
+   *
+   * @return true to read tables with {@code O_DIRECT}
    */
   public boolean useDirectReads() {
     return useDirectReads;
@@ -117,6 +130,8 @@ public final class ReadPathOptions {
     /**
      * How SSTables are read; see {@link ReadPathOptions#readMode()}.
      *
+     * @param mode how SSTables are read
+     * @return this builder
      * @throws IllegalArgumentException if {@code mode} is null
      */
     public Builder readMode(ReadMode mode) {
@@ -127,6 +142,8 @@ public final class ReadPathOptions {
     /**
      * Total table bytes up to which {@link ReadMode#AUTO} maps tables.
      *
+     * @param bytes the budget in bytes, 0 (never map under AUTO) to 1 PiB
+     * @return this builder
      * @throws IllegalArgumentException unless 0 to 1 PiB
      */
     public Builder mmapBudgetBytes(long bytes) {
@@ -137,6 +154,8 @@ public final class ReadPathOptions {
     /**
      * Longest iterator read-ahead in bytes; see {@link ReadPathOptions#maxAutoReadaheadSize()}.
      *
+     * @param bytes the longest read-ahead in bytes, 0 (none) to 64 MiB
+     * @return this builder
      * @throws IllegalArgumentException unless 0 (none) to 64 MiB
      */
     public Builder maxAutoReadaheadSize(int bytes) {
@@ -147,6 +166,8 @@ public final class ReadPathOptions {
     /**
      * Compaction input read-ahead in bytes; see {@link ReadPathOptions#compactionReadaheadSize()}.
      *
+     * @param bytes the read-ahead in bytes, 0 (none) to 64 MiB
+     * @return this builder
      * @throws IllegalArgumentException unless 0 (none) to 64 MiB
      */
     public Builder compactionReadaheadSize(int bytes) {
@@ -154,7 +175,10 @@ public final class ReadPathOptions {
       return this;
     }
 
-    /** Whether to read tables around the page cache; see {@link ReadPathOptions#useDirectReads()}. */
+    /**
+     * {@return this builder} Sets whether to read tables around the page cache; see {@link
+     * ReadPathOptions#useDirectReads()}.
+     * @param value true for {@code O_DIRECT} reads */
     public Builder useDirectReads(boolean value) {
       this.useDirectReads = value;
       return this;
@@ -163,6 +187,7 @@ public final class ReadPathOptions {
     /**
      * The options.
      *
+     * @return new, immutable options with this builder's values
      * @throws IllegalArgumentException if direct reads are asked for with {@link ReadMode#MMAP}
      */
     public ReadPathOptions build() {

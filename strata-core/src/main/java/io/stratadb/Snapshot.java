@@ -12,7 +12,10 @@ package io.stratadb;
  */
 public interface Snapshot extends AutoCloseable {
 
-  /** The sequence number this snapshot reads at. */
+  /**
+   * {@return the sequence number this snapshot reads at} Writes with a higher one are invisible to
+   * it.
+   */
   long sequence();
 
   /** Releases the snapshot. Idempotent. */

@@ -11,12 +11,21 @@ package io.stratadb;
 public class StrataException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with a message. */
+  /**
+   * Creates an exception with a message.
+   *
+   * @param message what failed, and where
+   */
   public StrataException(String message) {
     super(message);
   }
 
-  /** Creates an exception with a message and a cause. */
+  /**
+   * Creates an exception with a message and a cause.
+   *
+   * @param message what failed, and where
+   * @param cause the underlying failure
+   */
   public StrataException(String message, Throwable cause) {
     super(message, cause);
   }

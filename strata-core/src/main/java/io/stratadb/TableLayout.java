@@ -27,17 +27,22 @@ public final class TableLayout {
     this.alignDataBlocks = b.alignDataBlocks;
   }
 
-  /** The default layout: data blocks written back to back, unaligned (RocksDB's default). */
+  /**
+   * {@return the default layout} Data blocks written back to back, unaligned (RocksDB's default).
+   */
   public static TableLayout defaults() {
     return DEFAULTS;
   }
 
-  /** A builder initialised with the defaults. */
+  /** {@return a new builder initialised with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Whether uncompressed data blocks are padded to start on an alignment boundary; see the class comment. */
+  /**
+   * {@return whether uncompressed data blocks are padded to start on an alignment boundary} See the
+   * class comment.
+   */
   public boolean alignDataBlocks() {
     return alignDataBlocks;
   }
@@ -46,6 +51,8 @@ public final class TableLayout {
    * The boundary data blocks of {@code blockSize} bytes start on when aligned, in bytes: the largest
    * power of two at most {@code min(blockSize, PAGE_BYTES)}.
    *
+   * @param blockSize the data block size in bytes, {@code > 0}
+   * @return the alignment in bytes, a power of two
    * @throws IllegalArgumentException if {@code blockSize} is not positive
    */
   public static int alignment(int blockSize) {
@@ -66,13 +73,17 @@ public final class TableLayout {
 
     private Builder() {}
 
-    /** Whether uncompressed data blocks start on an alignment boundary (default false). */
+    /**
+     * {@return this builder} Sets whether uncompressed data blocks start on an alignment boundary.
+     *
+     * @param value true to align them; default false
+     */
     public Builder alignDataBlocks(boolean value) {
       this.alignDataBlocks = value;
       return this;
     }
 
-    /** The layout. */
+    /** {@return a new, immutable layout with this builder's values} */
     public TableLayout build() {
       return new TableLayout(this);
     }

@@ -20,6 +20,7 @@ public interface Transaction extends AutoCloseable {
    * The value of {@code key} as this transaction sees it: its own last write, else the snapshot.
    * Recorded in the read set at {@link IsolationLevel#SERIALIZABLE}.
    *
+   * @param key the key to read
    * @return a copy of the value, or null if absent or deleted
    * @throws IllegalArgumentException if {@code key} is null or too long
    * @throws IllegalStateException if the transaction has ended
@@ -31,6 +32,8 @@ public interface Transaction extends AutoCloseable {
    * Buffers a put of {@code key} (visible to this transaction's reads at once, to others after
    * commit).
    *
+   * @param key the key, copied into the transaction's buffer
+   * @param value the value, possibly empty, copied
    * @throws IllegalArgumentException if {@code key} or {@code value} is null or too long
    * @throws IllegalStateException if the transaction has ended
    */
@@ -39,6 +42,7 @@ public interface Transaction extends AutoCloseable {
   /**
    * Buffers a delete of {@code key}.
    *
+   * @param key the key to delete
    * @throws IllegalArgumentException if {@code key} is null or too long
    * @throws IllegalStateException if the transaction has ended
    */
@@ -50,6 +54,10 @@ public interface Transaction extends AutoCloseable {
    * key. At {@link IsolationLevel#SERIALIZABLE} the whole range joins the read set, so a commit
    * fails if any key in it changed, including keys that did not exist (phantoms).
    *
+   * @param lower lower bound, e.g. {@link Bound#inclusive(byte[])} or {@link Bound#unbounded()}
+   * @param upper upper bound, e.g. {@link Bound#exclusive(byte[])} or {@link Bound#unbounded()}
+   * @return a new iterator positioned on the first key in range; close it before the transaction
+   *     ends
    * @throws IllegalArgumentException if a bound is null
    * @throws IllegalStateException if the transaction has ended
    * @throws DbClosedException if the database is closed
@@ -75,7 +83,7 @@ public interface Transaction extends AutoCloseable {
    */
   void rollback();
 
-  /** The sequence number of the snapshot this transaction reads. */
+  /** {@return the sequence number of the snapshot this transaction reads} */
   long snapshotSequence();
 
   /** Ends the transaction, rolling it back if it neither committed nor rolled back. Idempotent. */

@@ -16,7 +16,7 @@ public final class TransactionOptions {
     this.sync = sync;
   }
 
-  /** Snapshot isolation, no fsync. */
+  /** {@return options for snapshot isolation, no fsync} */
   public static TransactionOptions defaults() {
     return DEFAULTS;
   }
@@ -24,6 +24,8 @@ public final class TransactionOptions {
   /**
    * Options with {@code isolation} and no fsync.
    *
+   * @param isolation the isolation level
+   * @return options with {@code isolation} and no fsync
    * @throws IllegalArgumentException if {@code isolation} is null
    */
   public static TransactionOptions of(IsolationLevel isolation) {
@@ -33,6 +35,9 @@ public final class TransactionOptions {
   /**
    * Options with {@code isolation}; {@code sync} fsyncs the WAL before commit returns.
    *
+   * @param isolation the isolation level
+   * @param sync whether commit fsyncs the WAL before it returns
+   * @return options with both
    * @throws IllegalArgumentException if {@code isolation} is null
    */
   public static TransactionOptions of(IsolationLevel isolation, boolean sync) {
@@ -42,12 +47,12 @@ public final class TransactionOptions {
     return new TransactionOptions(isolation, sync);
   }
 
-  /** The isolation level. */
+  /** {@return the isolation level} */
   public IsolationLevel isolation() {
     return isolation;
   }
 
-  /** Whether commit fsyncs the WAL. */
+  /** {@return whether commit fsyncs the WAL} */
   public boolean sync() {
     return sync;
   }

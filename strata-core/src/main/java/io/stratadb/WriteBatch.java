@@ -22,10 +22,19 @@ public final class WriteBatch {
 
   /** Receives the operations of a batch, in the order they were added, as fresh arrays. */
   public interface Handler {
-    /** A put of {@code value} under {@code key}. */
+    /**
+     * A put of {@code value} under {@code key}.
+     *
+     * @param key the key, a fresh copy the handler may keep
+     * @param value the value, a fresh copy the handler may keep
+     */
     void put(byte[] key, byte[] value);
 
-    /** A delete of {@code key}. */
+    /**
+     * A delete of {@code key}.
+     *
+     * @param key the key, a fresh copy the handler may keep
+     */
     void delete(byte[] key);
   }
 
@@ -35,10 +44,24 @@ public final class WriteBatch {
    * the call.
    */
   public interface View {
-    /** A put: the key is {@code buf[keyOffset, keyOffset + keyLength)}, the value likewise. */
+    /**
+     * A put: the key is {@code buf[keyOffset, keyOffset + keyLength)}, the value likewise.
+     *
+     * @param buf the batch's own array; valid only during the call, never to be modified
+     * @param keyOffset the key's first byte in {@code buf}
+     * @param keyLength the key's length in bytes
+     * @param valueOffset the value's first byte in {@code buf}
+     * @param valueLength the value's length in bytes, possibly 0
+     */
     void put(byte[] buf, int keyOffset, int keyLength, int valueOffset, int valueLength);
 
-    /** A delete of the key {@code buf[keyOffset, keyOffset + keyLength)}. */
+    /**
+     * A delete of the key {@code buf[keyOffset, keyOffset + keyLength)}.
+     *
+     * @param buf the batch's own array; valid only during the call, never to be modified
+     * @param keyOffset the key's first byte in {@code buf}
+     * @param keyLength the key's length in bytes
+     */
     void delete(byte[] buf, int keyOffset, int keyLength);
   }
 
@@ -62,6 +85,8 @@ public final class WriteBatch {
   /**
    * Adds a put of {@code value} under {@code key}.
    *
+   * @param key the key; copied into the batch
+   * @param value the value, possibly empty; copied into the batch
    * @return this batch, for chaining
    * @throws NullPointerException if either is null
    * @throws IllegalArgumentException if the batch would exceed 2 GiB (nothing is added)
@@ -77,6 +102,7 @@ public final class WriteBatch {
   /**
    * Adds a delete of {@code key}.
    *
+   * @param key the key; copied into the batch
    * @return this batch, for chaining
    * @throws NullPointerException if {@code key} is null
    * @throws IllegalArgumentException if the batch would exceed 2 GiB (nothing is added)
@@ -98,6 +124,8 @@ public final class WriteBatch {
    * gives its remaining bytes as the key and as the value, and overlapping views of one buffer
    * each give their own remaining bytes.
    *
+   * @param key the key's bytes, position to limit
+   * @param value the value's bytes, position to limit
    * @return this batch, for chaining
    * @throws NullPointerException if either is null
    * @throws IllegalArgumentException if the batch would exceed 2 GiB (nothing is added, and the
@@ -148,17 +176,19 @@ public final class WriteBatch {
     return at;
   }
 
-  /** Number of operations in the batch. */
+  /** {@return the number of operations in the batch} */
   public int count() {
     return count;
   }
 
-  /** Number of deletes in the batch; {@link #count()} minus this is the number of puts. */
+  /**
+   * {@return the number of deletes in the batch} {@link #count()} minus this is the number of puts.
+   */
   public int deleteCount() {
     return deletes;
   }
 
-  /** Approximate encoded (WAL) size of the batch, in bytes. */
+  /** {@return the approximate encoded (WAL) size of the batch, in bytes} */
   public long approximateSizeInBytes() {
     return approximateSize;
   }
@@ -177,12 +207,18 @@ public final class WriteBatch {
   /**
    * Bytes of the array the batch holds, whether used or not; lets a caller that reuses a batch
    * drop one grown by a rare large write.
+   *
+   * @return the array's length in bytes
    */
   public int capacityBytes() {
     return rep.length;
   }
 
-  /** Calls {@code handler} for every operation in insertion order, with fresh copies of the bytes. */
+  /**
+   * Calls {@code handler} for every operation in insertion order, with fresh copies of the bytes.
+   *
+   * @param handler called once per operation, on the calling thread
+   */
   public void forEach(Handler handler) {
     forEach(new View() {
       @Override
@@ -198,7 +234,11 @@ public final class WriteBatch {
     });
   }
 
-  /** Calls {@code view} for every operation in insertion order, without copying (see {@link View}). */
+  /**
+   * Calls {@code view} for every operation in insertion order, without copying (see {@link View}).
+   *
+   * @param view called once per operation, on the calling thread
+   */
   public void forEach(View view) {
     byte[] b = rep;
     int at = 0;

@@ -33,12 +33,12 @@ public final class WriteOptions {
     this.disableWal = disableWal;
   }
 
-  /** No fsync per write. */
+  /** {@return options with no fsync per write} The write goes to the WAL. */
   public static WriteOptions defaults() {
     return DEFAULT;
   }
 
-  /** Fsync the WAL before acknowledging. */
+  /** {@return options that fsync the WAL before acknowledging} */
   public static WriteOptions syncWrites() {
     return SYNC;
   }
@@ -46,22 +46,28 @@ public final class WriteOptions {
   /**
    * Write to the memtable only, not to the WAL: durable once flushed to an SSTable, lost (with every
    * later write) by a crash before that. See the class comment.
+   *
+   * @return options that skip the WAL
    */
   public static WriteOptions withoutWal() {
     return WITHOUT_WAL;
   }
 
-  /** Returns options with the given {@code sync} flag, written to the WAL. */
+  /** {@return options with the given {@code sync} flag, written to the WAL}
+   * @param sync whether the WAL is fsynced before the write is acknowledged */
   public static WriteOptions of(boolean sync) {
     return sync ? SYNC : DEFAULT;
   }
 
-  /** Whether the WAL is fsynced before the write is acknowledged. */
+  /** {@return whether the WAL is fsynced before the write is acknowledged} */
   public boolean sync() {
     return sync;
   }
 
-  /** Whether the write skips the WAL ({@link #withoutWal()}); never together with {@link #sync()}. */
+  /**
+   * {@return whether the write skips the WAL ({@link #withoutWal()})} Never together with {@link
+   * #sync()}.
+   */
   public boolean disableWal() {
     return disableWal;
   }

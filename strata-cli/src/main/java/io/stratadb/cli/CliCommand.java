@@ -62,22 +62,28 @@ public abstract class CliCommand implements Callable<Integer> {
     }
   }
 
-  /** Standard output, as configured on the command line (UTF-8 in {@link StrataCli#main}). */
+  /**
+   * {@return standard output, as configured on the command line} (UTF-8 in {@link StrataCli#main}.)
+   */
   protected final PrintWriter out() {
     return spec.commandLine().getOut();
   }
 
-  /** Standard error, as configured on the command line. */
+  /** {@return standard error, as configured on the command line} */
   protected final PrintWriter err() {
     return spec.commandLine().getErr();
   }
 
-  /** Whether {@code --verbose} was given. */
+  /** {@return whether {@code --verbose} was given} */
   protected final boolean verbose() {
     return root != null && root.verbose();
   }
 
-  /** A usage error for this command: picocli prints it with the usage and exits with 2. */
+  /**
+   * {@return a usage error for this command, to throw} Picocli prints it with the usage and exits with 2.
+   *
+   * @param message what is wrong with the arguments
+   */
   protected final ParameterException usageError(String message) {
     return new ParameterException(spec.commandLine(), message);
   }

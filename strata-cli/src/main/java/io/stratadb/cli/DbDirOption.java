@@ -85,6 +85,8 @@ public final class DbDirOption {
    * read-only disk and beside a server that has the database open, and a mistyped {@code --db}
    * leaves nothing behind.
    *
+   * @param options the engine options
+   * @return the open, read-only database, which the caller must close
    * @throws IllegalArgumentException if there is no database in the directory
    * @throws io.stratadb.StrataException if it cannot be opened (see {@link Db#openReadOnly})
    */
@@ -99,6 +101,8 @@ public final class DbDirOption {
    * Opens an existing database (for commands that write to one, but must not create one), so that a
    * mistyped {@code --db} does not leave an empty database behind.
    *
+   * @param options the engine options
+   * @return the open database, which the caller must close
    * @throws IllegalArgumentException if there is no database in the directory
    * @throws io.stratadb.StrataException if it cannot be opened (see {@link Db#open})
    */

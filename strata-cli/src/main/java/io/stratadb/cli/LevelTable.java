@@ -10,7 +10,11 @@ import io.stratadb.DbStats.LevelStats;
 public final class LevelTable {
   private LevelTable() {}
 
-  /** The full multi-line report printed by {@code strata stats} and the demo. */
+  /**
+   * {@return the full multi-line report printed by {@code strata stats} and the demo}
+   *
+   * @param stats the database's shape and counters
+   */
   public static String format(DbStats stats) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%-5s %6s %10s %14s%n", "Level", "Files", "Size(MB)", "Bytes"));
@@ -39,6 +43,9 @@ public final class LevelTable {
    * One line for the benchmark: the non-empty levels, memtables and counters, e.g. {@code L0 2
    * files 7.9 MB, L1 4 files 16.0 MB; memtable 1.2 MB, 0 immutable; 5 flushes, 1 compaction, 0
    * stalls}.
+   *
+   * @param stats the database's shape and counters
+   * @return the line, without a line break
    */
   public static String summary(DbStats stats) {
     StringBuilder sb = new StringBuilder();

@@ -26,13 +26,15 @@ public final class ServedValues {
   /**
    * The view of {@code db}'s values now.
    *
+   * @param db the open database
+   * @return the view, which reads the marker once, now
    * @throws IllegalStateException if the database's marker names a format this build does not know
    */
   public static ServedValues of(Db db) {
     return new ServedValues(ValueFormat.of(db, ReadOptions.defaults()), System.currentTimeMillis());
   }
 
-  /** The database's value format. */
+  /** {@return the database's value format} */
   public ValueFormat format() {
     return format;
   }
@@ -55,7 +57,11 @@ public final class ServedValues {
     return v.isExpiredAt(nowMillis) ? null : v.value();
   }
 
-  /** What to store for the user's {@code value}: itself, or with the server's header (no TTL). */
+  /**
+   * {@return what to store for the user's {@code value}} Itself, or with the server's header (no TTL).
+   *
+   * @param value the user's bytes
+   */
   public byte[] toStored(byte[] value) {
     return format.encode(value, ValueCodec.NO_EXPIRY);
   }

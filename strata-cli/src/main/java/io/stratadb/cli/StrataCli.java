@@ -80,7 +80,10 @@ public final class StrataCli implements Runnable {
   /** Creates the root command; picocli fills in its options. */
   public StrataCli() {}
 
-  /** Whether {@code --verbose} was given: print stack traces and debug logging. */
+  /**
+   * {@return whether {@code --verbose} was given} It prints stack traces and turns on debug
+   * logging.
+   */
   public boolean verbose() {
     return verbose;
   }
@@ -104,6 +107,8 @@ public final class StrataCli implements Runnable {
   /**
    * Runs {@code strata} with {@code args} and exits the JVM with the command's exit code. Output is
    * written as UTF-8.
+   *
+   * @param args the command line, e.g. {@code put --db ./data k v}
    */
   public static void main(String[] args) {
     // The library's LZ4 default is lz4-java's pure-Java codec, 2.5-5x slower per block than its

@@ -21,6 +21,7 @@ public final class StrataVersion implements IVersionProvider {
    * The project version, e.g. {@code 0.1.0-SNAPSHOT}, or {@code unknown} if the resource is
    * missing (classes run outside a Maven build).
    *
+   * @return the version string, never null
    * @throws UncheckedIOException if the resource exists but cannot be read
    */
   public static String version() {

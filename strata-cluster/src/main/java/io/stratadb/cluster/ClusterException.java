@@ -11,18 +11,20 @@ public final class ClusterException extends StrataException {
 
   private static final long serialVersionUID = 1L;
 
+  /** Whether the write may have been applied despite the failure. */
   private final boolean indeterminate;
 
   /**
    * @param message what failed
    * @param indeterminate whether the write may have been applied anyway
+   * @param cause the underlying failure, kept as the cause
    */
   public ClusterException(String message, boolean indeterminate, Throwable cause) {
     super(message, cause);
     this.indeterminate = indeterminate;
   }
 
-  /** Whether the write may have been applied despite the failure. */
+  /** {@return whether the write may have been applied despite the failure} */
   public boolean indeterminate() {
     return indeterminate;
   }

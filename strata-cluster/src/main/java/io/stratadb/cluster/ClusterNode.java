@@ -105,7 +105,11 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Starts the node with the default tuning ({@link Tuning#DEFAULTS}).
    *
+   * @param config where the node lives and whom it dials
+   * @param options the database's options (the node opens it, created if missing)
    * @see #start(NodeConfig, Options, Tuning)
+   * @return the started node; close it to leave the group's elections and close the database
+   * @throws IOException if the storage cannot be opened or the port bound
    */
   public static ClusterNode start(NodeConfig config, Options options) throws IOException {
     return start(config, options, Tuning.DEFAULTS);
@@ -116,7 +120,10 @@ public final class ClusterNode implements AutoCloseable {
    * NodeConfig#dir()}, binds its Raft port, and joins the group's elections. Returns at once;
    * {@link #leaderId()} is null until a leader is known.
    *
+   * @param config where the node lives and whom it dials
    * @param options the database's options (the node opens it, created if missing)
+   * @param tuning election timeout, snapshot interval, log purge gap and segment size
+   * @return the started node; close it to leave the group's elections and close the database
    * @throws IOException if the storage cannot be opened or the port bound
    */
   public static ClusterNode start(NodeConfig config, Options options, Tuning tuning) throws IOException {
@@ -174,12 +181,12 @@ public final class ClusterNode implements AutoCloseable {
     return out;
   }
 
-  /** The node's configuration. */
+  /** {@return the node's configuration} */
   public NodeConfig config() {
     return config;
   }
 
-  /** A read-only view of the local replica, hiding the state machine's key. */
+  /** {@return a read-only view of the local replica, hiding the state machine's key} */
   public Db replica() {
     return new ReplicaDb(stateMachine::db);
   }
@@ -345,7 +352,7 @@ public final class ClusterNode implements AutoCloseable {
     awaitDatabase(committed, READ_TIMEOUT_MS, false);
   }
 
-  /** The leader's id as this node knows it, or null. */
+  /** {@return the leader's id as this node knows it, or null} */
   public String leaderId() {
     try {
       RaftPeerId id = division().getInfo().getLeaderId();
@@ -355,7 +362,7 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** Whether this node leads. */
+  /** {@return whether this node leads} */
   public boolean isLeader() {
     try {
       return division().getInfo().isLeader();
@@ -364,7 +371,7 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** The index of the last entry applied to this node's database. */
+  /** {@return the index of the last entry applied to this node's database} */
   public long appliedIndex() {
     return stateMachine.appliedIndex();
   }
@@ -376,6 +383,8 @@ public final class ClusterNode implements AutoCloseable {
    * never votes, replicates or applies again; {@link ClusterServer} then shuts down. False while
    * the node has no division yet (a node started with {@code --join} that is not added yet).
    * Thread-safe.
+   *
+   * @return true once the Raft server stopped while the node is open
    */
   public boolean raftStopped() {
     if (server.getLifeCycleState().isClosingOrClosed() || server.getLifeCycleState() == LifeCycle.State.EXCEPTION) {

@@ -62,6 +62,8 @@ public final class ClusterServer implements AutoCloseable {
   /**
    * Whether the node shut itself down because its Raft server stopped by itself (then {@link
    * #awaitTermination} has returned or is about to, and the process should exit non-zero).
+   *
+   * @return true if the Raft server stopped by itself
    */
   public boolean raftFailed() {
     return raftFailed;
@@ -70,6 +72,11 @@ public final class ClusterServer implements AutoCloseable {
   /**
    * Starts the node, then the Redis port.
    *
+   * @param node where the node lives and whom it dials
+   * @param options the database's options
+   * @param server the Redis port's settings
+   * @param tuning election timeout, snapshot interval, log purge gap and segment size
+   * @return the running server; close it to stop the Redis port and the node
    * @throws IOException if the node's storage or Raft port fails
    * @throws UncheckedIOException if the Redis port cannot be bound (the node is stopped again)
    */
@@ -89,12 +96,12 @@ public final class ClusterServer implements AutoCloseable {
     }
   }
 
-  /** The node. */
+  /** {@return the node} */
   public ClusterNode node() {
     return node;
   }
 
-  /** The Redis port. */
+  /** {@return the Redis port} (The real one when 0 was asked.) */
   public int port() {
     return resp.port();
   }
@@ -102,6 +109,8 @@ public final class ClusterServer implements AutoCloseable {
   /**
    * Waits until the Redis front has shut down (SHUTDOWN, {@link #close}, or the node's Raft server
    * stopped by itself: {@link #raftFailed}).
+   *
+   * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   public void awaitTermination() throws InterruptedException {
     resp.awaitTermination();

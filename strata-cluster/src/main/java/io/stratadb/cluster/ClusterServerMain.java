@@ -24,7 +24,13 @@ public final class ClusterServerMain {
 
   private ClusterServerMain() {}
 
-  /** Entry point; see the class comment. */
+  /**
+   * Entry point; see the class comment.
+   *
+   * @param args the command line, as the class comment shows
+   * @throws Exception an {@link InterruptedException} if interrupted while waiting for shutdown;
+   *     bad arguments and failures to start exit the JVM instead
+   */
   public static void main(String[] args) throws Exception {
     NodeConfig node;
     ServerConfig server;

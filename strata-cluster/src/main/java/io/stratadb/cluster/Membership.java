@@ -27,7 +27,12 @@ public final class Membership {
     this.node = node;
   }
 
-  /** The members now, id to the address the others dial, as this node knows them. */
+  /**
+   * {@return the members now, id to the address the others dial, as this node knows them}
+   *
+   * @throws IOException if this node's Raft division cannot be read (its server is closed or it is
+   *     not a member yet)
+   */
   public Map<String, String> members() throws IOException {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     for (RaftPeer p : current()) {
@@ -43,8 +48,11 @@ public final class Membership {
   /**
    * Adds {@code id}, dialled at {@code address}; start it first with {@code --join}.
    *
+   * @param id the new member's Raft peer id
+   * @param address the address the members dial it at
    * @throws IllegalArgumentException if {@code id} is a member already
    * @throws ClusterException if the change fails
+   * @throws IOException if this node's Raft division cannot be read or the request cannot be sent
    */
   public void add(String id, InetSocketAddress address) throws IOException {
     List<RaftPeer> next = new ArrayList<>(current());
@@ -58,8 +66,10 @@ public final class Membership {
   /**
    * Removes {@code id} (live or dead).
    *
+   * @param id the member's Raft peer id
    * @throws IllegalArgumentException if {@code id} is not a member, or is the last one
    * @throws ClusterException if the change fails
+   * @throws IOException if this node's Raft division cannot be read or the request cannot be sent
    */
   public void remove(String id) throws IOException {
     List<RaftPeer> next = new ArrayList<>(current());
@@ -83,6 +93,9 @@ public final class Membership {
   /**
    * One line per member: {@code id address role commit=<index>} and, on the leader, {@code
    * lag=<entries>} behind its commit index; first a line for this node.
+   *
+   * @return the lines, this node's first
+   * @throws IOException if this node's Raft division cannot be read
    */
   public List<String> status() throws IOException {
     RaftServer.Division d = node.division();

@@ -27,6 +27,17 @@ public record NodeConfig(String nodeId, InetSocketAddress raftAddress, Map<Strin
     Path dir, boolean staleReads, boolean join) {
 
   /**
+   * Checks the arguments and keeps an unmodifiable copy of {@code peers}.
+   *
+   * @param nodeId the node's Raft peer id, e.g. {@code n1}
+   * @param raftAddress host:port the node's Raft server binds
+   * @param peers every member of the initial group, id to the address the others dial, in order;
+   *     must name {@code nodeId} unless {@code join}
+   * @param dir the node's directory: the database in {@code dir/db}, Raft storage in {@code
+   *     dir/raft}
+   * @param staleReads whether reads are served from the local replica without a read index
+   * @param join whether the node starts outside the group, to be added by a membership change
+   *     ({@code CLUSTER ADD}); it then waits for the leader to contact it
    * @throws IllegalArgumentException if an argument is null or blank, or {@code peers} is empty
    *     or lacks {@code nodeId} while {@code join} is false
    */
@@ -43,6 +54,8 @@ public record NodeConfig(String nodeId, InetSocketAddress raftAddress, Map<Strin
   /**
    * Parses {@code n1=127.0.0.1:7001,n2=127.0.0.1:7002}.
    *
+   * @param list comma-separated {@code id=host:port} items
+   * @return a new map of the members in the order given, id to unresolved address
    * @throws IllegalArgumentException if an item is not {@code id=host:port}, or an id repeats
    */
   public static Map<String, InetSocketAddress> parsePeers(String list) {
@@ -70,6 +83,8 @@ public record NodeConfig(String nodeId, InetSocketAddress raftAddress, Map<Strin
   /**
    * Parses {@code host:port} (unresolved, so a name is looked up when dialled).
    *
+   * @param hostPort {@code host:port}, the host a name or IP literal
+   * @return the unresolved address
    * @throws IllegalArgumentException if it is not host:port with a port in 0..65535
    */
   public static InetSocketAddress parseAddress(String hostPort) {

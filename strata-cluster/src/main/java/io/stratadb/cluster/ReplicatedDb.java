@@ -36,18 +36,26 @@ public final class ReplicatedDb implements AutoCloseable {
   /**
    * Starts this process's member of the group (see {@link ClusterNode#start}).
    *
+   * @param config where the node lives and whom it dials
+   * @param options the database's options
+   * @return the member; close it to stop the node
    * @throws IOException if its storage or Raft port fails
    */
   public static ReplicatedDb open(NodeConfig config, Options options) throws IOException {
     return new ReplicatedDb(ClusterNode.start(config, options));
   }
 
-  /** Wraps a started node; closing this closes it. */
+  /**
+   * Wraps a started node; closing this closes it.
+   *
+   * @param node a started node
+   * @return the wrapper
+   */
   public static ReplicatedDb of(ClusterNode node) {
     return new ReplicatedDb(Objects.requireNonNull(node, "node"));
   }
 
-  /** The member. */
+  /** {@return the member} */
   public ClusterNode node() {
     return node;
   }
@@ -55,6 +63,8 @@ public final class ReplicatedDb implements AutoCloseable {
   /**
    * Stores {@code value} under {@code key} through the group.
    *
+   * @param key the key
+   * @param value the value, possibly empty
    * @throws IllegalArgumentException if an argument is null, the key is reserved, or either is over
    *     this node's size limits ({@link Options#maxKeySize()}, {@link Options#maxValueSize()})
    * @throws ClusterException if the write failed or its outcome is unknown
@@ -69,6 +79,7 @@ public final class ReplicatedDb implements AutoCloseable {
   /**
    * Deletes {@code key} through the group.
    *
+   * @param key the key
    * @throws IllegalArgumentException if {@code key} is null, reserved or over the size limit
    * @throws ClusterException if the write failed or its outcome is unknown
    */
@@ -79,6 +90,7 @@ public final class ReplicatedDb implements AutoCloseable {
   /**
    * Applies {@code batch} atomically on every member.
    *
+   * @param batch the operations, not empty
    * @throws IllegalArgumentException if {@code batch} is null or empty, writes the reserved key, or
    *     holds a key or value over this node's size limits: checked here, before the entry is
    *     proposed, so that no replica is handed an entry its database refuses
@@ -95,6 +107,8 @@ public final class ReplicatedDb implements AutoCloseable {
   /**
    * The value of {@code key}, linearizable; null if absent.
    *
+   * @param key the key
+   * @return a new array holding the value, or null if absent
    * @throws IllegalArgumentException if {@code key} is null or reserved
    * @throws ClusterException if no read index could be had
    */
@@ -105,6 +119,9 @@ public final class ReplicatedDb implements AutoCloseable {
   /**
    * The value of {@code key} read as {@code consistency} says; null if absent.
    *
+   * @param key the key
+   * @param consistency linearizable (a read index first) or stale (the local replica)
+   * @return a new array holding the value, or null if absent
    * @throws IllegalArgumentException if {@code key} or {@code consistency} is null, or the key reserved
    * @throws ClusterException if a linearizable read could not get a read index
    */

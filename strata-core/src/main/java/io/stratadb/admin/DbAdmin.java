@@ -40,6 +40,9 @@ public final class DbAdmin {
    * {@link #verify(Path)} on the file system {@code fs} (the one the database is used with, e.g.
    * an in-memory or fault-injecting one in tests).
    *
+   * @param fs the file system the database lives on
+   * @param dir the database directory
+   * @return what was checked and every problem found
    * @throws IllegalArgumentException if {@code dir} does not exist
    * @throws StrataIOException if a file cannot be listed or read
    */

@@ -45,6 +45,7 @@ public record DbFileName(Kind kind, long number) {
   /**
    * Parses a file name (the last element of a path, e.g. {@code "000012.sst"}).
    *
+   * @param name a file name without directory
    * @return the kind and number, or empty if {@code name} is not a database file's name
    * @throws NullPointerException if {@code name} is null
    */

@@ -51,7 +51,19 @@ public final class ManifestDumper {
   public record Result(String file, long fileSize, long records, Long logNumber, Long nextFileNumber,
       Long lastSequence, List<List<TableFile>> levels, long droppedTailOffset) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param file the manifest's path
+     * @param fileSize its size in bytes
+     * @param records version edits read
+     * @param logNumber the last log number set, or null if none was
+     * @param nextFileNumber the last next file number set, or null
+     * @param lastSequence the last last-sequence set, or null
+     * @param levels the resulting version: one list of tables per level (L0 first, as many lists as
+     *     the engine has levels), L0 newest first, other levels by key
+     * @param droppedTailOffset where a torn tail began (dropped, as recovery drops it), or -1
+     */
     public Result {
       levels = levels.stream().map(List::copyOf).toList();
     }

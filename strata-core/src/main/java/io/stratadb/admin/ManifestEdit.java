@@ -34,7 +34,17 @@ public record ManifestEdit(long offset, String comparatorName, Long logNumber, L
    */
   public record AddedTable(int level, TableFile table) {}
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param offset byte offset of the record in the manifest file
+   * @param comparatorName the key comparator's name (set in a manifest's first record), or null
+   * @param logNumber the WAL number from which recovery replays, or null
+   * @param nextFileNumber the next file number to allocate, or null
+   * @param lastSequence the last sequence number used, or null
+   * @param deletedTables tables removed from the version
+   * @param addedTables tables added to the version
+   */
   public ManifestEdit {
     deletedTables = List.copyOf(deletedTables);
     addedTables = List.copyOf(addedTables);

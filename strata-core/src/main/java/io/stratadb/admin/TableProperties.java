@@ -39,7 +39,36 @@ public record TableProperties(String file, long fileSize, int formatVersion, int
     long rawValueBytes, ParsedInternalKey smallest, ParsedInternalKey largest, long minSequence,
     long maxSequence, long filterBits, int filterProbes) {
 
-  /** Copies the map. */
+  /**
+   * Copies the map.
+   *
+   * @param file the table's path
+   * @param fileSize file size in bytes
+   * @param formatVersion SSTable format version from the footer
+   * @param dataBlocks number of data blocks (entries of the index block)
+   * @param dataStoredBytes bytes of data blocks as stored (compressed), trailers excluded
+   * @param dataRawBytes bytes of data blocks after decompression
+   * @param blocksByCompression number of data blocks stored with each compression type
+   * @param indexOffset file offset of the index block
+   * @param indexBytes size of the index block in bytes, its trailer excluded
+   * @param filterOffset file offset of the filter block
+   * @param filterBytes size of the filter block in bytes, its trailer excluded; 0 when the table
+   *     has no
+   *     bloom filter
+   * @param entries entries (puts and tombstones)
+   * @param puts entries of type PUT
+   * @param deletes entries of type DELETE (tombstones)
+   * @param userKeys distinct user keys (the keys the bloom filter was built over)
+   * @param rawKeyBytes sum of stored key lengths (user key plus the 8-byte sequence and type
+   *     trailer)
+   * @param rawValueBytes sum of value lengths
+   * @param smallest first key, or null for a table without entries
+   * @param largest last key, or null for a table without entries
+   * @param minSequence lowest sequence number, or -1 without entries
+   * @param maxSequence highest sequence number, or -1 without entries
+   * @param filterBits bits in the bloom filter's bit array, 0 without a filter
+   * @param filterProbes the bloom filter's probe count k (hash functions), 0 without a filter
+   */
   public TableProperties {
     blocksByCompression = Map.copyOf(blocksByCompression);
   }

@@ -40,7 +40,13 @@ public final class WalDumper {
    */
   public record Record(long offset, long sequence, List<Op> ops) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param offset file offset of the record's first fragment
+     * @param sequence the sequence number of its first operation
+     * @param ops its operations in order; their count is the batch's count
+     */
     public Record {
       ops = List.copyOf(ops);
     }

@@ -16,6 +16,8 @@ public interface FileLockHandle extends AutoCloseable {
    * Whether the lock is still held on the file its path names now: false once the lock was
    * released, or the file was deleted or replaced by another (a different inode) since it was
    * locked. May touch the file system (one {@code stat}).
+   *
+   * @return true while this handle's lock still guards the file at its path
    */
   boolean isValid();
 

@@ -10,7 +10,12 @@ public interface ReadableFile extends Closeable {
   /**
    * Reads up to {@code len} bytes at {@code position} into {@code dst[off..]}.
    *
+   * @param position the file offset to read from, {@code >= 0}
+   * @param dst the array to read into
+   * @param off the first index of {@code dst} to fill
+   * @param len the most bytes to read
    * @return the number of bytes read, fewer than {@code len} only at end of file
+   * @throws IOException if the read fails or the file is closed
    */
   int read(long position, byte[] dst, int off, int len) throws IOException;
 
@@ -24,6 +29,10 @@ public interface ReadableFile extends Closeable {
    * posix_fadvise(POSIX_FADV_RANDOM)}, RocksDB's {@code advise_random_on_open}). The default
    * calls {@link #read}. Thread-safe as {@link #read} is.
    *
+   * @param position the file offset to read from, {@code >= 0}
+   * @param dst the array to read into
+   * @param off the first index of {@code dst} to fill
+   * @param len the most bytes to read
    * @return the number of bytes read, fewer than {@code len} only at end of file
    * @throws IOException if the read fails or the file is closed
    */
@@ -31,7 +40,11 @@ public interface ReadableFile extends Closeable {
     return read(position, dst, off, len);
   }
 
-  /** The file's size in bytes. */
+  /**
+   * {@return the file's size in bytes}
+   *
+   * @throws IOException if the size cannot be read or the file is closed
+   */
   long size() throws IOException;
 
   /**
@@ -44,6 +57,7 @@ public interface ReadableFile extends Closeable {
    * closes its file only when its reference count reaches zero, and block views of the mapping
    * are used only while a reference is held.
    *
+   * @return the mapping, or null when the file is not mapped
    * @throws IOException if the file is closed
    */
   default ByteBuffer mapping() throws IOException {
@@ -55,6 +69,9 @@ public interface ReadableFile extends Closeable {
    * may bring them into memory in the background (POSIX {@code posix_fadvise(WILLNEED)}; RocksDB's
    * {@code FSRandomAccessFile::Prefetch}). Returns at once; never fails: a range past the end of
    * the file is cut at the end, and a closed file ignores the hint. The default does nothing.
+   *
+   * @param offset the first byte of the range
+   * @param length the range's length in bytes
    */
   default void prefetch(long offset, long length) {}
 }

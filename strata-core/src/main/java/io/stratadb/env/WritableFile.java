@@ -10,16 +10,31 @@ import java.io.IOException;
  */
 public interface WritableFile extends Closeable {
 
-  /** Appends {@code len} bytes of {@code data} starting at {@code off}. */
+  /**
+   * Appends {@code len} bytes of {@code data} starting at {@code off}.
+   *
+   * @param data the bytes to append; not kept after the call
+   * @param off the first index of {@code data} to append
+   * @param len the number of bytes to append
+   * @throws IOException if the write fails or the file is closed
+   */
   void append(byte[] data, int off, int len) throws IOException;
 
-  /** Writes buffered bytes to the operating system. */
+  /**
+   * Writes buffered bytes to the operating system.
+   *
+   * @throws IOException if the write fails
+   */
   void flush() throws IOException;
 
-  /** Flushes, then fsyncs the file's data. */
+  /**
+   * Flushes, then fsyncs the file's data.
+   *
+   * @throws IOException if the write or the fsync fails
+   */
   void sync() throws IOException;
 
-  /** Bytes appended so far, including buffered ones. */
+  /** {@return the bytes appended so far, including buffered ones} */
   long size();
 
   /** Flushes and closes; does not sync. */

@@ -39,6 +39,7 @@ public class BlockScanBenchmark {
   /** Entries in the block. */
   public int entries;
 
+  /** Builds the block of {@link #entries} entries in the chosen {@link #storage}. */
   @Setup
   public void build() {
     byte[][] keys = BenchData.blockUserKeys();
@@ -46,6 +47,10 @@ public class BlockScanBenchmark {
     block = BenchData.dataBlock(keys, storage);
   }
 
+  /**
+   * {@return the bytes of keys and values read, returned so that JMH consumes it and the work is
+   * not optimised away} Reads the block first to last.
+   */
   @Benchmark
   public long scanForward() {
     long bytes = 0;
@@ -56,6 +61,10 @@ public class BlockScanBenchmark {
     return bytes;
   }
 
+  /**
+   * {@return the bytes of keys and values read, returned so that JMH consumes it and the work is
+   * not optimised away} Reads the block last to first.
+   */
   @Benchmark
   public long scanBackward() {
     long bytes = 0;

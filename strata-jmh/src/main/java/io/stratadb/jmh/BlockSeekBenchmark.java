@@ -49,7 +49,11 @@ public class BlockSeekBenchmark {
     block = BenchData.dataBlock(keys, storage);
   }
 
-  /** One seek with a new iterator, as a table read does. */
+  /**
+   * One seek with a new iterator, as a table read does.
+   *
+   * @return the value found, returned so that JMH consumes it and the work is not optimised away
+   */
   @Benchmark
   public byte[] seek() {
     InternalIterator it = block.iterator(InternalKey.COMPARATOR);
@@ -57,7 +61,11 @@ public class BlockSeekBenchmark {
     return it.value();
   }
 
-  /** The same seek through a comparator that cannot compare in place. */
+  /**
+   * The same seek through a comparator that cannot compare in place.
+   *
+   * @return the value found, returned so that JMH consumes it and the work is not optimised away
+   */
   @Benchmark
   public byte[] seekWithPlainComparator() {
     InternalIterator it = block.iterator(InternalKey::compare);

@@ -42,14 +42,24 @@ public class BloomProbeBenchmark {
     filter = BloomFilter.build(hashes, KEYS, 10);
   }
 
-  /** A key the filter holds. */
+  /**
+   * A key the filter holds.
+   *
+   * @return whether the filter may hold the key (true), returned so that JMH consumes it and the
+   *     work is not optimised away
+   */
   @Benchmark
   public boolean probeHit() {
     byte[] k = present[next++ % KEYS];
     return BloomFilter.mayContain(filter, Hash64.hash(k, 0, k.length));
   }
 
-  /** A key it does not hold (about 1% false positives). */
+  /**
+   * A key it does not hold (about 1% false positives).
+   *
+   * @return whether the filter may hold the key (rarely true), returned so that JMH consumes it
+   *     and the work is not optimised away
+   */
   @Benchmark
   public boolean probeMiss() {
     byte[] k = absent[next++ % KEYS];

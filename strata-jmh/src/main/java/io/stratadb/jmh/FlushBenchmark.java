@@ -42,6 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FlushBenchmark {
   private static final int ENTRIES = 100_000;
 
+  /** The data block compression of the table written. */
   @Param({"NONE", "LZ4"})
   public Compression compression;
 
@@ -49,7 +50,11 @@ public class FlushBenchmark {
   private Path dir;
   private long fileNumber;
 
-  /** Fills a memtable with 100,000 random 16-byte keys and 100-byte values (about 14 MiB). */
+  /**
+   * Fills a memtable with 100,000 random 16-byte keys and 100-byte values (about 14 MiB).
+   *
+   * @throws IOException if the temporary directory cannot be created
+   */
   @Setup(Level.Trial)
   public void fill() throws IOException {
     byte[][] keys = BenchData.randomKeys(ENTRIES, Long.MAX_VALUE / 2, 1);
@@ -61,7 +66,13 @@ public class FlushBenchmark {
     dir = Files.createTempDirectory("strata-jmh-flush");
   }
 
-  /** Flushes the whole memtable into one table. */
+  /**
+   * Flushes the whole memtable into one table.
+   *
+   * @return the written table's metadata, returned so that JMH consumes it and the work is not
+   *     optimised away
+   * @throws IOException if the table cannot be written or synced
+   */
   @Benchmark
   @OperationsPerInvocation(ENTRIES)
   public Object flush() throws IOException {
@@ -75,7 +86,11 @@ public class FlushBenchmark {
     return sink.finish();
   }
 
-  /** Deletes the table each flush wrote. */
+  /**
+   * Deletes the table each flush wrote.
+   *
+   * @throws IOException if a table cannot be deleted
+   */
   @TearDown(Level.Invocation)
   public void deleteTables() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
@@ -85,7 +100,11 @@ public class FlushBenchmark {
     }
   }
 
-  /** Removes the temporary directory. */
+  /**
+   * Removes the temporary directory.
+   *
+   * @throws IOException if a table or the directory cannot be deleted
+   */
   @TearDown(Level.Trial)
   public void removeDirectory() throws IOException {
     deleteTables();

@@ -35,6 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class Lz4CodecBenchmark {
+  /**
+   * The LZ4 implementation: {@code safe}, {@code unsafe} or {@code native}; see the class comment.
+   */
   @Param({"safe", "unsafe", "native"})
   public String codec;
 
@@ -74,13 +77,21 @@ public class Lz4CodecBenchmark {
     restored = new byte[raw.length];
   }
 
-  /** Compresses the block; returns the compressed length. */
+  /**
+   * Compresses the block; returns the compressed length.
+   *
+   * @return the compressed length in bytes
+   */
   @Benchmark
   public int compress() {
     return compressor.compress(raw, 0, raw.length, compressed, 0, compressed.length);
   }
 
-  /** Decompresses the block; returns its raw length. */
+  /**
+   * Decompresses the block; returns its raw length.
+   *
+   * @return the raw length in bytes
+   */
   @Benchmark
   public int decompress() {
     return decompressor.decompress(compressed, 0, compressedLength, restored, 0, restored.length);

@@ -66,7 +66,12 @@ public class MemtableBenchmark {
     filling.add(++sequence, ValueType.PUT, keys[next++], value);
   }
 
-  /** One lookup of a present key. */
+  /**
+   * One lookup of a present key.
+   *
+   * @return the lookup's result, returned so that JMH consumes it and the work is not optimised
+   *     away
+   */
   @Benchmark
   public Object get() {
     int i = next++ % ENTRIES;

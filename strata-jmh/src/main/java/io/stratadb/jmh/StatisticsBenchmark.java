@@ -48,7 +48,11 @@ public class StatisticsBenchmark {
   private byte[][] keys;
   private int next;
 
-  /** Opens a database of {@link #KEYS} keys, all flushed, with or without latency histograms. */
+  /**
+   * Opens a database of {@link #KEYS} keys, all flushed, with or without latency histograms.
+   *
+   * @throws IOException if the database cannot be written or opened
+   */
   @Setup(Level.Trial)
   public void open() throws IOException {
     statistics = new Statistics(latencies);
@@ -61,7 +65,11 @@ public class StatisticsBenchmark {
     db.flush();
   }
 
-  /** Closes and deletes the database. */
+  /**
+   * Closes and deletes the database.
+   *
+   * @throws IOException if the database cannot be closed or its files deleted
+   */
   @TearDown(Level.Trial)
   public void close() throws IOException {
     db.close();
@@ -72,14 +80,22 @@ public class StatisticsBenchmark {
     }
   }
 
-  /** Recording a found get: one or two counters, and with latencies two clock reads and a histogram. */
+  /**
+   * Recording a found get: one or two counters, and with latencies two clock reads and a histogram.
+   *
+   * @return the statistics, returned so that JMH consumes it and the work is not optimised away
+   */
   @Benchmark
   public Statistics recordGet() {
     statistics.recordGet(statistics.startTimer(), value);
     return statistics;
   }
 
-  /** A whole get of a present key. */
+  /**
+   * A whole get of a present key.
+   *
+   * @return the value found, returned so that JMH consumes it and the work is not optimised away
+   */
   @Benchmark
   public byte[] dbGet() {
     return db.get(keys[next++ % KEYS]);

@@ -56,7 +56,11 @@ public class WalAppendBenchmark {
     });
   }
 
-  /** One record. */
+  /**
+   * One record.
+   *
+   * @throws IOException never: the file discards the bytes; the log writer's signature declares it
+   */
   @Benchmark
   public void append() throws IOException {
     writer.addRecord(record);

@@ -107,6 +107,10 @@ public final class StrataStores {
    * Stores.timestampedWindowStoreBuilder} and to the DSL's windowed aggregations ({@code
    * Materialized.as}). Arguments, segments and exceptions as {@link #persistentWindowStore}.
    *
+   * @param name the store's name (also its directory and changelog topic's name)
+   * @param retentionPeriod how long records stay, in stream time; at least {@code windowSize}
+   * @param windowSize the windows' length
+   * @param retainDuplicates whether each put is kept (joins)
    * @return a supplier of StrataDB timestamped window stores
    */
   public static org.apache.kafka.streams.state.WindowBytesStoreSupplier persistentTimestampedWindowStore(
@@ -166,7 +170,11 @@ public final class StrataStores {
    * have all left the history retention. It trades the number of databases (retention / interval
    * + 1) against how much expired history lingers (up to one interval).
    *
+   * @param name the store's name
+   * @param historyRetention how long, in stream time, old versions stay readable by {@code
+   *     get(key, asOf)}
    * @param segmentInterval the segments' length, at least 1 ms
+   * @return a supplier of StrataDB versioned stores
    * @throws IllegalArgumentException also if {@code segmentInterval} is null, not representable in
    *     ms, or under 1 ms
    */

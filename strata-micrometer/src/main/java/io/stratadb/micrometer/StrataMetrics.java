@@ -117,6 +117,10 @@ public final class StrataMetrics implements MeterBinder {
   /**
    * Creates the meters of {@code db} tagged {@code db=<name>} and {@code tags} and registers them.
    *
+   * @param db an open database
+   * @param name the value of the {@code db} tag, e.g. {@code "orders"}
+   * @param registry the registry to add the meters to
+   * @param tags more tags for every meter (e.g. {@code service}); may be empty
    * @return the binder, already bound to {@code registry}
    * @throws NullPointerException if an argument is null
    * @throws io.stratadb.DbClosedException if {@code db} is closed

@@ -46,12 +46,17 @@ public interface Replication {
    */
   void awaitReadable();
 
-  /** The fields of INFO's {@code replication} section, in order (role, leader, indexes, lag). */
+  /**
+   * {@return the fields of INFO's {@code replication} section, in order} (Role, leader, indexes,
+   * lag.) Field name to value (strings and numbers).
+   */
   Map<String, Object> info();
 
   /**
    * ROLE's reply: a list whose items are {@link String}s (simple strings), {@link Long}s or
    * nested {@link List}s.
+   *
+   * @return the reply items, in ROLE's order for this node's role
    */
   List<Object> role();
 

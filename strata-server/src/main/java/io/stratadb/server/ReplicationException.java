@@ -14,7 +14,10 @@ public class ReplicationException extends RuntimeException {
     super(message);
   }
 
-  /** @param message the error reply, code first */
+  /**
+   * @param message the error reply, code first
+   * @param cause the failure of the replicated log, kept as the cause
+   */
   public ReplicationException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -126,8 +126,10 @@ public final class RespServer implements AutoCloseable {
   /**
    * Opens (or creates) the database in {@code dir} and starts serving it.
    *
+   * @param dir the database directory; created if missing
    * @param options engine options; the server adds its compaction filter and value size limit
    * @param requested the settings; maxclients may be lowered (see the class comment)
+   * @return the running server; {@link #close()} stops it and closes the database
    * @throws io.stratadb.StrataException if the database cannot be opened
    * @throws java.io.UncheckedIOException if the address cannot be bound (the database is closed again)
    * @throws RuntimeException as Netty throws it if the event loops cannot be created (the database
@@ -167,6 +169,9 @@ public final class RespServer implements AutoCloseable {
    *
    * @param db the replica, opened with {@link #databaseOptions}({@code options}, {@code requested})
    * @param options the options {@code db} was opened with before {@link #databaseOptions}
+   * @param requested the settings; maxclients may be lowered (see the class comment)
+   * @param replication the cluster node's replication, through which writes and reads go
+   * @return the running server; {@link #close()} stops it and leaves {@code db} open
    * @throws java.io.UncheckedIOException if the address cannot be bound
    * @throws RuntimeException as Netty throws it if the event loops cannot be created
    */
@@ -183,6 +188,11 @@ public final class RespServer implements AutoCloseable {
    * The options the server opens its database with: {@code options} with a {@link
    * TtlCompactionFilter} on the server's clock and a value limit that holds {@link
    * ServerConfig#maxBulkBytes()} and the TTL header; created if missing.
+   *
+   * @param options the caller's engine options
+   * @param config the server settings, whose {@link ServerConfig#maxBulkBytes()} sets the value
+   *     limit
+   * @return new options for the server's database
    */
   public static Options databaseOptions(Options options, ServerConfig config) {
     return databaseOptions(options, config, new TtlCompactionFilter(config.clockMillis()));
@@ -315,17 +325,20 @@ public final class RespServer implements AutoCloseable {
     return os instanceof UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
   }
 
-  /** The address the server listens on (with the real port when 0 was asked). */
+  /** {@return the address the server listens on} (With the real port when 0 was asked.) */
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
-  /** The port the server listens on. */
+  /** {@return the TCP port the server listens on} (The real one when 0 was asked.) */
   public int port() {
     return address().getPort();
   }
 
-  /** The database served; closed by shutdown. */
+  /**
+   * {@return the database served} Closed by shutdown, unless it was started with {@link
+   * #startReplicated}.
+   */
   public Db db() {
     return db;
   }
@@ -336,7 +349,11 @@ public final class RespServer implements AutoCloseable {
     t.start();
   }
 
-  /** Waits until shutdown has completed and the database is closed. */
+  /**
+   * Waits until shutdown has completed and the database is closed.
+   *
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   */
   public void awaitTermination() throws InterruptedException {
     terminated.await();
   }

@@ -93,32 +93,38 @@ public final class ServerConfig {
     this.clockMillis = b.clockMillis;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a new builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The address to listen on. Default {@value #DEFAULT_BIND}. */
+  /** {@return the address to listen on} Default {@value #DEFAULT_BIND}. */
   public String bind() {
     return bind;
   }
 
-  /** The TCP port; 0 picks a free one. Default {@value #DEFAULT_PORT}. */
+  /** {@return the TCP port; 0 picks a free one} Default {@value #DEFAULT_PORT}. */
   public int port() {
     return port;
   }
 
-  /** The password AUTH must give, or null when none is required (the default). */
+  /** {@return the password AUTH must give, or null when none is required (the default)} */
   public String requirePass() {
     return requirePass;
   }
 
-  /** Connections served at once; more are told so and closed. Default {@value #DEFAULT_MAX_CLIENTS}. */
+  /**
+   * {@return the number of connections served at once} More are told so and closed. Default {@value
+   * #DEFAULT_MAX_CLIENTS}.
+   */
   public int maxClients() {
     return maxClients;
   }
 
-  /** Largest bulk string (one argument, hence one key or value) in bytes. Default 64 MiB. */
+  /**
+   * {@return the largest bulk string (one argument, hence one key or value) in bytes} Default 64
+   * MiB.
+   */
   public int maxBulkBytes() {
     return maxBulkBytes;
   }
@@ -127,22 +133,27 @@ public final class ServerConfig {
    * Largest total of one command's bulk strings in bytes (Redis's {@code
    * client-query-buffer-limit}); also the most that commands held by back-pressure may hold
    * before the connection stops being read. Default 256 MiB.
+   *
+   * @return the limit in bytes
    */
   public long maxRequestBytes() {
     return maxRequestBytes;
   }
 
-  /** Largest inline command or protocol line in bytes. Default 64 KiB. */
+  /** {@return the largest inline command or protocol line in bytes} Default 64 KiB. */
   public int maxInlineBytes() {
     return maxInlineBytes;
   }
 
-  /** Largest number of arguments (with the name) of one command. Default 1 Mi. */
+  /** {@return the largest number of arguments (with the name) of one command} Default 1 Mi. */
   public int maxArgs() {
     return maxArgs;
   }
 
-  /** Netty event-loop threads that read, run commands and write. Default: one per core. */
+  /**
+   * {@return the number of Netty event-loop threads that read, run commands and write} Default: one
+   * per core.
+   */
   public int ioThreads() {
     return ioThreads;
   }
@@ -151,6 +162,8 @@ public final class ServerConfig {
    * Largest reply in bytes as sent (RESP-encoded). A command whose reply would be larger (MGET of
    * many large values) gets {@code -ERR reply exceeds maximum allowed size (max-reply-bytes)}
    * instead; SCAN returns fewer keys. Default 128 MiB.
+   *
+   * @return the limit in bytes
    */
   public long maxReplyBytes() {
     return maxReplyBytes;
@@ -161,32 +174,46 @@ public final class ServerConfig {
    * yet sent (Redis's {@code maxmemory-clients}); when it is reached, connections that would add
    * to it stop being read until it drains. Default a quarter of the JVM's maximum heap, at least
    * {@link #MIN_DEFAULT_CLIENT_MEMORY}; never less than {@link #maxRequestBytes()}.
+   *
+   * @return the budget in bytes
    */
   public long maxClientMemory() {
     return maxClientMemory;
   }
 
-  /** A request not received whole this many ms after its first line closes the connection; 0 is off. Default 60 s. */
+  /**
+   * {@return the time in ms within which a request must arrive whole after its first line; 0 is
+   * off} A later one closes the connection. Default 60 s.
+   */
   public long requestTimeoutMillis() {
     return requestTimeoutMillis;
   }
 
-  /** A connection that neither reads nor writes for this many ms is closed (Redis's {@code timeout}); 0 (default) is off. */
+  /**
+   * {@return the time in ms after which a connection that neither reads nor writes is closed; 0
+   * (default) is off} (Redis's {@code timeout}.)
+   */
   public long idleTimeoutMillis() {
     return idleTimeoutMillis;
   }
 
-  /** When the WAL is fsynced (Redis's {@code appendfsync}). Default {@link WalSync#EVERYSEC}. */
+  /**
+   * {@return when the WAL is fsynced} (Redis's {@code appendfsync}.) Default {@link
+   * WalSync#EVERYSEC}.
+   */
   public WalSync walSync() {
     return walSync;
   }
 
-  /** The clock TTLs are measured against, in epoch ms. Default {@link System#currentTimeMillis()}. */
+  /**
+   * {@return the clock TTLs are measured against, in epoch ms} Default {@link
+   * System#currentTimeMillis()}.
+   */
   public LongSupplier clockMillis() {
     return clockMillis;
   }
 
-  /** A builder holding this configuration, to change some settings of it. */
+  /** {@return a new builder holding this configuration, to change some settings of it} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.bind = bind;
@@ -227,7 +254,11 @@ public final class ServerConfig {
 
     private Builder() {}
 
-    /** The address to listen on (a host name or IP literal). */
+    /**
+     * {@return this builder} Sets the address to listen on.
+     *
+     * @param address a host name or IP literal
+     */
     public Builder bind(String address) {
       if (address == null || address.isBlank()) {
         throw new IllegalArgumentException("bind address must not be empty");
@@ -236,79 +267,132 @@ public final class ServerConfig {
       return this;
     }
 
-    /** The TCP port, 0 to 65535 (0 picks a free port). */
+    /**
+     * {@return this builder} Sets the TCP port.
+     *
+     * @param port 0 to 65535 (0 picks a free port)
+     */
     public Builder port(int port) {
       this.port = (int) check("port", port, 0, 65535);
       return this;
     }
 
-    /** The password clients must AUTH with; null or empty for none. */
+    /**
+     * {@return this builder} Sets the password clients must AUTH with.
+     *
+     * @param password the password; null or empty for none
+     */
     public Builder requirePass(String password) {
       this.requirePass = password == null || password.isEmpty() ? null : password;
       return this;
     }
 
-    /** Connections served at once, 1 to 1,000,000. */
+    /**
+     * {@return this builder} Sets the connections served at once.
+     *
+     * @param clients 1 to 1,000,000
+     */
     public Builder maxClients(int clients) {
       this.maxClients = (int) check("maxClients", clients, 1, 1_000_000);
       return this;
     }
 
-    /** Largest bulk string in bytes, 1 KiB to {@link #MAX_BULK_LIMIT}. */
+    /**
+     * {@return this builder} Sets the largest bulk string.
+     *
+     * @param bytes 1 KiB to {@link #MAX_BULK_LIMIT}, in bytes
+     */
     public Builder maxBulkBytes(int bytes) {
       this.maxBulkBytes = (int) check("maxBulkBytes", bytes, 1024, MAX_BULK_LIMIT);
       return this;
     }
 
-    /** Largest total of one command's bulk strings in bytes, 1 KiB to 16 GiB. */
+    /**
+     * {@return this builder} Sets the largest total of one command's bulk strings.
+     *
+     * @param bytes 1 KiB to 16 GiB, in bytes
+     */
     public Builder maxRequestBytes(long bytes) {
       this.maxRequestBytes = check("maxRequestBytes", bytes, 1024, 16L << 30);
       return this;
     }
 
-    /** Largest inline command or protocol line in bytes, 64 bytes to 16 MiB. */
+    /**
+     * {@return this builder} Sets the largest inline command or protocol line.
+     *
+     * @param bytes 64 bytes to 16 MiB, in bytes
+     */
     public Builder maxInlineBytes(int bytes) {
       this.maxInlineBytes = (int) check("maxInlineBytes", bytes, 64, 16 << 20);
       return this;
     }
 
-    /** Largest argument count of one command, 2 to 64 Mi. */
+    /**
+     * {@return this builder} Sets the largest argument count of one command.
+     *
+     * @param args 2 to 64 Mi, the command name included
+     */
     public Builder maxArgs(int args) {
       this.maxArgs = (int) check("maxArgs", args, 2, 64 << 20);
       return this;
     }
 
-    /** Event-loop threads, 1 to 1024. */
+    /**
+     * {@return this builder} Sets the event-loop threads.
+     *
+     * @param threads 1 to 1024
+     */
     public Builder ioThreads(int threads) {
       this.ioThreads = (int) check("ioThreads", threads, 1, 1024);
       return this;
     }
 
-    /** Largest reply in bytes, 1 KiB to 16 GiB; at build, at least {@code maxBulkBytes} plus 64 (a GET of the largest value). */
+    /**
+     * {@return this builder} Sets the largest reply.
+     *
+     * @param bytes 1 KiB to 16 GiB, in bytes; at build, at least {@code maxBulkBytes} plus 64 (a
+     *     GET of the largest value)
+     */
     public Builder maxReplyBytes(long bytes) {
       this.maxReplyBytes = check("maxReplyBytes", bytes, 1024, 16L << 30);
       return this;
     }
 
-    /** Memory budget of all connections in bytes, 64 KiB to 1 TiB; at build, at least {@code maxRequestBytes}. */
+    /**
+     * {@return this builder} Sets the memory budget of all connections.
+     *
+     * @param bytes 64 KiB to 1 TiB, in bytes; at build, at least {@code maxRequestBytes}
+     */
     public Builder maxClientMemory(long bytes) {
       this.maxClientMemory = check("maxClientMemory", bytes, 64 << 10, 1L << 40);
       return this;
     }
 
-    /** Request timeout in ms, 0 (off) to 1 day. */
+    /**
+     * {@return this builder} Sets the request timeout.
+     *
+     * @param millis 0 (off) to 1 day, in ms
+     */
     public Builder requestTimeoutMillis(long millis) {
       this.requestTimeoutMillis = check("requestTimeoutMillis", millis, 0, 86_400_000);
       return this;
     }
 
-    /** Idle timeout in ms, 0 (off) to 1 year. */
+    /**
+     * {@return this builder} Sets the idle timeout.
+     *
+     * @param millis 0 (off) to 1 year, in ms
+     */
     public Builder idleTimeoutMillis(long millis) {
       this.idleTimeoutMillis = check("idleTimeoutMillis", millis, 0, 365L * 86_400_000);
       return this;
     }
 
-    /** When the WAL is fsynced. */
+    /**
+     * {@return this builder} Sets when the WAL is fsynced.
+     *
+     * @param mode the fsync policy, not null
+     */
     public Builder walSync(WalSync mode) {
       this.walSync = Objects.requireNonNull(mode, "walSync");
       return this;
@@ -318,6 +402,8 @@ public final class ServerConfig {
      * Applies the settings of a Redis-style configuration file ({@link ConfigFile} lists the
      * directives); settings it does not name keep their values, later calls override it.
      *
+     * @param file a Redis-style configuration file
+     * @return this builder
      * @throws java.io.UncheckedIOException if the file cannot be read
      * @throws IllegalArgumentException naming the file and line, for an unknown directive, a
      *     wrong argument count or a value out of range
@@ -332,6 +418,7 @@ public final class ServerConfig {
      * not empty (so it need not appear on a command line, where {@code ps} shows it).
      *
      * @param env the environment, normally {@link System#getenv()}
+     * @return this builder
      */
     public Builder environment(Map<String, String> env) {
       String password = env.get(PASSWORD_ENV);
@@ -341,7 +428,11 @@ public final class ServerConfig {
       return this;
     }
 
-    /** The clock for TTLs, in epoch ms; tests pass one they control. */
+    /**
+     * {@return this builder} Sets the clock for TTLs; tests pass one they control.
+     *
+     * @param clock returns the time in epoch ms; called from the event-loop threads, so thread-safe
+     */
     public Builder clockMillis(LongSupplier clock) {
       this.clockMillis = Objects.requireNonNull(clock, "clock");
       return this;
@@ -350,6 +441,7 @@ public final class ServerConfig {
     /**
      * The configuration.
      *
+     * @return the configuration, immutable
      * @throws IllegalArgumentException if the reply limit cannot hold the largest value, or the
      *     client memory budget cannot hold the largest request
      */

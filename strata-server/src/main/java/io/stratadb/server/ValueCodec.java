@@ -35,7 +35,11 @@ public final class ValueCodec {
   /** A decoded value: the user's bytes and the expiry in epoch ms, or {@link #NO_EXPIRY}. */
   public record StoredValue(byte[] value, long expireAtMillis) {
 
-    /** Whether the value has expired at {@code nowMillis} (expiry is exclusive: at it, gone). */
+    /**
+     * {@return whether the value has expired at {@code nowMillis}} (Exclusive: at it, gone.)
+     *
+     * @param nowMillis the time to test, in epoch ms
+     */
     public boolean isExpiredAt(long nowMillis) {
       return expireAtMillis != NO_EXPIRY && expireAtMillis <= nowMillis;
     }
@@ -71,6 +75,8 @@ public final class ValueCodec {
   /**
    * Decodes a stored value.
    *
+   * @param stored the bytes as read from the database
+   * @return the user's bytes (a copy) and the expiry
    * @throws IllegalArgumentException if the header is unknown or the value too short for it
    */
   public static StoredValue decode(byte[] stored) {
@@ -81,6 +87,7 @@ public final class ValueCodec {
   /**
    * The expiry of a stored value without copying its bytes.
    *
+   * @param stored the bytes as read from the database
    * @return epoch ms, or {@link #NO_EXPIRY}
    * @throws IllegalArgumentException if the header is unknown or the value too short for it
    */
@@ -98,13 +105,20 @@ public final class ValueCodec {
   /**
    * Where the user's value starts inside {@code stored}: it is the bytes from there to the end.
    *
+   * @param stored the bytes as read from the database
+   * @return the offset in bytes of the user's value in {@code stored}
    * @throws IllegalArgumentException if the header is unknown or the value too short for it
    */
   public static int valueOffset(byte[] stored) {
     return headerBytes(stored);
   }
 
-  /** The length of the user's value inside {@code stored}, without copying it. */
+  /**
+   * {@return the length in bytes of the user's value inside {@code stored}} No copy is made.
+   *
+   * @param stored the bytes as read from the database
+   * @throws IllegalArgumentException if the header is unknown or the value too short for it
+   */
   public static int valueLength(byte[] stored) {
     return stored.length - headerBytes(stored);
   }

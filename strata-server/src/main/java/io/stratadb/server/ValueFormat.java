@@ -42,6 +42,9 @@ public enum ValueFormat {
   /**
    * The format of {@code db}, read from its marker, as of {@code options}.
    *
+   * @param db the database
+   * @param options the snapshot to read the marker at
+   * @return {@link #TTL} if the marker is present, else {@link #PLAIN}
    * @throws IllegalStateException if the marker holds a format version this build does not know
    * @throws io.stratadb.StrataException as {@link Db#get} throws it
    */
@@ -80,7 +83,11 @@ public enum ValueFormat {
     return TTL;
   }
 
-  /** Whether {@code key} is the format marker, which no command shows. */
+  /**
+   * {@return whether {@code key} is the format marker, which no command shows}
+   *
+   * @param key a user key
+   */
   public static boolean isMarker(byte[] key) {
     return Arrays.equals(key, MARKER_KEY);
   }
@@ -88,6 +95,7 @@ public enum ValueFormat {
   /**
    * The value to store for the user's {@code value}.
    *
+   * @param value the user's bytes
    * @param expireAtMillis epoch ms after which the value is gone, or {@link ValueCodec#NO_EXPIRY}
    * @return {@code value} itself ({@link #PLAIN}) or a new, encoded array ({@link #TTL})
    * @throws IllegalArgumentException if {@code expireAtMillis} is negative, or set on a {@link
@@ -107,6 +115,8 @@ public enum ValueFormat {
   /**
    * The user's value and expiry of a stored value.
    *
+   * @param stored the bytes as read from the database
+   * @return the user's bytes and the expiry ({@link ValueCodec#NO_EXPIRY} for {@link #PLAIN})
    * @throws IllegalArgumentException if a {@link #TTL} value's header is unknown
    */
   public StoredValue decode(byte[] stored) {
@@ -116,6 +126,8 @@ public enum ValueFormat {
   /**
    * The expiry of a stored value, in epoch ms, or {@link ValueCodec#NO_EXPIRY}.
    *
+   * @param stored the bytes as read from the database
+   * @return the expiry in epoch ms, or {@link ValueCodec#NO_EXPIRY}
    * @throws IllegalArgumentException if a {@link #TTL} value's header is unknown
    */
   public long expireAtMillis(byte[] stored) {
@@ -125,6 +137,8 @@ public enum ValueFormat {
   /**
    * Where the user's bytes start in a stored value.
    *
+   * @param stored the bytes as read from the database
+   * @return the offset of the user's bytes in {@code stored}: 0 for {@link #PLAIN}
    * @throws IllegalArgumentException if a {@link #TTL} value's header is unknown
    */
   public int valueOffset(byte[] stored) {

@@ -25,6 +25,8 @@ public enum WalSync {
   /**
    * The mode named {@code name} in any case: {@code always}, {@code everysec} or {@code no}.
    *
+   * @param name {@code always}, {@code everysec} or {@code no}, in any case
+   * @return the mode
    * @throws IllegalArgumentException for any other name
    */
   public static WalSync parse(String name) {

@@ -43,6 +43,9 @@ public record BindingSettings(Path dir, long writeBufferSize, long cacheSize, Co
   /**
    * Reads the settings under {@code prefix} from {@code props}.
    *
+   * @param props YCSB's properties
+   * @param prefix the binding's property prefix, e.g. {@code strata}
+   * @return the settings, defaults for those not given
    * @throws IllegalArgumentException if {@code <prefix>.dir} is missing or a value does not parse
    */
   public static BindingSettings from(Properties props, String prefix) {

@@ -67,6 +67,7 @@ public final class FieldCodec {
   /**
    * Decodes every field of a record value.
    *
+   * @param record the stored record value
    * @return field name to value, in stored order
    * @throws IllegalArgumentException if {@code record} is not a well-formed version-1 record
    *     (the message names the byte offset)
@@ -79,6 +80,8 @@ public final class FieldCodec {
    * Decodes the fields of a record value that are in {@code wanted}, or all of them if {@code
    * wanted} is null (YCSB's "read all fields").
    *
+   * @param record the stored record value
+   * @param wanted the field names to decode, or null for all
    * @return field name to value, in stored order
    * @throws IllegalArgumentException if {@code record} is not a well-formed version-1 record
    *     (the message names the byte offset)
@@ -90,6 +93,10 @@ public final class FieldCodec {
   /**
    * As {@link #decode(byte[], Set)}, reusing the strings of {@code names} (null: none).
    *
+   * @param record the stored record value
+   * @param wanted the field names to decode, or null for all
+   * @param names decoded field names to reuse (one per thread), or null to decode every name
+   * @return field name to value (copies), in stored order
    * @throws IllegalArgumentException if {@code record} is not a well-formed version-1 record
    */
   public static Map<String, byte[]> decode(byte[] record, Set<String> wanted, FieldNames names) {
@@ -102,7 +109,14 @@ public final class FieldCodec {
   /** Receives the fields {@link #decode(byte[], Set, FieldNames, FieldVisitor)} finds. */
   @FunctionalInterface
   public interface FieldVisitor {
-    /** The field {@code name} has the value {@code record[offset, offset + length)}. */
+    /**
+     * The field {@code name} has the value {@code record[offset, offset + length)}.
+     *
+     * @param name the field's name
+     * @param record the whole record value; valid only during the call, not to be modified
+     * @param offset the value's first byte in {@code record}
+     * @param length the value's length in bytes
+     */
     void field(String name, byte[] record, int offset, int length);
   }
 
@@ -111,7 +125,10 @@ public final class FieldCodec {
    * {@code visitor} in stored order, as views into {@code record}, without copying a value; only
    * once the whole record was checked, so a malformed record hands over nothing.
    *
+   * @param record the stored record value
+   * @param wanted the field names to hand over, or null for all
    * @param names decoded field names to reuse (one per thread), or null to decode every name
+   * @param visitor called once per field handed over, on the calling thread
    * @throws IllegalArgumentException if {@code record} is not a well-formed version-1 record
    *     (the message names the byte offset)
    */

@@ -22,6 +22,12 @@ public final class FieldNames {
   /**
    * The name encoded (UTF-8) in {@code record[offset, offset + length)}, the field at {@code
    * position} in its record (the slot tried first).
+   *
+   * @param record the record value holding the name
+   * @param offset the name's first byte in {@code record}
+   * @param length the name's length in bytes
+   * @param position the field's index in its record, 0 first
+   * @return the name; the String kept from before when it was decoded already
    */
   public String name(byte[] record, int offset, int length, int position) {
     if (position < size && matches(position, record, offset, length)) {

@@ -20,6 +20,9 @@ public final class RecordKey {
   /**
    * The engine key of {@code key} in {@code table}.
    *
+   * @param table the YCSB table name
+   * @param key the YCSB record key
+   * @return the table name (UTF-8), a 0x00 separator and the key (UTF-8)
    * @throws IllegalArgumentException if {@code table} contains the character U+0000 (it would blur
    *     the table boundary)
    */
@@ -34,6 +37,8 @@ public final class RecordKey {
   /**
    * The smallest engine key of {@code table}: the table name and the separator.
    *
+   * @param table the YCSB table name
+   * @return the table name (UTF-8) followed by the 0x00 separator
    * @throws IllegalArgumentException if {@code table} contains U+0000
    */
   public static byte[] tableStart(String table) {
@@ -49,6 +54,8 @@ public final class RecordKey {
   /**
    * The first engine key after every key of {@code table} (exclusive upper bound of its range).
    *
+   * @param table the YCSB table name
+   * @return the table name (UTF-8) followed by 0x01
    * @throws IllegalArgumentException if {@code table} contains U+0000
    */
   public static byte[] tableEnd(String table) {

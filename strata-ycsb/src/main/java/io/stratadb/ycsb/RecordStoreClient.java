@@ -39,7 +39,7 @@ public abstract class RecordStoreClient extends DB {
   /** Field names decoded before, reused by this instance's thread. */
   private final FieldNames fieldNames = new FieldNames();
 
-  /** Property prefix, e.g. {@code "strata"} for {@code strata.dir}. */
+  /** {@return the property prefix, e.g. {@code "strata"} for {@code strata.dir}} */
   protected abstract String propertyPrefix();
 
   /** The per-JVM engine holder of this binding. */

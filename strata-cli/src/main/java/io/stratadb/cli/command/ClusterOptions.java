@@ -39,7 +39,7 @@ public final class ClusterOptions {
       description = "Start outside the group, to be added by 'strata cluster add' on a member (with --cluster).")
   boolean join;
 
-  /** Whether {@code --cluster} was given. */
+  /** {@return whether {@code --cluster} was given} */
   public boolean enabled() {
     return cluster;
   }
