@@ -136,9 +136,13 @@ final class BPlusTree implements MemtableIndex {
    * sorts first. Under a reader the words may be torn; the caller's validation then fails.
    */
   private int compare(long[] w, int i, int slot, Probe p) {
-    int c = compareInline(w, i, slot, p);
-    if (c != 0) {
-      return c;
+    long a = w[i + K0 + slot];
+    if (a != p.k0) {
+      return Long.compareUnsigned(a, p.k0);
+    }
+    long b = w[i + K1 + slot];
+    if (b != p.k1) {
+      return Long.compareUnsigned(b, p.k1);
     }
     long e = (long) WORD.getAcquire(w, i + REF + slot);
     if (e == NIL || arena.nodesIfVisible(e) == null) {
@@ -147,28 +151,9 @@ final class BPlusTree implements MemtableIndex {
     return entries.compareTails(e, p);
   }
 
-  /** Orders the inline 16 bytes (k0, k1) of key {@code slot} against {@code p}'s. */
-  private static int compareInline(long[] w, int i, int slot, Probe p) {
-    long a = w[i + K0 + slot];
-    if (a != p.k0) {
-      return Long.compareUnsigned(a, p.k0);
-    }
-    long b = w[i + K1 + slot];
-    return b == p.k1 ? 0 : Long.compareUnsigned(b, p.k1);
-  }
-
   /**
    * The number of keys of the node that sort before {@code p} (or at it, if {@code orEqual}); a
-   * null {@code p} counts them all.
-   *
-   * <p>A scan of the inline words from the first key, not a binary search: a node's 32 k0 and 32
-   * k1 words are nine cache lines, and a binary search's probes are dependent loads, each a miss
-   * of its own in a memtable larger than the CPU cache; the scan's loads are independent and
-   * sequential, so the CPU and its prefetcher have them in flight together. A standalone tree of
-   * 400,000 random 16-byte keys (best of 6 rounds, thread CPU time, 2026-12-08): insert 366-446
-   * against 451-501 ns, get 680-773 against 726-825 ns. Only the keys whose inline words equal
-   * the probe's need their entries read (the tails and trailers); they are binary-searched, so
-   * keys sharing a long prefix read as few entries as before.
+   * null {@code p} counts them all. A binary search over the node's key words.
    */
   private int rank(long[] w, int i, Probe p, boolean orEqual) {
     int n = clampedCount(w, i);
@@ -176,15 +161,9 @@ final class BPlusTree implements MemtableIndex {
       return n;
     }
     int lo = 0;
-    while (lo < n && compareInline(w, i, lo, p) < 0) {
-      lo++;
-    }
-    int hi = lo;
-    while (hi < n && compareInline(w, i, hi, p) == 0) {
-      hi++;
-    }
+    int hi = n;
     int limit = orEqual ? 1 : 0;
-    while (lo < hi) { // keys [lo, hi) have p's inline words: their tails and trailers decide
+    while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (compare(w, i, mid, p) < limit) {
         lo = mid + 1;
