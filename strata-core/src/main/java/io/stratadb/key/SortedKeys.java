@@ -1,5 +1,6 @@
 package io.stratadb.key;
 
+import io.stratadb.util.UnsignedBytes;
 import java.util.Arrays;
 
 /**
@@ -94,18 +95,61 @@ public final class SortedKeys {
     if (n == 0 || targetLength < 0) {
       return search(target, 0, n); // the full comparison reports a malformed target
     }
-    int p = Math.min(sharedPrefix.length, targetLength);
-    int c = Arrays.compareUnsigned(target, 0, p, sharedPrefix, 0, p);
-    if (c < 0 || (c == 0 && targetLength < sharedPrefix.length)) {
-      return 0; // below every key
-    }
-    if (c > 0) {
-      return n; // above every key
+    int outside = outsideSharedPrefix(target, targetLength);
+    if (outside >= 0) {
+      return outside;
     }
     long f = fingerprint(target, targetLength);
+    int lo = firstFingerprintAtOrAbove(f);
+    return search(target, lo, endOfRun(f, lo));
+  }
+
+  /**
+   * Index of the first key whose user key is {@code >= userKey} (unsigned bytes); {@link #size()}
+   * if none. For the largest keys of a level's tables, the first table that may hold {@code
+   * userKey}. Searches the fingerprints as {@link #firstAtOrAfter} does; no allocation.
+   */
+  public int firstWithUserKeyAtOrAfter(byte[] userKey) {
+    int n = keys.length;
+    if (n == 0) {
+      return 0;
+    }
+    int outside = outsideSharedPrefix(userKey, userKey.length);
+    if (outside >= 0) {
+      return outside;
+    }
+    long f = fingerprint(userKey, userKey.length);
+    int lo = firstFingerprintAtOrAbove(f);
+    int hi = endOfRun(f, lo);
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (InternalKey.compareUserKey(keys[mid], userKey) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * 0 if a key whose user key is {@code key[0, length)} sorts before every key by its shared
+   * prefix, {@link #size()} if after every key, -1 if it starts with the shared prefix.
+   */
+  private int outsideSharedPrefix(byte[] key, int length) {
+    int p = Math.min(sharedPrefix.length, length);
+    int c = UnsignedBytes.compare(key, 0, p, sharedPrefix, 0, p);
+    if (c < 0 || (c == 0 && length < sharedPrefix.length)) {
+      return 0; // below every key
+    }
+    return c > 0 ? keys.length : -1;
+  }
+
+  /** The first index whose fingerprint is {@code >= f} (unsigned); {@link #size()} if none. */
+  private int firstFingerprintAtOrAbove(long f) {
     int lo = 0;
-    int hi = n;
-    while (lo < hi) { // first fingerprint >= f
+    int hi = fingerprints.length;
+    while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (Long.compareUnsigned(fingerprints[mid], f) < 0) {
         lo = mid + 1;
@@ -113,17 +157,32 @@ public final class SortedKeys {
         hi = mid;
       }
     }
-    int end = lo;
-    hi = n;
-    while (end < hi) { // first fingerprint > f
-      int mid = (end + hi) >>> 1;
-      if (Long.compareUnsigned(fingerprints[mid], f) <= 0) {
-        end = mid + 1;
+    return lo;
+  }
+
+  /**
+   * The end of the run of fingerprints equal to {@code f} that starts at {@code lo}, the first
+   * fingerprint {@code >= f}: an exponential search from {@code lo}, as the run is nearly always
+   * empty or one key long (distinct keys rarely share 8 bytes past the shared prefix).
+   */
+  private int endOfRun(long f, int lo) {
+    int n = fingerprints.length;
+    int low = lo; // every fingerprint in [lo, low) equals f
+    int bound = lo;
+    for (int step = 1; bound < n && fingerprints[bound] == f; step <<= 1) {
+      low = bound + 1;
+      bound = lo + step;
+    }
+    int hi = Math.min(bound, n); // hi == n, or fingerprints[hi] > f
+    while (low < hi) { // every fingerprint from lo on is >= f: "== f" is "<= f"
+      int mid = (low + hi) >>> 1;
+      if (fingerprints[mid] == f) {
+        low = mid + 1;
       } else {
         hi = mid;
       }
     }
-    return search(target, lo, end);
+    return low;
   }
 
   /** First index in {@code [from, to)} whose key is {@code >= target}; {@code to} if none. */

@@ -175,11 +175,12 @@ public final class Version {
     int missedLevel = 0;
     for (int level = 0; level < NUM_LEVELS; level++) {
       List<FileMetadata> files = levels.get(level);
-      int i = level == 0 ? 0 : findFile(files, userKey);
+      int i = level == 0 ? 0 : findFile(level, userKey);
       int end = level == 0 ? files.size() : Math.min(i + 1, files.size());
       for (; i < end; i++) {
         FileMetadata f = files.get(i);
-        if (!f.mayHold(userKey)) {
+        // Below L0 the search found the first table whose largest key is at or after the key.
+        if (level == 0 ? !f.mayHold(userKey) : InternalKey.compareUserKey(f.smallest(), userKey) > 0) {
           continue;
         }
         if (missed != null && seeks != null) {
@@ -223,7 +224,7 @@ public final class Version {
       int start = 0;
       while (start < order.length) {
         // The keys of one table form a run of the sorted order: batch them.
-        int i = findFile(files, userKeys[order[start]]);
+        int i = findFile(level, userKeys[order[start]]);
         if (i == files.size()) {
           break; // this and every later key is past the level's last table
         }
@@ -242,23 +243,17 @@ public final class Version {
   /** Whether a table of sorted-run {@code level} (L1 or deeper) has {@code userKey} in its range. */
   public boolean levelMayHold(int level, byte[] userKey) {
     List<FileMetadata> files = levels.get(level);
-    int i = findFile(files, userKey);
+    int i = findFile(level, userKey);
     return i < files.size() && files.get(i).mayHold(userKey);
   }
 
-  /** Index of the first table in a sorted run whose largest user key is {@code >= userKey}. */
-  private static int findFile(List<FileMetadata> files, byte[] userKey) {
-    int lo = 0;
-    int hi = files.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (InternalKey.compareUserKey(files.get(mid).largest(), userKey) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+  /**
+   * Index of the first table of sorted-run {@code level} (L1 or deeper) whose largest user key is
+   * {@code >= userKey}: a search of the level's {@link SortedKeys} fingerprints, not of the
+   * tables' scattered key arrays.
+   */
+  private int findFile(int level, byte[] userKey) {
+    return largestKeys.get(level).firstWithUserKeyAtOrAfter(userKey);
   }
 
   /**

@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class VersionTest {
@@ -24,6 +27,38 @@ class VersionTest {
 
   private static byte[] b(String s) {
     return s.getBytes(UTF_8);
+  }
+
+  /**
+   * A level's table search (fingerprints of the largest keys) agrees with asking every table:
+   * tables with gaps between them, keys sharing long prefixes, probes before, between, inside and
+   * after the tables.
+   */
+  @Property(tries = 200)
+  void levelSearchMatchesAScanOfTheTables(@ForAll long seed, @ForAll @IntRange(min = 0, max = 40) int tables) {
+    java.util.Random random = new java.util.Random(seed);
+    String prefix = random.nextBoolean() ? "" : "user0000";
+    java.util.TreeSet<String> bounds = new java.util.TreeSet<>();
+    while (bounds.size() < 2 * tables) {
+      bounds.add(prefix + Integer.toString(random.nextInt(1_000_000), 36));
+    }
+    List<String> sorted = new ArrayList<>(bounds);
+    VersionEdit edit = new VersionEdit();
+    for (int t = 0; t < tables; t++) {
+      edit.addFile(2, file(100 + t, sorted.get(2 * t), sorted.get(2 * t + 1)));
+    }
+    Version v = Version.empty(x -> { }).apply(edit);
+    for (int probe = 0; probe < 200; probe++) {
+      byte[] key = b(random.nextInt(8) == 0 ? "" : prefix + Integer.toString(random.nextInt(1_000_000), 36));
+      if (random.nextInt(4) == 0 && tables > 0) {
+        key = b(sorted.get(random.nextInt(sorted.size()))); // exactly a table's first or last key
+      }
+      boolean expected = false;
+      for (FileMetadata f : v.files(2)) {
+        expected |= f.mayHold(key);
+      }
+      assertEquals(expected, v.levelMayHold(2, key), new String(key, UTF_8));
+    }
   }
 
   @Test
