@@ -122,7 +122,7 @@ final class DbImpl implements Db {
     this.fs = options.fileSystem();
     this.dirLock = dirLock;
     io.stratadb.MemoryBudget budget = options.memoryBudget();
-    this.blockCache = options.blockCacheSize() == 0 ? null : BlockCache.forBudget(options.blockCacheSize(), budget);
+    this.blockCache = options.blockCacheSize() == 0 ? null : BlockCache.forBudget(options.blockCacheSize(), budget, readOnly);
     this.statistics = new Statistics(options.statistics());
     this.counters = new DbCounters(statistics);
     this.memtableBudget = new MemtableBudget(this, counters, budget, blockCache);

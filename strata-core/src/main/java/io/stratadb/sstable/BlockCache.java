@@ -122,16 +122,23 @@ public final class BlockCache {
 
   /**
    * The cache {@code budget} asks for: its strict limit, its memtable share when memtables are
-   * charged under the strict limit, on the heap or off it.
+   * charged under the strict limit (none for a read-only database, which charges no memtable: the
+   * whole budget then goes to index and filter blocks and data blocks), on the heap or off it.
    *
    * @param capacityBytes the budget: data blocks plus charges, in bytes ({@link
    *     io.stratadb.Options#blockCacheSize()}); 0 disables caching
+   * @param readOnly whether the database is opened read-only ({@link io.stratadb.Db#openReadOnly})
    * @throws IllegalArgumentException if {@code capacityBytes < 0} or the memtable share exceeds it
    */
-  public static BlockCache forBudget(long capacityBytes, io.stratadb.MemoryBudget budget) {
+  public static BlockCache forBudget(long capacityBytes, io.stratadb.MemoryBudget budget, boolean readOnly) {
     boolean strict = budget.strictCapacityLimit();
-    return new BlockCache(capacityBytes, strict, strict && budget.chargeMemtablesToBlockCache()
+    return new BlockCache(capacityBytes, strict, strict && budget.chargeMemtablesToBlockCache() && !readOnly
         ? budget.memtableLimitBytes() : 0, budget.blockCacheOffHeap());
+  }
+
+  /** Bytes set aside for memtable charges under the strict limit ({@link #forBudget}); 0 if none. */
+  public long memtableShareBytes() {
+    return memtableShareBytes;
   }
 
   /**
