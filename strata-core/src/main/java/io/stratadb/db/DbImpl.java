@@ -129,7 +129,8 @@ final class DbImpl implements Db {
     this.tableCache = new TableCache(fs, n -> io.stratadb.manifest.FileNames.table(dir, n), options.maxOpenFiles(),
         blockCache, statistics, () -> options.readPath().readMode().maps(this::tableBytes, options.readPath().mmapBudgetBytes()),
         new io.stratadb.sstable.TableReadOptions(options.readPath().maxAutoReadaheadSize(),
-            options.readPath().compactionReadaheadSize(), options.readPath().useDirectReads()));
+            options.readPath().compactionReadaheadSize(), options.readPath().useDirectReads(),
+            options.readPath().directWhenUnmapped(options.blockCacheSize())));
     this.versions = openVersions.apply(this::onVersionDropped);
     this.picker = CompactionPicker.of(options.compactionStrategy());
     SeekBudget seekBudget = options.seekCompaction() ? new SeekBudget() : null;

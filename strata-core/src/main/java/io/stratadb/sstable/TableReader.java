@@ -157,8 +157,8 @@ public final class TableReader {
    * As {@link #open(FileSystem, Path, long, BlockCache, Statistics)}; the file is opened with
    * {@link FileSystem#openImmutable(Path, boolean)}, memory-mapped if {@code map} (and the file
    * system maps), else read with one positional read per block, iterators reading ahead as {@code
-   * readOptions} says; with {@link TableReadOptions#directReads()} it is opened with {@link
-   * FileSystem#openDirect} instead, whatever {@code map} says.
+   * readOptions} says; opened with {@link FileSystem#openDirect} instead as {@link
+   * TableReadOptions#open} says.
    *
    * @throws CorruptionException if the footer, index or filter is damaged
    * @throws StrataIOException if the file cannot be opened or read
@@ -188,7 +188,7 @@ public final class TableReader {
     String name = path.toString();
     ReadableFile file;
     try {
-      file = readOptions.directReads() ? fs.openDirect(path) : fs.openImmutable(path, map);
+      file = readOptions.open(fs, path, map);
     } catch (IOException e) {
       throw new StrataIOException("cannot open SSTable " + name, e);
     }
