@@ -91,6 +91,16 @@ final class LargerThanMemoryOptions {
       + "its cached data blocks in heap arrays (MemoryBudget.blockCacheOffHeap false) instead of direct memory.")
   boolean blockCacheOnHeap;
 
+  @Option(names = "--buffered-reads", description = "With --larger-than-memory: StrataDB's reading JVM reads the "
+      + "tables it does not map through the page cache even where ReadMode AUTO would read them with O_DIRECT "
+      + "(ReadPathOptions.autoDirectReads false).")
+  boolean bufferedReads;
+
+  @Option(names = "--strata-cache-size", paramLabel = "SIZE", converter = SizeConverter.class, description = "With "
+      + "--larger-than-memory: StrataDB's block cache in the reading JVM (its memory budget: data blocks, index and "
+      + "filter blocks, memtables), e.g. 896m; default: --cache-size, as RocksJava's. RocksJava keeps --cache-size.")
+  Long strataCacheSize;
+
   /** The arguments that pass the StrataDB options given to a {@link LargeReadChild}; empty for none. */
   List<String> strataReadArguments() {
     List<String> args = new ArrayList<>();
@@ -108,6 +118,12 @@ final class LargerThanMemoryOptions {
     }
     if (blockCacheOnHeap) {
       args.add("--block-cache-on-heap");
+    }
+    if (bufferedReads) {
+      args.add("--buffered-reads");
+    }
+    if (strataCacheSize != null) {
+      args.addAll(List.of("--strata-cache-size", Long.toString(strataCacheSize)));
     }
     return args;
   }
@@ -141,7 +157,7 @@ final class LargerThanMemoryOptions {
    * @throws IllegalArgumentException if they are out of range or do not go together
    */
   Options strataOptions(Options base) {
-    return LargeReadChild.strataOptions(base, readMode, directReads, readaheadSize, blockAlign);
+    return LargeReadChild.strataOptions(base, readMode, directReads, !bufferedReads, readaheadSize, blockAlign);
   }
 
   /** As {@link SizeConverter}, also taking {@code 0}. */
