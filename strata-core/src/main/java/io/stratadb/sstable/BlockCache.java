@@ -161,7 +161,7 @@ public final class BlockCache {
     BlockArena arena = offHeap ? new BlockArena(capacityBytes) : null;
     this.arena = arena;
     Caffeine<Key, Block> builder = Caffeine.newBuilder()
-        .maximumWeight(capacityBytes)
+        .maximumWeight(dataBlockRoom())
         .weigher((Key k, Block b) -> weight(b))
         .executor(Runnable::run)
         .recordStats();
@@ -173,7 +173,7 @@ public final class BlockCache {
       });
     }
     this.cache = builder.build();
-    this.appliedRoom = capacityBytes;
+    this.appliedRoom = dataBlockRoom();
   }
 
   /** A block's size, or the pages it takes in the arena, plus the heap it takes. */
@@ -361,7 +361,7 @@ public final class BlockCache {
   private void resize() {
     while (resizing.compareAndSet(false, true)) {
       try {
-        long room = Math.max(0, capacityBytes - reservedBytes.get());
+        long room = dataBlockRoom();
         if (room != appliedRoom) {
           cache.policy().eviction().ifPresent(e -> e.setMaximum(room));
           appliedRoom = room;
@@ -369,10 +369,32 @@ public final class BlockCache {
       } finally {
         resizing.set(false);
       }
-      if (Math.max(0, capacityBytes - reservedBytes.get()) == appliedRoom) {
+      if (dataBlockRoom() == appliedRoom) {
         return;
       }
     }
+  }
+
+  /**
+   * The room the charges leave data blocks: the capacity less the charges, and for an off-heap cache
+   * under the strict limit also less the memtables' share they have not charged yet, which the
+   * arena does not grow into ({@link #put}). Caffeine's maximum is kept at it, so that its own
+   * eviction (W-TinyLFU, which admits a new block only if it is used more often than the block it
+   * would evict) keeps the blocks within the arena's room: a maximum above it left the arena full
+   * while Caffeine saw room, and every put then evicted the coldest block itself ({@link
+   * #evictColdest}), bypassing the admission and walking the eviction order (JFR, 12M keys).
+   */
+  private long dataBlockRoom() {
+    long room = capacityBytes - reservedBytes.get();
+    if (arena != null && strictCapacityLimit) {
+      room -= Math.max(0, memtableShareBytes - memtableBytes.get());
+    }
+    return Math.max(0, room);
+  }
+
+  /** Blocks a put evicted itself to find pages in a full arena ({@link #evictColdest}), since creation. */
+  long arenaEvictions() {
+    return arenaEvictions.get();
   }
 
   /** Bytes currently charged by {@link #reserve}, {@link #tryReserve} and {@link #reserveMemtable}. */
