@@ -65,6 +65,7 @@ final class LargeReadChild implements Callable<Integer> {
   @Option(names = "--block-align") boolean blockAlign;
   @Option(names = "--block-cache-on-heap") boolean blockCacheOnHeap;
   @Option(names = "--buffered-reads") boolean bufferedReads;
+  @Option(names = "--strata-read-only") boolean readOnly;
   /** StrataDB's block cache, if not {@link #cacheSize}. */
   @Option(names = "--strata-cache-size") Long strataCacheSize;
 
@@ -110,7 +111,8 @@ final class LargeReadChild implements Callable<Integer> {
     // StrataDB's reader holds data blocks, index and filter blocks and memtables within --cache-size.
     try (BenchEngine db = kind == BenchEngine.Kind.STRATADB
         ? StrataBenchEngine.open(dir, settings, onHeap(strataOptions(StrataBenchEngine.withinCache(settings), readMode,
-            directReads, !bufferedReads, readaheadSize, blockAlign), blockCacheOnHeap)) : kind.open(dir, settings)) {
+            directReads, !bufferedReads, readaheadSize, blockAlign), blockCacheOnHeap), readOnly)
+        : kind.open(dir, settings)) {
       result = read(db, seeks);
     }
     System.out.println(RESULT + new ObjectMapper().writeValueAsString(result));

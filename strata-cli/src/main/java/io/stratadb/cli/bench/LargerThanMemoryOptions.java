@@ -96,6 +96,10 @@ final class LargerThanMemoryOptions {
       + "(ReadPathOptions.autoDirectReads false).")
   boolean bufferedReads;
 
+  @Option(names = "--strata-read-only", description = "With --larger-than-memory: StrataDB's reading JVM opens the "
+      + "database read-only (Db.openReadOnly: no compaction, and no share of its budget set aside for memtables).")
+  boolean strataReadOnly;
+
   @Option(names = "--strata-cache-size", paramLabel = "SIZE", converter = SizeConverter.class, description = "With "
       + "--larger-than-memory: StrataDB's block cache in the reading JVM (its memory budget: data blocks, index and "
       + "filter blocks, memtables), e.g. 896m; default: --cache-size, as RocksJava's. RocksJava keeps --cache-size.")
@@ -121,6 +125,9 @@ final class LargerThanMemoryOptions {
     }
     if (bufferedReads) {
       args.add("--buffered-reads");
+    }
+    if (strataReadOnly) {
+      args.add("--strata-read-only");
     }
     if (strataCacheSize != null) {
       args.addAll(List.of("--strata-cache-size", Long.toString(strataCacheSize)));
