@@ -102,8 +102,23 @@ final class LargerThanMemoryOptions {
 
   @Option(names = "--strata-cache-size", paramLabel = "SIZE", converter = SizeConverter.class, description = "With "
       + "--larger-than-memory: StrataDB's block cache in the reading JVM (its memory budget: data blocks, index and "
-      + "filter blocks, memtables), e.g. 896m; default: --cache-size, as RocksJava's. RocksJava keeps --cache-size.")
+      + "filter blocks, memtables), e.g. 896m, with -XX:MaxDirectMemorySize of as much for its off-heap data blocks; "
+      + "default: --cache-size, as RocksJava's. RocksJava keeps --cache-size.")
   Long strataCacheSize;
+
+  /**
+   * The options of StrataDB's reading JVM: with {@code --strata-cache-size}, direct memory for an
+   * arena of that budget ({@code -XX:MaxDirectMemorySize}: HotSpot's default, the heap size, would
+   * stop the off-heap cache there), then the {@code --reader-jvm-option}s (a later option wins).
+   */
+  List<String> strataJvmOptions() {
+    List<String> jvm = new ArrayList<>();
+    if (strataCacheSize != null) {
+      jvm.add("-XX:MaxDirectMemorySize=" + strataCacheSize);
+    }
+    jvm.addAll(readerJvmOptions);
+    return jvm;
+  }
 
   /** The arguments that pass the StrataDB options given to a {@link LargeReadChild}; empty for none. */
   List<String> strataReadArguments() {
