@@ -24,7 +24,8 @@ package io.stratadb;
  * again by the next read); a memtable chunk that would take the memtables past {@code
  * memtableLimitBytes} waits for a flush to free room. With {@code chargeMemtablesToBlockCache}, the
  * memtables' limit is set aside in the budget, so index and filter blocks may take at most {@code
- * blockCacheSize - memtableLimitBytes}.
+ * blockCacheSize - memtableLimitBytes} (a database opened read-only, which charges no memtable,
+ * sets nothing aside).
  *
  * <p>Preloading ({@link Options#preloadTables()}) never opens a table whose index and filter
  * would take the charges past the budget, strict or not: the tables beyond it open when first read.

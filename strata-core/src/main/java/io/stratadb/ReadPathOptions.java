@@ -15,6 +15,7 @@ public final class ReadPathOptions {
   private final int maxAutoReadaheadSize;
   private final int compactionReadaheadSize;
   private final boolean useDirectReads;
+  private final boolean autoDirectReads;
 
   private ReadPathOptions(Builder b) {
     this.readMode = b.readMode;
@@ -22,11 +23,12 @@ public final class ReadPathOptions {
     this.maxAutoReadaheadSize = b.maxAutoReadaheadSize;
     this.compactionReadaheadSize = b.compactionReadaheadSize;
     this.useDirectReads = b.useDirectReads;
+    this.autoDirectReads = b.autoDirectReads;
   }
 
   /**
    * {@return the defaults} {@link ReadMode#AUTO}, 256 KiB iterator and 2 MiB compaction read-ahead,
-   * buffered reads.
+   * buffered reads except as {@link #autoDirectReads()} says.
    */
   public static ReadPathOptions defaults() {
     return DEFAULTS;
@@ -45,6 +47,7 @@ public final class ReadPathOptions {
     b.maxAutoReadaheadSize = maxAutoReadaheadSize;
     b.compactionReadaheadSize = compactionReadaheadSize;
     b.useDirectReads = useDirectReads;
+    b.autoDirectReads = autoDirectReads;
     return b;
   }
 
@@ -110,11 +113,37 @@ public final class ReadPathOptions {
     return useDirectReads;
   }
 
+  /**
+   * Whether {@link ReadMode#AUTO} reads the tables it does not map around the page cache ({@code
+   * O_DIRECT}, as {@link #useDirectReads()}) when the block cache is sized for it: the database's
+   * tables total more than {@link #mmapBudgetBytes()} (which is why they are not mapped) and {@link
+   * Options#blockCacheSize()} is at least {@link #mmapBudgetBytes()}, that is, the block cache has
+   * been given as much as the page cache could hold of the tables beside it. The page cache would
+   * then mostly hold second copies of blocks the block cache holds, and in a memory-limited
+   * container every block it read would first make the kernel reclaim a page of the container's
+   * own. With a smaller block cache (the default 8 MiB) the page cache is the larger cache, and
+   * those tables are read through it. Where the file system refuses {@code O_DIRECT} (tmpfs) the
+   * tables are read through the page cache. Measured in {@code docs/larger-than-memory.md}.
+   * Default true.
+   */
+  public boolean autoDirectReads() {
+    return autoDirectReads;
+  }
+
+  /**
+   * Whether a table that {@link ReadMode#AUTO} does not map is read around the page cache, for a
+   * database whose block cache is {@code blockCacheSize} bytes: {@link #autoDirectReads()} with
+   * {@code AUTO} and a block cache of at least {@link #mmapBudgetBytes()}.
+   */
+  public boolean directWhenUnmapped(long blockCacheSize) {
+    return autoDirectReads && readMode == ReadMode.AUTO && blockCacheSize > 0 && blockCacheSize >= mmapBudgetBytes();
+  }
+
   @Override
   public String toString() {
     return "ReadPathOptions[readMode=" + readMode + ", mmapBudgetBytes=" + mmapBudgetBytes()
         + ", maxAutoReadaheadSize=" + maxAutoReadaheadSize + ", compactionReadaheadSize="
-        + compactionReadaheadSize + ", useDirectReads=" + useDirectReads + "]";
+        + compactionReadaheadSize + ", useDirectReads=" + useDirectReads + ", autoDirectReads=" + autoDirectReads + "]";
   }
 
   /** Builds {@link ReadPathOptions}. Not thread-safe. Each setter throws IllegalArgumentException if out of range. */
@@ -124,6 +153,7 @@ public final class ReadPathOptions {
     private int maxAutoReadaheadSize = 256 << 10;
     private int compactionReadaheadSize = 2 << 20;
     private boolean useDirectReads = false;
+    private boolean autoDirectReads = true;
 
     private Builder() {}
 
@@ -181,6 +211,12 @@ public final class ReadPathOptions {
      * @param value true for {@code O_DIRECT} reads */
     public Builder useDirectReads(boolean value) {
       this.useDirectReads = value;
+      return this;
+    }
+
+    /** Whether AUTO reads unmapped tables around the page cache; see {@link ReadPathOptions#autoDirectReads()}. */
+    public Builder autoDirectReads(boolean value) {
+      this.autoDirectReads = value;
       return this;
     }
 

@@ -272,6 +272,32 @@ class DbMemoryBudgetTest {
     }
   }
 
+  /** The index and filter charges after reading a key of each of 20 tables, opened read-only or not. */
+  private long indexAndFilterCharges(boolean readOnly, long capacity, long memtableLimit) throws IOException {
+    Options options = base().writeBufferSize(128 << 10).blockCacheSize(capacity).memoryBudget(MemoryBudget.builder()
+        .chargeMemtablesToBlockCache(true).strictCapacityLimit(true).memtableLimitBytes(memtableLimit).build()).build();
+    try (Db db = readOnly ? Db.openReadOnly(dir, options) : Db.open(dir, options)) {
+      for (int t = 0; t < 20; t++) {
+        assertArrayEquals(value(t * 2000 + 7), db.get(key(t * 2000 + 7)), "table " + t);
+      }
+      BlockCache cache = DbTestHooks.TEST_blockCache(db);
+      assertEquals(readOnly ? 0 : memtableLimit, cache.memtableShareBytes());
+      assertTrue(cache.peakReservedBytes() <= capacity, "charged " + cache.peakReservedBytes());
+      return cache.reservedBytes() - cache.memtableReservedBytes();
+    }
+  }
+
+  @Test
+  void aReadOnlyDatabaseSetsNoShareAsideForMemtablesItCannotWrite() throws Exception {
+    writeTables(20); // each table's index and filter charge about 10 KiB
+    long capacity = 160 << 10;
+    long memtableLimit = 96 << 10;
+    long readWrite = indexAndFilterCharges(false, capacity, memtableLimit);
+    assertTrue(readWrite <= capacity - memtableLimit, "read-write: the memtables' share kept free: " + readWrite);
+    long readOnly = indexAndFilterCharges(true, capacity, memtableLimit);
+    assertTrue(readOnly > capacity - memtableLimit, "read-only: the share used by the tables: " + readOnly);
+  }
+
   @Test
   void theStrictLimitRefusesTheIndexAndFilterChargesThatWouldPassTheBudget() {
     long capacity = 256 << 10; // the index and filter blocks of the ~90 tables take about 400 KB

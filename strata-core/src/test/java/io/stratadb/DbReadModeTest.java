@@ -23,7 +23,7 @@ class DbReadModeTest {
   @TempDir Path dir;
 
   /** Records, per SSTable opened, its size on disk and whether it was mapped. */
-  private static final class OpenRecorder extends ForwardingFileSystem {
+  private static class OpenRecorder extends ForwardingFileSystem {
     record Opened(String name, boolean mapped, boolean actuallyMapped) {}
 
     final List<Opened> opened = Collections.synchronizedList(new ArrayList<>());
@@ -102,10 +102,11 @@ class DbReadModeTest {
       writeAndRead(d, 1);
     }
     long tableBytes = Files.size(dir.resolve("probe").resolve(probe.opened.get(0).name()));
-    // Room for three tables and a half: tables 1-3 open mapped, the fourth and later do not.
+    // Room for three tables and a half: tables 1-3 open mapped, the fourth and later do not (and
+    // are read through the page cache: autoDirectReads off).
     OpenRecorder fs = new OpenRecorder();
     try (Db d = Db.open(dir.resolve("db"), base(fs).readPath(ReadPathOptions.builder().readMode(ReadMode.AUTO)
-        .mmapBudgetBytes(tableBytes * 7 / 2).build()).build())) {
+        .mmapBudgetBytes(tableBytes * 7 / 2).autoDirectReads(false).build()).build())) {
       writeAndRead(d, 8);
     }
     List<Boolean> firstOpen = new ArrayList<>();
@@ -122,10 +123,70 @@ class DbReadModeTest {
     // Reopened, the database is over the budget from the start: nothing is mapped.
     OpenRecorder reopened = new OpenRecorder();
     try (Db d = Db.open(dir.resolve("db"), base(reopened).readPath(ReadPathOptions.builder().readMode(ReadMode.AUTO)
-        .mmapBudgetBytes(tableBytes * 7 / 2).build()).build())) {
+        .mmapBudgetBytes(tableBytes * 7 / 2).autoDirectReads(false).build()).build())) {
       assertEquals("value-2-9", s(d.get(key(2 * 50 + 9))));
     }
     assertFalse(reopened.opened.isEmpty());
     assertTrue(reopened.opened.stream().noneMatch(OpenRecorder.Opened::mapped), "reopened: " + reopened.opened);
+  }
+
+  /** AUTO with a block cache of {@code cacheBytes}, a 1-byte mmap budget (nothing mapped) and {@code autoDirect}. */
+  private static Options.Builder auto(OpenRecorder fs, long cacheBytes, boolean autoDirect) {
+    return base(fs).blockCacheSize(cacheBytes).readPath(ReadPathOptions.builder().readMode(ReadMode.AUTO)
+        .mmapBudgetBytes(1).autoDirectReads(autoDirect).build());
+  }
+
+  @Test
+  void autoReadsTablesItDoesNotMapAroundThePageCacheOnlyWhenTheBlockCacheIsSizedForIt() throws Exception {
+    OpenRecorder direct = new OpenRecorder();
+    try (Db d = Db.open(dir.resolve("direct"), auto(direct, 1 << 20, true).build())) {
+      writeAndRead(d, 4);
+    }
+    assertTrue(direct.openedDirect.size() >= 4, "opened direct: " + direct.openedDirect);
+    if (directReadsWork(dir)) {
+      assertTrue(direct.opened.isEmpty(), "nothing opened buffered where O_DIRECT works: " + direct.opened);
+    }
+    // A block cache below the budget (the page cache the larger cache), or the option off: buffered.
+    for (boolean autoDirect : new boolean[] {true, false}) {
+      OpenRecorder buffered = new OpenRecorder();
+      // Both a few bytes, below one table: nothing mapped; the cache one byte below the budget.
+      Options options = autoDirect
+          ? auto(buffered, 127, true).readPath(ReadPathOptions.builder().readMode(ReadMode.AUTO)
+              .mmapBudgetBytes(128).build()).build()
+          : auto(buffered, 1 << 20, false).build();
+      try (Db d = Db.open(dir.resolve("buffered-" + autoDirect), options)) {
+        writeAndRead(d, 4);
+      }
+      assertTrue(buffered.openedDirect.isEmpty(), "opened direct: " + buffered.openedDirect);
+      assertTrue(buffered.opened.size() >= 4 && buffered.opened.stream().noneMatch(OpenRecorder.Opened::mapped),
+          "opened buffered, unmapped: " + buffered.opened);
+    }
+  }
+
+  /** Whether the file system under {@code dir} opens files with O_DIRECT (tmpfs does not). */
+  private static boolean directReadsWork(Path dir) throws IOException {
+    Path probe = Files.write(dir.resolve("probe.bin"), new byte[4096]);
+    try (ReadableFile f = io.stratadb.env.LocalFileSystem.INSTANCE.openDirect(probe)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void autoReadsThroughThePageCacheWhereTheFileSystemRefusesDirectReads() throws Exception {
+    OpenRecorder refusing = new OpenRecorder() {
+      @Override
+      public ReadableFile openDirect(Path path) throws IOException {
+        openedDirect.add(path.getFileName().toString());
+        throw new IOException("O_DIRECT refused (as tmpfs does)");
+      }
+    };
+    try (Db d = Db.open(dir, auto(refusing, 1 << 20, true).build())) {
+      writeAndRead(d, 4);
+    }
+    assertFalse(refusing.openedDirect.isEmpty());
+    assertTrue(refusing.opened.size() >= 4 && refusing.opened.stream().noneMatch(OpenRecorder.Opened::mapped),
+        "opened buffered instead: " + refusing.opened);
   }
 }

@@ -122,14 +122,15 @@ final class DbImpl implements Db {
     this.fs = options.fileSystem();
     this.dirLock = dirLock;
     io.stratadb.MemoryBudget budget = options.memoryBudget();
-    this.blockCache = options.blockCacheSize() == 0 ? null : BlockCache.forBudget(options.blockCacheSize(), budget);
+    this.blockCache = options.blockCacheSize() == 0 ? null : BlockCache.forBudget(options.blockCacheSize(), budget, readOnly);
     this.statistics = new Statistics(options.statistics());
     this.counters = new DbCounters(statistics);
     this.memtableBudget = new MemtableBudget(this, counters, budget, blockCache);
     this.tableCache = new TableCache(fs, n -> io.stratadb.manifest.FileNames.table(dir, n), options.maxOpenFiles(),
         blockCache, statistics, () -> options.readPath().readMode().maps(this::tableBytes, options.readPath().mmapBudgetBytes()),
         new io.stratadb.sstable.TableReadOptions(options.readPath().maxAutoReadaheadSize(),
-            options.readPath().compactionReadaheadSize(), options.readPath().useDirectReads()));
+            options.readPath().compactionReadaheadSize(), options.readPath().useDirectReads(),
+            options.readPath().directWhenUnmapped(options.blockCacheSize())));
     this.versions = openVersions.apply(this::onVersionDropped);
     this.picker = CompactionPicker.of(options.compactionStrategy());
     SeekBudget seekBudget = options.seekCompaction() ? new SeekBudget() : null;

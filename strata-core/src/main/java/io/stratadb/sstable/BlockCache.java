@@ -135,16 +135,23 @@ public final class BlockCache {
 
   /**
    * The cache {@code budget} asks for: its strict limit, its memtable share when memtables are
-   * charged under the strict limit, on the heap or off it.
+   * charged under the strict limit (none for a read-only database, which charges no memtable: the
+   * whole budget then goes to index and filter blocks and data blocks), on the heap or off it.
    *
    * @param capacityBytes the budget: data blocks plus charges, in bytes ({@link
    *     io.stratadb.Options#blockCacheSize()}); 0 disables caching
+   * @param readOnly whether the database is opened read-only ({@link io.stratadb.Db#openReadOnly})
    * @throws IllegalArgumentException if {@code capacityBytes < 0} or the memtable share exceeds it
    */
-  public static BlockCache forBudget(long capacityBytes, io.stratadb.MemoryBudget budget) {
+  public static BlockCache forBudget(long capacityBytes, io.stratadb.MemoryBudget budget, boolean readOnly) {
     boolean strict = budget.strictCapacityLimit();
-    return new BlockCache(capacityBytes, strict, strict && budget.chargeMemtablesToBlockCache()
+    return new BlockCache(capacityBytes, strict, strict && budget.chargeMemtablesToBlockCache() && !readOnly
         ? budget.memtableLimitBytes() : 0, budget.blockCacheOffHeap());
+  }
+
+  /** Bytes set aside for memtable charges under the strict limit ({@link #forBudget}); 0 if none. */
+  public long memtableShareBytes() {
+    return memtableShareBytes;
   }
 
   /**
@@ -167,7 +174,7 @@ public final class BlockCache {
     BlockArena arena = offHeap ? new BlockArena(capacityBytes) : null;
     this.arena = arena;
     Caffeine<Key, Block> builder = Caffeine.newBuilder()
-        .maximumWeight(capacityBytes)
+        .maximumWeight(dataBlockRoom())
         .weigher((Key k, Block b) -> weight(b))
         .executor(Runnable::run)
         .recordStats();
@@ -179,7 +186,7 @@ public final class BlockCache {
       });
     }
     this.cache = builder.build();
-    this.appliedRoom = capacityBytes;
+    this.appliedRoom = dataBlockRoom();
   }
 
   /** A block's size, or the pages it takes in the arena, plus the heap it takes. */
@@ -403,7 +410,7 @@ public final class BlockCache {
   private void resize() {
     while (resizing.compareAndSet(false, true)) {
       try {
-        long room = Math.max(0, capacityBytes - reservedBytes.get());
+        long room = dataBlockRoom();
         if (room != appliedRoom) {
           cache.policy().eviction().ifPresent(e -> e.setMaximum(room));
           appliedRoom = room;
@@ -411,10 +418,32 @@ public final class BlockCache {
       } finally {
         resizing.set(false);
       }
-      if (Math.max(0, capacityBytes - reservedBytes.get()) == appliedRoom) {
+      if (dataBlockRoom() == appliedRoom) {
         return;
       }
     }
+  }
+
+  /**
+   * The room the charges leave data blocks: the capacity less the charges, and for an off-heap cache
+   * under the strict limit also less the memtables' share they have not charged yet, which the
+   * arena does not grow into ({@link #put}). Caffeine's maximum is kept at it, so that its own
+   * eviction (W-TinyLFU, which admits a new block only if it is used more often than the block it
+   * would evict) keeps the blocks within the arena's room: a maximum above it left the arena full
+   * while Caffeine saw room, and every put then evicted the coldest block itself ({@link
+   * #evictColdest}), bypassing the admission and walking the eviction order (JFR, 12M keys).
+   */
+  private long dataBlockRoom() {
+    long room = capacityBytes - reservedBytes.get();
+    if (arena != null && strictCapacityLimit) {
+      room -= Math.max(0, memtableShareBytes - memtableBytes.get());
+    }
+    return Math.max(0, room);
+  }
+
+  /** Blocks a put evicted itself to find pages in a full arena ({@link #evictColdest}), since creation. */
+  long arenaEvictions() {
+    return arenaEvictions.get();
   }
 
   /** Bytes currently charged by {@link #reserve}, {@link #tryReserve} and {@link #reserveMemtable}. */

@@ -218,7 +218,7 @@ final class TableIterator implements InternalIterator {
       if (readaheadBuffer != null) {
         readaheadBuffer.onBlock(offset, end);
       }
-      dataBlock = table.readDataBlock(blockIndex, fillCache, readaheadBuffer);
+      dataBlock = table.readDataBlock(blockIndex, fillCache, readaheadBuffer, false);
       dataBlockOffset = offset;
       // Only blocks read in place from the mapping: a block from the block cache (a compressed
       // one) does not touch the mapping, so there is nothing to fault in ahead of it.

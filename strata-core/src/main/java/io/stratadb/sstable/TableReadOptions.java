@@ -10,10 +10,48 @@ package io.stratadb.sstable;
  * @param compactionReadaheadSize compaction input read size in bytes; 0 for none
  * @param directReads whether tables are opened with {@link io.stratadb.env.FileSystem#openDirect}
  *     (never mapped)
+ * @param directWhenUnmapped whether a table opened unmapped is opened with {@link
+ *     io.stratadb.env.FileSystem#openDirect} where the file system allows it, and with a buffered
+ *     {@code pread} where it does not ({@link io.stratadb.ReadPathOptions#autoDirectReads()} in
+ *     effect)
  */
-public record TableReadOptions(int maxAutoReadaheadSize, int compactionReadaheadSize, boolean directReads) {
+public record TableReadOptions(int maxAutoReadaheadSize, int compactionReadaheadSize, boolean directReads,
+    boolean directWhenUnmapped) {
   /** RocksDB's defaults: 256 KiB and 2 MiB, through the page cache. */
   public static final TableReadOptions DEFAULTS = new TableReadOptions(256 << 10, 2 << 20, false);
+
+  /**
+   * Options that open an unmapped table direct only if {@code directReads}.
+   *
+   * @throws IllegalArgumentException if a size is negative
+   */
+  public TableReadOptions(int maxAutoReadaheadSize, int compactionReadaheadSize, boolean directReads) {
+    this(maxAutoReadaheadSize, compactionReadaheadSize, directReads, false);
+  }
+
+  /**
+   * Opens the table at {@code path}: with {@link io.stratadb.env.FileSystem#openDirect} if {@link
+   * #directReads}, or if {@link #directWhenUnmapped} and not {@code map} (then, where the file system
+   * refuses {@code O_DIRECT}, with a buffered {@code pread} instead); else with {@link
+   * io.stratadb.env.FileSystem#openImmutable(java.nio.file.Path, boolean)}.
+   *
+   * @throws java.io.IOException if the file cannot be opened (with {@link #directReads}, also if
+   *     the file system refuses direct reads)
+   */
+  public io.stratadb.env.ReadableFile open(io.stratadb.env.FileSystem fs, java.nio.file.Path path, boolean map)
+      throws java.io.IOException {
+    if (directReads) {
+      return fs.openDirect(path);
+    }
+    if (directWhenUnmapped && !map) {
+      try {
+        return fs.openDirect(path);
+      } catch (java.io.IOException e) { // e.g. tmpfs, which has no O_DIRECT: buffered it is (a
+        // missing file fails again below)
+      }
+    }
+    return fs.openImmutable(path, map);
+  }
 
   /**
    * @throws IllegalArgumentException if a size is negative

@@ -20,7 +20,7 @@ import io.stratadb.util.RefCount;
  * {@link BlockCache#reserve}, until the table closes), data blocks read on
  * demand with their checksums verified by a {@link BlockReader} (LevelDB's {@code
  * table/table.cc}); an uncompressed block of a memory-mapped table is read in place and verified on
- * its first read ({@link #readDataBlock(int, boolean)}). Point lookups ({@link #get}) and
+ * its first read ({@link #readDataBlock(int, boolean, ReadaheadBuffer, boolean)}). Point lookups ({@link #get}) and
  * iterators ({@link TableIterator}) start here.
  *
  * <p>Thread-safe: reads are positional, the parsed state is immutable once built, and what readers
@@ -157,8 +157,8 @@ public final class TableReader {
    * As {@link #open(FileSystem, Path, long, BlockCache, Statistics)}; the file is opened with
    * {@link FileSystem#openImmutable(Path, boolean)}, memory-mapped if {@code map} (and the file
    * system maps), else read with one positional read per block, iterators reading ahead as {@code
-   * readOptions} says; with {@link TableReadOptions#directReads()} it is opened with {@link
-   * FileSystem#openDirect} instead, whatever {@code map} says.
+   * readOptions} says; opened with {@link FileSystem#openDirect} instead as {@link
+   * TableReadOptions#open} says.
    *
    * @throws CorruptionException if the footer, index or filter is damaged
    * @throws StrataIOException if the file cannot be opened or read
@@ -204,7 +204,7 @@ public final class TableReader {
     String name = path.toString();
     ReadableFile file;
     try {
-      file = readOptions.directReads() ? fs.openDirect(path) : fs.openImmutable(path, map);
+      file = readOptions.open(fs, path, map);
     } catch (IOException e) {
       throw new StrataIOException("cannot open SSTable " + name, e);
     }
@@ -349,17 +349,14 @@ public final class TableReader {
    * A block found compressed is remembered, so its later reads go to the block cache without
    * touching the mapping (whose pages the OS may have evicted). Both are a {@link BlockBitSet}.
    *
+   * <p>A block read from the file of a table that is not mapped is read through {@code readahead}
+   * when it is not null; with {@code lookup} (a point lookup, which drops the block before its
+   * thread reads another) it may be read into the thread's lookup buffer ({@link
+   * BlockReader#cachedForLookup}).
+   *
    * @throws IndexOutOfBoundsException if {@code blockIndex} is not in {@code [0, blocks)}
    */
-  Block readDataBlock(int blockIndex, boolean fillCache) {
-    return readDataBlock(blockIndex, fillCache, null);
-  }
-
-  /**
-   * As {@link #readDataBlock(int, boolean)}; a block read from the file of a table that is not
-   * mapped is read through {@code readahead} when it is not null.
-   */
-  Block readDataBlock(int blockIndex, boolean fillCache, ReadaheadBuffer readahead) {
+  Block readDataBlock(int blockIndex, boolean fillCache, ReadaheadBuffer readahead, boolean lookup) {
     IndexBlock index = decodedIndex();
     long offset = index.offset(blockIndex);
     long size = index.blockSize(blockIndex);
@@ -369,7 +366,7 @@ public final class TableReader {
         return view;
       }
     }
-    return readahead == null ? blocks.cached(offset, size, fillCache)
+    return lookup ? blocks.cachedForLookup(offset, size) : readahead == null ? blocks.cached(offset, size, fillCache)
         : blocks.cached(offset, size, fillCache, readahead);
   }
 
@@ -519,7 +516,7 @@ public final class TableReader {
     if (i >= index.size()) {
       return LookupResult.ABSENT; // past the table's last key
     }
-    Block block = readDataBlock(i, true);
+    Block block = readDataBlock(i, true, null, true);
     // The thread's spare block iterator (and its heap copy buffer), as a table iterator takes one.
     InternalIterator it = heapIterator(block, i, TableIterator.takeSpare());
     try {

@@ -149,13 +149,13 @@ class OffHeapBlockCacheTest {
     TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, path, 7, cache, null, false, TableReadOptions.DEFAULTS);
     TableReader uncached = TableReader.open(LocalFileSystem.INSTANCE, path, 8, null, null, false, TableReadOptions.DEFAULTS);
     try {
-      Block miss = reader.readDataBlock(1, true);
-      Block hit = reader.readDataBlock(1, true);
+      Block miss = reader.readDataBlock(1, true, null, false);
+      Block hit = reader.readDataBlock(1, true, null, false);
       assertFalse(miss.isInArena(), "a miss hands out the block it read, which no eviction can take");
       assertTrue(hit.isInArena(), "the cache keeps its copy in the arena");
       for (Block b : new Block[] {miss, hit}) {
         InternalIterator copy = b.heapIterator(InternalKey.COMPARATOR, null);
-        InternalIterator expected = uncached.readDataBlock(1, true).iterator(InternalKey.COMPARATOR);
+        InternalIterator expected = uncached.readDataBlock(1, true, null, false).iterator(InternalKey.COMPARATOR);
         int n = 0;
         for (copy.seekToFirst(), expected.seekToFirst(); expected.isValid(); copy.next(), expected.next(), n++) {
           assertTrue(copy.isValid());
@@ -278,5 +278,50 @@ class OffHeapBlockCacheTest {
     }
     assertEquals(List.of(), List.copyOf(failures), "stale copies caught: " + stale.get());
     assertTrue(checked.get() > 10_000, "hits checked: " + checked.get());
+  }
+
+  /** A 100-byte value naming {@code i}. */
+  private static byte[] value100(int i) {
+    return String.format("%-100s", "v" + i).getBytes(UTF_8);
+  }
+
+  /** Bytes the current thread has allocated so far (HotSpot's per-thread counter). */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        .getThreadAllocatedBytes(Thread.currentThread().getId());
+  }
+
+  @Test
+  void aPointLookupMissingAnOffHeapCacheAllocatesNoBlockSizedArray(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("000009.sst");
+    List<TableTestSupport.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) { // about 120 entries per 16 KiB block: 200 keys apart, another block
+      entries.add(TableTestSupport.put(TableTestSupport.userKey(i), 1, value100(i)));
+    }
+    TableTestSupport.write(path, entries, 16 << 10, 16, 10);
+    BlockCache cache = new BlockCache(64 << 10, false, 0, true); // 3 blocks: every lookup below misses
+    TableReader reader = TableReader.open(LocalFileSystem.INSTANCE, path, 9, cache, null, false, TableReadOptions.DEFAULTS);
+    try {
+      int step = 200;
+      for (int round = 0; round < 2; round++) {
+        long missesBefore = cache.stats().missCount();
+        long before = allocatedBytes();
+        for (int i = round; i < 20_000; i += step) {
+          assertArrayEquals(entries.get(i).value(), reader.get(TableTestSupport.userKey(i), InternalKey.MAX_SEQUENCE).value(),
+              "key " + i);
+        }
+        long perLookup = (allocatedBytes() - before) / (20_000 / step);
+        long misses = cache.stats().missCount() - missesBefore;
+        assertTrue(misses >= 90, "misses: " + misses);
+        // Round 0 makes the thread's buffers; after it, a miss allocates its key, value, the
+        // cache's entry and page list and (interpreted, in a test) a few temporary objects: about
+        // 3 KB, where a 16 KiB block array was read into before (19 KB per lookup).
+        if (round == 1) {
+          assertTrue(perLookup < 8192, "allocated per lookup: " + perLookup + " bytes");
+        }
+      }
+    } finally {
+      reader.release();
+    }
   }
 }

@@ -70,4 +70,23 @@ class OffHeapStrictBudgetTest {
     cache.reserve(bytes);
     return true;
   }
+
+  @Test
+  void theCacheEvictsByItsOwnPolicyWithinTheRoomTheArenaMayUse() {
+    long capacity = 32L << 20;
+    long memtableShare = 16L << 20;
+    BlockCache cache = new BlockCache(capacity, true, memtableShare, true);
+    for (int i = 0; i < 16_000; i++) { // about 64 MB of blocks through a room of 16 MiB
+      cache.put(1, (long) i * 4096, block(4000));
+    }
+    // Caffeine's maximum is the arena's room: its eviction keeps the blocks within it, and no put
+    // has to evict the coldest block itself (before: every put once the arena was full).
+    assertTrue(cache.arenaEvictions() < 100, "puts that evicted to find pages: " + cache.arenaEvictions());
+    assertTrue(cache.weightedSize() <= capacity - memtableShare, "held " + cache.weightedSize());
+    // Once the memtables charge part of their share, what is left of it is still not the blocks'.
+    cache.reserveMemtable(8L << 20);
+    assertTrue(cache.weightedSize() <= capacity - memtableShare, "held " + cache.weightedSize());
+    cache.unreserveMemtable(8L << 20);
+    assertTrue(cache.offHeapBytes() + memtableShare <= capacity, "arena " + cache.offHeapBytes());
+  }
 }

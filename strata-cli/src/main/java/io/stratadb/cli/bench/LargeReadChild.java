@@ -64,6 +64,10 @@ final class LargeReadChild implements Callable<Integer> {
   @Option(names = "--readahead-size") Long readaheadSize;
   @Option(names = "--block-align") boolean blockAlign;
   @Option(names = "--block-cache-on-heap") boolean blockCacheOnHeap;
+  @Option(names = "--buffered-reads") boolean bufferedReads;
+  @Option(names = "--strata-read-only") boolean readOnly;
+  /** StrataDB's block cache, if not {@link #cacheSize}. */
+  @Option(names = "--strata-cache-size") Long strataCacheSize;
 
   /** Entry point of the reading JVM; see the class comment for its output. */
   public static void main(String[] args) {
@@ -93,10 +97,11 @@ final class LargeReadChild implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Options defaults = Options.defaults();
-    BenchSettings settings = new BenchSettings(writeBufferSize, blockSize, bloomBits, cacheSize, compression,
+    BenchEngine.Kind kind = BenchEngine.Kind.named(engine);
+    long cache = kind == BenchEngine.Kind.STRATADB && strataCacheSize != null ? strataCacheSize : cacheSize;
+    BenchSettings settings = new BenchSettings(writeBufferSize, blockSize, bloomBits, cache, compression,
         compaction == null ? defaults.compactionStrategy() : CompactionStrategy.named(compaction),
         memtableRep == null ? defaults.memtableRep() : memtableRep, false, false, parallelSeek, targetFileSize);
-    BenchEngine.Kind kind = BenchEngine.Kind.named(engine);
     boolean seeks = switch (workload) {
       case "readrandom" -> false;
       case "seekrandom" -> true;
@@ -106,7 +111,8 @@ final class LargeReadChild implements Callable<Integer> {
     // StrataDB's reader holds data blocks, index and filter blocks and memtables within --cache-size.
     try (BenchEngine db = kind == BenchEngine.Kind.STRATADB
         ? StrataBenchEngine.open(dir, settings, onHeap(strataOptions(StrataBenchEngine.withinCache(settings), readMode,
-            directReads, readaheadSize, blockAlign), blockCacheOnHeap)) : kind.open(dir, settings)) {
+            directReads, !bufferedReads, readaheadSize, blockAlign), blockCacheOnHeap), readOnly)
+        : kind.open(dir, settings)) {
       result = read(db, seeks);
     }
     System.out.println(RESULT + new ObjectMapper().writeValueAsString(result));
@@ -118,14 +124,15 @@ final class LargeReadChild implements Callable<Integer> {
 
   /**
    * StrataDB's options: {@code base} with the read and table-layout options of {@code bench
-   * --larger-than-memory} ({@code readMode} and {@code readaheadBytes} null to keep {@code base}'s).
+   * --larger-than-memory} ({@code readMode} and {@code readaheadBytes} null to keep {@code base}'s;
+   * {@code autoDirectReads} false for {@code --buffered-reads}).
    *
    * @throws IllegalArgumentException if they are out of range or do not go together (direct reads
    *     with {@link ReadMode#MMAP})
    */
-  static Options strataOptions(Options base, ReadMode readMode, boolean directReads, Long readaheadBytes,
-      boolean blockAlign) {
-    ReadPathOptions.Builder r = base.readPath().toBuilder().useDirectReads(directReads);
+  static Options strataOptions(Options base, ReadMode readMode, boolean directReads, boolean autoDirectReads,
+      Long readaheadBytes, boolean blockAlign) {
+    ReadPathOptions.Builder r = base.readPath().toBuilder().useDirectReads(directReads).autoDirectReads(autoDirectReads);
     if (readMode != null) {
       r.readMode(readMode);
     }

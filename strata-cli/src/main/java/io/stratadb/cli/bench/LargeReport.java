@@ -114,6 +114,9 @@ final class LargeReport {
         settings.targetFileSize() > 0 ? Long.toString(settings.targetFileSize()) : "each engine's default",
         settings.blockSize(), settings.bloomBitsPerKey(), settings.blockCacheSize(),
         settings.compression().name().toLowerCase(Locale.ROOT));
+    if (!options.strataReadArguments().isEmpty()) {
+      out.printf("StrataDB reader: %s%n", String.join(" ", options.strataReadArguments()));
+    }
     out.printf("Engines:    %s, each alone%n", String.join(", ", engines.stream().map(BenchEngine.Kind::label).toList()));
     out.printf("Database:   %s%n", path);
     out.println("------------------------------------------------");

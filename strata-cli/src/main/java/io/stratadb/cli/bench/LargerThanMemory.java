@@ -73,6 +73,10 @@ final class LargerThanMemory {
       throw new IllegalArgumentException("--cache-size (" + settings.blockCacheSize() + " bytes) must be below "
           + "--reader-heap (" + options.readerHeap + " bytes): StrataDB's block cache is on the heap");
     }
+    if (options.strataCacheSize != null && options.strataCacheSize >= options.memoryLimit) {
+      throw new IllegalArgumentException("--strata-cache-size (" + options.strataCacheSize + " bytes) must be below "
+          + "--memory-limit (" + options.memoryLimit + " bytes): the reader's budget lives inside the limit");
+    }
     options.strataOptions(settings.strataOptions());
     for (String phase : options.readPhases) {
       if (!READ_PHASES.contains(phase)) {
@@ -140,7 +144,8 @@ final class LargerThanMemory {
         if (kind == BenchEngine.Kind.STRATADB) {
           args.addAll(options.strataReadArguments());
         }
-        LargeReadPhase.Outcome read = LargeReadPhase.run(args, options.readerJvmOptions, options.readerHeap,
+        LargeReadPhase.Outcome read = LargeReadPhase.run(args,
+            kind == BenchEngine.Kind.STRATADB ? options.strataJvmOptions() : options.readerJvmOptions, options.readerHeap,
             options.memoryLimit, options.dropCaches, path, out);
         report.read(kind, read);
         out.printf("%-9s %s%n", kind.label(), report.line(read.result()));

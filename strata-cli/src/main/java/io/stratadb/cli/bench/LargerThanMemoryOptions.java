@@ -91,6 +91,35 @@ final class LargerThanMemoryOptions {
       + "its cached data blocks in heap arrays (MemoryBudget.blockCacheOffHeap false) instead of direct memory.")
   boolean blockCacheOnHeap;
 
+  @Option(names = "--buffered-reads", description = "With --larger-than-memory: StrataDB's reading JVM reads the "
+      + "tables it does not map through the page cache even where ReadMode AUTO would read them with O_DIRECT "
+      + "(ReadPathOptions.autoDirectReads false).")
+  boolean bufferedReads;
+
+  @Option(names = "--strata-read-only", description = "With --larger-than-memory: StrataDB's reading JVM opens the "
+      + "database read-only (Db.openReadOnly: no compaction, and no share of its budget set aside for memtables).")
+  boolean strataReadOnly;
+
+  @Option(names = "--strata-cache-size", paramLabel = "SIZE", converter = SizeConverter.class, description = "With "
+      + "--larger-than-memory: StrataDB's block cache in the reading JVM (its memory budget: data blocks, index and "
+      + "filter blocks, memtables), e.g. 896m, with -XX:MaxDirectMemorySize of as much for its off-heap data blocks; "
+      + "default: --cache-size, as RocksJava's. RocksJava keeps --cache-size.")
+  Long strataCacheSize;
+
+  /**
+   * The options of StrataDB's reading JVM: with {@code --strata-cache-size}, direct memory for an
+   * arena of that budget ({@code -XX:MaxDirectMemorySize}: HotSpot's default, the heap size, would
+   * stop the off-heap cache there), then the {@code --reader-jvm-option}s (a later option wins).
+   */
+  List<String> strataJvmOptions() {
+    List<String> jvm = new ArrayList<>();
+    if (strataCacheSize != null) {
+      jvm.add("-XX:MaxDirectMemorySize=" + strataCacheSize);
+    }
+    jvm.addAll(readerJvmOptions);
+    return jvm;
+  }
+
   /** The arguments that pass the StrataDB options given to a {@link LargeReadChild}; empty for none. */
   List<String> strataReadArguments() {
     List<String> args = new ArrayList<>();
@@ -108,6 +137,15 @@ final class LargerThanMemoryOptions {
     }
     if (blockCacheOnHeap) {
       args.add("--block-cache-on-heap");
+    }
+    if (bufferedReads) {
+      args.add("--buffered-reads");
+    }
+    if (strataReadOnly) {
+      args.add("--strata-read-only");
+    }
+    if (strataCacheSize != null) {
+      args.addAll(List.of("--strata-cache-size", Long.toString(strataCacheSize)));
     }
     return args;
   }
@@ -141,7 +179,7 @@ final class LargerThanMemoryOptions {
    * @throws IllegalArgumentException if they are out of range or do not go together
    */
   Options strataOptions(Options base) {
-    return LargeReadChild.strataOptions(base, readMode, directReads, readaheadSize, blockAlign);
+    return LargeReadChild.strataOptions(base, readMode, directReads, !bufferedReads, readaheadSize, blockAlign);
   }
 
   /** As {@link SizeConverter}, also taking {@code 0}. */

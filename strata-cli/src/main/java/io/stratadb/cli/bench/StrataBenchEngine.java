@@ -37,7 +37,18 @@ final class StrataBenchEngine implements BenchEngine {
    * @throws IllegalArgumentException if a setting is out of range
    */
   static StrataBenchEngine open(Path dir, BenchSettings settings, Options options) {
-    return new StrataBenchEngine(Db.open(dir, options), settings.sync(), settings.strataReadOptions());
+    return open(dir, settings, options, false);
+  }
+
+  /**
+   * As {@link #open(Path, BenchSettings, Options)}, read-only ({@link Db#openReadOnly}: writes
+   * refused, no compaction, no share of the budget set aside for memtables) if {@code readOnly}.
+   *
+   * @throws IllegalArgumentException if a setting is out of range
+   */
+  static StrataBenchEngine open(Path dir, BenchSettings settings, Options options, boolean readOnly) {
+    return new StrataBenchEngine(readOnly ? Db.openReadOnly(dir, options) : Db.open(dir, options), settings.sync(),
+        settings.strataReadOptions());
   }
 
   /**

@@ -157,6 +157,10 @@ class LargerThanMemoryTest {
         "--rounds", "2", "--compare", "rocksdb");
     assertEquals(2, rounds.exitCode(), rounds.out());
     assertTrue(rounds.err().contains("drop --rounds"), rounds.err());
+    CliRunner.Result budget = CliRunner.runOn(tmp.resolve("db"), "bench", "--larger-than-memory", "--num", "100",
+        "--compare", "rocksdb", "--memory-limit", "640m", "--strata-cache-size", "640m");
+    assertEquals(2, budget.exitCode(), budget.out());
+    assertTrue(budget.err().contains("--strata-cache-size"), budget.err());
     assertTrue(Files.notExists(tmp.resolve("db")), "nothing is written for a refused command");
   }
 
@@ -175,6 +179,19 @@ class LargerThanMemoryTest {
     assertEquals(7_000L, duration.convert("7"));
     assertThrows(TypeConversionException.class, () -> duration.convert("-1s"));
     assertThrows(TypeConversionException.class, () -> duration.convert("soon"));
+  }
+
+  @Test
+  void stratasOwnBudgetGivesItsReaderTheDirectMemoryItsArenaNeeds() {
+    LargerThanMemoryOptions options = new LargerThanMemoryOptions();
+    new picocli.CommandLine(options).parseArgs("--strata-cache-size", "896m", "--strata-read-only",
+        "--reader-jvm-option=-XX:+UseG1GC");
+    assertEquals(List.of("-XX:MaxDirectMemorySize=" + (896L << 20), "-XX:+UseG1GC"), options.strataJvmOptions());
+    assertEquals(List.of("--strata-read-only", "--strata-cache-size", Long.toString(896L << 20)),
+        options.strataReadArguments());
+    LargerThanMemoryOptions plain = new LargerThanMemoryOptions();
+    new picocli.CommandLine(plain).parseArgs("--reader-jvm-option=-XX:+UseG1GC");
+    assertEquals(List.of("-XX:+UseG1GC"), plain.strataJvmOptions(), "RocksJava's budget, HotSpot's default");
   }
 
   @Test
