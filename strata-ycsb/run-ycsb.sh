@@ -6,6 +6,7 @@
 # Every knob is an environment variable; the defaults are the docs/ycsb.md measurement:
 #   RECORDS=1000000 OPS=1000000 OPS_E=100000 THREADS=1 WORKLOADS="a b c f e"
 #   WRITE_BUFFER=64m CACHE=64m COMPRESSION=lz4 JAVA_OPTS=-Xmx4g OUT=/tmp/ycsb-compare LOAD=1
+#   JAR=strata-ycsb/target/strata-ycsb.jar (another build's jar, e.g. a baseline)
 # Each engine's directory ($OUT/strata-db, $OUT/rocksdb-db) is deleted and loaded first, unless
 # LOAD=0 (then the runs reuse the databases a previous call left in $OUT); raw YCSB output goes
 # to $OUT/<workload>-<engine>.txt, the table to $OUT/results.md.
@@ -23,7 +24,7 @@ COMPRESSION=${COMPRESSION:-lz4}
 JAVA_OPTS=${JAVA_OPTS:--Xmx4g}
 OUT=${OUT:-/tmp/ycsb-compare}
 LOAD=${LOAD:-1}
-JAR=strata-ycsb/target/strata-ycsb.jar
+JAR=${JAR:-strata-ycsb/target/strata-ycsb.jar}
 
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -B -q -DskipTests -pl strata-ycsb -am package" >&2; exit 1; }
 mkdir -p "$OUT"

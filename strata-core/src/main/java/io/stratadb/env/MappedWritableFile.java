@@ -1,14 +1,21 @@
 package io.stratadb.env;
 
+import io.stratadb.util.IdleDaemonExecutor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A log file appended through memory maps, as iq80 leveldb's {@code MMapLogWriter} and LevelDB's
@@ -43,11 +50,24 @@ import java.util.List;
  * systems, where {@code msync} promises less, every sync still ends with a full fsync. Details and
  * measurements: {@code docs/wal-sync.md}.
  *
+ * <p>Regions are prepared ahead (issue 24): once appends pass the middle of the current region, a
+ * background thread ({@code strata-wal-preparer}, one per process) zeroes the next region and,
+ * if this file has been synced, fsyncs the file, so that the appending thread (a write group's
+ * leader, with every writer of the group waiting) neither zeroes up to 4 MiB in {@code write(2)}s
+ * nor pays the full fsync that made the growth durable. The appending thread takes the prepared
+ * region if it is ready when needed, waits for it if it is being prepared, and prepares the region
+ * itself as before if the task has not started or failed (a full disk then fails its own zeroing
+ * write). A background fsync makes durable only bytes appended before it, and it runs only once
+ * this file was synced, which a sync write does after every older WAL was ({@code
+ * SwitchedWals}), so it never makes a byte durable before an older WAL's. After a crash the file
+ * may end in up to two regions of zeroes.
+ *
  * <p>Interrupts: mapping a region goes through a {@link FileChannel}, which an interrupt of the
  * calling thread would close; the interrupt status is hidden while mapping and restored after, and
  * a channel closed anyway is reopened, so interrupting a writer never breaks the WAL.
  *
- * <p>Not thread-safe: the caller serialises appends, as for every {@link WritableFile}.
+ * <p>Not thread-safe: the caller serialises appends, as for every {@link WritableFile}; the
+ * preparation of the next region hands over through {@link Preparation}'s atomic state.
  */
 final class MappedWritableFile implements WritableFile {
   private static final int FIRST_REGION_BYTES = 64 << 10;
@@ -87,8 +107,90 @@ final class MappedWritableFile implements WritableFile {
   private boolean metadataChanged = true;
   /** Whether {@link #sync()} has run: later regions are zeroed a page per write. */
   private boolean synced;
-  /** TEST ONLY: full fsyncs done (see {@link #fullSyncsForTest()}). */
-  private long fullSyncs;
+  /** Full fsyncs done, by the appending thread or a preparation (see {@link #fullSyncsForTest()}). */
+  private final AtomicLong fullSyncs = new AtomicLong();
+  /** Where {@link #region} starts in the file. */
+  private long regionStart;
+  /** The next region being prepared in the background, or null. */
+  private Preparation preparing;
+  /** TEST ONLY: regions taken from a background preparation. */
+  private long preparedRegions;
+
+  /** Zeroes the next region of a log ahead of its appends; one thread for the process. */
+  private static final Executor PREPARER =
+      IdleDaemonExecutor.create("strata-wal-preparer", 64, IdleDaemonExecutor.WhenFull.REJECT);
+
+  private static final int NEW = 0;
+  private static final int RUNNING = 1;
+  private static final int PREPARED = 2;
+  private static final int FAILED = 3;
+  private static final int CANCELLED = 4;
+
+  /**
+   * The zeroing (and, if {@code fsync}, the fsync) of {@code bytes} at {@code start}, run by
+   * {@link #PREPARER}. Its state goes NEW -> RUNNING -> PREPARED or FAILED, or NEW -> CANCELLED
+   * when the appending thread needs the region before the task started (then the task does nothing).
+   */
+  private final class Preparation implements Runnable {
+    final long start;
+    final int bytes;
+    final int chunk;
+    final boolean fsync;
+    final FileChannel channel;
+    final AtomicInteger state = new AtomicInteger(NEW);
+    final CountDownLatch done = new CountDownLatch(1);
+
+    Preparation(long start, int bytes, int chunk, boolean fsync, FileChannel channel) {
+      this.start = start;
+      this.bytes = bytes;
+      this.chunk = chunk;
+      this.fsync = fsync;
+      this.channel = channel;
+    }
+
+    @Override
+    public void run() {
+      if (!state.compareAndSet(NEW, RUNNING)) {
+        return;
+      }
+      boolean ok = false;
+      try {
+        for (int written = 0; written < bytes; ) { // positional writes: the appending thread only maps
+          written += channel.write(ByteBuffer.wrap(ZEROES, 0, Math.min(chunk, bytes - written)), start + written);
+        }
+        if (fsync) {
+          channel.force(true);
+          fullSyncs.incrementAndGet();
+        }
+        ok = true;
+      } catch (IOException | RuntimeException e) {
+        // the appending thread zeroes the region itself and meets the error, if it persists
+      } finally {
+        state.set(ok ? PREPARED : FAILED);
+        done.countDown();
+      }
+    }
+
+    /** Whether the region is prepared: cancels a task not yet started, waits for a running one. */
+    boolean await() {
+      if (state.compareAndSet(NEW, CANCELLED)) {
+        return false;
+      }
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // a writer keeps writing and keeps its interrupt
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return state.get() == PREPARED;
+    }
+  }
 
   private MappedWritableFile(Path path, RandomAccessFile file) {
     this.path = path;
@@ -125,24 +227,47 @@ final class MappedWritableFile implements WritableFile {
       off += n;
       len -= n;
       size += n;
+      if (preparing == null && region.position() >= region.capacity() / 2) {
+        prepareNextRegion();
+      }
+    }
+  }
+
+  /** Hands the zeroing of the region after the current one to {@link #PREPARER}. */
+  private void prepareNextRegion() {
+    Preparation p = new Preparation(regionStart + region.capacity(), nextRegionBytes, zeroingWriteBytes(), synced,
+        file.getChannel());
+    try {
+      PREPARER.execute(p);
+      preparing = p;
+    } catch (RejectedExecutionException e) {
+      // queue full: this region is zeroed on the appending thread when needed
     }
   }
 
   /** Allocates the region after {@code size} (which ends the current one) and maps it. */
   private void nextRegion() throws IOException {
     int bytes = nextRegionBytes;
-    file.seek(size);
-    int chunk = zeroingWriteBytes();
-    for (int written = 0; written < bytes; written += chunk) {
-      file.write(ZEROES, 0, Math.min(chunk, bytes - written));
+    Preparation p = preparing;
+    preparing = null;
+    if (p != null && p.start == size && p.bytes == bytes && p.await()) {
+      preparedRegions++;
+      metadataChanged |= !p.fsync; // a fsynced preparation made the growth durable
+    } else {
+      file.seek(size);
+      int chunk = zeroingWriteBytes();
+      for (int written = 0; written < bytes; written += chunk) {
+        file.write(ZEROES, 0, Math.min(chunk, bytes - written));
+      }
+      metadataChanged = true;
     }
-    metadataChanged = true;
     MappedByteBuffer next = map(size, bytes);
     mapped.add(next);
     if (region != null && regionSyncedTo < region.capacity()) {
       unsynced.add(new Unsynced(region, regionSyncedTo));
     }
     region = next;
+    regionStart = size;
     regionSyncedTo = 0;
     nextRegionBytes = Math.min(MAX_REGION_BYTES, bytes * 2);
   }
@@ -200,7 +325,7 @@ final class MappedWritableFile implements WritableFile {
     if (metadataChanged || !MSYNC_IS_DATASYNC) {
       file.getFD().sync();
       metadataChanged = false;
-      fullSyncs++;
+      fullSyncs.incrementAndGet();
     }
   }
 
@@ -209,9 +334,24 @@ final class MappedWritableFile implements WritableFile {
     return synced ? SYNCED_ZEROING_BYTES : ZEROES.length;
   }
 
-  /** TEST ONLY: the number of full fsyncs {@link #sync()} has done. */
+  /** TEST ONLY: the number of full fsyncs done, by {@link #sync()} or a region's preparation. */
   long fullSyncsForTest() {
-    return fullSyncs;
+    return fullSyncs.get();
+  }
+
+  /** TEST ONLY: the number of regions taken ready from a background preparation. */
+  long preparedRegionsForTest() {
+    return preparedRegions;
+  }
+
+  /** TEST ONLY: waits until the region being prepared, if any, is prepared or failed; true if prepared. */
+  boolean awaitPreparationForTest() throws InterruptedException {
+    Preparation p = preparing;
+    if (p == null) {
+      return false;
+    }
+    p.done.await();
+    return p.state.get() == PREPARED;
   }
 
   /** TEST ONLY: whether {@link #sync()} skips the full fsync when no metadata changed. */
@@ -236,6 +376,10 @@ final class MappedWritableFile implements WritableFile {
       return;
     }
     closed = true;
+    if (preparing != null) { // its zeroes must not land after the truncation below
+      preparing.await();
+      preparing = null;
+    }
     region = null;
     unsynced.clear();
     for (MappedByteBuffer m : mapped) {

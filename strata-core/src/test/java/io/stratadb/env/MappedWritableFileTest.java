@@ -169,4 +169,46 @@ class MappedWritableFileTest {
     }
     assertArrayEquals(data, Files.readAllBytes(path), "the appends read back whole across the regions");
   }
+
+  /**
+   * Issue 24: a write group's leader used to zero each new region (up to 4 MiB) and then pay the
+   * full fsync of the file's growth with every writer waiting. The region is now prepared in the
+   * background once the current one is half full, so a sync after crossing into it is an msync only.
+   */
+  @Test
+  void theNextRegionIsPreparedAheadSoCrossingIntoItNeedsNoFullFsyncOnTheAppendingThread()
+      throws IOException, InterruptedException {
+    Path path = dir.resolve("p.log");
+    byte[] data = new byte[100_000];
+    new Random(11).nextBytes(data);
+    try (MappedWritableFile f = MappedWritableFile.create(path)) {
+      f.append(data, 0, 100);
+      f.sync(); // synced: a preparation now fsyncs what it grows
+      f.append(data, 100, 40_000); // past the middle of the 64 KiB region
+      assertTrue(f.awaitPreparationForTest(), "the next region is being prepared");
+      long fullSyncs = f.fullSyncsForTest(); // the preparation's fsync included
+      f.append(data, 40_100, 30_000); // crosses into the 128 KiB region
+      f.sync();
+      assertEquals(1, f.preparedRegionsForTest(), "the appending thread took the prepared region");
+      if (MappedWritableFile.msyncIsDatasyncForTest()) {
+        assertEquals(fullSyncs, f.fullSyncsForTest(), "the sync after the crossing is an msync only");
+      }
+      f.append(data, 70_100, 29_900);
+      f.sync();
+    }
+    assertArrayEquals(data, Files.readAllBytes(path), "close truncates to the appends, prepared zeroes included");
+  }
+
+  @Test
+  void closeWhileTheNextRegionIsPreparedLeavesExactlyTheAppendedBytes() throws IOException {
+    Path path = dir.resolve("c.log");
+    byte[] data = new byte[40_000];
+    new Random(13).nextBytes(data);
+    for (int round = 0; round < 20; round++) { // closes at whatever point the preparation reached
+      try (MappedWritableFile f = MappedWritableFile.create(path)) {
+        f.append(data, 0, data.length); // past the middle of the first region: a preparation starts
+      }
+      assertArrayEquals(data, Files.readAllBytes(path), "round " + round);
+    }
+  }
 }

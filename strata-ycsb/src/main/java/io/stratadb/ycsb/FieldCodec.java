@@ -1,6 +1,5 @@
 package io.stratadb.ycsb;
 
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -155,43 +154,50 @@ public final class FieldCodec {
   }
 
   /**
-   * Checks the structure of a record value and returns its field count.
+   * Checks the structure of a record value and returns its field count. Reads the array directly:
+   * through a {@code ByteBuffer} this check was 14% of workload E's samples (JFR, 2026-12-08).
    *
    * @throws IllegalArgumentException if it is not a well-formed version-1 record
    */
   private static int check(byte[] record) {
-    ByteBuffer in = ByteBuffer.wrap(record);
-    try {
-      byte version = in.get();
-      if (version != VERSION) {
-        throw new IllegalArgumentException("record value: unknown format version " + version + " at offset 0");
-      }
-      int count = nonNegative(in, "field count");
-      for (int i = 0; i < count; i++) {
-        int nameLength = nonNegative(in, "field name length");
-        in.position(in.position() + nameLength);
-        int valueLength = nonNegative(in, "field value length");
-        in.position(in.position() + valueLength);
-      }
-      if (in.hasRemaining()) {
-        throw new IllegalArgumentException(
-            "record value: " + in.remaining() + " trailing bytes at offset " + in.position());
-      }
-      return count;
-    } catch (BufferUnderflowException e) {
-      throw new IllegalArgumentException(
-          "record value truncated: " + record.length + " bytes, a field runs past offset " + in.position(), e);
+    if (record.length == 0) {
+      throw truncated(record, 0);
     }
+    if (record[0] != VERSION) {
+      throw new IllegalArgumentException("record value: unknown format version " + record[0] + " at offset 0");
+    }
+    int at = 1;
+    int count = lengthAt(record, at, "field count");
+    at += 4;
+    for (int i = 0; i < count; i++) {
+      int nameLength = lengthAt(record, at, "field name length");
+      at += 4 + nameLength;
+      int valueLength = lengthAt(record, at, "field value length");
+      at += 4 + valueLength;
+    }
+    if (at != record.length) {
+      throw new IllegalArgumentException("record value: " + (record.length - at) + " trailing bytes at offset " + at);
+    }
+    return count;
   }
 
-  private static int nonNegative(ByteBuffer in, String what) {
-    int at = in.position();
-    int n = in.getInt();
-    if (n < 0 || n > in.remaining()) {
+  /** The length at {@code at}, checked to be non-negative and to fit the bytes after it. */
+  private static int lengthAt(byte[] record, int at, String what) {
+    if (record.length - at < 4) {
+      throw truncated(record, at);
+    }
+    int n = intAt(record, at);
+    int remaining = record.length - at - 4;
+    if (n < 0 || n > remaining) {
       throw new IllegalArgumentException(
           "record value: " + what + " " + Integer.toUnsignedString(n) + " at offset " + at
-              + " exceeds the " + in.remaining() + " bytes left");
+              + " exceeds the " + remaining + " bytes left");
     }
     return n;
+  }
+
+  private static IllegalArgumentException truncated(byte[] record, int at) {
+    return new IllegalArgumentException(
+        "record value truncated: " + record.length + " bytes, a field runs past offset " + at);
   }
 }
