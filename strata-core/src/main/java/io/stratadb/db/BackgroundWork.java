@@ -280,6 +280,25 @@ final class BackgroundWork {
     }
   }
 
+  /**
+   * Waits until {@code target}, an immutable memtable, has been flushed and left the published
+   * state. Takes the DB mutex; must not be called holding it.
+   *
+   * @throws StrataException the background error, if the database fails meanwhile
+   * @throws io.stratadb.DbClosedException if it is closed meanwhile
+   */
+  void awaitFlushed(Memtable target) {
+    db.mutex.lock();
+    try {
+      while (db.state().immutables().contains(target)) {
+        db.ensureWritable();
+        db.stateChanged.awaitUninterruptibly();
+      }
+    } finally {
+      db.mutex.unlock();
+    }
+  }
+
   private StrataException asStrataException(String job, Exception e) {
     if (e instanceof StrataException se) {
       return se;

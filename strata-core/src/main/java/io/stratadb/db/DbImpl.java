@@ -128,9 +128,7 @@ final class DbImpl implements Db {
     this.memtableBudget = new MemtableBudget(this, counters, budget, blockCache);
     this.tableCache = new TableCache(fs, n -> io.stratadb.manifest.FileNames.table(dir, n), options.maxOpenFiles(),
         blockCache, statistics, () -> options.readPath().readMode().maps(this::tableBytes, options.readPath().mmapBudgetBytes()),
-        new io.stratadb.sstable.TableReadOptions(options.readPath().maxAutoReadaheadSize(),
-            options.readPath().compactionReadaheadSize(), options.readPath().useDirectReads(),
-            options.readPath().directWhenUnmapped(options.blockCacheSize())));
+        io.stratadb.sstable.TableReadOptions.of(options.readPath(), options.blockCacheSize()));
     this.versions = openVersions.apply(this::onVersionDropped);
     this.picker = CompactionPicker.of(options.compactionStrategy());
     SeekBudget seekBudget = options.seekCompaction() ? new SeekBudget() : null;
@@ -247,17 +245,8 @@ final class DbImpl implements Db {
   public void flush() {
     ensureWritable();
     Memtable target = writePath.switchForFlush();
-    if (target == null) {
-      return;
-    }
-    mutex.lock();
-    try {
-      while (state.immutables().contains(target)) {
-        ensureWritable();
-        stateChanged.awaitUninterruptibly();
-      }
-    } finally {
-      mutex.unlock();
+    if (target != null) {
+      background.awaitFlushed(target);
     }
   }
 
@@ -315,15 +304,14 @@ final class DbImpl implements Db {
     }
     long slowdowns = counters.slowdowns.get();
     long stops = counters.stops.get();
+    BlockCache.Stats cache = blockCache == null ? new BlockCache.Stats(0, 0, 0) : blockCache.stats();
     return new DbStats(options.compactionStrategy().name(),
         counters.levels(s.version(), picker.scores(s.version())), s.memtable().approximateBytes(),
         s.immutables().size(), immutableBytes, memtableBudget.chargedBytes(), lastSequence, counters.flushes.get(),
         counters.compactions.get(), counters.trivialMoves.get(), counters.bytesIngested.get(),
         counters.flushBytes(), counters.compactionBytesRead(), counters.compactionBytesWritten(),
         slowdowns + stops, slowdowns, stops, counters.stallNanos.get() / 1_000_000, pendingCompactionBytes,
-        blockCache == null ? 0 : blockCache.stats().hitCount(),
-        blockCache == null ? 0 : blockCache.stats().missCount(),
-        blockCache == null ? 0 : blockCache.stats().evictionCount(), snapshots.size(), operations);
+        cache.hitCount(), cache.missCount(), cache.evictionCount(), snapshots.size(), operations);
   }
 
   @Override

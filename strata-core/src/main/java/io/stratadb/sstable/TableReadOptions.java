@@ -21,6 +21,20 @@ public record TableReadOptions(int maxAutoReadaheadSize, int compactionReadahead
   public static final TableReadOptions DEFAULTS = new TableReadOptions(256 << 10, 2 << 20, false);
 
   /**
+   * The options {@code readPath} gives a database whose block cache holds {@code blockCacheSize}
+   * bytes (its direct reads of unmapped tables as {@link
+   * io.stratadb.ReadPathOptions#directWhenUnmapped(long)} decides).
+   *
+   * @param readPath the database's read-path options
+   * @param blockCacheSize the block cache's capacity in bytes; 0 for none
+   * @return the table read options
+   */
+  public static TableReadOptions of(io.stratadb.ReadPathOptions readPath, long blockCacheSize) {
+    return new TableReadOptions(readPath.maxAutoReadaheadSize(), readPath.compactionReadaheadSize(),
+        readPath.useDirectReads(), readPath.directWhenUnmapped(blockCacheSize));
+  }
+
+  /**
    * Options that open an unmapped table direct only if {@code directReads}.
    *
    * @throws IllegalArgumentException if a size is negative
