@@ -138,13 +138,7 @@ class BlockArenaTest {
     CountDownLatch allocating = new CountDownLatch(1);
     CountDownLatch mayAllocate = new CountDownLatch(1);
     AtomicInteger chunksAllocated = new AtomicInteger();
-    BlockArena arena = new BlockArena(2 << 20, bytes -> { // chunks of 128 KiB: 128 pages
-      if (chunksAllocated.incrementAndGet() == 2) {
-        allocating.countDown();
-        awaitUninterruptibly(mayAllocate);
-      }
-      return java.nio.ByteBuffer.allocateDirect(bytes);
-    });
+    BlockArena arena = arenaWhoseSecondChunkWaits(allocating, mayAllocate, chunksAllocated);
     List<Block> held = new ArrayList<>();
     for (int i = 0; i < 31; i++) { // 124 of the first chunk's 128 pages
       held.add(arena.store(block(4096, i), Long.MAX_VALUE));
@@ -213,6 +207,46 @@ class BlockArenaTest {
     assertEquals(limit, peak.get(), "no chunk allocated past the limit, then given back");
   }
 
+  /**
+   * A release while a chunk is being allocated (outside the monitor) frees that chunk when it
+   * arrives instead of adding it to a released arena, and wakes the store waiting for it: both
+   * stores return null and the arena holds nothing.
+   */
+  @Test
+  void aReleaseDuringAnAllocationFreesTheNewChunkAndWakesTheWaitingStore() throws Exception {
+    CountDownLatch allocating = new CountDownLatch(1);
+    CountDownLatch mayAllocate = new CountDownLatch(1);
+    AtomicInteger chunksAllocated = new AtomicInteger();
+    BlockArena arena = arenaWhoseSecondChunkWaits(allocating, mayAllocate, chunksAllocated);
+    for (int i = 0; i < 32; i++) { // the first chunk's 128 pages
+      assertNotNull(arena.store(block(4096, i), Long.MAX_VALUE));
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<Block> growing = threads.submit(() -> arena.store(block(4096, 100), Long.MAX_VALUE));
+      assertTrue(allocating.await(10, TimeUnit.SECONDS));
+      java.util.concurrent.atomic.AtomicReference<Thread> waiter = new java.util.concurrent.atomic.AtomicReference<>();
+      Future<Block> waiting = threads.submit(() -> {
+        waiter.set(Thread.currentThread());
+        return arena.store(block(4096, 101), Long.MAX_VALUE);
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while ((waiter.get() == null || waiter.get().getState() != Thread.State.WAITING) && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // until the second store waits for the chunk in allocation
+      }
+      assertEquals(Thread.State.WAITING, waiter.get().getState());
+      arena.release();
+      mayAllocate.countDown();
+      assertNull(growing.get(10, TimeUnit.SECONDS), "the arena was released during the allocation");
+      assertNull(waiting.get(10, TimeUnit.SECONDS), "woken, it finds the arena released");
+      assertEquals(0, arena.allocatedBytes(), "the chunk allocated meanwhile is not kept");
+      assertEquals(2, chunksAllocated.get());
+    } finally {
+      mayAllocate.countDown();
+      threads.shutdownNow();
+    }
+  }
+
   @Test
   void aRefusedAllocationStopsTheGrowthForEveryThread() {
     AtomicInteger asked = new AtomicInteger();
@@ -229,6 +263,21 @@ class BlockArenaTest {
     assertNull(arena.store(block(4096, 33), Long.MAX_VALUE));
     assertEquals(2, asked.get(), "not asked again");
     assertEquals(128 << 10, arena.allocatedBytes());
+  }
+
+  /**
+   * A 2 MiB arena of 128 KiB chunks (128 pages) whose second chunk allocation counts {@code
+   * allocating} down, then waits for {@code mayAllocate}; {@code chunksAllocated} counts them.
+   */
+  private static BlockArena arenaWhoseSecondChunkWaits(CountDownLatch allocating, CountDownLatch mayAllocate,
+      AtomicInteger chunksAllocated) {
+    return new BlockArena(2 << 20, bytes -> {
+      if (chunksAllocated.incrementAndGet() == 2) {
+        allocating.countDown();
+        awaitUninterruptibly(mayAllocate);
+      }
+      return java.nio.ByteBuffer.allocateDirect(bytes);
+    });
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {

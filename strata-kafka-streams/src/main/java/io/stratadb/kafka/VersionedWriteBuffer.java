@@ -14,7 +14,8 @@ import org.apache.kafka.common.utils.Bytes;
  * values (which the store holds back until the segments are durable, {@link PendingLatestValues}).
  * A version moved from a newer place to an older one is thus written to the older one first, so a
  * failure between two batches duplicates a version rather than losing it ({@link
- * VersionedRow#appendLatest} reconciles the duplicate later).
+ * VersionedRow#appendLatest} reconciles the duplicate later); and made durable there first, so a
+ * crash does not lose it either ({@link #flush}).
  *
  * <p>Not thread-safe: the stream thread owns it.
  */
@@ -98,13 +99,18 @@ final class VersionedWriteBuffer {
   /**
    * Writes what is buffered, segments (oldest first) before the latest values, and empties the
    * buffer. A segment that expired since it was written to is skipped (its versions are no longer
-   * needed).
+   * needed). When more than one segment is written, each but the newest is made durable ({@link
+   * Segment#commit}) before the next is written: a version moved from a newer segment to an older
+   * one must be durable in the older before its removal from the newer can be, as each segment is
+   * its own database, flushed on its own when its memtable fills.
    *
-   * @throws org.apache.kafka.streams.errors.ProcessorStateException if a write fails
+   * @throws org.apache.kafka.streams.errors.ProcessorStateException if a write or sync fails
    */
   void flush() {
     try {
+      int newer = rows.size(); // segments still to write after this one, plus one
       for (Map.Entry<Long, Map<Bytes, byte[]>> e : rows.entrySet()) {
+        newer--;
         Segment segment = touched.get(e.getKey());
         if (!segment.isOpen()) {
           continue;
@@ -114,6 +120,9 @@ final class VersionedWriteBuffer {
           batch.put(row.getKey().get(), row.getValue());
         }
         segment.write(batch);
+        if (newer > 0) {
+          segment.commit(); // durable before a newer segment drops what moved here
+        }
       }
       if (!latest.isEmpty()) {
         Map<Bytes, byte[]> values = new HashMap<>();
