@@ -335,9 +335,12 @@ final class DbImpl implements Db {
     } catch (StrataIOException e) {
       failure = failure != null ? failure : e;
     }
-    tableCache.close();
-    if (blockCache != null) {
-      blockCache.close(); // its direct memory is freed now, or as the last reader (an open iterator) lets go
+    try {
+      tableCache.close();
+    } finally {
+      if (blockCache != null) {
+        blockCache.close(); // its direct memory is freed now, or as the last reader (an open iterator) lets go
+      }
     }
     manifestLock.lock(); // a compactRange or checkpoint on a user thread finishes its manifest write first
     try {
