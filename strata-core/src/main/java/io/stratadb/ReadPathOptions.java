@@ -125,6 +125,9 @@ public final class ReadPathOptions {
    * those tables are read through it. Where the file system refuses {@code O_DIRECT} (tmpfs) the
    * tables are read through the page cache. Measured in {@code docs/larger-than-memory.md}.
    * Default true.
+   *
+   * @return whether {@code AUTO} reads unmapped tables with {@code O_DIRECT} when the block cache is
+   *     sized for it
    */
   public boolean autoDirectReads() {
     return autoDirectReads;
@@ -134,6 +137,10 @@ public final class ReadPathOptions {
    * Whether a table that {@link ReadMode#AUTO} does not map is read around the page cache, for a
    * database whose block cache is {@code blockCacheSize} bytes: {@link #autoDirectReads()} with
    * {@code AUTO} and a block cache of at least {@link #mmapBudgetBytes()}.
+   *
+   * @param blockCacheSize the database's block cache capacity in bytes ({@link
+   *     Options#blockCacheSize()}); 0 for no block cache (then never direct)
+   * @return whether such a table is opened with {@code O_DIRECT}
    */
   public boolean directWhenUnmapped(long blockCacheSize) {
     return autoDirectReads && readMode == ReadMode.AUTO && blockCacheSize > 0 && blockCacheSize >= mmapBudgetBytes();
@@ -214,7 +221,10 @@ public final class ReadPathOptions {
       return this;
     }
 
-    /** Whether AUTO reads unmapped tables around the page cache; see {@link ReadPathOptions#autoDirectReads()}. */
+    /**
+     * {@return this builder} Sets whether AUTO reads unmapped tables around the page cache; see
+     * {@link ReadPathOptions#autoDirectReads()}.
+     * @param value true (the default) to let AUTO choose {@code O_DIRECT} for unmapped tables */
     public Builder autoDirectReads(boolean value) {
       this.autoDirectReads = value;
       return this;
