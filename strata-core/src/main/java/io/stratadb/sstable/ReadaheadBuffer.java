@@ -19,7 +19,9 @@ import java.io.IOException;
  *       together with the block after it in one {@code pread} (one device read of 8 KiB costs
  *       about what one of 4 KiB does at queue depth 1): a seek and a few steps cross into the next
  *       block often (a seek and 10 nexts of 416-byte entries, about half the time), which then
- *       needs no read of its own. RocksDB reads only the block there; measured in
+ *       needs no read of its own. Only the deepest level's tables do this ({@link
+ *       TableCache#newIterator(long, boolean, boolean)}): a merged seek rarely steps past the
+ *       first block of an upper level. RocksDB reads only the block there; measured in
  *       docs/larger-than-memory.md. Point lookups do not come through here and read exactly
  *       their block.
  *   <li>A compaction input ({@link #forCompaction}): read in reads of a fixed size from its first

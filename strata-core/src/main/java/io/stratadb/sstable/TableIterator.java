@@ -55,17 +55,21 @@ final class TableIterator implements InternalIterator {
   private boolean readaheadBufferMade;
   /** Whether the last positioning call was a seek to a key, which the next steps follow forward. */
   private boolean forwardSeek;
+  private final boolean seekReadsNext;
 
   TableIterator(TableReader table, boolean fillCache) {
-    this(table, fillCache, false);
+    this(table, fillCache, false, true);
   }
 
   /**
    * @param ownsReference whether the caller handed over a reference to {@code table} that {@link
    *     #close()} releases, once
+   * @param seekReadsNext whether a seek whose block misses reads the block after it in the same
+   *     read ({@link ReadaheadBuffer#onBlock(long, long, long)})
    */
-  TableIterator(TableReader table, boolean fillCache, boolean ownsReference) {
+  TableIterator(TableReader table, boolean fillCache, boolean ownsReference, boolean seekReadsNext) {
     this.table = table;
+    this.seekReadsNext = seekReadsNext;
     this.fillCache = fillCache;
     this.ownsReference = ownsReference;
   }
@@ -85,7 +89,7 @@ final class TableIterator implements InternalIterator {
   /** Forgets the blocks read in a row: the iterator is positioned anew (a seek), as RocksDB does. */
   private void restartReadahead(boolean forward) {
     readahead.restart();
-    forwardSeek = forward;
+    forwardSeek = forward && seekReadsNext;
     if (readaheadBuffer != null) {
       readaheadBuffer.restart(forward);
     }
