@@ -262,9 +262,10 @@ public final class Version {
    */
   public List<InternalIterator> iterators(TableCache tables) {
     List<InternalIterator> out = new ArrayList<>(levels.get(0).size() + NUM_LEVELS - 1);
+    boolean onlyL0 = deepestNonEmptyLevel() == 0; // L0's seeks read the next block only if it is the bottom
     try {
       for (FileMetadata f : levels.get(0)) {
-        out.add(tables.newIterator(f.number()));
+        out.add(tables.newIterator(f.number(), true, onlyL0));
       }
     } catch (RuntimeException e) {
       out.forEach(InternalIterator::close);
@@ -289,7 +290,20 @@ public final class Version {
 
   private LevelIterator newLevelIterator(int level, TableCache tables) {
     List<FileMetadata> files = levels.get(level);
-    return new LevelIterator(largestKeys.get(level), i -> tables.newIterator(files.get(i).number()));
+    // Only the bottom level's seeks read the next block with theirs: most entries live there, so a
+    // merged seek's steps move on in that level (docs/larger-than-memory.md, "A seek's next block").
+    boolean bottom = level == deepestNonEmptyLevel();
+    return new LevelIterator(largestKeys.get(level), i -> tables.newIterator(files.get(i).number(), true, bottom));
+  }
+
+  /** The deepest level holding a table, 0 when only L0 does or none. */
+  private int deepestNonEmptyLevel() {
+    for (int level = NUM_LEVELS - 1; level > 0; level--) {
+      if (!levels.get(level).isEmpty()) {
+        return level;
+      }
+    }
+    return 0;
   }
 
   /** Adds every table of this version to {@code edit} (for a manifest snapshot). */

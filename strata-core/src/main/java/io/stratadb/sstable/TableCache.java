@@ -248,7 +248,16 @@ public final class TableCache implements AutoCloseable {
    * block cache (compaction inputs, read once).
    */
   public InternalIterator newIterator(long fileNumber, boolean fillCache) {
-    return new TableIterator(acquire(fileNumber), fillCache, true);
+    return new TableIterator(acquire(fileNumber), fillCache, true, true);
+  }
+
+  /**
+   * As {@link #newIterator(long)}; with {@code seekReadsNext} false a seek whose block misses the
+   * cache reads only that block, not the one after it too (an upper level's table, whose iterator
+   * a merged seek rarely steps past its first block).
+   */
+  public InternalIterator newIterator(long fileNumber, boolean fillCache, boolean seekReadsNext) {
+    return new TableIterator(acquire(fileNumber), fillCache, true, seekReadsNext);
   }
 
   /**

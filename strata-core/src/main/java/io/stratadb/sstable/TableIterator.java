@@ -53,17 +53,23 @@ final class TableIterator implements InternalIterator {
    */
   private ReadaheadBuffer readaheadBuffer;
   private boolean readaheadBufferMade;
+  /** Whether the last positioning call was a seek to a key, which the next steps follow forward. */
+  private boolean forwardSeek;
+  private final boolean seekReadsNext;
 
   TableIterator(TableReader table, boolean fillCache) {
-    this(table, fillCache, false);
+    this(table, fillCache, false, true);
   }
 
   /**
    * @param ownsReference whether the caller handed over a reference to {@code table} that {@link
    *     #close()} releases, once
+   * @param seekReadsNext whether a seek whose block misses reads the block after it in the same
+   *     read ({@link ReadaheadBuffer#onBlock(long, long, long)})
    */
-  TableIterator(TableReader table, boolean fillCache, boolean ownsReference) {
+  TableIterator(TableReader table, boolean fillCache, boolean ownsReference, boolean seekReadsNext) {
     this.table = table;
+    this.seekReadsNext = seekReadsNext;
     this.fillCache = fillCache;
     this.ownsReference = ownsReference;
   }
@@ -81,16 +87,17 @@ final class TableIterator implements InternalIterator {
   }
 
   /** Forgets the blocks read in a row: the iterator is positioned anew (a seek), as RocksDB does. */
-  private void restartReadahead() {
+  private void restartReadahead(boolean forward) {
     readahead.restart();
+    forwardSeek = forward && seekReadsNext;
     if (readaheadBuffer != null) {
-      readaheadBuffer.restart();
+      readaheadBuffer.restart(forward);
     }
   }
 
   @Override
   public void seekToFirst() {
-    restartReadahead();
+    restartReadahead(false); // a scan from the start: its read-ahead starts at the third block
     index();
     blockIndex = 0;
     loadDataBlock();
@@ -103,7 +110,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seek(byte[] target) {
-    restartReadahead();
+    restartReadahead(true);
     blockIndex = index().firstBlockEndingAtOrAfter(target);
     loadDataBlock();
     if (dataIterator != null) {
@@ -115,7 +122,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekToLast() {
-    restartReadahead();
+    restartReadahead(false);
     blockIndex = index().size() - 1;
     loadDataBlock();
     if (dataIterator != null) {
@@ -127,7 +134,7 @@ final class TableIterator implements InternalIterator {
 
   @Override
   public void seekForPrev(byte[] target) {
-    restartReadahead();
+    restartReadahead(false);
     // The index key of a block is its last key: the first block whose last key is >= target holds
     // the answer, or the block before it does when all of its keys are greater than target.
     blockIndex = Math.min(index().firstBlockEndingAtOrAfter(target), index.size() - 1);
@@ -214,9 +221,14 @@ final class TableIterator implements InternalIterator {
       if (!readaheadBufferMade) {
         readaheadBufferMade = true;
         readaheadBuffer = table.newReadahead(!fillCache); // fillCache false: a compaction input
+        if (readaheadBuffer != null) {
+          readaheadBuffer.restart(forwardSeek);
+        }
       }
       if (readaheadBuffer != null) {
-        readaheadBuffer.onBlock(offset, end);
+        int next = blockIndex + 1;
+        readaheadBuffer.onBlock(offset, end, next < index.size()
+            ? index.offset(next) + index.blockSize(next) + TableFormat.BLOCK_TRAILER_SIZE : -1);
       }
       dataBlock = table.readDataBlock(blockIndex, fillCache, readaheadBuffer, false);
       dataBlockOffset = offset;

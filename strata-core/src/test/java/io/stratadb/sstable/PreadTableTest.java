@@ -282,16 +282,58 @@ class PreadTableTest {
       assertEquals(dataEnd(blocks), bytes, "every data byte read once, nothing past the data blocks");
       assertTrue(fs.reads.size() < blocks.size() / 10, fs.reads.size() + " reads for " + blocks.size() + " blocks");
 
-      // seeks to scattered keys, a step each: one block read per seek, none ahead
+      // seeks to scattered keys, a step each: one read per seek, of its block and the next, none ahead
       fs.reads.clear();
       Random random = new Random(5);
       for (int i = 0; i < 100; i++) {
+        int before = fs.reads.size();
         it.seek(InternalKey.forSeek(userKey(2 * random.nextInt(entries.size())), InternalKey.MAX_SEQUENCE));
         it.next();
+        assertTrue(fs.reads.size() <= before + 1, "at most one read per seek and step (none when the buffer holds it)");
       }
       for (long[] read : fs.reads) {
-        assertTrue(read[1] <= 4096 + 200, "no read-ahead on random seeks: " + read[1]);
+        assertTrue(read[1] <= 2 * (4096 + 200), "no read-ahead on random seeks: " + read[1]);
       }
+    } finally {
+      reader.release();
+    }
+  }
+
+  @Test
+  void aSeekThatMissesReadsItsBlockAndTheNextInOneReadASeekForPrevOnlyItsBlock() throws IOException {
+    List<Entry> entries = entries(4000, 100, 8);
+    List<BlockHandle> blocks = writeLarge(entries);
+    ReadCountingFileSystem fs = new ReadCountingFileSystem();
+    TableReader reader = open(dir.resolve("000007.sst"), fs, false, null);
+    try (InternalIterator it = reader.iterator()) {
+      IndexBlock index = reader.decodedIndex();
+      assertTrue(index.size() > 20);
+      for (int k = 0; k < index.size() - 1; k += 7) {
+        // on the last entry of block k: the step after it lands in block k + 1
+        fs.reads.clear();
+        it.seek(index.lastKey(k));
+        assertArrayEquals(index.lastKey(k), it.key());
+        BlockHandle next = blocks.get(k + 1);
+        assertEquals(1, fs.reads.size());
+        assertEquals(blocks.get(k).offset(), fs.reads.get(0)[0]);
+        assertEquals(next.offset() + next.size() + 5 - blocks.get(k).offset(), fs.reads.get(0)[1],
+            "block " + k + " and block " + (k + 1) + " in one read");
+        it.next();
+        assertTrue(it.isValid());
+        assertEquals(1, fs.reads.size(), "the step into the next block reads nothing");
+
+        try (InternalIterator back = reader.iterator()) { // a new buffer, not holding block k
+          fs.reads.clear();
+          back.seekForPrev(index.lastKey(k));
+          assertArrayEquals(index.lastKey(k), back.key());
+          assertEquals(1, fs.reads.size());
+          assertEquals(blocks.get(k).size() + 5, fs.reads.get(0)[1], "a backward seek reads only its block");
+        }
+      }
+      fs.reads.clear();
+      it.seek(index.lastKey(index.size() - 1));
+      assertEquals(1, fs.reads.size());
+      assertEquals(blocks.get(blocks.size() - 1).size() + 5, fs.reads.get(0)[1], "the last block has no next");
     } finally {
       reader.release();
     }
