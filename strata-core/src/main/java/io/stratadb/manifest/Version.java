@@ -37,6 +37,8 @@ public final class Version {
   private final List<List<FileMetadata>> levels;
   /** Per level, its tables' largest keys in order, built once for every {@link LevelIterator}. */
   private final List<SortedKeys> largestKeys;
+  /** The deepest level holding a table, 0 when only L0 does or none: its seeks read ahead a block. */
+  private final int deepestLevel;
   private final RefCount references = new RefCount();
   private final Consumer<Version> onUnreferenced;
 
@@ -49,6 +51,11 @@ public final class Version {
       largest.add(level == 0 ? SortedKeys.of(new byte[0][]) : largestKeys(levels.get(level)));
     }
     this.largestKeys = largest;
+    int deepest = levels.size() - 1;
+    while (deepest > 0 && levels.get(deepest).isEmpty()) {
+      deepest--;
+    }
+    this.deepestLevel = deepest;
   }
 
   /**
@@ -262,7 +269,7 @@ public final class Version {
    */
   public List<InternalIterator> iterators(TableCache tables) {
     List<InternalIterator> out = new ArrayList<>(levels.get(0).size() + NUM_LEVELS - 1);
-    boolean onlyL0 = deepestNonEmptyLevel() == 0; // L0's seeks read the next block only if it is the bottom
+    boolean onlyL0 = deepestLevel == 0; // L0's seeks read the next block only if it is the bottom
     try {
       for (FileMetadata f : levels.get(0)) {
         out.add(tables.newIterator(f.number(), true, onlyL0));
@@ -292,18 +299,8 @@ public final class Version {
     List<FileMetadata> files = levels.get(level);
     // Only the bottom level's seeks read the next block with theirs: most entries live there, so a
     // merged seek's steps move on in that level (docs/larger-than-memory.md, "A seek's next block").
-    boolean bottom = level == deepestNonEmptyLevel();
+    boolean bottom = level == deepestLevel;
     return new LevelIterator(largestKeys.get(level), i -> tables.newIterator(files.get(i).number(), true, bottom));
-  }
-
-  /** The deepest level holding a table, 0 when only L0 does or none. */
-  private int deepestNonEmptyLevel() {
-    for (int level = NUM_LEVELS - 1; level > 0; level--) {
-      if (!levels.get(level).isEmpty()) {
-        return level;
-      }
-    }
-    return 0;
   }
 
   /** Adds every table of this version to {@code edit} (for a manifest snapshot). */
