@@ -150,22 +150,10 @@ final class ReadaheadBuffer implements ReadableFile {
     // byte is read twice (RocksDB's FilePrefetchBuffer keeps them too).
     int kept = position >= bufferStart && position < bufferStart + bufferLength
         ? (int) (bufferStart + bufferLength - position) : 0;
-    byte[] target = buffer == null || buffer.length < want ? new byte[(int) want] : buffer;
-    if (kept > 0) {
-      System.arraycopy(buffer, (int) (position - bufferStart), target, 0, kept);
-    }
-    buffer = target;
-    bufferLength = 0;
-    fileReads++;
-    int n = kept + file.readSequential(position + kept, buffer, kept, (int) want - kept);
-    bufferStart = position;
-    bufferLength = n;
     if (!always) {
       readaheadBytes = Math.min(maxBytes, readaheadBytes * 2);
     }
-    int copied = (int) Math.min(len, n);
-    System.arraycopy(buffer, 0, dst, off, Math.max(0, copied));
-    return copied;
+    return fill(position, (int) want, kept, true, dst, off, len);
   }
 
   /**
@@ -175,16 +163,31 @@ final class ReadaheadBuffer implements ReadableFile {
   private int readPair(long position, byte[] dst, int off, int len) throws IOException {
     int want = (int) (Math.min(pairEnd, limit) - position);
     pairEnd = -1;
-    if (buffer == null || buffer.length < want) {
-      buffer = new byte[want];
+    return fill(position, want, 0, false, dst, off, len);
+  }
+
+  /**
+   * Makes the buffer hold {@code want} bytes from {@code position} in one read of the file (its
+   * first {@code kept} bytes, already buffered, moved instead of read again; a {@code sequential}
+   * read continues a run, else it is a random read) and copies the first {@code len} to {@code dst}.
+   *
+   * @return the bytes copied, as {@link ReadableFile#read} counts them
+   */
+  private int fill(long position, int want, int kept, boolean sequential, byte[] dst, int off, int len)
+      throws IOException {
+    byte[] target = buffer == null || buffer.length < want ? new byte[want] : buffer;
+    if (kept > 0) {
+      System.arraycopy(buffer, (int) (position - bufferStart), target, 0, kept);
     }
+    buffer = target;
     bufferLength = 0;
     fileReads++;
-    int n = file.read(position, buffer, 0, want);
+    int n = sequential ? kept + file.readSequential(position + kept, buffer, kept, want - kept)
+        : file.read(position, buffer, 0, want);
     bufferStart = position;
     bufferLength = Math.max(0, n);
-    int copied = Math.min(len, bufferLength);
-    System.arraycopy(buffer, 0, dst, off, copied);
+    int copied = Math.min(len, n);
+    System.arraycopy(buffer, 0, dst, off, Math.max(0, copied));
     return copied;
   }
 
